@@ -1,0 +1,243 @@
+/**
+ * Obligations: every recurring duty of the source as who must do what, for which subject, by
+ * when, under which clause (DESIGN.md, The obligations). Reminders and escalations come from them.
+ */
+import {
+  addDays,
+  addMonths,
+  adjustDeadline,
+  cycleYearEnd,
+  instantOf,
+  isoInstant,
+  lateNovember,
+  makeDate,
+  periodOf,
+  periodsOverlapping,
+  planDeadline,
+  yearOf,
+  type Deadline,
+  type LocalDate,
+  type Period,
+  type PeriodUnit,
+} from './calendar';
+import type { Designation } from './criteria';
+import { defaultEscalationPolicy, ladderFor, type EscalationPolicy, type LadderStep } from './escalation';
+import { holders, type Role, type Roster } from './roster';
+
+export const obligationKinds = [
+  'rectification-plan',
+  'acceptance-evaluation',
+  'half-monthly-report',
+  'township-quarterly-study',
+  'standing-committee-study',
+  'first-secretary-visit',
+  'first-secretary-symposium',
+  'first-secretary-annual-report',
+  'village-quarterly-debriefing',
+  'township-secretary-evaluation',
+  'three-meetings-one-lesson',
+] as const;
+export type ObligationKind = (typeof obligationKinds)[number];
+
+interface KindSpec {
+  readonly title: string;
+  readonly clause: string;
+  readonly responsible: Role;
+}
+
+export const kindSpecs: Record<ObligationKind, KindSpec> = {
+  'rectification-plan': { title: '报送整顿方案', clause: '五(一)', responsible: 'township-party-secretary' },
+  'acceptance-evaluation': { title: '县委验收评价', clause: '五(一)', responsible: 'org-department-staff' },
+  'half-monthly-report': { title: '每半月上报整顿工作进展', clause: '六(三)', responsible: 'organization-officer' },
+  'township-quarterly-study': { title: '乡镇党委季度专题研究', clause: '五(三)', responsible: 'township-party-secretary' },
+  'standing-committee-study': { title: '县委常委专题研究整顿工作', clause: '五(二)', responsible: 'org-department-staff' },
+  'first-secretary-visit': { title: '第一书记每月到村开展服务', clause: '四(一)1', responsible: 'first-secretary' },
+  'first-secretary-symposium': { title: '第一书记每月与村民座谈交流', clause: '四(一)1', responsible: 'first-secretary' },
+  'first-secretary-annual-report': { title: '第一书记年度履职报告', clause: '四(一)1', responsible: 'first-secretary' },
+  'village-quarterly-debriefing': { title: '村党支部书记季度述职', clause: '四(一)3', responsible: 'village-party-secretary' },
+  'township-secretary-evaluation': { title: '乡镇党委书记抓基层党建述职评议考核', clause: '六(四)', responsible: 'org-department-staff' },
+  'three-meetings-one-lesson': { title: '落实“三会一课”制度（半年以上未落实的，村党组织书记可免职）', clause: '四(五)15', responsible: 'village-party-secretary' },
+};
+
+export interface ObligationSubject {
+  readonly type: 'village' | 'township' | 'county';
+  readonly code: string;
+  /** The township of a village or township subject, for resolving township posts. */
+  readonly township?: string;
+}
+
+export interface Obligation {
+  /** Deterministic: the same roster and range always give the same ids. */
+  readonly id: string;
+  readonly kind: ObligationKind;
+  readonly title: string;
+  readonly clause: string;
+  readonly responsibleRole: Role;
+  /** Current holder of the responsible post when the list was made, if the roster names one. */
+  readonly responsiblePerson?: string;
+  readonly subject: ObligationSubject;
+  readonly period: Period;
+  readonly due: Deadline & { readonly instant: string };
+  readonly steps: readonly LadderStep[];
+}
+
+export interface DateRange {
+  readonly from: LocalDate;
+  readonly to: LocalDate;
+}
+
+const FOREVER = '9999-12-31';
+
+/**
+ * The last day a designation keeps its target under rectification: its withdrawal, or the end of
+ * the three-year cycle (五(二)); an untransformed target stays until it is transformed (五(四)).
+ */
+export function activeUntil(d: Designation): LocalDate {
+  if (d.withdrawnOn) return addDays(d.withdrawnOn, -1);
+  const cycleEnd = cycleYearEnd(d.date, 3);
+  if (!d.transformedOn) return FOREVER;
+  return d.transformedOn > cycleEnd ? d.transformedOn : cycleEnd;
+}
+
+function activeDuring(d: Designation, p: { start: LocalDate; end: LocalDate }): boolean {
+  return d.date <= p.end && activeUntil(d) >= p.start;
+}
+
+function dueAt(nominal: LocalDate): Obligation['due'] {
+  const deadline = adjustDeadline(nominal);
+  // Due by the end of the due day, China time.
+  return { ...deadline, instant: isoInstant(instantOf(addDays(deadline.date, 1))) };
+}
+
+class Builder {
+  readonly out: Obligation[] = [];
+  constructor(
+    private readonly roster: Roster,
+    private readonly range: DateRange,
+    private readonly policy: EscalationPolicy,
+  ) {}
+
+  add(kind: ObligationKind, subject: ObligationSubject, period: Period, nominalDue: LocalDate): void {
+    const due = dueAt(nominalDue);
+    if (due.date < this.range.from || due.date > this.range.to) return;
+    const spec = kindSpecs[kind];
+    const person = this.holder(spec.responsible, subject);
+    this.out.push({
+      id: `${kind}/${subject.type}:${subject.code}/${period.id}`,
+      kind,
+      title: spec.title,
+      clause: spec.clause,
+      responsibleRole: spec.responsible,
+      ...(person ? { responsiblePerson: person } : {}),
+      subject,
+      period,
+      due,
+      steps: ladderFor(due, spec.responsible, this.policy),
+    });
+  }
+
+  private holder(role: Role, subject: ObligationSubject): string | undefined {
+    const place =
+      subject.type === 'village' && (role === 'first-secretary' || role === 'village-party-secretary')
+        ? { village: subject.code }
+        : subject.type !== 'county' && (role === 'township-party-secretary' || role === 'organization-officer')
+          ? { township: subject.township }
+          : {};
+    return holders(this.roster, role, place)[0]?.id;
+  }
+
+  private readonly periodCache = new Map<PeriodUnit, Period[]>();
+
+  /** Periods of a unit whose nominal due date (the period's end) can fall in the range. */
+  periods(unit: PeriodUnit): Period[] {
+    let list = this.periodCache.get(unit);
+    if (!list) {
+      // A due date moves forward off rest days by at most a couple of weeks (Spring Festival).
+      list = periodsOverlapping(unit, addDays(this.range.from, -20), this.range.to);
+      this.periodCache.set(unit, list);
+    }
+    return list;
+  }
+}
+
+const kindOrder = new Map(obligationKinds.map((k, i) => [k, i]));
+
+/**
+ * Every obligation of the roster whose (working-day adjusted) due date lies in the range,
+ * ordered by due date, then kind, then id.
+ */
+export function obligationsFor(roster: Roster, range: DateRange, policy: EscalationPolicy = defaultEscalationPolicy): Obligation[] {
+  const b = new Builder(roster, range, policy);
+  const townshipOf = new Map(roster.villages.map((v) => [v.code, v.township]));
+  const designations = roster.designations;
+
+  for (const d of designations) {
+    const township = townshipOf.get(d.village);
+    const village: ObligationSubject = { type: 'village', code: d.village, ...(township ? { township } : {}) };
+    const until = activeUntil(d);
+
+    // 五(一): one plan per target by the end of December of the designation year.
+    const planDue = planDeadline(d.date);
+    if (until >= d.date) {
+      b.add('rectification-plan', village, { id: String(yearOf(d.date)), start: d.date, end: planDue.nominal, label: `${yearOf(d.date)}年整顿方案` }, planDue.nominal);
+    }
+    // 五(一): acceptance in late November of the following year, then yearly while under rectification.
+    for (let y = Math.max(yearOf(d.date) + 1, yearOf(range.from) - 1); y <= yearOf(range.to); y++) {
+      const window = lateNovember(y);
+      if (activeDuring(d, window)) b.add('acceptance-evaluation', village, window, window.end);
+    }
+    const hasFirstSecretary = holders(roster, 'first-secretary', { village: d.village }).length > 0;
+    for (const p of b.periods('month')) {
+      if (!activeDuring(d, p) || !hasFirstSecretary) continue;
+      b.add('first-secretary-visit', village, p, p.end); // 四(一)1
+      b.add('first-secretary-symposium', village, p, p.end); // 四(一)1
+    }
+    for (const p of b.periods('year')) {
+      if (activeDuring(d, p) && hasFirstSecretary) b.add('first-secretary-annual-report', village, p, p.end); // 四(一)1
+    }
+    for (const p of b.periods('quarter')) {
+      if (activeDuring(d, p)) b.add('village-quarterly-debriefing', village, p, p.end); // 四(一)3
+    }
+    // 四(五)15: consecutive six-month windows from the designation; the workflow restarts the
+    // window from the last session actually held.
+    for (let k = 0; ; k++) {
+      const start = addMonths(d.date, 6 * k);
+      const end = addDays(addMonths(d.date, 6 * (k + 1)), -1);
+      if (start > range.to || start > until) break;
+      if (end < addDays(range.from, -20)) continue;
+      b.add('three-meetings-one-lesson', village, { id: `${start}/6m`, start, end, label: `${start}起半年` }, end);
+    }
+  }
+
+  // Township duties while the township has at least one target under rectification.
+  for (const t of roster.townships) {
+    const targets = designations.filter((d) => townshipOf.get(d.village) === t.code);
+    if (targets.length === 0) continue;
+    const township: ObligationSubject = { type: 'township', code: t.code, township: t.code };
+    for (const p of b.periods('half-month')) {
+      if (targets.some((d) => activeDuring(d, p))) b.add('half-monthly-report', township, p, p.end); // 六(三)
+    }
+    for (const p of b.periods('quarter')) {
+      if (targets.some((d) => activeDuring(d, p))) b.add('township-quarterly-study', township, p, p.end); // 五(三)
+    }
+  }
+
+  // County duties while any target is under rectification.
+  if (designations.length > 0) {
+    const county: ObligationSubject = { type: 'county', code: roster.county.code };
+    for (const p of b.periods('half-year')) {
+      if (designations.some((d) => activeDuring(d, p))) b.add('standing-committee-study', county, p, p.end); // 五(二): twice a year
+    }
+    // 六(四): the yearly debriefing evaluation of township secretaries covers the year just ended
+    // and is due by the end of the following January.
+    for (let y = yearOf(range.from) - 1; y <= yearOf(range.to); y++) {
+      const p = periodOf('year', makeDate(y, 1, 1));
+      if (designations.some((d) => activeDuring(d, p))) b.add('township-secretary-evaluation', county, p, makeDate(y + 1, 1, 31));
+    }
+  }
+
+  return b.out.sort(
+    (a, c) =>
+      a.due.date.localeCompare(c.due.date) || kindOrder.get(a.kind)! - kindOrder.get(c.kind)! || a.id.localeCompare(c.id),
+  );
+}

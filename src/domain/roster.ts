@@ -1,0 +1,174 @@
+/**
+ * The county roster: townships, villages, people and their posts, designations. Pure validation;
+ * reading the file is the activities' business. Every problem is reported with its path.
+ */
+import { z } from 'zod';
+import { localDateSchema } from './calendar';
+import { checkDesignation, designationSchema, orgTypes, type OrgType } from './criteria';
+
+export const roles = [
+  'township-party-secretary',
+  'organization-officer',
+  'township-liaison',
+  'first-secretary',
+  'village-party-secretary',
+  'county-leader',
+  'paired-department-leader',
+  'org-department-staff',
+] as const;
+export type Role = (typeof roles)[number];
+
+export const roleLabels: Record<Role, string> = {
+  'township-party-secretary': '乡镇党委书记',
+  'organization-officer': '组织干事',
+  'township-liaison': '包村领导',
+  'first-secretary': '第一书记',
+  'village-party-secretary': '村党组织书记',
+  'county-leader': '联系点县委领导',
+  'paired-department-leader': '联建部门主要领导',
+  'org-department-staff': '县委组织部',
+};
+
+/** Which place each post belongs to. */
+const roleScope: Record<Role, 'county' | 'township' | 'village' | 'department'> = {
+  'township-party-secretary': 'township',
+  'organization-officer': 'township',
+  'township-liaison': 'village',
+  'first-secretary': 'village',
+  'village-party-secretary': 'village',
+  'county-leader': 'village',
+  'paired-department-leader': 'department',
+  'org-department-staff': 'county',
+};
+
+const code = z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, _ or -');
+
+const personSchema = z.object({
+  id: code,
+  name: z.string().trim().min(1),
+  email: z.email('must be an email address'),
+  role: z.enum(roles),
+  township: code.optional(),
+  village: code.optional(),
+  department: code.optional(),
+  /** Date the person took up the post; of several holders the latest takes the reminders (六(一), AB岗). */
+  since: localDateSchema.optional(),
+});
+export type Person = z.infer<typeof personSchema>;
+
+export const rosterSchema = z
+  .object({
+    county: z.object({ code, name: z.string().trim().min(1) }),
+    /** The programme's start; a designation before it lies outside any cycle. */
+    programmeStart: localDateSchema.default('2018-01-01'),
+    townships: z.array(z.object({ code, name: z.string().trim().min(1) })).min(1),
+    villages: z.array(
+      z.object({ code, name: z.string().trim().min(1), township: code, orgType: z.enum(orgTypes).default('village') }),
+    ),
+    departments: z.array(z.object({ code, name: z.string().trim().min(1) })).default([]),
+    people: z.array(personSchema),
+    designations: z.array(designationSchema).default([]),
+  })
+  .superRefine((r, ctx) => {
+    const issue = (path: (string | number)[], message: string): void => {
+      ctx.addIssue({ code: 'custom', path, message });
+    };
+    const unique = (list: { code: string }[], name: string): Set<string> => {
+      const seen = new Set<string>();
+      list.forEach((x, i) => {
+        if (seen.has(x.code)) issue([name, i, 'code'], `duplicate code ${x.code}`);
+        seen.add(x.code);
+      });
+      return seen;
+    };
+    const townships = unique(r.townships, 'townships');
+    const villages = unique(r.villages, 'villages');
+    const departments = unique(r.departments, 'departments');
+    const orgTypeOf = new Map<string, OrgType>(r.villages.map((v) => [v.code, v.orgType]));
+
+    r.villages.forEach((v, i) => {
+      if (!townships.has(v.township)) issue(['villages', i, 'township'], `unknown township ${v.township}`);
+    });
+
+    const ids = new Set<string>();
+    r.people.forEach((p, i) => {
+      if (ids.has(p.id)) issue(['people', i, 'id'], `duplicate person id ${p.id}`);
+      ids.add(p.id);
+      const scope = roleScope[p.role];
+      if (scope === 'township' && !p.township) issue(['people', i, 'township'], `${p.role} is a township post: name its township`);
+      if (scope === 'village' && !p.village) issue(['people', i, 'village'], `${p.role} is a village post: name its village`);
+      if (scope === 'department' && !p.department) issue(['people', i, 'department'], `${p.role} is a department post: name its department`);
+      if (p.township && !townships.has(p.township)) issue(['people', i, 'township'], `unknown township ${p.township}`);
+      if (p.village && !villages.has(p.village)) issue(['people', i, 'village'], `unknown village ${p.village}`);
+      if (p.department && !departments.has(p.department)) issue(['people', i, 'department'], `unknown department ${p.department}`);
+    });
+
+    r.designations.forEach((d, i) => {
+      const orgType = orgTypeOf.get(d.village);
+      if (!orgType) {
+        issue(['designations', i, 'village'], `unknown village ${d.village}`);
+        return;
+      }
+      if (d.date < r.programmeStart) {
+        issue(['designations', i, 'date'], `${d.date} is before the programme started (${r.programmeStart}), outside any cycle`);
+      }
+      if (d.pairedDepartment && !departments.has(d.pairedDepartment)) {
+        issue(['designations', i, 'pairedDepartment'], `unknown department ${d.pairedDepartment}`);
+      }
+      for (const problem of checkDesignation(d, orgType)) issue(['designations', i, ...problem.path], problem.message);
+    });
+    // One open designation per village at a time.
+    const open = new Map<string, number>();
+    r.designations.forEach((d, i) => {
+      if (d.withdrawnOn || d.transformedOn) return;
+      const other = open.get(d.village);
+      if (other !== undefined) issue(['designations', i, 'village'], `village ${d.village} already has an open designation (designations[${other}])`);
+      open.set(d.village, i);
+    });
+  });
+
+export type RosterInput = z.input<typeof rosterSchema>;
+export type Roster = z.infer<typeof rosterSchema>;
+
+export interface RosterIssue {
+  /** e.g. designations[2].criteria[0].evidence */
+  readonly path: string;
+  readonly message: string;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), '');
+}
+
+export type RosterResult = { ok: true; roster: Roster } | { ok: false; issues: RosterIssue[] };
+
+export function parseRoster(input: unknown): RosterResult {
+  const r = rosterSchema.safeParse(input);
+  if (r.success) return { ok: true, roster: r.data };
+  return { ok: false, issues: r.error.issues.map((i) => ({ path: formatPath(i.path) || '(root)', message: i.message })) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Look-ups
+
+/**
+ * The people holding a post in a place, newest first by `since`: when a post changes hands the
+ * successor takes over the duty (六(一), AB岗), and reminders resolve the holder when they are sent.
+ */
+export function holders(roster: Roster, role: Role, place: { township?: string; village?: string; department?: string } = {}): Person[] {
+  return roster.people
+    .filter(
+      (p) =>
+        p.role === role &&
+        (place.township === undefined || p.township === place.township) &&
+        (place.village === undefined || p.village === place.village) &&
+        (place.department === undefined || p.department === place.department),
+    )
+    .sort((a, b) => (b.since ?? '').localeCompare(a.since ?? ''));
+}
+
+export function townshipOfVillage(roster: Roster, village: string): string {
+  const v = roster.villages.find((x) => x.code === village);
+  if (!v) throw new RangeError(`unknown village ${village}`);
+  return v.township;
+}

@@ -1,0 +1,93 @@
+import { describe, expect, test } from 'vitest';
+import {
+  awardIneligibility,
+  blockedFromPromotion,
+  ineligibleForAwards,
+  pairedDepartmentConsequences,
+  promotionBlocks,
+  removability,
+} from '../../src/domain/consequences';
+
+describe('award ineligibility (六(四))', () => {
+  test('an inquiry letter or a talk makes the person ineligible for that calendar year only', () => {
+    const ledger = awardIneligibility([
+      { type: 'inquiry', person: 'T1-sec', date: '2019-03-12', caseId: 'inquiry:2019-001' },
+      { type: 'talk', person: 'T1-org', date: '2019-12-30', caseId: 'inquiry:2019-001' },
+      { type: 'inquiry', person: 'T2-sec', date: '2020-01-02', caseId: 'inquiry:2020-001' },
+    ]);
+    expect(ineligibleForAwards(ledger, 2019).map((c) => [c.subject, c.from, c.until, c.clause, c.cause, c.reason])).toEqual([
+      [{ type: 'person', id: 'T1-sec' }, '2019-01-01', '2019-12-31', '六(四)', 'inquiry:2019-001', '2019-03-12被函询，2019年度不得评先选优'],
+      [{ type: 'person', id: 'T1-org' }, '2019-01-01', '2019-12-31', '六(四)', 'inquiry:2019-001', '2019-12-30被约谈，2019年度不得评先选优'],
+    ]);
+    expect(ineligibleForAwards(ledger, 2020).map((c) => c.subject)).toEqual([{ type: 'person', id: 'T2-sec' }]);
+    expect(ineligibleForAwards(ledger, 2021)).toEqual([]);
+  });
+});
+
+describe('promotion (六(五), 五(四))', () => {
+  test('whoever is held accountable may not be promoted for two years', () => {
+    const ledger = promotionBlocks([{ person: 'T1-org', date: '2019-03-10', caseId: 'acc:1', ground: '确定整顿对象时弄虚作假' }]);
+    expect(ledger[0]).toMatchObject({ from: '2019-03-10', until: '2021-03-09', clause: '六(五)', reason: '2019-03-10因确定整顿对象时弄虚作假被问责，两年内不得提拔使用' });
+    expect(blockedFromPromotion(ledger, '2019-03-09')).toEqual([]);
+    expect(blockedFromPromotion(ledger, '2021-03-09')).toHaveLength(1);
+    expect(blockedFromPromotion(ledger, '2021-03-10')).toEqual([]);
+  });
+
+  test("three consecutive failed acceptances block the paired department's leader and keep the work team until transformed", () => {
+    const target = { village: 'T1-V1', pairedDepartment: 'D-agri', caseId: 'village:T1-V1' };
+    const ledger = pairedDepartmentConsequences(target, [
+      { year: 2019, date: '2019-11-25', transformed: false },
+      { year: 2020, date: '2020-11-24', transformed: false },
+      { year: 2021, date: '2021-11-23', transformed: false },
+      { year: 2022, date: '2022-11-22', transformed: true },
+    ]);
+    expect(ledger.map((c) => [c.kind, c.subject, c.from, c.until, c.clause])).toEqual([
+      ['work-team-continues', { type: 'village', code: 'T1-V1' }, '2021-11-23', '2022-11-21', '五(四)'],
+      ['paired-leader-promotion-blocked', { type: 'department', code: 'D-agri' }, '2021-11-23', '2022-11-21', '五(四)'],
+    ]);
+    expect(blockedFromPromotion(ledger, '2022-01-01').map((c) => c.subject)).toEqual([{ type: 'department', code: 'D-agri' }]);
+    expect(blockedFromPromotion(ledger, '2022-11-22')).toEqual([]);
+  });
+
+  test('failures that are not consecutive, or fewer than three, have no such consequence; an open one lasts', () => {
+    const target = { village: 'T1-V1', pairedDepartment: 'D-agri', caseId: 'village:T1-V1' };
+    expect(
+      pairedDepartmentConsequences(target, [
+        { year: 2019, date: '2019-11-25', transformed: false },
+        { year: 2020, date: '2020-11-24', transformed: true },
+        { year: 2021, date: '2021-11-23', transformed: false },
+        { year: 2022, date: '2022-11-22', transformed: false },
+      ]),
+    ).toEqual([]);
+    const open = pairedDepartmentConsequences(target, [
+      { year: 2019, date: '2019-11-25', transformed: false },
+      { year: 2020, date: '2020-11-24', transformed: false },
+      { year: 2021, date: '2021-11-23', transformed: false },
+    ]);
+    expect(open.map((c) => [c.kind, c.until])).toEqual([
+      ['work-team-continues', undefined],
+      ['paired-leader-promotion-blocked', undefined],
+    ]);
+    expect(blockedFromPromotion(open, '2030-01-01')).toHaveLength(1);
+  });
+});
+
+describe('三会一课 (四(五)15)', () => {
+  test('a gap of six months or more makes the village secretary removable from the day it reached six months', () => {
+    const ledger = removability('T1-V1', '2019-01-01', ['2019-03-01', '2019-10-15'], '2020-04-14');
+    expect(ledger.map((c) => [c.from, c.until, c.clause])).toEqual([['2019-09-01', '2019-10-14', '四(五)15']]);
+    expect(ledger[0]?.reason).toBe('自2019-03-01起半年以上未落实“三会一课”制度，上级党委可对村党组织书记做免职处理');
+  });
+
+  test('the gap still open on the day asked about counts too', () => {
+    const ledger = removability('T1-V1', '2019-01-01', ['2019-03-01', '2019-10-15'], '2020-04-15');
+    expect(ledger.map((c) => [c.from, c.until])).toEqual([
+      ['2019-09-01', '2019-10-14'],
+      ['2020-04-15', undefined],
+    ]);
+  });
+
+  test('regular sessions give no consequence', () => {
+    expect(removability('T1-V1', '2019-01-01', ['2019-02-01', '2019-06-30', '2019-12-15'], '2020-06-01')).toEqual([]);
+  });
+});

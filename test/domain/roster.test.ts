@@ -1,0 +1,64 @@
+import { describe, expect, test } from 'vitest';
+import { holders, parseRoster } from '../../src/domain/roster';
+
+describe('a malformed roster is rejected with every problem and its path', () => {
+  test('unknown references, missing posts, bad emails, duplicates', () => {
+    const r = parseRoster({
+      county: { code: 'C1', name: '某县' },
+      townships: [{ code: 'T1', name: '第1镇' }],
+      villages: [
+        { code: 'V1', name: '一村', township: 'T9' },
+        { code: 'V1', name: '重复村', township: 'T1' },
+      ],
+      people: [
+        { id: 'p1', name: '张三', email: 'not-an-email', role: 'township-party-secretary', township: 'T1' },
+        { id: 'p2', name: '李四', email: 'li@county.example.org', role: 'organization-officer' },
+        { id: 'p3', name: '王五', email: 'wang@county.example.org', role: 'first-secretary', village: 'V7' },
+        { id: 'p4', name: '赵六', email: 'zhao@county.example.org', role: 'mayor' },
+      ],
+      designations: [{ village: 'V8', date: '2018-10-15', criteria: [{ criterion: 1, evidence: '具体情况具体情况具体情况具体情况' }] }],
+    });
+    expect(r.ok).toBe(false);
+    expect(r.ok ? [] : r.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'people[0].email: must be an email address',
+      'people[3].role: Invalid option: expected one of "township-party-secretary"|"organization-officer"|"township-liaison"|"first-secretary"|"village-party-secretary"|"county-leader"|"paired-department-leader"|"org-department-staff"',
+    ]);
+  });
+
+  test('referential problems are listed once the shapes are right', () => {
+    const r = parseRoster({
+      county: { code: 'C1', name: '某县' },
+      townships: [{ code: 'T1', name: '第1镇' }],
+      villages: [
+        { code: 'V1', name: '一村', township: 'T9' },
+        { code: 'V1', name: '重复村', township: 'T1' },
+      ],
+      people: [
+        { id: 'p2', name: '李四', email: 'li@county.example.org', role: 'organization-officer' },
+        { id: 'p3', name: '王五', email: 'wang@county.example.org', role: 'first-secretary', village: 'V7' },
+      ],
+      designations: [{ village: 'V8', date: '2018-10-15', criteria: [{ criterion: 1, evidence: '具体情况具体情况具体情况具体情况' }] }],
+    });
+    expect(r.ok ? [] : r.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'villages[1].code: duplicate code V1',
+      'villages[0].township: unknown township T9',
+      'people[0].township: organization-officer is a township post: name its township',
+      'people[1].village: unknown village V7',
+      'designations[0].village: unknown village V8',
+    ]);
+  });
+});
+
+test('when a post changes hands the newest holder comes first (六(一), AB岗)', () => {
+  const r = parseRoster({
+    county: { code: 'C1', name: '某县' },
+    townships: [{ code: 'T1', name: '第1镇' }],
+    villages: [{ code: 'V1', name: '一村', township: 'T1' }],
+    people: [
+      { id: 'old', name: '前任', email: 'old@county.example.org', role: 'first-secretary', village: 'V1', since: '2018-03-01' },
+      { id: 'new', name: '继任', email: 'new@county.example.org', role: 'first-secretary', village: 'V1', since: '2019-05-01' },
+    ],
+  });
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  expect(holders(r.roster, 'first-secretary', { village: 'V1' }).map((p) => p.id)).toEqual(['new', 'old']);
+});
