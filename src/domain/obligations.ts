@@ -7,6 +7,7 @@ import {
   addMonths,
   adjustDeadline,
   cycleYearEnd,
+  endOfMonth,
   instantOf,
   isoInstant,
   lateNovember,
@@ -109,41 +110,46 @@ function dueAt(nominal: LocalDate): Obligation['due'] {
   return { ...deadline, instant: isoInstant(instantOf(addDays(deadline.date, 1))) };
 }
 
+/** Who holds a post for a subject, when known; obligations name that person. */
+export type HolderLookup = (role: Role, subject: ObligationSubject) => string | undefined;
+
+/** One obligation, its due date moved off rest days and its ladder laid out. */
+export function makeObligation(
+  kind: ObligationKind,
+  subject: ObligationSubject,
+  period: Period,
+  nominalDue: LocalDate,
+  policy: EscalationPolicy = defaultEscalationPolicy,
+  responsiblePerson?: string,
+): Obligation {
+  const due = dueAt(nominalDue);
+  const spec = kindSpecs[kind];
+  return {
+    id: `${kind}/${subject.type}:${subject.code}/${period.id}`,
+    kind,
+    title: spec.title,
+    clause: spec.clause,
+    responsibleRole: spec.responsible,
+    ...(responsiblePerson ? { responsiblePerson } : {}),
+    subject,
+    period,
+    due,
+    steps: ladderFor(due, spec.responsible, policy),
+  };
+}
+
 class Builder {
   readonly out: Obligation[] = [];
   constructor(
-    private readonly roster: Roster,
     private readonly range: DateRange,
     private readonly policy: EscalationPolicy,
+    private readonly holder: HolderLookup,
   ) {}
 
   add(kind: ObligationKind, subject: ObligationSubject, period: Period, nominalDue: LocalDate): void {
-    const due = dueAt(nominalDue);
-    if (due.date < this.range.from || due.date > this.range.to) return;
-    const spec = kindSpecs[kind];
-    const person = this.holder(spec.responsible, subject);
-    this.out.push({
-      id: `${kind}/${subject.type}:${subject.code}/${period.id}`,
-      kind,
-      title: spec.title,
-      clause: spec.clause,
-      responsibleRole: spec.responsible,
-      ...(person ? { responsiblePerson: person } : {}),
-      subject,
-      period,
-      due,
-      steps: ladderFor(due, spec.responsible, this.policy),
-    });
-  }
-
-  private holder(role: Role, subject: ObligationSubject): string | undefined {
-    const place =
-      subject.type === 'village' && (role === 'first-secretary' || role === 'village-party-secretary')
-        ? { village: subject.code }
-        : subject.type !== 'county' && (role === 'township-party-secretary' || role === 'organization-officer')
-          ? { township: subject.township }
-          : {};
-    return holders(this.roster, role, place)[0]?.id;
+    if (nominalDue > this.range.to) return;
+    const o = makeObligation(kind, subject, period, nominalDue, this.policy, this.holder(kindSpecs[kind].responsible, subject));
+    if (o.due.date >= this.range.from && o.due.date <= this.range.to) this.out.push(o);
   }
 
   private readonly periodCache = new Map<PeriodUnit, Period[]>();
@@ -162,51 +168,110 @@ class Builder {
 
 const kindOrder = new Map(obligationKinds.map((k, i) => [k, i]));
 
+function sorted(list: Obligation[]): Obligation[] {
+  return list.sort(
+    (a, c) =>
+      a.due.date.localeCompare(c.due.date) || kindOrder.get(a.kind)! - kindOrder.get(c.kind)! || a.id.localeCompare(c.id),
+  );
+}
+
+/** One rectification target, as its village workflow knows it. */
+export interface TargetSpec {
+  readonly designation: Designation;
+  readonly township: string;
+  /** Whether a first secretary is stationed in the village (四(一)1). */
+  readonly hasFirstSecretary: boolean;
+}
+
+function addTargetObligations(b: Builder, t: TargetSpec, range: DateRange): void {
+  const d = t.designation;
+  const village: ObligationSubject = { type: 'village', code: d.village, township: t.township };
+  const until = activeUntil(d);
+
+  // 五(一): one plan per target by the end of December of the designation year.
+  const planDue = planDeadline(d.date);
+  if (until >= d.date) {
+    b.add('rectification-plan', village, { id: String(yearOf(d.date)), start: d.date, end: planDue.nominal, label: `${yearOf(d.date)}年整顿方案` }, planDue.nominal);
+  }
+  // 五(一): acceptance in late November of the following year, then yearly while under rectification.
+  for (let y = Math.max(yearOf(d.date) + 1, yearOf(range.from) - 1); y <= yearOf(range.to); y++) {
+    const window = lateNovember(y);
+    if (activeDuring(d, window)) b.add('acceptance-evaluation', village, window, window.end);
+  }
+  for (const p of b.periods('month')) {
+    if (!activeDuring(d, p) || !t.hasFirstSecretary) continue;
+    b.add('first-secretary-visit', village, p, p.end); // 四(一)1
+    b.add('first-secretary-symposium', village, p, p.end); // 四(一)1
+  }
+  for (const p of b.periods('year')) {
+    if (activeDuring(d, p) && t.hasFirstSecretary) b.add('first-secretary-annual-report', village, p, p.end); // 四(一)1
+  }
+  for (const p of b.periods('quarter')) {
+    if (activeDuring(d, p)) b.add('village-quarterly-debriefing', village, p, p.end); // 四(一)3
+  }
+  // 四(五)15: a session at least every six months. Windows end at month ends so that their
+  // reminders fall on the days the monthly duties already wake the workflow: the first runs from
+  // the designation to the end of the fifth month after it (never more than six months), each
+  // later one is six calendar months. The exact six-month rule is `removability`.
+  for (const w of threeMeetingsWindows(d.date, range.to)) {
+    if (w.start > until) break;
+    if (w.end < addDays(range.from, -20)) continue;
+    b.add('three-meetings-one-lesson', village, w, w.end);
+  }
+}
+
+/** The 三会一课 windows of a target from its designation up to a date (四(五)15). */
+export function threeMeetingsWindows(designationDate: LocalDate, to: LocalDate): Period[] {
+  const out: Period[] = [];
+  let start = designationDate;
+  let end = endOfMonth(addMonths(designationDate, 5));
+  while (start <= to) {
+    out.push({ id: `${start}/6m`, start, end, label: `${start}至${end}` });
+    start = addDays(end, 1);
+    end = endOfMonth(addMonths(start, 5));
+  }
+  return out;
+}
+
+/** The obligations of one target whose due date lies in the range, ordered. */
+export function targetObligations(
+  t: TargetSpec,
+  range: DateRange,
+  policy: EscalationPolicy = defaultEscalationPolicy,
+  holder: HolderLookup = () => undefined,
+): Obligation[] {
+  const b = new Builder(range, policy, holder);
+  addTargetObligations(b, t, range);
+  return sorted(b.out);
+}
+
+function rosterHolder(roster: Roster): HolderLookup {
+  return (role, subject) => {
+    const place =
+      subject.type === 'village' && (role === 'first-secretary' || role === 'village-party-secretary')
+        ? { village: subject.code }
+        : subject.type !== 'county' && (role === 'township-party-secretary' || role === 'organization-officer')
+          ? { township: subject.township }
+          : {};
+    return holders(roster, role, place)[0]?.id;
+  };
+}
+
 /**
  * Every obligation of the roster whose (working-day adjusted) due date lies in the range,
  * ordered by due date, then kind, then id.
  */
 export function obligationsFor(roster: Roster, range: DateRange, policy: EscalationPolicy = defaultEscalationPolicy): Obligation[] {
-  const b = new Builder(roster, range, policy);
+  const b = new Builder(range, policy, rosterHolder(roster));
   const townshipOf = new Map(roster.villages.map((v) => [v.code, v.township]));
   const designations = roster.designations;
 
   for (const d of designations) {
-    const township = townshipOf.get(d.village);
-    const village: ObligationSubject = { type: 'village', code: d.village, ...(township ? { township } : {}) };
-    const until = activeUntil(d);
-
-    // 五(一): one plan per target by the end of December of the designation year.
-    const planDue = planDeadline(d.date);
-    if (until >= d.date) {
-      b.add('rectification-plan', village, { id: String(yearOf(d.date)), start: d.date, end: planDue.nominal, label: `${yearOf(d.date)}年整顿方案` }, planDue.nominal);
-    }
-    // 五(一): acceptance in late November of the following year, then yearly while under rectification.
-    for (let y = Math.max(yearOf(d.date) + 1, yearOf(range.from) - 1); y <= yearOf(range.to); y++) {
-      const window = lateNovember(y);
-      if (activeDuring(d, window)) b.add('acceptance-evaluation', village, window, window.end);
-    }
-    const hasFirstSecretary = holders(roster, 'first-secretary', { village: d.village }).length > 0;
-    for (const p of b.periods('month')) {
-      if (!activeDuring(d, p) || !hasFirstSecretary) continue;
-      b.add('first-secretary-visit', village, p, p.end); // 四(一)1
-      b.add('first-secretary-symposium', village, p, p.end); // 四(一)1
-    }
-    for (const p of b.periods('year')) {
-      if (activeDuring(d, p) && hasFirstSecretary) b.add('first-secretary-annual-report', village, p, p.end); // 四(一)1
-    }
-    for (const p of b.periods('quarter')) {
-      if (activeDuring(d, p)) b.add('village-quarterly-debriefing', village, p, p.end); // 四(一)3
-    }
-    // 四(五)15: consecutive six-month windows from the designation; the workflow restarts the
-    // window from the last session actually held.
-    for (let k = 0; ; k++) {
-      const start = addMonths(d.date, 6 * k);
-      const end = addDays(addMonths(d.date, 6 * (k + 1)), -1);
-      if (start > range.to || start > until) break;
-      if (end < addDays(range.from, -20)) continue;
-      b.add('three-meetings-one-lesson', village, { id: `${start}/6m`, start, end, label: `${start}起半年` }, end);
-    }
+    addTargetObligations(
+      b,
+      { designation: d, township: townshipOf.get(d.village) ?? '', hasFirstSecretary: holders(roster, 'first-secretary', { village: d.village }).length > 0 },
+      range,
+    );
   }
 
   // Township duties while the township has at least one target under rectification.
@@ -236,8 +301,5 @@ export function obligationsFor(roster: Roster, range: DateRange, policy: Escalat
     }
   }
 
-  return b.out.sort(
-    (a, c) =>
-      a.due.date.localeCompare(c.due.date) || kindOrder.get(a.kind)! - kindOrder.get(c.kind)! || a.id.localeCompare(c.id),
-  );
+  return sorted(b.out);
 }

@@ -42,6 +42,12 @@ describe('obligations of one target designated in October 2018', () => {
     expect(list.some((o) => o.subject.code === 'T2')).toBe(false); // T2 has no targets
   });
 
+  test("every ladder step of the target's own duties falls on one of the month-end days (one wake-up serves them all)", () => {
+    const own = list.filter((o) => o.subject.type === 'village' && o.kind !== 'acceptance-evaluation');
+    const monthEnds = new Set(of('first-secretary-visit').flatMap((o) => o.steps.map((s) => s.at)));
+    expect(own.flatMap((o) => o.steps.map((s) => s.at)).filter((at) => !monthEnds.has(at))).toEqual([]);
+  });
+
   test('first secretary, village secretary, township and county duties all appear with their clauses', () => {
     const kinds = new Map(list.map((o) => [o.kind, o.clause]));
     expect(Object.fromEntries(kinds)).toEqual({
@@ -60,9 +66,10 @@ describe('obligations of one target designated in October 2018', () => {
     expect(of('first-secretary-visit')).toHaveLength(15);
     expect(of('standing-committee-study').map((o) => o.period.id)).toEqual(['2018-H2', '2019-H1', '2019-H2']);
     expect(of('township-secretary-evaluation').map((o) => [o.period.id, o.due.date])).toEqual([['2018', '2019-01-31']]);
-    expect(of('three-meetings-one-lesson').map((o) => [o.period.start, o.period.end])).toEqual([
-      ['2018-10-15', '2019-04-14'],
-      ['2019-04-15', '2019-10-14'],
+    // Windows end at month ends, the first before the six-month mark (四(五)15).
+    expect(of('three-meetings-one-lesson').map((o) => [o.period.start, o.period.end, o.due.date])).toEqual([
+      ['2018-10-15', '2019-03-31', '2019-04-01'],
+      ['2019-04-01', '2019-09-30', '2019-09-30'],
     ]);
   });
 });
