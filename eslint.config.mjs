@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // Code that runs inside the Temporal workflow sandbox must stay deterministic and free of I/O.
-const sandboxed = ['src/workflows/**/*.ts', 'src/domain/**/*.ts', 'test/fixtures/**/*workflow*.ts'];
+const sandboxed = ['src/workflows/**/*.ts', 'src/domain/**/*.ts', 'src/contracts/**/*.ts', 'test/fixtures/**/*workflow*.ts'];
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.temporal/', '.data/', 'coverage/', 'lib/'] },

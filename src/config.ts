@@ -34,6 +34,12 @@ const envSchema = z.object({
   SMTP_PASS: z.string().min(1).optional(),
   SMTP_POOL_SIZE: positiveInt.default(5),
   MAIL_FROM: z.string().min(3).default('整顿提升工作提醒 <noreply@county.example.org>'),
+  // Keys of mail already accepted, so that a retried send does not send again.
+  SENT_JOURNAL_DIR: z.string().min(1).default('.data/sent-journal'),
+  // --- Programme ---
+  ROSTER_FILE: z.string().min(1).default('roster/sample-county.json'),
+  // Base of the links in notices, where officials act on them.
+  APP_BASE_URL: z.url('must be a URL like http://localhost:8080').default('http://localhost:8080'),
 });
 
 export interface Config {
@@ -46,7 +52,9 @@ export interface Config {
     readonly auth: { readonly user: string; readonly pass: string } | undefined;
     readonly poolSize: number;
     readonly from: string;
+    readonly sentJournalDir: string;
   };
+  readonly programme: { readonly rosterFile: string; readonly appBaseUrl: string };
 }
 
 export class ConfigError extends Error {
@@ -79,7 +87,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       auth: e.SMTP_USER !== undefined && e.SMTP_PASS !== undefined ? { user: e.SMTP_USER, pass: e.SMTP_PASS } : undefined,
       poolSize: e.SMTP_POOL_SIZE,
       from: e.MAIL_FROM,
+      sentJournalDir: e.SENT_JOURNAL_DIR,
     },
+    programme: { rosterFile: e.ROSTER_FILE, appBaseUrl: e.APP_BASE_URL },
   });
 }
 

@@ -1,12 +1,9 @@
-import type { Mailer } from './mailer';
-import { createNotificationActivities } from './notifications';
+import { createNotificationActivities, type NotificationActivities, type NotificationDeps } from './notifications';
 
-export interface ActivityDeps {
-  readonly mailer: Mailer;
-}
+export type ActivityDeps = NotificationDeps;
 
 /** All activities of the worker; workflows import this module as a type only. */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps): NotificationActivities {
   return {
     ...createNotificationActivities(deps),
   };

@@ -33,7 +33,9 @@ export function messageIdFor(key: string, from: string): string {
  * A pooled SMTP transport, created once per worker: a burst of reminders reuses a few open
  * connections instead of paying a TCP and SMTP handshake per mail.
  */
-export function createSmtpMailer(smtp: Config['smtp']): Mailer {
+export type SmtpSettings = Omit<Config['smtp'], 'sentJournalDir'>;
+
+export function createSmtpMailer(smtp: SmtpSettings): Mailer {
   const transport = nodemailer.createTransport({
     pool: true,
     maxConnections: smtp.poolSize,

@@ -1,2 +1,2 @@
 // The worker's single `workflowsPath`: every workflow of the product is re-exported from here.
-export {};
+export { villageRectification } from './village-rectification';

@@ -3,29 +3,24 @@ import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createActivities } from '../../src/activities';
-import { createSmtpMailer, type Mailer } from '../../src/activities/mailer';
-import { SmtpSink } from '../../src/infra/smtp-sink';
+import { startMailHarness, type MailHarness } from '../support/mail';
 import { sleepThenNotify } from '../fixtures/smoke-workflows';
 import { bundle, createTimeSkippingEnv, uniqueId } from '../support/temporal';
 
 let env: TestWorkflowEnvironment;
-let sink: SmtpSink;
-let mailer: Mailer;
+let mail: MailHarness;
 let workflowBundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  [env, sink, workflowBundle] = await Promise.all([
+  [env, mail, workflowBundle] = await Promise.all([
     createTimeSkippingEnv(),
-    SmtpSink.start(),
+    startMailHarness(),
     bundle(path.join(__dirname, '../fixtures/smoke-workflows.ts')),
   ]);
-  mailer = createSmtpMailer({ host: sink.host, port: sink.port, secure: false, auth: undefined, poolSize: 2, from: '测试 <noreply@county.example.org>' });
 });
 
 afterAll(async () => {
-  mailer?.close();
-  await sink?.close();
+  await mail?.close();
   await env?.teardown();
 });
 
@@ -35,7 +30,7 @@ test('a workflow sleeping 30 days then sending mail finishes in seconds under th
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle,
-    activities: createActivities({ mailer }),
+    activities: mail.activities,
   });
   const serverStart = await env.currentTimeMs();
   const messageId = await worker.runUntil(
@@ -47,9 +42,9 @@ test('a workflow sleeping 30 days then sending mail finishes in seconds under th
   );
   const skippedDays = (await env.currentTimeMs() - serverStart) / 86_400_000;
 
-  const [mail] = sink.to('secretary@township.example.org');
-  expect(mail?.subject).toBe('三十天后的提醒');
-  expect(mail?.messageId).toBe(messageId);
+  const [received] = mail.sink.to('secretary@township.example.org');
+  expect(received?.subject).toBe('三十天后的提醒');
+  expect(received?.messageId).toBe(messageId);
   // The server's clock jumped the 30 days; the test's own timeout keeps real waiting out.
   expect(skippedDays).toBeGreaterThanOrEqual(30);
 });

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
@@ -33,9 +36,35 @@ async function withStartRetries<T>(name: BinaryName, start: () => Promise<T>, at
   }
 }
 
-export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+const LIBFAKETIME = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1'];
+
+/**
+ * The time-skipping server starts at the host's clock and only moves forward. Scenarios from the
+ * source document (a target designated in October 2018) need the server's clock in 2018: the
+ * server is started under libfaketime at `startAt`, and skips forward from there. Only the
+ * server's clock moves; workflows read time from the server, the worker and SMTP stay on the host.
+ */
+function executableStartingAt(startAt: string): EphemeralServerExecutable {
+  const lib = LIBFAKETIME.find((f) => existsSync(f));
+  if (!lib) throw new Error('libfaketime is needed to start the test server in the past: apt-get install libfaketime');
+  const real = resolveBinary('testServer');
+  if (!real) throw new BinaryNotFoundError(binaries.testServer);
+  const dir = mkdtempSync(path.join(tmpdir(), 'ts-server-'));
+  const wrapper = path.join(dir, 'temporal-test-server');
+  const when = startAt.replace('T', ' ').replace(/(\.\d+)?Z$/, '');
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\nexport TZ=UTC LD_PRELOAD=${lib} FAKETIME="@${when}" DONT_FAKE_MONOTONIC=1\nexec "${real.path}" "$@"\n`,
+  );
+  chmodSync(wrapper, 0o755);
+  return { type: 'existing-path', path: wrapper };
+}
+
+export async function createTimeSkippingEnv(opts: { startAt?: string } = {}): Promise<TestWorkflowEnvironment> {
   const env = await withStartRetries('testServer', () =>
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: executable('testServer') } }),
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: opts.startAt ? executableStartingAt(opts.startAt) : executable('testServer') },
+    }),
   );
   // The Java test server only knows its built-in attributes until they are added this way.
   await env.connection.operatorService.addSearchAttributes({

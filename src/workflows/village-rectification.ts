@@ -1,0 +1,642 @@
+/**
+ * One rectification target (整顿对象): from designation through plan, rectification, acceptance,
+ * consolidation and upgrade (五(一), 五(二)), with every duty's reminder and escalation ladder.
+ *
+ * History budget: a year's history must stay well under 400 events. All ladder steps falling due
+ * at the same instant go out in one local activity (about 6 events a wake-up, against about 11
+ * for a regular activity), the target's duties share their month-end wake-ups (see
+ * `threeMeetingsWindows`), the wake-up timer is only replaced when the next wake-up moves, and the
+ * workflow continues as new at the first wake-up of each calendar year.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { z } from 'zod';
+import type { Activities } from '../activities';
+import {
+  fulfilObligationSchema,
+  fulfilObligationUpdate,
+  reassignSchema,
+  reassignUpdate,
+  recordAcceptanceSchema,
+  recordAcceptanceUpdate,
+  recordProgressSchema,
+  recordProgressUpdate,
+  reviewPlanSchema,
+  reviewPlanUpdate,
+  stageLabels,
+  stateQuery,
+  submitPlanSchema,
+  submitPlanUpdate,
+  villageInputSchema,
+  waiveObligationSchema,
+  waiveObligationUpdate,
+  withdrawSchema,
+  withdrawUpdate,
+  type AcceptanceRecord,
+  type FailedDelivery,
+  type HistoryEntry,
+  type NoticeRequest,
+  type NoticeResult,
+  type Stage,
+  type UpcomingObligation,
+  type VillageInput,
+  type VillageOutcome,
+  type VillageView,
+} from '../contracts/village';
+import {
+  activeUntil,
+  addDays,
+  cyclePosition,
+  instantOf,
+  isoInstant,
+  lateNovember,
+  localDateOf,
+  makeObligation,
+  pairedDepartmentConsequences,
+  periodOf,
+  removability,
+  targetObligations,
+  yearOf,
+  type LocalDate,
+  type Obligation,
+  type ObligationSubject,
+} from '../domain';
+import { CycleYearKey, FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey, TownshipKey, VillageKey } from '../search-attributes';
+
+const { sendNotices } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  // Past a minute of retrying (an SMTP outage), retries wait on workflow timers.
+  localRetryThreshold: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+/** Obligations are looked at in a rolling window around today. */
+const WINDOW_BACK_DAYS = 45;
+const WINDOW_AHEAD_DAYS = 100;
+const HISTORY_KEPT = 120;
+const FAILED_KEPT = 30;
+
+/** Everything the workflow knows, as plain JSON: it crosses continue-as-new as it is. */
+export interface VillageState {
+  readonly input: VillageInput;
+  /** Instant the target's first run started; ladder steps before it are not sent. */
+  readonly startedAt: string;
+  /** Calendar year of this run; the first wake-up in a later year continues as new. */
+  runYear: number;
+  firstSecretary?: string;
+  liaison?: string;
+  plan: {
+    status: 'due' | 'submitted' | 'returned' | 'approved';
+    submittedOn?: LocalDate;
+    summary?: string;
+    measures?: string[];
+    revisions: number;
+    revisionDue?: LocalDate;
+  };
+  acceptances: AcceptanceRecord[];
+  /** Obligation id → the day it was fulfilled or waived; kept while it is in the window. */
+  settled: Record<string, LocalDate>;
+  /** Ladder step key → due date of its obligation; a step is sent, superseded or skipped once. */
+  sent: Record<string, LocalDate>;
+  threeMeetings: LocalDate[];
+  withdrawn?: { on: LocalDate; by: string; reason: string };
+  failedDeliveries: FailedDelivery[];
+  failedDeliveryCount: number;
+  history: HistoryEntry[];
+}
+
+function invalid(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, 'InvalidInput');
+}
+
+function refused(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, 'InvalidState');
+}
+
+/** Parses an update's input, or rejects it naming every wrong field. */
+function parseOrReject<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) {
+    throw invalid(r.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+  }
+  return r.data;
+}
+
+class VillageTarget {
+  dirty = false;
+  private published: Record<string, unknown> = {};
+
+  constructor(
+    readonly s: VillageState,
+    private readonly workflowId: string,
+  ) {}
+
+  get village(): string {
+    return this.s.input.designation.village;
+  }
+
+  private get subject(): ObligationSubject {
+    return { type: 'village', code: this.village, township: this.s.input.township };
+  }
+
+  log(now: number, type: string, text: string, by?: string): void {
+    this.s.history.push({ at: isoInstant(now), type, text, ...(by ? { by } : {}) });
+    if (this.s.history.length > HISTORY_KEPT) this.s.history.splice(0, this.s.history.length - HISTORY_KEPT);
+  }
+
+  // --- Obligations ---------------------------------------------------------------------------
+
+  obligations(now: number): Obligation[] {
+    const today = localDateOf(now);
+    const list = targetObligations(
+      { designation: this.s.input.designation, township: this.s.input.township, hasFirstSecretary: this.s.firstSecretary !== undefined },
+      { from: addDays(today, -WINDOW_BACK_DAYS), to: addDays(today, WINDOW_AHEAD_DAYS) },
+      this.s.input.policy,
+    );
+    const revision = this.planRevision();
+    return revision ? [...list, revision] : list;
+  }
+
+  /** A plan returned for revision is due again by its new deadline (五(一)). */
+  private planRevision(): Obligation | undefined {
+    const { plan } = this.s;
+    if (plan.revisions === 0 || !plan.revisionDue) return undefined;
+    const year = yearOf(this.s.input.designation.date);
+    return makeObligation(
+      'rectification-plan',
+      this.subject,
+      { id: `${year}-r${plan.revisions}`, start: plan.revisionDue, end: plan.revisionDue, label: `${year}年整顿方案（第${plan.revisions}次修改）` },
+      plan.revisionDue,
+      this.s.input.policy,
+    );
+  }
+
+  open(now: number): Obligation[] {
+    return this.obligations(now).filter((o) => this.s.settled[o.id] === undefined);
+  }
+
+  private stepKey(o: Obligation, stepId: string): string {
+    return `${o.id}#${stepId}`;
+  }
+
+  /**
+   * The notices due now: per open obligation the latest step whose time has come. Earlier steps
+   * not yet sent (the worker was down) are superseded rather than sent late one after another;
+   * steps from before the workflow started are skipped.
+   */
+  dueNotices(now: number): NoticeRequest[] {
+    const startedAt = Date.parse(this.s.startedAt);
+    const requests: NoticeRequest[] = [];
+    for (const o of this.open(now)) {
+      const pending = o.steps.filter((st) => this.s.sent[this.stepKey(o, st.id)] === undefined && Date.parse(st.at) <= now);
+      const latest = pending.at(-1);
+      if (!latest) continue;
+      for (const st of pending) this.s.sent[this.stepKey(o, st.id)] = o.due.date;
+      if (Date.parse(latest.at) < startedAt) continue;
+      requests.push({
+        key: `${this.workflowId}@${this.s.input.designation.date}/${o.id}/${latest.id}`,
+        village: this.village,
+        township: this.s.input.township,
+        obligation: {
+          id: o.id,
+          kind: o.kind,
+          title: o.title,
+          clause: o.clause,
+          periodLabel: o.period.label,
+          dueDate: o.due.date,
+          nominalDue: o.due.nominal,
+          provisional: o.due.provisional,
+        },
+        step: { id: latest.id, severity: latest.severity },
+        notify: latest.notify,
+        assigned: {
+          ...(this.s.firstSecretary ? { 'first-secretary': this.s.firstSecretary } : {}),
+          ...(this.s.liaison ? { 'township-liaison': this.s.liaison } : {}),
+        },
+      });
+    }
+    return requests;
+  }
+
+  recordDeliveries(requests: readonly NoticeRequest[], results: readonly NoticeResult[], now: number): void {
+    const sent: string[] = [];
+    for (const r of results) {
+      const req = requests.find((q) => q.key === r.key);
+      if (!req) continue;
+      if (r.status === 'sent' || r.status === 'already-sent') sent.push(`${req.obligation.title}（${req.obligation.periodLabel}）`);
+      if (r.error) {
+        this.s.failedDeliveryCount++;
+        this.s.failedDeliveries.push({ key: r.key, obligationId: req.obligation.id, step: req.step.id, at: isoInstant(now), recipients: r.recipients, error: r.error });
+        if (this.s.failedDeliveries.length > FAILED_KEPT) this.s.failedDeliveries.shift();
+        this.log(now, 'delivery-failed', `通知未能送达：${req.obligation.title}（${req.obligation.periodLabel}）：${r.error}`);
+      }
+    }
+    if (sent.length > 0) this.log(now, 'notices-sent', `已发送通知${sent.length}条：${sent.join('；')}`);
+  }
+
+  settle(id: string, on: LocalDate): void {
+    this.s.settled[id] = on;
+  }
+
+  // --- Stage and lists -----------------------------------------------------------------------
+
+  finished(now: number): boolean {
+    return this.s.withdrawn !== undefined || localDateOf(now) > activeUntil(this.s.input.designation);
+  }
+
+  stage(now: number): Stage {
+    const d = this.s.input.designation;
+    const today = localDateOf(now);
+    if (this.s.withdrawn) return 'withdrawn';
+    if (today > activeUntil(d)) return 'closed';
+    if (this.s.acceptances.at(-1)?.transformed) return cyclePosition(d.date, today).cycleYear >= 3 ? 'upgrading' : 'consolidating';
+    const year = yearOf(today);
+    if (year > yearOf(d.date) && today >= lateNovember(year).start && !this.s.acceptances.some((a) => a.year === year)) return 'acceptance';
+    const planStages = { due: 'plan-due', submitted: 'plan-submitted', returned: 'plan-returned', approved: 'rectifying' } as const;
+    return planStages[this.s.plan.status];
+  }
+
+  upcoming(now: number): UpcomingObligation[] {
+    return this.open(now)
+      .filter((o) => o.due.date >= addDays(localDateOf(now), -WINDOW_BACK_DAYS))
+      .slice(0, 30)
+      .map((o) => {
+        const next = o.steps.find((st) => this.s.sent[this.stepKey(o, st.id)] === undefined);
+        return {
+          id: o.id,
+          kind: o.kind,
+          title: o.title,
+          clause: o.clause,
+          periodLabel: o.period.label,
+          dueDate: o.due.date,
+          provisional: o.due.provisional,
+          overdue: Date.parse(o.due.instant) <= now,
+          ...(next ? { nextStep: { id: next.id, severity: next.severity, at: next.at } } : {}),
+        };
+      });
+  }
+
+  /** When to look again: the next unsent step, the acceptance window opening, or the close. */
+  nextWake(now: number): number {
+    const today = localDateOf(now);
+    const candidates = [instantOf(addDays(today, WINDOW_AHEAD_DAYS - 1))];
+    for (const o of this.open(now)) {
+      const next = o.steps.find((st) => this.s.sent[this.stepKey(o, st.id)] === undefined && Date.parse(st.at) > now);
+      if (next) candidates.push(Date.parse(next.at));
+    }
+    const until = activeUntil(this.s.input.designation);
+    if (until < '9999-12-31') candidates.push(instantOf(addDays(until, 1)));
+    const window = lateNovember(yearOf(today));
+    if (today < window.start && yearOf(today) > yearOf(this.s.input.designation.date)) candidates.push(instantOf(window.start));
+    return Math.max(now + 1000, Math.min(...candidates));
+  }
+
+  view(now: number): VillageView {
+    const d = this.s.input.designation;
+    const today = localDateOf(now);
+    const position = cyclePosition(d.date, today < d.date ? d.date : today);
+    const upcoming = this.upcoming(now);
+    const stage = this.stage(now);
+    return {
+      village: this.village,
+      township: this.s.input.township,
+      stage,
+      stageLabel: stageLabels[stage],
+      designation: d,
+      cycleYear: position.cycleYear,
+      phase: position.phase,
+      ...(this.s.firstSecretary ? { firstSecretary: this.s.firstSecretary } : {}),
+      ...(this.s.liaison ? { liaison: this.s.liaison } : {}),
+      plan: { ...this.s.plan },
+      acceptances: this.s.acceptances,
+      upcoming,
+      overdue: upcoming.some((o) => o.overdue),
+      failedDeliveries: this.s.failedDeliveries,
+      failedDeliveryCount: this.s.failedDeliveryCount,
+      consequences: [
+        ...pairedDepartmentConsequences(
+          { village: this.village, caseId: this.workflowId, ...(d.pairedDepartment ? { pairedDepartment: d.pairedDepartment } : {}) },
+          this.s.acceptances,
+        ),
+        ...removability(this.village, d.date, this.s.threeMeetings, today),
+      ],
+      history: this.s.history,
+    };
+  }
+
+  /** Keeps the operators' search attributes current; only changed values are written. */
+  publish(now: number): void {
+    const v = this.view(now);
+    const nextDue = v.upcoming.filter((o) => !o.overdue).map((o) => instantOf(addDays(o.dueDate, 1)))[0];
+    const wanted: Record<string, unknown> = {
+      stage: v.stage,
+      township: v.township,
+      village: v.village,
+      nextDue: nextDue ?? null,
+      overdue: v.overdue,
+      cycleYear: v.cycleYear,
+      failed: v.failedDeliveryCount,
+    };
+    const updates: SearchAttributeUpdatePair[] = [];
+    const changed = (k: string): boolean => this.published[k] !== wanted[k];
+    if (changed('stage')) updates.push({ key: StageKey, value: v.stage });
+    if (changed('township')) updates.push({ key: TownshipKey, value: v.township });
+    if (changed('village')) updates.push({ key: VillageKey, value: v.village });
+    if (changed('nextDue')) updates.push({ key: NextDueKey, value: nextDue === undefined ? null : new Date(nextDue) });
+    if (changed('overdue')) updates.push({ key: OverdueKey, value: v.overdue });
+    if (changed('cycleYear')) updates.push({ key: CycleYearKey, value: v.cycleYear });
+    if (changed('failed')) updates.push({ key: FailedDeliveriesKey, value: v.failedDeliveryCount });
+    if (updates.length > 0) upsertSearchAttributes(updates);
+    this.published = wanted;
+  }
+
+  /** What crosses continue-as-new: entries that left the window are dropped. */
+  carry(now: number): VillageState {
+    const horizon = addDays(localDateOf(now), -WINDOW_BACK_DAYS - 30);
+    const keep = (m: Record<string, LocalDate>, by: (k: string, v: LocalDate) => boolean): Record<string, LocalDate> =>
+      Object.fromEntries(Object.entries(m).filter(([k, v]) => by(k, v)));
+    return {
+      ...this.s,
+      runYear: yearOf(localDateOf(now)),
+      settled: keep(this.s.settled, (_, on) => on >= horizon),
+      sent: keep(this.s.sent, (_, due) => due >= horizon),
+    };
+  }
+
+  // --- Update rules ---------------------------------------------------------------------------
+
+  assertActive(now: number): void {
+    if (this.s.withdrawn) throw refused(`the designation was withdrawn on ${this.s.withdrawn.on}`);
+    if (this.finished(now)) throw refused('the rectification of this target is closed');
+  }
+
+  assertNotFuture(field: string, date: LocalDate, now: number): void {
+    if (date > localDateOf(now)) throw invalid(`${field}: ${date} is in the future`);
+  }
+
+  findOpen(id: string, now: number): Obligation {
+    const open = this.open(now);
+    const o = open.find((x) => x.id === id);
+    if (!o) {
+      const known = open.slice(0, 5).map((x) => x.id);
+      throw invalid(`obligationId: no open obligation ${id}${known.length ? `; open ones include ${known.join(', ')}` : ''}`);
+    }
+    return o;
+  }
+}
+
+function newState(input: VillageInput, now: number): VillageState {
+  return {
+    input,
+    startedAt: isoInstant(now),
+    runYear: yearOf(localDateOf(now)),
+    ...(input.firstSecretary ? { firstSecretary: input.firstSecretary } : {}),
+    ...(input.liaison ? { liaison: input.liaison } : {}),
+    plan: { status: 'due', revisions: 0 },
+    acceptances: [],
+    settled: {},
+    sent: {},
+    threeMeetings: [],
+    failedDeliveries: [],
+    failedDeliveryCount: 0,
+    history: [],
+  };
+}
+
+export async function villageRectification(input: VillageInput, carried?: VillageState): Promise<VillageOutcome> {
+  const parsed = villageInputSchema.safeParse(input);
+  if (!parsed.success) throw invalid(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  const startNow = Date.now();
+  if (!carried && parsed.data.designation.date > localDateOf(startNow)) {
+    throw invalid(`designation.date: ${parsed.data.designation.date} is in the future`);
+  }
+  const t = new VillageTarget(carried ?? newState(parsed.data, startNow), workflowInfo().workflowId);
+  if (!carried) {
+    const d = t.s.input.designation;
+    t.log(startNow, 'designated', `认定为整顿对象（${d.date}），认定标准：${d.criteria.map((c) => `三(${'一二三四五六'[c.criterion - 1]})`).join('、')}`);
+  }
+
+  setHandler(stateQuery, () => t.view(Date.now()));
+
+  const update = <A extends unknown[]>(
+    validate: (now: number, ...args: A) => void,
+    apply: (now: number, ...args: A) => void,
+  ): { handler: (...args: A) => VillageView; validator: (...args: A) => void } => ({
+    validator: (...args) => validate(Date.now(), ...args),
+    handler: (...args) => {
+      const now = Date.now();
+      apply(now, ...args);
+      t.dirty = true;
+      return t.view(now);
+    },
+  });
+
+  const submitPlan = update(
+    (now, raw) => {
+      parseOrReject(submitPlanSchema, raw);
+      t.assertActive(now);
+      if (t.s.plan.status === 'submitted') throw refused('the plan is already submitted and awaits review');
+      if (t.s.plan.status === 'approved') throw refused('the plan is already approved');
+    },
+    (now, raw) => {
+      const p = submitPlanSchema.parse(raw);
+      const current = t.open(now).find((o) => o.kind === 'rectification-plan');
+      if (current) t.settle(current.id, localDateOf(now));
+      t.s.plan = { ...t.s.plan, status: 'submitted', submittedOn: localDateOf(now), summary: p.summary, measures: p.measures };
+      t.log(now, 'plan-submitted', `报送整顿方案：${p.summary}`, p.submittedBy);
+    },
+  );
+  setHandler(submitPlanUpdate, submitPlan.handler, { validator: submitPlan.validator });
+
+  const reviewPlan = update(
+    (now, raw) => {
+      const r = parseOrReject(reviewPlanSchema, raw);
+      t.assertActive(now);
+      if (t.s.plan.status !== 'submitted') throw refused(`there is no submitted plan to review (plan is ${t.s.plan.status})`);
+      if (r.revisionDue && r.revisionDue <= localDateOf(now)) throw invalid(`revisionDue: ${r.revisionDue} must be after today (${localDateOf(now)})`);
+    },
+    (now, raw) => {
+      const r = reviewPlanSchema.parse(raw);
+      if (r.decision === 'approve') {
+        t.s.plan = { ...t.s.plan, status: 'approved' };
+        delete t.s.plan.revisionDue;
+        t.log(now, 'plan-approved', `整顿方案审核通过${r.comments ? `：${r.comments}` : ''}`, r.reviewer);
+      } else {
+        t.s.plan = { ...t.s.plan, status: 'returned', revisions: t.s.plan.revisions + 1, revisionDue: r.revisionDue! };
+        t.log(now, 'plan-returned', `整顿方案退回修改：${r.comments}；修改后于${r.revisionDue}前重新报送`, r.reviewer);
+      }
+    },
+  );
+  setHandler(reviewPlanUpdate, reviewPlan.handler, { validator: reviewPlan.validator });
+
+  const recordProgress = update(
+    (now, raw) => {
+      const p = parseOrReject(recordProgressSchema, raw);
+      t.assertActive(now);
+      const half = periodOf('half-month', `${p.period.slice(0, 7)}-${p.period.endsWith('H1') ? '01' : '16'}`);
+      if (half.start > localDateOf(now)) throw invalid(`period: ${p.period} has not begun`);
+      if (half.end < t.s.input.designation.date) throw invalid(`period: ${p.period} ends before the designation (${t.s.input.designation.date})`);
+      p.duties.forEach((duty, i) => {
+        if (duty.date > localDateOf(now)) throw invalid(`duties.${i}.date: ${duty.date} is in the future`);
+        if (duty.date < t.s.input.designation.date) throw invalid(`duties.${i}.date: ${duty.date} is before the designation`);
+      });
+    },
+    (now, raw) => {
+      const p = recordProgressSchema.parse(raw);
+      const open = t.obligations(now);
+      for (const duty of p.duties) {
+        if (duty.kind === 'three-meetings-one-lesson' && !t.s.threeMeetings.includes(duty.date)) t.s.threeMeetings.push(duty.date);
+        const o = open.find((x) => x.kind === duty.kind && x.period.start <= duty.date && duty.date <= x.period.end);
+        if (o && t.s.settled[o.id] === undefined) t.settle(o.id, duty.date);
+      }
+      t.s.threeMeetings.sort();
+      const label = periodOf('half-month', `${p.period.slice(0, 7)}-${p.period.endsWith('H1') ? '01' : '16'}`).label;
+      t.log(now, 'progress', `${label}进展：${p.progress}${p.problems ? `；问题：${p.problems}` : ''}${p.nextSteps ? `；下步：${p.nextSteps}` : ''}`, p.reportedBy);
+    },
+  );
+  setHandler(recordProgressUpdate, recordProgress.handler, { validator: recordProgress.validator });
+
+  const fulfil = update(
+    (now, raw) => {
+      const f = parseOrReject(fulfilObligationSchema, raw);
+      t.assertActive(now);
+      t.assertNotFuture('fulfilledOn', f.fulfilledOn, now);
+      t.findOpen(f.obligationId, now);
+    },
+    (now, raw) => {
+      const f = fulfilObligationSchema.parse(raw);
+      const o = t.findOpen(f.obligationId, now);
+      t.settle(o.id, f.fulfilledOn);
+      t.log(now, 'fulfilled', `办结：${o.title}（${o.period.label}）${f.note ? `：${f.note}` : ''}`, f.by);
+    },
+  );
+  setHandler(fulfilObligationUpdate, fulfil.handler, { validator: fulfil.validator });
+
+  const waive = update(
+    (now, raw) => {
+      const w = parseOrReject(waiveObligationSchema, raw);
+      t.assertActive(now);
+      t.findOpen(w.obligationId, now);
+    },
+    (now, raw) => {
+      const w = waiveObligationSchema.parse(raw);
+      const o = t.findOpen(w.obligationId, now);
+      t.settle(o.id, localDateOf(now));
+      t.log(now, 'waived', `免除：${o.title}（${o.period.label}）：${w.reason}`, w.by);
+    },
+  );
+  setHandler(waiveObligationUpdate, waive.handler, { validator: waive.validator });
+
+  const recordAcceptance = update(
+    (now, raw) => {
+      const a = parseOrReject(recordAcceptanceSchema, raw);
+      t.assertActive(now);
+      const first = yearOf(t.s.input.designation.date) + 1;
+      if (a.year < first) throw invalid(`year: the first acceptance is in late November ${first} (五(一))`);
+      if (String(a.year) !== a.evaluatedOn.slice(0, 4)) throw invalid(`evaluatedOn: ${a.evaluatedOn} is not in ${a.year}`);
+      t.assertNotFuture('evaluatedOn', a.evaluatedOn, now);
+      if (t.s.acceptances.some((x) => x.year === a.year)) throw refused(`the acceptance of ${a.year} is already recorded`);
+    },
+    (now, raw) => {
+      const a = recordAcceptanceSchema.parse(raw);
+      t.s.acceptances.push({ year: a.year, date: a.evaluatedOn, transformed: a.transformed, evaluator: a.evaluator, summary: a.summary });
+      t.s.acceptances.sort((x, y) => x.year - y.year);
+      const acceptance = t.obligations(now).find((o) => o.kind === 'acceptance-evaluation' && o.period.id === `${a.year}-11-late`);
+      if (acceptance) t.settle(acceptance.id, a.evaluatedOn);
+      if (a.transformed) {
+        const d = t.s.input.designation;
+        (t.s as { input: VillageInput }).input = { ...t.s.input, designation: { ...d, transformedOn: a.evaluatedOn } };
+      }
+      t.log(now, 'acceptance', `${a.year}年验收评价：${a.transformed ? '转化提升' : '未转化'}。${a.summary}`, a.evaluator);
+    },
+  );
+  setHandler(recordAcceptanceUpdate, recordAcceptance.handler, { validator: recordAcceptance.validator });
+
+  const reassign = update(
+    (now, raw) => {
+      parseOrReject(reassignSchema, raw);
+      t.assertActive(now);
+    },
+    (now, raw) => {
+      const r = reassignSchema.parse(raw);
+      if (r.role === 'first-secretary') t.s.firstSecretary = r.person;
+      else t.s.liaison = r.person;
+      t.log(now, 'reassigned', `${r.role === 'first-secretary' ? '第一书记' : '包村领导'}调整为${r.person}（${r.effectiveOn}起）`, r.by);
+    },
+  );
+  setHandler(reassignUpdate, reassign.handler, { validator: reassign.validator });
+
+  const withdraw = update(
+    (now, raw) => {
+      parseOrReject(withdrawSchema, raw);
+      t.assertActive(now);
+    },
+    (now, raw) => {
+      const w = withdrawSchema.parse(raw);
+      const on = localDateOf(now);
+      t.s.withdrawn = { on, by: w.by, reason: w.reason };
+      const d = t.s.input.designation;
+      (t.s as { input: VillageInput }).input = { ...t.s.input, designation: { ...d, withdrawnOn: on, withdrawalReason: w.reason } };
+      t.log(now, 'withdrawn', `撤销认定：${w.reason}`, w.by);
+    },
+  );
+  setHandler(withdrawUpdate, withdraw.handler, { validator: withdraw.validator });
+
+  // One timer for the next wake-up, replaced only when that moment moves.
+  let timer: { at: number; scope: CancellationScope; fired: boolean } | undefined;
+  const arm = (at: number): void => {
+    if (timer && timer.at === at && !timer.fired) return;
+    timer?.scope.cancel();
+    const next = { at, scope: new CancellationScope(), fired: false };
+    next.scope
+      .run(() => sleep(at - Date.now()))
+      .then(
+        () => {
+          next.fired = true;
+        },
+        (err: unknown) => {
+          if (!isCancellation(err)) throw err;
+        },
+      );
+    timer = next;
+  };
+
+  for (;;) {
+    const now = Date.now();
+    if (t.finished(now)) break;
+    const due = t.dueNotices(now);
+    if (due.length > 0) {
+      const results = await sendNotices(due);
+      t.recordDeliveries(due, results, Date.now());
+      continue;
+    }
+    t.publish(now);
+    if (yearOf(localDateOf(now)) > t.s.runYear || workflowInfo().continueAsNewSuggested) {
+      timer?.scope.cancel();
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof villageRectification>(t.s.input, t.carry(Date.now()));
+    }
+    arm(t.nextWake(now));
+    t.dirty = false;
+    await condition(() => t.dirty || timer!.fired || workflowInfo().continueAsNewSuggested);
+  }
+
+  timer?.scope.cancel();
+  await condition(allHandlersFinished);
+  const end = Date.now();
+  t.log(end, 'closed', t.s.withdrawn ? '已撤销认定，工作流结束' : '整顿周期结束');
+  t.publish(end);
+  return { village: t.village, stage: t.stage(end), acceptances: t.s.acceptances };
+}
