@@ -1,6 +1,9 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { villageWorkflowId, type VillageInput } from '../../src/contracts/village';
+import { designateVillage, villageInputFromRoster } from '../../src/client/village';
 import type { Roster } from '../../src/domain/roster';
 import type { villageRectification } from '../../src/workflows';
 
@@ -10,40 +13,45 @@ export async function advanceTo(env: TestWorkflowEnvironment, iso: string): Prom
   if (ms > 0) await env.sleep(ms);
 }
 
-/** The workflow input for a designation of the roster, as the designation surface builds it. */
-export function inputFor(roster: Roster, village: string): VillageInput {
-  const designation = roster.designations.find((d) => d.village === village);
-  if (!designation) throw new Error(`no designation of ${village} in the roster`);
-  const township = roster.villages.find((v) => v.code === village)!.township;
-  const fs = roster.people.filter((p) => p.role === 'first-secretary' && p.village === village).sort((a, b) => (b.since ?? '').localeCompare(a.since ?? ''))[0];
-  const liaison = roster.people.find((p) => p.role === 'township-liaison' && p.village === village);
-  return { township, designation, ...(fs ? { firstSecretary: fs.id } : {}), ...(liaison ? { liaison: liaison.id } : {}) };
-}
-
+/** Designates a village of the roster as the product does. */
 export async function startVillage(
   env: TestWorkflowEnvironment,
   taskQueue: string,
-  input: VillageInput,
-  idSuffix = '',
+  roster: Roster,
+  village: string,
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof villageRectification>> {
-  return env.client.workflow.start<typeof villageRectification>('villageRectification', {
-    taskQueue,
-    workflowId: villageWorkflowId(input.designation.village) + idSuffix,
-    args: [input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-  });
+  return designateVillage(env.client, taskQueue, villageInputFromRoster(roster, village));
 }
 
-/** Events of every run of a workflow, first run first (runs are linked by continue-as-new). */
-export async function historyLengths(env: TestWorkflowEnvironment, workflowId: string, firstRunId: string): Promise<number[]> {
-  const lengths: number[] = [];
+type History = Awaited<ReturnType<ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>['fetchHistory']>>;
+
+/** The history of every run of a workflow, first run first (runs are linked by continue-as-new). */
+export async function runHistories(env: TestWorkflowEnvironment, workflowId: string, firstRunId: string): Promise<History[]> {
+  const histories: History[] = [];
   let runId: string | undefined = firstRunId;
   while (runId) {
-    const history: { events?: { workflowExecutionContinuedAsNewEventAttributes?: { newExecutionRunId?: string | null } | null }[] | null } =
-      await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const events = history.events ?? [];
-    lengths.push(events.length);
-    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    const history: History = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    histories.push(history);
+    runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
-  return lengths;
+  return histories;
+}
+
+export async function historyLengths(env: TestWorkflowEnvironment, workflowId: string, firstRunId: string): Promise<number[]> {
+  return (await runHistories(env, workflowId, firstRunId)).map((h) => h.events?.length ?? 0);
+}
+
+/**
+ * With RECORD_HISTORIES=1, writes every run's history under test/histories/, where the replay
+ * test picks them up: a later change that is not deterministic for them fails the build.
+ */
+export async function recordHistories(env: TestWorkflowEnvironment, workflowId: string, firstRunId: string, name: string): Promise<void> {
+  if (!process.env.RECORD_HISTORIES) return;
+  const dir = path.resolve(__dirname, '../histories');
+  mkdirSync(dir, { recursive: true });
+  const histories = await runHistories(env, workflowId, firstRunId);
+  // The workflow id goes with the history: the workflow derives notice keys from it.
+  histories.forEach((h, i) =>
+    writeFileSync(path.join(dir, `${name}-run${String(i + 1).padStart(2, '0')}.json`), `{"workflowId":${JSON.stringify(workflowId)},"history":${historyToJSON(h)}}\n`),
+  );
 }

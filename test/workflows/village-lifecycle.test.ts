@@ -14,7 +14,7 @@ import {
 import { readRosterFile } from '../../src/activities/roster-file';
 import { startMailHarness, sampleRosterFile, type MailHarness } from '../support/mail';
 import { bundle, createTimeSkippingEnv, uniqueId } from '../support/temporal';
-import { advanceTo, historyLengths, inputFor, startVillage } from '../support/village';
+import { advanceTo, historyLengths, recordHistories, startVillage } from '../support/village';
 
 /**
  * 东风村 (QS03) in 青石镇, designated on 15 October 2018, through its whole cycle (五(一), 五(二)).
@@ -49,7 +49,7 @@ const subjects = (address: string): string[] => mail.sink.to(address).map((m) =>
 
 describe('a target designated in October 2018', () => {
   test('gets its whole cycle: plan reminders, escalation, revision, approval, progress, acceptance, consolidation, upgrade', async () => {
-    const handle = await startVillage(env, taskQueue, inputFor(roster, 'QS03'));
+    const handle = await startVillage(env, taskQueue, roster, 'QS03');
     const view = (): Promise<VillageView> => handle.query(stateQuery);
     expect((await view()).stage).toBe('plan-due');
 
@@ -129,5 +129,6 @@ describe('a target designated in October 2018', () => {
     console.log(`history events per run (one run per calendar year) of QS03: ${lengths.join(', ')}`);
     expect(lengths).toHaveLength(4); // 2018, 2019, 2020, 2021
     for (const n of lengths) expect(n).toBeLessThan(400);
+  await recordHistories(env, handle.workflowId, handle.firstExecutionRunId, 'qs03-lifecycle');
   });
 });

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { readRosterFile } from '../../src/activities/roster-file';
+import { stateQuery } from '../../src/contracts/village';
+import { FailedDeliveriesKey } from '../../src/search-attributes';
+import { startMailHarness, sampleRosterFile, type MailHarness } from '../support/mail';
+import { bundle, createTimeSkippingEnv, uniqueId } from '../support/temporal';
+import { advanceTo, recordHistories, startVillage } from '../support/village';
+
+const roster = readRosterFile(sampleRosterFile);
+let env: TestWorkflowEnvironment;
+let mail: MailHarness;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = uniqueId('village');
+
+// 西坡村's first secretary has no mailbox (550). 四方村's two notices go out together: the server refuses
+// one (451) and accepts the other; the retried batch must not send the accepted one again.
+const noMailbox = 'bt05-fs@county.example.org';
+const flaky = 'sl08-fs@county.example.org';
+let refusalsLeft = 1;
+
+beforeAll(async () => {
+  let workflowBundle;
+  [env, mail, workflowBundle] = await Promise.all([
+    createTimeSkippingEnv({ startAt: '2018-10-22T00:00:00Z' }),
+    startMailHarness(),
+    bundle(path.join(__dirname, '../../src/workflows')),
+  ]);
+  mail.sink.policy = (address) => {
+    if (address === noMailbox) return 'reject-permanent';
+    if (address === flaky && refusalsLeft > 0) {
+      refusalsLeft--;
+      return 'reject-transient';
+    }
+    return 'accept';
+  };
+  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: mail.activities });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await mail?.close();
+  await env?.teardown();
+});
+
+test('a permanently failed delivery is recorded and visible; a transient one is retried and delivered once', async () => {
+  const bt05 = await startVillage(env, taskQueue, roster, 'BT05');
+  const sl08 = await startVillage(env, taskQueue, roster, 'SL08');
+  await advanceTo(env, '2018-10-27T00:00:00Z'); // after the reminders of 26 October, 09:00
+
+  // Permanent: the query and the search attribute show it, the ladder goes on.
+  const failed = await bt05.query(stateQuery);
+  expect(failed.failedDeliveryCount).toBe(2);
+  expect(failed.failedDeliveries.map((f) => [f.obligationId, f.step, f.recipients, f.error.slice(0, 8)])).toEqual([
+    ['first-secretary-visit/village:BT05/2018-10', 'reminder', [noMailbox], 'SMTP 550'],
+    ['first-secretary-symposium/village:BT05/2018-10', 'reminder', [noMailbox], 'SMTP 550'],
+  ]);
+  expect(failed.history.some((h) => h.type === 'delivery-failed' && h.text.startsWith('通知未能送达：第一书记每月到村开展服务（2018年10月）：SMTP 550'))).toBe(true);
+  expect((await bt05.describe()).typedSearchAttributes.get(FailedDeliveriesKey)).toBe(2);
+  await advanceTo(env, '2018-11-01T00:00:00Z'); // the due-day step of 31 October is tried too
+  expect((await bt05.query(stateQuery)).failedDeliveryCount).toBe(4);
+
+  // Transient: one refused, the batch retried, each notice arrived exactly once.
+  const arrived = mail.sink.to(flaky).map((m) => m.subject);
+  expect(arrived.filter((s) => s === '【提醒】松岭乡四方村：第一书记每月到村开展服务（2018年10月）')).toHaveLength(1);
+  expect(arrived.filter((s) => s === '【提醒】松岭乡四方村：第一书记每月与村民座谈交流（2018年10月）')).toHaveLength(1);
+  expect(refusalsLeft).toBe(0);
+  expect((await sl08.query(stateQuery)).failedDeliveryCount).toBe(0);
+  await recordHistories(env, sl08.workflowId, sl08.firstExecutionRunId, 'sl08-delivery-retried');
+  await recordHistories(env, bt05.workflowId, bt05.firstExecutionRunId, 'bt05-delivery-failed');
+});
