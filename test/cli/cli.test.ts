@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { localDateOf } from '../../src/domain/calendar';
+import { sampleRosterFile, startMailHarness, type MailHarness } from '../support/mail';
+import { bundle, createDevServerEnv, uniqueId } from '../support/temporal';
+
+const root = path.resolve(__dirname, '../..');
+const dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
+
+/** Runs `npm run cli -- …` as a person would, and returns what they see. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(path.join(root, 'node_modules/.bin/tsx'), ['src/cli.ts', ...args], { cwd: root, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('roster-check', () => {
+  test('the sample county is valid and shows no advice', async () => {
+    const r = await cli(['roster-check', sampleRosterFile]);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe('名册有效：云岭县，6个乡镇，60个村（社区），101名人员，整顿对象10个。\n未发现疑似“以好充次”“以中充次”的认定。\n');
+  });
+
+  test('a wrong roster lists every problem with file and path, and exits 2', async () => {
+    const roster = JSON.parse(readFileSync(sampleRosterFile, 'utf8')) as { villages: { township: string }[]; people: { email: string }[] };
+    roster.villages[3]!.township = 'XX';
+    roster.people[0]!.email = 'not-an-email';
+    const file = path.join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify(roster));
+    const r = await cli(['roster-check', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`Roster rejected:\n  ${file}: people[0].email: must be an email address\n  ${file}: villages[3].township: unknown township XX\n`);
+  });
+
+  test('evidence that says nothing is pointed out to the organization department', async () => {
+    const roster = JSON.parse(readFileSync(sampleRosterFile, 'utf8')) as { designations: { criteria: { evidence: string }[] }[] };
+    roster.designations[1]!.criteria[0]!.evidence = '同上';
+    const file = path.join(dir, 'advice.json');
+    writeFileSync(file, JSON.stringify(roster));
+    const r = await cli(['roster-check', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('提示：青石镇团结村：标准2的依据“同上”没有实际内容，请核实是否存在“以好充次”“以中充次”。（三）');
+  });
+});
+
+describe('designate, status and list against a running Temporal server', () => {
+  let env: TestWorkflowEnvironment;
+  let mail: MailHarness;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = uniqueId('cli');
+  const rosterFile = path.join(dir, 'this-month.json');
+  let serverEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    // The sample county, designated this month (the dev server's clock is today's).
+    const roster = JSON.parse(readFileSync(sampleRosterFile, 'utf8')) as { designations: { date: string }[] };
+    for (const d of roster.designations) d.date = `${localDateOf(Date.now()).slice(0, 7)}-01`;
+    writeFileSync(rosterFile, JSON.stringify(roster));
+    let workflowBundle;
+    [env, mail, workflowBundle] = await Promise.all([createDevServerEnv(), startMailHarness(rosterFile), bundle(path.join(__dirname, '../../src/workflows'))]);
+    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: mail.activities });
+    running = worker.run();
+    serverEnv = { TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, ROSTER_FILE: rosterFile };
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await mail?.close();
+    await env?.teardown();
+  });
+
+  test('an unknown village is refused, naming the option, and nothing starts', async () => {
+    const r = await cli(['designate', '--village', 'QS99'], serverEnv);
+    expect(r).toMatchObject({ code: 2, stdout: '', stderr: '错误：--village: QS99 has no open designation in the roster\n' });
+  });
+
+  test('designating, twice, then reading the status and the list', async () => {
+    const first = await cli(['designate', '--village', 'QS03', 'LH09'], serverEnv);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toBe('已认定：青石镇东风村（工作流 village:QS03）\n已认定：柳河镇柳林村（工作流 village:LH09）\n');
+    expect((await cli(['designate', '--village', 'QS03'], serverEnv)).code).toBe(0);
+
+    const status = await cli(['status', 'QS03'], serverEnv);
+    expect(status.code).toBe(0);
+    expect(status.stdout.split('\n').slice(0, 4)).toEqual([
+      '青石镇东风村（QS03）',
+      `阶段：待报送整顿方案　周期：第1年（重点问题整治）　认定日期：${localDateOf(Date.now()).slice(0, 7)}-01`,
+      '第一书记：史雪梅（qs03-fs）　包村领导：顾建国（qs03-liaison）',
+      '整顿方案：待报送',
+    ]);
+    expect(status.stdout).toContain('报送整顿方案');
+
+    let listed = '';
+    for (let i = 0; i < 50 && !listed.includes('共2个'); i++) {
+      listed = (await cli(['list', '--stage', 'plan-due'], serverEnv)).stdout;
+    }
+    expect(listed).toMatch(/^青石镇东风村　QS03　待报送整顿方案　下一截止 \d{4}-\d{2}-\d{2}　(未逾期|已逾期)　通知失败 0$/m);
+    expect(listed).toContain('柳河镇柳林村　LH09　待报送整顿方案');
+    expect((await cli(['list', '--township', 'BT'], serverEnv)).stdout).toBe('共0个整顿对象。\n');
+    expect(await cli(['list', '--township', 'ZZ'], serverEnv)).toMatchObject({ code: 2, stderr: '错误：--township: no township ZZ in the roster\n' });
+  });
+
+  test('status of a village never designated', async () => {
+    expect(await cli(['status', 'SL01'], serverEnv)).toMatchObject({ code: 2, stderr: '错误：village: no workflow for SL01 (not designated?)\n' });
+  });
+});
