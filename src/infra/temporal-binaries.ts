@@ -100,3 +100,11 @@ export function requireBinary(name: BinaryName, env?: Readonly<Record<string, st
   if (!found) throw new BinaryNotFoundError(binaries[name]);
   return found;
 }
+
+/**
+ * Debian's libfaketime, with which the tests start the time-skipping server at a date in the past
+ * (the server's clock otherwise starts at the host's and only moves forward).
+ */
+export function findLibfaketime(): string | undefined {
+  return ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1'].find((f) => existsSync(f));
+}

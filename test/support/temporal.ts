@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { resolveBinary, BinaryNotFoundError, binaries, type BinaryName } from '../../src/infra/temporal-binaries';
+import { resolveBinary, BinaryNotFoundError, binaries, findLibfaketime, type BinaryName } from '../../src/infra/temporal-binaries';
 import { searchAttributeKeys } from '../../src/search-attributes';
 
 /**
@@ -36,8 +36,6 @@ async function withStartRetries<T>(name: BinaryName, start: () => Promise<T>, at
   }
 }
 
-const LIBFAKETIME = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1'];
-
 /**
  * The time-skipping server starts at the host's clock and only moves forward. Scenarios from the
  * source document (a target designated in October 2018) need the server's clock in 2018: the
@@ -45,7 +43,7 @@ const LIBFAKETIME = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/us
  * server's clock moves; workflows read time from the server, the worker and SMTP stay on the host.
  */
 function executableStartingAt(startAt: string): EphemeralServerExecutable {
-  const lib = LIBFAKETIME.find((f) => existsSync(f));
+  const lib = findLibfaketime();
   if (!lib) throw new Error('libfaketime is needed to start the test server in the past: apt-get install libfaketime');
   const real = resolveBinary('testServer');
   if (!real) throw new BinaryNotFoundError(binaries.testServer);
