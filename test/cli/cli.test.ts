@@ -2,12 +2,10 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { localDateOf } from '../../src/domain/calendar';
-import { sampleRosterFile, startMailHarness, type MailHarness } from '../support/mail';
-import { bundle, createDevServerEnv, uniqueId } from '../support/temporal';
+import { sampleRosterFile } from '../support/mail';
+import { startVillageWorld, type VillageWorld } from '../support/village';
 
 const root = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
@@ -51,11 +49,7 @@ describe('roster-check', () => {
 });
 
 describe('designate, status and list against a running Temporal server', () => {
-  let env: TestWorkflowEnvironment;
-  let mail: MailHarness;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueId('cli');
+  let world: VillageWorld;
   const rosterFile = path.join(dir, 'this-month.json');
   let serverEnv: Record<string, string>;
 
@@ -64,18 +58,12 @@ describe('designate, status and list against a running Temporal server', () => {
     const roster = JSON.parse(readFileSync(sampleRosterFile, 'utf8')) as { designations: { date: string }[] };
     for (const d of roster.designations) d.date = `${localDateOf(Date.now()).slice(0, 7)}-01`;
     writeFileSync(rosterFile, JSON.stringify(roster));
-    let workflowBundle;
-    [env, mail, workflowBundle] = await Promise.all([createDevServerEnv(), startMailHarness(rosterFile), bundle(path.join(__dirname, '../../src/workflows'))]);
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: mail.activities });
-    running = worker.run();
-    serverEnv = { TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, ROSTER_FILE: rosterFile };
+    world = await startVillageWorld({ devServer: true, rosterFile });
+    serverEnv = { TEMPORAL_ADDRESS: world.env.address, TEMPORAL_TASK_QUEUE: world.taskQueue, ROSTER_FILE: rosterFile };
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await mail?.close();
-    await env?.teardown();
+    await world?.close();
   });
 
   test('an unknown village is refused, naming the option, and nothing starts', async () => {

@@ -1,16 +1,30 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { designateVillage, villageInputFromRoster } from '../../src/client/village';
+import { startMailHarness, type MailHarness } from './mail';
+import { bundle, createDevServerEnv, createTimeSkippingEnv, uniqueId } from './temporal';
 import type { Roster } from '../../src/domain/roster';
 import type { villageRectification } from '../../src/workflows';
 
-/** Moves the time-skipping server's clock to an instant (no-op if it is already past it). */
+const STEP_MS = 30 * 86_400_000;
+
+/**
+ * Moves the time-skipping server's clock to an instant (no-op if it is already past it), in steps
+ * of at most 30 days. One long `unlockTimeSkippingWithSleep` call can outlast the server's patience
+ * with keepalive pings; the client then sends the call again, and the clock overshoots by the whole
+ * duration. Short steps, each recomputed from the server's clock, cannot.
+ */
 export async function advanceTo(env: TestWorkflowEnvironment, iso: string): Promise<void> {
-  const ms = Date.parse(iso) - (await env.currentTimeMs());
-  if (ms > 0) await env.sleep(ms);
+  const target = Date.parse(iso);
+  for (let now = await env.currentTimeMs(); now < target; now = await env.currentTimeMs()) {
+    await env.sleep(Math.min(target - now, STEP_MS));
+  }
+  const reached = await env.currentTimeMs();
+  if (reached > target + 86_400_000) throw new Error(`time-skipping overshoot: asked for ${iso}, the server is at ${new Date(reached).toISOString()}`);
 }
 
 /** Designates a village of the roster as the product does. */
@@ -54,4 +68,38 @@ export async function recordHistories(env: TestWorkflowEnvironment, workflowId: 
   histories.forEach((h, i) =>
     writeFileSync(path.join(dir, `${name}-run${String(i + 1).padStart(2, '0')}.json`), `{"workflowId":${JSON.stringify(workflowId)},"history":${historyToJSON(h)}}\n`),
   );
+}
+
+/** A Temporal server, a real SMTP sink and the product's worker on its own task queue. */
+export interface VillageWorld {
+  readonly env: TestWorkflowEnvironment;
+  readonly mail: MailHarness;
+  readonly taskQueue: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the world of a workflow test file: the time-skipping server (at `startAt`, when given)
+ * or the dev server, the mail harness, and a worker running the product's workflows bundle.
+ */
+export async function startVillageWorld(opts: { startAt?: string; devServer?: boolean; rosterFile?: string }): Promise<VillageWorld> {
+  const taskQueue = uniqueId('village');
+  const [env, mail, workflowBundle] = await Promise.all([
+    opts.devServer ? createDevServerEnv() : createTimeSkippingEnv(opts.startAt ? { startAt: opts.startAt } : {}),
+    startMailHarness(opts.rosterFile),
+    bundle(path.resolve(__dirname, '../../src/workflows')),
+  ]);
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: mail.activities });
+  const running = worker.run();
+  return {
+    env,
+    mail,
+    taskQueue,
+    async close() {
+      worker.shutdown();
+      await running;
+      await mail.close();
+      await env.teardown();
+    },
+  };
 }

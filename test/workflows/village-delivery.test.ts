@@ -1,20 +1,16 @@
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { stateQuery } from '../../src/contracts/village';
 import { FailedDeliveriesKey } from '../../src/search-attributes';
-import { startMailHarness, sampleRosterFile, type MailHarness } from '../support/mail';
-import { bundle, createTimeSkippingEnv, uniqueId } from '../support/temporal';
-import { advanceTo, recordHistories, startVillage } from '../support/village';
+import { sampleRosterFile, type MailHarness } from '../support/mail';
+import { type VillageWorld, advanceTo, recordHistories, startVillage, startVillageWorld } from '../support/village';
 
 const roster = readRosterFile(sampleRosterFile);
+let world: VillageWorld;
 let env: TestWorkflowEnvironment;
 let mail: MailHarness;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = uniqueId('village');
+let taskQueue: string;
 
 // 西坡村's first secretary has no mailbox (550). 四方村's two notices go out together: the server refuses
 // one (451) and accepts the other; the retried batch must not send the accepted one again.
@@ -23,12 +19,8 @@ const flaky = 'sl08-fs@county.example.org';
 let refusalsLeft = 1;
 
 beforeAll(async () => {
-  let workflowBundle;
-  [env, mail, workflowBundle] = await Promise.all([
-    createTimeSkippingEnv({ startAt: '2018-10-22T00:00:00Z' }),
-    startMailHarness(),
-    bundle(path.join(__dirname, '../../src/workflows')),
-  ]);
+  world = await startVillageWorld({ startAt: '2018-10-22T00:00:00Z' });
+  ({ env, mail, taskQueue } = world);
   mail.sink.policy = (address) => {
     if (address === noMailbox) return 'reject-permanent';
     if (address === flaky && refusalsLeft > 0) {
@@ -37,15 +29,10 @@ beforeAll(async () => {
     }
     return 'accept';
   };
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: mail.activities });
-  running = worker.run();
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await mail?.close();
-  await env?.teardown();
+  await world?.close();
 });
 
 test('a permanently failed delivery is recorded and visible; a transient one is retried and delivered once', async () => {

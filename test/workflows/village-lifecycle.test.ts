@@ -1,6 +1,4 @@
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   recordAcceptanceUpdate,
@@ -12,37 +10,26 @@ import {
   type VillageView,
 } from '../../src/contracts/village';
 import { readRosterFile } from '../../src/activities/roster-file';
-import { startMailHarness, sampleRosterFile, type MailHarness } from '../support/mail';
-import { bundle, createTimeSkippingEnv, uniqueId } from '../support/temporal';
-import { advanceTo, historyLengths, recordHistories, startVillage } from '../support/village';
+import { sampleRosterFile, type MailHarness } from '../support/mail';
+import { type VillageWorld, advanceTo, historyLengths, recordHistories, startVillage, startVillageWorld } from '../support/village';
 
 /**
  * 东风村 (QS03) in 青石镇, designated on 15 October 2018, through its whole cycle (五(一), 五(二)).
  * Mail is read from a real SMTP server; the Temporal server's clock starts in 2018.
  */
 const roster = readRosterFile(sampleRosterFile);
+let world: VillageWorld;
 let env: TestWorkflowEnvironment;
 let mail: MailHarness;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = uniqueId('village');
+let taskQueue: string;
 
 beforeAll(async () => {
-  let workflowBundle;
-  [env, mail, workflowBundle] = await Promise.all([
-    createTimeSkippingEnv({ startAt: '2018-10-15T00:00:00Z' }),
-    startMailHarness(),
-    bundle(path.join(__dirname, '../../src/workflows')),
-  ]);
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: mail.activities });
-  running = worker.run();
+  world = await startVillageWorld({ startAt: '2018-10-15T00:00:00Z' });
+  ({ env, mail, taskQueue } = world);
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await mail?.close();
-  await env?.teardown();
+  await world?.close();
 });
 
 const subjects = (address: string): string[] => mail.sink.to(address).map((m) => m.subject);

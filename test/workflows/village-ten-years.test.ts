@@ -1,40 +1,27 @@
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { recordAcceptanceUpdate, reviewPlanUpdate, stateQuery, submitPlanUpdate } from '../../src/contracts/village';
-import { startMailHarness, sampleRosterFile, type MailHarness } from '../support/mail';
-import { bundle, createTimeSkippingEnv, uniqueId } from '../support/temporal';
-import { advanceTo, historyLengths, recordHistories, startVillage } from '../support/village';
+import { sampleRosterFile, type MailHarness } from '../support/mail';
+import { type VillageWorld, advanceTo, historyLengths, recordHistories, startVillage, startVillageWorld } from '../support/village';
 
 /**
  * 五(四): 柳林村 (LH09), paired with 县交通运输局, fails three acceptances in a row; it stays under
  * rectification, and its run goes on for ten years without nearing Temporal's history limits.
  */
 const roster = readRosterFile(sampleRosterFile);
+let world: VillageWorld;
 let env: TestWorkflowEnvironment;
 let mail: MailHarness;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = uniqueId('village');
+let taskQueue: string;
 
 beforeAll(async () => {
-  let workflowBundle;
-  [env, mail, workflowBundle] = await Promise.all([
-    createTimeSkippingEnv({ startAt: '2018-10-16T00:00:00Z' }),
-    startMailHarness(),
-    bundle(path.join(__dirname, '../../src/workflows')),
-  ]);
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: mail.activities });
-  running = worker.run();
+  world = await startVillageWorld({ startAt: '2018-10-16T00:00:00Z' });
+  ({ env, mail, taskQueue } = world);
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await mail?.close();
-  await env?.teardown();
+  await world?.close();
 });
 
 test("three failed acceptances block the paired department's leader and keep the target in rectification for ten years", async () => {

@@ -1,7 +1,5 @@
-import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { designateVillage, InvalidDesignationError, villageInputFromRoster } from '../../src/client/village';
@@ -16,17 +14,14 @@ import {
   type VillageInput,
 } from '../../src/contracts/village';
 import { localDateOf } from '../../src/domain/calendar';
-import { startMailHarness, sampleRosterFile, type MailHarness } from '../support/mail';
-import { bundle, createDevServerEnv, uniqueId } from '../support/temporal';
-import { recordHistories } from '../support/village';
+import { sampleRosterFile } from '../support/mail';
+import { type VillageWorld, recordHistories, startVillageWorld } from '../support/village';
 
 /** Updates and lists need the dev server; its clock is today's, so designations are dated this month. */
 const roster = readRosterFile(sampleRosterFile);
+let world: VillageWorld;
 let env: TestWorkflowEnvironment;
-let mail: MailHarness;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = uniqueId('village');
+let taskQueue: string;
 const thisMonth = `${localDateOf(Date.now()).slice(0, 7)}-01`;
 
 function input(village: string): VillageInput {
@@ -35,17 +30,12 @@ function input(village: string): VillageInput {
 }
 
 beforeAll(async () => {
-  let workflowBundle;
-  [env, mail, workflowBundle] = await Promise.all([createDevServerEnv(), startMailHarness(), bundle(path.join(__dirname, '../../src/workflows'))]);
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: mail.activities });
-  running = worker.run();
+  world = await startVillageWorld({ devServer: true });
+  ({ env, taskQueue } = world);
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await mail?.close();
-  await env?.teardown();
+  await world?.close();
 });
 
 async function rejection(p: Promise<unknown>): Promise<{ type: string; message: string }> {
