@@ -24,6 +24,8 @@ const envSchema = z.object({
   // --- Worker ---
   // Bounded so that a burst of due reminders cannot open more SMTP sessions than the pool has.
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(20),
+  // The worker's own log (the SDK's lifecycle and bundler messages); warnings and errors by default.
+  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
   // host:port for a Prometheus scrape endpoint; unset means no metrics endpoint.
   METRICS_BIND_ADDRESS: hostPort.optional(),
   // --- Mail ---
@@ -44,7 +46,11 @@ const envSchema = z.object({
 
 export interface Config {
   readonly temporal: { readonly address: string; readonly namespace: string; readonly taskQueue: string };
-  readonly worker: { readonly maxConcurrentActivities: number; readonly metricsBindAddress: string | undefined };
+  readonly worker: {
+    readonly maxConcurrentActivities: number;
+    readonly metricsBindAddress: string | undefined;
+    readonly logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  };
   readonly smtp: {
     readonly host: string;
     readonly port: number;
@@ -79,7 +85,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   return deepFreeze({
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
-    worker: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES, metricsBindAddress: e.METRICS_BIND_ADDRESS },
+    worker: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES, metricsBindAddress: e.METRICS_BIND_ADDRESS, logLevel: e.LOG_LEVEL },
     smtp: {
       host: e.SMTP_HOST,
       port: e.SMTP_PORT,

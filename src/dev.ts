@@ -12,7 +12,7 @@ import { loadConfigOrExit } from './config';
 import { SmtpSink } from './infra/smtp-sink';
 import { projectRoot, requireBinary, BinaryNotFoundError } from './infra/temporal-binaries';
 import { cliSearchAttribute, searchAttributeKeys } from './search-attributes';
-import { runWorker } from './worker';
+import { onStopSignal, runWorker } from './worker';
 
 const dataDir = path.join(projectRoot, '.data');
 const UI_PORT = 8233;
@@ -41,9 +41,9 @@ function startDevServer(address: string, namespace: string): ChildProcess {
   return child;
 }
 
-async function waitForServer(address: string, child: ChildProcess | undefined, timeoutMs = 60_000): Promise<void> {
+async function waitForServer(address: string, child: ChildProcess | undefined, stop: AbortSignal, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  while (!stop.aborted) {
     if (child && child.exitCode !== null) throw new Error(`the Temporal dev server exited with code ${child.exitCode}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
@@ -68,6 +68,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  // From here on a stop signal stops the worker gracefully, then everything else, whenever it comes.
+  const controller = new AbortController();
+  onStopSignal(() => controller.abort());
   const ownServer = !process.env.TEMPORAL_ADDRESS;
   const ownSmtp = !process.env.SMTP_HOST;
 
@@ -81,13 +84,14 @@ async function main(): Promise<void> {
       })
     : undefined;
   try {
-    await waitForServer(config.temporal.address, server);
+    await waitForServer(config.temporal.address, server, controller.signal);
+    if (controller.signal.aborted) return;
     console.log(ownServer ? `Temporal dev server: ${config.temporal.address} (data in ${path.relative(process.cwd(), dataDir)}/temporal.sqlite)` : `Temporal server: ${config.temporal.address}`);
     if (ownServer) console.log(`Temporal UI: http://localhost:${UI_PORT}`);
     console.log(sink ? `SMTP sink: ${sink.host}:${sink.port} (mail kept in ${path.relative(process.cwd(), dataDir)}/mail)` : `SMTP relay: ${config.smtp.host}:${config.smtp.port}`);
     console.log('Designate the roster\'s targets with `npm run cli -- designate --all`; watch them with `npm run cli -- list`.');
     console.log('Press Ctrl-C to stop.');
-    await runWorker(config);
+    await runWorker(config, controller.signal);
   } finally {
     await sink?.close();
     if (server) await stopChild(server);

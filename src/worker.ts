@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type Activities } from './activities';
 import { createSmtpMailer } from './activities/mailer';
 import { rosterFileSource } from './activities/roster-file';
@@ -30,14 +30,40 @@ export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
   });
 }
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /**
- * Runs the worker until SIGINT or SIGTERM (the SDK's runtime handles both and lets running
- * activities finish), then releases the SMTP pool and the connection.
+ * Calls `stop` on the first SIGINT, SIGTERM or SIGHUP and ignores the ones after it, for as long
+ * as the returned function has not been called. Ctrl-C under `npm start` arrives twice (from the
+ * terminal and relayed by tsx); the SDK's own handler goes away after the first, and the second
+ * would kill the process before it has stopped what it started.
  */
-export async function runWorker(config: Config): Promise<void> {
-  if (config.worker.metricsBindAddress) {
-    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.worker.metricsBindAddress } } } });
-  }
+export function onStopSignal(stop: () => void): () => void {
+  let stopping = false;
+  const handler = (): void => {
+    if (stopping) return;
+    stopping = true;
+    stop();
+  };
+  for (const sig of STOP_SIGNALS) process.on(sig, handler);
+  return () => {
+    for (const sig of STOP_SIGNALS) process.off(sig, handler);
+  };
+}
+
+/**
+ * Runs the worker until `signal` aborts (running activities finish first), then releases the
+ * SMTP pool and the connection.
+ */
+export async function runWorker(config: Config, signal: AbortSignal): Promise<void> {
+  Runtime.install({
+    logger: new DefaultLogger(config.worker.logLevel),
+    // Signals are ours to handle (see onStopSignal).
+    shutdownSignals: [],
+    ...(config.worker.metricsBindAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.worker.metricsBindAddress } } } }
+      : {}),
+  });
   const roster = rosterFileSource(config.programme.rosterFile);
   roster.current(); // a wrong roster stops the worker at start, with every problem listed
   const connection = await NativeConnection.connect({ address: config.temporal.address }).catch((err: unknown) => {
@@ -51,6 +77,8 @@ export async function runWorker(config: Config): Promise<void> {
     console.log(
       `Worker polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}" at ${config.temporal.address}`,
     );
+    if (signal.aborted) return; // stopped while the bundle was being built
+    signal.addEventListener('abort', () => worker.getState() === 'RUNNING' && worker.shutdown(), { once: true });
     await worker.run();
   } finally {
     mailer.close();
@@ -59,7 +87,9 @@ export async function runWorker(config: Config): Promise<void> {
 }
 
 if (require.main === module) {
-  runWorker(loadConfigOrExit()).then(
+  const controller = new AbortController();
+  onStopSignal(() => controller.abort());
+  runWorker(loadConfigOrExit(), controller.signal).then(
     () => process.exit(0),
     (err: unknown) => {
       console.error((err as Error).message);

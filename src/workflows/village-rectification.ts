@@ -90,7 +90,8 @@ const FAILED_KEPT = 30;
 
 /** Everything the workflow knows, as plain JSON: it crosses continue-as-new as it is. */
 export interface VillageState {
-  readonly input: VillageInput;
+  /** The designation is replaced when the target is transformed or withdrawn. */
+  input: VillageInput;
   /** Instant the target's first run started; ladder steps before it are not sent. */
   readonly startedAt: string;
   /** Calendar year of this run; the first wake-up in a later year continues as new. */
@@ -557,7 +558,7 @@ export async function villageRectification(input: VillageInput, carried?: Villag
       if (acceptance) t.settle(acceptance.id, a.evaluatedOn);
       if (a.transformed) {
         const d = t.s.input.designation;
-        (t.s as { input: VillageInput }).input = { ...t.s.input, designation: { ...d, transformedOn: a.evaluatedOn } };
+        t.s.input = { ...t.s.input, designation: { ...d, transformedOn: a.evaluatedOn } };
       }
       t.log(now, 'acceptance', `${a.year}年验收评价：${a.transformed ? '转化提升' : '未转化'}。${a.summary}`, a.evaluator);
     },
@@ -588,7 +589,7 @@ export async function villageRectification(input: VillageInput, carried?: Villag
       const on = localDateOf(now);
       t.s.withdrawn = { on, by: w.by, reason: w.reason };
       const d = t.s.input.designation;
-      (t.s as { input: VillageInput }).input = { ...t.s.input, designation: { ...d, withdrawnOn: on, withdrawalReason: w.reason } };
+      t.s.input = { ...t.s.input, designation: { ...d, withdrawnOn: on, withdrawalReason: w.reason } };
       t.log(now, 'withdrawn', `撤销认定：${w.reason}`, w.by);
     },
   );
