@@ -12,7 +12,7 @@ import { localDateOf, phaseLabels } from './domain/calendar';
 import { flagDesignations } from './domain/criteria';
 import { severityLabels } from './domain/escalation';
 import type { Roster } from './domain/roster';
-import { FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey, TownshipKey, VillageKey } from './search-attributes';
+import { DeliveryDelayedKey, FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey, TownshipKey, VillageKey } from './search-attributes';
 
 /** Bad input from the command line: exit code 2, nothing done. */
 class UsageError extends Error {}
@@ -52,6 +52,10 @@ function printStatus(out: (line: string) => void, roster: Roster, v: VillageView
   for (const o of v.upcoming) {
     const next = o.nextStep ? `　下一步：${severityLabels[o.nextStep.severity]} ${chinaTime(Date.parse(o.nextStep.at))}` : '';
     out(`  ${o.dueDate}${o.provisional ? '（暂定）' : ''}${o.overdue ? '【已逾期】' : ''}　${o.title}（${o.periodLabel}）　依据${o.clause}${next}`);
+  }
+  if (v.deliveryDelayed) {
+    const d = v.deliveryDelayed;
+    out(`通知暂未发出：${d.pending}条，自${chinaTime(Date.parse(d.since))}起邮件服务器不可用（${d.lastError}），下次重试 ${chinaTime(Date.parse(d.retryAt))}`);
   }
   if (v.failedDeliveryCount > 0) {
     out(`未能送达的通知（共${v.failedDeliveryCount}条，最近${v.failedDeliveries.length}条）：`);
@@ -141,9 +145,10 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     .addOption(new Option('--stage <stage>', 'only this stage').choices([...stages]))
     .option('--overdue', 'only targets with an overdue duty')
     .option('--failed', 'only targets with failed deliveries')
+    .option('--delayed', 'only targets whose notices wait for the mail server')
     .option('--closed', 'include closed workflows')
     .addOption(rosterOption())
-    .action(async (opts: { township?: string; stage?: string; overdue?: boolean; failed?: boolean; closed?: boolean; roster?: string }) => {
+    .action(async (opts: { township?: string; stage?: string; overdue?: boolean; failed?: boolean; delayed?: boolean; closed?: boolean; roster?: string }) => {
       const config = loadConfigOrExit();
       const roster = rosterOf(config, opts.roster);
       if (opts.township && !roster.townships.some((t) => t.code === opts.township)) throw new UsageError(`--township: no township ${opts.township} in the roster`);
@@ -153,6 +158,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       if (opts.stage) where.push(`${StageKey.name} = '${opts.stage}'`);
       if (opts.overdue) where.push(`${OverdueKey.name} = true`);
       if (opts.failed) where.push(`${FailedDeliveriesKey.name} > 0`);
+      if (opts.delayed) where.push(`${DeliveryDelayedKey.name} = true`);
       const client = await connect(config);
       let n = 0;
       for await (const wf of client.workflow.list({ query: where.join(' AND ') })) {

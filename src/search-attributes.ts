@@ -11,6 +11,8 @@ export const NextDueKey = defineSearchAttributeKey('RectNextDue', SearchAttribut
 export const OverdueKey = defineSearchAttributeKey('RectOverdue', SearchAttributeType.BOOL);
 export const CycleYearKey = defineSearchAttributeKey('RectCycleYear', SearchAttributeType.INT);
 export const FailedDeliveriesKey = defineSearchAttributeKey('RectFailedDeliveries', SearchAttributeType.INT);
+/** Notices waiting for the mail server to come back (they are retried). */
+export const DeliveryDelayedKey = defineSearchAttributeKey('RectDeliveryDelayed', SearchAttributeType.BOOL);
 
 export const searchAttributeKeys = [
   StageKey,
@@ -20,6 +22,7 @@ export const searchAttributeKeys = [
   OverdueKey,
   CycleYearKey,
   FailedDeliveriesKey,
+  DeliveryDelayedKey,
 ] as const;
 
 const cliTypeNames: Record<SearchAttributeType, string> = {

@@ -61,35 +61,59 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl 
     },
 
     /**
-     * Sends the notices of one wake-up of a workflow over the pooled connections. Each notice ends
-     * as sent, already sent (found in the journal), failed for good (5xx, no recipient) or, when
-     * any failed transiently, the batch is thrown and retried: what was sent is in the journal.
+     * Sends the notices of one wake-up of a workflow over the pooled connections, one mail per
+     * recipient so that each recipient's delivery stands on its own (a 4xx for one recipient of a
+     * notice must not cost the others, nor be mistaken for a refusal). Per recipient: sent, already
+     * sent (found in the journal), or refused for good (5xx); a missing recipient is reported too.
+     * When any recipient failed transiently, the batch is thrown and retried: what was sent is in
+     * the journal and is not sent again.
      */
     async sendNotices(requests) {
       if (retried()) journal.reload();
       const current = roster.current();
       const transient: unknown[] = [];
       const results = await Promise.all(
-        requests.map(async (req): Promise<NoticeResult | undefined> => {
-          if (journal.has(req.key)) return { key: req.key, status: 'already-sent', recipients: [] };
+        requests.map(async (req): Promise<NoticeResult> => {
           const { people, missing } = resolveRecipients(req, current);
           if (people.length === 0) return { key: req.key, status: 'no-recipient', recipients: [], error: missing.join('; ') };
-          const recipients = people.map((p) => p.email);
-          const notice = renderNotice(req, current, people, baseUrl);
-          try {
-            const sent = await mailer.send({ key: req.key, to: recipients, ...notice });
-            journal.record(req.key, sent.messageId);
-            const problems = [...missing, ...sent.rejected.map((r) => `rejected by the SMTP server: ${r}`)];
-            return { key: req.key, status: 'sent', recipients: sent.accepted, messageId: sent.messageId, ...(problems.length ? { error: problems.join('; ') } : {}) };
-          } catch (err) {
-            if (isPermanent(err)) return { key: req.key, status: 'failed', recipients, error: `SMTP ${err.responseCode}: ${err.message}` };
-            transient.push(err);
-            return undefined;
-          }
+          const accepted: string[] = [];
+          const refused: string[] = [];
+          const refusals: string[] = [];
+          let fresh = 0;
+          await Promise.all(
+            people.map(async (person) => {
+              const key = `${req.key}>${person.email}`;
+              if (journal.has(key)) {
+                accepted.push(person.email);
+                return;
+              }
+              try {
+                const sent = await mailer.send({ key, to: [person.email], ...renderNotice(req, current, [person], baseUrl) });
+                journal.record(key, sent.messageId);
+                accepted.push(person.email);
+                fresh++;
+              } catch (err) {
+                if (isPermanent(err)) {
+                  refused.push(person.email);
+                  refusals.push(`${person.email}: SMTP ${err.responseCode}: ${err.message}`);
+                }
+                else transient.push(err);
+              }
+            }),
+          );
+          const problems = [...missing, ...refusals];
+          const status = accepted.length === 0 ? 'failed' : fresh === 0 && refused.length === 0 ? 'already-sent' : 'sent';
+          return {
+            key: req.key,
+            status,
+            recipients: accepted.sort(),
+            ...(refused.length ? { refused: refused.sort() } : {}),
+            ...(problems.length ? { error: problems.join('; ') } : {}),
+          };
         }),
       );
       if (transient.length > 0) throw transient[0];
-      return results as NoticeResult[];
+      return results;
     },
   };
 }

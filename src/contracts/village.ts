@@ -163,8 +163,10 @@ export interface NoticeRequest {
 export interface NoticeResult {
   readonly key: string;
   readonly status: 'sent' | 'already-sent' | 'failed' | 'no-recipient';
+  /** Addresses the mail server accepted (now or on an earlier try). */
   readonly recipients: readonly string[];
-  readonly messageId?: string;
+  /** Addresses it refused for good (5xx). */
+  readonly refused?: readonly string[];
   readonly error?: string;
 }
 
@@ -195,8 +197,17 @@ export interface FailedDelivery {
   readonly obligationId: string;
   readonly step: string;
   readonly at: string;
+  /** Who did not get it: refused addresses (none when nobody holds the post). */
   readonly recipients: readonly string[];
   readonly error: string;
+}
+
+export interface DeliveryDelay {
+  readonly since: string;
+  readonly attempts: number;
+  readonly lastError: string;
+  readonly retryAt: string;
+  readonly pending: number;
 }
 
 export interface AcceptanceRecord {
@@ -230,6 +241,8 @@ export interface VillageView {
   readonly overdue: boolean;
   readonly failedDeliveries: readonly FailedDelivery[];
   readonly failedDeliveryCount: number;
+  /** Notices the mail server has not taken yet; they are retried until it does. */
+  readonly deliveryDelayed?: DeliveryDelay;
   readonly consequences: readonly Consequence[];
   readonly history: readonly HistoryEntry[];
 }

@@ -9,8 +9,10 @@
  * workflow continues as new at the first wake-up of each calendar year.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  TemporalFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -73,14 +75,19 @@ import {
   type Obligation,
   type ObligationSubject,
 } from '../domain';
-import { CycleYearKey, FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey, TownshipKey, VillageKey } from '../search-attributes';
+import { CycleYearKey, DeliveryDelayedKey, FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey, TownshipKey, VillageKey } from '../search-attributes';
 
 const { sendNotices } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '2 minutes',
-  // Past a minute of retrying (an SMTP outage), retries wait on workflow timers.
-  localRetryThreshold: '1 minute',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  localRetryThreshold: '10 seconds',
+  // A few quick tries ride out a hiccup; a longer outage is recorded on the workflow (visible to
+  // operators) and the notices are tried again, with backoff, until the server takes them.
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 4 },
 });
+
+/** Held-back notices are tried again after 15 minutes, doubling up to 6 hours: a long outage costs few events. */
+const DELIVERY_RETRY_FIRST_MS = 15 * 60_000;
+const DELIVERY_RETRY_MAX_MS = 6 * 3_600_000;
 
 /** Obligations are looked at in a rolling window around today. */
 const WINDOW_BACK_DAYS = 45;
@@ -115,6 +122,8 @@ export interface VillageState {
   withdrawn?: { on: LocalDate; by: string; reason: string };
   failedDeliveries: FailedDelivery[];
   failedDeliveryCount: number;
+  /** Notices the mail server has not taken yet (an outage), tried again at `retryAt`. */
+  deferred?: { requests: NoticeRequest[]; since: string; attempts: number; lastError: string; retryAt: string };
   history: HistoryEntry[];
 }
 
@@ -137,7 +146,12 @@ function parseOrReject<S extends z.ZodType>(schema: S, input: unknown): z.output
 
 class VillageTarget {
   dirty = false;
-  private published: Record<string, unknown> = {};
+  /**
+   * Search attribute values last written. A continued run inherits its predecessor's values; of
+   * them only RectDeliveryDelayed is read back, so that a delay flagged before continue-as-new is
+   * cleared after it, and runs that never had one write nothing new.
+   */
+  private published: Record<string, unknown> = { delayed: workflowInfo().typedSearchAttributes.get(DeliveryDelayedKey) };
 
   constructor(
     readonly s: VillageState,
@@ -231,7 +245,36 @@ class VillageTarget {
     return requests;
   }
 
+  /**
+   * What to send now: notices newly due, and those held back by an outage once their retry time
+   * has come. While an outage lasts, newly due notices wait with the held-back ones.
+   */
+  sendable(now: number): NoticeRequest[] {
+    const fresh = this.dueNotices(now);
+    const deferred = this.s.deferred;
+    if (!deferred) return fresh;
+    deferred.requests.push(...fresh);
+    return Date.parse(deferred.retryAt) <= now ? deferred.requests : [];
+  }
+
+  defer(requests: readonly NoticeRequest[], now: number, error: string): void {
+    const first = !this.s.deferred;
+    const attempts = (this.s.deferred?.attempts ?? 0) + 1;
+    this.s.deferred = {
+      requests: [...requests],
+      since: this.s.deferred?.since ?? isoInstant(now),
+      attempts,
+      lastError: error,
+      retryAt: isoInstant(now + Math.min(DELIVERY_RETRY_FIRST_MS * 2 ** (attempts - 1), DELIVERY_RETRY_MAX_MS)),
+    };
+    if (first) this.log(now, 'delivery-delayed', `通知暂未发出（${requests.length}条，邮件服务器暂不可用：${error}），将自动重试`);
+  }
+
   recordDeliveries(requests: readonly NoticeRequest[], results: readonly NoticeResult[], now: number): void {
+    if (this.s.deferred) {
+      this.log(now, 'delivery-resumed', `邮件服务器恢复，延迟的通知已发出（自${localDateOf(Date.parse(this.s.deferred.since))}起）`);
+      delete this.s.deferred;
+    }
     const sent: string[] = [];
     for (const r of results) {
       const req = requests.find((q) => q.key === r.key);
@@ -239,7 +282,7 @@ class VillageTarget {
       if (r.status === 'sent' || r.status === 'already-sent') sent.push(`${req.obligation.title}（${req.obligation.periodLabel}）`);
       if (r.error) {
         this.s.failedDeliveryCount++;
-        this.s.failedDeliveries.push({ key: r.key, obligationId: req.obligation.id, step: req.step.id, at: isoInstant(now), recipients: r.recipients, error: r.error });
+        this.s.failedDeliveries.push({ key: r.key, obligationId: req.obligation.id, step: req.step.id, at: isoInstant(now), recipients: r.refused ?? [], error: r.error });
         if (this.s.failedDeliveries.length > FAILED_KEPT) this.s.failedDeliveries.shift();
         this.log(now, 'delivery-failed', `通知未能送达：${req.obligation.title}（${req.obligation.periodLabel}）：${r.error}`);
       }
@@ -297,6 +340,7 @@ class VillageTarget {
       const next = o.steps.find((st) => this.s.sent[this.stepKey(o, st.id)] === undefined && Date.parse(st.at) > now);
       if (next) candidates.push(Date.parse(next.at));
     }
+    if (this.s.deferred) candidates.push(Date.parse(this.s.deferred.retryAt));
     const until = activeUntil(this.s.input.designation);
     if (until < '9999-12-31') candidates.push(instantOf(addDays(until, 1)));
     const window = lateNovember(yearOf(today));
@@ -326,6 +370,17 @@ class VillageTarget {
       overdue: upcoming.some((o) => o.overdue),
       failedDeliveries: this.s.failedDeliveries,
       failedDeliveryCount: this.s.failedDeliveryCount,
+      ...(this.s.deferred
+        ? {
+            deliveryDelayed: {
+              since: this.s.deferred.since,
+              attempts: this.s.deferred.attempts,
+              lastError: this.s.deferred.lastError,
+              retryAt: this.s.deferred.retryAt,
+              pending: this.s.deferred.requests.length,
+            },
+          }
+        : {}),
       consequences: [
         ...pairedDepartmentConsequences(
           { village: this.village, caseId: this.workflowId, ...(d.pairedDepartment ? { pairedDepartment: d.pairedDepartment } : {}) },
@@ -349,6 +404,7 @@ class VillageTarget {
       overdue: v.overdue,
       cycleYear: v.cycleYear,
       failed: v.failedDeliveryCount,
+      delayed: v.deliveryDelayed !== undefined,
     };
     const updates: SearchAttributeUpdatePair[] = [];
     const changed = (k: string): boolean => this.published[k] !== wanted[k];
@@ -359,6 +415,10 @@ class VillageTarget {
     if (changed('overdue')) updates.push({ key: OverdueKey, value: v.overdue });
     if (changed('cycleYear')) updates.push({ key: CycleYearKey, value: v.cycleYear });
     if (changed('failed')) updates.push({ key: FailedDeliveriesKey, value: v.failedDeliveryCount });
+    // Written only once an outage has happened, so that earlier histories replay unchanged.
+    if (changed('delayed') && (v.deliveryDelayed || this.published.delayed !== undefined)) {
+      updates.push({ key: DeliveryDelayedKey, value: v.deliveryDelayed !== undefined });
+    }
     if (updates.length > 0) upsertSearchAttributes(updates);
     this.published = wanted;
   }
@@ -617,10 +677,15 @@ export async function villageRectification(input: VillageInput, carried?: Villag
   for (;;) {
     const now = Date.now();
     if (t.finished(now)) break;
-    const due = t.dueNotices(now);
-    if (due.length > 0) {
-      const results = await sendNotices(due);
-      t.recordDeliveries(due, results, Date.now());
+    const batch = t.sendable(now);
+    if (batch.length > 0) {
+      try {
+        t.recordDeliveries(batch, await sendNotices(batch), Date.now());
+      } catch (err) {
+        // A local activity out of retries throws its failure as it is (not inside an ActivityFailure).
+        if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
+        t.defer(batch, Date.now(), err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : err.message);
+      }
       continue;
     }
     t.publish(now);
