@@ -2,7 +2,7 @@
  * Contract of the village rectification workflow: its id, input, messages and state, shared by
  * the workflow, the worker, the surfaces for officials and operators, and the tests.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { localDateSchema, type LocalDate, type Phase } from '../domain/calendar';
 import type { Consequence } from '../domain/consequences';
@@ -47,6 +47,8 @@ const text = (min: number, what: string): z.ZodString => z.string().trim().min(m
 
 export const villageInputSchema = z.object({
   township: z.string().trim().min(1),
+  /** The county's code: changes of the designation are told to the county programme too. */
+  county: z.string().trim().min(1).optional(),
   designation: designationSchema,
   firstSecretary: personId.optional(),
   liaison: personId.optional(),
@@ -137,13 +139,36 @@ export const withdrawUpdate = defineUpdate<VillageView, [Withdraw]>('withdraw');
 
 export const stateQuery = defineQuery<VillageView>('state');
 
+/**
+ * A township's half-monthly report entry for this village, forwarded by the township workflow,
+ * which has validated it. A signal, not an update: the township must not wait on each village,
+ * and a signal costs the village's history fewer events. `key` makes a re-sent entry harmless.
+ */
+export interface ForwardedProgress {
+  readonly key: string;
+  readonly period: string;
+  readonly reportedBy: string;
+  readonly progress: string;
+  readonly problems: string;
+  readonly nextSteps: string;
+  readonly duties: readonly { readonly kind: (typeof attestableDuties)[number]; readonly date: LocalDate }[];
+  readonly amendment: boolean;
+}
+export const progressReportedSignal = defineSignal<[ForwardedProgress]>('progressReported');
+
 // --- Notices (the activity's input and output) -------------------------------------------------
 
 export interface NoticeRequest {
   /** Idempotency key: workflow id + obligation id + ladder step. */
   readonly key: string;
+  /** Empty for a township's or the county's own duty. */
   readonly village: string;
+  /** Empty for the county's own duty. */
   readonly township: string;
+  /** Whose duty it is; absent means a village (notices recorded before townships had workflows). */
+  readonly subject?: 'village' | 'township' | 'county';
+  /** Further rows for the notice, e.g. the targets an acceptance campaign covers. */
+  readonly details?: readonly (readonly [string, string])[];
   readonly obligation: {
     readonly id: string;
     readonly kind: ObligationKind;

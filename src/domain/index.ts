@@ -5,3 +5,4 @@ export * from './criteria';
 export * from './escalation';
 export * from './obligations';
 export * from './roster';
+export * from './supervision';

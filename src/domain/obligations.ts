@@ -37,6 +37,7 @@ export const obligationKinds = [
   'village-quarterly-debriefing',
   'township-secretary-evaluation',
   'three-meetings-one-lesson',
+  'acceptance-campaign',
 ] as const;
 export type ObligationKind = (typeof obligationKinds)[number];
 
@@ -58,7 +59,11 @@ export const kindSpecs: Record<ObligationKind, KindSpec> = {
   'village-quarterly-debriefing': { title: '村党支部书记季度述职', clause: '四(一)3', responsible: 'village-party-secretary' },
   'township-secretary-evaluation': { title: '乡镇党委书记抓基层党建述职评议考核', clause: '六(四)', responsible: 'org-department-staff' },
   'three-meetings-one-lesson': { title: '落实“三会一课”制度（半年以上未落实的，村党组织书记可免职）', clause: '四(五)15', responsible: 'village-party-secretary' },
+  'acceptance-campaign': { title: '组织开展年度验收评价', clause: '五(一)', responsible: 'org-department-staff' },
 };
+
+/** Posts that belong to a township or a village: nobody holds them for a county duty. */
+const localRoles: ReadonlySet<Role> = new Set(['township-party-secretary', 'organization-officer', 'township-liaison', 'first-secretary', 'village-party-secretary']);
 
 export interface ObligationSubject {
   readonly type: 'village' | 'township' | 'county';
@@ -89,18 +94,21 @@ export interface DateRange {
 
 const FOREVER = '9999-12-31';
 
+/** What the township and county need to know of a target: when it is under rectification. */
+export type TargetDates = Pick<Designation, 'village' | 'date' | 'transformedOn' | 'withdrawnOn'>;
+
 /**
  * The last day a designation keeps its target under rectification: its withdrawal, or the end of
  * the three-year cycle (五(二)); an untransformed target stays until it is transformed (五(四)).
  */
-export function activeUntil(d: Designation): LocalDate {
+export function activeUntil(d: TargetDates): LocalDate {
   if (d.withdrawnOn) return addDays(d.withdrawnOn, -1);
   const cycleEnd = cycleYearEnd(d.date, 3);
   if (!d.transformedOn) return FOREVER;
   return d.transformedOn > cycleEnd ? d.transformedOn : cycleEnd;
 }
 
-function activeDuring(d: Designation, p: { start: LocalDate; end: LocalDate }): boolean {
+export function activeDuring(d: TargetDates, p: { readonly start: LocalDate; readonly end: LocalDate }): boolean {
   return d.date <= p.end && activeUntil(d) >= p.start;
 }
 
@@ -124,6 +132,15 @@ export function makeObligation(
 ): Obligation {
   const due = dueAt(nominalDue);
   const spec = kindSpecs[kind];
+  let steps = ladderFor(due, spec.responsible, policy);
+  if (subject.type === 'county') {
+    // A county duty is the organization department's own: its ladder stays with the department
+    // (no township posts to copy, no red warning to itself).
+    steps = steps
+      .filter((st) => st.severity !== 'red-warning')
+      .map((st) => ({ ...st, notify: st.notify.filter((r) => !localRoles.has(r)) }))
+      .filter((st) => st.notify.length > 0);
+  }
   return {
     id: `${kind}/${subject.type}:${subject.code}/${period.id}`,
     kind,
@@ -134,7 +151,7 @@ export function makeObligation(
     subject,
     period,
     due,
-    steps: ladderFor(due, spec.responsible, policy),
+    steps,
   };
 }
 
@@ -274,32 +291,72 @@ export function obligationsFor(roster: Roster, range: DateRange, policy: Escalat
     );
   }
 
-  // Township duties while the township has at least one target under rectification.
   for (const t of roster.townships) {
     const targets = designations.filter((d) => townshipOf.get(d.village) === t.code);
-    if (targets.length === 0) continue;
-    const township: ObligationSubject = { type: 'township', code: t.code, township: t.code };
-    for (const p of b.periods('half-month')) {
-      if (targets.some((d) => activeDuring(d, p))) b.add('half-monthly-report', township, p, p.end); // 六(三)
-    }
-    for (const p of b.periods('quarter')) {
-      if (targets.some((d) => activeDuring(d, p))) b.add('township-quarterly-study', township, p, p.end); // 五(三)
-    }
+    if (targets.length > 0) addTownshipObligations(b, t.code, targets);
   }
+  if (designations.length > 0) addCountyObligations(b, roster.county.code, designations, range);
 
-  // County duties while any target is under rectification.
-  if (designations.length > 0) {
-    const county: ObligationSubject = { type: 'county', code: roster.county.code };
-    for (const p of b.periods('half-year')) {
-      if (designations.some((d) => activeDuring(d, p))) b.add('standing-committee-study', county, p, p.end); // 五(二): twice a year
-    }
-    // 六(四): the yearly debriefing evaluation of township secretaries covers the year just ended
-    // and is due by the end of the following January.
-    for (let y = yearOf(range.from) - 1; y <= yearOf(range.to); y++) {
-      const p = periodOf('year', makeDate(y, 1, 1));
-      if (designations.some((d) => activeDuring(d, p))) b.add('township-secretary-evaluation', county, p, makeDate(y + 1, 1, 31));
-    }
+  return sorted(b.out);
+}
+
+/** Duties of a township while it has at least one target under rectification. */
+function addTownshipObligations(b: Builder, code: string, targets: readonly TargetDates[]): void {
+  const township: ObligationSubject = { type: 'township', code, township: code };
+  for (const p of b.periods('half-month')) {
+    if (targets.some((d) => activeDuring(d, p))) b.add('half-monthly-report', township, p, p.end); // 六(三)
   }
+  for (const p of b.periods('quarter')) {
+    if (targets.some((d) => activeDuring(d, p))) b.add('township-quarterly-study', township, p, p.end); // 五(三)
+  }
+}
 
+/** Duties of the county while any target is under rectification. */
+function addCountyObligations(b: Builder, code: string, targets: readonly TargetDates[], range: DateRange, campaign = false): void {
+  const county: ObligationSubject = { type: 'county', code };
+  for (const p of b.periods('half-year')) {
+    if (targets.some((d) => activeDuring(d, p))) b.add('standing-committee-study', county, p, p.end); // 五(二): twice a year
+  }
+  // 六(四): the yearly debriefing evaluation of township secretaries covers the year just ended
+  // and is due by the end of the following January.
+  for (let y = yearOf(range.from) - 1; y <= yearOf(range.to); y++) {
+    const p = periodOf('year', makeDate(y, 1, 1));
+    if (targets.some((d) => activeDuring(d, p))) b.add('township-secretary-evaluation', county, p, makeDate(y + 1, 1, 31));
+  }
+  if (!campaign) return;
+  // 五(一): the acceptance campaign opens in late November for every target whose first acceptance
+  // has come (the year after its designation); it is due to open by the 21st.
+  for (let y = yearOf(range.from) - 1; y <= yearOf(range.to) + 1; y++) {
+    const window = lateNovember(y);
+    if (acceptanceTargets(targets, y).length > 0) b.add('acceptance-campaign', county, window, window.start);
+  }
+}
+
+/** Targets to be evaluated in the late-November acceptance of a year (五(一)). */
+export function acceptanceTargets<D extends TargetDates>(targets: readonly D[], year: number): D[] {
+  return targets.filter((d) => yearOf(d.date) < year && activeDuring(d, lateNovember(year)));
+}
+
+/** A township's duties (六(三), 五(三)) with due dates in the range, given its targets. */
+export function townshipObligations(
+  township: string,
+  targets: readonly TargetDates[],
+  range: DateRange,
+  policy: EscalationPolicy = defaultEscalationPolicy,
+): Obligation[] {
+  const b = new Builder(range, policy, () => undefined);
+  if (targets.length > 0) addTownshipObligations(b, township, targets);
+  return sorted(b.out);
+}
+
+/** The county's own duties (五(二), 六(四), 五(一) campaign) with due dates in the range. */
+export function countyObligations(
+  county: string,
+  targets: readonly TargetDates[],
+  range: DateRange,
+  policy: EscalationPolicy = defaultEscalationPolicy,
+): Obligation[] {
+  const b = new Builder(range, policy, () => undefined);
+  if (targets.length > 0) addCountyObligations(b, county, targets, range, true);
   return sorted(b.out);
 }

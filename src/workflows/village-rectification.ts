@@ -9,26 +9,22 @@
  * workflow continues as new at the first wake-up of each calendar year.
  */
 import {
-  ActivityFailure,
-  ApplicationFailure,
-  CancellationScope,
-  TemporalFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
-  isCancellation,
+  getExternalWorkflowHandle,
+  patched,
   proxyLocalActivities,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { z } from 'zod';
 import type { Activities } from '../activities';
 import {
   fulfilObligationSchema,
   fulfilObligationUpdate,
+  progressReportedSignal,
   reassignSchema,
   reassignUpdate,
   recordAcceptanceSchema,
@@ -48,9 +44,9 @@ import {
   withdrawUpdate,
   type AcceptanceRecord,
   type FailedDelivery,
+  type ForwardedProgress,
   type HistoryEntry,
   type NoticeRequest,
-  type NoticeResult,
   type Stage,
   type UpcomingObligation,
   type VillageInput,
@@ -75,6 +71,21 @@ import {
   type Obligation,
   type ObligationSubject,
 } from '../domain';
+import { programmeWorkflowId } from '../contracts/programme';
+import { targetChangedSignal, townshipWorkflowId } from '../contracts/township';
+import {
+  Outbox,
+  WakeTimer,
+  type Deferred,
+  appendHistory,
+  dueSteps,
+  invalid,
+  keepSince,
+  nextStepTimes,
+  parseOrReject,
+  refused,
+  upcomingView,
+} from './support/entity';
 import { CycleYearKey, DeliveryDelayedKey, FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey, TownshipKey, VillageKey } from '../search-attributes';
 
 const { sendNotices } = proxyLocalActivities<Activities>({
@@ -85,15 +96,9 @@ const { sendNotices } = proxyLocalActivities<Activities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 4 },
 });
 
-/** Held-back notices are tried again after 15 minutes, doubling up to 6 hours: a long outage costs few events. */
-const DELIVERY_RETRY_FIRST_MS = 15 * 60_000;
-const DELIVERY_RETRY_MAX_MS = 6 * 3_600_000;
-
 /** Obligations are looked at in a rolling window around today. */
 const WINDOW_BACK_DAYS = 45;
 const WINDOW_AHEAD_DAYS = 100;
-const HISTORY_KEPT = 120;
-const FAILED_KEPT = 30;
 
 /** Everything the workflow knows, as plain JSON: it crosses continue-as-new as it is. */
 export interface VillageState {
@@ -123,25 +128,10 @@ export interface VillageState {
   failedDeliveries: FailedDelivery[];
   failedDeliveryCount: number;
   /** Notices the mail server has not taken yet (an outage), tried again at `retryAt`. */
-  deferred?: { requests: NoticeRequest[]; since: string; attempts: number; lastError: string; retryAt: string };
+  deferred?: Deferred<NoticeRequest>;
   history: HistoryEntry[];
-}
-
-function invalid(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, 'InvalidInput');
-}
-
-function refused(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, 'InvalidState');
-}
-
-/** Parses an update's input, or rejects it naming every wrong field. */
-function parseOrReject<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    throw invalid(r.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
-  }
-  return r.data;
+  /** Keys of the latest report entries forwarded by the township: a re-sent one is ignored. */
+  forwarded?: string[];
 }
 
 class VillageTarget {
@@ -153,10 +143,14 @@ class VillageTarget {
    */
   private published: Record<string, unknown> = { delayed: workflowInfo().typedSearchAttributes.get(DeliveryDelayedKey) };
 
+  readonly outbox: Outbox<NoticeRequest>;
+
   constructor(
     readonly s: VillageState,
     private readonly workflowId: string,
-  ) {}
+  ) {
+    this.outbox = new Outbox(s, (r) => ({ obligationId: r.obligation.id, step: r.step.id, label: `${r.obligation.title}（${r.obligation.periodLabel}）` }));
+  }
 
   get village(): string {
     return this.s.input.designation.village;
@@ -167,8 +161,7 @@ class VillageTarget {
   }
 
   log(now: number, type: string, text: string, by?: string): void {
-    this.s.history.push({ at: isoInstant(now), type, text, ...(by ? { by } : {}) });
-    if (this.s.history.length > HISTORY_KEPT) this.s.history.splice(0, this.s.history.length - HISTORY_KEPT);
+    appendHistory(this.s.history, now, type, text, by);
   }
 
   // --- Obligations ---------------------------------------------------------------------------
@@ -202,92 +195,64 @@ class VillageTarget {
     return this.obligations(now).filter((o) => this.s.settled[o.id] === undefined);
   }
 
-  private stepKey(o: Obligation, stepId: string): string {
-    return `${o.id}#${stepId}`;
-  }
-
-  /**
-   * The notices due now: per open obligation the latest step whose time has come. Earlier steps
-   * not yet sent (the worker was down) are superseded rather than sent late one after another;
-   * steps from before the workflow started are skipped.
-   */
+  /** The notices due now (see `dueSteps`). */
   dueNotices(now: number): NoticeRequest[] {
-    const startedAt = Date.parse(this.s.startedAt);
-    const requests: NoticeRequest[] = [];
-    for (const o of this.open(now)) {
-      const pending = o.steps.filter((st) => this.s.sent[this.stepKey(o, st.id)] === undefined && Date.parse(st.at) <= now);
-      const latest = pending.at(-1);
-      if (!latest) continue;
-      for (const st of pending) this.s.sent[this.stepKey(o, st.id)] = o.due.date;
-      if (Date.parse(latest.at) < startedAt) continue;
-      requests.push({
-        key: `${this.workflowId}@${this.s.input.designation.date}/${o.id}/${latest.id}`,
-        village: this.village,
-        township: this.s.input.township,
-        obligation: {
-          id: o.id,
-          kind: o.kind,
-          title: o.title,
-          clause: o.clause,
-          periodLabel: o.period.label,
-          dueDate: o.due.date,
-          nominalDue: o.due.nominal,
-          provisional: o.due.provisional,
-        },
-        step: { id: latest.id, severity: latest.severity },
-        notify: latest.notify,
-        assigned: {
-          ...(this.s.firstSecretary ? { 'first-secretary': this.s.firstSecretary } : {}),
-          ...(this.s.liaison ? { 'township-liaison': this.s.liaison } : {}),
-        },
-      });
+    return dueSteps(this.open(now), this.s.sent, Date.parse(this.s.startedAt), now).map(({ o, step }) => ({
+      key: `${this.workflowId}@${this.s.input.designation.date}/${o.id}/${step.id}`,
+      village: this.village,
+      township: this.s.input.township,
+      obligation: {
+        id: o.id,
+        kind: o.kind,
+        title: o.title,
+        clause: o.clause,
+        periodLabel: o.period.label,
+        dueDate: o.due.date,
+        nominalDue: o.due.nominal,
+        provisional: o.due.provisional,
+      },
+      step: { id: step.id, severity: step.severity },
+      notify: step.notify,
+      assigned: {
+        ...(this.s.firstSecretary ? { 'first-secretary': this.s.firstSecretary } : {}),
+        ...(this.s.liaison ? { 'township-liaison': this.s.liaison } : {}),
+      },
+    }));
+  }
+
+  /** A progress report settles the duties it attests (四(一)1, 四(一)3, 四(五)15) and is logged. */
+  applyProgress(now: number, p: Omit<ForwardedProgress, 'key' | 'amendment'>, amendment = false): void {
+    const open = this.obligations(now);
+    for (const duty of p.duties) {
+      if (duty.kind === 'three-meetings-one-lesson' && !this.s.threeMeetings.includes(duty.date)) this.s.threeMeetings.push(duty.date);
+      const o = open.find((x) => x.kind === duty.kind && x.period.start <= duty.date && duty.date <= x.period.end);
+      if (o && this.s.settled[o.id] === undefined) this.settle(o.id, duty.date);
     }
-    return requests;
+    this.s.threeMeetings.sort();
+    const label = periodOf('half-month', `${p.period.slice(0, 7)}-${p.period.endsWith('H1') ? '01' : '16'}`).label;
+    const text = `${label}${amendment ? '进展（更正）' : '进展'}：${p.progress}${p.problems ? `；问题：${p.problems}` : ''}${p.nextSteps ? `；下步：${p.nextSteps}` : ''}`;
+    this.log(now, 'progress', text, p.reportedBy);
   }
 
   /**
-   * What to send now: notices newly due, and those held back by an outage once their retry time
-   * has come. While an outage lasts, newly due notices wait with the held-back ones.
+   * Tells the township and the county programme that the designation changed (transformed,
+   * withdrawn), so that their duties follow the targets actually under rectification. Histories
+   * recorded before this existed replay without it.
    */
-  sendable(now: number): NoticeRequest[] {
-    const fresh = this.dueNotices(now);
-    const deferred = this.s.deferred;
-    if (!deferred) return fresh;
-    deferred.requests.push(...fresh);
-    return Date.parse(deferred.retryAt) <= now ? deferred.requests : [];
-  }
-
-  defer(requests: readonly NoticeRequest[], now: number, error: string): void {
-    const first = !this.s.deferred;
-    const attempts = (this.s.deferred?.attempts ?? 0) + 1;
-    this.s.deferred = {
-      requests: [...requests],
-      since: this.s.deferred?.since ?? isoInstant(now),
-      attempts,
-      lastError: error,
-      retryAt: isoInstant(now + Math.min(DELIVERY_RETRY_FIRST_MS * 2 ** (attempts - 1), DELIVERY_RETRY_MAX_MS)),
+  tellSupervisors(): void {
+    if (!patched('target-sync')) return;
+    const d = this.s.input.designation;
+    const change = {
+      village: d.village,
+      date: d.date,
+      ...(d.transformedOn ? { transformedOn: d.transformedOn } : {}),
+      ...(d.withdrawnOn ? { withdrawnOn: d.withdrawnOn } : {}),
     };
-    if (first) this.log(now, 'delivery-delayed', `通知暂未发出（${requests.length}条，邮件服务器暂不可用：${error}），将自动重试`);
-  }
-
-  recordDeliveries(requests: readonly NoticeRequest[], results: readonly NoticeResult[], now: number): void {
-    if (this.s.deferred) {
-      this.log(now, 'delivery-resumed', `邮件服务器恢复，延迟的通知已发出（自${localDateOf(Date.parse(this.s.deferred.since))}起）`);
-      delete this.s.deferred;
+    const ids = [townshipWorkflowId(this.s.input.township), ...(this.s.input.county ? [programmeWorkflowId(this.s.input.county)] : [])];
+    for (const id of ids) {
+      // Not running (a target designated before townships had workflows): nothing to tell.
+      void getExternalWorkflowHandle(id).signal(targetChangedSignal, change).catch(() => undefined);
     }
-    const sent: string[] = [];
-    for (const r of results) {
-      const req = requests.find((q) => q.key === r.key);
-      if (!req) continue;
-      if (r.status === 'sent' || r.status === 'already-sent') sent.push(`${req.obligation.title}（${req.obligation.periodLabel}）`);
-      if (r.error) {
-        this.s.failedDeliveryCount++;
-        this.s.failedDeliveries.push({ key: r.key, obligationId: req.obligation.id, step: req.step.id, at: isoInstant(now), recipients: r.refused ?? [], error: r.error });
-        if (this.s.failedDeliveries.length > FAILED_KEPT) this.s.failedDeliveries.shift();
-        this.log(now, 'delivery-failed', `通知未能送达：${req.obligation.title}（${req.obligation.periodLabel}）：${r.error}`);
-      }
-    }
-    if (sent.length > 0) this.log(now, 'notices-sent', `已发送通知${sent.length}条：${sent.join('；')}`);
   }
 
   settle(id: string, on: LocalDate): void {
@@ -313,34 +278,15 @@ class VillageTarget {
   }
 
   upcoming(now: number): UpcomingObligation[] {
-    return this.open(now)
-      .filter((o) => o.due.date >= addDays(localDateOf(now), -WINDOW_BACK_DAYS))
-      .slice(0, 30)
-      .map((o) => {
-        const next = o.steps.find((st) => this.s.sent[this.stepKey(o, st.id)] === undefined);
-        return {
-          id: o.id,
-          kind: o.kind,
-          title: o.title,
-          clause: o.clause,
-          periodLabel: o.period.label,
-          dueDate: o.due.date,
-          provisional: o.due.provisional,
-          overdue: Date.parse(o.due.instant) <= now,
-          ...(next ? { nextStep: { id: next.id, severity: next.severity, at: next.at } } : {}),
-        };
-      });
+    return upcomingView(this.open(now), this.s.sent, now, WINDOW_BACK_DAYS);
   }
 
   /** When to look again: the next unsent step, the acceptance window opening, or the close. */
   nextWake(now: number): number {
     const today = localDateOf(now);
-    const candidates = [instantOf(addDays(today, WINDOW_AHEAD_DAYS - 1))];
-    for (const o of this.open(now)) {
-      const next = o.steps.find((st) => this.s.sent[this.stepKey(o, st.id)] === undefined && Date.parse(st.at) > now);
-      if (next) candidates.push(Date.parse(next.at));
-    }
-    if (this.s.deferred) candidates.push(Date.parse(this.s.deferred.retryAt));
+    const candidates = [instantOf(addDays(today, WINDOW_AHEAD_DAYS - 1)), ...nextStepTimes(this.open(now), this.s.sent, now)];
+    const retryAt = this.outbox.retryAt;
+    if (retryAt !== undefined) candidates.push(retryAt);
     const until = activeUntil(this.s.input.designation);
     if (until < '9999-12-31') candidates.push(instantOf(addDays(until, 1)));
     const window = lateNovember(yearOf(today));
@@ -370,17 +316,7 @@ class VillageTarget {
       overdue: upcoming.some((o) => o.overdue),
       failedDeliveries: this.s.failedDeliveries,
       failedDeliveryCount: this.s.failedDeliveryCount,
-      ...(this.s.deferred
-        ? {
-            deliveryDelayed: {
-              since: this.s.deferred.since,
-              attempts: this.s.deferred.attempts,
-              lastError: this.s.deferred.lastError,
-              retryAt: this.s.deferred.retryAt,
-              pending: this.s.deferred.requests.length,
-            },
-          }
-        : {}),
+      ...(this.outbox.delay() ? { deliveryDelayed: this.outbox.delay()! } : {}),
       consequences: [
         ...pairedDepartmentConsequences(
           { village: this.village, caseId: this.workflowId, ...(d.pairedDepartment ? { pairedDepartment: d.pairedDepartment } : {}) },
@@ -426,14 +362,7 @@ class VillageTarget {
   /** What crosses continue-as-new: entries that left the window are dropped. */
   carry(now: number): VillageState {
     const horizon = addDays(localDateOf(now), -WINDOW_BACK_DAYS - 30);
-    const keep = (m: Record<string, LocalDate>, by: (k: string, v: LocalDate) => boolean): Record<string, LocalDate> =>
-      Object.fromEntries(Object.entries(m).filter(([k, v]) => by(k, v)));
-    return {
-      ...this.s,
-      runYear: yearOf(localDateOf(now)),
-      settled: keep(this.s.settled, (_, on) => on >= horizon),
-      sent: keep(this.s.sent, (_, due) => due >= horizon),
-    };
+    return { ...this.s, runYear: yearOf(localDateOf(now)), settled: keepSince(this.s.settled, horizon), sent: keepSince(this.s.sent, horizon) };
   }
 
   // --- Update rules ---------------------------------------------------------------------------
@@ -554,18 +483,7 @@ export async function villageRectification(input: VillageInput, carried?: Villag
         if (duty.date < t.s.input.designation.date) throw invalid(`duties.${i}.date: ${duty.date} is before the designation`);
       });
     },
-    (now, raw) => {
-      const p = recordProgressSchema.parse(raw);
-      const open = t.obligations(now);
-      for (const duty of p.duties) {
-        if (duty.kind === 'three-meetings-one-lesson' && !t.s.threeMeetings.includes(duty.date)) t.s.threeMeetings.push(duty.date);
-        const o = open.find((x) => x.kind === duty.kind && x.period.start <= duty.date && duty.date <= x.period.end);
-        if (o && t.s.settled[o.id] === undefined) t.settle(o.id, duty.date);
-      }
-      t.s.threeMeetings.sort();
-      const label = periodOf('half-month', `${p.period.slice(0, 7)}-${p.period.endsWith('H1') ? '01' : '16'}`).label;
-      t.log(now, 'progress', `${label}进展：${p.progress}${p.problems ? `；问题：${p.problems}` : ''}${p.nextSteps ? `；下步：${p.nextSteps}` : ''}`, p.reportedBy);
-    },
+    (now, raw) => t.applyProgress(now, recordProgressSchema.parse(raw)),
   );
   setHandler(recordProgressUpdate, recordProgress.handler, { validator: recordProgress.validator });
 
@@ -619,6 +537,7 @@ export async function villageRectification(input: VillageInput, carried?: Villag
       if (a.transformed) {
         const d = t.s.input.designation;
         t.s.input = { ...t.s.input, designation: { ...d, transformedOn: a.evaluatedOn } };
+        t.tellSupervisors();
       }
       t.log(now, 'acceptance', `${a.year}年验收评价：${a.transformed ? '转化提升' : '未转化'}。${a.summary}`, a.evaluator);
     },
@@ -650,56 +569,45 @@ export async function villageRectification(input: VillageInput, carried?: Villag
       t.s.withdrawn = { on, by: w.by, reason: w.reason };
       const d = t.s.input.designation;
       t.s.input = { ...t.s.input, designation: { ...d, withdrawnOn: on, withdrawalReason: w.reason } };
+      t.tellSupervisors();
       t.log(now, 'withdrawn', `撤销认定：${w.reason}`, w.by);
     },
   );
   setHandler(withdrawUpdate, withdraw.handler, { validator: withdraw.validator });
 
-  // One timer for the next wake-up, replaced only when that moment moves.
-  let timer: { at: number; scope: CancellationScope; fired: boolean } | undefined;
-  const arm = (at: number): void => {
-    if (timer && timer.at === at && !timer.fired) return;
-    timer?.scope.cancel();
-    const next = { at, scope: new CancellationScope(), fired: false };
-    next.scope
-      .run(() => sleep(at - Date.now()))
-      .then(
-        () => {
-          next.fired = true;
-        },
-        (err: unknown) => {
-          if (!isCancellation(err)) throw err;
-        },
-      );
-    timer = next;
-  };
+  // 六(三): the township's half-monthly report, validated there, forwarded here.
+  setHandler(progressReportedSignal, (p: ForwardedProgress) => {
+    const now = Date.now();
+    if (t.finished(now)) return;
+    const seen = (t.s.forwarded ??= []);
+    if (seen.includes(p.key)) return;
+    seen.push(p.key);
+    if (seen.length > 60) seen.shift();
+    t.applyProgress(now, { ...p, duties: p.duties.filter((d) => d.date >= t.s.input.designation.date && d.date <= localDateOf(now)) }, p.amendment);
+    t.dirty = true;
+  });
 
+  const timer = new WakeTimer();
   for (;;) {
     const now = Date.now();
     if (t.finished(now)) break;
-    const batch = t.sendable(now);
+    const batch = t.outbox.sendable(t.dueNotices(now), now);
     if (batch.length > 0) {
-      try {
-        t.recordDeliveries(batch, await sendNotices(batch), Date.now());
-      } catch (err) {
-        // A local activity out of retries throws its failure as it is (not inside an ActivityFailure).
-        if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
-        t.defer(batch, Date.now(), err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : err.message);
-      }
+      await t.outbox.deliver(batch, sendNotices);
       continue;
     }
     t.publish(now);
     if (yearOf(localDateOf(now)) > t.s.runYear || workflowInfo().continueAsNewSuggested) {
-      timer?.scope.cancel();
+      timer.cancel();
       await condition(allHandlersFinished);
       return continueAsNew<typeof villageRectification>(t.s.input, t.carry(Date.now()));
     }
-    arm(t.nextWake(now));
+    timer.arm(t.nextWake(now));
     t.dirty = false;
-    await condition(() => t.dirty || timer!.fired || workflowInfo().continueAsNewSuggested);
+    await condition(() => t.dirty || timer.fired || workflowInfo().continueAsNewSuggested);
   }
 
-  timer?.scope.cancel();
+  timer.cancel();
   await condition(allHandlersFinished);
   const end = Date.now();
   t.log(end, 'closed', t.s.withdrawn ? '已撤销认定，工作流结束' : '整顿周期结束');
