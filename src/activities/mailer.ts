@@ -10,6 +10,7 @@ export interface OutgoingMail {
   readonly subject: string;
   readonly text: string;
   readonly html?: string;
+  readonly attachments?: readonly { readonly filename: string; readonly content: Uint8Array; readonly contentType: string }[];
 }
 
 export interface SentMail {
@@ -59,6 +60,7 @@ export function createSmtpMailer(smtp: SmtpSettings): Mailer {
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
+        attachments: mail.attachments?.map((a) => ({ filename: a.filename, content: Buffer.from(a.content), contentType: a.contentType })),
         messageId,
         headers: { 'X-Rectification-Key': mail.key },
       });

@@ -53,22 +53,33 @@ export interface RenderedNotice {
 export function renderNotice(req: NoticeRequest, roster: Roster, recipients: readonly Person[], baseUrl: string): RenderedNotice {
   const village = roster.villages.find((v) => v.code === req.village)?.name ?? req.village;
   const township = roster.townships.find((t) => t.code === req.township)?.name ?? req.township;
+  const subject = req.subject ?? 'village';
+  // Whose duty: a target (township + village), a township, or the county itself.
+  const place = subject === 'county' ? roster.county.name : `${township}${village}`;
   const o = req.obligation;
   const label = severityLabels[req.step.severity];
   const dueNote = [
     o.dueDate !== o.nominalDue ? `（${o.nominalDue}为休息日，顺延至下一个工作日）` : '',
     o.provisional ? '（该年度国务院节假日安排尚未公布，日期为暂定）' : '',
   ].join('');
-  const link = `${baseUrl.replace(/\/$/, '')}/villages/${encodeURIComponent(req.village)}/obligations/${encodeURIComponent(o.id)}`;
+  const where = { village: `villages/${encodeURIComponent(req.village)}`, township: `townships/${encodeURIComponent(req.township)}`, county: 'county' }[subject];
+  const link = `${baseUrl.replace(/\/$/, '')}/${where}/obligations/${encodeURIComponent(o.id)}`;
   const rows: [string, string][] = [
-    ['整顿对象', `${township}${village}`],
+    [{ village: '整顿对象', township: '乡镇', county: '县' }[subject], place],
     ['事项', o.title],
     ['期间', o.periodLabel],
     ['截止日期', `${o.dueDate}${dueNote}`],
     ['依据', `${SOURCE_DOCUMENT}${o.clause}`],
   ];
+  if (req.targets?.length) {
+    const names = req.targets.map((code) => {
+      const v = roster.villages.find((x) => x.code === code);
+      return v ? `${roster.townships.find((t) => t.code === v.township)?.name ?? v.township}${v.name}` : code;
+    });
+    rows.push(['验收对象', `${names.join('、')}（共${names.length}个）`]);
+  }
   const greeting = `${recipients.map((p) => p.name).join('、')}同志：`;
-  const lead = `${township}${village}的“${o.title}”${severityPhrase[req.step.severity]}。`;
+  const lead = `${place}的“${o.title}”${severityPhrase[req.step.severity]}。`;
   const text = [
     greeting,
     '',
@@ -91,5 +102,5 @@ export function renderNotice(req: NoticeRequest, roster: Roster, recipients: rea
     '<p style="color:#666">本邮件由软弱涣散农村基层党组织整顿提升工作系统自动发送，请勿直接回复。</p>',
     '</body></html>',
   ].join('\n');
-  return { subject: `【${label}】${township}${village}：${o.title}（${o.periodLabel}）`, text, html };
+  return { subject: `【${label}】${place}：${o.title}（${o.periodLabel}）`, text, html };
 }

@@ -1,5 +1,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { CaseMailRequest } from '../contracts/inquiry';
 import type { NoticeRequest, NoticeResult } from '../contracts/village';
+import type { Person } from '../domain/roster';
+import { renderCaseMail, resolveCaseRecipients } from './case-mails';
 import type { Mailer, OutgoingMail, SentMail } from './mailer';
 import { renderNotice, resolveRecipients } from './notices';
 import type { RosterSource } from './roster-file';
@@ -29,6 +32,7 @@ export interface NotificationDeps {
 export interface NotificationActivities {
   sendNotification(mail: OutgoingMail): Promise<SentMail>;
   sendNotices(requests: readonly NoticeRequest[]): Promise<NoticeResult[]>;
+  sendCaseMails(requests: readonly CaseMailRequest[]): Promise<NoticeResult[]>;
 }
 
 export function createNotificationActivities({ mailer, journal, roster, baseUrl }: NotificationDeps): NotificationActivities {
@@ -39,6 +43,63 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl 
       return false; // called outside an activity (unit tests)
     }
   };
+
+  /**
+   * Sends each request to its recipients over the pooled connections, one mail per recipient so
+   * that each recipient's delivery stands on its own (a 4xx for one recipient must not cost the
+   * others, nor be mistaken for a refusal). Per recipient: sent, already sent (found in the
+   * journal), or refused for good (5xx); a missing recipient is reported too. When any recipient
+   * failed transiently, the batch is thrown and retried: what was sent is in the journal and is
+   * not sent again.
+   */
+  async function deliverAll<R extends { readonly key: string }>(
+    requests: readonly R[],
+    resolve: (req: R) => { people: Person[]; missing: string[] },
+    render: (req: R, person: Person) => Omit<OutgoingMail, 'key' | 'to'>,
+  ): Promise<NoticeResult[]> {
+    const transient: unknown[] = [];
+    const results = await Promise.all(
+      requests.map(async (req): Promise<NoticeResult> => {
+        const { people, missing } = resolve(req);
+        if (people.length === 0) return { key: req.key, status: 'no-recipient', recipients: [], error: missing.join('; ') };
+        const accepted: string[] = [];
+        const refused: string[] = [];
+        const refusals: string[] = [];
+        let fresh = 0;
+        await Promise.all(
+          people.map(async (person) => {
+            const key = `${req.key}>${person.email}`;
+            if (journal.has(key)) {
+              accepted.push(person.email);
+              return;
+            }
+            try {
+              const sent = await mailer.send({ key, to: [person.email], ...render(req, person) });
+              journal.record(key, sent.messageId);
+              accepted.push(person.email);
+              fresh++;
+            } catch (err) {
+              if (isPermanent(err)) {
+                refused.push(person.email);
+                refusals.push(`${person.email}: SMTP ${err.responseCode}: ${err.message}`);
+              } else transient.push(err);
+            }
+          }),
+        );
+        const problems = [...missing, ...refusals];
+        const status = accepted.length === 0 ? 'failed' : fresh === 0 && refused.length === 0 ? 'already-sent' : 'sent';
+        return {
+          key: req.key,
+          status,
+          recipients: accepted.sort(),
+          ...(refused.length ? { refused: refused.sort() } : {}),
+          ...(problems.length ? { error: problems.join('; ') } : {}),
+        };
+      }),
+    );
+    if (transient.length > 0) throw transient[0];
+    return results;
+  }
 
   return {
     /**
@@ -60,60 +121,18 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl 
       }
     },
 
-    /**
-     * Sends the notices of one wake-up of a workflow over the pooled connections, one mail per
-     * recipient so that each recipient's delivery stands on its own (a 4xx for one recipient of a
-     * notice must not cost the others, nor be mistaken for a refusal). Per recipient: sent, already
-     * sent (found in the journal), or refused for good (5xx); a missing recipient is reported too.
-     * When any recipient failed transiently, the batch is thrown and retried: what was sent is in
-     * the journal and is not sent again.
-     */
+    /** The notices of one wake-up of a workflow (see `deliverAll`). */
     async sendNotices(requests) {
       if (retried()) journal.reload();
       const current = roster.current();
-      const transient: unknown[] = [];
-      const results = await Promise.all(
-        requests.map(async (req): Promise<NoticeResult> => {
-          const { people, missing } = resolveRecipients(req, current);
-          if (people.length === 0) return { key: req.key, status: 'no-recipient', recipients: [], error: missing.join('; ') };
-          const accepted: string[] = [];
-          const refused: string[] = [];
-          const refusals: string[] = [];
-          let fresh = 0;
-          await Promise.all(
-            people.map(async (person) => {
-              const key = `${req.key}>${person.email}`;
-              if (journal.has(key)) {
-                accepted.push(person.email);
-                return;
-              }
-              try {
-                const sent = await mailer.send({ key, to: [person.email], ...renderNotice(req, current, [person], baseUrl) });
-                journal.record(key, sent.messageId);
-                accepted.push(person.email);
-                fresh++;
-              } catch (err) {
-                if (isPermanent(err)) {
-                  refused.push(person.email);
-                  refusals.push(`${person.email}: SMTP ${err.responseCode}: ${err.message}`);
-                }
-                else transient.push(err);
-              }
-            }),
-          );
-          const problems = [...missing, ...refusals];
-          const status = accepted.length === 0 ? 'failed' : fresh === 0 && refused.length === 0 ? 'already-sent' : 'sent';
-          return {
-            key: req.key,
-            status,
-            recipients: accepted.sort(),
-            ...(refused.length ? { refused: refused.sort() } : {}),
-            ...(problems.length ? { error: problems.join('; ') } : {}),
-          };
-        }),
-      );
-      if (transient.length > 0) throw transient[0];
-      return results;
+      return deliverAll(requests, (req) => resolveRecipients(req, current), (req, person) => renderNotice(req, current, [person], baseUrl));
+    },
+
+    /** Letters and notices of inquiry cases and proposals, delivered as notices are. */
+    async sendCaseMails(requests) {
+      if (retried()) journal.reload();
+      const current = roster.current();
+      return deliverAll(requests, (req) => resolveCaseRecipients(req, current), (req, person) => renderCaseMail(req, current, [person]));
     },
   };
 }

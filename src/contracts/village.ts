@@ -167,8 +167,8 @@ export interface NoticeRequest {
   readonly township: string;
   /** Whose duty it is; absent means a village (notices recorded before townships had workflows). */
   readonly subject?: 'village' | 'township' | 'county';
-  /** Further rows for the notice, e.g. the targets an acceptance campaign covers. */
-  readonly details?: readonly (readonly [string, string])[];
+  /** Village codes the duty covers, e.g. the targets of an acceptance campaign (五(一)). */
+  readonly targets?: readonly string[];
   readonly obligation: {
     readonly id: string;
     readonly kind: ObligationKind;

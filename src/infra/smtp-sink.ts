@@ -16,6 +16,7 @@ export interface ReceivedMail {
   readonly text: string;
   readonly html: string;
   readonly headers: ReadonlyMap<string, unknown>;
+  readonly attachments: readonly { readonly filename: string; readonly contentType: string; readonly content: Buffer }[];
   readonly raw: string;
 }
 
@@ -86,6 +87,7 @@ export class SmtpSink {
                 text: parsed.text ?? '',
                 html: typeof parsed.html === 'string' ? parsed.html : '',
                 headers: parsed.headers,
+                attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, content: a.content })),
                 raw: raw.toString('utf8'),
               });
               callback();

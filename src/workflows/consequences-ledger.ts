@@ -1,0 +1,50 @@
+/**
+ * The county's consequences ledger: award ineligibility (六(四)) and promotion blocks (六(五),
+ * 五(四)) recorded by the cases behind them, answered for a year or a date when award lists are
+ * drawn up. It outlives the cases (their histories go when the server's retention ends).
+ */
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  awardIneligibleQuery,
+  ledgerEntriesQuery,
+  promotionBlockedQuery,
+  recordConsequencesSignal,
+  type LedgerInput,
+  type RecordConsequences,
+} from '../contracts/ledger';
+import { addDays, blockedFromPromotion, ineligibleForAwards, localDateOf, type Consequence } from '../domain';
+
+/** Entries whose time ended more than this long ago are dropped when the ledger continues as new. */
+const KEEP_DAYS = 6 * 366;
+/** A ledger continues as new long before any server limit, whatever the history size suggests. */
+const MAX_HISTORY = 5_000;
+
+function identity(c: Consequence): string {
+  const who = c.subject.type === 'person' ? c.subject.id : c.subject.code;
+  return `${c.kind}|${c.subject.type}:${who}|${c.from}|${c.cause}`;
+}
+
+export async function consequencesLedger(input: LedgerInput, carried?: Consequence[]): Promise<void> {
+  const entries: Consequence[] = carried ?? [];
+  const known = new Set(entries.map(identity));
+
+  setHandler(recordConsequencesSignal, (r: RecordConsequences) => {
+    for (const c of r.consequences) {
+      const id = identity(c);
+      if (known.has(id)) continue;
+      known.add(id);
+      entries.push(c);
+    }
+  });
+  setHandler(awardIneligibleQuery, (year) => ineligibleForAwards(entries, year));
+  setHandler(promotionBlockedQuery, (date) => blockedFromPromotion(entries, date));
+  setHandler(ledgerEntriesQuery, () => entries);
+
+  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY);
+  await condition(allHandlersFinished);
+  const horizon = addDays(localDateOf(Date.now()), -KEEP_DAYS);
+  return continueAsNew<typeof consequencesLedger>(
+    input,
+    entries.filter((c) => c.until === undefined || c.until >= horizon),
+  );
+}
