@@ -67,8 +67,10 @@ export class WakeTimer {
     this.timer = next;
   }
 
+  /** No wake-up any more; a timer that already fired no longer counts as fired. */
   cancel(): void {
     this.timer?.scope.cancel();
+    this.timer = undefined;
   }
 }
 
