@@ -3,7 +3,7 @@
  * its township and the county programme (starting them if need be); an inquiry case starts with
  * the ledger it records into.
  */
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { INQUIRY_WORKFLOW_TYPE, inquiryInputSchema, inquiryWorkflowId, type InquiryInput } from '../contracts/inquiry';
 import { LEDGER_WORKFLOW_TYPE, ledgerWorkflowId } from '../contracts/ledger';
 import { PROGRAMME_WORKFLOW_TYPE, programmeWorkflowId } from '../contracts/programme';
@@ -12,7 +12,7 @@ import { localDateOf } from '../domain/calendar';
 import { formatPath, holders, type Roster } from '../domain/roster';
 import { StageKey, TownshipKey } from '../search-attributes';
 import type { consequencesLedger, countyProgramme, inquiryCase, townshipSupervision, villageRectification } from '../workflows';
-import { InvalidDesignationError, designateVillage, villageInputFromRoster } from './village';
+import { designateVillage, villageInputFromRoster } from './village';
 
 export class InvalidInquiryError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -49,7 +49,7 @@ export async function designateTarget(
   taskQueue: string,
   roster: Roster,
   village: string,
-): Promise<WorkflowHandle<typeof villageRectification>> {
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof villageRectification>> {
   const input = { ...villageInputFromRoster(roster, village), county: roster.county.code };
   const d = input.designation;
   await tellSupervisors(client, taskQueue, roster.county.code, input.township, {
@@ -132,5 +132,3 @@ export async function issueInquiry(client: Client, taskQueue: string, roster: Ro
   }
   return handle;
 }
-
-export { InvalidDesignationError };

@@ -251,9 +251,12 @@ class VillageTarget {
     const ids = [townshipWorkflowId(this.s.input.township), ...(this.s.input.county ? [programmeWorkflowId(this.s.input.county)] : [])];
     for (const id of ids) {
       // Not running (a target designated before townships had workflows): nothing to tell.
-      void getExternalWorkflowHandle(id).signal(targetChangedSignal, change).catch(() => undefined);
+      this.telling.push(getExternalWorkflowHandle(id).signal(targetChangedSignal, change).catch(() => undefined));
     }
   }
+
+  /** Signals to other workflows still on their way; the server drops them if this run ends first. */
+  readonly telling: Promise<unknown>[] = [];
 
   settle(id: string, on: LocalDate): void {
     this.s.settled[id] = on;
@@ -600,6 +603,7 @@ export async function villageRectification(input: VillageInput, carried?: Villag
     if (yearOf(localDateOf(now)) > t.s.runYear || workflowInfo().continueAsNewSuggested) {
       timer.cancel();
       await condition(allHandlersFinished);
+      await Promise.all(t.telling);
       return continueAsNew<typeof villageRectification>(t.s.input, t.carry(Date.now()));
     }
     timer.arm(t.nextWake(now));
@@ -609,6 +613,7 @@ export async function villageRectification(input: VillageInput, carried?: Villag
 
   timer.cancel();
   await condition(allHandlersFinished);
+  await Promise.all(t.telling);
   const end = Date.now();
   t.log(end, 'closed', t.s.withdrawn ? '已撤销认定，工作流结束' : '整顿周期结束');
   t.publish(end);

@@ -15,15 +15,26 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 test('recorded histories replay without non-determinism', async () => {
   const scenarios = new Set(files.map((f) => f.replace(/-run\d+\.json$/, '')));
   expect([...scenarios].sort()).toEqual([
+    'bt-inquiry-talk',
     'bt05-delivery-failed',
     'bt05-delivery-failed-v1', // recorded before notices went out one mail per recipient
+    'dp-direct-talk',
     'dp01-smtp-outage',
     'js04-withdrawn',
+    'lh-inquiry-answered',
+    'lh-township-proposal',
     'lh02-updates',
     'lh09-ten-years',
+    'qs-inquiry-updates',
+    'qs-township-on-time',
+    'qs-township-updates',
+    'qs03-forwarded-reports',
     'qs03-lifecycle',
+    'qs07-withdrawn-told',
     'sl08-delivery-retried',
     'sl08-delivery-retried-v1',
+    'yl-ledger',
+    'yl-programme',
   ]);
   const workflowBundle = await bundle(path.join(__dirname, '../../src/workflows'));
   const histories = files.map((f) => {

@@ -42,7 +42,9 @@ const report = (period: string, villages: string[], by: string): SubmitReport =>
 
 describe('township supervision through 2019', () => {
   test('an on-time township gets reminders only; two missed reports bring a proposal, an inquiry answered in time closes with award ineligibility', async () => {
-    for (const v of ['QS03', 'QS07', 'LH02', 'LH09']) await designateTarget(env.client, taskQueue, roster, v);
+    const started = [];
+    for (const v of ['QS03', 'QS07', 'LH02', 'LH09']) started.push(await designateTarget(env.client, taskQueue, roster, v));
+    const qs03FirstRun = started[0]!.firstExecutionRunId;
     const qs = env.client.workflow.getHandle(townshipWorkflowId('QS'));
     const lh = env.client.workflow.getHandle(townshipWorkflowId('LH'));
     const firstRuns = { qs: (await qs.describe()).runId, lh: (await lh.describe()).runId };
@@ -128,7 +130,8 @@ describe('township supervision through 2019', () => {
     expect(qsView.reports.every((r) => !r.late)).toBe(true);
 
     // Each entry reached its village's workflow.
-    const qs03 = await env.client.workflow.getHandle(villageWorkflowId('QS03')).query(stateQuery);
+    const qs03Handle = env.client.workflow.getHandle(villageWorkflowId('QS03'));
+    const qs03 = await qs03Handle.query(stateQuery);
     expect(qs03.history.map((h) => h.text)).toContain('2019年12月下半月进展：QS03按方案推进整顿，2019-12-H2走访群众；问题：集体经济薄弱；下步：落实村级活动场所建设');
 
     // The ledger: LH's secretary and organization officer may not receive awards in 2019 (六(四)).
@@ -140,6 +143,7 @@ describe('township supervision through 2019', () => {
     ]);
     expect(await ledger.query(awardIneligibleQuery, 2020)).toEqual([]);
 
+    await recordHistories(env, qs03Handle.workflowId, qs03FirstRun, 'qs03-forwarded-reports');
     for (const [name, id, run] of [['qs-township-on-time', 'QS', firstRuns.qs], ['lh-township-proposal', 'LH', firstRuns.lh]] as const) {
       const lengths = await historyLengths(env, townshipWorkflowId(id), run);
       expect(Math.max(...lengths)).toBeLessThan(1000);

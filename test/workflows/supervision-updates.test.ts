@@ -1,0 +1,138 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readRosterFile } from '../../src/activities/roster-file';
+import { designateTarget, InvalidInquiryError, issueInquiry } from '../../src/client/supervision';
+import { inquiryStateQuery, submitExplanationUpdate } from '../../src/contracts/inquiry';
+import { decideProposalUpdate, submitReportUpdate, townshipStateQuery, townshipWorkflowId, type SubmitReport, type TownshipView } from '../../src/contracts/township';
+import { villageWorkflowId, withdrawUpdate } from '../../src/contracts/village';
+import { addDays, localDateOf, periodOf } from '../../src/domain/calendar';
+import { sampleRosterFile } from '../support/mail';
+import { type VillageWorld, recordHistories, startVillageWorld } from '../support/village';
+
+/** Update validators of the township and the inquiry case, on the dev server (today's clock). */
+const roster = readRosterFile(sampleRosterFile);
+let world: VillageWorld;
+let env: TestWorkflowEnvironment;
+let taskQueue: string;
+const today = localDateOf(Date.now());
+const period = periodOf('half-month', today).id;
+
+beforeAll(async () => {
+  world = await startVillageWorld({ devServer: true });
+  ({ env, taskQueue } = world);
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+async function rejection(p: Promise<unknown>): Promise<{ type: string; message: string }> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (err as WorkflowUpdateFailedError).cause as unknown as { type: string; message: string };
+  return { type: cause.type, message: cause.message };
+}
+
+const entry = (village: string): SubmitReport['entries'][number] => ({ village, progress: '召开村民代表会议，公开村务财务' });
+
+describe('township reports', () => {
+  test('a report missing a target, naming an unknown village or repeating a period is rejected and changes nothing', async () => {
+    for (const v of ['QS03', 'QS07']) await designateTarget(env.client, taskQueue, roster, v);
+    const qs = env.client.workflow.getHandle(townshipWorkflowId('QS'));
+    const before = await qs.query(townshipStateQuery);
+    expect(before.targets.map((t) => t.village)).toEqual(['QS03', 'QS07']);
+    const submit = (r: Partial<SubmitReport>): Promise<unknown> =>
+      qs.executeUpdate(submitReportUpdate, { args: [{ period, reportedBy: 'qs-org', entries: [entry('QS03'), entry('QS07')], ...r }] });
+
+    expect(await rejection(submit({ entries: [entry('QS03')] }))).toEqual({
+      type: 'InvalidInput',
+      message: 'entries: no entry for QS07 (one entry per target under rectification)',
+    });
+    expect(await rejection(submit({ entries: [entry('QS03'), entry('QS07'), entry('LH02')] }))).toEqual({ type: 'InvalidInput', message: 'entries.2.village: LH02 is not a target of QS' });
+    expect((await rejection(submit({ entries: [entry('QS03'), entry('QS03')] }))).message).toBe('entries.1.village: QS03 has a second entry');
+    expect((await rejection(submit({ entries: [{ village: 'QS07', progress: '' }, entry('QS03')] }))).message).toBe('entries.0.progress: progress must be at least 4 characters');
+    expect((await rejection(submit({ period: periodOf('half-month', addDays(today, 40)).id }))).message).toMatch(/^period: \d{4}-\d{2}-H[12] has not begun$/);
+    expect((await rejection(submit({ amendment: true }))).message).toBe(`amendment: there is no report for ${period} to amend`);
+    expect(await qs.query(townshipStateQuery)).toEqual(before);
+
+    const accepted = (await submit({})) as TownshipView;
+    expect(accepted.reports.map((r) => [r.period, r.amendments])).toEqual([[period, 0]]);
+    const after = await qs.query(townshipStateQuery);
+    const duplicate = await rejection(submit({}));
+    expect(duplicate.type).toBe('InvalidState');
+    expect(duplicate.message).toMatch(new RegExp(`^period: ${period} was already reported at .+; mark the report as an amendment to replace it$`));
+    expect(await qs.query(townshipStateQuery)).toEqual(after);
+    await submit({ amendment: true, entries: [entry('QS07'), { ...entry('QS03'), progress: '更正：已召开村民代表会议两次' }] });
+    expect((await qs.query(townshipStateQuery)).reports.map((r) => [r.period, r.amendments])).toEqual([[period, 1]]);
+
+    expect(await rejection(qs.executeUpdate(decideProposalUpdate, { args: [{ quarter: '2026-Q4', decision: 'decline', by: 'zzb-zhang', note: '已当面督促' }] }))).toEqual({
+      type: 'InvalidInput',
+      message: 'quarter: there is no proposal for 2026-Q4',
+    });
+
+    const history = await qs.fetchHistory();
+    expect(history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(2);
+
+    // A withdrawn designation reaches the township from the village's workflow.
+    const qs07 = env.client.workflow.getHandle(villageWorkflowId('QS07'));
+    await qs07.executeUpdate(withdrawUpdate, { args: [{ by: 'zzb-zhang', reason: '经复核不属于软弱涣散村党组织' }] });
+    let target = (await qs.query(townshipStateQuery)).targets.find((t) => t.village === 'QS07');
+    for (let i = 0; i < 50 && !target?.withdrawnOn; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      target = (await qs.query(townshipStateQuery)).targets.find((t) => t.village === 'QS07');
+    }
+    expect(target).toMatchObject({ village: 'QS07', withdrawnOn: today, active: false });
+    expect((await qs.query(townshipStateQuery)).history.at(-1)?.text).toBe(`QS07撤销认定（${today}）`);
+
+    await recordHistories(env, qs.workflowId, (await qs.describe()).runId, 'qs-township-updates');
+    await recordHistories(env, qs07.workflowId, (await qs07.describe()).runId, 'qs07-withdrawn-told');
+  });
+});
+
+describe('inquiry cases', () => {
+  test('only an organization department member issues a letter', async () => {
+    const err = await issueInquiry(env.client, taskQueue, roster, { township: 'QS', reason: '半月报告质量不高', issuedBy: 'qs-sec' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidInquiryError);
+    expect((err as InvalidInquiryError).problems).toEqual(["issuedBy: qs-sec is not on the organization department's staff (is township-party-secretary)"]);
+  });
+
+  test('an explanation missing one of its three parts is rejected and changes nothing; a complete one is accepted', async () => {
+    const handle = await issueInquiry(env.client, taskQueue, roster, { township: 'QS', reason: '半月报告内容空泛', issuedBy: 'zzb-li', caseId: `QS-updates-${Date.now()}` });
+    // Once the letter is out, nothing else happens until the explanation is due.
+    let before = await handle.query(inquiryStateQuery);
+    for (let i = 0; i < 100 && !before.history.some((h) => h.type === 'notices-sent'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      before = await handle.query(inquiryStateQuery);
+    }
+    expect(before.stage).toBe('awaiting-explanation');
+    expect(before.history.at(-1)?.text).toBe('已发送通知1条：函询函');
+    const explain = (e: Record<string, unknown>): Promise<unknown> =>
+      handle.executeUpdate(submitExplanationUpdate, { args: [{ by: 'qs-sec', rootCause: '对整顿工作重视不够', measures: '每周调度一次', timeLimit: addDays(today, 30), ...e } as never] });
+
+    expect((await rejection(explain({ rootCause: undefined }))).message).toMatch(/^rootCause: /);
+    expect((await rejection(explain({ measures: '' }))).message).toBe('measures: measures must be at least 4 characters');
+    expect((await rejection(explain({ timeLimit: undefined }))).message).toMatch(/^timeLimit: /);
+    expect((await rejection(explain({ timeLimit: today }))).message).toBe(`timeLimit: ${today} must be after today (${today})`);
+    expect((await rejection(explain({ by: 'lh-sec' }))).message).toBe('by: lh-sec is not an addressee of the letter (qs-sec, qs-org)');
+    expect(await handle.query(inquiryStateQuery)).toEqual(before);
+
+    const view = (await explain({})) as typeof before;
+    expect(view).toMatchObject({ stage: 'explained', explanation: { by: 'qs-sec', rootCause: '对整顿工作重视不够', measures: '每周调度一次', onTime: true } });
+    expect((await rejection(explain({}))).type).toBe('InvalidState');
+    const history = await handle.fetchHistory();
+    expect(history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(1);
+
+    // Operators find the case by its search attributes.
+    const found: string[] = [];
+    for (let i = 0; i < 50 && found.length === 0; i++) {
+      for await (const wf of env.client.workflow.list({ query: `WorkflowType = 'inquiryCase' AND RectTownship = 'QS' AND RectStage = 'explained'` })) found.push(wf.workflowId);
+      if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(found).toEqual([handle.workflowId]);
+    await recordHistories(env, handle.workflowId, (await handle.describe()).runId, 'qs-inquiry-updates');
+  });
+});
