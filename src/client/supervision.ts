@@ -52,6 +52,7 @@ export async function designateTarget(
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof villageRectification>> {
   const input = { ...villageInputFromRoster(roster, village), county: roster.county.code };
   const d = input.designation;
+  await ensureLedger(client, taskQueue, roster.county.code);
   await tellSupervisors(client, taskQueue, roster.county.code, input.township, {
     village: d.village,
     date: d.date,

@@ -26,14 +26,13 @@ function identity(c: Consequence): string {
 
 export async function consequencesLedger(input: LedgerInput, carried?: Consequence[]): Promise<void> {
   const entries: Consequence[] = carried ?? [];
-  const known = new Set(entries.map(identity));
 
+  // An entry recorded again replaces the earlier version (a 五(四) block that has since ended).
   setHandler(recordConsequencesSignal, (r: RecordConsequences) => {
     for (const c of r.consequences) {
-      const id = identity(c);
-      if (known.has(id)) continue;
-      known.add(id);
-      entries.push(c);
+      const i = entries.findIndex((x) => identity(x) === identity(c));
+      if (i < 0) entries.push(c);
+      else entries[i] = c;
     }
   });
   setHandler(awardIneligibleQuery, (year) => ineligibleForAwards(entries, year));

@@ -71,6 +71,7 @@ import {
   type Obligation,
   type ObligationSubject,
 } from '../domain';
+import { ledgerWorkflowId, recordConsequencesSignal } from '../contracts/ledger';
 import { programmeWorkflowId } from '../contracts/programme';
 import { targetChangedSignal, townshipWorkflowId } from '../contracts/township';
 import {
@@ -253,6 +254,26 @@ class VillageTarget {
       // Not running (a target designated before townships had workflows): nothing to tell.
       this.telling.push(getExternalWorkflowHandle(id).signal(targetChangedSignal, change).catch(() => undefined));
     }
+  }
+
+  /**
+   * 五(四): a third consecutive failed acceptance blocks the paired department's leader; a later
+   * transformation ends it. The county's ledger gets the target's current 五(四) entries (it keeps
+   * one per kind, subject, start and case, the latest version).
+   */
+  tellLedger(): void {
+    const county = this.s.input.county;
+    const d = this.s.input.designation;
+    const list = pairedDepartmentConsequences(
+      { village: this.village, caseId: this.workflowId, ...(d.pairedDepartment ? { pairedDepartment: d.pairedDepartment } : {}) },
+      this.s.acceptances,
+    );
+    if (!county || list.length === 0 || !patched('ledger-sync')) return;
+    this.telling.push(
+      getExternalWorkflowHandle(ledgerWorkflowId(county))
+        .signal(recordConsequencesSignal, { caseId: this.workflowId, consequences: list })
+        .catch(() => undefined),
+    );
   }
 
   /** Signals to other workflows still on their way; the server drops them if this run ends first. */
@@ -543,6 +564,7 @@ export async function villageRectification(input: VillageInput, carried?: Villag
         t.tellSupervisors();
       }
       t.log(now, 'acceptance', `${a.year}年验收评价：${a.transformed ? '转化提升' : '未转化'}。${a.summary}`, a.evaluator);
+      t.tellLedger();
     },
   );
   setHandler(recordAcceptanceUpdate, recordAcceptance.handler, { validator: recordAcceptance.validator });

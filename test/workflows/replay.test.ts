@@ -24,6 +24,7 @@ test('recorded histories replay without non-determinism', async () => {
     'lh-inquiry-answered',
     'lh-township-proposal',
     'lh02-updates',
+    'lh09-paired-ledger',
     'lh09-ten-years',
     'qs-inquiry-updates',
     'qs-township-on-time',
@@ -34,6 +35,7 @@ test('recorded histories replay without non-determinism', async () => {
     'sl08-delivery-retried',
     'sl08-delivery-retried-v1',
     'yl-ledger',
+    'yl-ledger-paired',
     'yl-programme',
   ]);
   const workflowBundle = await bundle(path.join(__dirname, '../../src/workflows'));
