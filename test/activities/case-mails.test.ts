@@ -1,0 +1,115 @@
+import { strFromU8, unzipSync } from 'fflate';
+import { describe, expect, test } from 'vitest';
+import { caseLetter, renderCaseMail, resolveCaseRecipients } from '../../src/activities/case-mails';
+import { letterDocx } from '../../src/activities/documents';
+import { renderNotice } from '../../src/activities/notices';
+import { readRosterFile } from '../../src/activities/roster-file';
+import type { CaseMailRequest } from '../../src/contracts/inquiry';
+import type { NoticeRequest } from '../../src/contracts/village';
+import { sampleRosterFile } from '../support/mail';
+
+const roster = readRosterFile(sampleRosterFile);
+const facts = { caseId: 'LH-2019-Q1-inquiry', kind: 'inquiry' as const, reason: '2019年1月两次未按时报送整顿工作进展', issuedBy: 'zzb-zhang', issuedOn: '2019-02-12', recipients: ['lh-sec', 'lh-org'], explanationDue: '2019-02-26' };
+const request = (over: Partial<CaseMailRequest> = {}): CaseMailRequest => ({ key: 'k', kind: 'inquiry-letter', township: 'LH', people: ['lh-sec', 'lh-org'], roles: [], case: facts, ...over });
+
+describe('the inquiry letter (六(四))', () => {
+  test('names the addressees, the reason, the deadline and the three parts of the explanation, and is signed by the department', () => {
+    const letter = caseLetter(facts, 'LH', roster);
+    const names = resolveCaseRecipients(request(), roster).people.map((p) => p.name).join('、');
+    expect(letter.title).toBe('关于柳河镇软弱涣散农村基层党组织整顿工作的函询函');
+    expect(letter.salutation).toBe(`${names}同志：`);
+    expect(letter.paragraphs.join('')).toContain('现就以下问题向你们函询：2019年1月两次未按时报送整顿工作进展。');
+    expect(letter.paragraphs.join('')).toContain('请于2019年2月26日前向县委组织部作出书面说明，说明须包括三部分：问题产生的根源、整改措施、整改时限。');
+    expect(letter.paragraphs.join('')).toContain('受到函询的，当年不得评先选优');
+    expect(letter.signature).toEqual(['中共云岭县委组织部', '2019年2月12日']);
+  });
+
+  test('goes out as a mail with a DOCX that opens as a Word document with the same text', () => {
+    const [person] = resolveCaseRecipients(request(), roster).people;
+    const mail = renderCaseMail(request(), roster, [person!]);
+    expect(mail.subject).toBe('【函询】关于柳河镇软弱涣散农村基层党组织整顿工作的函询函');
+    expect(mail.text).toContain('正式文书见附件，可打印。');
+    const [attachment] = mail.attachments!;
+    expect(attachment!.filename).toBe('LH-2019-Q1-inquiry-函询函.docx');
+    const parts = unzipSync(attachment!.content);
+    expect(Object.keys(parts).sort()).toEqual(['[Content_Types].xml', '_rels/.rels', 'word/document.xml']);
+    const xml = strFromU8(parts['word/document.xml']!);
+    expect(xml).toContain('<w:t xml:space="preserve">关于柳河镇软弱涣散农村基层党组织整顿工作的函询函</w:t>');
+    expect(xml).toContain('案号：LH-2019-Q1-inquiry');
+    expect(strFromU8(parts['[Content_Types].xml']!)).toContain('wordprocessingml.document.main+xml');
+  });
+
+  test('the same letter always gives the same document; text is escaped', () => {
+    const letter = { ...caseLetter(facts, 'LH', roster), paragraphs: ['A & B <c>'] };
+    expect(letterDocx(letter)).toEqual(letterDocx(letter));
+    expect(strFromU8(unzipSync(letterDocx(letter))['word/document.xml']!)).toContain('A &amp; B &lt;c&gt;');
+  });
+
+  test('a directly ordered talk has its own notice', () => {
+    expect(caseLetter({ ...facts, kind: 'talk' }, 'LH', roster).title).toBe('关于柳河镇软弱涣散农村基层党组织整顿工作的约谈通知');
+  });
+});
+
+describe('recipients of case mails', () => {
+  test('people by id and posts from the roster; unknown people are reported', () => {
+    expect(resolveCaseRecipients(request({ people: ['lh-sec', 'nobody'], roles: ['org-department-staff'] }), roster)).toMatchObject({
+      people: [{ id: 'lh-sec' }, { id: 'zzb-zhang' }, { id: 'zzb-li' }],
+      missing: ['nobody is not in the roster'],
+    });
+  });
+
+  test('a proposal tells the department which reports were missed or late', () => {
+    const mail = renderCaseMail(
+      request({
+        kind: 'inquiry-proposal',
+        people: [],
+        roles: ['org-department-staff'],
+        proposal: {
+          quarter: '2019-Q1',
+          quarterLabel: '2019年第一季度',
+          lapses: [
+            { periodId: '2019-01-H1', quarter: '2019-Q1', kind: 'late', label: '2019年1月上半月' },
+            { periodId: '2019-01-H2', quarter: '2019-Q1', kind: 'missing', label: '2019年1月下半月' },
+          ],
+        },
+      }),
+      roster,
+      [roster.people.find((p) => p.id === 'zzb-zhang')!],
+    );
+    expect(mail.subject).toBe('【建议函询】柳河镇：2019年第一季度半月进展报告2次未按时报送');
+    expect(mail.text).toContain('　2019年1月上半月：逾期报送\n　2019年1月下半月：未报送');
+  });
+});
+
+describe("notices of a township's and the county's own duties", () => {
+  const base: NoticeRequest = {
+    key: 'k',
+    village: '',
+    township: 'QS',
+    subject: 'township',
+    obligation: { id: 'half-monthly-report/township:QS/2019-03-H2', kind: 'half-monthly-report', title: '每半月上报整顿工作进展', clause: '六(三)', periodLabel: '2019年3月下半月', dueDate: '2019-04-01', nominalDue: '2019-03-31', provisional: false },
+    step: { id: 'reminder', severity: 'reminder' },
+    notify: ['organization-officer'],
+    assigned: {},
+  };
+  const qsOrg = [roster.people.find((p) => p.id === 'qs-org')!];
+
+  test('a township notice names the township and links to it', () => {
+    const n = renderNotice(base, roster, qsOrg, 'http://x.example');
+    expect(n.subject).toBe('【提醒】青石镇：每半月上报整顿工作进展（2019年3月下半月）');
+    expect(n.text).toContain('乡镇：青石镇');
+    expect(n.text).toContain('办理入口：http://x.example/townships/QS/obligations/half-monthly-report%2Ftownship%3AQS%2F2019-03-H2');
+  });
+
+  test("the acceptance campaign's notice lists its targets by name", () => {
+    const n = renderNotice(
+      { ...base, township: '', subject: 'county', targets: ['QS03', 'LH09'], obligation: { ...base.obligation, kind: 'acceptance-campaign', title: '组织开展年度验收评价', clause: '五(一)', periodLabel: '2019年11月下旬' } },
+      roster,
+      qsOrg,
+      'http://x.example',
+    );
+    expect(n.subject).toBe('【提醒】云岭县：组织开展年度验收评价（2019年11月下旬）');
+    expect(n.text).toContain('验收对象：青石镇东风村、柳河镇柳林村（共2个）');
+    expect(n.text).toContain('/county/obligations/');
+  });
+});
