@@ -2,13 +2,22 @@
  * `npm run cli -- <command>`: the county's commands for designating targets and watching them.
  * What it prints is for officials, in Chinese; a wrong option names the option and changes nothing.
  */
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { parse as parseYaml } from 'yaml';
 import { Command, CommanderError, Option } from 'commander';
 import { RosterFileError, readRosterFile } from './activities/roster-file';
-import { designateVillage, InvalidDesignationError, villageInputFromRoster } from './client/village';
+import { caseLetter } from './activities/case-mails';
+import { letterDocx } from './activities/documents';
+import { designateTarget, InvalidInquiryError, issueInquiry } from './client/supervision';
+import { InvalidDesignationError, villageInputFromRoster } from './client/village';
+import { INQUIRY_WORKFLOW_TYPE, inquiryStateQuery, inquiryWorkflowId, type InquiryView } from './contracts/inquiry';
+import { awardIneligibleQuery, ledgerWorkflowId, promotionBlockedQuery } from './contracts/ledger';
+import { submitReportUpdate, townshipStateQuery, townshipWorkflowId, type TownshipView } from './contracts/township';
 import { loadConfigOrExit, type Config } from './config';
 import { stageLabels, stages, stateQuery, VILLAGE_WORKFLOW_TYPE, villageWorkflowId, type VillageView } from './contracts/village';
-import { localDateOf, phaseLabels } from './domain/calendar';
+import { isLocalDate, localDateOf, phaseLabels } from './domain/calendar';
+import type { Consequence } from './domain/consequences';
 import { flagDesignations } from './domain/criteria';
 import { severityLabels } from './domain/escalation';
 import type { Roster } from './domain/roster';
@@ -116,7 +125,8 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       });
       const client = await connect(config);
       for (const input of inputs) {
-        const handle = await designateVillage(client, config.temporal.taskQueue, input);
+        // The township and the county programme are told too (六(三), 五(一)).
+        const handle = await designateTarget(client, config.temporal.taskQueue, roster, input.designation.village);
         out(`已认定：${villageName(roster, input.designation.village)}（工作流 ${handle.workflowId}）`);
       }
     });
@@ -181,7 +191,222 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       out(`共${n}个整顿对象。`);
     });
 
+  addSupervisionCommands(program, out, rosterOption, rosterOf);
   return program;
+}
+
+function townshipName(roster: Roster, code: string): string {
+  return roster.townships.find((t) => t.code === code)?.name ?? code;
+}
+
+function printTownship(out: (line: string) => void, roster: Roster, v: TownshipView): void {
+  out(`${townshipName(roster, v.township)}（${v.township}）督促情况`);
+  const targets = v.targets.map((t) => `${villageName(roster, t.village)}（${t.village}${t.withdrawnOn ? `，${t.withdrawnOn}撤销` : t.transformedOn ? `，${t.transformedOn}转化` : ''}）`);
+  out(`整顿对象：${targets.join('、') || '无'}`);
+  out('最近报送的半月进展：');
+  if (v.reports.length === 0) out('  无');
+  for (const r of v.reports.slice(-6)) out(`  ${r.periodLabel}　${chinaTime(Date.parse(r.receivedAt))}${r.late ? '　逾期报送' : ''}${r.amendments ? `　更正${r.amendments}次` : ''}（${r.reportedBy}）`);
+  if (v.lapses.length > 0) out(`未按时报送：${v.lapses.map((l) => `${l.periodId}（${l.kind === 'missing' ? '未报送' : '逾期报送'}）`).join('、')}`);
+  for (const p of v.proposals) {
+    const d = p.decision;
+    const decision = !d ? '待县委组织部决定' : d.decision === 'inquiry' ? `已决定函询（案号${d.caseId}）` : `不予函询：${d.note}`;
+    out(`函询建议：${p.quarterLabel}，${p.lapses.length}次未按时报送，${decision}`);
+  }
+  for (const st of v.studies.slice(-4)) out(`季度专题研究：${st.quarter}（${st.heldOn}）${st.summary}`);
+  out(`是否逾期：${v.overdue ? '是' : '否'}`);
+  out('待办事项：');
+  if (v.upcoming.length === 0) out('  无');
+  for (const o of v.upcoming) out(`  ${o.dueDate}${o.overdue ? '【已逾期】' : ''}　${o.title}（${o.periodLabel}）　依据${o.clause}`);
+  if (v.failedDeliveryCount > 0) out(`未能送达的通知：${v.failedDeliveryCount}条`);
+  out('最近记录：');
+  for (const h of v.history.slice(-10)) out(`  ${chinaTime(Date.parse(h.at))}　${h.text}${h.by ? `（${h.by}）` : ''}`);
+}
+
+function printInquiry(out: (line: string) => void, roster: Roster, v: InquiryView): void {
+  out(`${v.kind === 'talk' ? '约谈' : '函询'}案件 ${v.caseId}：${townshipName(roster, v.township)}`);
+  out(`状态：${v.stageLabel}　发出：${v.issuedOn}（${personName(roster, v.issuedBy)}）`);
+  out(`对象：${v.recipients.map((id) => personName(roster, id)).join('、')}`);
+  out(`事由：${v.reason}`);
+  if (v.explanationDue) out(`书面说明截止：${v.explanationDue}`);
+  if (v.explanation) out(`书面说明（${v.explanation.receivedOn}${v.explanation.onTime ? '' : '，逾期'}）：根源：${v.explanation.rootCause}；措施：${v.explanation.measures}；时限：${v.explanation.timeLimit}`);
+  if (v.talk) {
+    out(`约谈：${v.talk.why}`);
+    if (v.talk.scheduled) out(`  时间：${v.talk.scheduled.at.replace('T', ' ')}　地点：${v.talk.scheduled.place}　约谈人：${personName(roster, v.talk.scheduled.conductor)}`);
+    if (v.talk.held) out(`  ${v.talk.held.on}已约谈：${v.talk.held.outcome}`);
+  }
+  for (const c of v.consequences) out(`后果：${ledgerLine(roster, c)}`);
+  out('最近记录：');
+  for (const h of v.history.slice(-10)) out(`  ${chinaTime(Date.parse(h.at))}　${h.text}${h.by ? `（${h.by}）` : ''}`);
+}
+
+function ledgerLine(roster: Roster, c: Consequence): string {
+  const who =
+    c.subject.type === 'person'
+      ? personName(roster, c.subject.id)
+      : c.subject.type === 'department'
+        ? `${roster.departments.find((d) => d.code === (c.subject as { code: string }).code)?.name ?? c.subject.code}主要领导`
+        : villageName(roster, c.subject.code);
+  return `${who}　${c.from}${c.until ? `至${c.until}` : '起'}　${c.reason}　依据${c.clause}　案件 ${c.cause}`;
+}
+
+/** Township reports, inquiry cases and the consequences ledger (六(三), 六(四), 六(五)). */
+function addSupervisionCommands(program: Command, out: (line: string) => void, rosterOption: () => Option, rosterOf: (config: Config, file?: string) => Roster): void {
+  const query = async <T>(run: () => Promise<T>, what: string): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new UsageError(`${what}: no such workflow`);
+      throw err;
+    }
+  };
+
+  program
+    .command('township')
+    .description("show a township's reports, lapses, proposals and duties")
+    .argument('<township>', 'township code')
+    .addOption(rosterOption())
+    .action(async (code: string, opts: { roster?: string }) => {
+      const config = loadConfigOrExit();
+      const roster = rosterOf(config, opts.roster);
+      const client = await connect(config);
+      printTownship(out, roster, await query(() => client.workflow.getHandle(townshipWorkflowId(code)).query(townshipStateQuery), `township ${code}`));
+    });
+
+  program
+    .command('report')
+    .description('submit a half-monthly progress report (六(三)) from a JSON or YAML file')
+    .argument('<township>', 'township code')
+    .requiredOption('--file <file>', 'the report: period, reportedBy, amendment, entries[]')
+    .addOption(rosterOption())
+    .action(async (code: string, opts: { file: string; roster?: string }) => {
+      const config = loadConfigOrExit();
+      const roster = rosterOf(config, opts.roster);
+      let report: unknown;
+      try {
+        report = parseYaml(readFileSync(opts.file, 'utf8'));
+      } catch (err) {
+        throw new UsageError(`--file: ${opts.file}: ${(err as Error).message}`);
+      }
+      const client = await connect(config);
+      try {
+        const view = await client.workflow.getHandle(townshipWorkflowId(code)).executeUpdate(submitReportUpdate, { args: [report as never] });
+        const last = view.history.at(-1);
+        out(`已报送：${townshipName(roster, code)}${last ? `，${last.text}` : ''}`);
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) throw new UsageError(`${opts.file}: ${err.cause?.message ?? err.message}`);
+        if (err instanceof WorkflowNotFoundError) throw new UsageError(`township: no workflow for ${code} (no target designated?)`);
+        throw err;
+      }
+    });
+
+  const inquiry = program.command('inquiry').description('inquiry letters and talks (六(四))');
+  inquiry
+    .command('issue')
+    .description('issue an inquiry letter (or order a talk) to a township party secretary and organization officer')
+    .requiredOption('--township <code>', 'township code')
+    .requiredOption('--reason <text>', 'what the letter asks about')
+    .requiredOption('--by <person>', 'member of the organization department issuing it')
+    .option('--talk', 'order a talk directly instead of a letter')
+    .option('--proposal <quarter>', "answering the township's proposal for this quarter, e.g. 2019-Q1")
+    .option('--case <id>', 'case id (default: township, quarter or date, kind)')
+    .addOption(rosterOption())
+    .action(async (opts: { township: string; reason: string; by: string; talk?: boolean; proposal?: string; case?: string; roster?: string }) => {
+      const config = loadConfigOrExit();
+      const roster = rosterOf(config, opts.roster);
+      const client = await connect(config);
+      try {
+        const handle = await issueInquiry(client, config.temporal.taskQueue, roster, {
+          township: opts.township,
+          reason: opts.reason,
+          issuedBy: opts.by,
+          kind: opts.talk ? 'talk' : 'inquiry',
+          ...(opts.proposal ? { proposalQuarter: opts.proposal } : {}),
+          ...(opts.case ? { caseId: opts.case } : {}),
+        });
+        printInquiry(out, roster, await handle.query(inquiryStateQuery));
+      } catch (err) {
+        if (err instanceof InvalidInquiryError) throw new UsageError(err.problems.map((p) => `--${p.replace(/^issuedBy/, 'by').replace(/^caseId/, 'case')}`).join('; '));
+        if (err instanceof WorkflowUpdateFailedError) throw new UsageError(`--proposal: ${err.cause?.message ?? err.message}`);
+        throw err;
+      }
+    });
+  inquiry
+    .command('status')
+    .description('show an inquiry case')
+    .argument('<case>', 'case id')
+    .addOption(rosterOption())
+    .action(async (caseId: string, opts: { roster?: string }) => {
+      const config = loadConfigOrExit();
+      const roster = rosterOf(config, opts.roster);
+      const client = await connect(config);
+      printInquiry(out, roster, await query(() => client.workflow.getHandle(inquiryWorkflowId(caseId)).query(inquiryStateQuery), `case ${caseId}`));
+    });
+  inquiry
+    .command('letter')
+    .description('write the letter of a case as a printable Word document (DOCX)')
+    .argument('<case>', 'case id')
+    .requiredOption('--out <file>', 'where to write the .docx')
+    .addOption(rosterOption())
+    .action(async (caseId: string, opts: { out: string; roster?: string }) => {
+      const config = loadConfigOrExit();
+      const roster = rosterOf(config, opts.roster);
+      const client = await connect(config);
+      const v = await query(() => client.workflow.getHandle(inquiryWorkflowId(caseId)).query(inquiryStateQuery), `case ${caseId}`);
+      const letter = caseLetter({ ...v, ...(v.talk ? { talk: { why: v.talk.why } } : {}) }, v.township, roster);
+      writeFileSync(opts.out, letterDocx(letter));
+      out(`已生成：${letter.title}（${opts.out}）`);
+    });
+  inquiry
+    .command('list')
+    .description('list inquiry cases')
+    .option('--township <code>', 'only this township')
+    .option('--closed', 'include closed cases')
+    .addOption(rosterOption())
+    .action(async (opts: { township?: string; closed?: boolean; roster?: string }) => {
+      const config = loadConfigOrExit();
+      const roster = rosterOf(config, opts.roster);
+      const where = [`WorkflowType = '${INQUIRY_WORKFLOW_TYPE}'`];
+      if (!opts.closed) where.push(`ExecutionStatus = 'Running'`);
+      if (opts.township) where.push(`${TownshipKey.name} = '${opts.township}'`);
+      const client = await connect(config);
+      let n = 0;
+      for await (const wf of client.workflow.list({ query: where.join(' AND ') })) {
+        const sa = wf.typedSearchAttributes;
+        out(`${wf.workflowId.replace(/^inquiry:/, '')}　${townshipName(roster, sa.get(TownshipKey) ?? '')}　${sa.get(StageKey) ?? ''}　${chinaTime(wf.startTime.getTime())}`);
+        n++;
+      }
+      out(`共${n}件。`);
+    });
+
+  const ledger = program.command('ledger').description('the consequences ledger: award ineligibility and promotion blocks');
+  ledger
+    .command('awards')
+    .description('who may not be put forward for awards in a year (六(四))')
+    .requiredOption('--year <year>', 'calendar year')
+    .addOption(rosterOption())
+    .action(async (opts: { year: string; roster?: string }) => {
+      if (!/^\d{4}$/.test(opts.year)) throw new UsageError(`--year: ${opts.year} is not a year`);
+      const config = loadConfigOrExit();
+      const roster = rosterOf(config, opts.roster);
+      const client = await connect(config);
+      const list = await query(() => client.workflow.getHandle(ledgerWorkflowId(roster.county.code)).query(awardIneligibleQuery, Number(opts.year)), 'ledger');
+      for (const c of list) out(ledgerLine(roster, c));
+      out(`${opts.year}年度不得评先选优：共${list.length}条。`);
+    });
+  ledger
+    .command('promotion')
+    .description('who may not be promoted on a date (六(五), 五(四))')
+    .requiredOption('--date <date>', 'YYYY-MM-DD')
+    .addOption(rosterOption())
+    .action(async (opts: { date: string; roster?: string }) => {
+      if (!isLocalDate(opts.date)) throw new UsageError(`--date: ${opts.date} is not a date like 2020-06-01`);
+      const config = loadConfigOrExit();
+      const roster = rosterOf(config, opts.roster);
+      const client = await connect(config);
+      const list = await query(() => client.workflow.getHandle(ledgerWorkflowId(roster.county.code)).query(promotionBlockedQuery, opts.date), 'ledger');
+      for (const c of list) out(ledgerLine(roster, c));
+      out(`${opts.date}不得提拔使用：共${list.length}条。`);
+    });
 }
 
 if (require.main === module) {

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { localDateOf } from '../../src/domain/calendar';
+import { strFromU8, unzipSync } from 'fflate';
+import { localDateOf, periodOf } from '../../src/domain/calendar';
 import { sampleRosterFile } from '../support/mail';
 import { startVillageWorld, type VillageWorld } from '../support/village';
 
@@ -95,6 +96,46 @@ describe('designate, status and list against a running Temporal server', () => {
     expect(listed).toContain('柳河镇柳林村　LH09　待报送整顿方案');
     expect((await cli(['list', '--township', 'BT'], serverEnv)).stdout).toBe('共0个整顿对象。\n');
     expect(await cli(['list', '--township', 'ZZ'], serverEnv)).toMatchObject({ code: 2, stderr: '错误：--township: no township ZZ in the roster\n' });
+  });
+
+  test('township reports, an inquiry letter and the ledger from the command line', async () => {
+    expect((await cli(['designate', '--village', 'QS03', 'QS07'], serverEnv)).code).toBe(0);
+    const period = periodOf('half-month', localDateOf(Date.now()));
+    const township = await cli(['township', 'QS'], serverEnv);
+    expect(township.code).toBe(0);
+    expect(township.stdout.split('\n').slice(0, 2)).toEqual(['青石镇（QS）督促情况', '整顿对象：青石镇东风村（QS03）、青石镇团结村（QS07）']);
+
+    const file = path.join(dir, 'report.yaml');
+    writeFileSync(file, `period: ${period.id}\nreportedBy: qs-org\nentries:\n  - village: QS03\n    progress: 调整村两委班子\n`);
+    expect(await cli(['report', 'QS', '--file', file], serverEnv)).toMatchObject({ code: 2, stderr: `错误：${file}: entries: no entry for QS07 (one entry per target under rectification)\n` });
+    writeFileSync(file, `period: ${period.id}\nreportedBy: qs-org\nentries:\n  - village: QS03\n    progress: 调整村两委班子\n  - village: QS07\n    progress: 清理集体土地合同\n`);
+    const reported = await cli(['report', 'QS', '--file', file], serverEnv);
+    expect(reported).toMatchObject({ code: 0, stderr: '' });
+    expect(reported.stdout).toBe(`已报送：青石镇，报送${period.label}整顿工作进展（2个整顿对象）\n`);
+
+    expect(await cli(['inquiry', 'issue', '--township', 'QS', '--reason', '整顿进展缓慢', '--by', 'qs-sec'], serverEnv)).toMatchObject({
+      code: 2,
+      stderr: "错误：--by: qs-sec is not on the organization department's staff (is township-party-secretary)\n",
+    });
+    const issued = await cli(['inquiry', 'issue', '--township', 'QS', '--reason', '整顿进展缓慢', '--by', 'zzb-zhang', '--case', 'CLI-1'], serverEnv);
+    expect(issued).toMatchObject({ code: 0, stderr: '' });
+    expect(issued.stdout.split('\n').slice(0, 4)).toEqual([
+      '函询案件 CLI-1：青石镇',
+      `状态：待书面说明　发出：${localDateOf(Date.now())}（王建国（zzb-zhang））`,
+      '对象：张振华（qs-sec）、刘志强（qs-org）',
+      '事由：整顿进展缓慢',
+    ]);
+    const docx = path.join(dir, 'letter.docx');
+    expect((await cli(['inquiry', 'letter', 'CLI-1', '--out', docx], serverEnv)).stdout).toBe(`已生成：关于青石镇软弱涣散农村基层党组织整顿工作的函询函（${docx}）\n`);
+    expect(strFromU8(unzipSync(new Uint8Array(readFileSync(docx)))['word/document.xml']!)).toContain('整顿进展缓慢');
+
+    const year = localDateOf(Date.now()).slice(0, 4);
+    let awards = '';
+    for (let i = 0; i < 50 && !awards.includes('共2条'); i++) awards = (await cli(['ledger', 'awards', '--year', year], serverEnv)).stdout;
+    expect(awards.split('\n')[0]).toBe(`张振华（qs-sec）　${year}-01-01至${year}-12-31　${localDateOf(Date.now())}被函询，${year}年度不得评先选优　依据六(四)　案件 CLI-1`);
+    expect(awards).toContain(`${year}年度不得评先选优：共2条。`);
+    expect(await cli(['ledger', 'promotion', '--date', '2020-13-01'], serverEnv)).toMatchObject({ code: 2, stderr: '错误：--date: 2020-13-01 is not a date like 2020-06-01\n' });
+    expect((await cli(['ledger', 'promotion', '--date', localDateOf(Date.now())], serverEnv)).stdout).toBe(`${localDateOf(Date.now())}不得提拔使用：共0条。\n`);
   });
 
   test('status of a village never designated', async () => {
