@@ -8,7 +8,7 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: starting several Temporal servers at once only slows every one of them.
     maxWorkers: 2,
-    testTimeout: 120_000,
+    testTimeout: 300_000,
     hookTimeout: 180_000,
   },
 });

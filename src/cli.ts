@@ -325,7 +325,7 @@ function addSupervisionCommands(program: Command, out: (line: string) => void, r
         });
         printInquiry(out, roster, await handle.query(inquiryStateQuery));
       } catch (err) {
-        if (err instanceof InvalidInquiryError) throw new UsageError(err.problems.map((p) => `--${p.replace(/^issuedBy/, 'by').replace(/^caseId/, 'case')}`).join('; '));
+        if (err instanceof InvalidInquiryError) throw new UsageError(err.problems.map((p) => `--${p.replace(/^issuedBy/, 'by').replace(/^caseId/, 'case').replace(/^proposalQuarter/, 'proposal')}`).join('; '));
         if (err instanceof WorkflowUpdateFailedError) throw new UsageError(`--proposal: ${err.cause?.message ?? err.message}`);
         throw err;
       }

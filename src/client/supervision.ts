@@ -3,11 +3,11 @@
  * its township and the county programme (starting them if need be); an inquiry case starts with
  * the ledger it records into.
  */
-import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { INQUIRY_WORKFLOW_TYPE, inquiryInputSchema, inquiryWorkflowId, type InquiryInput } from '../contracts/inquiry';
 import { LEDGER_WORKFLOW_TYPE, ledgerWorkflowId } from '../contracts/ledger';
 import { PROGRAMME_WORKFLOW_TYPE, programmeWorkflowId } from '../contracts/programme';
-import { TOWNSHIP_WORKFLOW_TYPE, decideProposalUpdate, targetChangedSignal, townshipWorkflowId, type TargetChange } from '../contracts/township';
+import { TOWNSHIP_WORKFLOW_TYPE, decideProposalUpdate, targetChangedSignal, townshipStateQuery, townshipWorkflowId, type TargetChange } from '../contracts/township';
 import { localDateOf } from '../domain/calendar';
 import { formatPath, holders, type Roster } from '../domain/roster';
 import { StageKey, TownshipKey } from '../search-attributes';
@@ -119,6 +119,22 @@ export async function issueInquiry(client: Client, taskQueue: string, roster: Ro
   if (!parsed.success) problems.push(...parsed.error.issues.map((x) => `${formatPath(x.path)}: ${x.message}`));
   if (problems.length > 0) throw new InvalidInquiryError(problems);
 
+  // Answering a proposal: it must exist and be undecided, or decided for this very case (issued again).
+  const township = client.workflow.getHandle(townshipWorkflowId(i.township));
+  let decide = false;
+  if (i.proposalQuarter) {
+    const view = await township.query(townshipStateQuery).catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) throw new InvalidInquiryError([`proposalQuarter: ${i.township} has no supervision workflow (no target designated)`]);
+      throw err;
+    });
+    const proposal = view.proposals.find((p) => p.quarter === i.proposalQuarter);
+    if (!proposal) throw new InvalidInquiryError([`proposalQuarter: ${i.township} has no proposal for ${i.proposalQuarter}`]);
+    if (proposal.decision && proposal.decision.caseId !== input.caseId) {
+      throw new InvalidInquiryError([`proposalQuarter: the proposal for ${i.proposalQuarter} was already decided on ${proposal.decision.on}`]);
+    }
+    decide = !proposal.decision;
+  }
+
   await ensureLedger(client, taskQueue, roster.county.code);
   const handle = await client.workflow.start<typeof inquiryCase>(INQUIRY_WORKFLOW_TYPE, {
     taskQueue,
@@ -127,9 +143,8 @@ export async function issueInquiry(client: Client, taskQueue: string, roster: Ro
     workflowIdConflictPolicy: 'USE_EXISTING',
     typedSearchAttributes: [{ key: TownshipKey, value: i.township }, { key: StageKey, value: i.kind === 'talk' ? 'talk-required' : 'awaiting-explanation' }],
   });
-  if (i.proposalQuarter) {
-    const township = client.workflow.getHandle(townshipWorkflowId(i.township));
-    await township.executeUpdate(decideProposalUpdate, { args: [{ quarter: i.proposalQuarter, decision: 'inquiry', by: i.issuedBy, caseId: input.caseId }] });
+  if (decide) {
+    await township.executeUpdate(decideProposalUpdate, { args: [{ quarter: i.proposalQuarter!, decision: 'inquiry', by: i.issuedBy, caseId: input.caseId }] });
   }
   return handle;
 }

@@ -7,18 +7,19 @@
  * Targets come as `targetChanged` signals, as for townships. The workflow continues as new at the
  * first wake-up of each calendar year and ends when no target is left under rectification.
  */
-import { allHandlersFinished, condition, continueAsNew, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { fulfilDutySchema, fulfilDutyUpdate, programmeInputSchema, programmeStateQuery, type ProgrammeInput, type ProgrammeView } from '../contracts/programme';
 import { targetChangedSignal, type TargetChange } from '../contracts/township';
 import type { FailedDelivery, HistoryEntry, NoticeRequest } from '../contracts/village';
 import { acceptanceTargets, activeUntil, addDays, countyObligations, instantOf, isoInstant, localDateOf, yearOf, type LocalDate, type Obligation } from '../domain';
 import { DeliveryDelayedKey, FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey } from '../search-attributes';
+import { sendNotices } from './support/mail';
 import {
   Outbox,
   Publisher,
-  WakeTimer,
   appendHistory,
+  noticeFor,
+  runUntilDone,
   dueSteps,
   invalid,
   keepSince,
@@ -28,11 +29,6 @@ import {
   type Deferred,
 } from './support/entity';
 
-const { sendNotices } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  localRetryThreshold: '10 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 4 },
-});
 
 const WINDOW_BACK_DAYS = 60;
 const WINDOW_AHEAD_DAYS = 100;
@@ -67,7 +63,6 @@ export async function countyProgramme(rawInput: ProgrammeInput, carried?: Progra
   };
   const outbox = new Outbox<NoticeRequest>(s, (r) => ({ obligationId: r.obligation.id, step: r.step.id, label: `${r.obligation.title}（${r.obligation.periodLabel}）` }));
   const publisher = new Publisher();
-  let dirty = false;
 
   const obligations = (now: number): Obligation[] => {
     const today = localDateOf(now);
@@ -94,19 +89,33 @@ export async function countyProgramme(rawInput: ProgrammeInput, carried?: Progra
       const key = `${workflowId}/${o.id}/${step.id}`;
       // 五(一): the campaign's notice lists the targets to evaluate (village codes; names come from the roster).
       const targets = o.kind === 'acceptance-campaign' ? acceptanceTargets(s.targets, yearOf(o.period.start)).map((t) => t.village) : [];
-      return {
-        key,
-        village: '',
-        township: '',
-        subject: 'county' as const,
-        obligation: { id: o.id, kind: o.kind, title: o.title, clause: o.clause, periodLabel: o.period.label, dueDate: o.due.date, nominalDue: o.due.nominal, provisional: o.due.provisional },
-        step: { id: step.id, severity: step.severity },
-        notify: step.notify,
-        assigned: {},
-        ...(targets.length ? { targets } : {}),
-      };
+      return noticeFor(o, step, key, { village: '', township: '', subject: 'county', assigned: {}, targets });
     });
 
+  const entity = {
+    outbox,
+    dirty: false,
+    runYear: s.runYear,
+    finished: (now: number): boolean => s.targets.every((t) => activeUntil(t) < addDays(localDateOf(now), -WINDOW_BACK_DAYS)) && !s.deferred,
+    due: notices,
+    send: (batch: NoticeRequest[]) => sendNotices(batch),
+    publish: (now: number): void => {
+      const v = view(now);
+      const nextDue = v.upcoming.filter((o) => !o.overdue).map((o) => instantOf(addDays(o.dueDate, 1)))[0];
+      publisher.publish({
+        stage: { key: StageKey, value: 'running' },
+        nextDue: { key: NextDueKey, value: nextDue === undefined ? null : new Date(nextDue) },
+        overdue: { key: OverdueKey, value: v.overdue },
+        failed: { key: FailedDeliveriesKey, value: v.failedDeliveryCount },
+        delayed: { key: DeliveryDelayedKey, value: v.deliveryDelayed !== undefined },
+      });
+    },
+    nextWake: (now: number): number => {
+      const retryAt = outbox.retryAt;
+      const candidates = [instantOf(addDays(localDateOf(now), WINDOW_AHEAD_DAYS - 1)), ...nextStepTimes(open(now), s.sent, now), ...(retryAt ? [retryAt] : [])];
+      return Math.max(now + 1000, Math.min(...candidates));
+    },
+  };
   setHandler(programmeStateQuery, () => view(Date.now()));
   setHandler(targetChangedSignal, (change: TargetChange) => {
     const i = s.targets.findIndex((x) => x.village === change.village);
@@ -114,7 +123,7 @@ export async function countyProgramme(rawInput: ProgrammeInput, carried?: Progra
     if (i >= 0) s.targets[i] = change;
     else s.targets.push(change);
     s.targets.sort((a, b) => a.village.localeCompare(b.village));
-    dirty = true;
+    entity.dirty = true;
   });
   setHandler(
     fulfilDutyUpdate,
@@ -124,7 +133,7 @@ export async function countyProgramme(rawInput: ProgrammeInput, carried?: Progra
       const o = open(now).find((x) => x.id === f.obligationId)!;
       s.settled[o.id] = f.fulfilledOn;
       appendHistory(s.history, now, 'fulfilled', `办结：${o.title}（${o.period.label}）${f.note ? `：${f.note}` : ''}`, f.by);
-      dirty = true;
+      entity.dirty = true;
       return view(now);
     },
     {
@@ -141,43 +150,18 @@ export async function countyProgramme(rawInput: ProgrammeInput, carried?: Progra
   );
 
   await condition(() => s.targets.length > 0);
-  const timer = new WakeTimer();
-  for (;;) {
-    const now = Date.now();
-    const today = localDateOf(now);
-    if (s.targets.every((t) => activeUntil(t) < addDays(today, -WINDOW_BACK_DAYS)) && !s.deferred) break;
-    const batch = outbox.sendable(notices(now), now);
-    if (batch.length > 0) {
-      await outbox.deliver(batch, sendNotices);
-      continue;
-    }
-    const v = view(now);
-    const nextDue = v.upcoming.filter((o) => !o.overdue).map((o) => instantOf(addDays(o.dueDate, 1)))[0];
-    publisher.publish({
-      stage: { key: StageKey, value: 'running' },
-      nextDue: { key: NextDueKey, value: nextDue === undefined ? null : new Date(nextDue) },
-      overdue: { key: OverdueKey, value: v.overdue },
-      failed: { key: FailedDeliveriesKey, value: v.failedDeliveryCount },
-      delayed: { key: DeliveryDelayedKey, value: v.deliveryDelayed !== undefined },
-    });
-    if (yearOf(today) > s.runYear || workflowInfo().continueAsNewSuggested) {
-      timer.cancel();
-      await condition(allHandlersFinished);
-      const horizon = addDays(localDateOf(Date.now()), -WINDOW_BACK_DAYS - 30);
-      return continueAsNew<typeof countyProgramme>(input, {
-        ...s,
-        runYear: yearOf(localDateOf(Date.now())),
-        settled: keepSince(s.settled, horizon),
-        sent: keepSince(s.sent, horizon),
-      });
-    }
-    const retryAt = outbox.retryAt;
-    timer.arm(Math.max(now + 1000, Math.min(instantOf(addDays(today, WINDOW_AHEAD_DAYS - 1)), ...nextStepTimes(open(now), s.sent, now), ...(retryAt ? [retryAt] : []))));
-    dirty = false;
-    await condition(() => dirty || timer.fired || workflowInfo().continueAsNewSuggested);
-  }
-  timer.cancel();
+
+  const ending = await runUntilDone(entity);
   await condition(allHandlersFinished);
+  if (ending === 'continue-as-new') {
+    const horizon = addDays(localDateOf(Date.now()), -WINDOW_BACK_DAYS - 30);
+    return continueAsNew<typeof countyProgramme>(input, {
+      ...s,
+      runYear: yearOf(localDateOf(Date.now())),
+      settled: keepSince(s.settled, horizon),
+      sent: keepSince(s.sent, horizon),
+    });
+  }
   appendHistory(s.history, Date.now(), 'closed', '全县已无整顿对象，工作流结束');
   return view(Date.now());
 }

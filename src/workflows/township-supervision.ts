@@ -13,12 +13,10 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
-  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { Activities } from '../activities';
 import type { CaseMailRequest } from '../contracts/inquiry';
 import {
   decideProposalSchema,
@@ -58,11 +56,13 @@ import {
   type Period,
 } from '../domain';
 import { NextDueKey, OverdueKey, StageKey, TownshipKey, FailedDeliveriesKey, DeliveryDelayedKey } from '../search-attributes';
+import { sendCaseMails, sendNotices } from './support/mail';
 import {
   Outbox,
   Publisher,
-  WakeTimer,
   appendHistory,
+  noticeFor,
+  runUntilDone,
   dueSteps,
   invalid,
   keepSince,
@@ -73,11 +73,6 @@ import {
   type Deferred,
 } from './support/entity';
 
-const { sendNotices, sendCaseMails } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  localRetryThreshold: '10 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 4 },
-});
 
 const WINDOW_BACK_DAYS = 45;
 const WINDOW_AHEAD_DAYS = 100;
@@ -140,6 +135,16 @@ class Township {
     );
   }
 
+  get runYear(): number {
+    return this.s.runYear;
+  }
+
+  async send(batch: Outgoing[]): Promise<NoticeResult[]> {
+    const notices = batch.flatMap((b) => ('notice' in b ? [b.notice] : []));
+    const mails = batch.flatMap((b) => ('mail' in b ? [b.mail] : []));
+    return [...(notices.length ? await sendNotices(notices) : []), ...(mails.length ? await sendCaseMails(mails) : [])];
+  }
+
   get code(): string {
     return this.s.input.township;
   }
@@ -175,19 +180,7 @@ class Township {
   due(now: number): Outgoing[] {
     const notices: Outgoing[] = dueSteps(this.open(now), this.s.sent, Date.parse(this.s.startedAt), now).map(({ o, step }) => {
       const key = `${this.workflowId}/${o.id}/${step.id}`;
-      return {
-        key,
-        notice: {
-          key,
-          village: '',
-          township: this.code,
-          subject: 'township',
-          obligation: { id: o.id, kind: o.kind, title: o.title, clause: o.clause, periodLabel: o.period.label, dueDate: o.due.date, nominalDue: o.due.nominal, provisional: o.due.provisional },
-          step: { id: step.id, severity: step.severity },
-          notify: step.notify,
-          assigned: {},
-        },
-      };
+      return { key, notice: noticeFor(o, step, key, { village: '', township: this.code, subject: 'township', assigned: {} }) };
     });
     return [...notices, ...this.proposals(now)];
   }
@@ -450,35 +443,11 @@ export async function townshipSupervision(input: TownshipInput, carried?: Townsh
     },
   );
 
-  const send = async (batch: Outgoing[]): Promise<NoticeResult[]> => {
-    const notices = batch.flatMap((b) => ('notice' in b ? [b.notice] : []));
-    const mails = batch.flatMap((b) => ('mail' in b ? [b.mail] : []));
-    return [...(notices.length ? await sendNotices(notices) : []), ...(mails.length ? await sendCaseMails(mails) : [])];
-  };
-
   // Started by its first target's signal, which is delivered after this first run of the code.
   await condition(() => t.s.targets.length > 0);
-  const timer = new WakeTimer();
-  for (;;) {
-    const now = Date.now();
-    if (t.finished(now)) break;
-    const batch = t.outbox.sendable(t.due(now), now);
-    if (batch.length > 0) {
-      await t.outbox.deliver(batch, send);
-      continue;
-    }
-    t.publish(now);
-    if (yearOf(localDateOf(now)) > t.s.runYear || workflowInfo().continueAsNewSuggested) {
-      timer.cancel();
-      await condition(allHandlersFinished);
-      return continueAsNew<typeof townshipSupervision>(t.s.input, t.carry(Date.now()));
-    }
-    timer.arm(t.nextWake(now));
-    t.dirty = false;
-    await condition(() => t.dirty || timer.fired || workflowInfo().continueAsNewSuggested);
-  }
-  timer.cancel();
+  const ending = await runUntilDone(t);
   await condition(allHandlersFinished);
+  if (ending === 'continue-as-new') return continueAsNew<typeof townshipSupervision>(t.s.input, t.carry(Date.now()));
   const end = Date.now();
   t.log(end, 'closed', '本乡镇已无整顿对象，督促工作结束');
   t.publish(end);

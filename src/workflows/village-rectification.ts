@@ -14,13 +14,11 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   patched,
-  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { Activities } from '../activities';
 import {
   fulfilObligationSchema,
   fulfilObligationUpdate,
@@ -47,6 +45,7 @@ import {
   type ForwardedProgress,
   type HistoryEntry,
   type NoticeRequest,
+  type NoticeResult,
   type Stage,
   type UpcomingObligation,
   type VillageInput,
@@ -74,9 +73,11 @@ import {
 import { ledgerWorkflowId, recordConsequencesSignal } from '../contracts/ledger';
 import { programmeWorkflowId } from '../contracts/programme';
 import { targetChangedSignal, townshipWorkflowId } from '../contracts/township';
+import { sendNotices } from './support/mail';
 import {
   Outbox,
-  WakeTimer,
+  noticeFor,
+  runUntilDone,
   type Deferred,
   appendHistory,
   dueSteps,
@@ -89,13 +90,6 @@ import {
 } from './support/entity';
 import { CycleYearKey, DeliveryDelayedKey, FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey, TownshipKey, VillageKey } from '../search-attributes';
 
-const { sendNotices } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  localRetryThreshold: '10 seconds',
-  // A few quick tries ride out a hiccup; a longer outage is recorded on the workflow (visible to
-  // operators) and the notices are tried again, with backoff, until the server takes them.
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 4 },
-});
 
 /** Obligations are looked at in a rolling window around today. */
 const WINDOW_BACK_DAYS = 45;
@@ -196,29 +190,23 @@ class VillageTarget {
     return this.obligations(now).filter((o) => this.s.settled[o.id] === undefined);
   }
 
+  get runYear(): number {
+    return this.s.runYear;
+  }
+
   /** The notices due now (see `dueSteps`). */
-  dueNotices(now: number): NoticeRequest[] {
-    return dueSteps(this.open(now), this.s.sent, Date.parse(this.s.startedAt), now).map(({ o, step }) => ({
-      key: `${this.workflowId}@${this.s.input.designation.date}/${o.id}/${step.id}`,
-      village: this.village,
-      township: this.s.input.township,
-      obligation: {
-        id: o.id,
-        kind: o.kind,
-        title: o.title,
-        clause: o.clause,
-        periodLabel: o.period.label,
-        dueDate: o.due.date,
-        nominalDue: o.due.nominal,
-        provisional: o.due.provisional,
-      },
-      step: { id: step.id, severity: step.severity },
-      notify: step.notify,
-      assigned: {
-        ...(this.s.firstSecretary ? { 'first-secretary': this.s.firstSecretary } : {}),
-        ...(this.s.liaison ? { 'township-liaison': this.s.liaison } : {}),
-      },
-    }));
+  due(now: number): NoticeRequest[] {
+    const assigned = {
+      ...(this.s.firstSecretary ? { 'first-secretary': this.s.firstSecretary } : {}),
+      ...(this.s.liaison ? { 'township-liaison': this.s.liaison } : {}),
+    };
+    return dueSteps(this.open(now), this.s.sent, Date.parse(this.s.startedAt), now).map(({ o, step }) =>
+      noticeFor(o, step, `${this.workflowId}@${this.s.input.designation.date}/${o.id}/${step.id}`, { village: this.village, township: this.s.input.township, assigned }),
+    );
+  }
+
+  send(batch: NoticeRequest[]): Promise<NoticeResult[]> {
+    return sendNotices(batch);
   }
 
   /** A progress report settles the duties it attests (四(一)1, 四(一)3, 四(五)15) and is logged. */
@@ -612,30 +600,10 @@ export async function villageRectification(input: VillageInput, carried?: Villag
     t.dirty = true;
   });
 
-  const timer = new WakeTimer();
-  for (;;) {
-    const now = Date.now();
-    if (t.finished(now)) break;
-    const batch = t.outbox.sendable(t.dueNotices(now), now);
-    if (batch.length > 0) {
-      await t.outbox.deliver(batch, sendNotices);
-      continue;
-    }
-    t.publish(now);
-    if (yearOf(localDateOf(now)) > t.s.runYear || workflowInfo().continueAsNewSuggested) {
-      timer.cancel();
-      await condition(allHandlersFinished);
-      await Promise.all(t.telling);
-      return continueAsNew<typeof villageRectification>(t.s.input, t.carry(Date.now()));
-    }
-    timer.arm(t.nextWake(now));
-    t.dirty = false;
-    await condition(() => t.dirty || timer.fired || workflowInfo().continueAsNewSuggested);
-  }
-
-  timer.cancel();
+  const ending = await runUntilDone(t);
   await condition(allHandlersFinished);
   await Promise.all(t.telling);
+  if (ending === 'continue-as-new') return continueAsNew<typeof villageRectification>(t.s.input, t.carry(Date.now()));
   const end = Date.now();
   t.log(end, 'closed', t.s.withdrawn ? '已撤销认定，工作流结束' : '整顿周期结束');
   t.publish(end);

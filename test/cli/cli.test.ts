@@ -117,6 +117,10 @@ describe('designate, status and list against a running Temporal server', () => {
       code: 2,
       stderr: "错误：--by: qs-sec is not on the organization department's staff (is township-party-secretary)\n",
     });
+    expect(await cli(['inquiry', 'issue', '--township', 'QS', '--reason', '整顿进展缓慢', '--by', 'zzb-zhang', '--proposal', '2019-Q1'], serverEnv)).toMatchObject({
+      code: 2,
+      stderr: '错误：--proposal: QS has no proposal for 2019-Q1\n',
+    });
     const issued = await cli(['inquiry', 'issue', '--township', 'QS', '--reason', '整顿进展缓慢', '--by', 'zzb-zhang', '--case', 'CLI-1'], serverEnv);
     expect(issued).toMatchObject({ code: 0, stderr: '' });
     expect(issued.stdout.split('\n').slice(0, 4)).toEqual([

@@ -8,14 +8,16 @@ import {
   ApplicationFailure,
   CancellationScope,
   TemporalFailure,
+  condition,
   isCancellation,
   sleep,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { z } from 'zod';
-import type { DeliveryDelay, FailedDelivery, HistoryEntry, NoticeResult, UpcomingObligation } from '../../contracts/village';
-import { addDays, isoInstant, localDateOf, type LocalDate, type LadderStep, type Obligation } from '../../domain';
+import type { DeliveryDelay, FailedDelivery, HistoryEntry, NoticeRequest, NoticeResult, UpcomingObligation } from '../../contracts/village';
+import { addDays, isoInstant, localDateOf, yearOf, type LocalDate, type LadderStep, type Obligation } from '../../domain';
 
 export function invalid(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, 'InvalidInput');
@@ -95,6 +97,35 @@ export function dueSteps(open: readonly Obligation[], sent: Record<string, Local
     if (Date.parse(latest.at) >= startedAt) out.push({ o, step: latest });
   }
   return out;
+}
+
+/** The notice of one ladder step; `where` says whose duty it is and who holds assigned posts. */
+export function noticeFor(
+  o: Obligation,
+  step: LadderStep,
+  key: string,
+  where: Pick<NoticeRequest, 'village' | 'township' | 'subject' | 'assigned' | 'targets'>,
+): NoticeRequest {
+  return {
+    key,
+    village: where.village,
+    township: where.township,
+    ...(where.subject ? { subject: where.subject } : {}),
+    obligation: {
+      id: o.id,
+      kind: o.kind,
+      title: o.title,
+      clause: o.clause,
+      periodLabel: o.period.label,
+      dueDate: o.due.date,
+      nominalDue: o.due.nominal,
+      provisional: o.due.provisional,
+    },
+    step: { id: step.id, severity: step.severity },
+    notify: step.notify,
+    assigned: where.assigned,
+    ...(where.targets?.length ? { targets: where.targets } : {}),
+  };
 }
 
 /** The next moments a step of an open obligation falls due. */
@@ -253,5 +284,51 @@ export class Publisher {
       this.published[name] = value;
     }
     if (updates.length > 0) upsertSearchAttributes(updates);
+  }
+}
+
+// --- The wake-up loop ------------------------------------------------------------------------------
+
+/** A long-running entity as its wake-up loop sees it. */
+export interface LoopEntity<R extends { readonly key: string }> {
+  readonly outbox: Outbox<R>;
+  /** Set by handlers: something changed, look again now. */
+  dirty: boolean;
+  /** Calendar year of this run; the first wake-up in a later year continues as new. */
+  readonly runYear: number;
+  finished(now: number): boolean;
+  /** Mails newly due now (marked as handled). */
+  due(now: number): R[];
+  send(batch: R[]): Promise<NoticeResult[]>;
+  publish(now: number): void;
+  nextWake(now: number): number;
+}
+
+/**
+ * Sends what falls due, sleeps until the next moment something will (or a handler changes
+ * something), and returns when the entity is finished or should continue as new: at the first
+ * wake-up of a new calendar year, or when the server suggests it. One timer at a time.
+ */
+export async function runUntilDone<R extends { readonly key: string }>(e: LoopEntity<R>): Promise<'finished' | 'continue-as-new'> {
+  const timer = new WakeTimer();
+  for (;;) {
+    const now = Date.now();
+    if (e.finished(now)) {
+      timer.cancel();
+      return 'finished';
+    }
+    const batch = e.outbox.sendable(e.due(now), now);
+    if (batch.length > 0) {
+      await e.outbox.deliver(batch, (b) => e.send(b));
+      continue;
+    }
+    e.publish(now);
+    if (yearOf(localDateOf(now)) > e.runYear || workflowInfo().continueAsNewSuggested) {
+      timer.cancel();
+      return 'continue-as-new';
+    }
+    timer.arm(e.nextWake(now));
+    e.dirty = false;
+    await condition(() => e.dirty || timer.fired || workflowInfo().continueAsNewSuggested);
   }
 }
