@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { localDateSchema } from '../domain/calendar';
 import { escalationPolicySchema } from '../domain/escalation';
 import type { TargetChange } from './township';
-import type { DeliveryDelay, FailedDelivery, HistoryEntry, UpcomingObligation } from './village';
+import type { EntityStatus } from './village';
 
 export const PROGRAMME_WORKFLOW_TYPE = 'countyProgramme';
 
@@ -31,15 +31,9 @@ export const fulfilDutySchema = z.object({
 });
 export type FulfilDuty = z.input<typeof fulfilDutySchema>;
 
-export interface ProgrammeView {
+export interface ProgrammeView extends EntityStatus {
   readonly county: string;
   readonly targets: readonly (TargetChange & { readonly active: boolean })[];
-  readonly upcoming: readonly UpcomingObligation[];
-  readonly overdue: boolean;
-  readonly failedDeliveries: readonly FailedDelivery[];
-  readonly failedDeliveryCount: number;
-  readonly deliveryDelayed?: DeliveryDelay;
-  readonly history: readonly HistoryEntry[];
 }
 
 export const fulfilDutyUpdate = defineUpdate<ProgrammeView, [FulfilDuty]>('fulfilDuty');

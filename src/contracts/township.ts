@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { localDateSchema, type LocalDate } from '../domain/calendar';
 import { escalationPolicySchema } from '../domain/escalation';
 import { supervisionPolicySchema, type Lapse } from '../domain/supervision';
-import { attestableDuties, type DeliveryDelay, type FailedDelivery, type HistoryEntry, type UpcomingObligation } from './village';
+import { attestableDuties, type EntityStatus } from './village';
 
 export const TOWNSHIP_WORKFLOW_TYPE = 'townshipSupervision';
 
@@ -114,7 +114,7 @@ export interface Proposal {
   readonly decision?: { readonly decision: 'inquiry' | 'decline'; readonly by: string; readonly on: LocalDate; readonly caseId?: string; readonly note: string };
 }
 
-export interface TownshipView {
+export interface TownshipView extends EntityStatus {
   readonly township: string;
   readonly county: string;
   readonly targets: readonly (TargetChange & { readonly active: boolean })[];
@@ -122,12 +122,6 @@ export interface TownshipView {
   readonly lapses: readonly Lapse[];
   readonly proposals: readonly Proposal[];
   readonly studies: readonly RecordStudy[];
-  readonly upcoming: readonly UpcomingObligation[];
-  readonly overdue: boolean;
-  readonly failedDeliveries: readonly FailedDelivery[];
-  readonly failedDeliveryCount: number;
-  readonly deliveryDelayed?: DeliveryDelay;
-  readonly history: readonly HistoryEntry[];
 }
 
 export const submitReportUpdate = defineUpdate<TownshipView, [SubmitReport]>('submitReport');

@@ -243,7 +243,18 @@ export interface AcceptanceRecord {
   readonly summary: string;
 }
 
-export interface VillageView {
+/** What every long-running entity (village, township, county) shows about its duties and mail. */
+export interface EntityStatus {
+  readonly upcoming: readonly UpcomingObligation[];
+  readonly overdue: boolean;
+  readonly failedDeliveries: readonly FailedDelivery[];
+  readonly failedDeliveryCount: number;
+  /** Notices the mail server has not taken yet; they are retried until it does. */
+  readonly deliveryDelayed?: DeliveryDelay;
+  readonly history: readonly HistoryEntry[];
+}
+
+export interface VillageView extends EntityStatus {
   readonly village: string;
   readonly township: string;
   readonly stage: Stage;
@@ -262,14 +273,7 @@ export interface VillageView {
     readonly revisions: number;
   };
   readonly acceptances: readonly AcceptanceRecord[];
-  readonly upcoming: readonly UpcomingObligation[];
-  readonly overdue: boolean;
-  readonly failedDeliveries: readonly FailedDelivery[];
-  readonly failedDeliveryCount: number;
-  /** Notices the mail server has not taken yet; they are retried until it does. */
-  readonly deliveryDelayed?: DeliveryDelay;
   readonly consequences: readonly Consequence[];
-  readonly history: readonly HistoryEntry[];
 }
 
 export interface VillageOutcome {
