@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { designateVillage, villageInputFromRoster } from '../../src/client/village';
@@ -101,5 +102,35 @@ export async function startVillageWorld(opts: { startAt?: string; devServer?: bo
       await mail.close();
       await env.teardown();
     },
+  };
+}
+
+/**
+ * The world of a test file, started before its tests and closed after them. Its fields can be
+ * read once the tests run (not at the file's top level).
+ */
+export function useVillageWorld(opts: Parameters<typeof startVillageWorld>[0]): VillageWorld {
+  let world: VillageWorld | undefined;
+  beforeAll(async () => {
+    world = await startVillageWorld(opts);
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+  const current = (): VillageWorld => {
+    if (!world) throw new Error('the world is started in beforeAll: read it inside a test');
+    return world;
+  };
+  return {
+    get env() {
+      return current().env;
+    },
+    get mail() {
+      return current().mail;
+    },
+    get taskQueue() {
+      return current().taskQueue;
+    },
+    close: () => current().close(),
   };
 }

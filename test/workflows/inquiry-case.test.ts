@@ -1,12 +1,11 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { designateTarget, issueInquiry } from '../../src/client/supervision';
 import { inquiryStateQuery, recordTalkUpdate, scheduleTalkUpdate } from '../../src/contracts/inquiry';
 import { awardIneligibleQuery, ledgerWorkflowId, promotionBlockedQuery } from '../../src/contracts/ledger';
 import { fulfilDutyUpdate, programmeStateQuery, programmeWorkflowId } from '../../src/contracts/programme';
 import { readRosterFile } from '../../src/activities/roster-file';
-import { sampleRosterFile, type MailHarness } from '../support/mail';
-import { type VillageWorld, advanceTo, recordHistories, startVillageWorld } from '../support/village';
+import { sampleRosterFile } from '../support/mail';
+import { advanceTo, recordHistories, useVillageWorld } from '../support/village';
 
 /**
  * 白塔乡 (BT) leaves an inquiry letter unanswered: it becomes a talk, with an accountability
@@ -15,39 +14,27 @@ import { type VillageWorld, advanceTo, recordHistories, startVillageWorld } from
  * campaign listing the targets (五(一), 五(二), 六(四)). The ledger answers for years and dates.
  */
 const roster = readRosterFile(sampleRosterFile);
-let world: VillageWorld;
-let env: TestWorkflowEnvironment;
-let mail: MailHarness;
-let taskQueue: string;
+const world = useVillageWorld({ startAt: '2018-10-18T00:00:00Z' });
 
-beforeAll(async () => {
-  world = await startVillageWorld({ startAt: '2018-10-18T00:00:00Z' });
-  ({ env, mail, taskQueue } = world);
-});
-
-afterAll(async () => {
-  await world?.close();
-});
-
-const subjects = (address: string): string[] => mail.sink.to(address).map((m) => m.subject);
+const subjects = (address: string): string[] => world.mail.sink.to(address).map((m) => m.subject);
 const zhang = 'zzb-zhang@county.example.org';
 
 describe('inquiry cases, the county programme and the ledger', () => {
   test('an unanswered inquiry becomes a talk; a direct talk counts in the year it is held; the ledger lists exactly those people', async () => {
-    for (const v of ['BT05', 'DP01']) await designateTarget(env.client, taskQueue, roster, v);
-    const programme = env.client.workflow.getHandle(programmeWorkflowId('YL'));
+    for (const v of ['BT05', 'DP01']) await designateTarget(world.env.client, world.taskQueue, roster, v);
+    const programme = world.env.client.workflow.getHandle(programmeWorkflowId('YL'));
     const programmeRun = (await programme.describe()).runId;
 
     // 五(二), 六(四): the county's own duties are reminded to the organization department.
-    await advanceTo(env, '2019-01-29T02:00:00Z');
+    await advanceTo(world.env, '2019-01-29T02:00:00Z');
     expect(subjects(zhang)).toContain('【提醒】云岭县：县委常委专题研究整顿工作（2018年下半年）');
     expect(subjects(zhang)).toContain('【提醒】云岭县：乡镇党委书记抓基层党建述职评议考核（2018年）');
 
     // 六(四): BT receives an inquiry letter and does not answer it.
-    await advanceTo(env, '2019-03-01T02:00:00Z');
-    const bt = await issueInquiry(env.client, taskQueue, roster, { township: 'BT', reason: '西坡村整顿方案逾期未报送', issuedBy: 'zzb-li', caseId: 'BT-2019-001' });
+    await advanceTo(world.env, '2019-03-01T02:00:00Z');
+    const bt = await issueInquiry(world.env.client, world.taskQueue, roster, { township: 'BT', reason: '西坡村整顿方案逾期未报送', issuedBy: 'zzb-li', caseId: 'BT-2019-001' });
     expect(await bt.query(inquiryStateQuery)).toMatchObject({ stage: 'awaiting-explanation', explanationDue: '2019-03-15', recipients: ['bt-sec', 'bt-org'] });
-    await advanceTo(env, '2019-03-18T02:00:00Z');
+    await advanceTo(world.env, '2019-03-18T02:00:00Z');
     expect(subjects('bt-org@township.example.org').filter((s) => s.includes('BT-2019-001'))).toEqual([
       '【提醒】函询书面说明（案号BT-2019-001）即将到期',
       '【到期提醒】函询书面说明（案号BT-2019-001）今日到期',
@@ -58,11 +45,11 @@ describe('inquiry cases, the county programme and the ledger', () => {
 
     await bt.executeUpdate(scheduleTalkUpdate, { args: [{ by: 'zzb-li', at: '2019-03-22T09:30', place: '县委组织部三楼会议室', conductor: 'zzb-zhang' }] });
     for (const to of ['bt-sec@township.example.org', 'bt-org@township.example.org', zhang]) {
-      const [notice] = await mail.sink.waitFor((m) => m.envelopeTo.includes(to) && m.subject.startsWith('【约谈通知】'));
+      const [notice] = await world.mail.sink.waitFor((m) => m.envelopeTo.includes(to) && m.subject.startsWith('【约谈通知】'));
       expect(notice!.subject).toBe('【约谈通知】白塔乡：2019年3月22日 09:30，县委组织部三楼会议室');
       expect(notice!.text).toContain('约谈人：王建国');
     }
-    await advanceTo(env, '2019-03-22T06:00:00Z');
+    await advanceTo(world.env, '2019-03-22T06:00:00Z');
     await bt.executeUpdate(recordTalkUpdate, {
       args: [{ by: 'zzb-zhang', heldOn: '2019-03-22', outcome: '指出问题，责令限期整改', accountability: [{ person: 'bt-sec', ground: '履行整顿工作主体责任不力' }] }],
     });
@@ -73,28 +60,28 @@ describe('inquiry cases, the county programme and the ledger', () => {
       ['award-ineligible', { type: 'person', id: 'bt-org' }, '2019-01-01', '2019-12-31'],
       ['promotion-blocked', { type: 'person', id: 'bt-sec' }, '2019-03-22', '2021-03-21'],
     ]);
-    await recordHistories(env, bt.workflowId, (await bt.describe()).runId, 'bt-inquiry-talk');
+    await recordHistories(world.env, bt.workflowId, (await bt.describe()).runId, 'bt-inquiry-talk');
 
     // 五(一): the acceptance campaign opens in late November for every target under rectification.
-    await advanceTo(env, '2019-11-18T03:00:00Z');
-    const campaign = mail.sink.to(zhang).find((m) => m.subject === '【提醒】云岭县：组织开展年度验收评价（2019年11月下旬）');
+    await advanceTo(world.env, '2019-11-18T03:00:00Z');
+    const campaign = world.mail.sink.to(zhang).find((m) => m.subject === '【提醒】云岭县：组织开展年度验收评价（2019年11月下旬）');
     expect(campaign?.text).toContain('验收对象：白塔乡西坡村、东坡乡李家村（共2个）');
     const duty = (await programme.query(programmeStateQuery)).upcoming.find((o) => o.kind === 'acceptance-campaign')!;
     await programme.executeUpdate(fulfilDutyUpdate, { args: [{ obligationId: duty.id, fulfilledOn: '2019-11-18', by: 'zzb-zhang', note: '印发验收评价工作通知' }] });
 
     // A talk ordered directly in December and held in January counts for the year it is held.
-    await advanceTo(env, '2019-12-20T02:00:00Z');
-    const dp = await issueInquiry(env.client, taskQueue, roster, { township: 'DP', kind: 'talk', reason: '李家村整顿进展缓慢，群众反映强烈', issuedBy: 'zzb-zhang', caseId: 'DP-2019-002' });
-    const [notice] = await mail.sink.waitFor((m) => m.envelopeTo.includes('dp-sec@township.example.org') && m.subject.startsWith('【约谈通知】关于'));
+    await advanceTo(world.env, '2019-12-20T02:00:00Z');
+    const dp = await issueInquiry(world.env.client, world.taskQueue, roster, { township: 'DP', kind: 'talk', reason: '李家村整顿进展缓慢，群众反映强烈', issuedBy: 'zzb-zhang', caseId: 'DP-2019-002' });
+    const [notice] = await world.mail.sink.waitFor((m) => m.envelopeTo.includes('dp-sec@township.example.org') && m.subject.startsWith('【约谈通知】关于'));
     expect(notice!.attachments[0]?.filename).toBe('DP-2019-002-约谈通知.docx');
     await dp.executeUpdate(scheduleTalkUpdate, { args: [{ by: 'zzb-zhang', at: '2020-01-08T10:00', place: '县委组织部', conductor: 'zzb-zhang' }] });
-    await advanceTo(env, '2020-01-08T06:00:00Z');
+    await advanceTo(world.env, '2020-01-08T06:00:00Z');
     await dp.executeUpdate(recordTalkUpdate, { args: [{ by: 'zzb-zhang', heldOn: '2020-01-08', outcome: '提出整改要求' }] });
     expect((await dp.result()).stage).toBe('closed');
     expect(subjects(zhang).filter((s) => s.includes('组织开展年度验收评价'))).toEqual(['【提醒】云岭县：组织开展年度验收评价（2019年11月下旬）']);
 
     // The ledger lists exactly those people, for the right year and date.
-    const ledger = env.client.workflow.getHandle(ledgerWorkflowId('YL'));
+    const ledger = world.env.client.workflow.getHandle(ledgerWorkflowId('YL'));
     const people = (list: { subject: { type: string; id?: string } }[]): string[] => list.map((c) => c.subject.id ?? '');
     const y2019 = await ledger.query(awardIneligibleQuery, 2019);
     expect(people(y2019)).toEqual(['bt-sec', 'bt-org']);
@@ -106,8 +93,8 @@ describe('inquiry cases, the county programme and the ledger', () => {
     expect(people(await ledger.query(promotionBlockedQuery, '2021-03-21'))).toEqual(['bt-sec']);
     expect(await ledger.query(promotionBlockedQuery, '2021-03-22')).toEqual([]);
 
-    await recordHistories(env, dp.workflowId, (await dp.describe()).runId, 'dp-direct-talk');
-    await recordHistories(env, programme.workflowId, programmeRun, 'yl-programme');
-    await recordHistories(env, ledger.workflowId, (await ledger.describe()).runId, 'yl-ledger');
+    await recordHistories(world.env, dp.workflowId, (await dp.describe()).runId, 'dp-direct-talk');
+    await recordHistories(world.env, programme.workflowId, programmeRun, 'yl-programme');
+    await recordHistories(world.env, ledger.workflowId, (await ledger.describe()).runId, 'yl-ledger');
   }, 600_000);
 });

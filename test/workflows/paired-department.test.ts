@@ -1,12 +1,11 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { ensureLedger } from '../../src/client/supervision';
 import { designateVillage, villageInputFromRoster } from '../../src/client/village';
 import { ledgerWorkflowId, promotionBlockedQuery } from '../../src/contracts/ledger';
 import { recordAcceptanceUpdate } from '../../src/contracts/village';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { sampleRosterFile } from '../support/mail';
-import { type VillageWorld, advanceTo, recordHistories, startVillageWorld } from '../support/village';
+import { advanceTo, recordHistories, useVillageWorld } from '../support/village';
 
 /**
  * 五(四) in the ledger: 柳林村 (LH09) fails three acceptances in a row, so the leader of its paired
@@ -14,27 +13,16 @@ import { type VillageWorld, advanceTo, recordHistories, startVillageWorld } from
  * transformed. The server's clock starts in November 2019, after the designation.
  */
 const roster = readRosterFile(sampleRosterFile);
-let world: VillageWorld;
-let env: TestWorkflowEnvironment;
-let taskQueue: string;
-
-beforeAll(async () => {
-  world = await startVillageWorld({ startAt: '2019-11-20T00:00:00Z' });
-  ({ env, taskQueue } = world);
-});
-
-afterAll(async () => {
-  await world?.close();
-});
+const world = useVillageWorld({ startAt: '2019-11-20T00:00:00Z' });
 
 test("the ledger blocks the paired department's leader after three failed acceptances, until the target is transformed", async () => {
-  await ensureLedger(env.client, taskQueue, 'YL');
-  const handle = await designateVillage(env.client, taskQueue, { ...villageInputFromRoster(roster, 'LH09'), county: 'YL' });
+  await ensureLedger(world.env.client, world.taskQueue, 'YL');
+  const handle = await designateVillage(world.env.client, world.taskQueue, { ...villageInputFromRoster(roster, 'LH09'), county: 'YL' });
   const acceptance = async (year: number, day: string, transformed: boolean): Promise<void> => {
-    await advanceTo(env, `${day}T03:00:00Z`);
+    await advanceTo(world.env, `${day}T03:00:00Z`);
     await handle.executeUpdate(recordAcceptanceUpdate, { args: [{ year, evaluatedOn: day, transformed, evaluator: 'zzb-li', summary: transformed ? '各项指标达到转化标准' : '班子仍不健全' }] });
   };
-  const ledger = env.client.workflow.getHandle(ledgerWorkflowId('YL'));
+  const ledger = world.env.client.workflow.getHandle(ledgerWorkflowId('YL'));
   await acceptance(2019, '2019-11-26', false);
   await acceptance(2020, '2020-11-25', false);
   expect(await ledger.query(promotionBlockedQuery, '2021-01-01')).toEqual([]);
@@ -56,6 +44,6 @@ test("the ledger blocks the paired department's leader after three failed accept
   expect(await blocked('2022-11-22')).toEqual([[{ type: 'department', code: 'D-JT' }, '五(四)', 'village:LH09', '2021-11-24', '2022-11-22']]);
   expect(await blocked('2022-11-23')).toEqual([]);
 
-  await recordHistories(env, handle.workflowId, handle.firstExecutionRunId, 'lh09-paired-ledger');
-  await recordHistories(env, ledger.workflowId, (await ledger.describe()).runId, 'yl-ledger-paired');
+  await recordHistories(world.env, handle.workflowId, handle.firstExecutionRunId, 'lh09-paired-ledger');
+  await recordHistories(world.env, ledger.workflowId, (await ledger.describe()).runId, 'yl-ledger-paired');
 }, 300_000);

@@ -1,6 +1,4 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { designateTarget, InvalidInquiryError, issueInquiry } from '../../src/client/supervision';
 import { inquiryStateQuery, submitExplanationUpdate } from '../../src/contracts/inquiry';
@@ -8,41 +6,22 @@ import { decideProposalUpdate, submitReportUpdate, townshipStateQuery, townshipW
 import { villageWorkflowId, withdrawUpdate } from '../../src/contracts/village';
 import { addDays, localDateOf, periodOf } from '../../src/domain/calendar';
 import { sampleRosterFile } from '../support/mail';
-import { type VillageWorld, recordHistories, startVillageWorld } from '../support/village';
+import { recordHistories, useVillageWorld } from '../support/village';
+import { rejection } from '../support/temporal';
 
 /** Update validators of the township and the inquiry case, on the dev server (today's clock). */
 const roster = readRosterFile(sampleRosterFile);
-let world: VillageWorld;
-let env: TestWorkflowEnvironment;
-let taskQueue: string;
 const today = localDateOf(Date.now());
 const period = periodOf('half-month', today).id;
+const world = useVillageWorld({ devServer: true });
 
-beforeAll(async () => {
-  world = await startVillageWorld({ devServer: true });
-  ({ env, taskQueue } = world);
-});
-
-afterAll(async () => {
-  await world?.close();
-});
-
-async function rejection(p: Promise<unknown>): Promise<{ type: string; message: string }> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause as unknown as { type: string; message: string };
-  return { type: cause.type, message: cause.message };
-}
 
 const entry = (village: string): SubmitReport['entries'][number] => ({ village, progress: '召开村民代表会议，公开村务财务' });
 
 describe('township reports', () => {
   test('a report missing a target, naming an unknown village or repeating a period is rejected and changes nothing', async () => {
-    for (const v of ['QS03', 'QS07']) await designateTarget(env.client, taskQueue, roster, v);
-    const qs = env.client.workflow.getHandle(townshipWorkflowId('QS'));
+    for (const v of ['QS03', 'QS07']) await designateTarget(world.env.client, world.taskQueue, roster, v);
+    const qs = world.env.client.workflow.getHandle(townshipWorkflowId('QS'));
     const before = await qs.query(townshipStateQuery);
     expect(before.targets.map((t) => t.village)).toEqual(['QS03', 'QS07']);
     const submit = (r: Partial<SubmitReport>): Promise<unknown> =>
@@ -78,7 +57,7 @@ describe('township reports', () => {
     expect(history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(2);
 
     // A withdrawn designation reaches the township from the village's workflow.
-    const qs07 = env.client.workflow.getHandle(villageWorkflowId('QS07'));
+    const qs07 = world.env.client.workflow.getHandle(villageWorkflowId('QS07'));
     await qs07.executeUpdate(withdrawUpdate, { args: [{ by: 'zzb-zhang', reason: '经复核不属于软弱涣散村党组织' }] });
     let target = (await qs.query(townshipStateQuery)).targets.find((t) => t.village === 'QS07');
     for (let i = 0; i < 50 && !target?.withdrawnOn; i++) {
@@ -88,20 +67,20 @@ describe('township reports', () => {
     expect(target).toMatchObject({ village: 'QS07', withdrawnOn: today, active: false });
     expect((await qs.query(townshipStateQuery)).history.at(-1)?.text).toBe(`QS07撤销认定（${today}）`);
 
-    await recordHistories(env, qs.workflowId, (await qs.describe()).runId, 'qs-township-updates');
-    await recordHistories(env, qs07.workflowId, (await qs07.describe()).runId, 'qs07-withdrawn-told');
+    await recordHistories(world.env, qs.workflowId, (await qs.describe()).runId, 'qs-township-updates');
+    await recordHistories(world.env, qs07.workflowId, (await qs07.describe()).runId, 'qs07-withdrawn-told');
   });
 });
 
 describe('inquiry cases', () => {
   test('only an organization department member issues a letter', async () => {
-    const err = await issueInquiry(env.client, taskQueue, roster, { township: 'QS', reason: '半月报告质量不高', issuedBy: 'qs-sec' }).catch((e: unknown) => e);
+    const err = await issueInquiry(world.env.client, world.taskQueue, roster, { township: 'QS', reason: '半月报告质量不高', issuedBy: 'qs-sec' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidInquiryError);
     expect((err as InvalidInquiryError).problems).toEqual(["issuedBy: qs-sec is not on the organization department's staff (is township-party-secretary)"]);
   });
 
   test('an explanation missing one of its three parts is rejected and changes nothing; a complete one is accepted', async () => {
-    const handle = await issueInquiry(env.client, taskQueue, roster, { township: 'QS', reason: '半月报告内容空泛', issuedBy: 'zzb-li', caseId: `QS-updates-${Date.now()}` });
+    const handle = await issueInquiry(world.env.client, world.taskQueue, roster, { township: 'QS', reason: '半月报告内容空泛', issuedBy: 'zzb-li', caseId: `QS-updates-${Date.now()}` });
     // Once the letter is out, nothing else happens until the explanation is due.
     let before = await handle.query(inquiryStateQuery);
     for (let i = 0; i < 100 && !before.history.some((h) => h.type === 'notices-sent'); i++) {
@@ -129,10 +108,10 @@ describe('inquiry cases', () => {
     // Operators find the case by its search attributes.
     const found: string[] = [];
     for (let i = 0; i < 50 && found.length === 0; i++) {
-      for await (const wf of env.client.workflow.list({ query: `WorkflowType = 'inquiryCase' AND RectTownship = 'QS' AND RectStage = 'explained'` })) found.push(wf.workflowId);
+      for await (const wf of world.env.client.workflow.list({ query: `WorkflowType = 'inquiryCase' AND RectTownship = 'QS' AND RectStage = 'explained'` })) found.push(wf.workflowId);
       if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
     }
     expect(found).toEqual([handle.workflowId]);
-    await recordHistories(env, handle.workflowId, (await handle.describe()).runId, 'qs-inquiry-updates');
+    await recordHistories(world.env, handle.workflowId, (await handle.describe()).runId, 'qs-inquiry-updates');
   });
 });

@@ -1,6 +1,5 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { unzipSync, strFromU8 } from 'fflate';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { issueInquiry, designateTarget } from '../../src/client/supervision';
 import { inquiryStateQuery, reviewExplanationUpdate, submitExplanationUpdate, inquiryWorkflowId } from '../../src/contracts/inquiry';
 import { awardIneligibleQuery, ledgerWorkflowId } from '../../src/contracts/ledger';
@@ -8,8 +7,8 @@ import { recordStudyUpdate, submitReportUpdate, townshipStateQuery, townshipWork
 import { stateQuery, villageWorkflowId } from '../../src/contracts/village';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { townshipObligations, type Obligation } from '../../src/domain';
-import { sampleRosterFile, type MailHarness } from '../support/mail';
-import { type VillageWorld, advanceTo, historyLengths, recordHistories, startVillageWorld } from '../support/village';
+import { sampleRosterFile } from '../support/mail';
+import { advanceTo, historyLengths, recordHistories, useVillageWorld } from '../support/village';
 
 /**
  * 青石镇 (QS) reports every half month on time from October 2018 through 2019 and holds its
@@ -19,21 +18,9 @@ import { type VillageWorld, advanceTo, historyLengths, recordHistories, startVil
  * real SMTP server; the Temporal server's clock starts in October 2018.
  */
 const roster = readRosterFile(sampleRosterFile);
-let world: VillageWorld;
-let env: TestWorkflowEnvironment;
-let mail: MailHarness;
-let taskQueue: string;
+const world = useVillageWorld({ startAt: '2018-10-16T00:00:00Z' });
 
-beforeAll(async () => {
-  world = await startVillageWorld({ startAt: '2018-10-16T00:00:00Z' });
-  ({ env, mail, taskQueue } = world);
-});
-
-afterAll(async () => {
-  await world?.close();
-});
-
-const subjects = (address: string): string[] => mail.sink.to(address).map((m) => m.subject);
+const subjects = (address: string): string[] => world.mail.sink.to(address).map((m) => m.subject);
 const report = (period: string, villages: string[], by: string): SubmitReport => ({
   period,
   reportedBy: by,
@@ -43,10 +30,10 @@ const report = (period: string, villages: string[], by: string): SubmitReport =>
 describe('township supervision through 2019', () => {
   test('an on-time township gets reminders only; two missed reports bring a proposal, an inquiry answered in time closes with award ineligibility', async () => {
     const started = [];
-    for (const v of ['QS03', 'QS07', 'LH02', 'LH09']) started.push(await designateTarget(env.client, taskQueue, roster, v));
+    for (const v of ['QS03', 'QS07', 'LH02', 'LH09']) started.push(await designateTarget(world.env.client, world.taskQueue, roster, v));
     const qs03FirstRun = started[0]!.firstExecutionRunId;
-    const qs = env.client.workflow.getHandle(townshipWorkflowId('QS'));
-    const lh = env.client.workflow.getHandle(townshipWorkflowId('LH'));
+    const qs = world.env.client.workflow.getHandle(townshipWorkflowId('QS'));
+    const lh = world.env.client.workflow.getHandle(townshipWorkflowId('LH'));
     const firstRuns = { qs: (await qs.describe()).runId, lh: (await lh.describe()).runId };
     expect((await qs.query(townshipStateQuery)).targets.map((t) => t.village)).toEqual(['QS03', 'QS07']);
 
@@ -58,7 +45,7 @@ describe('township supervision through 2019', () => {
     const lhSkipped = new Set(['2019-01-H1', '2019-01-H2']);
     let caseId = '';
     for (const o of reports) {
-      await advanceTo(env, new Date(Date.parse(reminderOf(o)) + 3_600_000).toISOString());
+      await advanceTo(world.env, new Date(Date.parse(reminderOf(o)) + 3_600_000).toISOString());
       const period = o.period.id;
       await qs.executeUpdate(submitReportUpdate, { args: [report(period, ['QS03', 'QS07'], 'qs-org')] });
       if (!lhSkipped.has(period)) await lh.executeUpdate(submitReportUpdate, { args: [report(period, ['LH02', 'LH09'], 'lh-org')] });
@@ -71,7 +58,7 @@ describe('township supervision through 2019', () => {
 
       if (period === '2019-02-H1') {
         // Both January reports were missed: the department has the proposal (六(四)).
-        const proposal = mail.sink.to('zzb-zhang@county.example.org').find((m) => m.subject.startsWith('【建议函询】柳河镇'));
+        const proposal = world.mail.sink.to('zzb-zhang@county.example.org').find((m) => m.subject.startsWith('【建议函询】柳河镇'));
         expect(proposal?.subject).toBe('【建议函询】柳河镇：2019年第一季度半月进展报告2次未按时报送');
         expect(proposal?.text).toContain('2019年1月上半月：未报送');
         expect(proposal?.text).toContain('2019年1月下半月：未报送');
@@ -87,11 +74,11 @@ describe('township supervision through 2019', () => {
         expect(view.proposals.map((p) => p.quarter)).toEqual(['2019-Q1']);
 
         // The department decides to issue the letter.
-        const handle = await issueInquiry(env.client, taskQueue, roster, { township: 'LH', reason: '2019年1月两次未按时报送整顿工作进展', issuedBy: 'zzb-zhang', proposalQuarter: '2019-Q1' });
+        const handle = await issueInquiry(world.env.client, world.taskQueue, roster, { township: 'LH', reason: '2019年1月两次未按时报送整顿工作进展', issuedBy: 'zzb-zhang', proposalQuarter: '2019-Q1' });
         caseId = 'LH-2019-Q1-inquiry';
         expect(handle.workflowId).toBe(inquiryWorkflowId(caseId));
         expect((await lh.query(townshipStateQuery)).proposals[0]?.decision).toMatchObject({ decision: 'inquiry', by: 'zzb-zhang', caseId });
-        const letter = await mail.sink.waitFor((m) => m.envelopeTo.includes('lh-sec@township.example.org') && m.subject.startsWith('【函询】'));
+        const letter = await world.mail.sink.waitFor((m) => m.envelopeTo.includes('lh-sec@township.example.org') && m.subject.startsWith('【函询】'));
         expect(letter[0]!.subject).toBe('【函询】关于柳河镇软弱涣散农村基层党组织整顿工作的函询函');
         const doc = letter[0]!.attachments.find((a) => a.filename.endsWith('.docx'))!;
         const documentXml = strFromU8(unzipSync(new Uint8Array(doc.content))['word/document.xml']!);
@@ -105,17 +92,17 @@ describe('township supervision through 2019', () => {
       if (period === '2019-02-H2') {
         // Reminded before the deadline, LH answers in time; the department accepts.
         expect(subjects('lh-sec@township.example.org')).toContain(`【提醒】函询书面说明（案号${caseId}）即将到期`);
-        const handle = env.client.workflow.getHandle(inquiryWorkflowId(caseId));
+        const handle = world.env.client.workflow.getHandle(inquiryWorkflowId(caseId));
         await handle.executeUpdate(submitExplanationUpdate, { args: [{ by: 'lh-sec', rootCause: '组织干事岗位调整，交接不到位', measures: '明确AB岗，专人负责每半月报送', timeLimit: '2019-03-31' }] });
-        await mail.sink.waitFor((m) => m.subject === `【书面说明待审阅】柳河镇（案号${caseId}）`);
+        await world.mail.sink.waitFor((m) => m.subject === `【书面说明待审阅】柳河镇（案号${caseId}）`);
         await handle.executeUpdate(reviewExplanationUpdate, { args: [{ by: 'zzb-zhang', decision: 'accept' }] });
         const closed = await handle.result();
         expect(closed.stage).toBe('closed');
         expect(closed.explanation).toMatchObject({ onTime: true, receivedOn: '2019-02-25' });
-        await recordHistories(env, handle.workflowId, (await handle.describe()).runId, 'lh-inquiry-answered');
+        await recordHistories(world.env, handle.workflowId, (await handle.describe()).runId, 'lh-inquiry-answered');
       }
     }
-    await advanceTo(env, '2020-01-06T00:00:00Z');
+    await advanceTo(world.env, '2020-01-06T00:00:00Z');
 
     // QS: reminders and nothing else, for each half month and each quarter's study.
     const township = (address: string): string[] => subjects(address).filter((s) => s.includes('】青石镇：'));
@@ -130,12 +117,12 @@ describe('township supervision through 2019', () => {
     expect(qsView.reports.every((r) => !r.late)).toBe(true);
 
     // Each entry reached its village's workflow.
-    const qs03Handle = env.client.workflow.getHandle(villageWorkflowId('QS03'));
+    const qs03Handle = world.env.client.workflow.getHandle(villageWorkflowId('QS03'));
     const qs03 = await qs03Handle.query(stateQuery);
     expect(qs03.history.map((h) => h.text)).toContain('2019年12月下半月进展：QS03按方案推进整顿，2019-12-H2走访群众；问题：集体经济薄弱；下步：落实村级活动场所建设');
 
     // The ledger: LH's secretary and organization officer may not receive awards in 2019 (六(四)).
-    const ledger = env.client.workflow.getHandle(ledgerWorkflowId('YL'));
+    const ledger = world.env.client.workflow.getHandle(ledgerWorkflowId('YL'));
     const awards = await ledger.query(awardIneligibleQuery, 2019);
     expect(awards.map((c) => [c.subject, c.clause, c.cause])).toEqual([
       [{ type: 'person', id: 'lh-sec' }, '六(四)', caseId],
@@ -143,12 +130,12 @@ describe('township supervision through 2019', () => {
     ]);
     expect(await ledger.query(awardIneligibleQuery, 2020)).toEqual([]);
 
-    await recordHistories(env, qs03Handle.workflowId, qs03FirstRun, 'qs03-forwarded-reports');
+    await recordHistories(world.env, qs03Handle.workflowId, qs03FirstRun, 'qs03-forwarded-reports');
     for (const [name, id, run] of [['qs-township-on-time', 'QS', firstRuns.qs], ['lh-township-proposal', 'LH', firstRuns.lh]] as const) {
-      const lengths = await historyLengths(env, townshipWorkflowId(id), run);
+      const lengths = await historyLengths(world.env, townshipWorkflowId(id), run);
       expect(Math.max(...lengths)).toBeLessThan(1000);
       console.log(`${name} history lengths`, lengths);
-      await recordHistories(env, townshipWorkflowId(id), run, name);
+      await recordHistories(world.env, townshipWorkflowId(id), run, name);
     }
   }, 600_000);
 });

@@ -1,5 +1,4 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   recordAcceptanceUpdate,
   recordProgressUpdate,
@@ -10,48 +9,36 @@ import {
   type VillageView,
 } from '../../src/contracts/village';
 import { readRosterFile } from '../../src/activities/roster-file';
-import { sampleRosterFile, type MailHarness } from '../support/mail';
-import { type VillageWorld, advanceTo, historyLengths, recordHistories, startVillage, startVillageWorld } from '../support/village';
+import { sampleRosterFile } from '../support/mail';
+import { advanceTo, historyLengths, recordHistories, startVillage, useVillageWorld } from '../support/village';
 
 /**
  * 东风村 (QS03) in 青石镇, designated on 15 October 2018, through its whole cycle (五(一), 五(二)).
  * Mail is read from a real SMTP server; the Temporal server's clock starts in 2018.
  */
 const roster = readRosterFile(sampleRosterFile);
-let world: VillageWorld;
-let env: TestWorkflowEnvironment;
-let mail: MailHarness;
-let taskQueue: string;
+const world = useVillageWorld({ startAt: '2018-10-15T00:00:00Z' });
 
-beforeAll(async () => {
-  world = await startVillageWorld({ startAt: '2018-10-15T00:00:00Z' });
-  ({ env, mail, taskQueue } = world);
-});
-
-afterAll(async () => {
-  await world?.close();
-});
-
-const subjects = (address: string): string[] => mail.sink.to(address).map((m) => m.subject);
+const subjects = (address: string): string[] => world.mail.sink.to(address).map((m) => m.subject);
 
 describe('a target designated in October 2018', () => {
   test('gets its whole cycle: plan reminders, escalation, revision, approval, progress, acceptance, consolidation, upgrade', async () => {
-    const handle = await startVillage(env, taskQueue, roster, 'QS03');
+    const handle = await startVillage(world.env, world.taskQueue, roster, 'QS03');
     const view = (): Promise<VillageView> => handle.query(stateQuery);
     expect((await view()).stage).toBe('plan-due');
 
     // 五(一): plan due at the end of December; 31 Dec 2018 is a holiday, so 2 January 2019.
-    await advanceTo(env, '2018-12-27T02:00:00Z');
+    await advanceTo(world.env, '2018-12-27T02:00:00Z');
     const secretary = 'qs-sec@township.example.org';
     expect(subjects(secretary)).toContain('【提醒】青石镇东风村：报送整顿方案（2018年整顿方案）');
-    const reminder = mail.sink.to(secretary).find((m) => m.subject.includes('报送整顿方案'))!;
+    const reminder = world.mail.sink.to(secretary).find((m) => m.subject.includes('报送整顿方案'))!;
     expect(reminder.text).toContain('截止日期：2019-01-02（2018-12-31为休息日，顺延至下一个工作日）');
     expect(reminder.text).toContain('依据：《某县软弱涣散农村基层党组织整顿提升两年行动工作方案》五(一)');
     expect(reminder.text).toContain('办理入口：http://rect.county.example.org/villages/QS03/obligations/rectification-plan%2Fvillage%3AQS03%2F2018');
     expect(reminder.html).toContain('<th align="left">截止日期</th>');
 
     // No plan: the due-day reminder, the overdue notice, then a red warning to the organization department.
-    await advanceTo(env, '2019-01-07T02:00:00Z');
+    await advanceTo(world.env, '2019-01-07T02:00:00Z');
     expect(subjects(secretary).filter((s) => s.includes('报送整顿方案'))).toEqual([
       '【提醒】青石镇东风村：报送整顿方案（2018年整顿方案）',
       '【到期提醒】青石镇东风村：报送整顿方案（2018年整顿方案）',
@@ -67,7 +54,7 @@ describe('a target designated in October 2018', () => {
     let state = await handle.executeUpdate(reviewPlanUpdate, { args: [{ reviewer: 'zzb-zhang', decision: 'return', comments: '措施缺少时限和责任人', revisionDue: '2019-01-25' }] });
     expect(state.stage).toBe('plan-returned');
     expect(state.upcoming.find((o) => o.kind === 'rectification-plan')).toMatchObject({ id: 'rectification-plan/village:QS03/2018-r1', dueDate: '2019-01-25' });
-    await advanceTo(env, '2019-01-22T02:00:00Z');
+    await advanceTo(world.env, '2019-01-22T02:00:00Z');
     expect(subjects(secretary)).toContain('【提醒】青石镇东风村：报送整顿方案（2018年整顿方案（第1次修改））');
     await handle.executeUpdate(submitPlanUpdate, { args: [{ submittedBy: 'qs-sec', summary: '按审核意见补充了每项措施的时限和责任人', measures: ['2019年3月底前调整村两委班子（镇党委书记负责）'] }] });
     state = await handle.executeUpdate(reviewPlanUpdate, { args: [{ reviewer: 'zzb-zhang', decision: 'approve' }] });
@@ -81,41 +68,41 @@ describe('a target designated in October 2018', () => {
       args: [{ period: '2019-01-H2', reportedBy: 'qs-org', progress: '村两委班子调整方案已报镇党委', duties: [{ kind: 'first-secretary-visit', date: '2019-01-21' }, { kind: 'first-secretary-symposium', date: '2019-01-22' }] }],
     });
     expect(state.history.at(-1)?.text).toBe('2019年1月下半月进展：村两委班子调整方案已报镇党委');
-    await advanceTo(env, '2019-02-02T02:00:00Z');
+    await advanceTo(world.env, '2019-02-02T02:00:00Z');
     expect(subjects(firstSecretary).filter((s) => s.includes('2019年1月'))).toEqual([]);
     expect(subjects(firstSecretary)).toContain('【提醒】青石镇东风村：第一书记每月到村开展服务（2018年12月）');
 
     // 六(一): the first secretary is replaced; the next reminder goes to the successor.
     await handle.executeUpdate(reassignUpdate, { args: [{ role: 'first-secretary', person: 'spare-fs', effectiveOn: '2019-02-10', by: 'zzb-zhang' }] });
-    const before = mail.sink.to(firstSecretary).length;
-    await advanceTo(env, '2019-02-26T02:00:00Z');
+    const before = world.mail.sink.to(firstSecretary).length;
+    await advanceTo(world.env, '2019-02-26T02:00:00Z');
     expect(subjects('spare-fs@county.example.org')).toContain('【提醒】青石镇东风村：第一书记每月到村开展服务（2019年2月）');
-    expect(mail.sink.to(firstSecretary)).toHaveLength(before);
+    expect(world.mail.sink.to(firstSecretary)).toHaveLength(before);
 
     // 五(一): acceptance in late November 2019 (30 November is a Saturday: due 2 December).
-    await advanceTo(env, '2019-11-21T02:00:00Z');
+    await advanceTo(world.env, '2019-11-21T02:00:00Z');
     expect((await view()).stage).toBe('acceptance');
-    await advanceTo(env, '2019-11-27T02:00:00Z');
+    await advanceTo(world.env, '2019-11-27T02:00:00Z');
     expect(subjects('zzb-zhang@county.example.org')).toContain('【提醒】青石镇东风村：县委验收评价（2019年11月下旬）');
     state = await handle.executeUpdate(recordAcceptanceUpdate, { args: [{ year: 2019, evaluatedOn: '2019-11-27', transformed: true, evaluator: 'zzb-zhang', summary: '班子健全，制度落实，群众满意度88%' }] });
     expect(state).toMatchObject({ stage: 'consolidating', cycleYear: 1 });
 
     // 五(二): consolidation in 2020, upgrade in 2021, then the cycle closes.
-    await advanceTo(env, '2020-06-10T02:00:00Z');
+    await advanceTo(world.env, '2020-06-10T02:00:00Z');
     expect(await view()).toMatchObject({ stage: 'consolidating', cycleYear: 2, phase: 'consolidate' });
-    await advanceTo(env, '2021-06-10T02:00:00Z');
+    await advanceTo(world.env, '2021-06-10T02:00:00Z');
     expect(await view()).toMatchObject({ stage: 'upgrading', cycleYear: 3, phase: 'upgrade' });
-    await advanceTo(env, '2022-01-02T02:00:00Z');
+    await advanceTo(world.env, '2022-01-02T02:00:00Z');
     expect(await handle.result()).toMatchObject({ village: 'QS03', stage: 'closed', acceptances: [{ year: 2019, transformed: true }] });
 
     // Idempotent: every notice reached the SMTP server exactly once.
-    const ids = mail.sink.received.map((m) => m.messageId);
+    const ids = world.mail.sink.received.map((m) => m.messageId);
     expect(new Set(ids).size).toBe(ids.length);
 
-    const lengths = await historyLengths(env, handle.workflowId, handle.firstExecutionRunId);
+    const lengths = await historyLengths(world.env, handle.workflowId, handle.firstExecutionRunId);
     console.log(`history events per run (one run per calendar year) of QS03: ${lengths.join(', ')}`);
     expect(lengths).toHaveLength(4); // 2018, 2019, 2020, 2021
     for (const n of lengths) expect(n).toBeLessThan(400);
-  await recordHistories(env, handle.workflowId, handle.firstExecutionRunId, 'qs03-lifecycle');
+  await recordHistories(world.env, handle.workflowId, handle.firstExecutionRunId, 'qs03-lifecycle');
   }, 600_000); // three years and more of wake-ups: slow beside the other workflow files on two cores
 });

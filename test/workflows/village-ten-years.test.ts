@@ -1,36 +1,23 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { recordAcceptanceUpdate, reviewPlanUpdate, stateQuery, submitPlanUpdate } from '../../src/contracts/village';
-import { sampleRosterFile, type MailHarness } from '../support/mail';
-import { type VillageWorld, advanceTo, historyLengths, recordHistories, startVillage, startVillageWorld } from '../support/village';
+import { sampleRosterFile } from '../support/mail';
+import { advanceTo, historyLengths, recordHistories, startVillage, useVillageWorld } from '../support/village';
 
 /**
  * 五(四): 柳林村 (LH09), paired with 县交通运输局, fails three acceptances in a row; it stays under
  * rectification, and its run goes on for ten years without nearing Temporal's history limits.
  */
 const roster = readRosterFile(sampleRosterFile);
-let world: VillageWorld;
-let env: TestWorkflowEnvironment;
-let mail: MailHarness;
-let taskQueue: string;
-
-beforeAll(async () => {
-  world = await startVillageWorld({ startAt: '2018-10-16T00:00:00Z' });
-  ({ env, mail, taskQueue } = world);
-});
-
-afterAll(async () => {
-  await world?.close();
-});
+const world = useVillageWorld({ startAt: '2018-10-16T00:00:00Z' });
 
 test("three failed acceptances block the paired department's leader and keep the target in rectification for ten years", async () => {
-  const handle = await startVillage(env, taskQueue, roster, 'LH09');
-  await advanceTo(env, '2018-12-20T03:00:00Z');
+  const handle = await startVillage(world.env, world.taskQueue, roster, 'LH09');
+  await advanceTo(world.env, '2018-12-20T03:00:00Z');
   await handle.executeUpdate(submitPlanUpdate, { args: [{ submittedBy: 'lh-sec', summary: '整顿星级化创建，争取民族团结星', measures: ['开展民族团结进步创建活动'] }] });
   await handle.executeUpdate(reviewPlanUpdate, { args: [{ reviewer: 'zzb-li', decision: 'approve' }] });
   const fail = async (year: number, day: string): Promise<void> => {
-    await advanceTo(env, `${day}T03:00:00Z`);
+    await advanceTo(world.env, `${day}T03:00:00Z`);
     await handle.executeUpdate(recordAcceptanceUpdate, {
       args: [{ year, evaluatedOn: day, transformed: false, evaluator: 'zzb-li', summary: '班子仍不健全，群众满意度不足60%' }],
     });
@@ -46,19 +33,19 @@ test("three failed acceptances block the paired department's leader and keep the
     ['paired-leader-promotion-blocked', { type: 'department', code: 'D-JT' }, '2021-11-24', undefined],
   ]);
 
-  await advanceTo(env, '2022-03-01T03:00:00Z');
+  await advanceTo(world.env, '2022-03-01T03:00:00Z');
   expect(await handle.query(stateQuery)).toMatchObject({ stage: 'rectifying', cycleYear: 4, phase: 'extended' });
 
   // Ten years on the target is still under rectification and its reminders still go out.
-  await advanceTo(env, '2028-12-29T03:00:00Z');
+  await advanceTo(world.env, '2028-12-29T03:00:00Z');
   const last = await handle.query(stateQuery);
   // No acceptance was recorded for 2028: the target waits for it, overdue.
   expect(last).toMatchObject({ stage: 'acceptance', cycleYear: 10, overdue: true });
-  expect(mail.sink.to('lh09-fs@county.example.org').map((m) => m.subject)).toContain('【提醒】柳河镇柳林村：第一书记每月到村开展服务（2028年12月）');
+  expect(world.mail.sink.to('lh09-fs@county.example.org').map((m) => m.subject)).toContain('【提醒】柳河镇柳林村：第一书记每月到村开展服务（2028年12月）');
 
-  const lengths = await historyLengths(env, handle.workflowId, handle.firstExecutionRunId);
+  const lengths = await historyLengths(world.env, handle.workflowId, handle.firstExecutionRunId);
   console.log(`history events per run of LH09, 2018–2028: ${lengths.join(', ')}; total ${lengths.reduce((a, b) => a + b, 0)}`);
   expect(lengths).toHaveLength(11);
   for (const n of lengths) expect(n).toBeLessThan(400);
-  await recordHistories(env, handle.workflowId, handle.firstExecutionRunId, 'lh09-ten-years');
+  await recordHistories(world.env, handle.workflowId, handle.firstExecutionRunId, 'lh09-ten-years');
 }, 600_000); // ten years of month-end wake-ups: about 100 s alone on two cores, more beside other files

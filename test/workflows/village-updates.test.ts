@@ -1,6 +1,4 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { designateVillage, InvalidDesignationError, villageInputFromRoster } from '../../src/client/village';
 import {
@@ -15,13 +13,11 @@ import {
 } from '../../src/contracts/village';
 import { localDateOf } from '../../src/domain/calendar';
 import { sampleRosterFile } from '../support/mail';
-import { type VillageWorld, recordHistories, startVillageWorld } from '../support/village';
+import { recordHistories, useVillageWorld } from '../support/village';
+import { rejection } from '../support/temporal';
 
 /** Updates and lists need the dev server; its clock is today's, so designations are dated this month. */
 const roster = readRosterFile(sampleRosterFile);
-let world: VillageWorld;
-let env: TestWorkflowEnvironment;
-let taskQueue: string;
 const thisMonth = `${localDateOf(Date.now()).slice(0, 7)}-01`;
 
 function input(village: string): VillageInput {
@@ -29,34 +25,18 @@ function input(village: string): VillageInput {
   return { ...base, designation: { ...base.designation, date: thisMonth } };
 }
 
-beforeAll(async () => {
-  world = await startVillageWorld({ devServer: true });
-  ({ env, taskQueue } = world);
-});
+const world = useVillageWorld({ devServer: true });
 
-afterAll(async () => {
-  await world?.close();
-});
-
-async function rejection(p: Promise<unknown>): Promise<{ type: string; message: string }> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause as unknown as { type: string; message: string };
-  return { type: cause.type, message: cause.message };
-}
 
 describe('designation', () => {
   test('designating the same village twice returns the running workflow, listed for operators by its search attributes', async () => {
-    const first = await designateVillage(env.client, taskQueue, input('QS07'));
-    const again = await designateVillage(env.client, taskQueue, input('QS07'));
+    const first = await designateVillage(world.env.client, world.taskQueue, input('QS07'));
+    const again = await designateVillage(world.env.client, world.taskQueue, input('QS07'));
     expect(again.firstExecutionRunId).toBe(first.firstExecutionRunId);
 
     const found: string[] = [];
     for (let i = 0; i < 50 && found.length === 0; i++) {
-      for await (const wf of env.client.workflow.list({ query: `RectVillage = 'QS07' AND RectTownship = 'QS' AND RectStage = 'plan-due'` })) found.push(wf.workflowId);
+      for await (const wf of world.env.client.workflow.list({ query: `RectVillage = 'QS07' AND RectTownship = 'QS' AND RectStage = 'plan-due'` })) found.push(wf.workflowId);
       if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
     }
     expect(found).toEqual(['village:QS07']);
@@ -64,19 +44,19 @@ describe('designation', () => {
 
   test('bad input is refused before anything starts, naming the field', async () => {
     const bad = { ...input('QS07'), designation: { ...input('QS07').designation, village: 'QS08', criteria: [{ criterion: 7, evidence: '' }] } };
-    const err = await designateVillage(env.client, taskQueue, bad as VillageInput).catch((e: unknown) => e);
+    const err = await designateVillage(world.env.client, world.taskQueue, bad as VillageInput).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidDesignationError);
     expect((err as InvalidDesignationError).problems).toEqual([
       'designation.criteria[0].criterion: must be one of the criteria 1–6 of 三',
       'designation.criteria[0].evidence: evidence must not be empty',
     ]);
-    await expect(env.client.workflow.getHandle('village:QS08').describe()).rejects.toThrow(/not found/i);
+    await expect(world.env.client.workflow.getHandle('village:QS08').describe()).rejects.toThrow(/not found/i);
   });
 });
 
 describe('updates rejected by their validators change nothing', () => {
   test('plan, review, progress, acceptance and fulfilment', async () => {
-    const handle = await designateVillage(env.client, taskQueue, input('LH02'));
+    const handle = await designateVillage(world.env.client, world.taskQueue, input('LH02'));
     const before = await handle.query(stateQuery);
 
     expect(await rejection(handle.executeUpdate(submitPlanUpdate, { args: [{ submittedBy: 'lh-sec', summary: '太短', measures: [] }] }))).toEqual({
@@ -110,11 +90,11 @@ describe('updates rejected by their validators change nothing', () => {
       message: 'revisionDue: a returned plan needs a new deadline',
     });
     expect((await handle.query(stateQuery)).stage).toBe('plan-submitted');
-    await recordHistories(env, handle.workflowId, handle.firstExecutionRunId, 'lh02-updates');
+    await recordHistories(world.env, handle.workflowId, handle.firstExecutionRunId, 'lh02-updates');
   });
 
   test('a withdrawn designation ends its workflow; later updates are refused', async () => {
-    const handle = await designateVillage(env.client, taskQueue, input('JS04'));
+    const handle = await designateVillage(world.env.client, world.taskQueue, input('JS04'));
     expect(await rejection(handle.executeUpdate(withdrawUpdate, { args: [{ by: 'zzb-zhang', reason: '' }] }))).toEqual({
       type: 'InvalidInput',
       message: 'reason: reason must be at least 4 characters',
@@ -123,6 +103,6 @@ describe('updates rejected by their validators change nothing', () => {
     expect(state.stage).toBe('withdrawn');
     expect(await handle.result()).toMatchObject({ village: 'JS04', stage: 'withdrawn' });
     await expect(handle.executeUpdate(submitPlanUpdate, { args: [{ submittedBy: 'js-sec', summary: '撤销后不应再受理方案', measures: ['无'] }] })).rejects.toThrow();
-    await recordHistories(env, handle.workflowId, handle.firstExecutionRunId, 'js04-withdrawn');
+    await recordHistories(world.env, handle.workflowId, handle.firstExecutionRunId, 'js04-withdrawn');
   });
 });
