@@ -154,7 +154,8 @@ export interface ForwardedProgress {
   readonly duties: readonly { readonly kind: (typeof attestableDuties)[number]; readonly date: LocalDate }[];
   readonly amendment: boolean;
 }
-export const progressReportedSignal = defineSignal<[ForwardedProgress]>('progressReported');
+/** One entry, or several of one village (first-half entries held back to go with the next). */
+export const progressReportedSignal = defineSignal<[ForwardedProgress | readonly ForwardedProgress[]]>('progressReported');
 
 // --- Notices (the activity's input and output) -------------------------------------------------
 

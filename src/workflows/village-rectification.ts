@@ -589,15 +589,18 @@ export async function villageRectification(input: VillageInput, carried?: Villag
   setHandler(withdrawUpdate, withdraw.handler, { validator: withdraw.validator });
 
   // 六(三): the township's half-monthly report, validated there, forwarded here.
-  setHandler(progressReportedSignal, (p: ForwardedProgress) => {
+  setHandler(progressReportedSignal, (forwarded: ForwardedProgress | readonly ForwardedProgress[]) => {
     const now = Date.now();
     if (t.finished(now)) return;
     const seen = (t.s.forwarded ??= []);
-    if (seen.includes(p.key)) return;
-    seen.push(p.key);
-    if (seen.length > 60) seen.shift();
-    t.applyProgress(now, { ...p, duties: p.duties.filter((d) => d.date >= t.s.input.designation.date && d.date <= localDateOf(now)) }, p.amendment);
-    t.dirty = true;
+    const list: readonly ForwardedProgress[] = Array.isArray(forwarded) ? (forwarded as readonly ForwardedProgress[]) : [forwarded as ForwardedProgress];
+    for (const p of list) {
+      if (seen.includes(p.key)) continue;
+      seen.push(p.key);
+      if (seen.length > 60) seen.shift();
+      t.applyProgress(now, { ...p, duties: p.duties.filter((d) => d.date >= t.s.input.designation.date && d.date <= localDateOf(now)) }, p.amendment);
+      t.dirty = true;
+    }
   });
 
   const ending = await runUntilDone(t);
