@@ -13,7 +13,7 @@ import { designateTarget, InvalidInquiryError, issueInquiry } from './client/sup
 import { InvalidDesignationError, villageInputFromRoster } from './client/village';
 import { INQUIRY_WORKFLOW_TYPE, inquiryStateQuery, inquiryWorkflowId, type InquiryView } from './contracts/inquiry';
 import { awardIneligibleQuery, ledgerWorkflowId, promotionBlockedQuery } from './contracts/ledger';
-import { submitReportUpdate, townshipStateQuery, townshipWorkflowId, type TownshipView } from './contracts/township';
+import { TOWNSHIP_WORKFLOW_TYPE, submitReportUpdate, townshipStateQuery, townshipWorkflowId, type TownshipView } from './contracts/township';
 import { loadConfigOrExit, type Config } from './config';
 import { stageLabels, stages, stateQuery, VILLAGE_WORKFLOW_TYPE, villageWorkflowId, type VillageView } from './contracts/village';
 import { isLocalDate, localDateOf, phaseLabels } from './domain/calendar';
@@ -216,7 +216,7 @@ function printTownship(out: (line: string) => void, roster: Roster, v: TownshipV
   out(`是否逾期：${v.overdue ? '是' : '否'}`);
   out('待办事项：');
   if (v.upcoming.length === 0) out('  无');
-  for (const o of v.upcoming) out(`  ${o.dueDate}${o.overdue ? '【已逾期】' : ''}　${o.title}（${o.periodLabel}）　依据${o.clause}`);
+  for (const o of v.upcoming) out(`  ${o.dueDate}${o.provisional ? '（暂定）' : ''}${o.overdue ? '【已逾期】' : ''}　${o.title}（${o.periodLabel}）　依据${o.clause}`);
   if (v.failedDeliveryCount > 0) out(`未能送达的通知：${v.failedDeliveryCount}条`);
   out('最近记录：');
   for (const h of v.history.slice(-10)) out(`  ${chinaTime(Date.parse(h.at))}　${h.text}${h.by ? `（${h.by}）` : ''}`);
@@ -270,6 +270,37 @@ function addSupervisionCommands(program: Command, out: (line: string) => void, r
       const roster = rosterOf(config, opts.roster);
       const client = await connect(config);
       printTownship(out, roster, await query(() => client.workflow.getHandle(townshipWorkflowId(code)).query(townshipStateQuery), `township ${code}`));
+    });
+
+  program
+    .command('townships')
+    .description('list the townships under supervision from the search attributes')
+    .option('--proposals', 'only townships with a proposal awaiting the department')
+    .addOption(rosterOption())
+    .action(async (opts: { proposals?: boolean; roster?: string }) => {
+      const config = loadConfigOrExit();
+      const roster = rosterOf(config, opts.roster);
+      const where = [`WorkflowType = '${TOWNSHIP_WORKFLOW_TYPE}'`, `ExecutionStatus = 'Running'`];
+      if (opts.proposals) where.push(`${StageKey.name} = 'proposal-pending'`);
+      const client = await connect(config);
+      let n = 0;
+      for await (const wf of client.workflow.list({ query: where.join(' AND ') })) {
+        const sa = wf.typedSearchAttributes;
+        const code = sa.get(TownshipKey) ?? wf.workflowId.replace(/^township:/, '');
+        const next = sa.get(NextDueKey);
+        out(
+          [
+            townshipName(roster, code),
+            code,
+            sa.get(StageKey) === 'proposal-pending' ? '函询建议待决定' : '督促中',
+            next ? `下一截止 ${localDateOf(next.getTime() - 1)}` : '下一截止 —',
+            sa.get(OverdueKey) ? '已逾期' : '未逾期',
+            `通知失败 ${sa.get(FailedDeliveriesKey) ?? 0}`,
+          ].join('　'),
+        );
+        n++;
+      }
+      out(`共${n}个乡镇。`);
     });
 
   program

@@ -105,6 +105,11 @@ describe('designate, status and list against a running Temporal server', () => {
     expect(township.code).toBe(0);
     expect(township.stdout.split('\n').slice(0, 2)).toEqual(['青石镇（QS）督促情况', '整顿对象：青石镇东风村（QS03）、青石镇团结村（QS07）']);
 
+    let townships = '';
+    for (let i = 0; i < 50 && !townships.includes('青石镇　QS'); i++) townships = (await cli(['townships'], serverEnv)).stdout;
+    expect(townships).toMatch(/^青石镇　QS　督促中　下一截止 \d{4}-\d{2}-\d{2}　未逾期　通知失败 0$/m);
+    expect((await cli(['townships', '--proposals'], serverEnv)).stdout).toBe('共0个乡镇。\n');
+
     const file = path.join(dir, 'report.yaml');
     writeFileSync(file, `period: ${period.id}\nreportedBy: qs-org\nentries:\n  - village: QS03\n    progress: 调整村两委班子\n`);
     expect(await cli(['report', 'QS', '--file', file], serverEnv)).toMatchObject({ code: 2, stderr: `错误：${file}: entries: no entry for QS07 (one entry per target under rectification)\n` });
