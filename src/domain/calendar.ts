@@ -256,6 +256,15 @@ export function periodOf(unit: PeriodUnit, date: LocalDate): Period {
   }
 }
 
+/** The half month (2019-03-H1) or quarter (2019-Q1) an id names, as `periodOf` gives it. */
+export function periodById(id: string): Period {
+  const half = /^(\d{4})-(\d{2})-H([12])$/.exec(id);
+  if (half) return periodOf('half-month', `${half[1]}-${half[2]}-${half[3] === '1' ? '01' : '16'}`);
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(id);
+  if (quarter) return periodOf('quarter', `${quarter[1]}-${String(Number(quarter[2]) * 3).padStart(2, '0')}-01`);
+  throw new RangeError(`not a half month or quarter id: ${id}`);
+}
+
 /** Every period of a unit that overlaps [from, to], in order. */
 export function periodsOverlapping(unit: PeriodUnit, from: LocalDate, to: LocalDate): Period[] {
   const out: Period[] = [];

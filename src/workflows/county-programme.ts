@@ -18,6 +18,7 @@ import {
   Outbox,
   Publisher,
   appendHistory,
+  applyTargetChange,
   noticeFor,
   runUntilDone,
   dueSteps,
@@ -25,6 +26,7 @@ import {
   keepSince,
   nextStepTimes,
   parseOrReject,
+  targetsView,
   upcomingView,
   type Deferred,
 } from './support/entity';
@@ -75,7 +77,7 @@ export async function countyProgramme(rawInput: ProgrammeInput, carried?: Progra
     const delay = outbox.delay();
     return {
       county: input.county,
-      targets: s.targets.map((t) => ({ ...t, active: t.date <= today && today <= activeUntil(t) })),
+      targets: targetsView(s.targets, today),
       upcoming,
       overdue: upcoming.some((o) => o.overdue),
       failedDeliveries: s.failedDeliveries,
@@ -118,12 +120,7 @@ export async function countyProgramme(rawInput: ProgrammeInput, carried?: Progra
   };
   setHandler(programmeStateQuery, () => view(Date.now()));
   setHandler(targetChangedSignal, (change: TargetChange) => {
-    const i = s.targets.findIndex((x) => x.village === change.village);
-    if (i >= 0 && JSON.stringify(s.targets[i]) === JSON.stringify(change)) return;
-    if (i >= 0) s.targets[i] = change;
-    else s.targets.push(change);
-    s.targets.sort((a, b) => a.village.localeCompare(b.village));
-    entity.dirty = true;
+    if (applyTargetChange(s.targets, change)) entity.dirty = true;
   });
   setHandler(
     fulfilDutyUpdate,

@@ -45,7 +45,7 @@ import {
   instantOf,
   isoInstant,
   localDateOf,
-  periodOf,
+  periodById,
   quartersToPropose,
   reportLapses,
   townshipObligations,
@@ -61,6 +61,7 @@ import {
   Outbox,
   Publisher,
   appendHistory,
+  applyTargetChange,
   noticeFor,
   runUntilDone,
   dueSteps,
@@ -69,6 +70,7 @@ import {
   nextStepTimes,
   parseOrReject,
   refused,
+  targetsView,
   upcomingView,
   type Deferred,
 } from './support/entity';
@@ -112,14 +114,6 @@ interface Forward {
   readonly entries: ForwardedProgress[];
 }
 
-function halfMonth(id: string): Period {
-  return periodOf('half-month', `${id.slice(0, 7)}-${id.endsWith('H1') ? '01' : '16'}`);
-}
-
-function quarterOf(id: string): Period {
-  const [y, q] = id.split('-Q').map(Number);
-  return periodOf('quarter', `${y}-${String(q! * 3).padStart(2, '0')}-01`);
-}
 
 class Township {
   readonly outbox: Outbox<Outgoing>;
@@ -204,7 +198,7 @@ class Township {
     const policy = { ...defaultSupervisionPolicy, ...this.s.input.supervision };
     for (const { quarter, lapses } of quartersToPropose(this.s.lapses, policy)) {
       if (this.s.proposals.some((p) => p.quarter === quarter)) continue;
-      const quarterLabel = quarterOf(quarter).label;
+      const quarterLabel = periodById(quarter).label;
       this.s.proposals.push({ quarter, quarterLabel, proposedAt: isoInstant(now), lapses });
       this.log(now, 'inquiry-proposed', `${quarterLabel}半月进展报告${lapses.length}次未按时报送，已建议县委组织部函询（六(四)）`);
       const key = `${this.workflowId}/proposal/${quarter}`;
@@ -216,7 +210,7 @@ class Township {
           township: this.code,
           people: [],
           roles: ['org-department-staff'],
-          proposal: { quarter, quarterLabel, lapses: lapses.map((l) => ({ ...l, label: halfMonth(l.periodId).label })) },
+          proposal: { quarter, quarterLabel, lapses: lapses.map((l) => ({ ...l, label: periodById(l.periodId).label })) },
         },
       });
     }
@@ -237,7 +231,7 @@ class Township {
     return {
       township: this.code,
       county: this.s.input.county,
-      targets: this.s.targets.map((t) => ({ ...t, active: t.date <= today && today <= activeUntil(t) })),
+      targets: targetsView(this.s.targets, today),
       reports: Object.values(this.s.reports).sort((a, b) => a.period.localeCompare(b.period)),
       lapses: this.s.lapses,
       proposals: this.s.proposals,
@@ -272,8 +266,8 @@ class Township {
     return {
       ...this.s,
       runYear: yearOf(today),
-      reports: Object.fromEntries(Object.entries(this.s.reports).filter(([id]) => halfMonth(id).end >= kept)),
-      lapses: this.s.lapses.filter((l) => halfMonth(l.periodId).end >= kept),
+      reports: Object.fromEntries(Object.entries(this.s.reports).filter(([id]) => periodById(id).end >= kept)),
+      lapses: this.s.lapses.filter((l) => periodById(l.periodId).end >= kept),
       proposals: this.s.proposals.filter((p) => p.proposedAt >= isoInstant(instantOf(kept))),
       studies: this.s.studies.slice(-8),
       settled: keepSince(this.s.settled, horizon),
@@ -288,7 +282,7 @@ class Township {
   checkReport(now: number, raw: unknown): void {
     const r = parseOrReject(submitReportSchema, raw);
     const today = localDateOf(now);
-    const period = halfMonth(r.period);
+    const period = periodById(r.period);
     if (period.start > today) throw invalid(`period: ${r.period} has not begun`);
     const active = this.activeIn(period).map((t) => t.village);
     if (active.length === 0) throw invalid(`period: ${this.code} has no target under rectification in ${r.period}`);
@@ -310,7 +304,7 @@ class Township {
 
   applyReport(now: number, raw: unknown): Forward[] {
     const r = submitReportSchema.parse(raw);
-    const period = halfMonth(r.period);
+    const period = periodById(r.period);
     const previous = this.s.reports[r.period];
     const obligation = this.obligations(now).find((o) => o.kind === 'half-monthly-report' && o.period.id === r.period);
     const dueInstant = instantOf(addDays(adjustDeadline(period.end).date, 1));
@@ -377,11 +371,7 @@ export async function townshipSupervision(input: TownshipInput, carried?: Townsh
 
   setHandler(targetChangedSignal, (change: TargetChange) => {
     const now = Date.now();
-    const i = t.s.targets.findIndex((x) => x.village === change.village);
-    if (i >= 0 && JSON.stringify(t.s.targets[i]) === JSON.stringify(change)) return;
-    if (i >= 0) t.s.targets[i] = change;
-    else t.s.targets.push(change);
-    t.s.targets.sort((a, b) => a.village.localeCompare(b.village));
+    if (!applyTargetChange(t.s.targets, change)) return;
     const what = change.withdrawnOn ? `撤销认定（${change.withdrawnOn}）` : change.transformedOn ? `转化提升（${change.transformedOn}）` : `认定为整顿对象（${change.date}）`;
     t.log(now, 'target', `${change.village}${what}`);
     t.dirty = true;
@@ -416,7 +406,7 @@ export async function townshipSupervision(input: TownshipInput, carried?: Townsh
       t.s.studies.sort((a, b) => a.quarter.localeCompare(b.quarter));
       const o = t.obligations(now).find((x) => x.kind === 'township-quarterly-study' && x.period.id === s.quarter);
       if (o && t.s.settled[o.id] === undefined) t.s.settled[o.id] = s.heldOn;
-      t.log(now, 'quarterly-study', `乡镇党委专题研究整顿工作（${quarterOf(s.quarter).label}，${s.heldOn}）：${s.summary}`, s.by);
+      t.log(now, 'quarterly-study', `乡镇党委专题研究整顿工作（${periodById(s.quarter).label}，${s.heldOn}）：${s.summary}`, s.by);
       t.dirty = true;
       return t.view(now);
     },
@@ -424,7 +414,7 @@ export async function townshipSupervision(input: TownshipInput, carried?: Townsh
       validator: (raw) => {
         const s = parseOrReject(recordStudySchema, raw);
         const today = localDateOf(Date.now());
-        const q = quarterOf(s.quarter);
+        const q = periodById(s.quarter);
         if (q.start > today) throw invalid(`quarter: ${s.quarter} has not begun`);
         if (s.heldOn > today) throw invalid(`heldOn: ${s.heldOn} is in the future`);
         if (s.heldOn < q.start) throw invalid(`heldOn: ${s.heldOn} is before ${s.quarter} began`);

@@ -62,7 +62,7 @@ import {
   localDateOf,
   makeObligation,
   pairedDepartmentConsequences,
-  periodOf,
+  periodById,
   removability,
   targetObligations,
   yearOf,
@@ -218,7 +218,7 @@ class VillageTarget {
       if (o && this.s.settled[o.id] === undefined) this.settle(o.id, duty.date);
     }
     this.s.threeMeetings.sort();
-    const label = periodOf('half-month', `${p.period.slice(0, 7)}-${p.period.endsWith('H1') ? '01' : '16'}`).label;
+    const label = periodById(p.period).label;
     const text = `${label}${amendment ? '进展（更正）' : '进展'}：${p.progress}${p.problems ? `；问题：${p.problems}` : ''}${p.nextSteps ? `；下步：${p.nextSteps}` : ''}`;
     this.log(now, 'progress', text, p.reportedBy);
   }
@@ -487,7 +487,7 @@ export async function villageRectification(input: VillageInput, carried?: Villag
     (now, raw) => {
       const p = parseOrReject(recordProgressSchema, raw);
       t.assertActive(now);
-      const half = periodOf('half-month', `${p.period.slice(0, 7)}-${p.period.endsWith('H1') ? '01' : '16'}`);
+      const half = periodById(p.period);
       if (half.start > localDateOf(now)) throw invalid(`period: ${p.period} has not begun`);
       if (half.end < t.s.input.designation.date) throw invalid(`period: ${p.period} ends before the designation (${t.s.input.designation.date})`);
       p.duties.forEach((duty, i) => {

@@ -16,6 +16,7 @@ import {
   LAST_COVERED_YEAR,
   localDateOf,
   nextWorkingDayOnOrAfter,
+  periodById,
   periodOf,
   periodsOverlapping,
   planDeadline,
@@ -152,4 +153,10 @@ describe('the three-year cycle (五(二))', () => {
   test('malformed dates are refused with the value', () => {
     expect(() => planDeadline('2018-02-30')).toThrow('not a calendar date (YYYY-MM-DD): "2018-02-30"');
   });
+});
+
+test('a half month or quarter id names its period', () => {
+  expect(periodById('2019-03-H2')).toEqual(periodOf('half-month', '2019-03-16'));
+  expect(periodById('2019-Q4')).toMatchObject({ start: '2019-10-01', end: '2019-12-31', label: '2019年第四季度' });
+  expect(() => periodById('2019-13')).toThrow('not a half month or quarter id: 2019-13');
 });

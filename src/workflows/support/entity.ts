@@ -17,7 +17,8 @@ import {
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { z } from 'zod';
 import type { DeliveryDelay, FailedDelivery, HistoryEntry, NoticeRequest, NoticeResult, UpcomingObligation } from '../../contracts/village';
-import { addDays, isoInstant, localDateOf, yearOf, type LocalDate, type LadderStep, type Obligation } from '../../domain';
+import type { TargetChange } from '../../contracts/township';
+import { activeUntil, addDays, isoInstant, localDateOf, yearOf, type LocalDate, type LadderStep, type Obligation } from '../../domain';
 
 export function invalid(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, 'InvalidInput');
@@ -265,15 +266,27 @@ export class Outbox<R extends { readonly key: string }> {
   }
 }
 
+// --- Targets of a township or the county -----------------------------------------------------------
+
+/** Records a designation, transformation or withdrawal; false when it changes nothing. */
+export function applyTargetChange(targets: TargetChange[], change: TargetChange): boolean {
+  const i = targets.findIndex((x) => x.village === change.village);
+  if (i >= 0 && JSON.stringify(targets[i]) === JSON.stringify(change)) return false;
+  if (i >= 0) targets[i] = change;
+  else targets.push(change);
+  targets.sort((a, b) => a.village.localeCompare(b.village));
+  return true;
+}
+
+export function targetsView(targets: readonly TargetChange[], today: LocalDate): (TargetChange & { readonly active: boolean })[] {
+  return targets.map((t) => ({ ...t, active: t.date <= today && today <= activeUntil(t) }));
+}
+
 // --- Search attributes ----------------------------------------------------------------------------
 
 /** Writes search attributes, only those whose value changed since the last write. */
 export class Publisher {
-  private published: Record<string, unknown> = {};
-
-  constructor(initial: Record<string, unknown> = {}) {
-    this.published = { ...initial };
-  }
+  private readonly published: Record<string, unknown> = {};
 
   publish(wanted: Record<string, SearchAttributeUpdatePair>): void {
     const updates: SearchAttributeUpdatePair[] = [];
