@@ -16,9 +16,9 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { z } from 'zod';
-import type { DeliveryDelay, FailedDelivery, HistoryEntry, NoticeRequest, NoticeResult, UpcomingObligation } from '../../contracts/village';
-import type { TargetChange } from '../../contracts/township';
-import { activeUntil, addDays, isoInstant, localDateOf, yearOf, type LocalDate, type LadderStep, type Obligation } from '../../domain';
+import type { DeliveryDelay, FailedDelivery, HistoryEntry, NoticeRequest, NoticeResult, UpcomingObligation } from '../contracts/village';
+import type { TargetChange } from '../contracts/township';
+import { activeUntil, addDays, isoInstant, localDateOf, yearOf, type LocalDate, type LadderStep, type Obligation } from '../domain';
 
 export function invalid(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, 'InvalidInput');

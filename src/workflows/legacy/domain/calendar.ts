@@ -1,0 +1,318 @@
+/**
+ * Dates in China Standard Time (UTC+8, no daylight saving), independent of the host's time zone.
+ *
+ * A civil date is a `LocalDate` string `YYYY-MM-DD`; arithmetic runs on day numbers (days since
+ * 1970-01-01) and never on a `Date` in local time. Working days follow the State Council's holiday
+ * arrangement including swapped working weekends (调休). The arrangement comes from the data file
+ * of the `chinese-days` package rather than its functions, which compute weekdays with the host's
+ * local time and would give another answer on a host outside UTC+8.
+ */
+import holidayData from 'chinese-days/dist/chinese-days.json';
+import { z } from 'zod';
+
+export type LocalDate = string;
+
+const DAY_MS = 86_400_000;
+export const CST_OFFSET_MS = 8 * 3_600_000;
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Year, month (1–12), day of a valid `YYYY-MM-DD`, or undefined. */
+function parts(date: string): { y: number; m: number; d: number } | undefined {
+  const match = DATE_RE.exec(date);
+  if (!match) return undefined;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return undefined;
+  return { y, m, d };
+}
+
+export function isLocalDate(value: string): boolean {
+  return parts(value) !== undefined;
+}
+
+/** zod schema for a civil date; the message names what is wrong. */
+export const localDateSchema = z
+  .string()
+  .refine(isLocalDate, { message: 'must be a calendar date written YYYY-MM-DD' });
+
+function mustParse(date: LocalDate): { y: number; m: number; d: number } {
+  const p = parts(date);
+  if (!p) throw new RangeError(`not a calendar date (YYYY-MM-DD): ${JSON.stringify(date)}`);
+  return p;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+export function makeDate(year: number, month: number, day: number): LocalDate {
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
+}
+
+export function yearOf(date: LocalDate): number {
+  return mustParse(date).y;
+}
+
+export function monthOf(date: LocalDate): number {
+  return mustParse(date).m;
+}
+
+export function dayNumber(date: LocalDate): number {
+  const { y, m, d } = mustParse(date);
+  return Date.UTC(y, m - 1, d) / DAY_MS;
+}
+
+export function fromDayNumber(n: number): LocalDate {
+  const dt = new Date(n * DAY_MS);
+  return makeDate(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate());
+}
+
+export function addDays(date: LocalDate, days: number): LocalDate {
+  return fromDayNumber(dayNumber(date) + days);
+}
+
+export function diffDays(later: LocalDate, earlier: LocalDate): number {
+  return dayNumber(later) - dayNumber(earlier);
+}
+
+/** Adds calendar months; a day past the end of the target month becomes its last day. */
+export function addMonths(date: LocalDate, months: number): LocalDate {
+  const { y, m, d } = mustParse(date);
+  const index = y * 12 + (m - 1) + months;
+  const ty = Math.floor(index / 12);
+  const tm = (index % 12) + 1;
+  return makeDate(ty, tm, Math.min(d, daysInMonth(ty, tm)));
+}
+
+/** 0 = Sunday … 6 = Saturday. 1970-01-01 was a Thursday. */
+export function dayOfWeek(date: LocalDate): number {
+  return (((dayNumber(date) + 4) % 7) + 7) % 7;
+}
+
+export function endOfMonth(date: LocalDate): LocalDate {
+  const { y, m } = mustParse(date);
+  return makeDate(y, m, daysInMonth(y, m));
+}
+
+/** The civil date in China of an instant (epoch milliseconds). */
+export function localDateOf(instantMs: number): LocalDate {
+  return fromDayNumber(Math.floor((instantMs + CST_OFFSET_MS) / DAY_MS));
+}
+
+/** The instant (epoch milliseconds) of a wall-clock time in China on a civil date. */
+export function instantOf(date: LocalDate, hour = 0, minute = 0): number {
+  return dayNumber(date) * DAY_MS + hour * 3_600_000 + minute * 60_000 - CST_OFFSET_MS;
+}
+
+export function isoInstant(instantMs: number): string {
+  return new Date(instantMs).toISOString();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Working days
+
+const holidays: Record<string, string> = holidayData.holidays;
+const swappedWorkdays: Record<string, string> = holidayData.workdays;
+const coveredYears = Object.keys(holidays).map((k) => Number(k.slice(0, 4)));
+export const FIRST_COVERED_YEAR = Math.min(...coveredYears);
+export const LAST_COVERED_YEAR = Math.max(...coveredYears);
+
+/** A year without official holiday data: weekends only, to be confirmed. */
+export function isProvisionalYear(year: number): boolean {
+  return year < FIRST_COVERED_YEAR || year > LAST_COVERED_YEAR;
+}
+
+export type DayKind = 'workday' | 'weekend' | 'holiday' | 'swapped-workday';
+
+export interface DayInfo {
+  readonly date: LocalDate;
+  readonly working: boolean;
+  readonly kind: DayKind;
+  /** Chinese name of the holiday the day belongs to, e.g. 元旦. */
+  readonly holiday?: string;
+  readonly provisional: boolean;
+}
+
+function holidayName(entry: string): string {
+  return entry.split(',')[1] ?? entry;
+}
+
+export function dayInfo(date: LocalDate): DayInfo {
+  const provisional = isProvisionalYear(yearOf(date));
+  const swapped = swappedWorkdays[date];
+  if (swapped !== undefined) return { date, working: true, kind: 'swapped-workday', holiday: holidayName(swapped), provisional };
+  const holiday = holidays[date];
+  if (holiday !== undefined) return { date, working: false, kind: 'holiday', holiday: holidayName(holiday), provisional };
+  const dow = dayOfWeek(date);
+  const weekend = dow === 0 || dow === 6;
+  return { date, working: !weekend, kind: weekend ? 'weekend' : 'workday', provisional };
+}
+
+export function isWorkingDay(date: LocalDate): boolean {
+  return dayInfo(date).working;
+}
+
+/** The date itself when it is a working day, else the next working day. */
+export function nextWorkingDayOnOrAfter(date: LocalDate): LocalDate {
+  let d = date;
+  while (!isWorkingDay(d)) d = addDays(d, 1);
+  return d;
+}
+
+/**
+ * Moves `n` working days from a date: n > 0 forwards, n < 0 backwards, n = 0 the date itself
+ * when it is a working day, else the next one.
+ */
+export function addWorkingDays(date: LocalDate, n: number): LocalDate {
+  if (!Number.isInteger(n)) throw new RangeError(`working-day offset must be a whole number, got ${n}`);
+  if (n === 0) return nextWorkingDayOnOrAfter(date);
+  const step = n > 0 ? 1 : -1;
+  let d = date;
+  for (let left = Math.abs(n); left > 0; ) {
+    d = addDays(d, step);
+    if (isWorkingDay(d)) left--;
+  }
+  return d;
+}
+
+export interface Deadline {
+  /** The date the duty is due, on a working day. */
+  readonly date: LocalDate;
+  /** The date the rule names, before moving off a rest day. */
+  readonly nominal: LocalDate;
+  readonly adjusted: boolean;
+  /** True when a year without official holiday data was involved: weekends only, to be confirmed. */
+  readonly provisional: boolean;
+}
+
+/**
+ * A deadline that falls on a rest day moves to the next working day (the rule Chinese procedural
+ * law applies to periods; DESIGN.md, Calendar rules).
+ */
+export function adjustDeadline(nominal: LocalDate): Deadline {
+  const date = nextWorkingDayOnOrAfter(nominal);
+  return {
+    date,
+    nominal,
+    adjusted: date !== nominal,
+    provisional: isProvisionalYear(yearOf(nominal)) || isProvisionalYear(yearOf(date)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Periods
+
+export interface Period {
+  /** Stable identifier, e.g. 2018-10-H2, 2018-10, 2018-Q4, 2018-H2, 2018. */
+  readonly id: string;
+  readonly start: LocalDate;
+  readonly end: LocalDate;
+  /** For officials, e.g. 2018年10月下半月. */
+  readonly label: string;
+}
+
+export type PeriodUnit = 'half-month' | 'month' | 'quarter' | 'half-year' | 'year';
+
+/** The period of a unit that contains a date. "Half month" is 1st–15th and 16th–last day (六(三)). */
+export function periodOf(unit: PeriodUnit, date: LocalDate): Period {
+  const { y, m, d } = mustParse(date);
+  switch (unit) {
+    case 'half-month': {
+      const first = d <= 15;
+      return {
+        id: `${pad(y, 4)}-${pad(m)}-H${first ? 1 : 2}`,
+        start: makeDate(y, m, first ? 1 : 16),
+        end: makeDate(y, m, first ? 15 : daysInMonth(y, m)),
+        label: `${y}年${m}月${first ? '上' : '下'}半月`,
+      };
+    }
+    case 'month':
+      return { id: `${pad(y, 4)}-${pad(m)}`, start: makeDate(y, m, 1), end: makeDate(y, m, daysInMonth(y, m)), label: `${y}年${m}月` };
+    case 'quarter': {
+      const q = Math.ceil(m / 3);
+      const last = q * 3;
+      return {
+        id: `${pad(y, 4)}-Q${q}`,
+        start: makeDate(y, last - 2, 1),
+        end: makeDate(y, last, daysInMonth(y, last)),
+        label: `${y}年第${'一二三四'[q - 1]}季度`,
+      };
+    }
+    case 'half-year': {
+      const h = m <= 6 ? 1 : 2;
+      return {
+        id: `${pad(y, 4)}-H${h}`,
+        start: makeDate(y, h === 1 ? 1 : 7, 1),
+        end: makeDate(y, h === 1 ? 6 : 12, h === 1 ? 30 : 31),
+        label: `${y}年${h === 1 ? '上' : '下'}半年`,
+      };
+    }
+    case 'year':
+      return { id: pad(y, 4), start: makeDate(y, 1, 1), end: makeDate(y, 12, 31), label: `${y}年` };
+  }
+}
+
+/** The half month (2019-03-H1) or quarter (2019-Q1) an id names, as `periodOf` gives it. */
+export function periodById(id: string): Period {
+  const half = /^(\d{4})-(\d{2})-H([12])$/.exec(id);
+  if (half) return periodOf('half-month', `${half[1]}-${half[2]}-${half[3] === '1' ? '01' : '16'}`);
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(id);
+  if (quarter) return periodOf('quarter', `${quarter[1]}-${String(Number(quarter[2]) * 3).padStart(2, '0')}-01`);
+  throw new RangeError(`not a half month or quarter id: ${id}`);
+}
+
+/** Every period of a unit that overlaps [from, to], in order. */
+export function periodsOverlapping(unit: PeriodUnit, from: LocalDate, to: LocalDate): Period[] {
+  const out: Period[] = [];
+  for (let p = periodOf(unit, from); p.start <= to; p = periodOf(unit, addDays(p.end, 1))) out.push(p);
+  return out;
+}
+
+/** "Late November" (下旬): the 21st to the 30th, when the acceptance evaluation is held (五(一)). */
+export function lateNovember(year: number): Period {
+  return { id: `${pad(year, 4)}-11-late`, start: makeDate(year, 11, 21), end: makeDate(year, 11, 30), label: `${year}年11月下旬` };
+}
+
+/** Rectification plans are due at the end of December of the designation year (五(一)). */
+export function planDeadline(designationDate: LocalDate): Deadline {
+  return adjustDeadline(makeDate(yearOf(designationDate), 12, 31));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The three-year cycle (五(二)): year 1 rectify key problems, year 2 consolidate, year 3 upgrade.
+
+export type Phase = 'rectify' | 'consolidate' | 'upgrade' | 'extended';
+
+export const phaseLabels: Record<Phase, string> = {
+  rectify: '重点问题整治',
+  consolidate: '巩固',
+  upgrade: '提升',
+  extended: '延续整顿',
+};
+
+export interface CyclePosition {
+  /** 1 in the designation year and the year after it (the plan year and the first acceptance), then 2, 3, … */
+  readonly cycleYear: number;
+  readonly phase: Phase;
+}
+
+/**
+ * Where a target stands in its cycle on a date. The designation year only prepares the plan
+ * (due in December), so cycle year 1 runs through the first acceptance in the following November;
+ * past year 3 an untransformed target stays in rectification (五(四)).
+ */
+export function cyclePosition(designationDate: LocalDate, date: LocalDate): CyclePosition {
+  if (date < designationDate) throw new RangeError(`${date} is before the designation date ${designationDate}`);
+  const cycleYear = Math.max(1, yearOf(date) - yearOf(designationDate));
+  const phase: Phase = cycleYear === 1 ? 'rectify' : cycleYear === 2 ? 'consolidate' : cycleYear === 3 ? 'upgrade' : 'extended';
+  return { cycleYear, phase };
+}
+
+/** The last day of cycle year `n` for a designation. */
+export function cycleYearEnd(designationDate: LocalDate, n: number): LocalDate {
+  return makeDate(yearOf(designationDate) + n, 12, 31);
+}

@@ -1,0 +1,179 @@
+/**
+ * Consequences: functions from dated events to dated consequences, each with its clause
+ * (DESIGN.md, Escalation and consequences). The ledger answers who is ineligible for awards in a
+ * year and who is blocked from promotion on a date.
+ */
+import { addDays, addMonths, makeDate, yearOf, type LocalDate } from './calendar';
+
+export type ConsequenceKind =
+  | 'award-ineligible'
+  | 'promotion-blocked'
+  | 'paired-leader-promotion-blocked'
+  | 'work-team-continues'
+  | 'village-secretary-removable';
+
+export interface Consequence {
+  readonly kind: ConsequenceKind;
+  /** Whom it concerns: a person, a paired department (its principal leader) or a village. */
+  readonly subject:
+    | { readonly type: 'person'; readonly id: string }
+    | { readonly type: 'department'; readonly code: string }
+    | { readonly type: 'village'; readonly code: string };
+  readonly from: LocalDate;
+  /** Last day in force, inclusive; absent while it lasts until lifted. */
+  readonly until?: LocalDate;
+  readonly clause: string;
+  /** For officials, in Chinese. */
+  readonly reason: string;
+  /** The case or event behind it. */
+  readonly cause: string;
+}
+
+export interface InquiryOrTalk {
+  readonly type: 'inquiry' | 'talk';
+  readonly person: string;
+  readonly date: LocalDate;
+  readonly caseId: string;
+}
+
+/** 六(四): whoever received an inquiry letter or a talk is not eligible for awards that calendar year. */
+export function awardIneligibility(events: readonly InquiryOrTalk[]): Consequence[] {
+  return events.map((e) => {
+    const y = yearOf(e.date);
+    return {
+      kind: 'award-ineligible',
+      subject: { type: 'person', id: e.person },
+      from: makeDate(y, 1, 1),
+      until: makeDate(y, 12, 31),
+      clause: '六(四)',
+      reason: `${e.date}被${e.type === 'inquiry' ? '函询' : '约谈'}，${y}年度不得评先选优`,
+      cause: e.caseId,
+    };
+  });
+}
+
+export interface AccountabilityDecision {
+  readonly person: string;
+  readonly date: LocalDate;
+  readonly caseId: string;
+  /** What the person was held accountable for, e.g. 确定整顿对象时弄虚作假 (六(五)). */
+  readonly ground: string;
+}
+
+/** 六(五): whoever is held accountable may not be promoted for two years. */
+export function promotionBlocks(decisions: readonly AccountabilityDecision[]): Consequence[] {
+  return decisions.map((d) => ({
+    kind: 'promotion-blocked',
+    subject: { type: 'person', id: d.person },
+    from: d.date,
+    until: addDays(addMonths(d.date, 24), -1),
+    clause: '六(五)',
+    reason: `${d.date}因${d.ground}被问责，两年内不得提拔使用`,
+    cause: d.caseId,
+  }));
+}
+
+export interface AcceptanceResult {
+  readonly year: number;
+  readonly date: LocalDate;
+  readonly transformed: boolean;
+}
+
+/**
+ * 五(四): a target not transformed in three consecutive acceptances keeps its work team until it
+ * is transformed, and its paired department's principal leader may not be promoted meanwhile.
+ */
+export function pairedDepartmentConsequences(
+  target: { readonly village: string; readonly pairedDepartment?: string; readonly caseId: string },
+  results: readonly AcceptanceResult[],
+): Consequence[] {
+  const sorted = [...results].sort((a, b) => a.year - b.year);
+  const out: Consequence[] = [];
+  let streak = 0;
+  let previousYear: number | undefined;
+  let openFrom: LocalDate | undefined;
+  const close = (until: LocalDate | undefined): void => {
+    if (openFrom === undefined) return;
+    const span = until === undefined ? {} : { until };
+    out.push({
+      kind: 'work-team-continues',
+      subject: { type: 'village', code: target.village },
+      from: openFrom,
+      ...span,
+      clause: '五(四)',
+      reason: '连续三年未整顿转化，继续下派工作组帮助工作，直至转化',
+      cause: target.caseId,
+    });
+    if (target.pairedDepartment) {
+      out.push({
+        kind: 'paired-leader-promotion-blocked',
+        subject: { type: 'department', code: target.pairedDepartment },
+        from: openFrom,
+        ...span,
+        clause: '五(四)',
+        reason: '联建的软弱涣散基层党组织连续三年未整顿转化，联建部门主要领导不得晋升重用',
+        cause: target.caseId,
+      });
+    }
+    openFrom = undefined;
+  };
+  for (const r of sorted) {
+    if (r.transformed) {
+      close(addDays(r.date, -1));
+      streak = 0;
+    } else {
+      streak = previousYear !== undefined && r.year === previousYear + 1 ? streak + 1 : 1;
+      if (streak >= 3 && openFrom === undefined) openFrom = r.date;
+    }
+    previousYear = r.year;
+  }
+  close(undefined);
+  return out;
+}
+
+/**
+ * 四(五)15: where 三会一课 has not been held for six months or more, the higher party committee may
+ * remove the village party secretary. Gaps are measured from the start of rectification (or the
+ * previous session) to the next session, or to `asOf` when none followed.
+ */
+export function removability(
+  village: string,
+  start: LocalDate,
+  sessions: readonly LocalDate[],
+  asOf: LocalDate,
+): Consequence[] {
+  const points = [...sessions].filter((s) => s >= start && s <= asOf).sort();
+  const out: Consequence[] = [];
+  let previous = start;
+  for (const next of [...points, undefined]) {
+    const reached = addMonths(previous, 6);
+    const end = next ?? asOf;
+    if (reached <= end) {
+      out.push({
+        kind: 'village-secretary-removable',
+        subject: { type: 'village', code: village },
+        from: reached,
+        ...(next ? { until: addDays(next, -1) } : {}),
+        clause: '四(五)15',
+        reason: `自${previous}起半年以上未落实“三会一课”制度，上级党委可对村党组织书记做免职处理`,
+        cause: `${village}/three-meetings-one-lesson/${previous}`,
+      });
+    }
+    if (next) previous = next;
+  }
+  return out;
+}
+
+function inForce(c: Consequence, date: LocalDate): boolean {
+  return c.from <= date && (c.until === undefined || date <= c.until);
+}
+
+/** Who may not be put forward for awards in year Y, with the clause and case behind each entry. */
+export function ineligibleForAwards(ledger: readonly Consequence[], year: number): Consequence[] {
+  return ledger.filter((c) => c.kind === 'award-ineligible' && yearOf(c.from) === year);
+}
+
+/** Who is blocked from promotion on a date: persons (六(五)) and paired departments' leaders (五(四)). */
+export function blockedFromPromotion(ledger: readonly Consequence[], date: LocalDate): Consequence[] {
+  return ledger.filter((c) => (c.kind === 'promotion-blocked' || c.kind === 'paired-leader-promotion-blocked') && inForce(c, date));
+}
