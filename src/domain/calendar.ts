@@ -1,14 +1,19 @@
 /**
- * Dates in China Standard Time (UTC+8, no daylight saving), independent of the host's time zone.
+ * Dates in China Standard Time (UTC+8, no daylight saving), independent of the host's time zone,
+ * and working days as data.
  *
  * A civil date is a `LocalDate` string `YYYY-MM-DD`; arithmetic runs on day numbers (days since
- * 1970-01-01) and never on a `Date` in local time. Working days follow the State Council's holiday
- * arrangement including swapped working weekends (调休). The arrangement comes from the data file
- * of the `chinese-days` package rather than its functions, which compute weekdays with the host's
- * local time and would give another answer on a host outside UTC+8.
+ * 1970-01-01) and never on a `Date` in local time.
+ *
+ * Working days follow the State Council's holiday arrangement including swapped working weekends
+ * (调休). The arrangement is data (`CalendarYear`), not code: the worker owns it (the
+ * `chinese-days` package's data and files operators publish for new years), workflows receive the
+ * years they need through an activity and keep them in their state, so a data upgrade never
+ * changes a replay. A year without an official arrangement falls back to weekends only and is
+ * provisional (暂定) until one arrives.
  */
-import holidayData from 'chinese-days/dist/chinese-days.json';
 import { z } from 'zod';
+import './messages';
 
 export type LocalDate = string;
 
@@ -31,9 +36,7 @@ export function isLocalDate(value: string): boolean {
 }
 
 /** zod schema for a civil date; the message names what is wrong. */
-export const localDateSchema = z
-  .string()
-  .refine(isLocalDate, { message: 'must be a calendar date written YYYY-MM-DD' });
+export const localDateSchema = z.string().max(10, '日期格式应为YYYY-MM-DD').refine(isLocalDate, { message: '日期格式应为YYYY-MM-DD（如2019-03-15）' });
 
 function mustParse(date: LocalDate): { y: number; m: number; d: number } {
   const p = parts(date);
@@ -112,19 +115,48 @@ export function isoInstant(instantMs: number): string {
   return new Date(instantMs).toISOString();
 }
 
-// ---------------------------------------------------------------------------------------------
-// Working days
-
-const holidays: Record<string, string> = holidayData.holidays;
-const swappedWorkdays: Record<string, string> = holidayData.workdays;
-const coveredYears = Object.keys(holidays).map((k) => Number(k.slice(0, 4)));
-export const FIRST_COVERED_YEAR = Math.min(...coveredYears);
-export const LAST_COVERED_YEAR = Math.max(...coveredYears);
-
-/** A year without official holiday data: weekends only, to be confirmed. */
-export function isProvisionalYear(year: number): boolean {
-  return year < FIRST_COVERED_YEAR || year > LAST_COVERED_YEAR;
+/** The end of a civil day in China (the start of the next), as an ISO instant: "due by the end of the day". */
+export function endOfDayInstant(date: LocalDate): string {
+  return isoInstant(instantOf(addDays(date, 1)));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The holiday arrangement of a year, as data
+
+const holidayName = z.string().trim().min(1, '节日名称不能为空').max(40, '节日名称最多40个字');
+
+/**
+ * One year of the State Council's arrangement: the rest days that fall on weekdays (holidays) and
+ * the weekend days worked instead (调休), with where it comes from.
+ */
+export const calendarYearSchema = z
+  .object({
+    year: z.number().int().min(2000, '年份应在2000至2100之间').max(2100, '年份应在2000至2100之间'),
+    /** False for a draft or an estimate: its dates stay provisional (暂定). */
+    official: z.boolean({ error: '须写明是否为正式公布的安排（true/false）' }),
+    /** The notice it follows, e.g. 国办发明电〔2025〕7号, or the data it was taken from. */
+    source: z.string().trim().min(2, '须写明所依据的通知文号').max(120, '最多120个字'),
+    holidays: z.record(z.string(), holidayName),
+    workdays: z.record(z.string(), holidayName).default({}),
+  })
+  .superRefine((c, ctx) => {
+    const check = (field: 'holidays' | 'workdays'): void => {
+      for (const date of Object.keys(c[field])) {
+        if (!isLocalDate(date)) ctx.addIssue({ code: 'custom', path: [field, date], message: `${date}不是有效日期（YYYY-MM-DD）` });
+        else if (yearOf(date) !== c.year) ctx.addIssue({ code: 'custom', path: [field, date], message: `${date}不在${c.year}年内` });
+        else if (field === 'workdays' && dayOfWeek(date) !== 0 && dayOfWeek(date) !== 6) {
+          ctx.addIssue({ code: 'custom', path: [field, date], message: `${date}不是周末，无需调休上班` });
+        }
+      }
+    };
+    check('holidays');
+    check('workdays');
+    for (const date of Object.keys(c.workdays)) {
+      if (c.holidays[date] !== undefined) ctx.addIssue({ code: 'custom', path: ['workdays', date], message: `${date}不能既是放假日又是调休上班日` });
+    }
+    if (Object.keys(c.holidays).length > 80) ctx.addIssue({ code: 'custom', path: ['holidays'], message: '放假日过多（最多80天）' });
+  });
+export type CalendarYear = z.infer<typeof calendarYearSchema>;
 
 export type DayKind = 'workday' | 'weekend' | 'holiday' | 'swapped-workday';
 
@@ -134,50 +166,11 @@ export interface DayInfo {
   readonly kind: DayKind;
   /** Chinese name of the holiday the day belongs to, e.g. 元旦. */
   readonly holiday?: string;
+  /** No official arrangement for the year: weekends only, to be confirmed. */
   readonly provisional: boolean;
 }
 
-function holidayName(entry: string): string {
-  return entry.split(',')[1] ?? entry;
-}
-
-export function dayInfo(date: LocalDate): DayInfo {
-  const provisional = isProvisionalYear(yearOf(date));
-  const swapped = swappedWorkdays[date];
-  if (swapped !== undefined) return { date, working: true, kind: 'swapped-workday', holiday: holidayName(swapped), provisional };
-  const holiday = holidays[date];
-  if (holiday !== undefined) return { date, working: false, kind: 'holiday', holiday: holidayName(holiday), provisional };
-  const dow = dayOfWeek(date);
-  const weekend = dow === 0 || dow === 6;
-  return { date, working: !weekend, kind: weekend ? 'weekend' : 'workday', provisional };
-}
-
-export function isWorkingDay(date: LocalDate): boolean {
-  return dayInfo(date).working;
-}
-
-/** The date itself when it is a working day, else the next working day. */
-export function nextWorkingDayOnOrAfter(date: LocalDate): LocalDate {
-  let d = date;
-  while (!isWorkingDay(d)) d = addDays(d, 1);
-  return d;
-}
-
-/**
- * Moves `n` working days from a date: n > 0 forwards, n < 0 backwards, n = 0 the date itself
- * when it is a working day, else the next one.
- */
-export function addWorkingDays(date: LocalDate, n: number): LocalDate {
-  if (!Number.isInteger(n)) throw new RangeError(`working-day offset must be a whole number, got ${n}`);
-  if (n === 0) return nextWorkingDayOnOrAfter(date);
-  const step = n > 0 ? 1 : -1;
-  let d = date;
-  for (let left = Math.abs(n); left > 0; ) {
-    d = addDays(d, step);
-    if (isWorkingDay(d)) left--;
-  }
-  return d;
-}
+export type DeadlineRule = 'next-working-day' | 'last-working-day';
 
 export interface Deadline {
   /** The date the duty is due, on a working day. */
@@ -185,22 +178,105 @@ export interface Deadline {
   /** The date the rule names, before moving off a rest day. */
   readonly nominal: LocalDate;
   readonly adjusted: boolean;
-  /** True when a year without official holiday data was involved: weekends only, to be confirmed. */
+  /** True when a year without an official arrangement was involved: weekends only, to be confirmed. */
   readonly provisional: boolean;
 }
 
 /**
- * A deadline that falls on a rest day moves to the next working day (the rule Chinese procedural
- * law applies to periods; DESIGN.md, Calendar rules).
+ * Working days over the years it was given. Pure and deterministic: the same years give the same
+ * answers on any host and at any time. Lookups are cached per instance.
  */
-export function adjustDeadline(nominal: LocalDate): Deadline {
-  const date = nextWorkingDayOnOrAfter(nominal);
-  return {
-    date,
-    nominal,
-    adjusted: date !== nominal,
-    provisional: isProvisionalYear(yearOf(nominal)) || isProvisionalYear(yearOf(date)),
-  };
+export class WorkCalendar {
+  private readonly byYear = new Map<number, CalendarYear>();
+  private readonly working = new Map<number, boolean>();
+
+  constructor(years: readonly CalendarYear[]) {
+    for (const y of years) this.byYear.set(y.year, y);
+  }
+
+  /** The arrangement of a year, when the calendar has one. */
+  year(year: number): CalendarYear | undefined {
+    return this.byYear.get(year);
+  }
+
+  /** A year without an official arrangement: weekends only, to be confirmed. */
+  isProvisionalYear(year: number): boolean {
+    return this.byYear.get(year)?.official !== true;
+  }
+
+  dayInfo(date: LocalDate): DayInfo {
+    const y = this.byYear.get(yearOf(date));
+    const provisional = y?.official !== true;
+    const swapped = y?.workdays[date];
+    if (swapped !== undefined) return { date, working: true, kind: 'swapped-workday', holiday: swapped, provisional };
+    const holiday = y?.holidays[date];
+    if (holiday !== undefined) return { date, working: false, kind: 'holiday', holiday, provisional };
+    const dow = dayOfWeek(date);
+    const weekend = dow === 0 || dow === 6;
+    return { date, working: !weekend, kind: weekend ? 'weekend' : 'workday', provisional };
+  }
+
+  isWorkingDay(date: LocalDate): boolean {
+    const n = dayNumber(date);
+    let w = this.working.get(n);
+    if (w === undefined) {
+      w = this.dayInfo(date).working;
+      this.working.set(n, w);
+    }
+    return w;
+  }
+
+  /** The date itself when it is a working day, else the next working day. */
+  nextWorkingDayOnOrAfter(date: LocalDate): LocalDate {
+    let d = date;
+    while (!this.isWorkingDay(d)) d = addDays(d, 1);
+    return d;
+  }
+
+  /** The date itself when it is a working day, else the working day before it. */
+  lastWorkingDayOnOrBefore(date: LocalDate): LocalDate {
+    let d = date;
+    while (!this.isWorkingDay(d)) d = addDays(d, -1);
+    return d;
+  }
+
+  /**
+   * Moves `n` working days from a date: n > 0 forwards, n < 0 backwards, n = 0 the date itself
+   * when it is a working day, else the next one.
+   */
+  addWorkingDays(date: LocalDate, n: number): LocalDate {
+    if (!Number.isInteger(n)) throw new RangeError(`working-day offset must be a whole number, got ${n}`);
+    if (n === 0) return this.nextWorkingDayOnOrAfter(date);
+    const step = n > 0 ? 1 : -1;
+    let d = date;
+    for (let left = Math.abs(n); left > 0; ) {
+      d = addDays(d, step);
+      if (this.isWorkingDay(d)) left--;
+    }
+    return d;
+  }
+
+  /** Working days after `from` up to and including `to` (0 when `to` is not after `from`). */
+  workingDaysBetween(from: LocalDate, to: LocalDate): number {
+    let n = 0;
+    for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (this.isWorkingDay(d)) n++;
+    return n;
+  }
+
+  /**
+   * A deadline that falls on a rest day: `next-working-day` moves it forward (a recurring report,
+   * 六(三)); `last-working-day` keeps it inside the period the text bounds it by ("12月底",
+   * "11月下旬", a quarter) by moving it back to the last working day on or before it.
+   */
+  deadline(nominal: LocalDate, rule: DeadlineRule = 'next-working-day'): Deadline {
+    const date = rule === 'next-working-day' ? this.nextWorkingDayOnOrAfter(nominal) : this.lastWorkingDayOnOrBefore(nominal);
+    return {
+      date,
+      nominal,
+      adjusted: date !== nominal,
+      provisional: this.isProvisionalYear(yearOf(nominal)) || this.isProvisionalYear(yearOf(date)),
+    };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,7 +335,7 @@ export function periodOf(unit: PeriodUnit, date: LocalDate): Period {
 /** The half month (2019-03-H1) or quarter (2019-Q1) an id names, as `periodOf` gives it. */
 export function periodById(id: string): Period {
   const half = /^(\d{4})-(\d{2})-H([12])$/.exec(id);
-  if (half) return periodOf('half-month', `${half[1]}-${half[2]}-${half[3] === '1' ? '01' : '16'}`);
+  if (half && Number(half[2]) >= 1 && Number(half[2]) <= 12) return periodOf('half-month', `${half[1]}-${half[2]}-${half[3] === '1' ? '01' : '16'}`);
   const quarter = /^(\d{4})-Q([1-4])$/.exec(id);
   if (quarter) return periodOf('quarter', `${quarter[1]}-${String(Number(quarter[2]) * 3).padStart(2, '0')}-01`);
   throw new RangeError(`not a half month or quarter id: ${id}`);
@@ -275,11 +351,6 @@ export function periodsOverlapping(unit: PeriodUnit, from: LocalDate, to: LocalD
 /** "Late November" (下旬): the 21st to the 30th, when the acceptance evaluation is held (五(一)). */
 export function lateNovember(year: number): Period {
   return { id: `${pad(year, 4)}-11-late`, start: makeDate(year, 11, 21), end: makeDate(year, 11, 30), label: `${year}年11月下旬` };
-}
-
-/** Rectification plans are due at the end of December of the designation year (五(一)). */
-export function planDeadline(designationDate: LocalDate): Deadline {
-  return adjustDeadline(makeDate(yearOf(designationDate), 12, 31));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -77,6 +77,23 @@ export interface AcceptanceResult {
   readonly year: number;
   readonly date: LocalDate;
   readonly transformed: boolean;
+  /** No result was recorded by the end of the year: counted as not transformed (五(四)). */
+  readonly implied?: boolean;
+}
+
+/**
+ * The acceptance results of a target as of a day: those recorded, and for every year whose late
+ * November evaluation was owed and has ended without a recorded result, an implied "not
+ * transformed" dated the year's last day, so that a county which records nothing still meets
+ * 五(四). `owed` says which years' evaluations were owed.
+ */
+export function acceptanceResults(recorded: readonly AcceptanceResult[], owed: readonly number[], today: LocalDate): AcceptanceResult[] {
+  const out = [...recorded];
+  for (const year of owed) {
+    if (makeDate(year, 12, 31) >= today || recorded.some((r) => r.year === year)) continue;
+    out.push({ year, date: makeDate(year, 12, 31), transformed: false, implied: true });
+  }
+  return out.sort((a, b) => a.year - b.year);
 }
 
 /**

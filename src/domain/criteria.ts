@@ -2,6 +2,7 @@
  * Designation criteria (三) and the checks against falsified designation (以好充次, 以中充次).
  */
 import { z } from 'zod';
+import './messages';
 import { localDateSchema, type LocalDate } from './calendar';
 
 /** Organization types; villages and communities are judged on six criteria, the others on five (三). */
@@ -140,24 +141,24 @@ export function meetsStarCriterion(r: StarRating): boolean {
 
 const criterionEntrySchema = z.object({
   criterion: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6)], {
-    error: 'must be one of the criteria 1–6 of 三',
+    error: '应为方案第三部分所列认定标准1–6之一',
   }),
   /** 1-based indexes into the criterion's points; optional. */
-  points: z.array(z.number().int().min(1)).optional(),
-  evidence: z.string().trim().min(1, 'evidence must not be empty'),
+  points: z.array(z.number().int().min(1)).max(10).optional(),
+  evidence: z.string().trim().min(1, '认定依据不能为空').max(2000, '认定依据最多2000个字'),
 });
 
 /** A designation as recorded: at least one criterion, each with evidence (三). */
 export const designationSchema = z.object({
-  village: z.string().min(1),
+  village: z.string().trim().min(1).max(40),
   date: localDateSchema,
-  criteria: z.array(criterionEntrySchema).min(1, 'a designation names at least one criterion'),
+  criteria: z.array(criterionEntrySchema).min(1, '认定至少依据一项标准').max(6),
   starRating: starRatingSchema.optional(),
-  pairedDepartment: z.string().min(1).optional(),
+  pairedDepartment: z.string().trim().min(1).max(40).optional(),
   /** Set when the acceptance found the target transformed (转化提升). */
   transformedOn: localDateSchema.optional(),
   withdrawnOn: localDateSchema.optional(),
-  withdrawalReason: z.string().trim().min(1).optional(),
+  withdrawalReason: z.string().trim().min(1).max(1000).optional(),
 });
 export type Designation = z.infer<typeof designationSchema>;
 
@@ -165,6 +166,9 @@ export interface DesignationIssue {
   readonly path: (string | number)[];
   readonly message: string;
 }
+
+/** 三(六) point 1: the village has not carried out the star-rating work at all, so it has no rating. */
+const NO_STAR_RATING_WORK = 1;
 
 /** Rules that depend on the organization type; empty when the designation is consistent. */
 export function checkDesignation(d: Designation, orgType: OrgType): DesignationIssue[] {
@@ -175,28 +179,30 @@ export function checkDesignation(d: Designation, orgType: OrgType): DesignationI
     if (!allowed.includes(entry.criterion)) {
       issues.push({
         path: ['criteria', i, 'criterion'],
-        message: `criterion ${entry.criterion} does not apply to a ${orgType} (${orgTypeLabels[orgType]}): only ${allowed.join(', ')} (三)`,
+        message: `标准${entry.criterion}不适用于${orgTypeLabels[orgType]}党组织：只适用标准${allowed.join('、')}（三）`,
       });
     }
-    if (seen.has(entry.criterion)) issues.push({ path: ['criteria', i, 'criterion'], message: `criterion ${entry.criterion} is named twice` });
+    if (seen.has(entry.criterion)) issues.push({ path: ['criteria', i, 'criterion'], message: `标准${entry.criterion}重复列出` });
     seen.add(entry.criterion);
     const count = criterion(entry.criterion).points.length;
     entry.points?.forEach((p, j) => {
-      if (p > count) issues.push({ path: ['criteria', i, 'points', j], message: `criterion ${entry.criterion} has points 1–${count}, not ${p}` });
+      if (p > count) issues.push({ path: ['criteria', i, 'points', j], message: `标准${entry.criterion}只有第1–${count}项情形，没有第${p}项` });
     });
-    if (entry.criterion === 6) {
-      if (!d.starRating) issues.push({ path: ['starRating'], message: 'criterion 6 needs the star rating it is based on (三(六))' });
+    // 三(六): a village that never did the star-rating work has no rating to cite; otherwise the
+    // designation rests on the rating and must give it.
+    if (entry.criterion === 6 && !entry.points?.includes(NO_STAR_RATING_WORK)) {
+      if (!d.starRating) issues.push({ path: ['starRating'], message: '依据标准6认定须附星级评定结果（三(六)），未开展星级化创建的请注明第1项情形' });
       else if (!meetsStarCriterion(d.starRating)) {
         issues.push({
           path: ['starRating'],
-          message: 'criterion 6 applies only below three stars, without the 民族团结 or 宗教和谐 star, or after a one-vote veto (三(六))',
+          message: '标准6只适用于低于3星级、未取得“民族团结”“宗教和谐”星或维稳综治“一票否决”的村（三(六)）',
         });
       }
     }
   });
-  if (d.transformedOn && d.transformedOn < d.date) issues.push({ path: ['transformedOn'], message: 'is before the designation date' });
-  if (d.withdrawnOn && d.withdrawnOn < d.date) issues.push({ path: ['withdrawnOn'], message: 'is before the designation date' });
-  if (d.withdrawnOn && !d.withdrawalReason) issues.push({ path: ['withdrawalReason'], message: 'a withdrawal needs its reason' });
+  if (d.transformedOn && d.transformedOn < d.date) issues.push({ path: ['transformedOn'], message: '早于认定日期' });
+  if (d.withdrawnOn && d.withdrawnOn < d.date) issues.push({ path: ['withdrawnOn'], message: '早于认定日期' });
+  if (d.withdrawnOn && !d.withdrawalReason) issues.push({ path: ['withdrawalReason'], message: '撤销认定须写明理由' });
   return issues;
 }
 

@@ -1,12 +1,15 @@
 /**
- * Obligations: every recurring duty of the source as who must do what, for which subject, by
- * when, under which clause (DESIGN.md, The obligations). Reminders and escalations come from them.
+ * Obligations: who must do what, for which subject, by when, under which clause (DESIGN.md, The
+ * obligations). The functions here say which duties an entity owes in a span of time (`Duty`)
+ * and lay a duty out as an open entry of the obligation book (due date off rest days, the
+ * escalation ladder with its dates); `book.ts` keeps them until they are closed.
  */
 import {
   addDays,
   addMonths,
-  adjustDeadline,
   cycleYearEnd,
+  daysInMonth,
+  endOfDayInstant,
   endOfMonth,
   instantOf,
   isoInstant,
@@ -14,92 +17,62 @@ import {
   makeDate,
   periodOf,
   periodsOverlapping,
-  planDeadline,
   yearOf,
   type Deadline,
   type LocalDate,
   type Period,
   type PeriodUnit,
+  type WorkCalendar,
 } from './calendar';
-import type { Designation } from './criteria';
-import { defaultEscalationPolicy, ladderFor, type EscalationPolicy, type LadderStep } from './escalation';
-import { holders, type Role, type Roster } from './roster';
+import { kindSpecs, type ObligationKind, type SubjectType } from './kinds';
+import { ladderOf, type Policy, type Severity } from './policy';
 
-export const obligationKinds = [
-  'rectification-plan',
-  'acceptance-evaluation',
-  'half-monthly-report',
-  'township-quarterly-study',
-  'standing-committee-study',
-  'first-secretary-visit',
-  'first-secretary-symposium',
-  'first-secretary-annual-report',
-  'village-quarterly-debriefing',
-  'township-secretary-evaluation',
-  'three-meetings-one-lesson',
-  'acceptance-campaign',
-] as const;
-export type ObligationKind = (typeof obligationKinds)[number];
-
-interface KindSpec {
-  readonly title: string;
-  readonly clause: string;
-  readonly responsible: Role;
-}
-
-export const kindSpecs: Record<ObligationKind, KindSpec> = {
-  'rectification-plan': { title: '报送整顿方案', clause: '五(一)', responsible: 'township-party-secretary' },
-  'acceptance-evaluation': { title: '县委验收评价', clause: '五(一)', responsible: 'org-department-staff' },
-  'half-monthly-report': { title: '每半月上报整顿工作进展', clause: '六(三)', responsible: 'organization-officer' },
-  'township-quarterly-study': { title: '乡镇党委季度专题研究', clause: '五(三)', responsible: 'township-party-secretary' },
-  'standing-committee-study': { title: '县委常委专题研究整顿工作', clause: '五(二)', responsible: 'org-department-staff' },
-  'first-secretary-visit': { title: '第一书记每月到村开展服务', clause: '四(一)1', responsible: 'first-secretary' },
-  'first-secretary-symposium': { title: '第一书记每月与村民座谈交流', clause: '四(一)1', responsible: 'first-secretary' },
-  'first-secretary-annual-report': { title: '第一书记年度履职报告', clause: '四(一)1', responsible: 'first-secretary' },
-  'village-quarterly-debriefing': { title: '村党支部书记季度述职', clause: '四(一)3', responsible: 'village-party-secretary' },
-  'township-secretary-evaluation': { title: '乡镇党委书记抓基层党建述职评议考核', clause: '六(四)', responsible: 'org-department-staff' },
-  'three-meetings-one-lesson': { title: '落实“三会一课”制度（半年以上未落实的，村党组织书记可免职）', clause: '四(五)15', responsible: 'village-party-secretary' },
-  'acceptance-campaign': { title: '组织开展年度验收评价', clause: '五(一)', responsible: 'org-department-staff' },
-};
-
-/** Posts that belong to a township or a village: nobody holds them for a county duty. */
-const localRoles: ReadonlySet<Role> = new Set(['township-party-secretary', 'organization-officer', 'township-liaison', 'first-secretary', 'village-party-secretary']);
+export { kindSpecs, obligationKinds, type ObligationKind } from './kinds';
 
 export interface ObligationSubject {
-  readonly type: 'village' | 'township' | 'county';
+  readonly type: SubjectType;
   readonly code: string;
-  /** The township of a village or township subject, for resolving township posts. */
+  /** The township of a village, township or case subject, for resolving township posts. */
   readonly township?: string;
 }
 
-export interface Obligation {
-  /** Deterministic: the same roster and range always give the same ids. */
+/** A duty owed: what the book opens. */
+export interface Duty {
+  /** Deterministic: kind, subject and period. */
   readonly id: string;
   readonly kind: ObligationKind;
-  readonly title: string;
-  readonly clause: string;
-  readonly responsibleRole: Role;
-  /** Current holder of the responsible post when the list was made, if the roster names one. */
-  readonly responsiblePerson?: string;
   readonly subject: ObligationSubject;
   readonly period: Period;
-  readonly due: Deadline & { readonly instant: string };
-  readonly steps: readonly LadderStep[];
+  /** The date the rule names; moved off a rest day by the policy's rule for the kind. */
+  readonly nominalDue: LocalDate;
+  /** Named people who owe it (the addressees of a letter), instead of the kind's post. */
+  readonly people?: readonly string[];
 }
 
-export interface DateRange {
-  readonly from: LocalDate;
-  readonly to: LocalDate;
+export function dutyId(kind: ObligationKind, subject: ObligationSubject, periodId: string): string {
+  return `${kind}/${subject.type}:${subject.code}/${periodId}`;
 }
+
+export function duty(kind: ObligationKind, subject: ObligationSubject, period: Period, nominalDue: LocalDate, people?: readonly string[]): Duty {
+  return { id: dutyId(kind, subject, period.id), kind, subject, period, nominalDue, ...(people?.length ? { people } : {}) };
+}
+
+// --- When a target is under rectification ----------------------------------------------------
 
 const FOREVER = '9999-12-31';
 
 /** What the township and county need to know of a target: when it is under rectification. */
-export type TargetDates = Pick<Designation, 'village' | 'date' | 'transformedOn' | 'withdrawnOn'>;
+export interface TargetDates {
+  readonly village: string;
+  readonly date: LocalDate;
+  readonly transformedOn?: LocalDate;
+  readonly withdrawnOn?: LocalDate;
+}
 
 /**
- * The last day a designation keeps its target under rectification: its withdrawal, or the end of
- * the three-year cycle (五(二)); an untransformed target stays until it is transformed (五(四)).
+ * The last day a designation keeps its target under rectification: the day before its
+ * withdrawal, or the end of the three-year cycle (五(二)); an untransformed target stays until it
+ * is transformed (五(四)).
  */
 export function activeUntil(d: TargetDates): LocalDate {
   if (d.withdrawnOn) return addDays(d.withdrawnOn, -1);
@@ -108,136 +81,76 @@ export function activeUntil(d: TargetDates): LocalDate {
   return d.transformedOn > cycleEnd ? d.transformedOn : cycleEnd;
 }
 
+export function activeOn(d: TargetDates, day: LocalDate): boolean {
+  return d.date <= day && day <= activeUntil(d);
+}
+
 export function activeDuring(d: TargetDates, p: { readonly start: LocalDate; readonly end: LocalDate }): boolean {
   return d.date <= p.end && activeUntil(d) >= p.start;
 }
 
-function dueAt(nominal: LocalDate): Obligation['due'] {
-  const deadline = adjustDeadline(nominal);
-  // Due by the end of the due day, China time.
-  return { ...deadline, instant: isoInstant(instantOf(addDays(deadline.date, 1))) };
+// --- Duties by entity --------------------------------------------------------------------------
+
+/** Periods of a unit that start by `to` and end on or after `from`. */
+function periods(unit: PeriodUnit, from: LocalDate, to: LocalDate): Period[] {
+  return periodsOverlapping(unit, from, to);
 }
 
-/** Who holds a post for a subject, when known; obligations name that person. */
-export type HolderLookup = (role: Role, subject: ObligationSubject) => string | undefined;
-
-/** One obligation, its due date moved off rest days and its ladder laid out. */
-export function makeObligation(
-  kind: ObligationKind,
-  subject: ObligationSubject,
-  period: Period,
-  nominalDue: LocalDate,
-  policy: EscalationPolicy = defaultEscalationPolicy,
-  responsiblePerson?: string,
-): Obligation {
-  const due = dueAt(nominalDue);
-  const spec = kindSpecs[kind];
-  let steps = ladderFor(due, spec.responsible, policy);
-  if (subject.type === 'county') {
-    // A county duty is the organization department's own: its ladder stays with the department
-    // (no township posts to copy, no red warning to itself).
-    steps = steps
-      .filter((st) => st.severity !== 'red-warning')
-      .map((st) => ({ ...st, notify: st.notify.filter((r) => !localRoles.has(r)) }))
-      .filter((st) => st.notify.length > 0);
-  }
-  return {
-    id: `${kind}/${subject.type}:${subject.code}/${period.id}`,
-    kind,
-    title: spec.title,
-    clause: spec.clause,
-    responsibleRole: spec.responsible,
-    ...(responsiblePerson ? { responsiblePerson } : {}),
-    subject,
-    period,
-    due,
-    steps,
-  };
-}
-
-class Builder {
-  readonly out: Obligation[] = [];
-  constructor(
-    private readonly range: DateRange,
-    private readonly policy: EscalationPolicy,
-    private readonly holder: HolderLookup,
-  ) {}
-
-  add(kind: ObligationKind, subject: ObligationSubject, period: Period, nominalDue: LocalDate): void {
-    if (nominalDue > this.range.to) return;
-    const o = makeObligation(kind, subject, period, nominalDue, this.policy, this.holder(kindSpecs[kind].responsible, subject));
-    if (o.due.date >= this.range.from && o.due.date <= this.range.to) this.out.push(o);
-  }
-
-  private readonly periodCache = new Map<PeriodUnit, Period[]>();
-
-  /** Periods of a unit whose nominal due date (the period's end) can fall in the range. */
-  periods(unit: PeriodUnit): Period[] {
-    let list = this.periodCache.get(unit);
-    if (!list) {
-      // A due date moves forward off rest days by at most a couple of weeks (Spring Festival).
-      list = periodsOverlapping(unit, addDays(this.range.from, -20), this.range.to);
-      this.periodCache.set(unit, list);
-    }
-    return list;
-  }
-}
-
-const kindOrder = new Map(obligationKinds.map((k, i) => [k, i]));
-
-function sorted(list: Obligation[]): Obligation[] {
-  return list.sort(
-    (a, c) =>
-      a.due.date.localeCompare(c.due.date) || kindOrder.get(a.kind)! - kindOrder.get(c.kind)! || a.id.localeCompare(c.id),
-  );
-}
-
-/** One rectification target, as its village workflow knows it. */
-export interface TargetSpec {
-  readonly designation: Designation;
+export interface VillageFacts {
+  readonly village: string;
   readonly township: string;
+  readonly designation: TargetDates;
   /** Whether a first secretary is stationed in the village (四(一)1). */
   readonly hasFirstSecretary: boolean;
 }
 
-function addTargetObligations(b: Builder, t: TargetSpec, range: DateRange): void {
-  const d = t.designation;
-  const village: ObligationSubject = { type: 'village', code: d.village, township: t.township };
-  const until = activeUntil(d);
+/**
+ * A target's duties whose period overlaps [from, to] (or, for a duty due after its period, whose
+ * due date falls in it): the plan (五(一)), the yearly acceptance from the year after designation
+ * (五(一)), the first secretary's visits, symposia and annual report (四(一)1), the village
+ * secretary's quarterly debriefing (四(一)3) and 三会一课 at least every six months (四(五)15).
+ */
+export function villageDuties(f: VillageFacts, policy: Policy, from: LocalDate, to: LocalDate): Duty[] {
+  const d = f.designation;
+  const village: ObligationSubject = { type: 'village', code: f.village, township: f.township };
+  const out: Duty[] = [];
+  const owed = (p: Period): boolean => activeDuring(d, p);
+  const designationYear = yearOf(d.date);
 
-  // 五(一): one plan per target by the end of December of the designation year.
-  const planDue = planDeadline(d.date);
-  if (until >= d.date) {
-    b.add('rectification-plan', village, { id: String(yearOf(d.date)), start: d.date, end: planDue.nominal, label: `${yearOf(d.date)}年整顿方案` }, planDue.nominal);
-  }
-  // 五(一): acceptance in late November of the following year, then yearly while under rectification.
-  for (let y = Math.max(yearOf(d.date) + 1, yearOf(range.from) - 1); y <= yearOf(range.to); y++) {
+  const plan: Period = { id: String(designationYear), start: d.date, end: makeDate(designationYear, 12, 31), label: `${designationYear}年整顿方案` };
+  if (plan.start <= to && plan.end >= from) out.push(duty('rectification-plan', village, plan, plan.end));
+
+  for (let y = Math.max(designationYear + 1, yearOf(from)); y <= yearOf(to); y++) {
     const window = lateNovember(y);
-    if (activeDuring(d, window)) b.add('acceptance-evaluation', village, window, window.end);
+    if (window.start <= to && window.end >= from && owed(window)) out.push(duty('acceptance-evaluation', village, window, window.end));
   }
-  for (const p of b.periods('month')) {
-    if (!activeDuring(d, p) || !t.hasFirstSecretary) continue;
-    b.add('first-secretary-visit', village, p, p.end); // 四(一)1
-    b.add('first-secretary-symposium', village, p, p.end); // 四(一)1
+  if (f.hasFirstSecretary) {
+    for (const p of periods('month', from, to)) {
+      if (!owed(p)) continue;
+      out.push(duty('first-secretary-visit', village, p, p.end));
+      out.push(duty('first-secretary-symposium', village, p, p.end));
+    }
+    const report = policy.dates.firstSecretaryAnnualReport;
+    for (const p of periods('year', from, to)) {
+      if (owed(p)) out.push(duty('first-secretary-annual-report', village, p, makeDate(yearOf(p.start), report.month, Math.min(report.day, daysInMonth(yearOf(p.start), report.month)))));
+    }
   }
-  for (const p of b.periods('year')) {
-    if (activeDuring(d, p) && t.hasFirstSecretary) b.add('first-secretary-annual-report', village, p, p.end); // 四(一)1
+  for (const p of periods('quarter', from, to)) if (owed(p)) out.push(duty('village-quarterly-debriefing', village, p, p.end));
+  for (const w of threeMeetingsWindows(d.date, to)) {
+    if (w.end < from) continue;
+    if (w.start > activeUntil(d)) break;
+    out.push(duty('three-meetings-one-lesson', village, w, w.end));
   }
-  for (const p of b.periods('quarter')) {
-    if (activeDuring(d, p)) b.add('village-quarterly-debriefing', village, p, p.end); // 四(一)3
-  }
-  // 四(五)15: a session at least every six months. Windows end at month ends so that their
-  // reminders fall on the days the monthly duties already wake the workflow: the first runs from
-  // the designation to the end of the fifth month after it (never more than six months), each
-  // later one is six calendar months. The exact six-month rule is `removability`.
-  for (const w of threeMeetingsWindows(d.date, range.to)) {
-    if (w.start > until) break;
-    if (w.end < addDays(range.from, -20)) continue;
-    b.add('three-meetings-one-lesson', village, w, w.end);
-  }
+  return out;
 }
 
-/** The 三会一课 windows of a target from its designation up to a date (四(五)15). */
+/**
+ * The 三会一课 windows of a target from its designation up to a date (四(五)15). Windows end at
+ * month ends so that their reminders fall on the days the monthly duties already wake the
+ * workflow: the first runs from the designation to the end of the fifth month after it (never more
+ * than six months), each later one is six calendar months. The exact six-month rule is
+ * `removability`.
+ */
 export function threeMeetingsWindows(designationDate: LocalDate, to: LocalDate): Period[] {
   const out: Period[] = [];
   let start = designationDate;
@@ -250,86 +163,22 @@ export function threeMeetingsWindows(designationDate: LocalDate, to: LocalDate):
   return out;
 }
 
-/** The obligations of one target whose due date lies in the range, ordered. */
-export function targetObligations(
-  t: TargetSpec,
-  range: DateRange,
-  policy: EscalationPolicy = defaultEscalationPolicy,
-  holder: HolderLookup = () => undefined,
-): Obligation[] {
-  const b = new Builder(range, policy, holder);
-  addTargetObligations(b, t, range);
-  return sorted(b.out);
-}
-
-function rosterHolder(roster: Roster): HolderLookup {
-  return (role, subject) => {
-    const place =
-      subject.type === 'village' && (role === 'first-secretary' || role === 'village-party-secretary')
-        ? { village: subject.code }
-        : subject.type !== 'county' && (role === 'township-party-secretary' || role === 'organization-officer')
-          ? { township: subject.township }
-          : {};
-    return holders(roster, role, place)[0]?.id;
-  };
+/** A township or the county owes a period's duty when a target is under rectification on its last day. */
+function anyActiveOn(targets: readonly TargetDates[], day: LocalDate): boolean {
+  return targets.some((t) => activeOn(t, day));
 }
 
 /**
- * Every obligation of the roster whose (working-day adjusted) due date lies in the range,
- * ordered by due date, then kind, then id.
+ * A township's duties (六(三) the half-monthly report, 五(三) the party committee's quarterly
+ * study) for periods overlapping [from, to] on whose last day one of its targets is under
+ * rectification.
  */
-export function obligationsFor(roster: Roster, range: DateRange, policy: EscalationPolicy = defaultEscalationPolicy): Obligation[] {
-  const b = new Builder(range, policy, rosterHolder(roster));
-  const townshipOf = new Map(roster.villages.map((v) => [v.code, v.township]));
-  const designations = roster.designations;
-
-  for (const d of designations) {
-    addTargetObligations(
-      b,
-      { designation: d, township: townshipOf.get(d.village) ?? '', hasFirstSecretary: holders(roster, 'first-secretary', { village: d.village }).length > 0 },
-      range,
-    );
-  }
-
-  for (const t of roster.townships) {
-    const targets = designations.filter((d) => townshipOf.get(d.village) === t.code);
-    if (targets.length > 0) addTownshipObligations(b, t.code, targets);
-  }
-  if (designations.length > 0) addCountyObligations(b, roster.county.code, designations, range);
-
-  return sorted(b.out);
-}
-
-/** Duties of a township while it has at least one target under rectification. */
-function addTownshipObligations(b: Builder, code: string, targets: readonly TargetDates[]): void {
-  const township: ObligationSubject = { type: 'township', code, township: code };
-  for (const p of b.periods('half-month')) {
-    if (targets.some((d) => activeDuring(d, p))) b.add('half-monthly-report', township, p, p.end); // 六(三)
-  }
-  for (const p of b.periods('quarter')) {
-    if (targets.some((d) => activeDuring(d, p))) b.add('township-quarterly-study', township, p, p.end); // 五(三)
-  }
-}
-
-/** Duties of the county while any target is under rectification. */
-function addCountyObligations(b: Builder, code: string, targets: readonly TargetDates[], range: DateRange, campaign = false): void {
-  const county: ObligationSubject = { type: 'county', code };
-  for (const p of b.periods('half-year')) {
-    if (targets.some((d) => activeDuring(d, p))) b.add('standing-committee-study', county, p, p.end); // 五(二): twice a year
-  }
-  // 六(四): the yearly debriefing evaluation of township secretaries covers the year just ended
-  // and is due by the end of the following January.
-  for (let y = yearOf(range.from) - 1; y <= yearOf(range.to); y++) {
-    const p = periodOf('year', makeDate(y, 1, 1));
-    if (targets.some((d) => activeDuring(d, p))) b.add('township-secretary-evaluation', county, p, makeDate(y + 1, 1, 31));
-  }
-  if (!campaign) return;
-  // 五(一): the acceptance campaign opens in late November for every target whose first acceptance
-  // has come (the year after its designation); it is due to open by the 21st.
-  for (let y = yearOf(range.from) - 1; y <= yearOf(range.to) + 1; y++) {
-    const window = lateNovember(y);
-    if (acceptanceTargets(targets, y).length > 0) b.add('acceptance-campaign', county, window, window.start);
-  }
+export function townshipDuties(township: string, targets: readonly TargetDates[], from: LocalDate, to: LocalDate): Duty[] {
+  const subject: ObligationSubject = { type: 'township', code: township, township };
+  const out: Duty[] = [];
+  for (const p of periods('half-month', from, to)) if (anyActiveOn(targets, p.end)) out.push(duty('half-monthly-report', subject, p, p.end));
+  for (const p of periods('quarter', from, to)) if (anyActiveOn(targets, p.end)) out.push(duty('township-quarterly-study', subject, p, p.end));
+  return out;
 }
 
 /** Targets to be evaluated in the late-November acceptance of a year (五(一)). */
@@ -337,26 +186,113 @@ export function acceptanceTargets<D extends TargetDates>(targets: readonly D[], 
   return targets.filter((d) => yearOf(d.date) < year && activeDuring(d, lateNovember(year)));
 }
 
-/** A township's duties (六(三), 五(三)) with due dates in the range, given its targets. */
-export function townshipObligations(
-  township: string,
-  targets: readonly TargetDates[],
-  range: DateRange,
-  policy: EscalationPolicy = defaultEscalationPolicy,
-): Obligation[] {
-  const b = new Builder(range, policy, () => undefined);
-  if (targets.length > 0) addTownshipObligations(b, township, targets);
-  return sorted(b.out);
+/**
+ * The county's own duties for periods overlapping [from, to]: the standing committee's two
+ * studies a year (五(二)), the yearly evaluation of township secretaries (六(四)), and the
+ * acceptance campaign of late November (五(一)).
+ */
+export function countyDuties(county: string, targets: readonly TargetDates[], policy: Policy, from: LocalDate, to: LocalDate): Duty[] {
+  const subject: ObligationSubject = { type: 'county', code: county };
+  const out: Duty[] = [];
+  for (const p of periods('half-year', from, to)) if (anyActiveOn(targets, p.end)) out.push(duty('standing-committee-study', subject, p, p.end));
+  const evaluation = policy.dates.townshipSecretaryEvaluation;
+  // The evaluation covers a year and is due in the next: a year ending before `from` may still be due.
+  for (let y = yearOf(from) - 1; y <= yearOf(to); y++) {
+    const p = periodOf('year', makeDate(y, 1, 1));
+    const due = makeDate(y + 1, evaluation.month, evaluation.day);
+    if (p.start <= to && due >= from && targets.some((t) => activeDuring(t, p))) out.push(duty('township-secretary-evaluation', subject, p, due));
+  }
+  // The campaign is prepared in November so that it opens by the 21st: owed from the 1st.
+  const opens = policy.dates.acceptanceCampaignOpens;
+  for (let y = yearOf(from); y <= yearOf(to); y++) {
+    const window = { ...lateNovember(y), start: makeDate(y, 11, 1) };
+    if (window.start <= to && window.end >= from && acceptanceTargets(targets, y).length > 0) out.push(duty('acceptance-campaign', subject, window, makeDate(y, opens.month, opens.day)));
+  }
+  return out;
 }
 
-/** The county's own duties (五(二), 六(四), 五(一) campaign) with due dates in the range. */
-export function countyObligations(
-  county: string,
-  targets: readonly TargetDates[],
-  range: DateRange,
-  policy: EscalationPolicy = defaultEscalationPolicy,
-): Obligation[] {
-  const b = new Builder(range, policy, () => undefined);
-  if (targets.length > 0) addCountyObligations(b, county, targets, range, true);
-  return sorted(b.out);
+// --- An open duty, laid out --------------------------------------------------------------------
+
+export interface DueDate extends Deadline {
+  /** ISO instant: the end of the due day, China time. */
+  readonly instant: string;
+}
+
+export interface StepState {
+  readonly id: string;
+  readonly severity: Severity;
+  /** ISO instant: the morning hour of a working day, China time. */
+  readonly at: string;
+  /** Posts to notify, or `responsible` for the duty's named people; people are resolved when sent. */
+  readonly notify: readonly string[];
+  /** When it was sent, and to which addresses. */
+  sentAt?: string;
+  to?: string[];
+  /** Passed without sending: it fell before the duty was opened, or a later step superseded it. */
+  skipped?: boolean;
+}
+
+/** An open obligation in the book: plain JSON, carried across continue-as-new. */
+export interface BookEntry {
+  readonly id: string;
+  readonly kind: ObligationKind;
+  readonly subject: ObligationSubject;
+  readonly period: Period;
+  due: DueDate;
+  steps: StepState[];
+  readonly openedAt: string;
+  readonly people?: readonly string[];
+  /** Policy version its ladder and due date were laid out by. */
+  policyVersion: string;
+  /** Opened by an event (a plan returned, an explanation received), not by a period beginning. */
+  readonly source?: 'event';
+  /** The due date was set by the department (a revision deadline, a talk's date): it is not moved. */
+  readonly fixedDue?: boolean;
+}
+
+export interface LayoutContext {
+  readonly calendar: WorkCalendar;
+  readonly policy: Policy;
+}
+
+/** A due date the department set: kept as it is, provisional when its year is. */
+export function fixedDueDate(date: LocalDate, calendar: WorkCalendar): DueDate {
+  return { date, nominal: date, adjusted: false, provisional: calendar.isProvisionalYear(yearOf(date)), instant: endOfDayInstant(date) };
+}
+
+/** The due date of a duty under the policy's rule for its kind, off rest days. */
+export function dueDateOf(kind: ObligationKind, nominal: LocalDate, ctx: LayoutContext): DueDate {
+  const deadline = ctx.calendar.deadline(nominal, ctx.policy.deadlines[kind].rule);
+  return { ...deadline, instant: endOfDayInstant(deadline.date) };
+}
+
+/** The dated steps of a duty's ladder for a due date; steps already sent are kept as they were. */
+export function ladderSteps(kind: ObligationKind, due: DueDate, ctx: LayoutContext, named: boolean): StepState[] {
+  const spec = kindSpecs[kind];
+  const hour = ctx.policy.morningHour.value;
+  return ladderOf(ctx.policy, spec.ladder).steps.map((s) => {
+    const date = ctx.calendar.addWorkingDays(due.date, s.offsetWorkingDays);
+    const notify = [...new Set(s.notify.map((r) => (r === 'responsible' ? (named ? 'responsible' : spec.responsible) : r)))];
+    return { id: s.id, severity: s.severity, at: isoInstant(instantOf(date, hour)), notify };
+  });
+}
+
+/**
+ * Lays a duty out for the book, opened at `now`: its due date, and its ladder with the steps whose
+ * time had passed before the duty was owed (`owedFrom`, by default `now`) marked skipped: nobody
+ * is reminded late of what came before.
+ */
+export function openEntry(d: Duty, ctx: LayoutContext, now: number, due: DueDate = dueDateOf(d.kind, d.nominalDue, ctx), owedFrom: number = now): BookEntry {
+  const steps = ladderSteps(d.kind, due, ctx, d.people !== undefined).map((s) => (Date.parse(s.at) < owedFrom ? { ...s, skipped: true } : s));
+  return {
+    id: d.id,
+    kind: d.kind,
+    subject: d.subject,
+    period: d.period,
+    due,
+    steps,
+    openedAt: isoInstant(now),
+    ...(d.people ? { people: d.people } : {}),
+    policyVersion: ctx.policy.version,
+  };
 }

@@ -3,6 +3,7 @@
  * reading the file is the activities' business. Every problem is reported with its path.
  */
 import { z } from 'zod';
+import './messages';
 import { localDateSchema } from './calendar';
 import { checkDesignation, designationSchema, orgTypes, type OrgType } from './criteria';
 
@@ -15,6 +16,8 @@ export const roles = [
   'county-leader',
   'paired-department-leader',
   'org-department-staff',
+  'org-department-head',
+  'operator',
 ] as const;
 export type Role = (typeof roles)[number];
 
@@ -27,6 +30,8 @@ export const roleLabels: Record<Role, string> = {
   'county-leader': '联系点县委领导',
   'paired-department-leader': '联建部门主要领导',
   'org-department-staff': '县委组织部',
+  'org-department-head': '县委组织部部长',
+  'operator': '系统运维人员',
 };
 
 /** Which place each post belongs to. */
@@ -39,14 +44,16 @@ const roleScope: Record<Role, 'county' | 'township' | 'village' | 'department'> 
   'county-leader': 'village',
   'paired-department-leader': 'department',
   'org-department-staff': 'county',
+  'org-department-head': 'county',
+  operator: 'county',
 };
 
-const code = z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, _ or -');
+const code = z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, '编码为1–40个字母、数字、_或-');
 
 const personSchema = z.object({
   id: code,
   name: z.string().trim().min(1),
-  email: z.email('must be an email address'),
+  email: z.email('应为电子邮件地址'),
   role: z.enum(roles),
   township: code.optional(),
   village: code.optional(),
@@ -76,7 +83,7 @@ export const rosterSchema = z
     const unique = (list: { code: string }[], name: string): Set<string> => {
       const seen = new Set<string>();
       list.forEach((x, i) => {
-        if (seen.has(x.code)) issue([name, i, 'code'], `duplicate code ${x.code}`);
+        if (seen.has(x.code)) issue([name, i, 'code'], `编码${x.code}重复`);
         seen.add(x.code);
       });
       return seen;
@@ -87,33 +94,33 @@ export const rosterSchema = z
     const orgTypeOf = new Map<string, OrgType>(r.villages.map((v) => [v.code, v.orgType]));
 
     r.villages.forEach((v, i) => {
-      if (!townships.has(v.township)) issue(['villages', i, 'township'], `unknown township ${v.township}`);
+      if (!townships.has(v.township)) issue(['villages', i, 'township'], `没有编码为${v.township}的乡镇`);
     });
 
     const ids = new Set<string>();
     r.people.forEach((p, i) => {
-      if (ids.has(p.id)) issue(['people', i, 'id'], `duplicate person id ${p.id}`);
+      if (ids.has(p.id)) issue(['people', i, 'id'], `人员编号${p.id}重复`);
       ids.add(p.id);
       const scope = roleScope[p.role];
-      if (scope === 'township' && !p.township) issue(['people', i, 'township'], `${p.role} is a township post: name its township`);
-      if (scope === 'village' && !p.village) issue(['people', i, 'village'], `${p.role} is a village post: name its village`);
-      if (scope === 'department' && !p.department) issue(['people', i, 'department'], `${p.role} is a department post: name its department`);
-      if (p.township && !townships.has(p.township)) issue(['people', i, 'township'], `unknown township ${p.township}`);
-      if (p.village && !villages.has(p.village)) issue(['people', i, 'village'], `unknown village ${p.village}`);
-      if (p.department && !departments.has(p.department)) issue(['people', i, 'department'], `unknown department ${p.department}`);
+      if (scope === 'township' && !p.township) issue(['people', i, 'township'], `${roleLabels[p.role]}是乡镇职务：须填写所在乡镇`);
+      if (scope === 'village' && !p.village) issue(['people', i, 'village'], `${roleLabels[p.role]}是村级职务：须填写所在村`);
+      if (scope === 'department' && !p.department) issue(['people', i, 'department'], `${roleLabels[p.role]}是部门职务：须填写所在部门`);
+      if (p.township && !townships.has(p.township)) issue(['people', i, 'township'], `没有编码为${p.township}的乡镇`);
+      if (p.village && !villages.has(p.village)) issue(['people', i, 'village'], `没有编码为${p.village}的村`);
+      if (p.department && !departments.has(p.department)) issue(['people', i, 'department'], `没有编码为${p.department}的部门`);
     });
 
     r.designations.forEach((d, i) => {
       const orgType = orgTypeOf.get(d.village);
       if (!orgType) {
-        issue(['designations', i, 'village'], `unknown village ${d.village}`);
+        issue(['designations', i, 'village'], `没有编码为${d.village}的村`);
         return;
       }
       if (d.date < r.programmeStart) {
-        issue(['designations', i, 'date'], `${d.date} is before the programme started (${r.programmeStart}), outside any cycle`);
+        issue(['designations', i, 'date'], `${d.date}早于整顿工作开始日期（${r.programmeStart}），不在任何整顿周期内`);
       }
       if (d.pairedDepartment && !departments.has(d.pairedDepartment)) {
-        issue(['designations', i, 'pairedDepartment'], `unknown department ${d.pairedDepartment}`);
+        issue(['designations', i, 'pairedDepartment'], `没有编码为${d.pairedDepartment}的联建部门`);
       }
       for (const problem of checkDesignation(d, orgType)) issue(['designations', i, ...problem.path], problem.message);
     });
@@ -122,7 +129,7 @@ export const rosterSchema = z
     r.designations.forEach((d, i) => {
       if (d.withdrawnOn || d.transformedOn) return;
       const other = open.get(d.village);
-      if (other !== undefined) issue(['designations', i, 'village'], `village ${d.village} already has an open designation (designations[${other}])`);
+      if (other !== undefined) issue(['designations', i, 'village'], `${d.village}已有一个未结束的认定（designations[${other}]）`);
       open.set(d.village, i);
     });
   });

@@ -1,78 +1,112 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
+  WorkCalendar,
   addDays,
   addMonths,
-  addWorkingDays,
-  adjustDeadline,
+  calendarYearSchema,
   cyclePosition,
-  dayInfo,
   dayNumber,
   fromDayNumber,
   instantOf,
-  isWorkingDay,
   isoInstant,
   lateNovember,
-  LAST_COVERED_YEAR,
   localDateOf,
-  nextWorkingDayOnOrAfter,
   periodById,
   periodOf,
   periodsOverlapping,
-  planDeadline,
 } from '../../src/domain/calendar';
+import { LAST_SHIPPED_YEAR, calendar, official2027, shippedYears } from '../support/calendar';
 
 const anyDate = fc.integer({ min: dayNumber('2010-01-01'), max: dayNumber('2035-12-31') }).map(fromDayNumber);
 
 describe('working days (State Council arrangement, 调休)', () => {
-  test('the plan deadline of a village designated in autumn 2018 moves off 31 December, a holiday, to 2 January 2019', () => {
-    expect(planDeadline('2018-10-15')).toEqual({ date: '2019-01-02', nominal: '2018-12-31', adjusted: true, provisional: false });
-    expect(dayInfo('2018-12-31')).toMatchObject({ working: false, kind: 'holiday', holiday: '元旦' });
-    expect(dayInfo('2019-01-01')).toMatchObject({ working: false, kind: 'holiday' });
+  test('31 December 2018 is a holiday and Saturday 29 December a swapped working day', () => {
+    expect(calendar.dayInfo('2018-12-31')).toMatchObject({ working: false, kind: 'holiday', holiday: '元旦' });
+    expect(calendar.dayInfo('2018-12-29')).toMatchObject({ working: true, kind: 'swapped-workday', holiday: '元旦' });
+    expect(calendar.dayInfo('2019-01-05')).toMatchObject({ working: false, kind: 'weekend' });
+    expect(calendar.addWorkingDays('2019-02-01', 1)).toBe('2019-02-02'); // Saturday before Spring Festival 2019, worked
+    expect(calendar.addWorkingDays('2019-02-03', 1)).toBe('2019-02-11'); // over the Spring Festival holiday
+    expect(calendar.addWorkingDays('2019-01-02', -3)).toBe('2018-12-27'); // 1 Jan, 31 Dec, 30 Dec rest; 29 Dec worked
   });
 
-  test('a swapped working Saturday counts as a working day; an ordinary Saturday does not', () => {
-    expect(dayInfo('2018-12-29')).toMatchObject({ working: true, kind: 'swapped-workday', holiday: '元旦' });
-    expect(dayInfo('2019-01-05')).toMatchObject({ working: false, kind: 'weekend' });
-    expect(addWorkingDays('2019-02-01', 1)).toBe('2019-02-02'); // Saturday before Spring Festival 2019, worked
-    expect(addWorkingDays('2019-02-03', 1)).toBe('2019-02-11'); // over the Spring Festival holiday
-    expect(addWorkingDays('2019-01-02', -3)).toBe('2018-12-27'); // 1 Jan, 31 Dec, 30 Dec rest; 29 Dec worked
+  test('a deadline on a rest day: a period-bound one stays inside (last working day), a recurring report moves to the next', () => {
+    // 五(一) "12月底": the plan stays in December.
+    expect(calendar.deadline('2018-12-31', 'last-working-day')).toEqual({ date: '2018-12-29', nominal: '2018-12-31', adjusted: true, provisional: false });
+    // 六(三) half-monthly report, county practice: the next working day.
+    expect(calendar.deadline('2018-12-31', 'next-working-day')).toEqual({ date: '2019-01-02', nominal: '2018-12-31', adjusted: true, provisional: false });
+    // 五(一) "11月下旬": 30 November 2019 is a Saturday.
+    expect(calendar.deadline('2019-11-30', 'last-working-day').date).toBe('2019-11-29');
+    expect(calendar.deadline('2019-03-15', 'next-working-day')).toEqual({ date: '2019-03-15', nominal: '2019-03-15', adjusted: false, provisional: false });
   });
 
-  test('a deadline on an ordinary working day stays', () => {
-    expect(adjustDeadline('2019-03-15')).toEqual({ date: '2019-03-15', nominal: '2019-03-15', adjusted: false, provisional: false });
+  test('a year without an arrangement falls back to weekends only and is provisional; an official one replaces it', () => {
+    const year = LAST_SHIPPED_YEAR + 1;
+    expect(year).toBe(2027);
+    expect(calendar.isProvisionalYear(year)).toBe(true);
+    expect(calendar.dayInfo('2027-01-01')).toMatchObject({ working: true, kind: 'workday', provisional: true });
+    expect(calendar.deadline('2027-02-10', 'next-working-day')).toMatchObject({ date: '2027-02-10', provisional: true });
+
+    const published = new WorkCalendar([...shippedYears, official2027]);
+    expect(published.dayInfo('2027-01-01')).toMatchObject({ working: false, kind: 'holiday', holiday: '元旦', provisional: false });
+    expect(published.dayInfo('2027-02-13')).toMatchObject({ working: true, kind: 'swapped-workday' });
+    expect(published.deadline('2027-02-10', 'next-working-day')).toEqual({ date: '2027-02-13', nominal: '2027-02-10', adjusted: true, provisional: false });
   });
 
-  test('years without holiday data fall back to weekends only and are marked provisional', () => {
-    const year = LAST_COVERED_YEAR + 2; // 2028 with the data as shipped
-    const sunday = [...Array(7).keys()].map((i) => `${year}-12-${25 + i}`).find((d) => dayInfo(d).kind === 'weekend' && new Date(`${d}T00:00:00Z`).getUTCDay() === 0)!;
-    expect(dayInfo(sunday)).toMatchObject({ working: false, kind: 'weekend', provisional: true });
-    expect(dayInfo(`${year}-01-01`)).toMatchObject({ provisional: true });
-    expect(adjustDeadline(sunday)).toEqual({ date: addDays(sunday, 1), nominal: sunday, adjusted: true, provisional: true });
-    expect(adjustDeadline(`${LAST_COVERED_YEAR}-06-30`).provisional).toBe(false);
-  });
-
-  test('next working day: on or after the date, a working day, nothing working skipped', () => {
+  test('next and last working day: a working day, nothing working skipped', () => {
     fc.assert(
       fc.property(anyDate, (d) => {
-        const next = nextWorkingDayOnOrAfter(d);
-        expect(next >= d).toBe(true);
-        expect(isWorkingDay(next)).toBe(true);
-        for (let x = d; x < next; x = addDays(x, 1)) expect(isWorkingDay(x)).toBe(false);
+        const next = calendar.nextWorkingDayOnOrAfter(d);
+        const last = calendar.lastWorkingDayOnOrBefore(d);
+        expect(next >= d && last <= d).toBe(true);
+        expect(calendar.isWorkingDay(next) && calendar.isWorkingDay(last)).toBe(true);
+        for (let x = d; x < next; x = addDays(x, 1)) expect(calendar.isWorkingDay(x)).toBe(false);
+        for (let x = d; x > last; x = addDays(x, -1)) expect(calendar.isWorkingDay(x)).toBe(false);
       }),
     );
   });
 
-  test('moving n working days and back returns to a working day', () => {
+  test('moving n working days and back returns to a working day; the count between them is n', () => {
     fc.assert(
       fc.property(anyDate, fc.integer({ min: 1, max: 30 }), (d, n) => {
-        const start = nextWorkingDayOnOrAfter(d);
-        const there = addWorkingDays(start, n);
-        expect(isWorkingDay(there)).toBe(true);
+        const start = calendar.nextWorkingDayOnOrAfter(d);
+        const there = calendar.addWorkingDays(start, n);
+        expect(calendar.isWorkingDay(there)).toBe(true);
         expect(there > start).toBe(true);
-        expect(addWorkingDays(there, -n)).toBe(start);
+        expect(calendar.addWorkingDays(there, -n)).toBe(start);
+        expect(calendar.workingDaysBetween(start, there)).toBe(n);
       }),
     );
+  });
+});
+
+describe('an arrangement file', () => {
+  const problems = (input: unknown): string[] => {
+    const r = calendarYearSchema.safeParse(input);
+    return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}：${i.message}`);
+  };
+
+  test('the shipped years and the fictional 2027 are valid', () => {
+    for (const y of [...shippedYears, official2027]) expect(problems(y)).toEqual([]);
+  });
+
+  test('every date in its year, no day both holiday and worked, a swapped working day on a weekend, the notice named', () => {
+    expect(
+      problems({
+        year: 2027,
+        official: true,
+        source: '国',
+        holidays: { '2026-12-31': '元旦', '2027-02-30': '春节', '2027-02-13': '春节' },
+        workdays: { '2027-02-13': '春节', '2027-02-10': '春节' },
+      }),
+    ).toEqual([
+      'source：须写明所依据的通知文号',
+      'holidays.2026-12-31：2026-12-31不在2027年内',
+      'holidays.2027-02-30：2027-02-30不是有效日期（YYYY-MM-DD）',
+      'workdays.2027-02-10：2027-02-10不是周末，无需调休上班',
+      'workdays.2027-02-13：2027-02-13不能既是放假日又是调休上班日',
+    ]);
+    expect(problems({ year: 2027, source: '国办发明电〔2026〕1号', holidays: {} })).toEqual(['official：须写明是否为正式公布的安排（true/false）']);
   });
 });
 
@@ -86,9 +120,9 @@ describe('China Standard Time, whatever the host time zone', () => {
   test('the same answers with the host in another time zone', () => {
     const original = process.env.TZ;
     const answers = (): unknown => [
-      planDeadline('2018-10-15'),
-      dayInfo('2018-12-29'),
-      addWorkingDays('2019-02-03', 1),
+      new WorkCalendar(shippedYears).deadline('2018-12-31', 'last-working-day'),
+      new WorkCalendar(shippedYears).dayInfo('2018-12-29'),
+      new WorkCalendar(shippedYears).addWorkingDays('2019-02-03', 1),
       localDateOf(Date.parse('2018-12-31T16:00:00Z')),
       instantOf('2019-01-02', 9),
       periodOf('half-month', '2019-02-16'),
@@ -135,6 +169,12 @@ describe('periods', () => {
     expect(addMonths('2019-08-31', 6)).toBe('2020-02-29');
     expect(addMonths('2019-01-15', -1)).toBe('2018-12-15');
   });
+
+  test('a half month or quarter id names its period', () => {
+    expect(periodById('2019-03-H2')).toEqual(periodOf('half-month', '2019-03-16'));
+    expect(periodById('2019-Q4')).toMatchObject({ start: '2019-10-01', end: '2019-12-31', label: '2019年第四季度' });
+    expect(() => periodById('2019-13')).toThrow('not a half month or quarter id: 2019-13');
+  });
 });
 
 describe('the three-year cycle (五(二))', () => {
@@ -146,17 +186,8 @@ describe('the three-year cycle (五(二))', () => {
     expect(cyclePosition('2018-10-15', '2022-01-01')).toEqual({ cycleYear: 4, phase: 'extended' });
   });
 
-  test('a date before the designation is refused', () => {
+  test('a date before the designation, or no date at all, is refused with the value', () => {
     expect(() => cyclePosition('2018-10-15', '2018-10-14')).toThrow('2018-10-14 is before the designation date 2018-10-15');
+    expect(() => cyclePosition('2018-02-30', '2018-10-14')).toThrow('not a calendar date (YYYY-MM-DD): "2018-02-30"');
   });
-
-  test('malformed dates are refused with the value', () => {
-    expect(() => planDeadline('2018-02-30')).toThrow('not a calendar date (YYYY-MM-DD): "2018-02-30"');
-  });
-});
-
-test('a half month or quarter id names its period', () => {
-  expect(periodById('2019-03-H2')).toEqual(periodOf('half-month', '2019-03-16'));
-  expect(periodById('2019-Q4')).toMatchObject({ start: '2019-10-01', end: '2019-12-31', label: '2019年第四季度' });
-  expect(() => periodById('2019-13')).toThrow('not a half month or quarter id: 2019-13');
 });

@@ -3,6 +3,7 @@ import {
   awardIneligibility,
   blockedFromPromotion,
   ineligibleForAwards,
+  acceptanceResults,
   pairedDepartmentConsequences,
   promotionBlocks,
   removability,
@@ -69,6 +70,27 @@ describe('promotion (六(五), 五(四))', () => {
       ['paired-leader-promotion-blocked', undefined],
     ]);
     expect(blockedFromPromotion(open, '2030-01-01')).toHaveLength(1);
+  });
+});
+
+describe('an acceptance never recorded (五(四))', () => {
+  test('counts as not transformed once its year has ended; three such years give the block', () => {
+    const target = { village: 'T1-V1', pairedDepartment: 'D-agri', caseId: 'village:T1-V1' };
+    expect(acceptanceResults([], [2019], '2019-12-31')).toEqual([]);
+    expect(acceptanceResults([], [2019], '2020-01-01')).toEqual([{ year: 2019, date: '2019-12-31', transformed: false, implied: true }]);
+    const recorded = [{ year: 2020, date: '2020-11-25', transformed: false }];
+    const results = acceptanceResults(recorded, [2019, 2020, 2021], '2022-01-01');
+    expect(results.map((r) => [r.year, r.transformed, r.implied ?? false])).toEqual([
+      [2019, false, true],
+      [2020, false, false],
+      [2021, false, true],
+    ]);
+    expect(pairedDepartmentConsequences(target, results).map((c) => [c.kind, c.from, c.until])).toEqual([
+      ['work-team-continues', '2021-12-31', undefined],
+      ['paired-leader-promotion-blocked', '2021-12-31', undefined],
+    ]);
+    // Recorded late as transformed, the year no longer counts against the target.
+    expect(acceptanceResults([{ year: 2019, date: '2020-01-10', transformed: true }], [2019], '2020-02-01')).toEqual([{ year: 2019, date: '2020-01-10', transformed: true }]);
   });
 });
 

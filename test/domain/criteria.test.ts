@@ -45,44 +45,48 @@ describe('a designation is rejected, naming the field, when', () => {
 
   test('it names an unknown criterion', () => {
     expect(issuesOf({ village: 'V1', date: '2018-10-15', criteria: [{ criterion: 7, evidence }] })).toEqual([
-      'designations[0].criteria[0].criterion: must be one of the criteria 1–6 of 三',
+      'designations[0].criteria[0].criterion: 应为方案第三部分所列认定标准1–6之一',
     ]);
   });
 
   test('it names no criterion, or one without evidence', () => {
-    expect(issuesOf({ village: 'V1', date: '2018-10-15', criteria: [] })).toEqual(['designations[0].criteria: a designation names at least one criterion']);
+    expect(issuesOf({ village: 'V1', date: '2018-10-15', criteria: [] })).toEqual(['designations[0].criteria: 认定至少依据一项标准']);
     expect(issuesOf({ village: 'V1', date: '2018-10-15', criteria: [{ criterion: 1, evidence: '   ' }] })).toEqual([
-      'designations[0].criteria[0].evidence: evidence must not be empty',
+      'designations[0].criteria[0].evidence: 认定依据不能为空',
     ]);
   });
 
   test('criterion 6 is named for an organization that is not a village or community', () => {
     expect(issuesOf({ village: 'S1', date: '2018-10-15', criteria: [{ criterion: 6, evidence }], starRating: { stars: 1, ethnicUnityStar: true, religiousHarmonyStar: true, oneVoteVeto: false } })).toEqual([
-      'designations[0].criteria[0].criterion: criterion 6 does not apply to a school (学校): only 1, 2, 3, 4, 5 (三)',
+      'designations[0].criteria[0].criterion: 标准6不适用于学校党组织：只适用标准1、2、3、4、5（三）',
     ]);
   });
 
   test('criterion 6 comes without a star rating, or with one that does not meet it', () => {
     expect(issuesOf({ village: 'V1', date: '2018-10-15', criteria: [{ criterion: 6, evidence }] })).toEqual([
-      'designations[0].starRating: criterion 6 needs the star rating it is based on (三(六))',
+      'designations[0].starRating: 依据标准6认定须附星级评定结果（三(六)），未开展星级化创建的请注明第1项情形',
     ]);
     expect(
       issuesOf({ village: 'V1', date: '2018-10-15', criteria: [{ criterion: 6, evidence }], starRating: { stars: 3, ethnicUnityStar: true, religiousHarmonyStar: true, oneVoteVeto: false } }),
-    ).toEqual(['designations[0].starRating: criterion 6 applies only below three stars, without the 民族团结 or 宗教和谐 star, or after a one-vote veto (三(六))']);
+    ).toEqual(['designations[0].starRating: 标准6只适用于低于3星级、未取得“民族团结”“宗教和谐”星或维稳综治“一票否决”的村（三(六)）']);
+  });
+
+  test('三(六) point 1 (no star-rating work done at all) needs no rating', () => {
+    expect(issuesOf({ village: 'V1', date: '2018-10-15', criteria: [{ criterion: 6, points: [1], evidence }] })).toEqual([]);
   });
 
   test('a sub-point does not exist', () => {
     expect(issuesOf({ village: 'V1', date: '2018-10-15', criteria: [{ criterion: 3, points: [2, 5], evidence }] })).toEqual([
-      'designations[0].criteria[0].points[1]: criterion 3 has points 1–4, not 5',
+      'designations[0].criteria[0].points[1]: 标准3只有第1–4项情形，没有第5项',
     ]);
   });
 
   test('the date lies before the programme, outside any cycle', () => {
     expect(issuesOf({ village: 'V1', date: '2017-06-01', criteria: [{ criterion: 1, evidence }] })).toEqual([
-      'designations[0].date: 2017-06-01 is before the programme started (2018-01-01), outside any cycle',
+      'designations[0].date: 2017-06-01早于整顿工作开始日期（2018-01-01），不在任何整顿周期内',
     ]);
     expect(issuesOf({ village: 'V1', date: '2018-13-01', criteria: [{ criterion: 1, evidence }] })).toEqual([
-      'designations[0].date: must be a calendar date written YYYY-MM-DD',
+      'designations[0].date: 日期格式应为YYYY-MM-DD（如2019-03-15）',
     ]);
   });
 });

@@ -1,183 +1,169 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { addDays, dayNumber, fromDayNumber, isWorkingDay, periodsOverlapping } from '../../src/domain/calendar';
-import { activeUntil, obligationsFor, type Obligation } from '../../src/domain/obligations';
-import { evidence, testRoster } from '../support/roster';
+import { addDays, dayNumber, fromDayNumber, periodsOverlapping } from '../../src/domain/calendar';
+import { activeOn, activeUntil, countyDuties, openEntry, townshipDuties, villageDuties, type Duty, type VillageFacts } from '../../src/domain/obligations';
+import { defaultPolicy } from '../../src/domain/policy';
+import { calendar, layout } from '../support/calendar';
 
-const criteria = [{ criterion: 1 as const, evidence }];
+const qs03: VillageFacts = { village: 'QS03', township: 'QS', designation: { village: 'QS03', date: '2018-10-15' }, hasFirstSecretary: true };
+const ctx = layout();
+const lay = (d: Duty, at = '2018-10-15T00:00:00Z'): ReturnType<typeof openEntry> => openEntry(d, ctx, Date.parse(at));
 
-describe('obligations of one target designated in October 2018', () => {
-  const roster = testRoster({ designations: [{ village: 'T1-V1', date: '2018-10-15', criteria }] });
-  const list = obligationsFor(roster, { from: '2018-10-01', to: '2019-12-31' });
-  const of = (kind: Obligation['kind']): Obligation[] => list.filter((o) => o.kind === kind);
+describe('a target designated in October 2018 (五(一), 四(一), 四(五))', () => {
+  const duties = villageDuties(qs03, defaultPolicy, '2018-10-15', '2019-12-31');
+  const of = (kind: Duty['kind']): Duty[] => duties.filter((d) => d.kind === kind);
 
-  test('the rectification plan is due on 2 January 2019, with the default ladder on working days', () => {
-    const [plan] = of('rectification-plan');
+  test('the plan is due by the end of December: 31 December 2018 is a holiday, so Saturday 29 December, a worked day', () => {
+    const plan = lay(of('rectification-plan')[0]!);
     expect(plan).toMatchObject({
-      id: 'rectification-plan/village:T1-V1/2018',
-      clause: '五(一)',
-      responsibleRole: 'township-party-secretary',
-      responsiblePerson: 'T1-sec',
-      subject: { type: 'village', code: 'T1-V1', township: 'T1' },
-      due: { date: '2019-01-02', nominal: '2018-12-31', adjusted: true, provisional: false, instant: '2019-01-02T16:00:00.000Z' },
+      id: 'rectification-plan/village:QS03/2018',
+      subject: { type: 'village', code: 'QS03', township: 'QS' },
+      due: { date: '2018-12-29', nominal: '2018-12-31', adjusted: true, provisional: false, instant: '2018-12-29T16:00:00.000Z' },
     });
-    expect(plan!.steps).toEqual([
-      { id: 'reminder', severity: 'reminder', date: '2018-12-27', at: '2018-12-27T01:00:00.000Z', notify: ['township-party-secretary'] },
-      { id: 'due-day', severity: 'due', date: '2019-01-02', at: '2019-01-02T01:00:00.000Z', notify: ['township-party-secretary'] },
-      { id: 'overdue', severity: 'overdue', date: '2019-01-03', at: '2019-01-03T01:00:00.000Z', notify: ['township-party-secretary'] },
-      { id: 'red-warning', severity: 'red-warning', date: '2019-01-07', at: '2019-01-07T01:00:00.000Z', notify: ['org-department-staff'] },
+    expect(plan.steps).toEqual([
+      { id: 'reminder', severity: 'reminder', at: '2018-12-26T01:00:00.000Z', notify: ['township-party-secretary'] },
+      { id: 'due-day', severity: 'due', at: '2018-12-29T01:00:00.000Z', notify: ['township-party-secretary'] },
+      { id: 'overdue', severity: 'overdue', at: '2019-01-02T01:00:00.000Z', notify: ['township-party-secretary'] },
+      { id: 'red-warning', severity: 'red-warning', at: '2019-01-04T01:00:00.000Z', notify: ['org-department-staff'] },
     ]);
   });
 
-  test('the acceptance evaluation falls in late November 2019; 30 November is a Saturday, so it is due on 2 December', () => {
-    expect(of('acceptance-evaluation').map((o) => [o.period.start, o.period.end, o.due.date])).toEqual([['2019-11-21', '2019-11-30', '2019-12-02']]);
+  test("the acceptance is the county's own duty: due within late November, escalated to the department's head, never to a township", () => {
+    const [acceptance] = of('acceptance-evaluation');
+    const e = lay(acceptance!);
+    expect(e).toMatchObject({ period: { start: '2019-11-21', end: '2019-11-30' }, due: { date: '2019-11-29' } }); // 30 November 2019: Saturday
+    expect(e.steps.map((s) => [s.id, s.notify])).toEqual([
+      ['reminder', ['org-department-staff']],
+      ['due-day', ['org-department-staff']],
+      ['overdue', ['org-department-staff', 'org-department-head']],
+      ['red-warning', ['org-department-head']],
+    ]);
+    expect(e.steps.flatMap((s) => s.notify).some((r) => r.startsWith('township') || r === 'organization-officer')).toBe(false);
   });
 
-  test('the township reports every half month from the designation on, due on the 15th and the last day', () => {
-    const reports = of('half-monthly-report');
-    expect(reports[0]).toMatchObject({ id: 'half-monthly-report/township:T1/2018-10-H1', due: { date: '2018-10-15' }, responsibleRole: 'organization-officer', responsiblePerson: 'T1-org' });
-    expect(reports).toHaveLength(30); // Oct 2018 … Dec 2019: 15 months × 2
-    expect(reports.find((r) => r.period.id === '2019-02-H1')?.due.date).toBe('2019-02-15');
-    expect(reports.find((r) => r.period.id === '2019-09-H1')?.due.date).toBe('2019-09-16'); // Mid-Autumn holiday until Sunday 15th
-    expect(list.some((o) => o.subject.code === 'T2')).toBe(false); // T2 has no targets
-  });
-
-  test("every ladder step of the target's own duties falls on one of the month-end days (one wake-up serves them all)", () => {
-    const own = list.filter((o) => o.subject.type === 'village' && o.kind !== 'acceptance-evaluation');
-    const monthEnds = new Set(of('first-secretary-visit').flatMap((o) => o.steps.map((s) => s.at)));
-    expect(own.flatMap((o) => o.steps.map((s) => s.at)).filter((at) => !monthEnds.has(at))).toEqual([]);
-  });
-
-  test('first secretary, village secretary, township and county duties all appear with their clauses', () => {
-    const kinds = new Map(list.map((o) => [o.kind, o.clause]));
-    expect(Object.fromEntries(kinds)).toEqual({
-      'rectification-plan': '五(一)',
-      'acceptance-evaluation': '五(一)',
-      'half-monthly-report': '六(三)',
-      'township-quarterly-study': '五(三)',
-      'standing-committee-study': '五(二)',
-      'first-secretary-visit': '四(一)1',
-      'first-secretary-symposium': '四(一)1',
-      'first-secretary-annual-report': '四(一)1',
-      'village-quarterly-debriefing': '四(一)3',
-      'township-secretary-evaluation': '六(四)',
-      'three-meetings-one-lesson': '四(五)15',
-    });
+  test('visits, symposia, annual report, debriefings and 三会一课 windows, each with its clause', () => {
     expect(of('first-secretary-visit')).toHaveLength(15);
-    expect(of('standing-committee-study').map((o) => o.period.id)).toEqual(['2018-H2', '2019-H1', '2019-H2']);
-    expect(of('township-secretary-evaluation').map((o) => [o.period.id, o.due.date])).toEqual([['2018', '2019-01-31']]);
-    // Windows end at month ends, the first before the six-month mark (四(五)15).
-    expect(of('three-meetings-one-lesson').map((o) => [o.period.start, o.period.end, o.due.date])).toEqual([
-      ['2018-10-15', '2019-03-31', '2019-04-01'],
-      ['2019-04-01', '2019-09-30', '2019-09-30'],
+    expect(of('first-secretary-annual-report').map((d) => [d.period.id, d.nominalDue])).toEqual([
+      ['2018', '2018-12-31'],
+      ['2019', '2019-12-31'],
+    ]);
+    expect(of('three-meetings-one-lesson').map((d) => [d.period.start, d.period.end])).toEqual([
+      ['2018-10-15', '2019-03-31'],
+      ['2019-04-01', '2019-09-30'],
+      ['2019-10-01', '2020-03-31'],
+    ]);
+    expect(of('village-quarterly-debriefing').map((d) => d.period.id)).toEqual(['2018-Q4', '2019-Q1', '2019-Q2', '2019-Q3', '2019-Q4']);
+  });
+
+  test("every ladder step of the target's monthly and period duties falls on a month-end wake-up", () => {
+    const own = duties.filter((d) => d.kind !== 'acceptance-evaluation' && d.nominalDue <= '2019-12-31').map((d) => lay(d));
+    const monthEnds = new Set(own.filter((e) => e.kind === 'first-secretary-visit').flatMap((e) => e.steps.map((s) => s.at)));
+    expect(own.flatMap((e) => e.steps.map((s) => s.at)).filter((at) => !monthEnds.has(at))).toEqual([]);
+  });
+
+  test('a step that fell before the duty was opened is skipped, not sent late', () => {
+    const plan = lay(of('rectification-plan')[0]!, '2018-12-28T00:00:00Z');
+    expect(plan.steps.map((s) => [s.id, s.skipped ?? false])).toEqual([
+      ['reminder', true],
+      ['due-day', false],
+      ['overdue', false],
+      ['red-warning', false],
     ]);
   });
-});
 
-describe('how long a target has obligations', () => {
-  test('a target transformed at its first acceptance keeps obligations through the third cycle year, then none', () => {
-    const roster = testRoster({ designations: [{ village: 'T1-V1', date: '2018-10-15', criteria, transformedOn: '2019-11-28' }] });
-    expect(activeUntil(roster.designations[0]!)).toBe('2021-12-31');
-    const list = obligationsFor(roster, { from: '2018-10-01', to: '2023-12-31' });
-    expect(list.filter((o) => o.kind === 'acceptance-evaluation').map((o) => o.period.id)).toEqual(['2019-11-late', '2020-11-late', '2021-11-late']);
-    expect(list.filter((o) => o.kind === 'half-monthly-report').at(-1)?.period.id).toBe('2021-12-H2');
-  });
-
-  test('an untransformed target stays under rectification past three years (五(四))', () => {
-    const roster = testRoster({ designations: [{ village: 'T1-V1', date: '2018-10-15', criteria }] });
-    const list = obligationsFor(roster, { from: '2022-01-01', to: '2023-12-31' });
-    expect(list.filter((o) => o.kind === 'acceptance-evaluation').map((o) => o.period.id)).toEqual(['2022-11-late', '2023-11-late']);
-  });
-
-  test('a withdrawn designation has no obligations from its withdrawal on', () => {
-    const roster = testRoster({
-      designations: [{ village: 'T1-V1', date: '2018-10-15', criteria, withdrawnOn: '2019-03-01', withdrawalReason: '经复核不符合认定标准' }],
-    });
-    const list = obligationsFor(roster, { from: '2018-10-01', to: '2019-12-31' });
-    expect(list.filter((o) => o.period.start >= '2019-03-01')).toEqual([]);
-    expect(list.filter((o) => o.kind === 'half-monthly-report').at(-1)?.period.id).toBe('2019-02-H2');
-  });
-
-  test('a village without a first secretary has no first-secretary duties', () => {
-    const roster = testRoster({ designations: [{ village: 'T1-V1', date: '2018-10-15', criteria }], firstSecretaries: false });
-    expect(obligationsFor(roster, { from: '2018-10-01', to: '2019-12-31' }).filter((o) => o.responsibleRole === 'first-secretary')).toEqual([]);
+  test('a village without a first secretary owes no first-secretary duty', () => {
+    expect(villageDuties({ ...qs03, hasFirstSecretary: false }, defaultPolicy, '2018-10-15', '2019-12-31').filter((d) => d.kind.startsWith('first-secretary'))).toEqual([]);
   });
 });
 
-describe('properties over random rosters and ranges', () => {
+describe('how long a target is under rectification', () => {
+  test('transformed at its first acceptance: through the third cycle year, then no duty', () => {
+    const d = { village: 'QS03', date: '2018-10-15', transformedOn: '2019-11-28' };
+    expect(activeUntil(d)).toBe('2021-12-31');
+    const list = villageDuties({ ...qs03, designation: d }, defaultPolicy, '2018-10-15', '2023-12-31');
+    expect(list.filter((x) => x.kind === 'acceptance-evaluation').map((x) => x.period.id)).toEqual(['2019-11-late', '2020-11-late', '2021-11-late']);
+    expect(list.filter((x) => x.period.start > '2021-12-31')).toEqual([]);
+  });
+
+  test('never transformed: still under rectification years later (五(四))', () => {
+    const list = villageDuties(qs03, defaultPolicy, '2027-01-01', '2027-12-31');
+    expect(list.filter((x) => x.kind === 'acceptance-evaluation').map((x) => x.period.id)).toEqual(['2027-11-late']);
+  });
+
+  test('withdrawn: no duty whose period begins after the withdrawal', () => {
+    const d = { village: 'QS03', date: '2018-10-15', withdrawnOn: '2019-03-01' };
+    expect(villageDuties({ ...qs03, designation: d }, defaultPolicy, '2019-03-01', '2019-12-31').filter((x) => x.period.start >= '2019-03-01')).toEqual([]);
+  });
+});
+
+describe("a township's duties (六(三), 五(三)): owed when a target is under rectification on the period's last day", () => {
+  test('a target designated on the 10th: its township owes that half month\'s report', () => {
+    const list = townshipDuties('QS', [{ village: 'QS03', date: '2019-01-10' }], '2019-01-10', '2019-01-10');
+    expect(list.map((d) => d.id)).toEqual(['half-monthly-report/township:QS/2019-01-H1', 'township-quarterly-study/township:QS/2019-Q1']);
+    expect(lay(list[0]!, '2019-01-10T00:00:00Z').due).toMatchObject({ date: '2019-01-15' });
+  });
+
+  test('its only target withdrawn on the 5th: nothing owed for that half month or quarter', () => {
+    expect(townshipDuties('QS', [{ village: 'QS03', date: '2018-10-15', withdrawnOn: '2018-12-05' }], '2018-12-01', '2018-12-31')).toEqual([]);
+  });
+
+  test('a recurring report on a rest day moves to the next working day (county practice)', () => {
+    const list = townshipDuties('QS', [{ village: 'QS03', date: '2018-10-15' }], '2019-03-01', '2019-09-30').filter((d) => d.kind === 'half-monthly-report');
+    const due = Object.fromEntries(list.map((d) => [d.period.id, lay(d).due.date]));
+    expect(due['2019-03-H2']).toBe('2019-04-01'); // 31 March 2019: Sunday
+    expect(due['2019-09-H1']).toBe('2019-09-16'); // Mid-Autumn festival until Sunday 15th
+  });
+});
+
+describe("the county's duties (五(二), 六(四), 五(一))", () => {
+  test('standing committee twice a year, the evaluation in January, the campaign opening on 21 November', () => {
+    const list = countyDuties('YL', [{ village: 'QS03', date: '2018-10-15' }], defaultPolicy, '2019-11-01', '2019-12-31');
+    expect(list.map((d) => [d.kind, d.period.id, lay(d).due.date])).toEqual([
+      ['standing-committee-study', '2019-H2', '2019-12-31'],
+      ['township-secretary-evaluation', '2019', '2020-02-03'], // 31 January 2020 fell in the extended Spring Festival
+      ['acceptance-campaign', '2019-11-late', '2019-11-21'],
+    ]);
+    for (const d of list) expect(lay(d).steps.flatMap((s) => s.notify).every((r) => r.startsWith('org-department'))).toBe(true);
+  });
+});
+
+describe('properties', () => {
   const day = (from: string, to: string): fc.Arbitrary<string> => fc.integer({ min: dayNumber(from), max: dayNumber(to) }).map(fromDayNumber);
-  const scenario = fc
-    .record({
-      designations: fc.uniqueArray(
-        fc.record({
-          village: fc.constantFrom('T1-V1', 'T1-V2', 'T2-V1', 'T2-V3', 'T3-V2'),
-          date: day('2018-01-01', '2024-12-31'),
-          withdrawAfter: fc.option(fc.integer({ min: 1, max: 900 }), { nil: undefined }),
-        }),
-        { selector: (d) => d.village, minLength: 1, maxLength: 4 },
-      ),
-      from: day('2018-01-01', '2026-06-30'),
-      length: fc.integer({ min: 0, max: 500 }),
-    })
-    .map(({ designations, from, length }) => ({
-      roster: testRoster({
-        townships: 3,
-        designations: designations.map((d) => ({
-          village: d.village,
-          date: d.date,
-          criteria,
-          ...(d.withdrawAfter ? { withdrawnOn: addDays(d.date, d.withdrawAfter), withdrawalReason: '复核撤销' } : {}),
-        })),
-      }),
-      range: { from, to: addDays(from, length) },
-    }));
+  const target = fc.record({ date: day('2018-01-01', '2024-12-31'), withdrawAfter: fc.option(fc.integer({ min: 1, max: 900 }), { nil: undefined }) }).map((t, ) => ({
+    village: 'V',
+    date: t.date,
+    ...(t.withdrawAfter ? { withdrawnOn: addDays(t.date, t.withdrawAfter) } : {}),
+  }));
 
-  test('obligations are ordered by due date, due on working days inside the range, with ascending working-day steps', () => {
+  test('laid-out duties are due on working days, ids unique and stable, steps ascending and on working days', () => {
     fc.assert(
-      fc.property(scenario, ({ roster, range }) => {
-        const list = obligationsFor(roster, range);
-        list.slice(1).forEach((o, i) => expect(o.due.date >= list[i]!.due.date).toBe(true));
-        for (const o of list) {
-          expect(isWorkingDay(o.due.date)).toBe(true);
-          expect(o.due.date >= range.from && o.due.date <= range.to).toBe(true);
-          o.steps.forEach((s, i) => {
-            expect(isWorkingDay(s.date)).toBe(true);
-            if (i > 0) expect(s.date > o.steps[i - 1]!.date).toBe(true);
-          });
-        }
-      }),
-      { numRuns: 60 },
-    );
-  });
-
-  test('ids are unique and the same inputs always give the same ids', () => {
-    fc.assert(
-      fc.property(scenario, ({ roster, range }) => {
-        const ids = obligationsFor(roster, range).map((o) => o.id);
+      fc.property(target, day('2018-01-01', '2026-06-30'), fc.integer({ min: 0, max: 400 }), (t, from, len) => {
+        const to = addDays(from, len);
+        const list = [
+          ...villageDuties({ village: 'V', township: 'T', designation: t, hasFirstSecretary: true }, defaultPolicy, from, to),
+          ...townshipDuties('T', [t], from, to),
+          ...countyDuties('C', [t], defaultPolicy, from, to),
+        ];
+        const ids = list.map((d) => d.id);
         expect(new Set(ids).size).toBe(ids.length);
-        expect(obligationsFor(structuredClone(roster), { ...range }).map((o) => o.id)).toEqual(ids);
+        for (const d of list) {
+          const e = lay(d, `${from}T00:00:00Z`);
+          expect(calendar.isWorkingDay(e.due.date)).toBe(true);
+          e.steps.forEach((s, i) => {
+            if (i > 0) expect(s.at > e.steps[i - 1]!.at).toBe(true);
+          });
+        }
       }),
       { numRuns: 60 },
     );
   });
 
-  test('every half month of an active township has exactly one report obligation, and inactive ones none', () => {
+  test('a township owes exactly the half months on whose last day its target is under rectification', () => {
     fc.assert(
-      fc.property(scenario, ({ roster, range }) => {
-        const reports = obligationsFor(roster, range).filter((o) => o.kind === 'half-monthly-report');
-        for (const t of roster.townships) {
-          const targets = roster.designations.filter((d) => d.village.startsWith(`${t.code}-`));
-          // Exactly the active half months whose due date is inside the range, each once, in order.
-          const expected = periodsOverlapping('half-month', addDays(range.from, -20), range.to).filter(
-            (p) => targets.some((d) => d.date <= p.end && activeUntil(d) >= p.start),
-          );
-          const inRange = expected.filter((p) => {
-            let due = p.end;
-            while (!isWorkingDay(due)) due = addDays(due, 1);
-            return due >= range.from && due <= range.to;
-          });
-          expect(reports.filter((r) => r.subject.code === t.code).map((r) => r.period.id)).toEqual(inRange.map((p) => p.id));
-        }
+      fc.property(target, day('2018-01-01', '2026-06-30'), fc.integer({ min: 0, max: 400 }), (t, from, len) => {
+        const to = addDays(from, len);
+        const expected = periodsOverlapping('half-month', from, to).filter((p) => activeOn(t, p.end));
+        expect(townshipDuties('T', [t], from, to).filter((d) => d.kind === 'half-monthly-report').map((d) => d.period.id)).toEqual(expected.map((p) => p.id));
       }),
       { numRuns: 60 },
     );

@@ -20,8 +20,8 @@ describe('a malformed roster is rejected with every problem and its path', () =>
     });
     expect(r.ok).toBe(false);
     expect(r.ok ? [] : r.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
-      'people[0].email: must be an email address',
-      'people[3].role: Invalid option: expected one of "township-party-secretary"|"organization-officer"|"township-liaison"|"first-secretary"|"village-party-secretary"|"county-leader"|"paired-department-leader"|"org-department-staff"',
+      'people[0].email: 应为电子邮件地址',
+      'people[3].role: 应为以下之一：township-party-secretary、organization-officer、township-liaison、first-secretary、village-party-secretary、county-leader、paired-department-leader、org-department-staff、org-department-head、operator',
     ]);
   });
 
@@ -40,11 +40,11 @@ describe('a malformed roster is rejected with every problem and its path', () =>
       designations: [{ village: 'V8', date: '2018-10-15', criteria: [{ criterion: 1, evidence: '具体情况具体情况具体情况具体情况' }] }],
     });
     expect(r.ok ? [] : r.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
-      'villages[1].code: duplicate code V1',
-      'villages[0].township: unknown township T9',
-      'people[0].township: organization-officer is a township post: name its township',
-      'people[1].village: unknown village V7',
-      'designations[0].village: unknown village V8',
+      'villages[1].code: 编码V1重复',
+      'villages[0].township: 没有编码为T9的乡镇',
+      'people[0].township: 组织干事是乡镇职务：须填写所在乡镇',
+      'people[1].village: 没有编码为V7的村',
+      'designations[0].village: 没有编码为V8的村',
     ]);
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * The kinds of obligation: every duty of the source text with a who, a what and a when, and the
+ * duties an inquiry case creates (DESIGN.md, The obligations). Each names its clause.
+ */
+import type { Role } from './roster';
+
+export const obligationKinds = [
+  'rectification-plan',
+  'acceptance-evaluation',
+  'half-monthly-report',
+  'township-quarterly-study',
+  'standing-committee-study',
+  'first-secretary-visit',
+  'first-secretary-symposium',
+  'first-secretary-annual-report',
+  'village-quarterly-debriefing',
+  'township-secretary-evaluation',
+  'three-meetings-one-lesson',
+  'acceptance-campaign',
+  'written-explanation',
+  'explanation-review',
+  'talk',
+] as const;
+export type ObligationKind = (typeof obligationKinds)[number];
+
+/**
+ * Which escalation ladder a duty follows: `local` for what a township or village owes (overdue
+ * notice to the township party secretary, red warning to the organization department), `county`
+ * for the county's own duties (escalated inside the county, to the head of the organization
+ * department, never to a township), `case` for the written explanation of an inquiry letter.
+ */
+export type LadderClass = 'local' | 'county' | 'case';
+
+export type SubjectType = 'village' | 'township' | 'county' | 'case';
+
+export interface KindSpec {
+  readonly title: string;
+  readonly clause: string;
+  readonly responsible: Role;
+  readonly ladder: LadderClass;
+  readonly subject: SubjectType;
+}
+
+export const kindSpecs: Record<ObligationKind, KindSpec> = {
+  'rectification-plan': { title: '报送整顿方案', clause: '五(一)', responsible: 'township-party-secretary', ladder: 'local', subject: 'village' },
+  'acceptance-evaluation': { title: '县委验收评价', clause: '五(一)', responsible: 'org-department-staff', ladder: 'county', subject: 'village' },
+  'half-monthly-report': { title: '每半月上报整顿工作进展', clause: '六(三)', responsible: 'organization-officer', ladder: 'local', subject: 'township' },
+  'township-quarterly-study': { title: '乡镇党委季度专题研究', clause: '五(三)', responsible: 'township-party-secretary', ladder: 'local', subject: 'township' },
+  'standing-committee-study': { title: '县委常委专题研究整顿工作', clause: '五(二)', responsible: 'org-department-staff', ladder: 'county', subject: 'county' },
+  'first-secretary-visit': { title: '第一书记每月到村开展服务', clause: '四(一)1', responsible: 'first-secretary', ladder: 'local', subject: 'village' },
+  'first-secretary-symposium': { title: '第一书记每月与村民座谈交流', clause: '四(一)1', responsible: 'first-secretary', ladder: 'local', subject: 'village' },
+  'first-secretary-annual-report': { title: '第一书记年度履职报告', clause: '四(一)1', responsible: 'first-secretary', ladder: 'local', subject: 'village' },
+  'village-quarterly-debriefing': { title: '村党支部书记季度述职', clause: '四(一)3', responsible: 'village-party-secretary', ladder: 'local', subject: 'village' },
+  'township-secretary-evaluation': { title: '乡镇党委书记抓基层党建述职评议考核', clause: '六(四)', responsible: 'org-department-staff', ladder: 'county', subject: 'county' },
+  'three-meetings-one-lesson': {
+    title: '落实“三会一课”制度（半年以上未落实的，村党组织书记可免职）',
+    clause: '四(五)15',
+    responsible: 'village-party-secretary',
+    ladder: 'local',
+    subject: 'village',
+  },
+  'acceptance-campaign': { title: '组织开展年度验收评价', clause: '五(一)', responsible: 'org-department-staff', ladder: 'county', subject: 'county' },
+  'written-explanation': { title: '函询书面说明（根源、措施、时限）', clause: '六(四)', responsible: 'township-party-secretary', ladder: 'case', subject: 'case' },
+  'explanation-review': { title: '审阅函询书面说明', clause: '六(四)', responsible: 'org-department-staff', ladder: 'county', subject: 'case' },
+  talk: { title: '约谈乡镇党委书记、组织干事', clause: '六(四)', responsible: 'org-department-staff', ladder: 'county', subject: 'case' },
+};

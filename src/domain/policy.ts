@@ -1,0 +1,205 @@
+/**
+ * The county's policy: every rule the product enforces that the source text leaves to the county
+ * (the escalation ladders, moving deadlines off rest days, the proposal threshold, the days an
+ * explanation may take, an automatic talk, dates the text does not fix), in one validated
+ * document. Each rule names its basis: a clause of the text, or county practice. Mails and
+ * documents quote the text only for what it says; county practice is worded as the organization
+ * department's requirement (按县委组织部工作要求).
+ */
+import { z } from 'zod';
+import './messages';
+import type { DeadlineRule } from './calendar';
+import { obligationKinds, type LadderClass, type ObligationKind } from './kinds';
+import { roles } from './roster';
+
+/** A clause as the text numbers it (五(一), 四(一)1, 六(三)), or `county-practice`. */
+export const basisSchema = z
+  .string()
+  .trim()
+  .regex(/^(county-practice|[一二三四五六七八九十]+(\([一二三四五六七八九十]+\)\d*)?)$/, '须为方案条款（如五(一)、四(一)1）或 county-practice（县委组织部工作要求）');
+export type Basis = z.infer<typeof basisSchema>;
+
+/** How a basis reads for officials. */
+export function basisText(basis: Basis): string {
+  return basis === 'county-practice' ? '县委组织部工作要求' : `《方案》${basis}`;
+}
+
+export const severities = ['reminder', 'due', 'overdue', 'red-warning'] as const;
+export type Severity = (typeof severities)[number];
+
+export const severityLabels: Record<Severity, string> = {
+  reminder: '提醒',
+  due: '到期提醒',
+  overdue: '逾期通知',
+  'red-warning': '红色预警',
+};
+
+/** `responsible` stands for whoever holds the obligation's responsible post (or its named people). */
+const recipientSchema = z.union([z.literal('responsible'), z.enum(roles)]);
+export type Recipient = z.infer<typeof recipientSchema>;
+
+const stepSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, '只能用小写字母、数字和-'),
+  severity: z.enum(severities),
+  offsetWorkingDays: z.number().int().min(-30).max(60),
+  notify: z.array(recipientSchema).min(1, '每一步至少通知一个对象').max(6),
+});
+
+const ladderSchema = z
+  .object({
+    basis: basisSchema,
+    steps: z.array(stepSchema).min(1, '至少一步').max(8),
+  })
+  .superRefine((l, ctx) => {
+    const ids = new Set<string>();
+    l.steps.forEach((s, i) => {
+      if (ids.has(s.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `步骤id ${s.id} 重复` });
+      ids.add(s.id);
+      const prev = l.steps[i - 1];
+      if (prev && s.offsetWorkingDays <= prev.offsetWorkingDays) {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'offsetWorkingDays'], message: `须晚于上一步（${prev.offsetWorkingDays}），步骤按先后排列` });
+      }
+      if ((s.severity === 'overdue' || s.severity === 'red-warning') && s.offsetWorkingDays <= 0) {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'offsetWorkingDays'], message: `${s.severity}须在截止日之后（偏移量>0）` });
+      }
+      if ((s.severity === 'reminder' || s.severity === 'due') && s.offsetWorkingDays > 0) {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'offsetWorkingDays'], message: `${s.severity}须在截止日当天或之前（偏移量≤0）` });
+      }
+    });
+  });
+export type Ladder = z.infer<typeof ladderSchema>;
+
+const valueRule = <T extends z.ZodType>(value: T) => z.object({ value, basis: basisSchema });
+const dayOfYear = z.object({
+  month: z.number().int().min(1).max(12),
+  day: z.number().int().min(1).max(31),
+  basis: basisSchema,
+});
+
+export const deadlineRules = ['next-working-day', 'last-working-day'] as const satisfies readonly DeadlineRule[];
+
+const deadlineSchema = z.object({ rule: z.enum(deadlineRules), basis: basisSchema });
+
+export const policySchema = z.strictObject({
+  /** Which version is in force; recorded in every workflow that applies it. */
+  version: z.string().trim().regex(/^[A-Za-z0-9._-]{1,40}$/, '1–40个字母、数字、. _ -'),
+  /** Hour of the morning, China time, at which reminders go out. */
+  morningHour: valueRule(z.number().int().min(6).max(11)),
+  ladders: z.strictObject({ local: ladderSchema, county: ladderSchema, case: ladderSchema }),
+  /**
+   * 督办: an open duty past its red warning is urged again to the red warning's recipients, in one
+   * digest per recipient, every so many working days, at most so many times.
+   */
+  urging: z.strictObject({ everyWorkingDays: z.number().int().min(1).max(30), maxTimes: z.number().int().min(0).max(20), basis: basisSchema }),
+  /** Where a deadline goes when it falls on a rest day, per kind. */
+  deadlines: z.strictObject(Object.fromEntries(obligationKinds.map((k) => [k, deadlineSchema])) as Record<ObligationKind, typeof deadlineSchema>),
+  dates: z.strictObject({
+    /** 四(一)1 asks for a yearly report without a date. */
+    firstSecretaryAnnualReport: dayOfYear,
+    /** 六(四) asks for a yearly evaluation without a date; due in the following year. */
+    townshipSecretaryEvaluation: dayOfYear,
+    /** 五(一) "次年11月下旬": the campaign is reminded to open by this day of November. */
+    acceptanceCampaignOpens: dayOfYear,
+    /** 五(二) "每年专题研究2次": how the two studies are placed in the year. */
+    standingCommitteeStudies: z.strictObject({ placement: z.literal('one-per-half-year'), basis: basisSchema }),
+  }),
+  supervision: z.strictObject({
+    /** Missed or late half-monthly reports in one quarter that make a proposal of an inquiry letter. */
+    lapsesPerQuarter: valueRule(z.number().int().min(1).max(6)),
+    /** Working days a township has for its written explanation to an inquiry letter. */
+    explanationWorkingDays: valueRule(z.number().int().min(1).max(30)),
+    /** Whether a missing explanation makes a talk required without the department deciding. */
+    talkAfterMissedExplanation: valueRule(z.boolean()),
+    /** Working days the department has to review an explanation. */
+    reviewWorkingDays: valueRule(z.number().int().min(1).max(30)),
+    /** Working days within which a required talk is to be held. */
+    talkWorkingDays: valueRule(z.number().int().min(1).max(60)),
+  }),
+});
+export type Policy = z.infer<typeof policySchema>;
+
+const localLadder = {
+  basis: 'county-practice',
+  steps: [
+    { id: 'reminder', severity: 'reminder', offsetWorkingDays: -3, notify: ['responsible'] },
+    { id: 'due-day', severity: 'due', offsetWorkingDays: 0, notify: ['responsible'] },
+    { id: 'overdue', severity: 'overdue', offsetWorkingDays: 1, notify: ['responsible', 'township-party-secretary'] },
+    { id: 'red-warning', severity: 'red-warning', offsetWorkingDays: 3, notify: ['org-department-staff'] },
+  ],
+} as const;
+
+/**
+ * The built-in policy: the county's practice as the product shipped it. `policy/county-policy.yaml`
+ * holds the same, for operators to copy and change; runs that predate policy files use this.
+ */
+export const defaultPolicy: Policy = policySchema.parse({
+  version: 'builtin-1',
+  morningHour: { value: 9, basis: 'county-practice' },
+  ladders: {
+    local: localLadder,
+    county: {
+      basis: 'county-practice',
+      steps: [
+        { id: 'reminder', severity: 'reminder', offsetWorkingDays: -3, notify: ['responsible'] },
+        { id: 'due-day', severity: 'due', offsetWorkingDays: 0, notify: ['responsible'] },
+        { id: 'overdue', severity: 'overdue', offsetWorkingDays: 1, notify: ['responsible', 'org-department-head'] },
+        { id: 'red-warning', severity: 'red-warning', offsetWorkingDays: 3, notify: ['org-department-head'] },
+      ],
+    },
+    case: {
+      basis: 'county-practice',
+      steps: [
+        { id: 'reminder', severity: 'reminder', offsetWorkingDays: -3, notify: ['responsible'] },
+        { id: 'due-day', severity: 'due', offsetWorkingDays: 0, notify: ['responsible'] },
+        { id: 'overdue', severity: 'overdue', offsetWorkingDays: 1, notify: ['responsible', 'org-department-staff'] },
+      ],
+    },
+  },
+  urging: { everyWorkingDays: 5, maxTimes: 6, basis: 'county-practice' },
+  deadlines: {
+    'rectification-plan': { rule: 'last-working-day', basis: '五(一)' },
+    'acceptance-evaluation': { rule: 'last-working-day', basis: '五(一)' },
+    'half-monthly-report': { rule: 'next-working-day', basis: 'county-practice' },
+    'township-quarterly-study': { rule: 'last-working-day', basis: '五(三)' },
+    'standing-committee-study': { rule: 'last-working-day', basis: '五(二)' },
+    'first-secretary-visit': { rule: 'last-working-day', basis: '四(一)1' },
+    'first-secretary-symposium': { rule: 'last-working-day', basis: '四(一)1' },
+    'first-secretary-annual-report': { rule: 'last-working-day', basis: '四(一)1' },
+    'village-quarterly-debriefing': { rule: 'last-working-day', basis: '四(一)3' },
+    'township-secretary-evaluation': { rule: 'next-working-day', basis: 'county-practice' },
+    'three-meetings-one-lesson': { rule: 'last-working-day', basis: '四(五)15' },
+    'acceptance-campaign': { rule: 'next-working-day', basis: 'county-practice' },
+    'written-explanation': { rule: 'next-working-day', basis: 'county-practice' },
+    'explanation-review': { rule: 'next-working-day', basis: 'county-practice' },
+    talk: { rule: 'next-working-day', basis: 'county-practice' },
+  },
+  dates: {
+    firstSecretaryAnnualReport: { month: 12, day: 31, basis: 'county-practice' },
+    townshipSecretaryEvaluation: { month: 1, day: 31, basis: 'county-practice' },
+    acceptanceCampaignOpens: { month: 11, day: 21, basis: '五(一)' },
+    standingCommitteeStudies: { placement: 'one-per-half-year', basis: 'county-practice' },
+  },
+  supervision: {
+    lapsesPerQuarter: { value: 2, basis: 'county-practice' },
+    explanationWorkingDays: { value: 10, basis: 'county-practice' },
+    talkAfterMissedExplanation: { value: true, basis: 'county-practice' },
+    reviewWorkingDays: { value: 5, basis: 'county-practice' },
+    talkWorkingDays: { value: 10, basis: 'county-practice' },
+  },
+});
+
+export function ladderOf(policy: Policy, c: LadderClass): Ladder {
+  return policy.ladders[c];
+}
+
+export interface PolicyIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Validates a policy document, naming the path of every problem. */
+export function parsePolicy(input: unknown): { ok: true; policy: Policy } | { ok: false; issues: PolicyIssue[] } {
+  const r = policySchema.safeParse(input);
+  if (r.success) return { ok: true, policy: r.data };
+  return { ok: false, issues: r.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })) };
+}
