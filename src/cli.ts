@@ -9,8 +9,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { RosterFileError, readRosterFile } from './activities/roster-file';
 import { caseLetter } from './activities/case-mails';
 import { letterDocx } from './activities/documents';
+import { applyPolicyEverywhere, publishCalendar, type Outcome } from './client/admin';
 import { designateTarget, InvalidInquiryError, issueInquiry } from './client/supervision';
-import { InvalidDesignationError, villageInputFromRoster } from './client/village';
+import { DesignationRefusedError, InvalidDesignationError, villageInputFromRoster } from './client/village';
+import { CalendarFileError, calendarStore, readCalendarFile } from './activities/calendar-store';
+import { currentPolicy, PolicyFileError, readPolicyFile } from './infra/policy-file';
+import { kindSpecs } from './domain/kinds';
 import { INQUIRY_WORKFLOW_TYPE, inquiryStateQuery, inquiryWorkflowId, type InquiryView } from './contracts/inquiry';
 import { awardIneligibleQuery, ledgerWorkflowId, promotionBlockedQuery } from './contracts/ledger';
 import { TOWNSHIP_WORKFLOW_TYPE, submitReportUpdate, townshipStateQuery, townshipWorkflowId, type TownshipView } from './contracts/township';
@@ -19,8 +23,8 @@ import { stageLabels, stages, stateQuery, VILLAGE_WORKFLOW_TYPE, villageWorkflow
 import { isLocalDate, localDateOf, phaseLabels } from './domain/calendar';
 import type { Consequence } from './domain/consequences';
 import { flagDesignations } from './domain/criteria';
-import { severityLabels } from './domain/escalation';
-import type { Roster } from './domain/roster';
+import { basisText, severityLabels, type Policy } from './domain/policy';
+import { roleLabels, type Roster } from './domain/roster';
 import { DeliveryDelayedKey, FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey, TownshipKey, VillageKey } from './search-attributes';
 
 /** Bad input from the command line: exit code 2, nothing done. */
@@ -55,10 +59,10 @@ function printStatus(out: (line: string) => void, roster: Roster, v: VillageView
   out(`第一书记：${personName(roster, v.firstSecretary)}　包村领导：${personName(roster, v.liaison)}`);
   if (v.plan) out(`整顿方案：${{ due: '待报送', submitted: '待审核', returned: `退回修改（${v.plan.revisionDue}前重报）`, approved: '已审核通过' }[v.plan.status]}`);
   for (const a of v.acceptances) out(`${a.year}年验收：${a.transformed ? '转化提升' : '未转化'}（${a.date}）`);
-  out(`是否逾期：${v.overdue ? '是' : '否'}`);
+  out(`是否逾期：${v.overdue ? `是（${v.overdueCount}项）` : '否'}`);
   out('待办事项：');
-  if (v.upcoming.length === 0) out('  无');
-  for (const o of v.upcoming) {
+  if (v.open.length === 0) out('  无');
+  for (const o of v.open) {
     const next = o.nextStep ? `　下一步：${severityLabels[o.nextStep.severity]} ${chinaTime(Date.parse(o.nextStep.at))}` : '';
     out(`  ${o.dueDate}${o.provisional ? '（暂定）' : ''}${o.overdue ? '【已逾期】' : ''}　${o.title}（${o.periodLabel}）　依据${o.clause}${next}`);
   }
@@ -109,11 +113,14 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     .description("start the workflow of each open designation in the roster (again: returns the running one)")
     .option('--village <code...>', 'village codes')
     .option('--all', 'every open designation of the roster')
+    .option('--redesignate <date>', 'designate again a target whose earlier run ended, with this new designation date (YYYY-MM-DD)')
     .addOption(rosterOption())
-    .action(async (opts: { village?: string[]; all?: boolean; roster?: string }) => {
+    .action(async (opts: { village?: string[]; all?: boolean; redesignate?: string; roster?: string }) => {
       const config = loadConfigOrExit();
       const roster = rosterOf(config, opts.roster);
       if (!opts.all && !opts.village?.length) throw new UsageError('give --village <code...> or --all');
+      if (opts.redesignate !== undefined && !isLocalDate(opts.redesignate)) throw new UsageError(`--redesignate: ${opts.redesignate} is not a date (YYYY-MM-DD)`);
+      const policy = currentPolicy(config.programme.policyFile);
       const codes = opts.all ? roster.designations.filter((d) => !d.withdrawnOn && !d.transformedOn).map((d) => d.village) : opts.village!;
       const inputs = codes.map((code) => {
         try {
@@ -126,8 +133,16 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       const client = await connect(config);
       for (const input of inputs) {
         // The township and the county programme are told too (六(三), 五(一)).
-        const handle = await designateTarget(client, config.temporal.taskQueue, roster, input.designation.village);
-        out(`已认定：${villageName(roster, input.designation.village)}（工作流 ${handle.workflowId}）`);
+        try {
+          const handle = await designateTarget(client, config.temporal.taskQueue, roster, input.designation.village, {
+            policy,
+            ...(opts.redesignate ? { redesignate: opts.redesignate } : {}),
+          });
+          out(`已认定：${villageName(roster, input.designation.village)}（工作流 ${handle.workflowId}）`);
+        } catch (err) {
+          if (err instanceof DesignationRefusedError) throw new UsageError(`--village: ${villageName(roster, input.designation.village)}（${input.designation.village}）：${err.reason}`);
+          throw err;
+        }
       }
     });
 
@@ -192,6 +207,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     });
 
   addSupervisionCommands(program, out, rosterOption, rosterOf);
+  addAdminCommands(program, out, rosterOption, rosterOf);
   return program;
 }
 
@@ -215,8 +231,8 @@ function printTownship(out: (line: string) => void, roster: Roster, v: TownshipV
   for (const st of v.studies.slice(-4)) out(`季度专题研究：${st.quarter}（${st.heldOn}）${st.summary}`);
   out(`是否逾期：${v.overdue ? '是' : '否'}`);
   out('待办事项：');
-  if (v.upcoming.length === 0) out('  无');
-  for (const o of v.upcoming) out(`  ${o.dueDate}${o.provisional ? '（暂定）' : ''}${o.overdue ? '【已逾期】' : ''}　${o.title}（${o.periodLabel}）　依据${o.clause}`);
+  if (v.open.length === 0) out('  无');
+  for (const o of v.open) out(`  ${o.dueDate}${o.provisional ? '（暂定）' : ''}${o.overdue ? '【已逾期】' : ''}　${o.title}（${o.periodLabel}）　依据${o.clause}`);
   if (v.failedDeliveryCount > 0) out(`未能送达的通知：${v.failedDeliveryCount}条`);
   out('最近记录：');
   for (const h of v.history.slice(-10)) out(`  ${chinaTime(Date.parse(h.at))}　${h.text}${h.by ? `（${h.by}）` : ''}`);
@@ -440,6 +456,107 @@ function addSupervisionCommands(program: Command, out: (line: string) => void, r
     });
 }
 
+function printOutcome(out: (line: string) => void, o: Outcome, did: string): void {
+  out(`${did}：${o.done.length}个工作流。`);
+  if (o.failed.length > 0) {
+    out(`未能送达${o.failed.length}个工作流（可再次执行本命令）：`);
+    for (const f of o.failed) out(`  ${f.workflowId}：${f.error}`);
+  }
+}
+
+/** The rules of a policy, each with its basis, as the organization department reads them. */
+export function describePolicy(p: Policy): string[] {
+  const lines = [`工作规则版本：${p.version}`, `提醒发送时间：每个工作日${p.morningHour.value}时（${basisText(p.morningHour.basis)}）`];
+  const who = (r: string): string => (r === 'responsible' ? '责任人' : (roleLabels as Record<string, string>)[r] ?? r);
+  const ladderNames = { local: '乡镇和整顿对象的事项', county: '县委的事项', case: '书面说明' } as const;
+  for (const [k, l] of Object.entries(p.ladders) as [keyof typeof ladderNames, Policy['ladders']['local']][]) {
+    lines.push(`提醒和预警（${ladderNames[k]}，${basisText(l.basis)}）：`);
+    for (const st of l.steps) {
+      const when = st.offsetWorkingDays === 0 ? '截止当日' : st.offsetWorkingDays < 0 ? `截止前${-st.offsetWorkingDays}个工作日` : `逾期${st.offsetWorkingDays}个工作日`;
+      lines.push(`  ${when}　${severityLabels[st.severity]}　通知${st.notify.map(who).join('、')}`);
+    }
+  }
+  lines.push(`督办：红色预警后仍未办结的，每${p.urging.everyWorkingDays}个工作日汇总督办一次，最多${p.urging.maxTimes}次（${basisText(p.urging.basis)}）`);
+  lines.push('截止日逢休息日：');
+  for (const [kind, d] of Object.entries(p.deadlines) as [keyof typeof kindSpecs, Policy['deadlines'][keyof Policy['deadlines']]][]) {
+    lines.push(`  ${kindSpecs[kind].title}：${d.rule === 'last-working-day' ? '提前至此前最后一个工作日' : '顺延至下一个工作日'}（${basisText(d.basis)}）`);
+  }
+  const dd = p.dates;
+  lines.push(`第一书记年度履职报告：每年${dd.firstSecretaryAnnualReport.month}月${dd.firstSecretaryAnnualReport.day}日前（${basisText(dd.firstSecretaryAnnualReport.basis)}）`);
+  lines.push(`乡镇党委书记年度考评：次年${dd.townshipSecretaryEvaluation.month}月${dd.townshipSecretaryEvaluation.day}日前（${basisText(dd.townshipSecretaryEvaluation.basis)}）`);
+  lines.push(`验收评价工作启动提醒：每年${dd.acceptanceCampaignOpens.month}月${dd.acceptanceCampaignOpens.day}日（${basisText(dd.acceptanceCampaignOpens.basis)}）`);
+  lines.push(`县委常委专题研究：上、下半年各一次（${basisText(dd.standingCommitteeStudies.basis)}）`);
+  const sv = p.supervision;
+  lines.push(`建议发函询问：一个季度内${sv.lapsesPerQuarter.value}次未按时上报（${basisText(sv.lapsesPerQuarter.basis)}）`);
+  lines.push(`书面说明期限：${sv.explanationWorkingDays.value}个工作日（${basisText(sv.explanationWorkingDays.basis)}）`);
+  lines.push(`逾期未作书面说明：${sv.talkAfterMissedExplanation.value ? '自动转为约谈' : '由县委组织部决定是否约谈'}（${basisText(sv.talkAfterMissedExplanation.basis)}）`);
+  lines.push(`审核书面说明：${sv.reviewWorkingDays.value}个工作日内（${basisText(sv.reviewWorkingDays.basis)}）`);
+  lines.push(`约谈：${sv.talkWorkingDays.value}个工作日内进行（${basisText(sv.talkWorkingDays.basis)}）`);
+  return lines;
+}
+
+function addAdminCommands(program: Command, out: (line: string) => void, rosterOption: () => Option, rosterOf: (config: Config, file?: string) => Roster): void {
+  const calendar = program.command('calendar').description('holiday arrangements (放假安排) by which working days are counted');
+  calendar
+    .command('check')
+    .description('validate an arrangement file (YAML or JSON)')
+    .argument('<file>', 'arrangement file')
+    .action((file: string) => {
+      const y = readCalendarFile(file);
+      out(`节假日安排有效：${y.year}年（${y.official ? '正式' : '暂定'}），依据${y.source}；放假${Object.keys(y.holidays).length}天，调休上班${Object.keys(y.workdays).length}天。`);
+    });
+  calendar
+    .command('publish')
+    .description('install an arrangement for the worker and tell every running workflow, which re-dates provisional deadlines')
+    .argument('<file>', 'arrangement file')
+    .action(async (file: string) => {
+      const config = loadConfigOrExit();
+      const y = readCalendarFile(file);
+      const client = await connect(config);
+      const o = await publishCalendar(client, calendarStore(config.programme.calendarDir), y);
+      out(`已安装${y.year}年节假日安排（${y.source}）：${o.file}`);
+      printOutcome(out, o, '已通知运行中的工作流');
+    });
+
+  const policy = program.command('policy').description("the county's rules (工作规则): ladders, deadlines on rest days, supervision");
+  policy
+    .command('check')
+    .description('validate a policy file')
+    .argument('<file>', 'policy file (YAML or JSON)')
+    .action((file: string) => {
+      const p = readPolicyFile(file);
+      out(`工作规则有效：版本${p.version}。`);
+    });
+  policy
+    .command('show')
+    .description('show the rules of a policy file (default: the one in force, POLICY_FILE or the built-in)')
+    .argument('[file]', 'policy file')
+    .action((file?: string) => {
+      const config = loadConfigOrExit();
+      for (const line of describePolicy(file ? readPolicyFile(file) : currentPolicy(config.programme.policyFile))) out(line);
+    });
+  policy
+    .command('apply')
+    .description('apply a policy version to every running workflow (recorded in each, with who applied it)')
+    .argument('<file>', 'policy file')
+    .requiredOption('--by <person>', 'member of the organization department applying it')
+    .addOption(rosterOption())
+    .action(async (file: string, opts: { by: string; roster?: string }) => {
+      const config = loadConfigOrExit();
+      const roster = rosterOf(config, opts.roster);
+      const p = readPolicyFile(file);
+      const person = roster.people.find((x) => x.id === opts.by);
+      if (!person) throw new UsageError(`--by: no person ${opts.by} in the roster`);
+      if (person.role !== 'org-department-staff' && person.role !== 'org-department-head') {
+        throw new UsageError(`--by: ${person.name}（${roleLabels[person.role]}）is not of the organization department`);
+      }
+      const client = await connect(config);
+      const o = await applyPolicyEverywhere(client, p, opts.by);
+      if (config.programme.policyFile !== file) out(`提示：新认定的整顿对象按 POLICY_FILE 启动（当前为${config.programme.policyFile ?? '内置规则'}），请同时修改该设置。`);
+      printOutcome(out, o, `已适用工作规则${p.version}`);
+    });
+}
+
 if (require.main === module) {
   buildCli()
     .parseAsync(process.argv)
@@ -451,7 +568,7 @@ if (require.main === module) {
           process.stderr.write(`错误：${err.message}\n`);
           process.exit(2);
         }
-        if (err instanceof RosterFileError) {
+        if (err instanceof RosterFileError || err instanceof CalendarFileError || err instanceof PolicyFileError) {
           process.stderr.write(`${err.message}\n`);
           process.exit(2);
         }

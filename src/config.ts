@@ -42,6 +42,10 @@ const envSchema = z.object({
   ROSTER_FILE: z.string().min(1).default('roster/sample-county.json'),
   // Base of the links in notices, where officials act on them.
   APP_BASE_URL: z.url('must be a URL like http://localhost:8080').default('http://localhost:8080'),
+  // The county's policy (YAML or JSON); unset means the built-in one (policy/county-policy.yaml says what it is).
+  POLICY_FILE: z.string().min(1).optional(),
+  // Holiday arrangements published by operators for years the bundled data does not cover.
+  CALENDAR_DIR: z.string().min(1).default('.data/calendar'),
 });
 
 export interface Config {
@@ -60,7 +64,7 @@ export interface Config {
     readonly from: string;
     readonly sentJournalDir: string;
   };
-  readonly programme: { readonly rosterFile: string; readonly appBaseUrl: string };
+  readonly programme: { readonly rosterFile: string; readonly appBaseUrl: string; readonly policyFile: string | undefined; readonly calendarDir: string };
 }
 
 export class ConfigError extends Error {
@@ -95,7 +99,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       from: e.MAIL_FROM,
       sentJournalDir: e.SENT_JOURNAL_DIR,
     },
-    programme: { rosterFile: e.ROSTER_FILE, appBaseUrl: e.APP_BASE_URL },
+    programme: { rosterFile: e.ROSTER_FILE, appBaseUrl: e.APP_BASE_URL, policyFile: e.POLICY_FILE, calendarDir: e.CALENDAR_DIR },
   });
 }
 

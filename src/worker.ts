@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import { createActivities, type Activities } from './activities';
+import { calendarStore } from './activities/calendar-store';
 import { createSmtpMailer } from './activities/mailer';
 import { rosterFileSource } from './activities/roster-file';
 import { openSentJournal } from './activities/sent-journal';
@@ -71,8 +73,11 @@ export async function runWorker(config: Config, signal: AbortSignal): Promise<vo
   });
   const mailer = createSmtpMailer(config.smtp);
   const journal = openSentJournal(config.smtp.sentJournalDir);
+  // The urging digest asks the county's workflows for their overdue duties through a client of its own.
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   try {
-    const activities = createActivities({ mailer, roster, journal, baseUrl: config.programme.appBaseUrl });
+    const activities = createActivities({ mailer, roster, journal, baseUrl: config.programme.appBaseUrl, calendar: calendarStore(config.programme.calendarDir), temporal });
     const worker = await createWorker({ connection, config, activities });
     console.log(
       `Worker polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}" at ${config.temporal.address}`,
@@ -82,6 +87,7 @@ export async function runWorker(config: Config, signal: AbortSignal): Promise<vo
     await worker.run();
   } finally {
     mailer.close();
+    await clientConnection.close();
     await connection.close();
   }
 }

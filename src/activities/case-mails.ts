@@ -1,15 +1,20 @@
 /**
  * What officials read about an inquiry case or a proposal, in Simplified Chinese: the inquiry
- * letter itself (mail and printable DOCX), reminders of the written explanation, the talk notice,
- * and the notices to the organization department.
+ * letter itself (mail and printable DOCX), the talk notice and its eve reminder, and the notices
+ * to the organization department. The letter quotes the source text only for what it says
+ * (六(四)); the days allowed and an automatic talk are the department's own requirement.
  */
-import type { CaseFacts, CaseMailRequest } from '../contracts/inquiry';
-import { holders, type Person, type Roster } from '../domain/roster';
-import { severityLabels } from '../domain/escalation';
+import type { CaseFacts, CaseMailRequest } from '../contracts/mail';
+import { severityLabels, type Severity } from '../domain/policy';
+import { holders, type Person, type Role, type Roster } from '../domain/roster';
 import { DOCX_CONTENT_TYPE, letterDocx, type LetterDocument } from './documents';
-import { SOURCE_DOCUMENT } from './notices';
+import { FOOTER, SOURCE_DOCUMENT, townshipName } from './notices';
 
-export function resolveCaseRecipients(req: CaseMailRequest, roster: Roster): { people: Person[]; missing: string[] } {
+/** A case mail as legacy runs (started before the obligation book) still send them. */
+export type LegacyCaseMailRequest = Omit<CaseMailRequest, 'type' | 'kind'> & { readonly kind: CaseMailRequest['kind'] | 'explanation-reminder'; readonly severity?: Severity };
+export type AnyCaseMailRequest = CaseMailRequest | LegacyCaseMailRequest;
+
+export function resolveCaseRecipients(req: Pick<CaseMailRequest, 'people' | 'roles' | 'township'>, roster: Roster): { people: Person[]; missing: string[] } {
   const people: Person[] = [];
   const missing: string[] = [];
   const add = (p: Person): void => {
@@ -21,7 +26,8 @@ export function resolveCaseRecipients(req: CaseMailRequest, roster: Roster): { p
     else missing.push(`${id} is not in the roster`);
   }
   for (const role of req.roles) {
-    const found = role === 'org-department-staff' ? holders(roster, role) : holders(roster, role, { township: req.township }).slice(0, 1);
+    const county = role === 'org-department-staff' || role === 'org-department-head';
+    const found = county ? holders(roster, role as Role) : holders(roster, role as Role, { township: req.township }).slice(0, 1);
     if (found.length === 0) missing.push(`no ${role} for ${req.township || 'the county'} in the roster`);
     found.forEach(add);
   }
@@ -29,17 +35,17 @@ export function resolveCaseRecipients(req: CaseMailRequest, roster: Roster): { p
 }
 
 const nameOf = (roster: Roster, id: string): string => roster.people.find((p) => p.id === id)?.name ?? id;
-const townshipName = (roster: Roster, code: string): string => roster.townships.find((t) => t.code === code)?.name ?? code;
 
-/** 2019-05-10T09:30 → 2019年5月10日9:30 */
+/** 2019-05-10T09:30 → 2019年5月10日 09:30 */
 function when(at: string): string {
   const [date, time] = at.split('T');
   const [y, m, d] = date!.split('-').map(Number);
   return `${y}年${m}月${d}日${time ? ` ${time}` : ''}`;
 }
 
-function day(date: string): string {
-  return when(date);
+/** 你 to one person, 你们 to several. */
+function you(recipients: readonly string[]): string {
+  return recipients.length === 1 ? '你' : '你们';
 }
 
 /** The inquiry letter (函询函) or the notice of a directly ordered talk, as a printable document. */
@@ -47,15 +53,17 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
   const town = townshipName(roster, township);
   const names = facts.recipients.map((id) => nameOf(roster, id)).join('、');
   const department = `中共${roster.county.name}委组织部`;
+  const to = you(facts.recipients);
+  const reason = facts.reason.replace(/[。．.]+$/, '');
   if (facts.kind === 'talk') {
     return {
       title: `关于${town}软弱涣散农村基层党组织整顿工作的约谈通知`,
       salutation: `${names}同志：`,
       paragraphs: [
-        `根据${SOURCE_DOCUMENT}六(四)的规定，因${facts.reason}，县委组织部决定对你们进行约谈。约谈的时间、地点和约谈人另行通知。`,
-        '根据上述规定，受到约谈的，当年不得评先选优。',
+        `${SOURCE_DOCUMENT}六(四)规定，对落实上级党委决策部署不力、基层组织建设专项工作存在突出问题的，要及时约谈乡镇党委书记、组织干事。因${reason}，县委组织部决定对${to}进行约谈。约谈的时间、地点和约谈人另行通知。`,
+        '根据上述规定，凡是被约谈的，当年不得评先选优。',
       ],
-      signature: [department, day(facts.issuedOn)],
+      signature: [department, when(facts.issuedOn)],
       footer: `案号：${facts.caseId}`,
     };
   }
@@ -63,11 +71,14 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
     title: `关于${town}软弱涣散农村基层党组织整顿工作的函询函`,
     salutation: `${names}同志：`,
     paragraphs: [
-      `根据${SOURCE_DOCUMENT}六(四)的规定，现就以下问题向你们函询：${facts.reason}。`,
-      `请于${day(facts.explanationDue ?? facts.issuedOn)}前向县委组织部作出书面说明，说明须包括三部分：问题产生的根源、整改措施、整改时限。`,
-      '逾期未作书面说明或问题严重的，将进行约谈。根据上述规定，受到函询的，当年不得评先选优。',
+      `根据${SOURCE_DOCUMENT}六(四)的规定，现就以下问题向${to}函询：${reason}。`,
+      `请${to}作出书面说明，检讨问题根源、提出整顿措施、明确整顿时限（六(四)），并按县委组织部工作要求于${when(facts.explanationDue ?? facts.issuedOn)}前通过整顿工作系统报送，或书面报送县委组织部。`,
+      [
+        facts.talkAfterMissedExplanation ? '按县委组织部工作要求，逾期未作书面说明的，将进行约谈。' : '',
+        '根据上述规定，对问题突出的，将及时约谈；凡是被函询、约谈的，当年不得评先选优。',
+      ].join(''),
     ],
-    signature: [department, day(facts.issuedOn)],
+    signature: [department, when(facts.issuedOn)],
     footer: `案号：${facts.caseId}`,
   };
 }
@@ -78,11 +89,10 @@ export interface RenderedCaseMail {
   readonly attachments?: readonly { readonly filename: string; readonly content: Uint8Array; readonly contentType: string }[];
 }
 
-const FOOTER = '本邮件由软弱涣散农村基层党组织整顿提升工作系统自动发送，请勿直接回复。';
-
-export function renderCaseMail(req: CaseMailRequest, roster: Roster, recipients: readonly Person[]): RenderedCaseMail {
+export function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, recipients: readonly Person[], baseUrl = ''): RenderedCaseMail {
   const town = townshipName(roster, req.township);
   const greeting = `${recipients.map((p) => p.name).join('、')}同志：`;
+  const link = (c: CaseFacts): string => (baseUrl ? `办理入口：${baseUrl.replace(/\/$/, '')}/cases/${encodeURIComponent(c.caseId)}` : '');
   const body = (lines: readonly string[]): string => [greeting, '', ...lines, '', FOOTER].join('\n');
   const c = req.case;
   switch (req.kind) {
@@ -91,10 +101,11 @@ export function renderCaseMail(req: CaseMailRequest, roster: Roster, recipients:
       return {
         subject: `【建议函询】${town}：${p.quarterLabel}半月进展报告${p.lapses.length}次未按时报送`,
         text: body([
-          `${town}${p.quarterLabel}有${p.lapses.length}次每半月整顿工作进展未按时报送（${SOURCE_DOCUMENT}六(三)）：`,
+          `${town}${p.quarterLabel}有${p.lapses.length}次每半月整顿工作进展未按时报送（${SOURCE_DOCUMENT}六(三)“乡镇要每半月上报整顿软弱涣散村党组织工作进展情况”）：`,
           ...p.lapses.map((l) => `　${l.label}：${l.kind === 'missing' ? '未报送' : '逾期报送'}`),
           '',
-          `根据六(四)的规定，建议对该乡镇党委书记、组织干事进行函询。是否函询，请县委组织部决定。`,
+          '按县委组织部工作要求，一个季度内两次以上未按时报送的，提请县委组织部研究是否依据六(四)对该乡镇党委书记、组织干事进行函询。是否函询，请县委组织部决定。',
+          baseUrl ? `办理入口：${baseUrl.replace(/\/$/, '')}/townships/${encodeURIComponent(req.township)}` : '',
         ]),
       };
     }
@@ -102,17 +113,18 @@ export function renderCaseMail(req: CaseMailRequest, roster: Roster, recipients:
       const letter = caseLetter(c!, req.township, roster);
       return {
         subject: `【${c!.kind === 'talk' ? '约谈通知' : '函询'}】${letter.title}`,
-        text: body([...letter.paragraphs, '', ...letter.signature, letter.footer ?? '', '', '正式文书见附件，可打印。']),
+        text: body([...letter.paragraphs, '', ...letter.signature, letter.footer ?? '', '', '正式文书见附件，可打印。', link(c!)]),
         attachments: [{ filename: `${c!.caseId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${c!.kind === 'talk' ? '约谈通知' : '函询函'}.docx`, content: letterDocx(letter), contentType: DOCX_CONTENT_TYPE }],
       };
     }
     case 'explanation-reminder': {
+      // Sent only by runs started before the written explanation was a duty of the book.
       const label = severityLabels[req.severity ?? 'reminder'];
       const phrase = req.severity === 'overdue' || req.severity === 'red-warning' ? '已逾期，将按规定进行约谈' : req.severity === 'due' ? '今日到期' : '即将到期';
       return {
         subject: `【${label}】函询书面说明（案号${c!.caseId}）${phrase}`,
         text: body([
-          `县委组织部${day(c!.issuedOn)}就“${c!.reason}”向你们函询，书面说明${phrase}。`,
+          `县委组织部${when(c!.issuedOn)}就“${c!.reason}”向你们函询，书面说明${phrase}。`,
           `截止日期：${c!.explanationDue}`,
           '书面说明须包括：问题产生的根源、整改措施、整改时限。',
           `依据：${SOURCE_DOCUMENT}六(四)`,
@@ -122,22 +134,34 @@ export function renderCaseMail(req: CaseMailRequest, roster: Roster, recipients:
     case 'explanation-received':
       return {
         subject: `【书面说明待审阅】${town}（案号${c!.caseId}）`,
-        text: body([`${town}已就函询（${c!.reason}）报送书面说明，请审阅：认可后办结，或认定问题严重进行约谈（六(四)）。`]),
+        text: body([`${town}已就函询（${c!.reason}）报送书面说明，请审阅：认可后办结，或认定问题突出、进行约谈（${SOURCE_DOCUMENT}六(四)）。`, link(c!)]),
+      };
+    case 'explanation-missed':
+      return {
+        subject: `【书面说明逾期】${town}（案号${c!.caseId}）`,
+        text: body([
+          `${town}函询案件（${c!.reason}）的书面说明截止${c!.explanationDue}，至今未报送。`,
+          `对问题突出的，要及时约谈（${SOURCE_DOCUMENT}六(四)）。是否约谈，请县委组织部决定。`,
+          link(c!),
+        ]),
       };
     case 'talk-required':
       return {
         subject: `【需约谈】${town}（案号${c!.caseId}）`,
         text: body([
           `${town}函询案件（${c!.reason}）：${c!.talk?.why ?? ''}。`,
-          `根据${SOURCE_DOCUMENT}六(四)，须对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈，请确定约谈时间、地点和约谈人。`,
+          `须对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈（${SOURCE_DOCUMENT}六(四)），请确定约谈时间、地点和约谈人。`,
+          link(c!),
         ]),
       };
-    case 'talk-notice': {
+    case 'talk-notice':
+    case 'talk-reminder': {
       const t = c!.talk!.scheduled!;
+      const eve = req.kind === 'talk-reminder';
       return {
-        subject: `【约谈通知】${town}：${when(t.at)}，${t.place}`,
+        subject: `【${eve ? '约谈提醒' : '约谈通知'}】${town}：${when(t.at)}，${t.place}`,
         text: body([
-          `根据${SOURCE_DOCUMENT}六(四)，定于${when(t.at)}在${t.place}对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈。`,
+          `${eve ? '提醒：' : ''}根据${SOURCE_DOCUMENT}六(四)，定于${when(t.at)}在${t.place}对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈。`,
           `约谈人：${nameOf(roster, t.conductor)}`,
           `事由：${c!.reason}（${c!.talk!.why}）`,
           `案号：${c!.caseId}`,

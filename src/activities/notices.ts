@@ -1,46 +1,75 @@
 /**
- * What an official reads: the notice for one ladder step of one obligation, in Simplified Chinese.
+ * What an official reads: the notice of one ladder step of one duty, the notice that a due date
+ * moved, and the department's urging digest (督办), in Simplified Chinese. The source text is
+ * quoted only for what it says; the county's own rules are worded as its organization
+ * department's requirement.
  */
-import type { NoticeRequest } from '../contracts/village';
-import { severityLabels, type Severity } from '../domain/escalation';
-import type { Person, Role, Roster } from '../domain/roster';
-import { holders } from '../domain/roster';
+import type { DigestRequest, NoticeRequest } from '../contracts/mail';
+import { severityLabels, type Severity } from '../domain/policy';
+import { holders, type Person, type Role, type Roster } from '../domain/roster';
 
 export const SOURCE_DOCUMENT = '《某县软弱涣散农村基层党组织整顿提升两年行动工作方案》';
+export const FOOTER = '本邮件由软弱涣散农村基层党组织整顿提升工作系统自动发送，请勿直接回复。';
 
 const severityPhrase: Record<Severity, string> = {
   reminder: '即将到期，请按时完成',
   due: '今日到期，请于今日内完成',
   overdue: '已逾期，请尽快完成并说明原因',
-  'red-warning': '逾期仍未完成，现向县委组织部发出红色预警',
+  'red-warning': '逾期仍未完成，发出红色预警',
 };
 
-/** The people a step goes to, resolved from the roster now (六(一): successors take over). */
-export function resolveRecipients(req: NoticeRequest, roster: Roster): { people: Person[]; missing: string[] } {
+const townshipRoles = new Set<string>(['township-party-secretary', 'organization-officer']);
+const countyRoles = new Set<string>(['org-department-staff', 'org-department-head', 'operator']);
+
+/** The people holding posts for a place, resolved from the roster now (六(一): successors take over). */
+export function resolvePosts(
+  notify: readonly string[],
+  place: { readonly village: string; readonly township: string },
+  roster: Roster,
+  named: { readonly people?: readonly string[]; readonly assigned?: NoticeRequest['assigned'] } = {},
+): { people: Person[]; missing: string[] } {
   const people: Person[] = [];
   const missing: string[] = [];
   const byId = (id: string): Person | undefined => roster.people.find((p) => p.id === id);
-  for (const role of req.notify as Role[]) {
+  const add = (p: Person): void => {
+    if (!people.some((q) => q.email === p.email)) people.push(p);
+  };
+  for (const role of notify) {
+    if (role === 'responsible') {
+      for (const id of named.people ?? []) {
+        const p = byId(id);
+        if (p) add(p);
+        else missing.push(`${id} is not in the roster`);
+      }
+      continue;
+    }
+    const assigned = role === 'first-secretary' || role === 'township-liaison' ? named.assigned?.[role] : undefined;
     let found: Person[];
-    const assigned = role === 'first-secretary' || role === 'township-liaison' ? req.assigned[role] : undefined;
     if (assigned) {
       const p = byId(assigned);
       found = p ? [p] : [];
       if (!p) missing.push(`${role} ${assigned} is not in the roster`);
-    } else if (role === 'org-department-staff') {
-      found = holders(roster, role);
-    } else if (role === 'township-party-secretary' || role === 'organization-officer') {
-      found = holders(roster, role, { township: req.township }).slice(0, 1);
+    } else if (countyRoles.has(role)) {
+      found = holders(roster, role as Role);
+    } else if (townshipRoles.has(role)) {
+      found = holders(roster, role as Role, { township: place.township }).slice(0, 1);
     } else {
-      found = holders(roster, role, { village: req.village }).slice(0, 1);
+      found = holders(roster, role as Role, { village: place.village }).slice(0, 1);
     }
-    if (found.length === 0 && !assigned) missing.push(`no ${role} for ${role.startsWith('township-') || role === 'organization-officer' ? req.township : req.village} in the roster`);
-    for (const p of found) if (!people.some((q) => q.email === p.email)) people.push(p);
+    if (found.length === 0 && !assigned) {
+      const where = countyRoles.has(role) ? 'the county' : townshipRoles.has(role) ? place.township : place.village;
+      missing.push(`no ${role} for ${where} in the roster`);
+    }
+    found.forEach(add);
   }
   return { people, missing };
 }
 
-function escapeHtml(s: string): string {
+export function resolveRecipients(req: NoticeRequest, roster: Roster): { people: Person[]; missing: string[] } {
+  return resolvePosts(req.notify, req, roster, { ...(req.people ? { people: req.people } : {}), assigned: req.assigned });
+}
+
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
@@ -50,57 +79,104 @@ export interface RenderedNotice {
   readonly html: string;
 }
 
-export function renderNotice(req: NoticeRequest, roster: Roster, recipients: readonly Person[], baseUrl: string): RenderedNotice {
-  const village = roster.villages.find((v) => v.code === req.village)?.name ?? req.village;
-  const township = roster.townships.find((t) => t.code === req.township)?.name ?? req.township;
-  const subject = req.subject ?? 'village';
-  // Whose duty: a target (township + village), a township, or the county itself.
-  const place = subject === 'county' ? roster.county.name : `${township}${village}`;
-  const o = req.obligation;
-  const label = severityLabels[req.step.severity];
-  const dueNote = [
-    o.dueDate !== o.nominalDue ? `（${o.nominalDue}为休息日，顺延至下一个工作日）` : '',
-    o.provisional ? '（该年度国务院节假日安排尚未公布，日期为暂定）' : '',
-  ].join('');
-  const where = { village: `villages/${encodeURIComponent(req.village)}`, township: `townships/${encodeURIComponent(req.township)}`, county: 'county' }[subject];
-  const link = `${baseUrl.replace(/\/$/, '')}/${where}/obligations/${encodeURIComponent(o.id)}`;
-  const rows: [string, string][] = [
-    [{ village: '整顿对象', township: '乡镇', county: '县' }[subject], place],
-    ['事项', o.title],
-    ['期间', o.periodLabel],
-    ['截止日期', `${o.dueDate}${dueNote}`],
-    ['依据', `${SOURCE_DOCUMENT}${o.clause}`],
-  ];
-  if (req.targets?.length) {
-    const names = req.targets.map((code) => {
-      const v = roster.villages.find((x) => x.code === code);
-      return v ? `${roster.townships.find((t) => t.code === v.township)?.name ?? v.township}${v.name}` : code;
-    });
-    rows.push(['验收对象', `${names.join('、')}（共${names.length}个）`]);
-  }
-  const greeting = `${recipients.map((p) => p.name).join('、')}同志：`;
-  const lead = `${place}的“${o.title}”${severityPhrase[req.step.severity]}。`;
-  const text = [
-    greeting,
-    '',
-    lead,
-    '',
-    ...rows.map(([k, v]) => `${k}：${v}`),
-    '',
-    `办理入口：${link}`,
-    '',
-    '本邮件由软弱涣散农村基层党组织整顿提升工作系统自动发送，请勿直接回复。',
-  ].join('\n');
-  const html = [
+export function townshipName(roster: Roster, code: string): string {
+  return roster.townships.find((t) => t.code === code)?.name ?? code;
+}
+
+export function villageLabel(roster: Roster, code: string): string {
+  const v = roster.villages.find((x) => x.code === code);
+  return v ? `${townshipName(roster, v.township)}${v.name}` : code;
+}
+
+/** Where the duty is done in the workbench (after login). */
+export function obligationLink(baseUrl: string, req: Pick<NoticeRequest, 'subject' | 'village' | 'township' | 'caseId' | 'obligation'>): string {
+  const where = {
+    village: `villages/${encodeURIComponent(req.village)}`,
+    township: `townships/${encodeURIComponent(req.township)}`,
+    county: 'county',
+    case: `cases/${encodeURIComponent(req.caseId ?? '')}`,
+  }[req.subject];
+  return `${baseUrl.replace(/\/$/, '')}/${where}/obligations/${encodeURIComponent(req.obligation.id)}`;
+}
+
+function html(greeting: string, lead: string, label: string, rows: readonly [string, string][], link: string, linkText: string): string {
+  return [
     '<!doctype html><html lang="zh-CN"><body style="font-family:sans-serif">',
     `<p>${escapeHtml(greeting)}</p>`,
     `<p><strong>【${escapeHtml(label)}】</strong>${escapeHtml(lead)}</p>`,
     '<table cellpadding="4" style="border-collapse:collapse">',
     ...rows.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`),
     '</table>',
-    `<p><a href="${escapeHtml(link)}">点击此处办理</a></p>`,
-    '<p style="color:#666">本邮件由软弱涣散农村基层党组织整顿提升工作系统自动发送，请勿直接回复。</p>',
+    `<p><a href="${escapeHtml(link)}">${escapeHtml(linkText)}</a></p>`,
+    `<p style="color:#666">${escapeHtml(FOOTER)}</p>`,
     '</body></html>',
   ].join('\n');
-  return { subject: `【${label}】${place}：${o.title}（${o.periodLabel}）`, text, html };
+}
+
+export function renderNotice(req: NoticeRequest, roster: Roster, recipients: readonly Person[], baseUrl: string): RenderedNotice {
+  const township = townshipName(roster, req.township);
+  const place = req.subject === 'county' ? roster.county.name : req.subject === 'village' ? villageLabel(roster, req.village) : township;
+  const o = req.obligation;
+  const moved =
+    o.dueDate === o.nominalDue
+      ? ''
+      : o.deadlineRule === 'last-working-day'
+        ? `（${o.nominalDue}为休息日，截止日期提前至此前最后一个工作日）`
+        : `（${o.nominalDue}为休息日，按${o.deadlineBasis}顺延至下一个工作日）`;
+  const provisional = o.provisional ? '（该年度国务院节假日安排尚未公布，日期为暂定）' : '';
+  const link = obligationLink(baseUrl, req);
+  const rows: [string, string][] = [
+    [{ village: '整顿对象', township: '乡镇', county: '县', case: '乡镇' }[req.subject], place],
+    ...(req.caseId ? ([['案号', req.caseId]] as [string, string][]) : []),
+    ['事项', o.title],
+    ['期间', o.periodLabel],
+    ['截止日期', `${o.dueDate}${moved}${provisional}`],
+    ['依据', `${SOURCE_DOCUMENT}${o.clause}`],
+  ];
+  if (req.targets?.length) {
+    const names = req.targets.map((code) => villageLabel(roster, code));
+    rows.push(['验收对象', `${names.join('、')}（共${names.length}个）`]);
+  }
+  const greeting = `${recipients.map((p) => p.name).join('、')}同志：`;
+  let label: string = severityLabels[req.step.severity];
+  let lead = `${place}的“${o.title}”${severityPhrase[req.step.severity]}。`;
+  if (req.redated) {
+    label = '截止日期调整';
+    lead = `${place}的“${o.title}”截止日期由${req.redated.from}调整为${o.dueDate}（${req.redated.reason}）。`;
+    rows.splice(rows.length - 1, 0, ['原截止日期', req.redated.from]);
+  } else if (req.step.severity === 'red-warning') {
+    lead = `${place}的“${o.title}”逾期仍未完成，按${req.ladderBasis ?? '县委组织部工作要求'}发出红色预警。`;
+  }
+  const text = [greeting, '', lead, '', ...rows.map(([k, v]) => `${k}：${v}`), '', `办理入口：${link}`, '', FOOTER].join('\n');
+  return {
+    subject: `【${label}】${place}：${o.title}（${o.periodLabel}）`,
+    text,
+    html: html(greeting, lead, label, rows, link, '点击此处办理'),
+  };
+}
+
+/** The urging digest: every overdue duty past its red warning, for one recipient (督办). */
+export function renderDigest(req: DigestRequest, roster: Roster, recipients: readonly Person[], baseUrl: string): RenderedNotice {
+  const greeting = `${recipients.map((p) => p.name).join('、')}同志：`;
+  const lead = `截至${req.date}，以下${req.items.length}项整顿工作事项发出红色预警后仍未完成，按${req.basis}予以督办（每项最多督办${req.maxRounds}次）：`;
+  const place = (i: DigestRequest['items'][number]): string =>
+    i.subject === 'village' ? villageLabel(roster, i.village) : i.subject === 'county' ? roster.county.name : `${townshipName(roster, i.township)}${i.caseId ? `（案号${i.caseId}）` : ''}`;
+  const lines = req.items.map((i, n) => `${n + 1}. ${place(i)}：${i.title}（${i.periodLabel}），截止${i.dueDate}，${i.redWarnedOn}红色预警，第${i.round}次督办；依据${SOURCE_DOCUMENT}${i.clause}`);
+  const link = `${baseUrl.replace(/\/$/, '')}/overdue`;
+  const text = [greeting, '', lead, '', ...lines, '', `逾期事项一览：${link}`, '', FOOTER].join('\n');
+  const body = [
+    '<!doctype html><html lang="zh-CN"><body style="font-family:sans-serif">',
+    `<p>${escapeHtml(greeting)}</p>`,
+    `<p><strong>【督办】</strong>${escapeHtml(lead)}</p>`,
+    '<table cellpadding="4" border="1" style="border-collapse:collapse"><tr><th>对象</th><th>事项</th><th>期间</th><th>截止日期</th><th>红色预警</th><th>督办次数</th></tr>',
+    ...req.items.map(
+      (i) =>
+        `<tr><td>${escapeHtml(place(i))}</td><td>${escapeHtml(i.title)}</td><td>${escapeHtml(i.periodLabel)}</td><td>${i.dueDate}</td><td>${i.redWarnedOn}</td><td>第${i.round}次</td></tr>`,
+    ),
+    '</table>',
+    `<p><a href="${escapeHtml(link)}">查看逾期事项一览</a></p>`,
+    `<p style="color:#666">${escapeHtml(FOOTER)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject: `【督办】${roster.county.name}整顿工作逾期事项（${req.date}，共${req.items.length}项）`, text, html: body };
 }

@@ -1,10 +1,13 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { CaseMailRequest } from '../contracts/inquiry';
-import type { NoticeRequest, NoticeResult } from '../contracts/village';
-import type { Person } from '../domain/roster';
-import { renderCaseMail, resolveCaseRecipients } from './case-mails';
+import type { Client } from '@temporalio/client';
+import { RED_WARNED_MEMO, type RedWarnedItem } from '../contracts/entity';
+import { noticeFromLegacy, type CaseMailRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
+import { WorkCalendar, localDateOf, type CalendarYear, type LocalDate } from '../domain/calendar';
+import type { Person, Role } from '../domain/roster';
+import type { CalendarStore } from './calendar-store';
+import { renderCaseMail, resolveCaseRecipients, type LegacyCaseMailRequest } from './case-mails';
 import type { Mailer, OutgoingMail, SentMail } from './mailer';
-import { renderNotice, resolveRecipients } from './notices';
+import { renderDigest, renderNotice, resolvePosts, resolveRecipients } from './notices';
 import type { RosterSource } from './roster-file';
 import type { SentJournal } from './sent-journal';
 
@@ -27,15 +30,52 @@ export interface NotificationDeps {
   readonly roster: RosterSource;
   /** Where officials act on a notice; links in mails point below it. */
   readonly baseUrl: string;
+  /** The holiday arrangement the worker owns. */
+  readonly calendar: CalendarStore;
+  /** For the urging digest, which asks the county's workflows for their overdue duties. */
+  readonly temporal?: Client;
 }
+
+export interface UrgeOverdueInput {
+  readonly key: string;
+  readonly county: string;
+  readonly date: LocalDate;
+  readonly everyWorkingDays: number;
+  readonly maxTimes: number;
+  readonly basis: string;
+  /** The programme's calendar years, so that the rounds count the same working days it does. */
+  readonly calendar: readonly CalendarYear[];
+  readonly workflowIds: readonly string[];
+  /** The programme's own overdue duties. */
+  readonly own: readonly RedWarnedItem[];
+}
+
+export interface UrgeOverdueResult {
+  readonly items: number;
+  readonly results: readonly NoticeResult[];
+}
+
+/** A notice as runs started before the obligation book send it (no type, fewer facts). */
+export type LegacyNoticeRequest = Omit<NoticeRequest, 'type' | 'subject' | 'obligation' | 'people' | 'redated' | 'ladderBasis'> & {
+  readonly subject?: 'village' | 'township' | 'county';
+  readonly obligation: Omit<NoticeRequest['obligation'], 'deadlineBasis' | 'deadlineRule'>;
+};
 
 export interface NotificationActivities {
   sendNotification(mail: OutgoingMail): Promise<SentMail>;
-  sendNotices(requests: readonly NoticeRequest[]): Promise<NoticeResult[]>;
-  sendCaseMails(requests: readonly CaseMailRequest[]): Promise<NoticeResult[]>;
+  /** The mail of one wake-up of an entity: ladder steps, case mails, the urging digest. */
+  deliverMail(requests: readonly MailRequest[]): Promise<NoticeResult[]>;
+  /** Legacy runs' notices (started before the obligation book). */
+  sendNotices(requests: readonly LegacyNoticeRequest[]): Promise<NoticeResult[]>;
+  /** Legacy runs' case mails. */
+  sendCaseMails(requests: readonly LegacyCaseMailRequest[]): Promise<NoticeResult[]>;
+  /** The arrangements the worker has for these years. */
+  calendarYears(years: readonly number[]): Promise<CalendarYear[]>;
+  /** The urging digest (督办): asks the county's workflows for duties past their red warning and mails them. */
+  urgeOverdue(input: UrgeOverdueInput): Promise<UrgeOverdueResult>;
 }
 
-export function createNotificationActivities({ mailer, journal, roster, baseUrl }: NotificationDeps): NotificationActivities {
+export function createNotificationActivities({ mailer, journal, roster, baseUrl, temporal, calendar }: NotificationDeps): NotificationActivities {
   const retried = (): boolean => {
     try {
       return Context.current().info.attempt > 1;
@@ -50,13 +90,16 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl 
    * others, nor be mistaken for a refusal). Per recipient: sent, already sent (found in the
    * journal), or refused for good (5xx); a missing recipient is reported too. When any recipient
    * failed transiently, the batch is thrown and retried: what was sent is in the journal and is
-   * not sent again.
+   * not sent again. A journal write that fails after the server took the mail is reported with the
+   * result; the mail counts as sent here, so a retry of the batch in this process does not send it
+   * again.
    */
   async function deliverAll<R extends { readonly key: string }>(
     requests: readonly R[],
     resolve: (req: R) => { people: Person[]; missing: string[] },
     render: (req: R, person: Person) => Omit<OutgoingMail, 'key' | 'to'>,
   ): Promise<NoticeResult[]> {
+    if (retried()) journal.reload();
     const transient: unknown[] = [];
     const results = await Promise.all(
       requests.map(async (req): Promise<NoticeResult> => {
@@ -65,6 +108,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl 
         const accepted: string[] = [];
         const refused: string[] = [];
         const refusals: string[] = [];
+        const journalErrors: string[] = [];
         let fresh = 0;
         await Promise.all(
           people.map(async (person) => {
@@ -73,16 +117,22 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl 
               accepted.push(person.email);
               return;
             }
+            let sent: SentMail;
             try {
-              const sent = await mailer.send({ key, to: [person.email], ...render(req, person) });
-              journal.record(key, sent.messageId);
-              accepted.push(person.email);
-              fresh++;
+              sent = await mailer.send({ key, to: [person.email], ...render(req, person) });
             } catch (err) {
               if (isPermanent(err)) {
                 refused.push(person.email);
                 refusals.push(`${person.email}: SMTP ${err.responseCode}: ${err.message}`);
               } else transient.push(err);
+              return;
+            }
+            accepted.push(person.email);
+            fresh++;
+            try {
+              journal.record(key, sent.messageId);
+            } catch (err) {
+              journalErrors.push(`${person.email}: ${(err as Error).message}`);
             }
           }),
         );
@@ -94,12 +144,31 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl 
           recipients: accepted.sort(),
           ...(refused.length ? { refused: refused.sort() } : {}),
           ...(problems.length ? { error: problems.join('; ') } : {}),
+          ...(journalErrors.length ? { journalError: journalErrors.join('; ') } : {}),
         };
       }),
     );
     if (transient.length > 0) throw transient[0];
     return results;
   }
+
+  const deliverNotices = (requests: readonly NoticeRequest[]): Promise<NoticeResult[]> => {
+    const current = roster.current();
+    return deliverAll(requests, (req) => resolveRecipients(req, current), (req, person) => renderNotice(req, current, [person], baseUrl));
+  };
+  const deliverCaseMails = (requests: readonly (CaseMailRequest | LegacyCaseMailRequest)[]): Promise<NoticeResult[]> => {
+    const current = roster.current();
+    return deliverAll(requests, (req) => resolveCaseRecipients(req, current), (req, person) => renderCaseMail(req, current, [person], baseUrl));
+  };
+  const deliverDigests = (requests: readonly DigestRequest[]): Promise<NoticeResult[]> => {
+    const current = roster.current();
+    return deliverAll(
+      requests,
+      (req) => resolvePosts(req.roles, { village: '', township: '' }, current),
+      // Each recipient reads the duties whose red warning went to their post.
+      (req, person) => renderDigest(req, current, [person], baseUrl),
+    );
+  };
 
   return {
     /**
@@ -121,18 +190,63 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl 
       }
     },
 
-    /** The notices of one wake-up of a workflow (see `deliverAll`). */
-    async sendNotices(requests) {
-      if (retried()) journal.reload();
-      const current = roster.current();
-      return deliverAll(requests, (req) => resolveRecipients(req, current), (req, person) => renderNotice(req, current, [person], baseUrl));
+    async deliverMail(requests) {
+      const notices = requests.filter((r): r is NoticeRequest => r.type === 'notice');
+      const cases = requests.filter((r): r is CaseMailRequest => r.type === 'case');
+      const digests = requests.filter((r): r is DigestRequest => r.type === 'digest');
+      const results = await Promise.all([
+        notices.length ? deliverNotices(notices) : [],
+        cases.length ? deliverCaseMails(cases) : [],
+        digests.length ? deliverDigests(digests) : [],
+      ]);
+      const byKey = new Map(results.flat().map((r) => [r.key, r]));
+      return requests.map((r) => byKey.get(r.key)!);
     },
 
-    /** Letters and notices of inquiry cases and proposals, delivered as notices are. */
-    async sendCaseMails(requests) {
-      if (retried()) journal.reload();
-      const current = roster.current();
-      return deliverAll(requests, (req) => resolveCaseRecipients(req, current), (req, person) => renderCaseMail(req, current, [person]));
+    sendNotices: (requests) => deliverNotices(requests.map(noticeFromLegacy)),
+    sendCaseMails: (requests) => deliverCaseMails(requests),
+
+    async calendarYears(years) {
+      return calendar.years(years);
+    },
+
+    async urgeOverdue(input) {
+      if (!temporal) throw ApplicationFailure.nonRetryable('the worker has no Temporal client for the urging digest', 'Misconfigured');
+      const items: RedWarnedItem[] = [...input.own];
+      const queue = [...input.workflowIds];
+      const ask = async (): Promise<void> => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          try {
+            // The memo, not a query: the server answers from the execution's record, without a
+            // workflow task (a province's entities are not replayed, none waits on another).
+            const memo = (await temporal.workflow.getHandle(id).describe()).memo as { [RED_WARNED_MEMO]?: RedWarnedItem[] } | undefined;
+            items.push(...(memo?.[RED_WARNED_MEMO] ?? []));
+          } catch {
+            // Not started, or gone past the server's retention.
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, ask));
+      const cal = new WorkCalendar(input.calendar);
+      const byRole = new Map<string, UrgedItem[]>();
+      for (const it of items) {
+        const round = Math.ceil(cal.workingDaysBetween(localDateOf(Date.parse(it.redWarnedAt)), input.date) / input.everyWorkingDays);
+        if (round < 1 || round > input.maxTimes) continue;
+        const { roles, redWarnedAt, ...rest } = it;
+        for (const role of roles) byRole.set(role, [...(byRole.get(role) ?? []), { ...rest, redWarnedOn: localDateOf(Date.parse(redWarnedAt)), round }]);
+      }
+      const digests: DigestRequest[] = [...byRole.entries()].map(([role, list]) => ({
+        type: 'digest',
+        key: `${input.key}/${role}`,
+        county: input.county,
+        date: input.date,
+        roles: [role as Role],
+        items: list.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.obligationId.localeCompare(b.obligationId)),
+        maxRounds: input.maxTimes,
+        basis: input.basis,
+      }));
+      const results = digests.length ? await deliverDigests(digests) : [];
+      return { items: new Set(digests.flatMap((d) => d.items.map((i) => i.obligationId))).size, results };
     },
   };
 }

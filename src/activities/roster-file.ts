@@ -11,7 +11,7 @@ export interface RosterFileIssue {
 
 export class RosterFileError extends Error {
   constructor(readonly issues: readonly RosterFileIssue[]) {
-    super(`Roster rejected:\n${issues.map((i) => `  ${i.file}: ${i.path}: ${i.message}`).join('\n')}`);
+    super(`名册有误：\n${issues.map((i) => `  ${i.file}: ${i.path}: ${i.message}`).join('\n')}`);
     this.name = 'RosterFileError';
   }
 }
@@ -22,13 +22,13 @@ export function readRosterFile(file: string): Roster {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new RosterFileError([{ file, path: '(file)', message: `cannot read: ${(err as Error).message}` }]);
+    throw new RosterFileError([{ file, path: '(file)', message: `无法读取：${(err as Error).message}` }]);
   }
   let data: unknown;
   try {
     data = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
-    throw new RosterFileError([{ file, path: '(file)', message: `not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(err as Error).message}` }]);
+    throw new RosterFileError([{ file, path: '(file)', message: `不是有效的${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}：${(err as Error).message}` }]);
   }
   const result = parseRoster(data);
   if (!result.ok) throw new RosterFileError(result.issues.map((i) => ({ file, ...i })));

@@ -6,27 +6,28 @@
 import { WorkflowNotFoundError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { INQUIRY_WORKFLOW_TYPE, inquiryInputSchema, inquiryWorkflowId, type InquiryInput } from '../contracts/inquiry';
 import { LEDGER_WORKFLOW_TYPE, ledgerWorkflowId } from '../contracts/ledger';
-import { PROGRAMME_WORKFLOW_TYPE, programmeWorkflowId } from '../contracts/programme';
+import { PROGRAMME_WORKFLOW_TYPE, caseChangedSignal, programmeWorkflowId, type CaseChange } from '../contracts/programme';
 import { TOWNSHIP_WORKFLOW_TYPE, decideProposalUpdate, targetChangedSignal, townshipStateQuery, townshipWorkflowId, type TargetChange } from '../contracts/township';
 import { localDateOf } from '../domain/calendar';
-import { formatPath, holders, type Roster } from '../domain/roster';
+import type { Policy } from '../domain/policy';
+import { formatPath, holders, roleLabels, type Roster } from '../domain/roster';
 import { StageKey, TownshipKey } from '../search-attributes';
 import type { consequencesLedger, countyProgramme, inquiryCase, townshipSupervision, villageRectification } from '../workflows';
-import { designateVillage, villageInputFromRoster } from './village';
+import { designateVillage, villageInputFromRoster, type DesignateOptions } from './village';
 
 export class InvalidInquiryError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`Inquiry rejected:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`函询未受理：\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'InvalidInquiryError';
   }
 }
 
 /** Tells a township's and the county's workflows about a target, starting them if they are not running. */
-export async function tellSupervisors(client: Client, taskQueue: string, county: string, township: string, change: TargetChange): Promise<void> {
+export async function tellSupervisors(client: Client, taskQueue: string, county: string, township: string, change: TargetChange, policy?: Policy): Promise<void> {
   await client.workflow.signalWithStart<typeof townshipSupervision, [TargetChange]>(TOWNSHIP_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: townshipWorkflowId(township),
-    args: [{ township, county }],
+    args: [{ township, county, ...(policy ? { policy } : {}) }],
     signal: targetChangedSignal,
     signalArgs: [change],
     typedSearchAttributes: [{ key: TownshipKey, value: township }, { key: StageKey, value: 'supervising' }],
@@ -34,7 +35,7 @@ export async function tellSupervisors(client: Client, taskQueue: string, county:
   await client.workflow.signalWithStart<typeof countyProgramme, [TargetChange]>(PROGRAMME_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: programmeWorkflowId(county),
-    args: [{ county }],
+    args: [{ county, ...(policy ? { policy } : {}) }],
     signal: targetChangedSignal,
     signalArgs: [change],
   });
@@ -49,17 +50,15 @@ export async function designateTarget(
   taskQueue: string,
   roster: Roster,
   village: string,
+  opts: DesignateOptions & { readonly policy?: Policy } = {},
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof villageRectification>> {
-  const input = { ...villageInputFromRoster(roster, village), county: roster.county.code };
-  const d = input.designation;
+  const input = villageInputFromRoster(roster, village, opts.policy);
+  // The village first: a refused designation (an ended target) tells nobody.
+  const handle = await designateVillage(client, taskQueue, input, opts);
+  const date = opts.redesignate ?? input.designation.date;
   await ensureLedger(client, taskQueue, roster.county.code);
-  await tellSupervisors(client, taskQueue, roster.county.code, input.township, {
-    village: d.village,
-    date: d.date,
-    ...(d.transformedOn ? { transformedOn: d.transformedOn } : {}),
-    ...(d.withdrawnOn ? { withdrawnOn: d.withdrawnOn } : {}),
-  });
-  return designateVillage(client, taskQueue, input);
+  await tellSupervisors(client, taskQueue, roster.county.code, input.township, { village, township: input.township, date }, opts.policy);
+  return handle;
 }
 
 export async function ensureLedger(client: Client, taskQueue: string, county: string): Promise<WorkflowHandle<typeof consequencesLedger>> {
@@ -82,6 +81,7 @@ export interface IssueInquiry {
   readonly caseId?: string;
   /** Today, China time, for the default case id. */
   readonly now?: number;
+  readonly policy?: Policy;
 }
 
 /** The case id when none is given: township, proposal quarter or date, and kind. */
@@ -96,24 +96,27 @@ export function defaultCaseId(i: IssueInquiry): string {
  */
 export async function issueInquiry(client: Client, taskQueue: string, roster: Roster, i: IssueInquiry): Promise<WorkflowHandle<typeof inquiryCase>> {
   const problems: string[] = [];
-  if (!roster.townships.some((t) => t.code === i.township)) problems.push(`township: unknown township ${i.township}`);
+  if (!roster.townships.some((t) => t.code === i.township)) problems.push(`township：名册中没有乡镇${i.township}`);
   const issuer = roster.people.find((p) => p.id === i.issuedBy);
-  if (!issuer) problems.push(`issuedBy: ${i.issuedBy} is not in the roster`);
-  else if (issuer.role !== 'org-department-staff') problems.push(`issuedBy: ${i.issuedBy} is not on the organization department's staff (is ${issuer.role})`);
-  const recipients = [
+  if (!issuer) problems.push(`issuedBy：名册中没有${i.issuedBy}`);
+  else if (issuer.role !== 'org-department-staff' && issuer.role !== 'org-department-head') problems.push(`issuedBy：${i.issuedBy}不是县委组织部人员（是${roleLabels[issuer.role]}）`);
+  const addressees = [
     ...holders(roster, 'township-party-secretary', { township: i.township }).slice(0, 1),
     ...holders(roster, 'organization-officer', { township: i.township }).slice(0, 1),
-  ].map((p) => p.id);
-  if (problems.length === 0 && recipients.length === 0) problems.push(`township: the roster names no party secretary or organization officer for ${i.township}`);
+  ];
+  if (problems.length === 0 && addressees.length === 0) problems.push(`township：名册中没有${i.township}的乡镇党委书记或组织干事`);
   const input: InquiryInput = {
     caseId: i.caseId ?? defaultCaseId(i),
     county: roster.county.code,
     township: i.township,
     kind: i.kind ?? 'inquiry',
     issuedBy: i.issuedBy,
+    issuerRole: issuer?.role === 'org-department-head' ? 'org-department-head' : 'org-department-staff',
     reason: i.reason,
-    recipients,
+    recipients: addressees.map((p) => p.id),
+    recipientRoles: addressees.map((p) => p.role as 'township-party-secretary' | 'organization-officer'),
     ...(i.proposalQuarter ? { proposalQuarter: i.proposalQuarter } : {}),
+    ...(i.policy ? { policy: i.policy } : {}),
   };
   const parsed = inquiryInputSchema.safeParse(input);
   if (!parsed.success) problems.push(...parsed.error.issues.map((x) => `${formatPath(x.path)}: ${x.message}`));
@@ -124,18 +127,26 @@ export async function issueInquiry(client: Client, taskQueue: string, roster: Ro
   let decide = false;
   if (i.proposalQuarter) {
     const view = await township.query(townshipStateQuery).catch((err: unknown) => {
-      if (err instanceof WorkflowNotFoundError) throw new InvalidInquiryError([`proposalQuarter: ${i.township} has no supervision workflow (no target designated)`]);
+      if (err instanceof WorkflowNotFoundError) throw new InvalidInquiryError([`proposalQuarter：${i.township}没有督促工作流（尚无整顿对象）`]);
       throw err;
     });
     const proposal = view.proposals.find((p) => p.quarter === i.proposalQuarter);
-    if (!proposal) throw new InvalidInquiryError([`proposalQuarter: ${i.township} has no proposal for ${i.proposalQuarter}`]);
+    if (!proposal) throw new InvalidInquiryError([`proposalQuarter：${i.township}没有${i.proposalQuarter}的函询建议`]);
     if (proposal.decision && proposal.decision.caseId !== input.caseId) {
-      throw new InvalidInquiryError([`proposalQuarter: the proposal for ${i.proposalQuarter} was already decided on ${proposal.decision.on}`]);
+      throw new InvalidInquiryError([`proposalQuarter：${i.proposalQuarter}的函询建议已于${proposal.decision.on}作出决定`]);
     }
     decide = !proposal.decision;
   }
 
   await ensureLedger(client, taskQueue, roster.county.code);
+  // The county's urging digest covers the case's overdue duties.
+  await client.workflow.signalWithStart<typeof countyProgramme, [CaseChange]>(PROGRAMME_WORKFLOW_TYPE, {
+    taskQueue,
+    workflowId: programmeWorkflowId(roster.county.code),
+    args: [{ county: roster.county.code, ...(i.policy ? { policy: i.policy } : {}) }],
+    signal: caseChangedSignal,
+    signalArgs: [{ caseId: input.caseId, township: i.township, open: true }],
+  });
   const handle = await client.workflow.start<typeof inquiryCase>(INQUIRY_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: inquiryWorkflowId(input.caseId),

@@ -2,16 +2,14 @@
  * Contract of an inquiry case (one workflow per case): the organization department's inquiry
  * letter (函询) to a township's party secretary and organization officer, their written
  * explanation, and the talk (约谈) that follows when it is missing or the problem is serious
- * (六(四)); accountability decisions (六(五)). Also the mails of cases and proposals.
+ * (六(四)); accountability decisions (六(五)).
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { localDateSchema, type LocalDate } from '../domain/calendar';
+import { calendarYearSchema, localDateSchema, type LocalDate } from '../domain/calendar';
 import type { Consequence } from '../domain/consequences';
-import type { Severity } from '../domain/escalation';
-import type { Role } from '../domain/roster';
-import { supervisionPolicySchema, type Lapse } from '../domain/supervision';
-import type { DeliveryDelay, FailedDelivery, HistoryEntry } from './village';
+import { policySchema } from '../domain/policy';
+import { codeSchema, optionalText, personId, text, type EntityStatus } from './common';
 
 export const INQUIRY_WORKFLOW_TYPE = 'inquiryCase';
 
@@ -20,23 +18,30 @@ export function inquiryWorkflowId(caseId: string): string {
   return `inquiry:${caseId}`;
 }
 
-const personId = z.string().trim().min(1, 'must name a person');
-const text = (min: number, what: string): z.ZodString => z.string().trim().min(min, `${what} must be at least ${min} characters`);
+export const caseIdSchema = z.string().trim().regex(/^[A-Za-z0-9_:.-]{1,80}$/, '案件编号为1–80个字母、数字、_ : . -');
+
+/** The department's posts that may issue letters and order talks (六(四) "县委将…进行函询"). */
+export const issuerRoles = ['org-department-staff', 'org-department-head'] as const;
+/** The posts a letter goes to (六(四) "对乡镇党委书记、组织干事进行函询"). */
+export const addresseeRoles = ['township-party-secretary', 'organization-officer'] as const;
 
 export const inquiryInputSchema = z.object({
-  caseId: z.string().trim().regex(/^[A-Za-z0-9_:.-]{1,80}$/, 'must be 1–80 letters, digits, _ : . or -'),
-  county: z.string().trim().min(1),
-  township: z.string().trim().min(1),
+  caseId: caseIdSchema,
+  county: codeSchema,
+  township: codeSchema,
   /** An inquiry letter, or a talk ordered directly. */
   kind: z.enum(['inquiry', 'talk']).default('inquiry'),
-  /** A member of the organization department. */
+  /** A member of the organization department, as the roster names the post. */
   issuedBy: personId,
-  reason: text(4, 'reason'),
+  issuerRole: z.enum(issuerRoles, { error: '函询、约谈只能由县委组织部发出' }),
+  reason: text(4, 2000, '函询事由'),
   /** The township's party secretary and organization officer, as the roster names them now. */
-  recipients: z.array(personId).min(1, 'a letter goes to at least one person'),
+  recipients: z.array(personId).min(1, '函询至少发给一人').max(4),
+  recipientRoles: z.array(z.enum(addresseeRoles, { error: '函询对象须为乡镇党委书记或组织干事' })).max(4),
   /** The proposal (a quarter of missed reports) the case answers, if any. */
   proposalQuarter: z.string().regex(/^\d{4}-Q[1-4]$/).optional(),
-  policy: supervisionPolicySchema.optional(),
+  policy: policySchema.optional(),
+  calendar: z.array(calendarYearSchema).max(6).optional(),
 });
 export type InquiryInput = z.input<typeof inquiryInputSchema>;
 
@@ -53,43 +58,43 @@ export const caseStageLabels: Record<CaseStage, string> = {
 // --- Updates -----------------------------------------------------------------------------------
 
 /** The written explanation has three required parts (六(四)): root cause, measures, time limit. */
-export const submitExplanationSchema = z.object({
+export const submitExplanationSchema = z.strictObject({
   by: personId,
-  rootCause: text(4, 'rootCause'),
-  measures: text(4, 'measures'),
+  rootCause: text(4, 3000, '问题根源'),
+  measures: text(4, 3000, '整顿措施'),
   /** The day by which the measures will have been carried out. */
   timeLimit: localDateSchema,
 });
 export type SubmitExplanation = z.infer<typeof submitExplanationSchema>;
 
 export const reviewExplanationSchema = z
-  .object({
+  .strictObject({
     by: personId,
     /** Accept and close the case, or judge the problem serious and order a talk. */
-    decision: z.enum(['accept', 'talk']),
-    note: z.string().trim().default(''),
+    decision: z.enum(['accept', 'talk'], { error: '应为 accept（认可）或 talk（问题突出，约谈）' }),
+    note: optionalText(1000, '审阅意见'),
   })
   .superRefine((r, ctx) => {
-    if (r.decision === 'talk' && r.note.length < 4) ctx.addIssue({ code: 'custom', path: ['note'], message: 'say why the problem is serious' });
+    if (r.decision === 'talk' && r.note.length < 4) ctx.addIssue({ code: 'custom', path: ['note'], message: '决定约谈须说明问题突出在何处（至少4个字）' });
   });
 export type ReviewExplanation = z.input<typeof reviewExplanationSchema>;
 
-export const scheduleTalkSchema = z.object({
+export const scheduleTalkSchema = z.strictObject({
   by: personId,
   /** China time, e.g. 2019-05-10T09:30. */
-  at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'must be a China-time date and time like 2019-05-10T09:30'),
-  place: text(2, 'place'),
+  at: z.string().max(16).regex(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/, '应为北京时间的日期和时刻，如2019-05-10T09:30'),
+  place: text(2, 200, '约谈地点'),
   /** Who conducts the talk. */
   conductor: personId,
 });
 export type ScheduleTalk = z.infer<typeof scheduleTalkSchema>;
 
-export const recordTalkSchema = z.object({
+export const recordTalkSchema = z.strictObject({
   by: personId,
   heldOn: localDateSchema,
-  outcome: text(4, 'outcome'),
+  outcome: text(4, 3000, '约谈情况'),
   /** People held accountable (六(五)): not promoted for two years. */
-  accountability: z.array(z.object({ person: personId, ground: text(4, 'ground') })).default([]),
+  accountability: z.array(z.strictObject({ person: personId, ground: text(4, 500, '问责事由') })).max(10).default([]),
 });
 export type RecordTalk = z.input<typeof recordTalkSchema>;
 
@@ -106,7 +111,7 @@ export interface TalkRecord {
   readonly held?: { readonly on: LocalDate; readonly outcome: string; readonly by: string };
 }
 
-export interface InquiryView {
+export interface InquiryView extends EntityStatus {
   readonly caseId: string;
   readonly county: string;
   readonly township: string;
@@ -123,10 +128,6 @@ export interface InquiryView {
   readonly review?: { readonly decision: 'accept' | 'talk'; readonly by: string; readonly on: LocalDate; readonly note: string };
   readonly talk?: TalkRecord;
   readonly consequences: readonly Consequence[];
-  readonly failedDeliveries: readonly FailedDelivery[];
-  readonly failedDeliveryCount: number;
-  readonly deliveryDelayed?: DeliveryDelay;
-  readonly history: readonly HistoryEntry[];
 }
 
 export const submitExplanationUpdate = defineUpdate<InquiryView, [SubmitExplanation]>('submitExplanation');
@@ -134,34 +135,3 @@ export const reviewExplanationUpdate = defineUpdate<InquiryView, [ReviewExplanat
 export const scheduleTalkUpdate = defineUpdate<InquiryView, [ScheduleTalk]>('scheduleTalk');
 export const recordTalkUpdate = defineUpdate<InquiryView, [RecordTalk]>('recordTalk');
 export const inquiryStateQuery = defineQuery<InquiryView>('state');
-
-// --- Mails of cases and proposals (the activity's input) ----------------------------------------
-
-export const caseMailKinds = ['inquiry-proposal', 'inquiry-letter', 'explanation-reminder', 'explanation-received', 'talk-required', 'talk-notice'] as const;
-export type CaseMailKind = (typeof caseMailKinds)[number];
-
-/** What a letter or notice of a case says; rendered into Chinese by the activity. */
-export interface CaseFacts {
-  readonly caseId: string;
-  readonly kind: 'inquiry' | 'talk';
-  readonly reason: string;
-  readonly issuedBy: string;
-  readonly issuedOn: LocalDate;
-  readonly recipients: readonly string[];
-  readonly explanationDue?: LocalDate;
-  readonly talk?: { readonly why: string; readonly scheduled?: ScheduleTalk };
-}
-
-export interface CaseMailRequest {
-  /** Idempotency key: workflow id + what + step. */
-  readonly key: string;
-  readonly kind: CaseMailKind;
-  readonly township: string;
-  /** People by id, and posts resolved from the roster when the mail is sent. */
-  readonly people: readonly string[];
-  readonly roles: readonly Role[];
-  readonly severity?: Severity;
-  readonly case?: CaseFacts;
-  /** For a proposal: the quarter and its missed or late reports. */
-  readonly proposal?: { readonly quarter: string; readonly quarterLabel: string; readonly lapses: readonly (Lapse & { readonly label: string })[] };
-}

@@ -4,7 +4,8 @@
  * the cases' own histories.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { LocalDate } from '../domain/calendar';
+import { z } from 'zod';
+import { localDateSchema, type LocalDate } from '../domain/calendar';
 import type { Consequence } from '../domain/consequences';
 
 export const LEDGER_WORKFLOW_TYPE = 'consequencesLedger';
@@ -17,10 +18,25 @@ export interface LedgerInput {
   readonly county: string;
 }
 
+const consequenceSchema = z.object({
+  kind: z.enum(['award-ineligible', 'promotion-blocked', 'paired-leader-promotion-blocked', 'work-team-continues', 'village-secretary-removable']),
+  subject: z.union([
+    z.object({ type: z.literal('person'), id: z.string().min(1).max(40) }),
+    z.object({ type: z.literal('department'), code: z.string().min(1).max(40) }),
+    z.object({ type: z.literal('village'), code: z.string().min(1).max(40) }),
+  ]),
+  from: localDateSchema,
+  until: localDateSchema.optional(),
+  clause: z.string().min(1).max(20),
+  reason: z.string().min(1).max(500),
+  cause: z.string().min(1).max(120),
+});
+
 /**
  * Entries of one case. A signal: a case must not wait on the ledger; entries carry their own
  * identity (kind, subject, start, case), so one recorded twice is kept once.
  */
+export const recordConsequencesSchema = z.object({ caseId: z.string().min(1).max(120), consequences: z.array(consequenceSchema).max(50) });
 export interface RecordConsequences {
   readonly caseId: string;
   readonly consequences: readonly Consequence[];

@@ -2,14 +2,16 @@
  * Contract of the county programme workflow (one per county): the county's own duties, each
  * reminded to the organization department: the standing committee's study twice a year (五(二)),
  * the yearly debriefing evaluation of township secretaries (六(四)) and the late-November
- * acceptance campaign for every target under rectification (五(一)).
+ * acceptance campaign for every target under rectification (五(一)); and the urging digest (督办)
+ * of every overdue duty in the county past its red warning.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
-import { localDateSchema } from '../domain/calendar';
-import { escalationPolicySchema } from '../domain/escalation';
+import { calendarYearSchema, type LocalDate } from '../domain/calendar';
+import { policySchema } from '../domain/policy';
+import { codeSchema, type EntityStatus } from './common';
 import type { TargetChange } from './township';
-import type { EntityStatus } from './village';
+import { caseIdSchema } from './inquiry';
 
 export const PROGRAMME_WORKFLOW_TYPE = 'countyProgramme';
 
@@ -18,23 +20,23 @@ export function programmeWorkflowId(county: string): string {
 }
 
 export const programmeInputSchema = z.object({
-  county: z.string().trim().min(1),
-  policy: escalationPolicySchema.optional(),
+  county: codeSchema,
+  policy: policySchema.optional(),
+  calendar: z.array(calendarYearSchema).max(6).optional(),
 });
 export type ProgrammeInput = z.input<typeof programmeInputSchema>;
 
-export const fulfilDutySchema = z.object({
-  obligationId: z.string().min(1),
-  fulfilledOn: localDateSchema,
-  by: z.string().trim().min(1, 'must name a person'),
-  note: z.string().trim().default(''),
-});
-export type FulfilDuty = z.input<typeof fulfilDutySchema>;
+/** An inquiry case opened or closed: the urging digest covers its overdue duties too. */
+export const caseChangeSchema = z.strictObject({ caseId: caseIdSchema, township: codeSchema, open: z.boolean() });
+export type CaseChange = z.infer<typeof caseChangeSchema>;
+export const caseChangedSignal = defineSignal<[CaseChange]>('caseChanged');
 
 export interface ProgrammeView extends EntityStatus {
   readonly county: string;
   readonly targets: readonly (TargetChange & { readonly active: boolean })[];
+  readonly openCases: readonly string[];
+  /** The urging digests sent (督办): when, and how many duties each listed. */
+  readonly urgings: readonly { readonly date: LocalDate; readonly items: number }[];
 }
 
-export const fulfilDutyUpdate = defineUpdate<ProgrammeView, [FulfilDuty]>('fulfilDuty');
 export const programmeStateQuery = defineQuery<ProgrammeView>('state');

@@ -5,10 +5,11 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { localDateSchema, type LocalDate } from '../domain/calendar';
-import { escalationPolicySchema } from '../domain/escalation';
-import { supervisionPolicySchema, type Lapse } from '../domain/supervision';
-import { attestableDuties, type EntityStatus } from './village';
+import { calendarYearSchema, localDateSchema, type LocalDate } from '../domain/calendar';
+import { policySchema } from '../domain/policy';
+import type { Lapse } from '../domain/supervision';
+import { codeSchema, optionalText, personId, text, type EntityStatus } from './common';
+import { attestedDutySchema, halfMonthSchema } from './village';
 
 export const TOWNSHIP_WORKFLOW_TYPE = 'townshipSupervision';
 
@@ -16,25 +17,24 @@ export function townshipWorkflowId(townshipCode: string): string {
   return `township:${townshipCode}`;
 }
 
-const personId = z.string().trim().min(1, 'must name a person');
-const text = (min: number, what: string): z.ZodString => z.string().trim().min(min, `${what} must be at least ${min} characters`);
-
 export const townshipInputSchema = z.object({
-  township: z.string().trim().min(1),
-  county: z.string().trim().min(1),
-  policy: escalationPolicySchema.optional(),
-  supervision: supervisionPolicySchema.optional(),
+  township: codeSchema,
+  county: codeSchema,
+  policy: policySchema.optional(),
+  calendar: z.array(calendarYearSchema).max(6).optional(),
 });
 export type TownshipInput = z.input<typeof townshipInputSchema>;
 
 /** A target of the township (or county) and the dates that say when it is under rectification. */
-export const targetDatesSchema = z.object({
-  village: z.string().trim().min(1),
+export const targetChangeSchema = z.strictObject({
+  village: codeSchema,
+  /** Its township, for the county's lists; absent in changes sent before it was carried. */
+  township: codeSchema.optional(),
   date: localDateSchema,
   transformedOn: localDateSchema.optional(),
   withdrawnOn: localDateSchema.optional(),
 });
-export type TargetChange = z.infer<typeof targetDatesSchema>;
+export type TargetChange = z.infer<typeof targetChangeSchema>;
 
 /**
  * Sent when a target is designated, transformed or withdrawn. A signal: the sender (the
@@ -42,56 +42,56 @@ export type TargetChange = z.infer<typeof targetDatesSchema>;
  */
 export const targetChangedSignal = defineSignal<[TargetChange]>('targetChanged');
 
-export const halfMonthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-H[12]$/, 'must be a half month like 2019-03-H1');
-
-export const reportEntrySchema = z.object({
-  village: z.string().trim().min(1, 'must name a village'),
-  progress: text(4, 'progress'),
-  problems: z.string().trim().default(''),
-  nextSteps: z.string().trim().default(''),
+export const reportEntrySchema = z.strictObject({
+  village: codeSchema,
+  progress: text(4, 2000, '工作进展'),
+  problems: optionalText(2000, '存在问题'),
+  nextSteps: optionalText(2000, '下步打算'),
   /** Duties done in the village in the period, with their day (they settle its reminders). */
-  duties: z.array(z.object({ kind: z.enum(attestableDuties), date: localDateSchema })).default([]),
+  duties: z.array(attestedDutySchema).max(20, '最多20项').default([]),
 });
 
 export const submitReportSchema = z
-  .object({
+  .strictObject({
     /** The half month reported on (六(三)), e.g. 2019-03-H1. */
     period: halfMonthSchema,
     reportedBy: personId,
     /** A second report for a period replaces the first only when marked as an amendment. */
     amendment: z.boolean().default(false),
-    entries: z.array(reportEntrySchema).min(1, 'a report has one entry per target'),
+    entries: z.array(reportEntrySchema).min(1, '每个整顿对象一条进展').max(200, '最多200条'),
   })
   .superRefine((r, ctx) => {
     const seen = new Set<string>();
     r.entries.forEach((e, i) => {
-      if (seen.has(e.village)) ctx.addIssue({ code: 'custom', path: ['entries', i, 'village'], message: `${e.village} has a second entry` });
+      if (seen.has(e.village)) ctx.addIssue({ code: 'custom', path: ['entries', i, 'village'], message: `${e.village}重复填报` });
       seen.add(e.village);
     });
   });
 export type SubmitReport = z.input<typeof submitReportSchema>;
 
-export const recordStudySchema = z.object({
+export const quarterSchema = z.string().max(7).regex(/^\d{4}-Q[1-4]$/, '应为季度，如2019-Q1');
+
+export const recordStudySchema = z.strictObject({
   /** The quarter studied (五(三)), e.g. 2019-Q1. */
-  quarter: z.string().regex(/^\d{4}-Q[1-4]$/, 'must be a quarter like 2019-Q1'),
+  quarter: quarterSchema,
   heldOn: localDateSchema,
-  summary: text(4, 'summary'),
+  summary: text(4, 2000, '研究内容'),
   by: personId,
 });
 export type RecordStudy = z.infer<typeof recordStudySchema>;
 
 export const decideProposalSchema = z
-  .object({
-    quarter: z.string().regex(/^\d{4}-Q[1-4]$/, 'must be a quarter like 2019-Q1'),
-    decision: z.enum(['inquiry', 'decline']),
+  .strictObject({
+    quarter: quarterSchema,
+    decision: z.enum(['inquiry', 'decline'], { error: '应为 inquiry（函询）或 decline（不予函询）' }),
     by: personId,
     /** The inquiry case opened on the proposal. */
-    caseId: z.string().trim().min(1).optional(),
-    note: z.string().trim().default(''),
+    caseId: z.string().trim().min(1).max(80).optional(),
+    note: optionalText(1000, '说明'),
   })
   .superRefine((d, ctx) => {
-    if (d.decision === 'inquiry' && !d.caseId) ctx.addIssue({ code: 'custom', path: ['caseId'], message: 'an inquiry decision names its case' });
-    if (d.decision === 'decline' && d.note.length < 4) ctx.addIssue({ code: 'custom', path: ['note'], message: 'say why no inquiry letter is issued' });
+    if (d.decision === 'inquiry' && !d.caseId) ctx.addIssue({ code: 'custom', path: ['caseId'], message: '决定函询须注明案件编号' });
+    if (d.decision === 'decline' && d.note.length < 4) ctx.addIssue({ code: 'custom', path: ['note'], message: '不予函询须说明理由（至少4个字）' });
   });
 export type DecideProposal = z.input<typeof decideProposalSchema>;
 

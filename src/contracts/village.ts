@@ -4,11 +4,11 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { localDateSchema, type LocalDate, type Phase } from '../domain/calendar';
-import type { Consequence } from '../domain/consequences';
+import { calendarYearSchema, localDateSchema, type LocalDate, type Phase } from '../domain/calendar';
+import type { AcceptanceResult, Consequence } from '../domain/consequences';
 import { designationSchema } from '../domain/criteria';
-import { escalationPolicySchema, type Severity } from '../domain/escalation';
-import type { ObligationKind } from '../domain/obligations';
+import { policySchema } from '../domain/policy';
+import { codeSchema, optionalText, personId, text, type EntityStatus } from './common';
 
 export const VILLAGE_WORKFLOW_TYPE = 'villageRectification';
 
@@ -42,82 +42,70 @@ export const stageLabels: Record<Stage, string> = {
   withdrawn: '已撤销认定',
 };
 
-const personId = z.string().trim().min(1, 'must name a person');
-const text = (min: number, what: string): z.ZodString => z.string().trim().min(min, `${what} must be at least ${min} characters`);
-
 export const villageInputSchema = z.object({
-  township: z.string().trim().min(1),
-  /** The county's code: changes of the designation are told to the county programme too. */
-  county: z.string().trim().min(1).optional(),
+  township: codeSchema,
+  /** The county's code: changes of the designation are told to the county programme and ledger. */
+  county: codeSchema.optional(),
   designation: designationSchema,
   firstSecretary: personId.optional(),
   liaison: personId.optional(),
-  policy: escalationPolicySchema.optional(),
+  /** The county's policy in force at designation (policy file); the built-in one when absent. */
+  policy: policySchema.optional(),
+  /** The holiday arrangement of the years the workflow needs first; it asks the worker for the rest. */
+  calendar: z.array(calendarYearSchema).max(6).optional(),
 });
-export type VillageInput = z.infer<typeof villageInputSchema>;
+export type VillageInput = z.input<typeof villageInputSchema>;
 
 // --- Updates -----------------------------------------------------------------------------------
 
-export const submitPlanSchema = z.object({
+export const submitPlanSchema = z.strictObject({
   submittedBy: personId,
-  summary: text(10, 'summary'),
-  measures: z.array(text(4, 'each measure')).min(1, 'a plan lists at least one measure'),
+  summary: text(10, 2000, '方案概要'),
+  measures: z.array(text(4, 500, '每项措施')).min(1, '方案至少列出一项整顿措施').max(30, '整顿措施最多30项'),
 });
 export type SubmitPlan = z.infer<typeof submitPlanSchema>;
 
 export const reviewPlanSchema = z
-  .object({
+  .strictObject({
     reviewer: personId,
-    decision: z.enum(['approve', 'return']),
-    comments: z.string().trim().default(''),
+    decision: z.enum(['approve', 'return'], { error: '应为 approve（审核通过）或 return（退回修改）' }),
+    comments: optionalText(2000, '审核意见'),
     /** Required when the plan is returned: the new deadline for the revised plan. */
     revisionDue: localDateSchema.optional(),
   })
   .superRefine((r, ctx) => {
-    if (r.decision === 'return' && !r.revisionDue) ctx.addIssue({ code: 'custom', path: ['revisionDue'], message: 'a returned plan needs a new deadline' });
-    if (r.decision === 'return' && r.comments.length < 4) ctx.addIssue({ code: 'custom', path: ['comments'], message: 'say what to revise' });
+    if (r.decision === 'return' && !r.revisionDue) ctx.addIssue({ code: 'custom', path: ['revisionDue'], message: '退回修改须给出重新报送的期限' });
+    if (r.decision === 'return' && r.comments.length < 4) ctx.addIssue({ code: 'custom', path: ['comments'], message: '退回修改须写明修改意见（至少4个字）' });
   });
 export type ReviewPlan = z.input<typeof reviewPlanSchema>;
 
 /** Duties a progress report can attest, with the day they were done. */
 export const attestableDuties = ['first-secretary-visit', 'first-secretary-symposium', 'village-quarterly-debriefing', 'three-meetings-one-lesson'] as const;
+export const attestedDutySchema = z.strictObject({ kind: z.enum(attestableDuties), date: localDateSchema });
 
-export const recordProgressSchema = z.object({
+export const halfMonthSchema = z.string().max(10).regex(/^\d{4}-(0[1-9]|1[0-2])-H[12]$/, '应为半月，如2019-03-H1（上半月）或2019-03-H2（下半月）');
+
+export const recordProgressSchema = z.strictObject({
   /** The half month reported on (六(三)), e.g. 2019-03-H1. */
-  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-H[12]$/, 'must be a half month like 2019-03-H1'),
+  period: halfMonthSchema,
   reportedBy: personId,
-  progress: text(4, 'progress'),
-  problems: z.string().trim().default(''),
-  nextSteps: z.string().trim().default(''),
-  duties: z.array(z.object({ kind: z.enum(attestableDuties), date: localDateSchema })).default([]),
+  progress: text(4, 2000, '工作进展'),
+  problems: optionalText(2000, '存在问题'),
+  nextSteps: optionalText(2000, '下步打算'),
+  duties: z.array(attestedDutySchema).max(20, '最多20项').default([]),
 });
 export type RecordProgress = z.input<typeof recordProgressSchema>;
 
-export const fulfilObligationSchema = z.object({
-  obligationId: z.string().min(1),
-  fulfilledOn: localDateSchema,
-  by: personId,
-  note: z.string().trim().default(''),
-});
-export type FulfilObligation = z.input<typeof fulfilObligationSchema>;
-
-export const waiveObligationSchema = z.object({
-  obligationId: z.string().min(1),
-  by: personId,
-  reason: text(4, 'reason'),
-});
-export type WaiveObligation = z.input<typeof waiveObligationSchema>;
-
-export const recordAcceptanceSchema = z.object({
+export const recordAcceptanceSchema = z.strictObject({
   year: z.number().int().min(2000).max(2100),
   evaluatedOn: localDateSchema,
   transformed: z.boolean(),
   evaluator: personId,
-  summary: text(4, 'summary'),
+  summary: text(4, 2000, '验收评价意见'),
 });
 export type RecordAcceptance = z.infer<typeof recordAcceptanceSchema>;
 
-export const reassignSchema = z.object({
+export const reassignSchema = z.strictObject({
   role: z.enum(['first-secretary', 'township-liaison']),
   person: personId,
   effectiveOn: localDateSchema,
@@ -125,14 +113,12 @@ export const reassignSchema = z.object({
 });
 export type Reassign = z.infer<typeof reassignSchema>;
 
-export const withdrawSchema = z.object({ by: personId, reason: text(4, 'reason') });
+export const withdrawSchema = z.strictObject({ by: personId, reason: text(4, 1000, '撤销理由') });
 export type Withdraw = z.infer<typeof withdrawSchema>;
 
 export const submitPlanUpdate = defineUpdate<VillageView, [SubmitPlan]>('submitPlan');
 export const reviewPlanUpdate = defineUpdate<VillageView, [ReviewPlan]>('reviewPlan');
 export const recordProgressUpdate = defineUpdate<VillageView, [RecordProgress]>('recordProgress');
-export const fulfilObligationUpdate = defineUpdate<VillageView, [FulfilObligation]>('fulfilObligation');
-export const waiveObligationUpdate = defineUpdate<VillageView, [WaiveObligation]>('waiveObligation');
 export const recordAcceptanceUpdate = defineUpdate<VillageView, [RecordAcceptance]>('recordAcceptance');
 export const reassignUpdate = defineUpdate<VillageView, [Reassign]>('reassign');
 export const withdrawUpdate = defineUpdate<VillageView, [Withdraw]>('withdraw');
@@ -144,97 +130,22 @@ export const stateQuery = defineQuery<VillageView>('state');
  * which has validated it. A signal, not an update: the township must not wait on each village,
  * and a signal costs the village's history fewer events. `key` makes a re-sent entry harmless.
  */
-export interface ForwardedProgress {
-  readonly key: string;
-  readonly period: string;
-  readonly reportedBy: string;
-  readonly progress: string;
-  readonly problems: string;
-  readonly nextSteps: string;
-  readonly duties: readonly { readonly kind: (typeof attestableDuties)[number]; readonly date: LocalDate }[];
-  readonly amendment: boolean;
-}
+export const forwardedProgressSchema = z.strictObject({
+  key: z.string().min(1).max(200),
+  period: halfMonthSchema,
+  reportedBy: personId,
+  progress: text(1, 2000, '工作进展'),
+  problems: optionalText(2000, '存在问题'),
+  nextSteps: optionalText(2000, '下步打算'),
+  duties: z.array(attestedDutySchema).max(20).default([]),
+  amendment: z.boolean().default(false),
+});
+export type ForwardedProgress = z.input<typeof forwardedProgressSchema>;
 /** One entry, or several of one village (first-half entries held back to go with the next). */
+export const progressReportedPayloadSchema = z.union([forwardedProgressSchema, z.array(forwardedProgressSchema).min(1).max(24)]);
 export const progressReportedSignal = defineSignal<[ForwardedProgress | readonly ForwardedProgress[]]>('progressReported');
 
-// --- Notices (the activity's input and output) -------------------------------------------------
-
-export interface NoticeRequest {
-  /** Idempotency key: workflow id + obligation id + ladder step. */
-  readonly key: string;
-  /** Empty for a township's or the county's own duty. */
-  readonly village: string;
-  /** Empty for the county's own duty. */
-  readonly township: string;
-  /** Whose duty it is; absent means a village (notices recorded before townships had workflows). */
-  readonly subject?: 'village' | 'township' | 'county';
-  /** Village codes the duty covers, e.g. the targets of an acceptance campaign (五(一)). */
-  readonly targets?: readonly string[];
-  readonly obligation: {
-    readonly id: string;
-    readonly kind: ObligationKind;
-    readonly title: string;
-    readonly clause: string;
-    readonly periodLabel: string;
-    readonly dueDate: LocalDate;
-    readonly nominalDue: LocalDate;
-    readonly provisional: boolean;
-  };
-  readonly step: { readonly id: string; readonly severity: Severity };
-  readonly notify: readonly string[];
-  /** Posts the workflow itself assigns (reassignments); other posts come from the roster. */
-  readonly assigned: { readonly 'first-secretary'?: string; readonly 'township-liaison'?: string };
-}
-
-export interface NoticeResult {
-  readonly key: string;
-  readonly status: 'sent' | 'already-sent' | 'failed' | 'no-recipient';
-  /** Addresses the mail server accepted (now or on an earlier try). */
-  readonly recipients: readonly string[];
-  /** Addresses it refused for good (5xx). */
-  readonly refused?: readonly string[];
-  readonly error?: string;
-}
-
 // --- State as operators and officials see it ----------------------------------------------------
-
-export interface HistoryEntry {
-  readonly at: string;
-  readonly type: string;
-  /** For officials, in Chinese. */
-  readonly text: string;
-  readonly by?: string;
-}
-
-export interface UpcomingObligation {
-  readonly id: string;
-  readonly kind: ObligationKind;
-  readonly title: string;
-  readonly clause: string;
-  readonly periodLabel: string;
-  readonly dueDate: LocalDate;
-  readonly provisional: boolean;
-  readonly overdue: boolean;
-  readonly nextStep?: { readonly id: string; readonly severity: Severity; readonly at: string };
-}
-
-export interface FailedDelivery {
-  readonly key: string;
-  readonly obligationId: string;
-  readonly step: string;
-  readonly at: string;
-  /** Who did not get it: refused addresses (none when nobody holds the post). */
-  readonly recipients: readonly string[];
-  readonly error: string;
-}
-
-export interface DeliveryDelay {
-  readonly since: string;
-  readonly attempts: number;
-  readonly lastError: string;
-  readonly retryAt: string;
-  readonly pending: number;
-}
 
 export interface AcceptanceRecord {
   readonly year: number;
@@ -242,17 +153,6 @@ export interface AcceptanceRecord {
   readonly transformed: boolean;
   readonly evaluator: string;
   readonly summary: string;
-}
-
-/** What every long-running entity (village, township, county) shows about its duties and mail. */
-export interface EntityStatus {
-  readonly upcoming: readonly UpcomingObligation[];
-  readonly overdue: boolean;
-  readonly failedDeliveries: readonly FailedDelivery[];
-  readonly failedDeliveryCount: number;
-  /** Notices the mail server has not taken yet; they are retried until it does. */
-  readonly deliveryDelayed?: DeliveryDelay;
-  readonly history: readonly HistoryEntry[];
 }
 
 export interface VillageView extends EntityStatus {
@@ -265,7 +165,7 @@ export interface VillageView extends EntityStatus {
   readonly phase: Phase;
   readonly firstSecretary?: string;
   readonly liaison?: string;
-  readonly plan?: {
+  readonly plan: {
     readonly submittedOn?: LocalDate;
     readonly summary?: string;
     readonly measures?: readonly string[];
@@ -274,6 +174,8 @@ export interface VillageView extends EntityStatus {
     readonly revisions: number;
   };
   readonly acceptances: readonly AcceptanceRecord[];
+  /** Recorded results and, for years with none by their end, "not transformed" (五(四)). */
+  readonly acceptanceResults: readonly AcceptanceResult[];
   readonly consequences: readonly Consequence[];
 }
 

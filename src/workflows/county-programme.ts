@@ -1,164 +1,176 @@
 /**
- * The county's own calendar: the standing committee's study twice a year (五(二)), the yearly
- * debriefing evaluation of township secretaries (六(四)) and the late-November acceptance
- * campaign for every target under rectification (五(一)), each with reminders to the
- * organization department until it records the duty done.
+ * The county's own calendar and its 督办 desk: the standing committee's study twice a year
+ * (五(二)), the yearly debriefing evaluation of township secretaries (六(四)) and the late-November
+ * acceptance campaign for every target under rectification (五(一)), each in its obligation book
+ * with reminders to the organization department until it is done; and the urging digest: every
+ * so many working days (policy), one mail per recipient listing every overdue duty in the county
+ * past its red warning, each at most so many times. The digest is the county's, not each target's:
+ * a target's history stays within its budget, and the department reads one mail, not hundreds.
  *
- * Targets come as `targetChanged` signals, as for townships. The workflow continues as new at the
- * first wake-up of each calendar year and ends when no target is left under rectification.
+ * Targets and inquiry cases come as signals. The workflow continues as new at the first wake-up of
+ * each calendar year and ends when nothing in the county is under rectification or owed.
  */
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { fulfilDutySchema, fulfilDutyUpdate, programmeInputSchema, programmeStateQuery, type ProgrammeInput, type ProgrammeView } from '../contracts/programme';
-import { targetChangedSignal, type TargetChange } from '../contracts/township';
-import type { FailedDelivery, HistoryEntry, NoticeRequest } from '../contracts/village';
-import { acceptanceTargets, activeUntil, addDays, countyObligations, instantOf, isoInstant, localDateOf, yearOf, type LocalDate, type Obligation } from '../domain';
-import { DeliveryDelayedKey, FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey } from '../search-attributes';
-import { sendNotices } from './support/mail';
+import { TemporalFailure, allHandlersFinished, condition, continueAsNew, isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { caseChangeSchema, caseChangedSignal, programmeInputSchema, programmeStateQuery, type ProgrammeInput, type ProgrammeView } from '../contracts/programme';
+import { inquiryWorkflowId } from '../contracts/inquiry';
+import { targetChangeSchema, targetChangedSignal, townshipWorkflowId, type TargetChange } from '../contracts/township';
+import { villageWorkflowId } from '../contracts/village';
 import {
-  Outbox,
-  Publisher,
-  appendHistory,
-  applyTargetChange,
-  noticeFor,
-  runUntilDone,
-  dueSteps,
-  invalid,
-  keepSince,
-  nextStepTimes,
-  parseOrReject,
-  targetsView,
-  upcomingView,
-  type Deferred,
-} from './support/entity';
-
-
-const WINDOW_BACK_DAYS = 60;
-const WINDOW_AHEAD_DAYS = 100;
+  acceptanceTargets,
+  activeOn,
+  basisText,
+  countyDuties,
+  defaultPolicy,
+  instantOf,
+  localDateOf,
+  yearOf,
+  type BookEntry,
+  type Duty,
+  type LocalDate,
+} from '../domain';
+import { StageKey } from '../search-attributes';
+import { legacyCountyProgramme } from './legacy/county-programme';
+import { parseOrReject } from './support/history';
+import { urgeOverdue } from './support/mail';
+import { migrateCore, type LegacyEntityState } from './support/migrate';
+import { RUNTIME_PATCH } from './support/patches';
+import { Entity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
+import { applyTargetChange, targetsView } from './township-supervision';
 
 export interface ProgrammeState {
-  input: ProgrammeInput;
-  startedAt: string;
-  runYear: number;
+  core: CoreState;
+  county: string;
   targets: TargetChange[];
-  settled: Record<string, LocalDate>;
-  sent: Record<string, LocalDate>;
-  failedDeliveries: FailedDelivery[];
-  failedDeliveryCount: number;
-  deferred?: Deferred<NoticeRequest>;
-  history: HistoryEntry[];
+  /** Open inquiry cases: the digest covers their overdue duties. */
+  cases: { caseId: string; township: string }[];
+  urging: { nextOn?: LocalDate; sent: { date: LocalDate; items: number }[] };
 }
 
-export async function countyProgramme(rawInput: ProgrammeInput, carried?: ProgrammeState): Promise<ProgrammeView> {
-  const input = parseOrReject(programmeInputSchema, rawInput);
-  const workflowId = workflowInfo().workflowId;
-  const startNow = Date.now();
-  const s: ProgrammeState = carried ?? {
-    input,
-    startedAt: isoInstant(startNow),
-    runYear: yearOf(localDateOf(startNow)),
-    targets: [],
-    settled: {},
-    sent: {},
-    failedDeliveries: [],
-    failedDeliveryCount: 0,
-    history: [],
-  };
-  const outbox = new Outbox<NoticeRequest>(s, (r) => ({ obligationId: r.obligation.id, step: r.step.id, label: `${r.obligation.title}（${r.obligation.periodLabel}）` }));
-  const publisher = new Publisher();
+interface LegacyProgrammeState extends LegacyEntityState {
+  input: { county: string };
+  targets: TargetChange[];
+}
 
-  const obligations = (now: number): Obligation[] => {
-    const today = localDateOf(now);
-    return countyObligations(input.county, s.targets, { from: addDays(today, -WINDOW_BACK_DAYS), to: addDays(today, WINDOW_AHEAD_DAYS) }, input.policy);
-  };
-  const open = (now: number): Obligation[] => obligations(now).filter((o) => s.settled[o.id] === undefined);
-  const view = (now: number): ProgrammeView => {
-    const today = localDateOf(now);
-    const upcoming = upcomingView(open(now), s.sent, now, WINDOW_BACK_DAYS);
-    const delay = outbox.delay();
-    return {
-      county: input.county,
-      targets: targetsView(s.targets, today),
-      upcoming,
-      overdue: upcoming.some((o) => o.overdue),
-      failedDeliveries: s.failedDeliveries,
-      failedDeliveryCount: s.failedDeliveryCount,
-      ...(delay ? { deliveryDelayed: delay } : {}),
-      history: s.history,
-    };
-  };
-  const notices = (now: number): NoticeRequest[] =>
-    dueSteps(open(now), s.sent, Date.parse(s.startedAt), now).map(({ o, step }) => {
-      const key = `${workflowId}/${o.id}/${step.id}`;
-      // 五(一): the campaign's notice lists the targets to evaluate (village codes; names come from the roster).
-      const targets = o.kind === 'acceptance-campaign' ? acceptanceTargets(s.targets, yearOf(o.period.start)).map((t) => t.village) : [];
-      return noticeFor(o, step, key, { village: '', township: '', subject: 'county', assigned: {}, targets });
-    });
-
-  const entity = {
-    outbox,
-    dirty: false,
-    runYear: s.runYear,
-    finished: (now: number): boolean => s.targets.every((t) => activeUntil(t) < addDays(localDateOf(now), -WINDOW_BACK_DAYS)) && !s.deferred,
-    due: notices,
-    send: (batch: NoticeRequest[]) => sendNotices(batch),
-    publish: (now: number): void => {
-      const v = view(now);
-      const nextDue = v.upcoming.filter((o) => !o.overdue).map((o) => instantOf(addDays(o.dueDate, 1)))[0];
-      publisher.publish({
-        stage: { key: StageKey, value: 'running' },
-        nextDue: { key: NextDueKey, value: nextDue === undefined ? null : new Date(nextDue) },
-        overdue: { key: OverdueKey, value: v.overdue },
-        failed: { key: FailedDeliveriesKey, value: v.failedDeliveryCount },
-        delayed: { key: DeliveryDelayedKey, value: v.deliveryDelayed !== undefined },
-      });
-    },
-    nextWake: (now: number): number => {
-      const retryAt = outbox.retryAt;
-      const candidates = [instantOf(addDays(localDateOf(now), WINDOW_AHEAD_DAYS - 1)), ...nextStepTimes(open(now), s.sent, now), ...(retryAt ? [retryAt] : [])];
-      return Math.max(now + 1000, Math.min(...candidates));
-    },
-  };
-  setHandler(programmeStateQuery, () => view(Date.now()));
-  setHandler(targetChangedSignal, (change: TargetChange) => {
-    if (applyTargetChange(s.targets, change)) entity.dirty = true;
-  });
-  setHandler(
-    fulfilDutyUpdate,
-    (raw) => {
-      const now = Date.now();
-      const f = fulfilDutySchema.parse(raw);
-      const o = open(now).find((x) => x.id === f.obligationId)!;
-      s.settled[o.id] = f.fulfilledOn;
-      appendHistory(s.history, now, 'fulfilled', `办结：${o.title}（${o.period.label}）${f.note ? `：${f.note}` : ''}`, f.by);
-      entity.dirty = true;
-      return view(now);
-    },
-    {
-      validator: (raw) => {
-        const now = Date.now();
-        const f = parseOrReject(fulfilDutySchema, raw);
-        if (f.fulfilledOn > localDateOf(now)) throw invalid(`fulfilledOn: ${f.fulfilledOn} is in the future`);
-        const list = open(now);
-        if (!list.some((x) => x.id === f.obligationId)) {
-          throw invalid(`obligationId: no open duty ${f.obligationId}${list.length ? `; open ones include ${list.slice(0, 5).map((x) => x.id).join(', ')}` : ''}`);
-        }
-      },
-    },
-  );
-
-  await condition(() => s.targets.length > 0);
-
-  const ending = await runUntilDone(entity);
-  await condition(allHandlersFinished);
-  if (ending === 'continue-as-new') {
-    const horizon = addDays(localDateOf(Date.now()), -WINDOW_BACK_DAYS - 30);
-    return continueAsNew<typeof countyProgramme>(input, {
-      ...s,
-      runYear: yearOf(localDateOf(Date.now())),
-      settled: keepSince(s.settled, horizon),
-      sent: keepSince(s.sent, horizon),
-    });
+class Programme extends Entity<ProgrammeState> {
+  protected duties(from: LocalDate, to: LocalDate): Duty[] {
+    return countyDuties(this.s.county, this.s.targets, this.core.policy, from, to);
   }
-  appendHistory(s.history, Date.now(), 'closed', '全县已无整顿对象，工作流结束');
-  return view(Date.now());
+
+  finished(now: number): boolean {
+    const today = localDateOf(now);
+    return !this.s.targets.some((t) => activeOn(t, today)) && this.s.cases.length === 0 && this.openNow(now).length === 0;
+  }
+
+  protected where(entry: BookEntry): NoticeWhere {
+    // 五(一): the campaign's notice lists the targets to evaluate (village codes; names come from the roster).
+    const targets = entry.kind === 'acceptance-campaign' ? acceptanceTargets(this.s.targets, yearOf(entry.period.start)).map((t) => t.village) : [];
+    return { village: '', township: '', subject: 'county', assigned: {}, ...(targets.length ? { targets } : {}) };
+  }
+
+  private urgingAt(): number | undefined {
+    return this.s.urging.nextOn ? instantOf(this.s.urging.nextOn, this.core.policy.morningHour.value) : undefined;
+  }
+
+  protected override extraWakes(): number[] {
+    const at = this.urgingAt();
+    return at === undefined ? [] : [at];
+  }
+
+  /**
+   * The urging round, when its day has come: one digest per recipient of every duty in the county
+   * past its red warning (the activity reads each entity's memo), and the next round set. A
+   * failure is recorded; the next round tries again.
+   */
+  override async work(now: number): Promise<boolean> {
+    const today = localDateOf(now);
+    const urging = this.core.policy.urging;
+    if (!this.s.urging.nextOn) {
+      this.s.urging.nextOn = this.calendar.addWorkingDays(today, urging.everyWorkingDays);
+      return false;
+    }
+    const at = this.urgingAt();
+    if (at === undefined || at > now || urging.maxTimes === 0) return false;
+    this.s.urging.nextOn = this.calendar.addWorkingDays(today, urging.everyWorkingDays);
+    const ids = [
+      ...this.s.targets.filter((t) => activeOn(t, today)).map((t) => villageWorkflowId(t.village)),
+      ...[...new Set(this.s.targets.flatMap((t) => (t.township ? [t.township] : [])))].map(townshipWorkflowId),
+      ...this.s.cases.map((c) => inquiryWorkflowId(c.caseId)),
+    ];
+    try {
+      const r = await urgeOverdue({
+        key: `${this.workflowId}/urging/${today}`,
+        county: this.s.county,
+        date: today,
+        everyWorkingDays: urging.everyWorkingDays,
+        maxTimes: urging.maxTimes,
+        basis: basisText(urging.basis),
+        calendar: this.core.calendar,
+        workflowIds: ids,
+        own: this.redWarned(now),
+      });
+      if (r.items > 0) {
+        this.s.urging.sent.push({ date: today, items: r.items });
+        if (this.s.urging.sent.length > 30) this.s.urging.sent.shift();
+        this.log(Date.now(), 'urging', `发出督办通知：逾期事项${r.items}项`);
+      }
+    } catch (err) {
+      if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
+      this.log(Date.now(), 'urging-failed', `督办通知未能发出：${err.cause?.message ?? err.message}`);
+    }
+    return true;
+  }
+
+  view(now: number): ProgrammeView {
+    return {
+      ...this.status(now),
+      county: this.s.county,
+      targets: targetsView(this.s.targets, localDateOf(now)),
+      openCases: this.s.cases.map((c) => c.caseId),
+      urgings: this.s.urging.sent,
+    };
+  }
+
+  protected searchAttributes(): Record<string, SearchAttributeUpdatePair> {
+    return { stage: { key: StageKey, value: 'running' } };
+  }
+}
+
+export async function countyProgramme(input: ProgrammeInput, carried?: ProgrammeState | LegacyProgrammeState): Promise<ProgrammeView> {
+  if (!patched(RUNTIME_PATCH)) return (await legacyCountyProgramme(input as never, carried as never)) as never;
+  const startNow = Date.now();
+  let legacy: LegacyProgrammeState | undefined;
+  let state: ProgrammeState;
+  if (carried && 'core' in carried) state = carried;
+  else if (carried) {
+    legacy = carried;
+    state = { core: migrateCore(carried, defaultPolicy), county: carried.input.county, targets: carried.targets, cases: [], urging: { sent: [] } };
+  } else {
+    const parsed = parseOrReject(programmeInputSchema, input);
+    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), county: parsed.county, targets: [], cases: [], urging: { sent: [] } };
+  }
+  const p = new Programme(state, workflowInfo().workflowId);
+
+  setHandler(programmeStateQuery, () => p.view(Date.now()));
+  p.registerCommonHandlers(() => p.view(Date.now()));
+  p.onSignal(targetChangedSignal, targetChangeSchema, '整顿对象变动', (change) => {
+    if (!applyTargetChange(p.s.targets, change)) return;
+    p.factsChanged = true;
+    p.dirty = true;
+  });
+  p.onSignal(caseChangedSignal, caseChangeSchema, '函询案件变动', (c) => {
+    p.s.cases = p.s.cases.filter((x) => x.caseId !== c.caseId);
+    if (c.open) p.s.cases.push({ caseId: c.caseId, township: c.township });
+    p.dirty = true;
+  });
+
+  await p.loadCalendar(startNow);
+  if (legacy) p.migrate(legacy, startNow);
+  await condition(() => p.s.targets.length > 0 || p.s.cases.length > 0);
+
+  const ending = await runEntity(p);
+  await condition(allHandlersFinished);
+  if (ending === 'continue-as-new') return continueAsNew<typeof countyProgramme>(input, p.carry(Date.now()));
+  p.log(Date.now(), 'closed', '全县已无整顿对象，工作流结束');
+  return p.view(Date.now());
 }

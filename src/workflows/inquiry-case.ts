@@ -1,20 +1,17 @@
 /**
  * One inquiry case (六(四)): the organization department's letter to a township's party secretary
- * and organization officer (or a talk it orders directly), the written explanation due within ten
- * working days with its reminders, the department's review, and the talk that follows a missing
- * explanation or a serious problem. Everyone who received a letter or a talk is ineligible for
- * awards that calendar year; an accountability decision blocks promotion for two years (六(五)).
- * Both are recorded in the county's consequences ledger.
+ * and organization officer (or a talk it orders directly), the written explanation due within the
+ * working days the county allows, the department's review, and the talk that follows a missing
+ * explanation (county practice, in its policy) or a problem judged serious (六(四) "对问题突出
+ * 的，要及时约谈"). Each of these is a duty in the case's obligation book, with reminders until it
+ * is done. Everyone who received a letter or a talk is ineligible for awards that calendar year;
+ * an accountability decision blocks promotion for two years (六(五)). Both are recorded in the
+ * county's consequences ledger.
  */
-import {
-  allHandlersFinished,
-  condition,
-  getExternalWorkflowHandle,
-  proxyLocalActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, condition, continueAsNew, defineUpdate, getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { z } from 'zod';
+import { personId, text } from '../contracts/common';
 import {
   caseStageLabels,
   inquiryInputSchema,
@@ -27,8 +24,6 @@ import {
   scheduleTalkUpdate,
   submitExplanationSchema,
   submitExplanationUpdate,
-  type CaseFacts,
-  type CaseMailRequest,
   type CaseStage,
   type Explanation,
   type InquiryInput,
@@ -36,192 +31,233 @@ import {
   type TalkRecord,
 } from '../contracts/inquiry';
 import { ledgerWorkflowId, recordConsequencesSignal } from '../contracts/ledger';
-import type { FailedDelivery, HistoryEntry } from '../contracts/village';
+import type { CaseFacts, CaseMailKind, CaseMailRequest } from '../contracts/mail';
+import { caseChangedSignal, programmeWorkflowId } from '../contracts/programme';
 import {
-  addWorkingDays,
   awardIneligibility,
-  defaultSupervisionPolicy,
+  defaultPolicy,
+  duty,
   explanationDeadline,
+  fixedDueDate,
   instantOf,
   localDateOf,
   promotionBlocks,
+  type BookEntry,
   type Consequence,
+  type Duty,
   type LocalDate,
-  type Severity,
+  type ObligationKind,
+  type StepState,
 } from '../domain';
-import { FailedDeliveriesKey, DeliveryDelayedKey, StageKey, TownshipKey } from '../search-attributes';
-import { Outbox, Publisher, WakeTimer, appendHistory, invalid, parseOrReject, refused, type Deferred } from './support/entity';
+import { StageKey, TownshipKey } from '../search-attributes';
+import { legacyInquiryCase } from './legacy/inquiry-case';
+import { fieldError, parseOrReject, refused } from './support/history';
+import { RUNTIME_PATCH } from './support/patches';
+import { Entity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
 
-const { sendCaseMails } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  localRetryThreshold: '10 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 4 },
-});
-
-const MORNING_HOUR = 9;
+type Input = z.output<typeof inquiryInputSchema>;
 
 interface CaseState {
+  core: CoreState;
+  input: Input;
   issuedOn: LocalDate;
-  explanationDue?: { date: LocalDate; instant: string };
-  /** Reminder steps of the explanation already handled (sent or superseded). */
-  sent: string[];
+  explanationDue?: LocalDate;
   explanation?: Explanation;
   review?: InquiryView['review'];
   talk?: TalkRecord;
   talksScheduled: number;
   closed: boolean;
   consequences: Consequence[];
-  failedDeliveries: FailedDelivery[];
-  failedDeliveryCount: number;
-  deferred?: Deferred<CaseMailRequest>;
-  history: HistoryEntry[];
 }
 
-export async function inquiryCase(rawInput: InquiryInput): Promise<InquiryView> {
-  const input = parseOrReject(inquiryInputSchema, rawInput);
-  const policy = { ...defaultSupervisionPolicy, ...input.policy };
-  const workflowId = workflowInfo().workflowId;
-  const startNow = Date.now();
-  const issuedOn = localDateOf(startNow);
-  const s: CaseState = {
-    issuedOn,
-    ...(input.kind === 'inquiry' ? { explanationDue: explanationDeadline(issuedOn, policy) } : {}),
-    sent: [],
-    talksScheduled: 0,
-    closed: false,
-    consequences: [],
-    failedDeliveries: [],
-    failedDeliveryCount: 0,
-    history: [],
-  };
-  const outbox = new Outbox<CaseMailRequest>(s, (r) => ({ obligationId: `${input.caseId}/${r.kind}`, step: r.severity ?? r.kind, label: mailLabels[r.kind] }));
-  const publisher = new Publisher();
-  let dirty = false;
-  const queue: CaseMailRequest[] = [];
-  const log = (now: number, type: string, text: string, by?: string): void => appendHistory(s.history, now, type, text, by);
+/** The department orders a talk itself (六(四) "对问题突出的，要及时约谈"), e.g. when no explanation came. */
+export const orderTalkSchema = z.strictObject({ by: personId, why: text(4, 1000, '约谈事由') });
+export const orderTalkUpdate = defineUpdate<InquiryView, [z.infer<typeof orderTalkSchema>]>('orderTalk');
 
-  const facts = (): CaseFacts => ({
-    caseId: input.caseId,
-    kind: input.kind,
-    reason: input.reason,
-    issuedBy: input.issuedBy,
-    issuedOn: s.issuedOn,
-    recipients: input.recipients,
-    ...(s.explanationDue ? { explanationDue: s.explanationDue.date } : {}),
-    ...(s.talk ? { talk: { why: s.talk.why, ...(s.talk.scheduled ? { scheduled: s.talk.scheduled } : {}) } } : {}),
-  });
-  const mail = (kind: CaseMailRequest['kind'], step: string, to: { people?: string[]; org?: boolean }, severity?: Severity): void => {
-    queue.push({
-      key: `${workflowId}/${kind}/${step}`,
+class InquiryCase extends Entity<CaseState> {
+  /** Signals to the ledger on their way. */
+  readonly ledgerSignals: Promise<unknown>[] = [];
+
+  get input(): Input {
+    return this.s.input;
+  }
+
+  protected duties(): Duty[] {
+    return []; // every duty of a case is opened by an event
+  }
+
+  finished(): boolean {
+    return this.s.closed;
+  }
+
+  protected where(): NoticeWhere {
+    return { village: '', township: this.input.township, subject: 'case', caseId: this.input.caseId, assigned: {} };
+  }
+
+  caseDuty(kind: ObligationKind, n: number | string, start: LocalDate, due: LocalDate, people?: readonly string[]): Duty {
+    return duty(kind, { type: 'case', code: this.input.caseId, township: this.input.township }, { id: String(n), start, end: due, label: `案号${this.input.caseId}` }, due, people);
+  }
+
+  stage(): CaseStage {
+    if (this.s.closed) return 'closed';
+    if (this.s.talk) return this.s.talk.scheduled ? 'talk-scheduled' : 'talk-required';
+    if (this.s.explanation) return 'explained';
+    return 'awaiting-explanation';
+  }
+
+  facts(): CaseFacts {
+    const i = this.input;
+    return {
+      caseId: i.caseId,
+      kind: i.kind,
+      reason: i.reason,
+      issuedBy: i.issuedBy,
+      issuedOn: this.s.issuedOn,
+      recipients: i.recipients,
+      ...(this.s.explanationDue ? { explanationDue: this.s.explanationDue } : {}),
+      ...(this.s.talk ? { talk: { why: this.s.talk.why, ...(this.s.talk.scheduled ? { scheduled: this.s.talk.scheduled } : {}) } } : {}),
+      talkAfterMissedExplanation: this.core.policy.supervision.talkAfterMissedExplanation.value,
+    };
+  }
+
+  mail(kind: CaseMailKind, step: string, to: { people?: readonly string[]; department?: boolean }): CaseMailRequest {
+    return {
+      type: 'case',
+      key: `${this.workflowId}/${kind}/${step}`,
       kind,
-      township: input.township,
+      township: this.input.township,
       people: to.people ?? [],
-      roles: to.org ? ['org-department-staff'] : [],
-      ...(severity ? { severity } : {}),
-      case: facts(),
-    });
-  };
+      roles: to.department ? ['org-department-staff'] : [],
+      case: this.facts(),
+    };
+  }
+
   /**
    * Consequences go into the case and, by signal, into the county's ledger. One already recorded
    * (a talk in the year of the letter: the same year's ineligibility, the same case) is not
    * recorded twice.
    */
-  const ledgerSignals: Promise<void>[] = [];
-  const record = (now: number, candidates: Consequence[]): void => {
-    const same = (a: Consequence, b: Consequence): boolean =>
-      a.kind === b.kind && JSON.stringify(a.subject) === JSON.stringify(b.subject) && a.from === b.from && a.cause === b.cause;
-    const list = candidates.filter((c) => !s.consequences.some((x) => same(x, c)));
+  record(now: number, candidates: Consequence[]): void {
+    const same = (a: Consequence, b: Consequence): boolean => a.kind === b.kind && JSON.stringify(a.subject) === JSON.stringify(b.subject) && a.from === b.from && a.cause === b.cause;
+    const list = candidates.filter((c) => !this.s.consequences.some((x) => same(x, c)));
     if (list.length === 0) return;
-    s.consequences.push(...list);
-    ledgerSignals.push(
-      getExternalWorkflowHandle(ledgerWorkflowId(input.county))
-        .signal(recordConsequencesSignal, { caseId: input.caseId, consequences: list })
-        .catch((err: unknown) => log(Date.now(), 'ledger-failed', `未能记入后果台账：${(err as Error).message}`)),
+    this.s.consequences.push(...list);
+    this.ledgerSignals.push(
+      getExternalWorkflowHandle(ledgerWorkflowId(this.input.county))
+        .signal(recordConsequencesSignal, { caseId: this.input.caseId, consequences: list })
+        .catch((err: unknown) => this.log(Date.now(), 'ledger-failed', `未能记入后果台账：${(err as Error).message}`)),
     );
-    log(now, 'consequences', list.map((c) => `${c.subject.type === 'person' ? c.subject.id : ''}：${c.reason}（${c.clause}）`).join('；'));
-  };
-  const stage = (): CaseStage => {
-    if (s.closed) return 'closed';
-    if (s.talk) return s.talk.scheduled ? 'talk-scheduled' : 'talk-required';
-    if (s.explanation) return 'explained';
-    return 'awaiting-explanation';
-  };
-  const view = (): InquiryView => {
-    const st = stage();
-    const delay = outbox.delay();
+    this.log(now, 'consequences', list.map((c) => `${c.subject.type === 'person' ? c.subject.id : ''}：${c.reason}（${c.clause}）`).join('；'));
+  }
+
+  /** A talk is required (六(四)): the department is told and reminded until it is held. */
+  orderTalk(now: number, why: string, by?: string, tellDepartment = true): void {
+    const today = localDateOf(now);
+    this.s.talk = { orderedOn: today, why };
+    this.log(now, 'talk-ordered', `须进行约谈：${why}`, by);
+    const due = this.calendar.addWorkingDays(today, this.core.policy.supervision.talkWorkingDays.value);
+    this.openEvent(this.caseDuty('talk', 'talk', today, due), now);
+    const waiting = this.book.open.find((e) => e.kind === 'written-explanation');
+    if (waiting) this.closeWithResult(waiting.id, today, now, by ?? 'system', '转为约谈');
+    if (tellDepartment) this.queueMail(this.mail('talk-required', String(this.s.talksScheduled), { department: true }));
+  }
+
+  /** The explanation's overdue step: a talk follows if the county's policy says so, else the department decides. */
+  protected override onStepSent(entry: BookEntry, step: StepState, now: number): void {
+    if (entry.kind !== 'written-explanation' || step.severity !== 'overdue' || this.s.explanation || this.s.talk) return;
+    if (this.core.policy.supervision.talkAfterMissedExplanation.value) this.orderTalk(now, `逾期未报送书面说明（截止${this.s.explanationDue}）`);
+    else this.queueMail(this.mail('explanation-missed', 'overdue', { department: true }));
+  }
+
+  view(now: number): InquiryView {
+    const st = this.stage();
+    const i = this.input;
     return {
-      caseId: input.caseId,
-      county: input.county,
-      township: input.township,
-      kind: input.kind,
+      ...this.status(now),
+      caseId: i.caseId,
+      county: i.county,
+      township: i.township,
+      kind: i.kind,
       stage: st,
       stageLabel: caseStageLabels[st],
-      reason: input.reason,
-      issuedBy: input.issuedBy,
-      issuedOn: s.issuedOn,
-      recipients: input.recipients,
-      ...(input.proposalQuarter ? { proposalQuarter: input.proposalQuarter } : {}),
-      ...(s.explanationDue ? { explanationDue: s.explanationDue.date } : {}),
-      ...(s.explanation ? { explanation: s.explanation } : {}),
-      ...(s.review ? { review: s.review } : {}),
-      ...(s.talk ? { talk: s.talk } : {}),
-      consequences: s.consequences,
-      failedDeliveries: s.failedDeliveries,
-      failedDeliveryCount: s.failedDeliveryCount,
-      ...(delay ? { deliveryDelayed: delay } : {}),
-      history: s.history,
+      reason: i.reason,
+      issuedBy: i.issuedBy,
+      issuedOn: this.s.issuedOn,
+      recipients: i.recipients,
+      ...(i.proposalQuarter ? { proposalQuarter: i.proposalQuarter } : {}),
+      ...(this.s.explanationDue ? { explanationDue: this.s.explanationDue } : {}),
+      ...(this.s.explanation ? { explanation: this.s.explanation } : {}),
+      ...(this.s.review ? { review: this.s.review } : {}),
+      ...(this.s.talk ? { talk: this.s.talk } : {}),
+      consequences: this.s.consequences,
     };
-  };
-  const orderTalk = (now: number, why: string): void => {
-    s.talk = { orderedOn: localDateOf(now), why };
-    log(now, 'talk-ordered', `须进行约谈：${why}`);
-  };
-
-  setHandler(inquiryStateQuery, view);
-
-  // The letter (or the notice of a talk) and the award ineligibility it brings (六(四)).
-  if (input.kind === 'inquiry') {
-    log(startNow, 'inquiry-issued', `县委组织部函询：${input.reason}；书面说明须于${s.explanationDue!.date}前报送`, input.issuedBy);
-  } else {
-    orderTalk(startNow, '县委组织部直接约谈');
   }
-  mail('inquiry-letter', 'letter', { people: input.recipients });
-  if (input.kind === 'inquiry') {
-    record(startNow, awardIneligibility(input.recipients.map((person) => ({ type: 'inquiry' as const, person, date: issuedOn, caseId: input.caseId }))));
+
+  protected searchAttributes(): Record<string, SearchAttributeUpdatePair> {
+    return { stage: { key: StageKey, value: this.stage() }, township: { key: TownshipKey, value: this.input.township } };
   }
+
+  assertOpen(): void {
+    if (this.s.closed) throw refused('该案件已办结');
+  }
+}
+
+export async function inquiryCase(rawInput: InquiryInput, carried?: CaseState): Promise<InquiryView> {
+  if (!patched(RUNTIME_PATCH)) return (await legacyInquiryCase(rawInput as never)) as never;
+  const startNow = Date.now();
+  let state: CaseState;
+  if (carried) state = carried;
+  else {
+    const parsed = parseOrReject(inquiryInputSchema, rawInput);
+    // The surfaces check who may issue a case; the workflow checks what its input says (六(四)).
+    if (parsed.recipients.length !== parsed.recipientRoles.length) throw fieldError('recipientRoles', '每位函询对象须注明职务');
+    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), input: parsed, issuedOn: localDateOf(startNow), talksScheduled: 0, closed: false, consequences: [] };
+  }
+  const c = new InquiryCase(state, workflowInfo().workflowId);
+  const s = c.s;
+  const input = s.input;
+
+  setHandler(inquiryStateQuery, () => c.view(Date.now()));
+  c.registerCommonHandlers(() => c.view(Date.now()));
 
   const update = <A extends unknown[]>(
     validate: (now: number, ...args: A) => void,
     apply: (now: number, ...args: A) => void,
-  ): [(...args: A) => InquiryView, { validator: (...args: A) => void }] => [
-    (...args) => {
-      apply(Date.now(), ...args);
-      dirty = true;
-      return view();
-    },
+  ): [(...args: A) => InquiryView | Promise<InquiryView>, { validator: (...args: A) => void }] => [
+    (...args) =>
+      c.whenReady(() => {
+        const now = Date.now();
+        apply(now, ...args);
+        c.dirty = true;
+        return c.view(now);
+      }),
     { validator: (...args) => validate(Date.now(), ...args) },
   ];
-  const assertOpen = (): void => {
-    if (s.closed) throw refused('the case is closed');
-  };
 
   setHandler(
     submitExplanationUpdate,
     ...update(
       (now, raw) => {
         const e = parseOrReject(submitExplanationSchema, raw);
-        assertOpen();
-        if (input.kind === 'talk') throw refused('a directly ordered talk has no written explanation');
-        if (s.explanation) throw refused(`the explanation was already received on ${s.explanation.receivedOn}`);
-        if (!input.recipients.includes(e.by)) throw invalid(`by: ${e.by} is not an addressee of the letter (${input.recipients.join(', ')})`);
-        if (e.timeLimit <= localDateOf(now)) throw invalid(`timeLimit: ${e.timeLimit} must be after today (${localDateOf(now)})`);
+        c.assertOpen();
+        if (input.kind === 'talk') throw refused('直接约谈的案件无须书面说明');
+        if (s.explanation) throw refused(`书面说明已于${s.explanation.receivedOn}收到`);
+        if (!input.recipients.includes(e.by)) throw fieldError('by', `${e.by}不是函询对象（${input.recipients.join('、')}）`);
+        if (e.timeLimit <= localDateOf(now)) throw fieldError('timeLimit', `整顿时限${e.timeLimit}须晚于今天（${localDateOf(now)}）`);
       },
       (now, raw) => {
         const e = submitExplanationSchema.parse(raw);
-        const onTime = now <= Date.parse(s.explanationDue!.instant);
-        s.explanation = { ...e, receivedOn: localDateOf(now), onTime };
-        log(now, 'explanation', `报送书面说明${onTime ? '' : '（逾期）'}：根源：${e.rootCause}；措施：${e.measures}；时限：${e.timeLimit}`, e.by);
-        if (!s.talk) mail('explanation-received', 'received', { org: true });
+        const today = localDateOf(now);
+        const waiting = c.book.open.find((x) => x.kind === 'written-explanation');
+        const onTime = waiting ? now <= Date.parse(waiting.due.instant) : false;
+        s.explanation = { ...e, receivedOn: today, onTime };
+        if (waiting) c.fulfil(waiting.id, today, now, e.by);
+        c.log(now, 'explanation', `报送书面说明${onTime ? '' : '（逾期）'}：根源：${e.rootCause}；措施：${e.measures}；时限：${e.timeLimit}`, e.by);
+        if (!s.talk) {
+          const due = c.calendar.addWorkingDays(today, c.core.policy.supervision.reviewWorkingDays.value);
+          c.openEvent(c.caseDuty('explanation-review', 'review', today, due), now);
+          c.queueMail(c.mail('explanation-received', 'received', { department: true }));
+        }
       },
     ),
   );
@@ -231,19 +267,38 @@ export async function inquiryCase(rawInput: InquiryInput): Promise<InquiryView> 
     ...update(
       (_now, raw) => {
         parseOrReject(reviewExplanationSchema, raw);
-        assertOpen();
-        if (stage() !== 'explained') throw refused(`there is no explanation awaiting review (the case is ${caseStageLabels[stage()]})`);
+        c.assertOpen();
+        if (c.stage() !== 'explained') throw refused(`没有待审阅的书面说明（案件状态：${caseStageLabels[c.stage()]}）`);
       },
       (now, raw) => {
         const r = reviewExplanationSchema.parse(raw);
-        s.review = { decision: r.decision, by: r.by, on: localDateOf(now), note: r.note };
+        const today = localDateOf(now);
+        s.review = { decision: r.decision, by: r.by, on: today, note: r.note };
+        const review = c.book.open.find((x) => x.kind === 'explanation-review');
+        if (review) c.closeWithResult(review.id, today, now, r.by, r.decision === 'accept' ? '认可' : '问题突出，约谈');
         if (r.decision === 'accept') {
           s.closed = true;
-          log(now, 'closed', `书面说明经审阅认可，函询办结${r.note ? `：${r.note}` : ''}`, r.by);
+          c.log(now, 'closed', `书面说明经审阅认可，函询办结${r.note ? `：${r.note}` : ''}`, r.by);
         } else {
-          log(now, 'reviewed', `认定问题严重：${r.note}`, r.by);
-          orderTalk(now, `问题严重：${r.note}`);
+          c.log(now, 'reviewed', `认定问题突出：${r.note}`, r.by);
+          c.orderTalk(now, `问题突出：${r.note}`, r.by);
         }
+      },
+    ),
+  );
+
+  setHandler(
+    orderTalkUpdate,
+    ...update(
+      (_now, raw) => {
+        parseOrReject(orderTalkSchema, raw);
+        c.assertOpen();
+        if (s.talk) throw refused('本案已决定约谈');
+        if (c.stage() === 'explained') throw refused('书面说明待审阅：请通过审阅决定是否约谈');
+      },
+      (now, raw) => {
+        const o = orderTalkSchema.parse(raw);
+        c.orderTalk(now, o.why, o.by);
       },
     ),
   );
@@ -253,19 +308,27 @@ export async function inquiryCase(rawInput: InquiryInput): Promise<InquiryView> 
     ...update(
       (now, raw) => {
         const t = parseOrReject(scheduleTalkSchema, raw);
-        assertOpen();
-        if (!s.talk) throw refused('no talk has been ordered in this case');
-        if (s.talk.held) throw refused('the talk has already been held');
+        c.assertOpen();
+        if (!s.talk) throw refused('本案尚未决定约谈');
+        if (s.talk.held) throw refused('约谈已经进行');
         const [date, time] = t.at.split('T') as [string, string];
         const [h, m] = time.split(':').map(Number) as [number, number];
-        if (instantOf(date, h, m) <= now) throw invalid(`at: ${t.at} is not in the future`);
+        if (instantOf(date, h, m) <= now) throw fieldError('at', `${t.at}不是将来的时间`);
       },
       (now, raw) => {
         const t = scheduleTalkSchema.parse(raw);
         s.talk = { ...s.talk!, scheduled: t };
         s.talksScheduled++;
-        log(now, 'talk-scheduled', `约谈定于${t.at.replace('T', ' ')}，地点：${t.place}，约谈人：${t.conductor}`, t.by);
-        mail('talk-notice', String(s.talksScheduled), { people: [...input.recipients, t.conductor] });
+        const [date] = t.at.split('T') as [string];
+        const talk = c.book.open.find((x) => x.kind === 'talk');
+        if (talk) c.book.setDue(talk.id, fixedDueDate(date, c.calendar), c.ctx, now);
+        c.log(now, 'talk-scheduled', `约谈定于${t.at.replace('T', ' ')}，地点：${t.place}，约谈人：${t.conductor}`, t.by);
+        const people = [...input.recipients, t.conductor];
+        c.queueMail(c.mail('talk-notice', String(s.talksScheduled), { people }));
+        // The working day before, in the morning: a reminder to everyone who takes part.
+        c.core.timed = c.core.timed.filter((x) => !(x.mail.type === 'case' && x.mail.kind === 'talk-reminder'));
+        const eve = instantOf(c.calendar.addWorkingDays(date, -1), c.core.policy.morningHour.value);
+        if (eve > now) c.scheduleMail(eve, c.mail('talk-reminder', String(s.talksScheduled), { people }));
       },
     ),
   );
@@ -275,84 +338,52 @@ export async function inquiryCase(rawInput: InquiryInput): Promise<InquiryView> 
     ...update(
       (now, raw) => {
         const r = parseOrReject(recordTalkSchema, raw);
-        assertOpen();
-        if (!s.talk?.scheduled) throw refused('the talk has not been scheduled');
-        if (r.heldOn > localDateOf(now)) throw invalid(`heldOn: ${r.heldOn} is in the future`);
-        if (r.heldOn < s.issuedOn) throw invalid(`heldOn: ${r.heldOn} is before the case was opened (${s.issuedOn})`);
+        c.assertOpen();
+        if (!s.talk?.scheduled) throw refused('约谈尚未安排');
+        if (r.heldOn > localDateOf(now)) throw fieldError('heldOn', `${r.heldOn}晚于今天`);
+        if (r.heldOn < s.issuedOn) throw fieldError('heldOn', `${r.heldOn}早于立案日期（${s.issuedOn}）`);
       },
       (now, raw) => {
         const r = recordTalkSchema.parse(raw);
         s.talk = { ...s.talk!, held: { on: r.heldOn, outcome: r.outcome, by: r.by } };
+        const talk = c.book.open.find((x) => x.kind === 'talk');
+        if (talk) c.closeWithResult(talk.id, r.heldOn, now, r.by, '约谈已进行');
+        c.core.timed = [];
         s.closed = true;
-        log(now, 'talk-held', `${r.heldOn}进行约谈：${r.outcome}`, r.by);
-        record(now, [
+        c.log(now, 'talk-held', `${r.heldOn}进行约谈：${r.outcome}`, r.by);
+        c.record(now, [
           ...awardIneligibility(input.recipients.map((person) => ({ type: 'talk' as const, person, date: r.heldOn, caseId: input.caseId }))),
           ...promotionBlocks(r.accountability.map((a) => ({ person: a.person, date: r.heldOn, caseId: input.caseId, ground: a.ground }))),
         ]);
-        log(now, 'closed', '约谈结束，案件办结');
+        c.log(now, 'closed', '约谈结束，案件办结');
       },
     ),
   );
 
-  /** Reminders of the explanation (−3 working days, due day) and the talk when it does not come. */
-  const explanationSteps = (): { id: string; at: number; severity: Severity }[] => {
-    const due = s.explanationDue;
-    if (!due || s.explanation || s.talk) return [];
-    return [
-      { id: 'reminder', at: instantOf(addWorkingDays(due.date, -3), MORNING_HOUR), severity: 'reminder' as const },
-      { id: 'due-day', at: instantOf(due.date, MORNING_HOUR), severity: 'due' as const },
-      { id: 'overdue', at: Date.parse(due.instant), severity: 'overdue' as const },
-    ].filter((st) => !s.sent.includes(st.id));
-  };
-
-  const timer = new WakeTimer();
-  while (!s.closed) {
-    const now = Date.now();
-    const dueNow = explanationSteps().filter((st) => st.at <= now);
-    const latest = dueNow.at(-1);
-    if (latest) {
-      s.sent.push(...dueNow.map((st) => st.id));
-      if (latest.id === 'overdue') {
-        orderTalk(now, `逾期未报送书面说明（截止${s.explanationDue!.date}）`);
-        mail('explanation-reminder', 'overdue', { people: input.recipients }, 'overdue');
-        mail('talk-required', 'overdue', { org: true });
-      } else {
-        mail('explanation-reminder', latest.id, { people: input.recipients }, latest.severity);
-      }
-    }
-    const batch = outbox.sendable(queue.splice(0), now);
-    if (batch.length > 0) {
-      await outbox.deliver(batch, sendCaseMails);
-      continue;
-    }
-    const st = stage();
-    publisher.publish({
-      stage: { key: StageKey, value: st },
-      township: { key: TownshipKey, value: input.township },
-      failed: { key: FailedDeliveriesKey, value: s.failedDeliveryCount },
-      delayed: { key: DeliveryDelayedKey, value: outbox.delay() !== undefined },
-    });
-    const wakes = [...explanationSteps().map((x) => x.at), ...(outbox.retryAt !== undefined ? [outbox.retryAt] : [])];
-    if (wakes.length > 0) timer.arm(Math.max(now + 1000, Math.min(...wakes)));
-    else timer.cancel();
-    dirty = false;
-    await condition(() => dirty || timer.fired);
+  await c.loadCalendar(startNow);
+  // The letter (or the notice of a talk) and the award ineligibility it brings (六(四)).
+  if (carried) {
+    // A case open across the new year goes on where it was.
+  } else if (input.kind === 'inquiry') {
+    const due = explanationDeadline(s.issuedOn, c.calendar, c.core.policy);
+    s.explanationDue = due.date;
+    c.log(startNow, 'inquiry-issued', `县委组织部函询：${input.reason}；书面说明须于${due.date}前报送`, input.issuedBy);
+    c.openEvent(c.caseDuty('written-explanation', 'explanation', s.issuedOn, due.date, input.recipients), startNow, due.date);
+    c.record(startNow, awardIneligibility(input.recipients.map((person) => ({ type: 'inquiry' as const, person, date: s.issuedOn, caseId: input.caseId }))));
+    c.queueMail(c.mail('inquiry-letter', 'letter', { people: input.recipients }));
+  } else {
+    c.queueMail(c.mail('inquiry-letter', 'letter', { people: input.recipients }));
+    c.orderTalk(startNow, '县委组织部直接约谈', input.issuedBy, false);
   }
-  timer.cancel();
-  // Mails of the last update (none today) and the ledger's signal go out before the case ends.
-  const last = outbox.sendable(queue.splice(0), Date.now());
-  if (last.length > 0) await outbox.deliver(last, sendCaseMails);
-  await Promise.all(ledgerSignals);
-  await condition(allHandlersFinished);
-  publisher.publish({ stage: { key: StageKey, value: 'closed' } });
-  return view();
-}
 
-const mailLabels: Record<CaseMailRequest['kind'], string> = {
-  'inquiry-proposal': '函询建议',
-  'inquiry-letter': '函询函',
-  'explanation-reminder': '书面说明提醒',
-  'explanation-received': '书面说明待审阅',
-  'talk-required': '需约谈',
-  'talk-notice': '约谈通知',
-};
+  const ending = await runEntity(c);
+  await condition(allHandlersFinished);
+  await Promise.all(c.ledgerSignals);
+  if (ending === 'continue-as-new') return continueAsNew<typeof inquiryCase>(rawInput, c.carry(Date.now()));
+  // The county's urging digest no longer needs to ask this case.
+  await getExternalWorkflowHandle(programmeWorkflowId(input.county))
+    .signal(caseChangedSignal, { caseId: input.caseId, township: input.township, open: false })
+    .catch(() => undefined);
+  c.publish(Date.now());
+  return c.view(Date.now());
+}

@@ -4,13 +4,12 @@ import { caseLetter, renderCaseMail, resolveCaseRecipients } from '../../src/act
 import { letterDocx } from '../../src/activities/documents';
 import { renderNotice } from '../../src/activities/notices';
 import { readRosterFile } from '../../src/activities/roster-file';
-import type { CaseMailRequest } from '../../src/contracts/inquiry';
-import type { NoticeRequest } from '../../src/contracts/village';
+import type { CaseFacts, CaseMailRequest, NoticeRequest } from '../../src/contracts/mail';
 import { sampleRosterFile } from '../support/mail';
 
 const roster = readRosterFile(sampleRosterFile);
-const facts = { caseId: 'LH-2019-Q1-inquiry', kind: 'inquiry' as const, reason: '2019年1月两次未按时报送整顿工作进展', issuedBy: 'zzb-zhang', issuedOn: '2019-02-12', recipients: ['lh-sec', 'lh-org'], explanationDue: '2019-02-26' };
-const request = (over: Partial<CaseMailRequest> = {}): CaseMailRequest => ({ key: 'k', kind: 'inquiry-letter', township: 'LH', people: ['lh-sec', 'lh-org'], roles: [], case: facts, ...over });
+const facts: CaseFacts = { caseId: 'LH-2019-Q1-inquiry', kind: 'inquiry' as const, reason: '2019年1月两次未按时报送整顿工作进展', issuedBy: 'zzb-zhang', issuedOn: '2019-02-12', recipients: ['lh-sec', 'lh-org'], explanationDue: '2019-02-26' };
+const request = (over: Partial<CaseMailRequest> = {}): CaseMailRequest => ({ type: 'case', key: 'k', kind: 'inquiry-letter', township: 'LH', people: ['lh-sec', 'lh-org'], roles: [], case: facts, ...over });
 
 describe('the inquiry letter (六(四))', () => {
   test('names the addressees, the reason, the deadline and the three parts of the explanation, and is signed by the department', () => {
@@ -19,8 +18,8 @@ describe('the inquiry letter (六(四))', () => {
     expect(letter.title).toBe('关于柳河镇软弱涣散农村基层党组织整顿工作的函询函');
     expect(letter.salutation).toBe(`${names}同志：`);
     expect(letter.paragraphs.join('')).toContain('现就以下问题向你们函询：2019年1月两次未按时报送整顿工作进展。');
-    expect(letter.paragraphs.join('')).toContain('请于2019年2月26日前向县委组织部作出书面说明，说明须包括三部分：问题产生的根源、整改措施、整改时限。');
-    expect(letter.paragraphs.join('')).toContain('受到函询的，当年不得评先选优');
+    expect(letter.paragraphs.join('')).toContain('请你们作出书面说明，检讨问题根源、提出整顿措施、明确整顿时限（六(四)），并按县委组织部工作要求于2019年2月26日前通过整顿工作系统报送，或书面报送县委组织部。');
+    expect(letter.paragraphs.join('')).toContain('凡是被函询、约谈的，当年不得评先选优');
     expect(letter.signature).toEqual(['中共云岭县委组织部', '2019年2月12日']);
   });
 
@@ -43,6 +42,19 @@ describe('the inquiry letter (六(四))', () => {
     const letter = { ...caseLetter(facts, 'LH', roster), paragraphs: ['A & B <c>'] };
     expect(letterDocx(letter)).toEqual(letterDocx(letter));
     expect(strFromU8(unzipSync(letterDocx(letter))['word/document.xml']!)).toContain('A &amp; B &lt;c&gt;');
+  });
+
+  test('quotes the text only for what it says: an automatic talk is the department\'s own requirement', () => {
+    const text = (f: typeof facts): string => caseLetter(f, 'LH', roster).paragraphs.join('');
+    expect(text({ ...facts, talkAfterMissedExplanation: true })).toContain('按县委组织部工作要求，逾期未作书面说明的，将进行约谈。根据上述规定，对问题突出的，将及时约谈');
+    expect(text(facts)).not.toContain('逾期未作书面说明的');
+  });
+
+  test('one addressee is 你, several are 你们; a reason ending in a full stop gets no second one', () => {
+    const one = caseLetter({ ...facts, recipients: ['lh-sec'], reason: '半月报告两次未报送。' }, 'LH', roster).paragraphs.join('');
+    expect(one).toContain('现就以下问题向你函询：半月报告两次未报送。');
+    expect(one).not.toContain('。。');
+    expect(one).toContain('请你作出书面说明');
   });
 
   test('a directly ordered talk has its own notice', () => {
@@ -83,11 +95,23 @@ describe('recipients of case mails', () => {
 
 describe("notices of a township's and the county's own duties", () => {
   const base: NoticeRequest = {
+    type: 'notice',
     key: 'k',
     village: '',
     township: 'QS',
     subject: 'township',
-    obligation: { id: 'half-monthly-report/township:QS/2019-03-H2', kind: 'half-monthly-report', title: '每半月上报整顿工作进展', clause: '六(三)', periodLabel: '2019年3月下半月', dueDate: '2019-04-01', nominalDue: '2019-03-31', provisional: false },
+    obligation: {
+      id: 'half-monthly-report/township:QS/2019-03-H2',
+      kind: 'half-monthly-report',
+      title: '每半月上报整顿工作进展',
+      clause: '六(三)',
+      periodLabel: '2019年3月下半月',
+      dueDate: '2019-04-01',
+      nominalDue: '2019-03-31',
+      provisional: false,
+      deadlineBasis: '县委组织部工作要求',
+      deadlineRule: 'next-working-day',
+    },
     step: { id: 'reminder', severity: 'reminder' },
     notify: ['organization-officer'],
     assigned: {},

@@ -1,14 +1,16 @@
 import { expect, test } from 'vitest';
 import { renderNotice, resolveRecipients } from '../../src/activities/notices';
 import { readRosterFile } from '../../src/activities/roster-file';
-import type { NoticeRequest } from '../../src/contracts/village';
+import type { NoticeRequest } from '../../src/contracts/mail';
 import { sampleRosterFile } from '../support/mail';
 
 const roster = readRosterFile(sampleRosterFile);
 const request = (over: Partial<NoticeRequest> = {}): NoticeRequest => ({
+  type: 'notice',
   key: 'k',
   village: 'QS03',
   township: 'QS',
+  subject: 'village',
   obligation: {
     id: 'first-secretary-visit/village:QS03/2027-12',
     kind: 'first-secretary-visit',
@@ -18,6 +20,8 @@ const request = (over: Partial<NoticeRequest> = {}): NoticeRequest => ({
     dueDate: '2027-12-31',
     nominalDue: '2027-12-31',
     provisional: true,
+    deadlineBasis: '《方案》四(一)1',
+    deadlineRule: 'last-working-day',
   },
   step: { id: 'overdue', severity: 'overdue' },
   notify: ['first-secretary', 'township-party-secretary'],
@@ -65,4 +69,28 @@ test('the HTML body escapes what it shows', () => {
   const n = renderNotice(req, roster, [], 'http://rect.example.org');
   expect(n.html).toContain('&lt;b&gt;方案&lt;/b&gt; &amp; &quot;说明&quot;');
   expect(n.html).not.toContain('<b>方案</b>');
+});
+
+test('a moved deadline says why: within its period for the plan (五(一)), the next working day by county practice for a report', () => {
+  const plan = request({ obligation: { ...request().obligation, dueDate: '2018-12-29', nominalDue: '2018-12-31', provisional: false } });
+  expect(renderNotice(plan, roster, [], 'http://x').text).toContain('截止日期：2018-12-29（2018-12-31为休息日，截止日期提前至此前最后一个工作日）');
+  const report = request({
+    subject: 'township',
+    village: '',
+    obligation: { ...request().obligation, title: '每半月上报整顿工作进展', dueDate: '2019-04-01', nominalDue: '2019-03-31', provisional: false, deadlineBasis: '县委组织部工作要求', deadlineRule: 'next-working-day' },
+  });
+  expect(renderNotice(report, roster, [], 'http://x').text).toContain('截止日期：2019-04-01（2019-03-31为休息日，按县委组织部工作要求顺延至下一个工作日）');
+});
+
+test('a due date moved by a newly published holiday arrangement is announced with the old date and the notice it follows', () => {
+  const req = request({ step: { id: 'redated-2027-12-30', severity: 'reminder' }, redated: { from: '2027-12-31', reason: '2027年节假日安排（国办发明电〔2026〕99号）' }, obligation: { ...request().obligation, dueDate: '2027-12-30', provisional: false } });
+  const n = renderNotice(req, roster, [], 'http://x');
+  expect(n.subject).toBe('【截止日期调整】青石镇东风村：第一书记每月到村开展服务（2027年12月）');
+  expect(n.text).toContain('青石镇东风村的“第一书记每月到村开展服务”截止日期由2027-12-31调整为2027-12-30（2027年节假日安排（国办发明电〔2026〕99号））。');
+  expect(n.text).toContain('原截止日期：2027-12-31');
+});
+
+test('the red warning says whose rule it follows: the county\'s, not the plan\'s', () => {
+  const n = renderNotice(request({ step: { id: 'red-warning', severity: 'red-warning' }, ladderBasis: '县委组织部工作要求' }), roster, [], 'http://x');
+  expect(n.text).toContain('逾期仍未完成，按县委组织部工作要求发出红色预警。');
 });

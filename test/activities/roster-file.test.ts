@@ -19,7 +19,7 @@ test('unreadable or malformed files are reported with the file', () => {
   expect(() => readRosterFile(path.join(dir, 'missing.json'))).toThrow(RosterFileError);
   const broken = path.join(dir, 'broken.json');
   writeFileSync(broken, '{"county": ');
-  expect(() => readRosterFile(broken)).toThrow(new RegExp(`${broken}: \\(file\\): not valid JSON`));
+  expect(() => readRosterFile(broken)).toThrow(new RegExp(`${broken}: \\(file\\): 不是有效的JSON`));
 });
 
 test('the source re-reads the file when it changes, so a successor in a post is picked up (六(一))', () => {

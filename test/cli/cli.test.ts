@@ -24,7 +24,7 @@ describe('roster-check', () => {
   test('the sample county is valid and shows no advice', async () => {
     const r = await cli(['roster-check', sampleRosterFile]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toBe('名册有效：云岭县，6个乡镇，60个村（社区），101名人员，整顿对象10个。\n未发现疑似“以好充次”“以中充次”的认定。\n');
+    expect(r.stdout).toBe('名册有效：云岭县，6个乡镇，60个村（社区），102名人员，整顿对象10个。\n未发现疑似“以好充次”“以中充次”的认定。\n');
   });
 
   test('a wrong roster lists every problem with file and path, and exits 2', async () => {
@@ -35,7 +35,7 @@ describe('roster-check', () => {
     writeFileSync(file, JSON.stringify(roster));
     const r = await cli(['roster-check', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`Roster rejected:\n  ${file}: people[0].email: must be an email address\n  ${file}: villages[3].township: unknown township XX\n`);
+    expect(r.stderr).toBe(`名册有误：\n  ${file}: people[0].email: 应为电子邮件地址\n  ${file}: villages[3].township: 没有编码为XX的乡镇\n`);
   });
 
   test('evidence that says nothing is pointed out to the organization department', async () => {
@@ -112,7 +112,7 @@ describe('designate, status and list against a running Temporal server', () => {
 
     const file = path.join(dir, 'report.yaml');
     writeFileSync(file, `period: ${period.id}\nreportedBy: qs-org\nentries:\n  - village: QS03\n    progress: 调整村两委班子\n`);
-    expect(await cli(['report', 'QS', '--file', file], serverEnv)).toMatchObject({ code: 2, stderr: `错误：${file}: entries: no entry for QS07 (one entry per target under rectification)\n` });
+    expect(await cli(['report', 'QS', '--file', file], serverEnv)).toMatchObject({ code: 2, stderr: `错误：${file}: entries：缺少QS07的进展（每个整顿对象一条）\n` });
     writeFileSync(file, `period: ${period.id}\nreportedBy: qs-org\nentries:\n  - village: QS03\n    progress: 调整村两委班子\n  - village: QS07\n    progress: 清理集体土地合同\n`);
     const reported = await cli(['report', 'QS', '--file', file], serverEnv);
     expect(reported).toMatchObject({ code: 0, stderr: '' });
@@ -120,11 +120,11 @@ describe('designate, status and list against a running Temporal server', () => {
 
     expect(await cli(['inquiry', 'issue', '--township', 'QS', '--reason', '整顿进展缓慢', '--by', 'qs-sec'], serverEnv)).toMatchObject({
       code: 2,
-      stderr: "错误：--by: qs-sec is not on the organization department's staff (is township-party-secretary)\n",
+      stderr: '错误：--by：qs-sec不是县委组织部人员（是乡镇党委书记）\n',
     });
     expect(await cli(['inquiry', 'issue', '--township', 'QS', '--reason', '整顿进展缓慢', '--by', 'zzb-zhang', '--proposal', '2019-Q1'], serverEnv)).toMatchObject({
       code: 2,
-      stderr: '错误：--proposal: QS has no proposal for 2019-Q1\n',
+      stderr: '错误：--proposal：QS没有2019-Q1的函询建议\n',
     });
     const issued = await cli(['inquiry', 'issue', '--township', 'QS', '--reason', '整顿进展缓慢', '--by', 'zzb-zhang', '--case', 'CLI-1'], serverEnv);
     expect(issued).toMatchObject({ code: 0, stderr: '' });

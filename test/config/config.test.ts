@@ -47,7 +47,7 @@ describe('configuration', () => {
     expect(failure?.stderr).toBe(
       'Invalid configuration:\n' +
         '  - TEMPORAL_ADDRESS="::bad": expected host:port, e.g. localhost:7233\n' +
-        '  - WORKER_MAX_CONCURRENT_ACTIVITIES="0": Too small: expected number to be >=1\n',
+        '  - WORKER_MAX_CONCURRENT_ACTIVITIES="0": 不能小于1\n',
     );
     expect(failure?.stdout).toBe('');
   });

@@ -11,11 +11,11 @@ import { bundle, createDevServerEnv, createTimeSkippingEnv, uniqueId } from './t
 import type { Roster } from '../../src/domain/roster';
 import type { villageRectification } from '../../src/workflows';
 
-const STEP_MS = 30 * 86_400_000;
+const STEP_MS = 7 * 86_400_000;
 
 /**
  * Moves the time-skipping server's clock to an instant (no-op if it is already past it), in steps
- * of at most 30 days. One long `unlockTimeSkippingWithSleep` call can outlast the server's patience
+ * of at most 7 days. One long `unlockTimeSkippingWithSleep` call can outlast the server's patience
  * with keepalive pings; the client then sends the call again, and the clock overshoots by the whole
  * duration. Short steps, each recomputed from the server's clock, cannot.
  */
@@ -85,11 +85,11 @@ export interface VillageWorld {
  */
 export async function startVillageWorld(opts: { startAt?: string; devServer?: boolean; rosterFile?: string }): Promise<VillageWorld> {
   const taskQueue = uniqueId('village');
-  const [env, mail, workflowBundle] = await Promise.all([
+  const [env, workflowBundle] = await Promise.all([
     opts.devServer ? createDevServerEnv() : createTimeSkippingEnv(opts.startAt ? { startAt: opts.startAt } : {}),
-    startMailHarness(opts.rosterFile),
     bundle(path.resolve(__dirname, '../../src/workflows')),
   ]);
+  const mail = await startMailHarness(opts.rosterFile, { temporal: env.client });
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: mail.activities });
   const running = worker.run();
   return {

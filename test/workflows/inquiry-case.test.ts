@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { designateTarget, issueInquiry } from '../../src/client/supervision';
 import { inquiryStateQuery, recordTalkUpdate, scheduleTalkUpdate } from '../../src/contracts/inquiry';
 import { awardIneligibleQuery, ledgerWorkflowId, promotionBlockedQuery } from '../../src/contracts/ledger';
-import { fulfilDutyUpdate, programmeStateQuery, programmeWorkflowId } from '../../src/contracts/programme';
+import { fulfilObligationUpdate } from '../../src/contracts/entity';
+import { programmeStateQuery, programmeWorkflowId } from '../../src/contracts/programme';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { sampleRosterFile } from '../support/mail';
 import { advanceTo, recordHistories, useVillageWorld } from '../support/village';
@@ -36,12 +37,12 @@ describe('inquiry cases, the county programme and the ledger', () => {
     expect(await bt.query(inquiryStateQuery)).toMatchObject({ stage: 'awaiting-explanation', explanationDue: '2019-03-15', recipients: ['bt-sec', 'bt-org'] });
     await advanceTo(world.env, '2019-03-18T02:00:00Z');
     expect(subjects('bt-org@township.example.org').filter((s) => s.includes('BT-2019-001'))).toEqual([
-      '【提醒】函询书面说明（案号BT-2019-001）即将到期',
-      '【到期提醒】函询书面说明（案号BT-2019-001）今日到期',
-      '【逾期通知】函询书面说明（案号BT-2019-001）已逾期，将按规定进行约谈',
+      '【提醒】白塔乡：函询书面说明（根源、措施、时限）（案号BT-2019-001）',
+      '【到期提醒】白塔乡：函询书面说明（根源、措施、时限）（案号BT-2019-001）',
+      '【逾期通知】白塔乡：函询书面说明（根源、措施、时限）（案号BT-2019-001）',
     ]);
     expect(subjects(zhang)).toContain('【需约谈】白塔乡（案号BT-2019-001）');
-    expect(await bt.query(inquiryStateQuery)).toMatchObject({ stage: 'talk-required', talk: { orderedOn: '2019-03-16', why: '逾期未报送书面说明（截止2019-03-15）' } });
+    expect(await bt.query(inquiryStateQuery)).toMatchObject({ stage: 'talk-required', talk: { orderedOn: '2019-03-18', why: '逾期未报送书面说明（截止2019-03-15）' } });
 
     await bt.executeUpdate(scheduleTalkUpdate, { args: [{ by: 'zzb-li', at: '2019-03-22T09:30', place: '县委组织部三楼会议室', conductor: 'zzb-zhang' }] });
     for (const to of ['bt-sec@township.example.org', 'bt-org@township.example.org', zhang]) {
@@ -66,8 +67,8 @@ describe('inquiry cases, the county programme and the ledger', () => {
     await advanceTo(world.env, '2019-11-18T03:00:00Z');
     const campaign = world.mail.sink.to(zhang).find((m) => m.subject === '【提醒】云岭县：组织开展年度验收评价（2019年11月下旬）');
     expect(campaign?.text).toContain('验收对象：白塔乡西坡村、东坡乡李家村（共2个）');
-    const duty = (await programme.query(programmeStateQuery)).upcoming.find((o) => o.kind === 'acceptance-campaign')!;
-    await programme.executeUpdate(fulfilDutyUpdate, { args: [{ obligationId: duty.id, fulfilledOn: '2019-11-18', by: 'zzb-zhang', note: '印发验收评价工作通知' }] });
+    const duty = (await programme.query(programmeStateQuery)).open.find((o) => o.kind === 'acceptance-campaign')!;
+    await programme.executeUpdate(fulfilObligationUpdate, { args: [{ obligationId: duty.id, fulfilledOn: '2019-11-18', by: 'zzb-zhang', note: '印发验收评价工作通知' }] });
 
     // A talk ordered directly in December and held in January counts for the year it is held.
     await advanceTo(world.env, '2019-12-20T02:00:00Z');

@@ -29,13 +29,13 @@ describe('township reports', () => {
 
     expect(await rejection(submit({ entries: [entry('QS03')] }))).toEqual({
       type: 'InvalidInput',
-      message: 'entries: no entry for QS07 (one entry per target under rectification)',
+      message: 'entries：缺少QS07的进展（每个整顿对象一条）',
     });
-    expect(await rejection(submit({ entries: [entry('QS03'), entry('QS07'), entry('LH02')] }))).toEqual({ type: 'InvalidInput', message: 'entries.2.village: LH02 is not a target of QS' });
-    expect((await rejection(submit({ entries: [entry('QS03'), entry('QS03')] }))).message).toBe('entries.1.village: QS03 has a second entry');
-    expect((await rejection(submit({ entries: [{ village: 'QS07', progress: '' }, entry('QS03')] }))).message).toBe('entries.0.progress: progress must be at least 4 characters');
-    expect((await rejection(submit({ period: periodOf('half-month', addDays(today, 40)).id }))).message).toMatch(/^period: \d{4}-\d{2}-H[12] has not begun$/);
-    expect((await rejection(submit({ amendment: true }))).message).toBe(`amendment: there is no report for ${period} to amend`);
+    expect(await rejection(submit({ entries: [entry('QS03'), entry('QS07'), entry('LH02')] }))).toEqual({ type: 'InvalidInput', message: 'entries.2.village：LH02不是本乡镇的整顿对象' });
+    expect((await rejection(submit({ entries: [entry('QS03'), entry('QS03')] }))).message).toBe('entries.1.village：QS03重复填报');
+    expect((await rejection(submit({ entries: [{ village: 'QS07', progress: '' }, entry('QS03')] }))).message).toBe('entries.0.progress：工作进展至少4个字');
+    expect((await rejection(submit({ period: periodOf('half-month', addDays(today, 40)).id }))).message).toMatch(/^period：\d{4}-\d{2}-H[12]尚未开始$/);
+    expect((await rejection(submit({ amendment: true }))).message).toBe(`amendment：${period}尚未报送，无可更正`);
     expect(await qs.query(townshipStateQuery)).toEqual(before);
 
     const accepted = (await submit({})) as TownshipView;
@@ -43,14 +43,14 @@ describe('township reports', () => {
     const after = await qs.query(townshipStateQuery);
     const duplicate = await rejection(submit({}));
     expect(duplicate.type).toBe('InvalidState');
-    expect(duplicate.message).toMatch(new RegExp(`^period: ${period} was already reported at .+; mark the report as an amendment to replace it$`));
+    expect(duplicate.message).toMatch(new RegExp(`^${period}的进展已于.+报送；如需替换，请标明为更正$`));
     expect(await qs.query(townshipStateQuery)).toEqual(after);
     await submit({ amendment: true, entries: [entry('QS07'), { ...entry('QS03'), progress: '更正：已召开村民代表会议两次' }] });
     expect((await qs.query(townshipStateQuery)).reports.map((r) => [r.period, r.amendments])).toEqual([[period, 1]]);
 
     expect(await rejection(qs.executeUpdate(decideProposalUpdate, { args: [{ quarter: '2026-Q4', decision: 'decline', by: 'zzb-zhang', note: '已当面督促' }] }))).toEqual({
       type: 'InvalidInput',
-      message: 'quarter: there is no proposal for 2026-Q4',
+      message: 'quarter：2026-Q4没有函询建议',
     });
 
     const history = await qs.fetchHistory();
@@ -76,7 +76,7 @@ describe('inquiry cases', () => {
   test('only an organization department member issues a letter', async () => {
     const err = await issueInquiry(world.env.client, world.taskQueue, roster, { township: 'QS', reason: '半月报告质量不高', issuedBy: 'qs-sec' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidInquiryError);
-    expect((err as InvalidInquiryError).problems).toEqual(["issuedBy: qs-sec is not on the organization department's staff (is township-party-secretary)"]);
+    expect((err as InvalidInquiryError).problems).toEqual(['issuedBy：qs-sec不是县委组织部人员（是乡镇党委书记）']);
   });
 
   test('an explanation missing one of its three parts is rejected and changes nothing; a complete one is accepted', async () => {
@@ -92,11 +92,11 @@ describe('inquiry cases', () => {
     const explain = (e: Record<string, unknown>): Promise<unknown> =>
       handle.executeUpdate(submitExplanationUpdate, { args: [{ by: 'qs-sec', rootCause: '对整顿工作重视不够', measures: '每周调度一次', timeLimit: addDays(today, 30), ...e } as never] });
 
-    expect((await rejection(explain({ rootCause: undefined }))).message).toMatch(/^rootCause: /);
-    expect((await rejection(explain({ measures: '' }))).message).toBe('measures: measures must be at least 4 characters');
-    expect((await rejection(explain({ timeLimit: undefined }))).message).toMatch(/^timeLimit: /);
-    expect((await rejection(explain({ timeLimit: today }))).message).toBe(`timeLimit: ${today} must be after today (${today})`);
-    expect((await rejection(explain({ by: 'lh-sec' }))).message).toBe('by: lh-sec is not an addressee of the letter (qs-sec, qs-org)');
+    expect((await rejection(explain({ rootCause: undefined }))).message).toMatch(/^rootCause：/);
+    expect((await rejection(explain({ measures: '' }))).message).toBe('measures：整顿措施至少4个字');
+    expect((await rejection(explain({ timeLimit: undefined }))).message).toMatch(/^timeLimit：/);
+    expect((await rejection(explain({ timeLimit: today }))).message).toBe(`timeLimit：整顿时限${today}须晚于今天（${today}）`);
+    expect((await rejection(explain({ by: 'lh-sec' }))).message).toBe('by：lh-sec不是函询对象（qs-sec、qs-org）');
     expect(await handle.query(inquiryStateQuery)).toEqual(before);
 
     const view = (await explain({})) as typeof before;

@@ -6,7 +6,8 @@ import { awardIneligibleQuery, ledgerWorkflowId } from '../../src/contracts/ledg
 import { recordStudyUpdate, submitReportUpdate, townshipStateQuery, townshipWorkflowId, type SubmitReport } from '../../src/contracts/township';
 import { stateQuery, villageWorkflowId } from '../../src/contracts/village';
 import { readRosterFile } from '../../src/activities/roster-file';
-import { townshipObligations, type Obligation } from '../../src/domain';
+import { openEntry, townshipDuties, type BookEntry } from '../../src/domain';
+import { layout } from '../support/calendar';
 import { sampleRosterFile } from '../support/mail';
 import { advanceTo, historyLengths, recordHistories, useVillageWorld } from '../support/village';
 
@@ -38,9 +39,12 @@ describe('township supervision through 2019', () => {
     expect((await qs.query(townshipStateQuery)).targets.map((t) => t.village)).toEqual(['QS03', 'QS07']);
 
     const targets = roster.designations.filter((d) => d.village.startsWith('QS'));
-    const reports = townshipObligations('QS', targets, { from: '2018-10-16', to: '2019-12-31' }).filter((o) => o.kind === 'half-monthly-report' && o.period.start >= '2018-10-16');
+    // What QS owes from 16 October 2018 (the half months ending from then on), laid out as the workflow lays them out.
+    const reports = townshipDuties('QS', targets, '2018-10-16', '2019-12-31')
+      .filter((d) => d.kind === 'half-monthly-report' && d.period.end >= '2018-10-16')
+      .map((d) => openEntry(d, layout(), Date.parse('2018-10-16T00:00:00Z')));
     expect(reports.map((o) => o.period.id)).toHaveLength(29);
-    const reminderOf = (o: Obligation): string => o.steps.find((st) => st.id === 'reminder')!.at;
+    const reminderOf = (o: BookEntry): string => o.steps.find((st) => st.id === 'reminder')!.at;
 
     const lhSkipped = new Set(['2019-01-H1', '2019-01-H2']);
     let caseId = '';
@@ -84,14 +88,14 @@ describe('township supervision through 2019', () => {
         const documentXml = strFromU8(unzipSync(new Uint8Array(doc.content))['word/document.xml']!);
         expect(documentXml).toContain('关于柳河镇软弱涣散农村基层党组织整顿工作的函询函');
         expect(documentXml).toContain('2019年1月两次未按时报送整顿工作进展');
-        expect(documentXml).toContain('问题产生的根源、整改措施、整改时限');
+        expect(documentXml).toContain('检讨问题根源、提出整顿措施、明确整顿时限');
         expect(documentXml).toContain('中共云岭县委组织部');
         const state = await handle.query(inquiryStateQuery);
         expect(state).toMatchObject({ stage: 'awaiting-explanation', recipients: ['lh-sec', 'lh-org'], explanationDue: '2019-02-26' });
       }
       if (period === '2019-02-H2') {
         // Reminded before the deadline, LH answers in time; the department accepts.
-        expect(subjects('lh-sec@township.example.org')).toContain(`【提醒】函询书面说明（案号${caseId}）即将到期`);
+        expect(subjects('lh-sec@township.example.org')).toContain(`【提醒】柳河镇：函询书面说明（根源、措施、时限）（案号${caseId}）`);
         const handle = world.env.client.workflow.getHandle(inquiryWorkflowId(caseId));
         await handle.executeUpdate(submitExplanationUpdate, { args: [{ by: 'lh-sec', rootCause: '组织干事岗位调整，交接不到位', measures: '明确AB岗，专人负责每半月报送', timeLimit: '2019-03-31' }] });
         await world.mail.sink.waitFor((m) => m.subject === `【书面说明待审阅】柳河镇（案号${caseId}）`);

@@ -27,12 +27,13 @@ describe('a target designated in October 2018', () => {
     const view = (): Promise<VillageView> => handle.query(stateQuery);
     expect((await view()).stage).toBe('plan-due');
 
-    // 五(一): plan due at the end of December; 31 Dec 2018 is a holiday, so 2 January 2019.
+    // 五(一): plan due by the end of December; 31 Dec 2018 is a holiday, so the last working day
+    // before it, Saturday 29 December (a swapped working day).
     await advanceTo(world.env, '2018-12-27T02:00:00Z');
     const secretary = 'qs-sec@township.example.org';
     expect(subjects(secretary)).toContain('【提醒】青石镇东风村：报送整顿方案（2018年整顿方案）');
     const reminder = world.mail.sink.to(secretary).find((m) => m.subject.includes('报送整顿方案'))!;
-    expect(reminder.text).toContain('截止日期：2019-01-02（2018-12-31为休息日，顺延至下一个工作日）');
+    expect(reminder.text).toContain('截止日期：2018-12-29（2018-12-31为休息日，截止日期提前至此前最后一个工作日）');
     expect(reminder.text).toContain('依据：《某县软弱涣散农村基层党组织整顿提升两年行动工作方案》五(一)');
     expect(reminder.text).toContain('办理入口：http://rect.county.example.org/villages/QS03/obligations/rectification-plan%2Fvillage%3AQS03%2F2018');
     expect(reminder.html).toContain('<th align="left">截止日期</th>');
@@ -53,7 +54,9 @@ describe('a target designated in October 2018', () => {
     await handle.executeUpdate(submitPlanUpdate, { args: [{ submittedBy: 'qs-sec', summary: '调整村党支部书记，建立坐班制度，清理集体土地发包合同', measures: ['调整充实村两委班子', '公开2017年以来村务财务'] }] });
     let state = await handle.executeUpdate(reviewPlanUpdate, { args: [{ reviewer: 'zzb-zhang', decision: 'return', comments: '措施缺少时限和责任人', revisionDue: '2019-01-25' }] });
     expect(state.stage).toBe('plan-returned');
-    expect(state.upcoming.find((o) => o.kind === 'rectification-plan')).toMatchObject({ id: 'rectification-plan/village:QS03/2018-r1', dueDate: '2019-01-25' });
+    expect(state.open.filter((o) => o.kind === 'rectification-plan')).toEqual([expect.objectContaining({ id: 'rectification-plan/village:QS03/2018-r1', dueDate: '2019-01-25' })]);
+    // The first plan came after its due date: it is closed as late, not forgotten.
+    expect(state.recentlyClosed.find((o) => o.id === 'rectification-plan/village:QS03/2018')?.closed).toMatchObject({ how: 'late', on: '2019-01-07', by: 'qs-sec' });
     await advanceTo(world.env, '2019-01-22T02:00:00Z');
     expect(subjects(secretary)).toContain('【提醒】青石镇东风村：报送整顿方案（2018年整顿方案（第1次修改））');
     await handle.executeUpdate(submitPlanUpdate, { args: [{ submittedBy: 'qs-sec', summary: '按审核意见补充了每项措施的时限和责任人', measures: ['2019年3月底前调整村两委班子（镇党委书记负责）'] }] });
@@ -79,7 +82,7 @@ describe('a target designated in October 2018', () => {
     expect(subjects('spare-fs@county.example.org')).toContain('【提醒】青石镇东风村：第一书记每月到村开展服务（2019年2月）');
     expect(world.mail.sink.to(firstSecretary)).toHaveLength(before);
 
-    // 五(一): acceptance in late November 2019 (30 November is a Saturday: due 2 December).
+    // 五(一): acceptance in late November 2019 (30 November is a Saturday: due Friday 29 November).
     await advanceTo(world.env, '2019-11-21T02:00:00Z');
     expect((await view()).stage).toBe('acceptance');
     await advanceTo(world.env, '2019-11-27T02:00:00Z');

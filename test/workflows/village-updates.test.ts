@@ -1,8 +1,8 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { designateVillage, InvalidDesignationError, villageInputFromRoster } from '../../src/client/village';
+import { fulfilObligationUpdate } from '../../src/contracts/entity';
 import {
-  fulfilObligationUpdate,
   recordAcceptanceUpdate,
   recordProgressUpdate,
   reviewPlanUpdate,
@@ -47,8 +47,8 @@ describe('designation', () => {
     const err = await designateVillage(world.env.client, world.taskQueue, bad as VillageInput).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidDesignationError);
     expect((err as InvalidDesignationError).problems).toEqual([
-      'designation.criteria[0].criterion: must be one of the criteria 1–6 of 三',
-      'designation.criteria[0].evidence: evidence must not be empty',
+      'designation.criteria[0].criterion：应为方案第三部分所列认定标准1–6之一',
+      'designation.criteria[0].evidence：认定依据不能为空',
     ]);
     await expect(world.env.client.workflow.getHandle('village:QS08').describe()).rejects.toThrow(/not found/i);
   });
@@ -57,26 +57,34 @@ describe('designation', () => {
 describe('updates rejected by their validators change nothing', () => {
   test('plan, review, progress, acceptance and fulfilment', async () => {
     const handle = await designateVillage(world.env.client, world.taskQueue, input('LH02'));
-    const before = await handle.query(stateQuery);
+    // Read once the first wake-up has loaded the holiday years and opened the duties; before it the view still changes.
+    const before = await vi.waitFor(
+      async () => {
+        const s = await handle.query(stateQuery);
+        expect(s.calendarYears.length).toBeGreaterThan(0);
+        return s;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
 
     expect(await rejection(handle.executeUpdate(submitPlanUpdate, { args: [{ submittedBy: 'lh-sec', summary: '太短', measures: [] }] }))).toEqual({
       type: 'InvalidInput',
-      message: 'summary: summary must be at least 10 characters; measures: a plan lists at least one measure',
+      message: 'summary：方案概要至少10个字；measures：方案至少列出一项整顿措施',
     });
     expect(await rejection(handle.executeUpdate(reviewPlanUpdate, { args: [{ reviewer: 'zzb-zhang', decision: 'approve' }] }))).toEqual({
       type: 'InvalidState',
-      message: 'there is no submitted plan to review (plan is due)',
+      message: '没有待审核的整顿方案（方案状态：待报送）',
     });
     expect(await rejection(handle.executeUpdate(recordProgressUpdate, { args: [{ period: '2026-13-H1', reportedBy: 'lh-org', progress: '推进中推进中' }] }))).toEqual({
       type: 'InvalidInput',
-      message: 'period: must be a half month like 2019-03-H1',
+      message: 'period：应为半月，如2019-03-H1（上半月）或2019-03-H2（下半月）',
     });
     const firstAcceptance = Number(thisMonth.slice(0, 4)) + 1;
     expect(
       await rejection(handle.executeUpdate(recordAcceptanceUpdate, { args: [{ year: firstAcceptance - 1, evaluatedOn: thisMonth, transformed: true, evaluator: 'zzb-li', summary: '已经转化' }] })),
-    ).toEqual({ type: 'InvalidInput', message: `year: the first acceptance is in late November ${firstAcceptance} (五(一))` });
+    ).toEqual({ type: 'InvalidInput', message: `year：首次验收评价在${firstAcceptance}年11月下旬（五(一)）` });
     const unknown = await rejection(handle.executeUpdate(fulfilObligationUpdate, { args: [{ obligationId: 'nope', fulfilledOn: thisMonth, by: 'lh-org' }] }));
-    expect(unknown.message).toMatch(/^obligationId: no open obligation nope; open ones include /);
+    expect(unknown.message).toMatch(/^obligationId：没有待办事项nope；待办事项有：/);
 
     // Nothing changed: the same state, and no update was accepted into the history.
     expect(await handle.query(stateQuery)).toEqual(before);
@@ -87,7 +95,7 @@ describe('updates rejected by their validators change nothing', () => {
     expect((await handle.executeUpdate(submitPlanUpdate, { args: [{ submittedBy: 'lh-sec', summary: '规范“两会两票”，公开村务财务', measures: ['每季度公开村务财务'] }] })).stage).toBe('plan-submitted');
     expect(await rejection(handle.executeUpdate(reviewPlanUpdate, { args: [{ reviewer: 'zzb-zhang', decision: 'return', comments: '措施不具体' }] }))).toEqual({
       type: 'InvalidInput',
-      message: 'revisionDue: a returned plan needs a new deadline',
+      message: 'revisionDue：退回修改须给出重新报送的期限',
     });
     expect((await handle.query(stateQuery)).stage).toBe('plan-submitted');
     await recordHistories(world.env, handle.workflowId, handle.firstExecutionRunId, 'lh02-updates');
@@ -97,7 +105,7 @@ describe('updates rejected by their validators change nothing', () => {
     const handle = await designateVillage(world.env.client, world.taskQueue, input('JS04'));
     expect(await rejection(handle.executeUpdate(withdrawUpdate, { args: [{ by: 'zzb-zhang', reason: '' }] }))).toEqual({
       type: 'InvalidInput',
-      message: 'reason: reason must be at least 4 characters',
+      message: 'reason：撤销理由至少4个字',
     });
     const state = await handle.executeUpdate(withdrawUpdate, { args: [{ by: 'zzb-zhang', reason: '经复核，该村不符合认定标准' }] });
     expect(state.stage).toBe('withdrawn');

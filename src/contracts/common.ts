@@ -1,0 +1,127 @@
+/**
+ * What every contract shares: validation messages in Chinese (officials read them, next to the
+ * field they name), bounded text and lists (no input can grow a workflow's state or history past
+ * Temporal's limits), the record of what happened, deliveries, and the obligation views.
+ */
+import { z } from 'zod';
+import type { Closure } from '../domain/book';
+import type { LocalDate } from '../domain/calendar';
+import type { ObligationKind } from '../domain/kinds';
+import type { Severity } from '../domain/policy';
+
+import '../domain/messages';
+
+/** A person of the roster, by id. */
+export const personId = z.string().trim().min(1, '须填写人员编号').max(40, '人员编号最多40个字').regex(/^[A-Za-z0-9_-]+$/, '人员编号只能用字母、数字、_和-');
+/** A township, village or department code of the roster. */
+export const codeSchema = z.string().trim().min(1, '须填写编码').max(40, '编码最多40个字').regex(/^[A-Za-z0-9_-]+$/, '编码只能用字母、数字、_和-');
+/** Free text an official writes, bounded. */
+export const text = (min: number, max: number, what: string): z.ZodString =>
+  z.string().trim().min(min, `${what}至少${min}个字`).max(max, `${what}最多${max}个字`);
+export const optionalText = (max: number, what: string): z.ZodDefault<z.ZodString> => z.string().trim().max(max, `${what}最多${max}个字`).default('');
+export const obligationIdSchema = z.string().min(1, '须指明事项').max(160, '事项编号过长');
+
+/** How a rejected input is described: each problem with the path of its field. */
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.');
+}
+
+export function issuesOf(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((i) => ({ path: fieldPath(i.path), message: i.message }));
+}
+
+// --- The record of what happened ---------------------------------------------------------------
+
+export interface HistoryEntry {
+  readonly at: string;
+  readonly type: string;
+  /** For officials, in Chinese. */
+  readonly text: string;
+  readonly by?: string;
+}
+
+export interface FailedDelivery {
+  readonly key: string;
+  readonly obligationId: string;
+  readonly step: string;
+  readonly at: string;
+  /** Who did not get it: refused addresses (none when nobody holds the post). */
+  readonly recipients: readonly string[];
+  readonly error: string;
+}
+
+export interface DeliveryDelay {
+  readonly since: string;
+  readonly attempts: number;
+  readonly lastError: string;
+  readonly retryAt: string;
+  readonly pending: number;
+}
+
+/** An input a workflow dropped (an invalid signal): visible to operators, never thrown. */
+export interface DroppedInput {
+  readonly at: string;
+  readonly what: string;
+  readonly problem: string;
+}
+
+// --- Obligations as officials see them ---------------------------------------------------------
+
+export interface ObligationView {
+  readonly id: string;
+  readonly kind: ObligationKind;
+  readonly title: string;
+  readonly clause: string;
+  readonly subject: { readonly type: string; readonly code: string };
+  readonly periodLabel: string;
+  /** The day the duty became (or becomes) owed. */
+  readonly periodStart: LocalDate;
+  readonly dueDate: LocalDate;
+  readonly nominalDue: LocalDate;
+  readonly provisional: boolean;
+  readonly overdue: boolean;
+  readonly openedAt: string;
+  /** The post that owes it, or the people named. */
+  readonly responsible: { readonly role: string } | { readonly people: readonly string[] };
+  readonly nextStep?: { readonly id: string; readonly severity: Severity; readonly at: string };
+  /** Who was told when. */
+  readonly told: readonly { readonly step: string; readonly severity: Severity; readonly at: string; readonly to?: readonly string[] }[];
+}
+
+export interface ClosedObligationView {
+  readonly id: string;
+  readonly kind: ObligationKind;
+  readonly title: string;
+  readonly clause: string;
+  readonly periodLabel: string;
+  readonly dueDate: LocalDate;
+  readonly closed: Closure;
+}
+
+/** What every long-running entity (target, township, county, case) shows about its duties and mail. */
+export interface EntityStatus {
+  /** Open duties, earliest due first; overdue ones stay until closed. */
+  readonly open: readonly ObligationView[];
+  /**
+   * Duties whose period begins within the next two months, laid out as they will be. A query
+   * answers as of the workflow's last wake-up: a surface that shows duties "now" counts those of
+   * them whose period has begun by its own today as open too.
+   */
+  readonly upcoming: readonly ObligationView[];
+  readonly overdue: boolean;
+  readonly overdueCount: number;
+  readonly recentlyClosed: readonly ClosedObligationView[];
+  readonly failedDeliveries: readonly FailedDelivery[];
+  readonly failedDeliveryCount: number;
+  /** Mail the mail server has not taken yet; it is retried until it does. */
+  readonly deliveryDelayed?: DeliveryDelay;
+  readonly history: readonly HistoryEntry[];
+  readonly policyVersion: string;
+  readonly calendarYears: readonly { readonly year: number; readonly official: boolean; readonly source: string }[];
+  readonly dropped: readonly DroppedInput[];
+}

@@ -1,0 +1,128 @@
+/**
+ * What workflows ask the mail activity to send, and what it answers. Workflows say what is due
+ * and to which posts; the activity resolves the people from the roster when it sends (a successor
+ * in a post gets the next mail, 六(一)) and renders the Chinese text.
+ */
+import type { LocalDate } from '../domain/calendar';
+import type { ObligationKind } from '../domain/kinds';
+import type { Severity } from '../domain/policy';
+import type { Role } from '../domain/roster';
+import type { Lapse } from '../domain/supervision';
+
+/** One step of a duty's ladder, or the notice that its due date moved. */
+export interface NoticeRequest {
+  readonly type: 'notice';
+  /** Idempotency key: workflow id + obligation id + step. */
+  readonly key: string;
+  /** Empty unless the duty is a target's. */
+  readonly village: string;
+  /** Empty for the county's own duty. */
+  readonly township: string;
+  readonly subject: 'village' | 'township' | 'county' | 'case';
+  /** The inquiry case, for its duties. */
+  readonly caseId?: string;
+  /** Village codes the duty covers, e.g. the targets of an acceptance campaign (五(一)). */
+  readonly targets?: readonly string[];
+  readonly obligation: {
+    readonly id: string;
+    readonly kind: ObligationKind;
+    readonly title: string;
+    readonly clause: string;
+    readonly periodLabel: string;
+    readonly dueDate: LocalDate;
+    readonly nominalDue: LocalDate;
+    readonly provisional: boolean;
+    /** What the rule that moved the due date off a rest day rests on, for the wording. */
+    readonly deadlineBasis: string;
+    readonly deadlineRule: 'next-working-day' | 'last-working-day';
+  };
+  readonly step: { readonly id: string; readonly severity: Severity };
+  /** Posts to notify; `responsible` means the people named in `people`. */
+  readonly notify: readonly string[];
+  readonly people?: readonly string[];
+  /** Posts the workflow itself assigns (reassignments); other posts come from the roster. */
+  readonly assigned: { readonly 'first-secretary'?: string; readonly 'township-liaison'?: string };
+  /** A due-date change (截止日期调整通知): the date before, and why it moved. */
+  readonly redated?: { readonly from: LocalDate; readonly reason: string };
+  /** Red warning and urging: what the escalation rests on, for the wording. */
+  readonly ladderBasis?: string;
+}
+
+export const caseMailKinds = ['inquiry-proposal', 'inquiry-letter', 'explanation-received', 'explanation-missed', 'talk-required', 'talk-notice', 'talk-reminder'] as const;
+export type CaseMailKind = (typeof caseMailKinds)[number];
+
+/** What a letter or notice of a case says; rendered into Chinese by the activity. */
+export interface CaseFacts {
+  readonly caseId: string;
+  readonly kind: 'inquiry' | 'talk';
+  readonly reason: string;
+  readonly issuedBy: string;
+  readonly issuedOn: LocalDate;
+  readonly recipients: readonly string[];
+  readonly explanationDue?: LocalDate;
+  readonly talk?: { readonly why: string; readonly scheduled?: { readonly at: string; readonly place: string; readonly conductor: string } };
+  /** Whether a missing explanation brings a talk without the department deciding (county practice). */
+  readonly talkAfterMissedExplanation?: boolean;
+}
+
+export interface CaseMailRequest {
+  readonly type: 'case';
+  /** Idempotency key: workflow id + what + step. */
+  readonly key: string;
+  readonly kind: CaseMailKind;
+  readonly township: string;
+  /** People by id, and posts resolved from the roster when the mail is sent. */
+  readonly people: readonly string[];
+  readonly roles: readonly Role[];
+  readonly case?: CaseFacts;
+  /** For a proposal: the quarter and its missed or late reports. */
+  readonly proposal?: { readonly quarter: string; readonly quarterLabel: string; readonly lapses: readonly (Lapse & { readonly label: string })[] };
+}
+
+/** One overdue duty in the department's urging digest (督办). */
+export interface UrgedItem {
+  readonly obligationId: string;
+  readonly kind: ObligationKind;
+  readonly title: string;
+  readonly clause: string;
+  readonly subject: 'village' | 'township' | 'county' | 'case';
+  readonly village: string;
+  readonly township: string;
+  readonly caseId?: string;
+  readonly periodLabel: string;
+  readonly dueDate: LocalDate;
+  readonly redWarnedOn: LocalDate;
+  /** Which urging this is for the duty: 1 … the policy's maximum. */
+  readonly round: number;
+}
+
+/** The urging digest: one mail per recipient listing every overdue duty past its red warning. */
+export interface DigestRequest {
+  readonly type: 'digest';
+  readonly key: string;
+  readonly county: string;
+  readonly date: LocalDate;
+  readonly roles: readonly Role[];
+  readonly items: readonly UrgedItem[];
+  readonly maxRounds: number;
+  readonly basis: string;
+}
+
+export type MailRequest = NoticeRequest | CaseMailRequest | DigestRequest;
+
+export interface NoticeResult {
+  readonly key: string;
+  readonly status: 'sent' | 'already-sent' | 'failed' | 'no-recipient';
+  /** Addresses the mail server accepted (now or on an earlier try). */
+  readonly recipients: readonly string[];
+  /** Addresses it refused for good (5xx). */
+  readonly refused?: readonly string[];
+  readonly error?: string;
+  /** Accepted by the server, but its record in the sent journal failed: a retry elsewhere could send it again. */
+  readonly journalError?: string;
+}
+
+/** A legacy run's notice (no type, fewer facts), read as today's: its due date had moved forward off rest days by county practice. */
+export function noticeFromLegacy(r: Omit<NoticeRequest, 'type' | 'subject' | 'obligation'> & { readonly subject?: 'village' | 'township' | 'county'; readonly obligation: Omit<NoticeRequest['obligation'], 'deadlineBasis' | 'deadlineRule'> }): NoticeRequest {
+  return { ...r, type: 'notice', subject: r.subject ?? 'village', obligation: { ...r.obligation, deadlineBasis: '县委组织部工作要求', deadlineRule: 'next-working-day' } };
+}

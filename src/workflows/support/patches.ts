@@ -1,0 +1,12 @@
+/**
+ * Patch ids of the workflows (`patched()`): each marks a change that runs started before it do
+ * not see when they replay. Kept in one place so that none is reused for another change.
+ */
+
+/**
+ * The obligation book and the one entity runtime (village, township, county programme, inquiry
+ * case). Runs started before it replay the frozen code in `legacy/` and move to the book at their
+ * next continue-as-new (a village, township or programme at its first wake-up of a new year; an
+ * inquiry case never continues: it ends as it began).
+ */
+export const RUNTIME_PATCH = 'obligation-book';

@@ -1,0 +1,802 @@
+/**
+ * The one runtime of every long-running entity (a target, a township, the county programme, an
+ * inquiry case): the obligation book, the outbox, the holiday calendar and the county's policy it
+ * holds, the wake-up loop, the view, the search attributes, and the messages all of them accept.
+ * An entity differs only in which duties it owes and what its own updates do.
+ */
+import {
+  CancellationScope,
+  condition,
+  isCancellation,
+  setHandler,
+  sleep,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { SignalDefinition } from '@temporalio/workflow';
+import type { z } from 'zod';
+import type { ClosedObligationView, DroppedInput, EntityStatus, FailedDelivery, HistoryEntry, ObligationView } from '../../contracts/common';
+import {
+  applyPolicySchema,
+  applyPolicyUpdate,
+  calendarPublishedPayloadSchema,
+  calendarPublishedSignal,
+  fulfilObligationSchema,
+  fulfilObligationUpdate,
+  RED_WARNED_MEMO,
+  retryDeliveriesSchema,
+  retryDeliveriesUpdate,
+  waiveObligationSchema,
+  waiveObligationUpdate,
+  type RedWarnedItem,
+} from '../../contracts/entity';
+import type { CaseMailKind, MailRequest, NoticeRequest, NoticeResult } from '../../contracts/mail';
+import {
+  Book,
+  WorkCalendar,
+  addDays,
+  basisText,
+  byDue,
+  emptyBook,
+  endOfDayInstant,
+  instantOf,
+  isoInstant,
+  kindSpecs,
+  localDateOf,
+  fixedDueDate,
+  openEntry,
+  yearOf,
+  type BookEntry,
+  type BookState,
+  type CalendarYear,
+  type Duty,
+  type LayoutContext,
+  type LocalDate,
+  type Policy,
+  type StepState,
+} from '../../domain';
+import { DeliveryDelayedKey, FailedDeliveriesKey, NextDueKey, OverdueKey } from '../../search-attributes';
+import { appendHistory, fieldError, parseOrReject, recordDropped, refused } from './history';
+import { Outbox, type Deferred } from './outbox';
+import { calendarYears, deliverMail } from './mail';
+
+/** The part of every entity's state the runtime owns: plain JSON, carried across continue-as-new. */
+export interface CoreState {
+  readonly v: 2;
+  /** Instant the entity's first run started: what fell due before it is not owed to it. */
+  readonly startedAt: string;
+  /** Calendar year of this run; the first wake-up in a later year continues as new. */
+  runYear: number;
+  policy: Policy;
+  /** The holiday arrangement of the years the entity works with. */
+  calendar: CalendarYear[];
+  book: BookState;
+  /** Mails to send at a moment (a talk's eve reminder). */
+  timed: { at: string; mail: MailRequest }[];
+  failedDeliveries: FailedDelivery[];
+  failedDeliveryCount: number;
+  deferred?: Deferred;
+  history: HistoryEntry[];
+  dropped: DroppedInput[];
+}
+
+export function newCore(now: number, policy: Policy): CoreState {
+  return {
+    v: 2,
+    startedAt: isoInstant(now),
+    runYear: yearOf(localDateOf(now)),
+    policy,
+    calendar: [],
+    book: emptyBook(),
+    timed: [],
+    failedDeliveries: [],
+    failedDeliveryCount: 0,
+    history: [],
+    dropped: [],
+  };
+}
+
+/** Duties whose completion is recorded by the entity's own update (the plan, a report…), not the generic fulfilment. */
+const ownActionKinds = new Set<BookEntry['kind']>([
+  'rectification-plan',
+  'acceptance-evaluation',
+  'half-monthly-report',
+  'township-quarterly-study',
+  'written-explanation',
+  'explanation-review',
+  'talk',
+]);
+/** Duties of a case: only the case's own decisions close them. */
+const caseKinds = new Set<BookEntry['kind']>(['written-explanation', 'explanation-review', 'talk']);
+
+/** Where a notice of a duty goes, and what it says about whose duty it is. */
+export type NoticeWhere = Pick<NoticeRequest, 'village' | 'township' | 'subject' | 'caseId' | 'targets' | 'assigned'>;
+
+/** One timer for the next wake-up, replaced only when that moment moves (each timer costs events). */
+class WakeTimer {
+  private timer: { at: number; scope: CancellationScope; fired: boolean } | undefined;
+
+  get fired(): boolean {
+    return this.timer?.fired ?? false;
+  }
+
+  arm(at: number): void {
+    if (this.timer && this.timer.at === at && !this.timer.fired) return;
+    // A timer whose moment has come is left to fire (harmlessly): cancelling it as it fires is a
+    // race the time-skipping test server rejects ("invalid history builder state for action").
+    if (this.timer && this.timer.at > Date.now()) this.timer.scope.cancel();
+    const next = { at, scope: new CancellationScope(), fired: false };
+    next.scope
+      .run(() => sleep(at - Date.now()))
+      .then(
+        () => {
+          next.fired = true;
+        },
+        (err: unknown) => {
+          if (!isCancellation(err)) throw err;
+        },
+      );
+    this.timer = next;
+  }
+
+  cancel(): void {
+    if (this.timer && this.timer.at > Date.now()) this.timer.scope.cancel();
+    this.timer = undefined;
+  }
+}
+
+export abstract class Entity<S extends { core: CoreState }> {
+  /** Set by handlers: something changed, look again now. */
+  dirty = false;
+  readonly book: Book;
+  readonly outbox: Outbox;
+  /** Signals to other workflows still on their way; the server drops them if this run ends first. */
+  readonly telling: Promise<unknown>[] = [];
+  private calendarCache: WorkCalendar | undefined;
+  private readonly published: Record<string, unknown>;
+  private calendarReady = false;
+
+  constructor(
+    readonly s: S,
+    readonly workflowId: string,
+  ) {
+    this.book = new Book(s.core.book);
+    this.outbox = new Outbox(s.core, (r) => this.describe(r), (r, result) => this.onResult(r, result));
+    // A continued run inherits its predecessor's search attributes; they are written again only when they change.
+    this.published = {};
+  }
+
+  get core(): CoreState {
+    return this.s.core;
+  }
+
+  // --- What each entity says -------------------------------------------------------------------
+
+  /** The duties the entity owes for periods overlapping [from, to], given what it knows now. */
+  protected abstract duties(from: LocalDate, to: LocalDate): Duty[];
+  /** Whether the entity is done: nothing more is owed to or by it. */
+  abstract finished(now: number): boolean;
+  /** Whose duty a notice is about, for its wording and recipients. */
+  protected abstract where(entry: BookEntry): NoticeWhere;
+  /** The prefix of the idempotency keys of the entity's mail. */
+  protected get keyPrefix(): string {
+    return this.workflowId;
+  }
+  /** A step of a duty went out (a case orders a talk when its explanation is overdue). */
+  protected onStepSent(_entry: BookEntry, _step: StepState, _now: number): void {}
+  /** Mail due now besides the duties' ladders (a township's proposal). */
+  protected extraDue(_now: number): MailRequest[] {
+    return [];
+  }
+  /** Called at each wake-up once the mail due is out (a village tells the ledger of 五(四)). */
+  afterWake(_now: number): void {}
+  /** Work of the entity's own that takes an activity (the county's urging digest); true if it did some. */
+  async work(_now: number): Promise<boolean> {
+    return false;
+  }
+  /** Moments to wake besides the duties' ladders. */
+  protected extraWakes(_now: number): number[] {
+    return [];
+  }
+  /** Entity-specific search attributes. */
+  protected abstract searchAttributes(now: number): Record<string, SearchAttributeUpdatePair>;
+
+  // --- Calendar and policy ---------------------------------------------------------------------
+
+  get calendar(): WorkCalendar {
+    this.calendarCache ??= new WorkCalendar(this.core.calendar);
+    return this.calendarCache;
+  }
+
+  get ctx(): LayoutContext {
+    return { calendar: this.calendar, policy: this.core.policy };
+  }
+
+  /** The years a run works with: last year's late duties, this year, next year's first weeks. */
+  private neededYears(now: number): number[] {
+    const y = yearOf(localDateOf(now));
+    return [y - 1, y, y + 1];
+  }
+
+  /**
+   * Fetches the holiday arrangement of the years the run needs from the worker (an activity: a
+   * replay uses what was recorded). Years it already holds officially are not asked again.
+   */
+  async loadCalendar(now: number): Promise<void> {
+    const missing = this.neededYears(now).filter((y) => this.calendar.isProvisionalYear(y));
+    if (missing.length > 0) {
+      const years = await calendarYears(missing);
+      for (const y of years) this.takeYear(y);
+    }
+    const keep = new Set(this.neededYears(now));
+    this.core.calendar = this.core.calendar.filter((c) => keep.has(c.year) || c.year >= yearOf(localDateOf(now)));
+    this.calendarCache = undefined;
+    this.calendarReady = true;
+  }
+
+  /**
+   * Runs `fn` once the calendar is loaded: at once when it is (a handler stays synchronous, which
+   * the time-skipping test server needs for an update that ends the workflow), else after.
+   */
+  whenReady<T>(fn: () => T): T | Promise<T> {
+    return this.calendarReady ? fn() : condition(() => this.calendarReady).then(fn);
+  }
+
+  /** Takes a year's arrangement when it is newer than what the entity holds; true if it did. */
+  private takeYear(y: CalendarYear): boolean {
+    const held = this.core.calendar.find((c) => c.year === y.year);
+    if (held && (held.official || !y.official) && JSON.stringify(held) === JSON.stringify(y)) return false;
+    if (held?.official && !y.official) return false;
+    this.core.calendar = [...this.core.calendar.filter((c) => c.year !== y.year), y].sort((a, b) => a.year - b.year);
+    this.calendarCache = undefined;
+    return true;
+  }
+
+  /**
+   * A newly published arrangement: open duties are laid out again, and whoever owes a duty whose
+   * due date moved is told (截止日期调整通知).
+   */
+  acceptCalendar(y: CalendarYear, now: number): void {
+    if (!this.takeYear(y)) return;
+    this.log(now, 'calendar', `收到${y.year}年节假日安排（${y.official ? '正式' : '暂定'}，${y.source}）`);
+    this.redate(now, `${y.year}年节假日安排（${y.source}）`);
+  }
+
+  applyPolicy(policy: Policy, by: string, now: number): void {
+    const before = this.core.policy.version;
+    // Applying the version it has is a no-op: `cli policy apply` may be run again after a partial failure.
+    if (before === policy.version && JSON.stringify(this.core.policy) === JSON.stringify(policy)) return;
+    this.core.policy = policy;
+    this.log(now, 'policy', `适用县委组织部工作规则${policy.version}（原为${before}）`, by);
+    this.redate(now, `县委组织部工作规则${policy.version}`);
+  }
+
+  private redate(now: number, reason: string): void {
+    for (const { entry, from } of this.book.redate(this.ctx, now, (e) => e.fixedDue === true)) {
+      this.log(now, 'redated', `${kindSpecs[entry.kind].title}（${entry.period.label}）截止日期由${from.date}调整为${entry.due.date}：${reason}`);
+      if (Date.parse(entry.due.instant) <= now) continue;
+      this.queueMail({
+        ...this.notice(entry, { id: `redated-${entry.due.date}`, severity: 'reminder', at: isoInstant(now), notify: ['responsible'] }),
+        notify: [entry.people ? 'responsible' : kindSpecs[entry.kind].responsible],
+        redated: { from: from.date, reason },
+      });
+    }
+    this.dirty = true;
+  }
+
+  // --- The book ---------------------------------------------------------------------------------
+
+  log(now: number, type: string, text: string, by?: string): void {
+    appendHistory(this.core.history, now, type, text, by);
+  }
+
+  /** Set by handlers when what the entity owes may have changed (targets, posts): open duties are checked again. */
+  factsChanged = true;
+
+  /**
+   * Opens what has become owed since the last look (periods begun by today), and, when the facts
+   * changed, closes what is no longer owed because its subject left supervision (a township's
+   * only target withdrawn before the half month's last day).
+   */
+  sync(now: number): void {
+    const today = localDateOf(now);
+    const from = this.core.book.syncedThrough && this.core.book.syncedThrough < today ? this.core.book.syncedThrough : today;
+    const startedAt = Date.parse(this.core.startedAt);
+    // A duty opened at a later wake-up than the day it became owed still gets the steps due since then.
+    const lay = (d: Duty): BookEntry => openEntry(d, this.ctx, now, undefined, Math.max(instantOf(d.period.start), startedAt));
+    const opened = this.book.sync(this.duties(from, today), now, startedAt, lay);
+    for (const e of opened) this.onOpened(e, now);
+    if (!this.factsChanged) return;
+    this.factsChanged = false;
+    for (const e of [...this.book.open]) {
+      if (e.source === 'event' || this.owes(e)) continue;
+      this.book.close(e.id, { how: 'left-supervision', on: today, at: isoInstant(now) });
+      this.log(now, 'closed', `${kindSpecs[e.kind].title}（${e.period.label}）不再需要办理：整顿对象已不在整顿范围内`);
+    }
+  }
+
+  /** An entry the book opened (a village remembers which years' acceptances were owed). */
+  protected onOpened(_entry: BookEntry, _now: number): void {}
+
+  /** Whether a duty opened from the entity's periods is still owed, given what it knows now. */
+  protected owes(e: BookEntry): boolean {
+    return this.duties(e.period.start, e.period.end).some((d) => d.id === e.id);
+  }
+
+  /**
+   * Duties that will open within the next months, laid out as they would be (not yet in the book):
+   * the view shows what is coming, and the entity wakes for the first step of each.
+   */
+  upcoming(now: number, days = 100): BookEntry[] {
+    const today = localDateOf(now);
+    return this.duties(addDays(today, 1), addDays(today, days))
+      .filter((d) => d.period.start > today && !this.book.knows(d.id))
+      .map((d) => this.layPending(d))
+      .filter((e) => Date.parse(e.due.instant) > Date.parse(this.core.startedAt));
+  }
+
+  /** A duty not in the book yet, laid out as it will be when it opens (from when it is owed: a view answers the same whenever asked). */
+  private layPending(d: Duty): BookEntry {
+    const owedFrom = Math.max(instantOf(d.period.start), Date.parse(this.core.startedAt));
+    return openEntry(d, this.ctx, owedFrom, undefined, owedFrom);
+  }
+
+  /**
+   * Duties whose period has begun but which the book has not opened yet (it opens them at the next
+   * wake-up or message): shown as open, so that what officials see never lags.
+   */
+  pendingOpen(now: number): BookEntry[] {
+    const today = localDateOf(now);
+    const from = this.core.book.syncedThrough && this.core.book.syncedThrough < today ? this.core.book.syncedThrough : today;
+    return this.duties(from, today)
+      .filter((d) => d.period.start <= today && !this.book.knows(d.id))
+      .map((d) => this.layPending(d))
+      .filter((e) => Date.parse(e.due.instant) > Date.parse(this.core.startedAt));
+  }
+
+  /** Every open duty as of now: the book's and those pending. */
+  openNow(now: number): BookEntry[] {
+    const pending = this.pendingOpen(now);
+    const all = pending.length ? [...this.book.open, ...pending] : [...this.book.open];
+    return all.sort(byDue);
+  }
+
+  /** Opens a duty an event creates (a plan returned for revision, an explanation received). */
+  openEvent(d: Duty, now: number, fixedDue?: LocalDate): BookEntry {
+    const entry = openEntry(d, this.ctx, now, fixedDue ? fixedDueDate(fixedDue, this.calendar) : undefined);
+    const e: BookEntry = { ...entry, source: 'event', ...(fixedDue ? { fixedDue: true } : {}) };
+    this.book.add(e);
+    this.dirty = true;
+    return e;
+  }
+
+  /**
+   * Fills the book of a run that continues a legacy one (started before the book): the duties of
+   * the window the legacy run recomputed (45 days back), not settled there, due as it told people
+   * (moved forward off rest days), with the steps it had handled marked sent; and duties the
+   * entity knows are owed still although they left that window (`extra`).
+   */
+  migrate(l: { readonly settled: Readonly<Record<string, LocalDate>>; readonly sent: Readonly<Record<string, LocalDate>>; readonly startedAt: string }, now: number, extra: readonly { duty: Duty; fixedDue?: LocalDate }[] = []): void {
+    const today = localDateOf(now);
+    const lay = (d: Duty, fixedDue?: LocalDate): BookEntry => {
+      const deadline = this.calendar.deadline(d.nominalDue, 'next-working-day');
+      const due = fixedDue ? fixedDueDate(fixedDue, this.calendar) : { ...deadline, instant: endOfDayInstant(deadline.date) };
+      const e = openEntry(d, this.ctx, now, due);
+      e.steps = e.steps.map((st) => {
+        if (l.sent[`${d.id}#${st.id}`] === undefined) return st;
+        const { skipped: _skipped, ...rest } = st;
+        return { ...rest, sentAt: st.at };
+      });
+      return fixedDue ? { ...e, source: 'event', fixedDue: true } : e;
+    };
+    const candidates = [...this.duties(addDays(today, -45), today).map((duty) => ({ duty, fixedDue: undefined })), ...extra];
+    for (const { duty, fixedDue } of candidates) {
+      if (duty.period.start > today || l.settled[duty.id] !== undefined || this.book.knows(duty.id)) continue;
+      const e = lay(duty, fixedDue);
+      if (Date.parse(e.due.instant) <= Date.parse(l.startedAt)) continue;
+      this.book.add(e);
+      this.onOpened(e, now);
+    }
+    this.core.book.syncedThrough = today;
+    this.factsChanged = true;
+    this.log(now, 'migrated', `迁移至待办台账：待办事项${this.book.open.length}项`);
+  }
+
+  /** Records a fulfilment (on time or late by the day it was done). */
+  fulfil(id: string, on: LocalDate, now: number, by?: string, note?: string): void {
+    const closed = this.book.fulfil(id, on, now, by, note);
+    if (closed) this.log(now, 'fulfilled', `办结：${kindSpecs[closed.kind].title}（${closed.period.label}）${closed.closed.how === 'late' ? '，逾期完成' : ''}${note ? `：${note}` : ''}`, by);
+    this.dirty = true;
+  }
+
+  /** Records a result (an acceptance, a review, a talk held) as closing its duty. */
+  closeWithResult(id: string, on: LocalDate, now: number, by: string, note: string): void {
+    this.book.close(id, { how: 'result', on, at: isoInstant(now), by, note });
+    this.dirty = true;
+  }
+
+  /** The subject left supervision (withdrawn, its cycle closed): every open duty ends with it. */
+  closeAll(now: number, note: string): void {
+    const today = localDateOf(now);
+    for (const e of [...this.book.open]) this.book.close(e.id, { how: 'left-supervision', on: today, at: isoInstant(now), note });
+  }
+
+  // --- Mail -------------------------------------------------------------------------------------
+
+  private readonly queue: MailRequest[] = [];
+
+  queueMail(m: MailRequest): void {
+    this.queue.push(m);
+    this.dirty = true;
+  }
+
+  scheduleMail(at: number, mail: MailRequest): void {
+    this.core.timed.push({ at: isoInstant(at), mail });
+    this.dirty = true;
+  }
+
+  notice(entry: BookEntry, step: StepState): NoticeRequest {
+    const spec = kindSpecs[entry.kind];
+    const deadline = this.core.policy.deadlines[entry.kind];
+    const ladder = this.core.policy.ladders[spec.ladder];
+    return {
+      type: 'notice',
+      key: `${this.keyPrefix}/${entry.id}/${step.id}`,
+      ...this.where(entry),
+      obligation: {
+        id: entry.id,
+        kind: entry.kind,
+        title: spec.title,
+        clause: spec.clause,
+        periodLabel: entry.period.label,
+        dueDate: entry.due.date,
+        nominalDue: entry.due.nominal,
+        provisional: entry.due.provisional,
+        deadlineBasis: basisText(deadline.basis),
+        deadlineRule: deadline.rule,
+      },
+      step: { id: step.id, severity: step.severity },
+      notify: step.notify,
+      ...(entry.people ? { people: entry.people } : {}),
+      ladderBasis: basisText(ladder.basis),
+    };
+  }
+
+  /** Mail due now: ladder steps of open duties, timed mails whose moment came, and the entity's own. */
+  due(now: number): MailRequest[] {
+    this.sync(now);
+    const out: MailRequest[] = [];
+    for (const { entry, step } of this.book.due(now)) {
+      out.push(this.notice(entry, step));
+      this.onStepSent(entry, step, now);
+    }
+    const timedDue = this.core.timed.filter((t) => Date.parse(t.at) <= now);
+    if (timedDue.length > 0) {
+      this.core.timed = this.core.timed.filter((t) => Date.parse(t.at) > now);
+      out.push(...timedDue.map((t) => t.mail));
+    }
+    out.push(...this.extraDue(now), ...this.queue.splice(0));
+    return out;
+  }
+
+  private describe(r: MailRequest): { obligationId: string; step: string; label: string } {
+    if (r.type === 'notice') return { obligationId: r.obligation.id, step: r.step.id, label: `${r.obligation.title}（${r.obligation.periodLabel}）` };
+    if (r.type === 'digest') return { obligationId: `urging/${r.date}`, step: 'digest', label: `督办通知（${r.items.length}项）` };
+    return { obligationId: r.case ? `case/${r.case.caseId}` : `proposal/${r.proposal?.quarter ?? ''}`, step: r.kind, label: caseMailLabels[r.kind] };
+  }
+
+  private onResult(r: MailRequest, result: NoticeResult): void {
+    if (r.type === 'notice' && result.recipients.length > 0) this.book.delivered(r.obligation.id, r.step.id, result.recipients);
+  }
+
+  send(batch: MailRequest[]): Promise<NoticeResult[]> {
+    return deliverMail(batch);
+  }
+
+  /**
+   * An operator's "retry now": held-back mail is tried at once, and a step whose delivery failed
+   * for good (a wrong address, a post nobody held) is sent again if its duty is still open.
+   */
+  retryDeliveries(now: number, by: string): number {
+    let n = this.outbox.retryNow(now) ? (this.core.deferred?.requests.length ?? 0) : 0;
+    for (const f of this.core.failedDeliveries.splice(0)) {
+      const entry = this.book.find(f.obligationId);
+      const step = entry?.steps.find((st) => st.id === f.step);
+      if (!entry || !step) continue;
+      this.queueMail({ ...this.notice(entry, step), key: `${this.keyPrefix}/${entry.id}/${step.id}/retry-${localDateOf(now)}` });
+      n++;
+    }
+    this.log(now, 'retry', `运维人员要求立即重发通知（${n}条）`, by);
+    this.dirty = true;
+    return n;
+  }
+
+  // --- Waking ------------------------------------------------------------------------------------
+
+  /**
+   * The next moment something is due: a step of an open duty, the first step of a duty about to
+   * open (it opens then; no wake-up of its own), held-back mail, a timed mail, the entity's own.
+   * At least every 60 days the entity looks again.
+   */
+  nextWake(now: number): number {
+    let next = now + 60 * 86_400_000;
+    const consider = (t: number | undefined): void => {
+      if (t !== undefined && t < next) next = t;
+    };
+    consider(this.book.nextStepAt(now));
+    consider(this.outbox.retryAt);
+    for (const t of this.core.timed) consider(Date.parse(t.at));
+    for (const t of this.extraWakes(now)) consider(t);
+    for (const e of this.upcoming(now)) consider(e.steps.map((st) => Date.parse(st.at)).find((t) => t > now));
+    return Math.max(now + 1000, next);
+  }
+
+  // --- What operators and officials see ----------------------------------------------------------
+
+  status(now: number): EntityStatus {
+    const open = this.openNow(now).map((e) => viewOf(e, now));
+    const closed: ClosedObligationView[] = this.core.book.closed.slice(-30).map((c) => ({
+      id: c.id,
+      kind: c.kind,
+      title: kindSpecs[c.kind].title,
+      clause: kindSpecs[c.kind].clause,
+      periodLabel: c.period.label,
+      dueDate: c.due.date,
+      closed: c.closed,
+    }));
+    const delay = this.outbox.delay();
+    const overdueCount = open.filter((o) => o.overdue).length;
+    return {
+      open,
+      upcoming: this.upcoming(now, 62).map((e) => viewOf(e, now)),
+      overdue: overdueCount > 0,
+      overdueCount,
+      recentlyClosed: closed,
+      failedDeliveries: this.core.failedDeliveries,
+      failedDeliveryCount: this.core.failedDeliveryCount,
+      ...(delay ? { deliveryDelayed: delay } : {}),
+      history: this.core.history,
+      policyVersion: this.core.policy.version,
+      calendarYears: this.core.calendar.map((c) => ({ year: c.year, official: c.official, source: c.source })),
+      dropped: this.core.dropped,
+    };
+  }
+
+  /** Keeps the operators' search attributes current; only changed values are written. */
+  publish(now: number): void {
+    const openNow = this.openNow(now);
+    const overdue = openNow.some((e) => Date.parse(e.due.instant) <= now);
+    // The next due date of what is open or about to open: it moves once per duty done, not twice.
+    const nextDue = [...openNow, ...this.upcoming(now, 62)].map((e) => e.due.instant).filter((t) => Date.parse(t) > now).sort()[0];
+    const wanted: Record<string, SearchAttributeUpdatePair> = {
+      overdue: { key: OverdueKey, value: overdue },
+      nextDue: { key: NextDueKey, value: nextDue ? new Date(nextDue) : null },
+      failed: { key: FailedDeliveriesKey, value: this.core.failedDeliveryCount },
+      delayed: { key: DeliveryDelayedKey, value: !this.outbox.idle },
+      ...this.searchAttributes(now),
+    };
+    this.publishRedWarned(now);
+    const updates: SearchAttributeUpdatePair[] = [];
+    for (const [name, pair] of Object.entries(wanted)) {
+      const value = pair.value instanceof Date ? pair.value.getTime() : pair.value;
+      if (this.published[name] === value) continue;
+      updates.push(pair);
+      this.published[name] = value;
+    }
+    if (updates.length > 0) upsertSearchAttributes(updates);
+  }
+
+  /** The open duties past their red warning, as the county's urging digest reads them (see RED_WARNED_MEMO). */
+  redWarned(now: number): RedWarnedItem[] {
+    const policy = this.core.policy.urging;
+    // Only those still within the urging window: the memo stays small, whoever neglects what.
+    const since = isoInstant(instantOf(this.calendar.addWorkingDays(localDateOf(now), -policy.everyWorkingDays * policy.maxTimes - 1)));
+    return this.book.open.flatMap((e): RedWarnedItem[] => {
+      const red = e.steps.find((st) => st.severity === 'red-warning' && st.sentAt);
+      if (!red || red.sentAt! < since) return [];
+      const spec = kindSpecs[e.kind];
+      const w = this.where(e);
+      return [
+        {
+          obligationId: e.id,
+          kind: e.kind,
+          title: spec.title,
+          clause: spec.clause,
+          subject: w.subject,
+          village: w.village,
+          township: w.township,
+          ...(w.caseId ? { caseId: w.caseId } : {}),
+          periodLabel: e.period.label,
+          dueDate: e.due.date,
+          redWarnedAt: red.sentAt!,
+          roles: red.notify.filter((r) => r !== 'responsible'),
+        },
+      ];
+    });
+  }
+
+  /** The duties last written to the memo. */
+  private memoTold: readonly string[] = [];
+
+  /**
+   * Writes the memo when a duty was red-warned or an urged one closed; one that merely aged out of
+   * the window stays until the next write (the digest counts by date anyway): each write is an
+   * event in the history.
+   */
+  private publishRedWarned(now: number): void {
+    const items = this.redWarned(now);
+    const ids = items.map((i) => i.obligationId);
+    const added = ids.some((id) => !this.memoTold.includes(id));
+    const closed = this.memoTold.some((id) => !this.book.find(id));
+    if (!added && !closed) return;
+    this.memoTold = ids;
+    upsertMemo({ [RED_WARNED_MEMO]: items });
+  }
+
+  /** What crosses continue-as-new: closed duties long past are forgotten, the run year moves on. */
+  carry(now: number): S {
+    this.book.prune(localDateOf(now));
+    this.core.runYear = yearOf(localDateOf(now));
+    return this.s;
+  }
+
+  // --- Messages every entity accepts ---------------------------------------------------------------
+
+  /**
+   * Registers the handlers every entity has. Updates validate first (a rejected update changes
+   * nothing and is not in the history); a signal that does not validate is dropped and recorded
+   * for operators, never thrown inside the workflow task.
+   */
+  registerCommonHandlers(view: () => unknown): void {
+    const closeable = (id: string, now: number, generic: 'fulfil' | 'waive'): BookEntry => {
+      const e = this.book.find(id);
+      if (!e) {
+        const known = this.book.open.slice(0, 5).map((x) => x.id);
+        throw fieldError('obligationId', `没有待办事项${id}${known.length ? `；待办事项有：${known.join('，')}` : ''}`);
+      }
+      if (generic === 'fulfil' && ownActionKinds.has(e.kind)) throw refused(`${kindSpecs[e.kind].title}须通过相应的报送或审核办理，不能直接标记完成`);
+      if (generic === 'waive' && caseKinds.has(e.kind)) throw refused(`${kindSpecs[e.kind].title}由函询案件的决定办结，不能免除`);
+      if (this.finished(now)) throw refused('该工作流已结束');
+      return e;
+    };
+    setHandler(
+      fulfilObligationUpdate,
+      (raw) => {
+        const now = Date.now();
+        const f = fulfilObligationSchema.parse(raw);
+        this.fulfil(f.obligationId, f.fulfilledOn, now, f.by, f.note);
+        return view() as EntityStatus;
+      },
+      {
+        validator: (raw) => {
+          const now = Date.now();
+          const f = parseOrReject(fulfilObligationSchema, raw);
+          const e = closeable(f.obligationId, now, 'fulfil');
+          if (f.fulfilledOn > localDateOf(now)) throw fieldError('fulfilledOn', `${f.fulfilledOn}晚于今天`);
+          if (f.fulfilledOn < e.period.start) throw fieldError('fulfilledOn', `${f.fulfilledOn}早于该事项的期间（${e.period.label}）`);
+        },
+      },
+    );
+    setHandler(
+      waiveObligationUpdate,
+      (raw) => {
+        const now = Date.now();
+        const w = waiveObligationSchema.parse(raw);
+        const e = this.book.find(w.obligationId)!;
+        this.book.close(e.id, { how: 'waived', on: localDateOf(now), at: isoInstant(now), by: w.by, note: w.reason });
+        this.log(now, 'waived', `免除：${kindSpecs[e.kind].title}（${e.period.label}）：${w.reason}`, w.by);
+        this.dirty = true;
+        return view() as EntityStatus;
+      },
+      {
+        validator: (raw) => {
+          const w = parseOrReject(waiveObligationSchema, raw);
+          closeable(w.obligationId, Date.now(), 'waive');
+        },
+      },
+    );
+    setHandler(
+      applyPolicyUpdate,
+      (raw) =>
+        this.whenReady(() => {
+          const a = applyPolicySchema.parse(raw);
+          this.applyPolicy(a.policy, a.by, Date.now());
+          return view() as EntityStatus;
+        }),
+      { validator: (raw) => void parseOrReject(applyPolicySchema, raw) },
+    );
+    setHandler(
+      retryDeliveriesUpdate,
+      (raw) => {
+        const r = retryDeliveriesSchema.parse(raw);
+        this.retryDeliveries(Date.now(), r.by);
+        return view() as EntityStatus;
+      },
+      { validator: (raw) => void parseOrReject(retryDeliveriesSchema, raw) },
+    );
+    this.onSignal(calendarPublishedSignal, calendarPublishedPayloadSchema, '节假日安排', (y) => {
+      void this.whenReady(() => this.acceptCalendar(y, Date.now()));
+    });
+  }
+
+  /** A signal handler that validates its payload: an invalid one is recorded and dropped. */
+  onSignal<Args extends unknown[], Sch extends z.ZodType>(def: SignalDefinition<Args>, schema: Sch, what: string, apply: (payload: z.output<Sch>) => void): void {
+    setHandler(def as unknown as SignalDefinition<[unknown]>, (payload: unknown) => {
+      const r = schema.safeParse(payload);
+      if (!r.success) {
+        const problem = r.error.issues.map((i) => `${i.path.map(String).join('.') || '内容'}：${i.message}`).join('；');
+        recordDropped(this.core.dropped, Date.now(), `${what}（${def.name}）`, problem);
+        this.log(Date.now(), 'dropped', `收到的${what}无效，已忽略：${problem}`);
+        this.dirty = true;
+        return;
+      }
+      apply(r.data);
+    });
+  }
+}
+
+/** An open (or upcoming) duty as officials see it. */
+function viewOf(e: BookEntry, now: number): ObligationView {
+  const spec = kindSpecs[e.kind];
+  const next = e.steps.find((st) => !st.sentAt && !st.skipped);
+  return {
+    id: e.id,
+    kind: e.kind,
+    title: spec.title,
+    clause: spec.clause,
+    subject: { type: e.subject.type, code: e.subject.code },
+    periodLabel: e.period.label,
+    periodStart: e.period.start,
+    dueDate: e.due.date,
+    nominalDue: e.due.nominal,
+    provisional: e.due.provisional,
+    overdue: Date.parse(e.due.instant) <= now,
+    openedAt: e.openedAt,
+    responsible: e.people ? { people: e.people } : { role: spec.responsible },
+    ...(next ? { nextStep: { id: next.id, severity: next.severity, at: next.at } } : {}),
+    told: e.steps.filter((st) => st.sentAt).map((st) => ({ step: st.id, severity: st.severity, at: st.sentAt!, ...(st.to ? { to: st.to } : {}) })),
+  };
+}
+
+const caseMailLabels: Record<CaseMailKind, string> = {
+  'inquiry-proposal': '函询建议',
+  'inquiry-letter': '函询函',
+  'explanation-received': '书面说明待审阅',
+  'explanation-missed': '书面说明逾期',
+  'talk-required': '需约谈',
+  'talk-notice': '约谈通知',
+  'talk-reminder': '约谈提醒',
+};
+
+/**
+ * The wake-up loop: sends what falls due, sleeps until the next moment something will (or a
+ * handler changes something), and returns when the entity is finished or should continue as new:
+ * at the first wake-up of a new calendar year, or when the server suggests it. One timer at a time.
+ */
+export async function runEntity<S extends { core: CoreState }>(e: Entity<S>): Promise<'finished' | 'continue-as-new'> {
+  const timer = new WakeTimer();
+  for (;;) {
+    const now = Date.now();
+    const batch = e.outbox.sendable(e.due(now), now);
+    if (batch.length > 0) {
+      await e.outbox.deliver(batch, (b) => e.send(b));
+      continue;
+    }
+    if (await e.work(now)) continue;
+    e.afterWake(now);
+    if (e.finished(now) && e.outbox.idle) {
+      timer.cancel();
+      return 'finished';
+    }
+    e.publish(now);
+    if (yearOf(localDateOf(now)) > e.core.runYear || workflowInfo().continueAsNewSuggested) {
+      timer.cancel();
+      return 'continue-as-new';
+    }
+    timer.arm(e.nextWake(now));
+    e.dirty = false;
+    await condition(() => e.dirty || timer.fired || workflowInfo().continueAsNewSuggested);
+  }
+}
