@@ -1,0 +1,134 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { stringify as toYaml } from 'yaml';
+import { ENTITY_WORKFLOW_TYPES } from '../../src/client/admin';
+import { stateQuery, villageWorkflowId, withdrawUpdate } from '../../src/contracts/village';
+import { localDateOf } from '../../src/domain/calendar';
+import { official2027 } from '../support/calendar';
+import { sampleRosterFile } from '../support/mail';
+import { startVillageWorld, type VillageWorld } from '../support/village';
+
+/**
+ * The operators' commands for the holiday calendar and the county's policy, and designating again
+ * a target whose run ended, run as a person would against the dev server.
+ */
+const root = path.resolve(__dirname, '../..');
+const dir = mkdtempSync(path.join(tmpdir(), 'cli-admin-'));
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(path.join(root, 'node_modules/.bin/tsx'), ['src/cli.ts', ...args], { cwd: root, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('files checked without a server', () => {
+  test('calendar check names every wrong date and exits 2; a good file is summarised', async () => {
+    const bad = path.join(dir, 'bad-2027.yaml');
+    writeFileSync(bad, toYaml({ ...official2027, holidays: { ...official2027.holidays, '2027-02-30': '春节', '2028-01-01': '元旦' }, workdays: { '2027-10-01': '国庆节' } }));
+    const r = await cli(['calendar', 'check', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`节假日安排文件有误（${bad}）`);
+    expect(r.stderr).toMatch(/holidays\.2027-02-30：/);
+    expect(r.stderr).toMatch(/holidays\.2028-01-01：.*2027/);
+    expect(r.stderr).toMatch(/2027-10-01：.*(既|同时)/);
+
+    const good = path.join(dir, '2027.json');
+    writeFileSync(good, JSON.stringify(official2027));
+    const ok = await cli(['calendar', 'check', good]);
+    expect(ok).toMatchObject({ code: 0, stderr: '' });
+    expect(ok.stdout).toBe(`节假日安排有效：2027年（正式），依据${official2027.source}；放假15天，调休上班3天。\n`);
+  });
+
+  test('policy check names the path of every problem; policy show says the basis of every rule', async () => {
+    const shipped = readFileSync(path.join(root, 'policy/county-policy.yaml'), 'utf8');
+    const bad = path.join(dir, 'bad-policy.yaml');
+    writeFileSync(bad, shipped.replace('offsetWorkingDays: 3, notify: [org-department-staff]', 'offsetWorkingDays: 0, notify: [org-department-staff]').replace('basis: 五(三)', 'basis: 第五条'));
+    const r = await cli(['policy', 'check', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`工作规则文件有误（${bad}）`);
+    expect(r.stderr).toContain('ladders.local.steps.3.offsetWorkingDays：');
+    expect(r.stderr).toContain('deadlines.township-quarterly-study.basis：须为方案条款');
+
+    const show = await cli(['policy', 'show', path.join(root, 'policy/county-policy.yaml')]);
+    expect(show).toMatchObject({ code: 0, stderr: '' });
+    expect(show.stdout).toContain('工作规则版本：builtin-1');
+    expect(show.stdout).toContain('  逾期3个工作日　红色预警　通知县委组织部\n');
+    expect(show.stdout).toContain('  报送整顿方案：提前至此前最后一个工作日（《方案》五(一)）');
+    expect(show.stdout).toContain('  每半月上报整顿工作进展：顺延至下一个工作日（县委组织部工作要求）');
+    expect(show.stdout).toContain('书面说明期限：10个工作日（县委组织部工作要求）');
+  });
+});
+
+describe('against a running Temporal server', () => {
+  let world: VillageWorld;
+  const rosterFile = path.join(dir, 'this-month.json');
+  let serverEnv: Record<string, string>;
+  const running = async (): Promise<number> =>
+    (await world.env.client.workflow.count(`ExecutionStatus = 'Running' AND WorkflowType IN (${ENTITY_WORKFLOW_TYPES.map((t) => `'${t}'`).join(', ')})`)).count;
+
+  beforeAll(async () => {
+    const roster = JSON.parse(readFileSync(sampleRosterFile, 'utf8')) as { designations: { date: string }[] };
+    for (const d of roster.designations) d.date = `${localDateOf(Date.now()).slice(0, 7)}-01`;
+    writeFileSync(rosterFile, JSON.stringify(roster));
+    world = await startVillageWorld({ devServer: true, rosterFile });
+    serverEnv = { TEMPORAL_ADDRESS: world.env.address, TEMPORAL_TASK_QUEUE: world.taskQueue, ROSTER_FILE: rosterFile, CALENDAR_DIR: world.mail.calendarDir };
+    expect((await cli(['designate', '--village', 'QS03'], serverEnv)).code).toBe(0);
+    // The village, its township and the county programme, once visibility lists them.
+    await vi.waitFor(async () => expect(await running()).toBe(3), { timeout: 10_000, interval: 200 });
+  });
+
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  test('calendar publish installs the year where the worker reads it and tells every running workflow', async () => {
+    const file = path.join(dir, 'publish-2027.json');
+    writeFileSync(file, JSON.stringify(official2027));
+    const r = await cli(['calendar', 'publish', file], serverEnv);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe(`已安装2027年节假日安排（${official2027.source}）：${path.join(world.mail.calendarDir, '2027.json')}\n已通知运行中的工作流：3个工作流。\n`);
+    const qs03 = world.env.client.workflow.getHandle(villageWorkflowId('QS03'));
+    await vi.waitFor(async () => expect((await qs03.query(stateQuery)).calendarYears).toContainEqual({ year: 2027, official: true, source: official2027.source }), { timeout: 10_000 });
+    expect((await qs03.query(stateQuery)).history.map((h) => h.text)).toContain(`收到2027年节假日安排（正式，${official2027.source}）`);
+  });
+
+  test('policy apply: only by the organization department; recorded with who applied which version; again, a no-op', async () => {
+    const file = path.join(dir, 'policy-2027.yaml');
+    writeFileSync(file, readFileSync(path.join(root, 'policy/county-policy.yaml'), 'utf8').replace('version: builtin-1', 'version: county-2027.1'));
+    const refused = await cli(['policy', 'apply', file, '--by', 'qs-org'], serverEnv);
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toBe('错误：--by: 刘志强（组织干事）is not of the organization department\n');
+
+    const r = await cli(['policy', 'apply', file, '--by', 'zzb-zhang'], serverEnv);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toContain('已适用工作规则county-2027.1：3个工作流。');
+    const qs03 = world.env.client.workflow.getHandle(villageWorkflowId('QS03'));
+    const state = await qs03.query(stateQuery);
+    expect(state.policyVersion).toBe('county-2027.1');
+    const applied = state.history.filter((h) => h.type === 'policy');
+    expect(applied).toMatchObject([{ text: '适用县委组织部工作规则county-2027.1（原为builtin-1）', by: 'zzb-zhang' }]);
+
+    expect((await cli(['policy', 'apply', file, '--by', 'zzb-zhang'], serverEnv)).code).toBe(0);
+    expect((await qs03.query(stateQuery)).history.filter((h) => h.type === 'policy')).toHaveLength(1);
+  });
+
+  test('a withdrawn target is designated again only with --redesignate and a new date', async () => {
+    const qs03 = world.env.client.workflow.getHandle(villageWorkflowId('QS03'));
+    await qs03.executeUpdate(withdrawUpdate, { args: [{ by: 'zzb-zhang', reason: '经复核，该村不符合认定标准' }] });
+    const refused = await cli(['designate', '--village', 'QS03'], serverEnv);
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toBe('错误：--village: 青石镇东风村（QS03）：已撤销认定，不再重新启动；如需再次认定，请注明新的认定日期（--redesignate 日期）\n');
+    expect((await cli(['designate', '--village', 'QS03', '--redesignate', '2026-13-01'], serverEnv)).stderr).toBe('错误：--redesignate: 2026-13-01 is not a date (YYYY-MM-DD)\n');
+
+    const today = localDateOf(Date.now());
+    const again = await cli(['designate', '--village', 'QS03', '--redesignate', today], serverEnv);
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    expect((await world.env.client.workflow.getHandle(villageWorkflowId('QS03')).query(stateQuery)).designation.date).toBe(today);
+  });
+});
