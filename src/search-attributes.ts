@@ -1,7 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 /**
- * Custom search attributes that operators' lists are built from (DESIGN.md, Architecture).
+ * Custom search attributes that operators' lists are built from (README, What runs).
  * Registered on every server the product or its tests start; see `searchAttributeFlags`.
  */
 export const StageKey = defineSearchAttributeKey('RectStage', SearchAttributeType.KEYWORD);

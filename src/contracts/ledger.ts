@@ -7,6 +7,7 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
 import { localDateSchema, type LocalDate } from '../domain/calendar';
 import type { Consequence } from '../domain/consequences';
+import type { DroppedInput } from './common';
 
 export const LEDGER_WORKFLOW_TYPE = 'consequencesLedger';
 
@@ -46,3 +47,5 @@ export const recordConsequencesSignal = defineSignal<[RecordConsequences]>('reco
 export const awardIneligibleQuery = defineQuery<Consequence[], [number]>('awardIneligible');
 export const promotionBlockedQuery = defineQuery<Consequence[], [LocalDate]>('promotionBlocked');
 export const ledgerEntriesQuery = defineQuery<Consequence[]>('entries');
+/** Signals the ledger received and dropped because they did not validate, latest last. */
+export const ledgerDroppedQuery = defineQuery<DroppedInput[]>('dropped');

@@ -2,7 +2,7 @@
  * The obligation book: the open duties of one entity (a target, a township, the county, an
  * inquiry case) as durable state. A duty is opened when it becomes owed and stays open, and
  * overdue once past its due date, until it is closed by fulfilment (on time or late), a waiver, a
- * recorded result, or its subject leaving supervision (DESIGN.md, Escalation and consequences).
+ * recorded result, or its subject leaving supervision (docs/obligations.md).
  * Nothing is forgotten because time passed. Plain JSON, no I/O, `now` passed in.
  */
 import { addDays, localDateOf, yearOf, type LocalDate } from './calendar';

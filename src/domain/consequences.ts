@@ -1,6 +1,6 @@
 /**
  * Consequences: functions from dated events to dated consequences, each with its clause
- * (DESIGN.md, Escalation and consequences). The ledger answers who is ineligible for awards in a
+ * (docs/obligations.md). The ledger answers who is ineligible for awards in a
  * year and who is blocked from promotion on a date.
  */
 import { addDays, addMonths, makeDate, yearOf, type LocalDate } from './calendar';

@@ -1,6 +1,6 @@
 /**
  * The kinds of obligation: every duty of the source text with a who, a what and a when, and the
- * duties an inquiry case creates (DESIGN.md, The obligations). Each names its clause.
+ * duties an inquiry case creates (docs/obligations.md). Each names its clause.
  */
 import type { Role } from './roster';
 

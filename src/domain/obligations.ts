@@ -1,6 +1,6 @@
 /**
- * Obligations: who must do what, for which subject, by when, under which clause (DESIGN.md, The
- * obligations). The functions here say which duties an entity owes in a span of time (`Duty`)
+ * Obligations: who must do what, for which subject, by when, under which clause (docs/obligations.md).
+ * The functions here say which duties an entity owes in a span of time (`Duty`)
  * and lay a duty out as an open entry of the obligation book (due date off rest days, the
  * escalation ladder with its dates); `book.ts` keeps them until they are closed.
  */

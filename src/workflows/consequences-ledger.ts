@@ -6,12 +6,15 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   awardIneligibleQuery,
+  ledgerDroppedQuery,
   ledgerEntriesQuery,
   promotionBlockedQuery,
+  recordConsequencesSchema,
   recordConsequencesSignal,
   type LedgerInput,
-  type RecordConsequences,
 } from '../contracts/ledger';
+import type { DroppedInput } from '../contracts/common';
+import { recordDropped } from './support/history';
 import { addDays, blockedFromPromotion, ineligibleForAwards, localDateOf, type Consequence } from '../domain';
 
 /** Entries whose time ended more than this long ago are dropped when the ledger continues as new. */
@@ -24,12 +27,20 @@ function identity(c: Consequence): string {
   return `${c.kind}|${c.subject.type}:${who}|${c.from}|${c.cause}`;
 }
 
-export async function consequencesLedger(input: LedgerInput, carried?: Consequence[]): Promise<void> {
+export async function consequencesLedger(input: LedgerInput, carried?: Consequence[], carriedDropped?: DroppedInput[]): Promise<void> {
   const entries: Consequence[] = carried ?? [];
+  const dropped: DroppedInput[] = carriedDropped ?? [];
 
   // An entry recorded again replaces the earlier version (a 五(四) block that has since ended).
-  setHandler(recordConsequencesSignal, (r: RecordConsequences) => {
-    for (const c of r.consequences) {
+  // A payload that does not validate is dropped and recorded, never thrown into the task.
+  setHandler(recordConsequencesSignal, (raw: unknown) => {
+    const parsed = recordConsequencesSchema.safeParse(raw);
+    if (!parsed.success) {
+      const problem = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '内容'}：${i.message}`).join('；');
+      recordDropped(dropped, Date.now(), '后果记录（recordConsequences）', problem);
+      return;
+    }
+    for (const c of parsed.data.consequences) {
       const i = entries.findIndex((x) => identity(x) === identity(c));
       if (i < 0) entries.push(c);
       else entries[i] = c;
@@ -38,6 +49,7 @@ export async function consequencesLedger(input: LedgerInput, carried?: Consequen
   setHandler(awardIneligibleQuery, (year) => ineligibleForAwards(entries, year));
   setHandler(promotionBlockedQuery, (date) => blockedFromPromotion(entries, date));
   setHandler(ledgerEntriesQuery, () => entries);
+  setHandler(ledgerDroppedQuery, () => dropped);
 
   await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY);
   await condition(allHandlersFinished);
@@ -45,5 +57,6 @@ export async function consequencesLedger(input: LedgerInput, carried?: Consequen
   return continueAsNew<typeof consequencesLedger>(
     input,
     entries.filter((c) => c.until === undefined || c.until >= horizon),
+    dropped,
   );
 }
