@@ -3,7 +3,7 @@
  * What it prints is for officials, in Chinese; a wrong option names the option and changes nothing.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { parse as parseYaml } from 'yaml';
 import { Command, CommanderError, Option } from 'commander';
 import { RosterFileError, readRosterFile } from './activities/roster-file';
@@ -19,6 +19,7 @@ import { INQUIRY_WORKFLOW_TYPE, inquiryStateQuery, inquiryWorkflowId, type Inqui
 import { awardIneligibleQuery, ledgerWorkflowId, promotionBlockedQuery } from './contracts/ledger';
 import { TOWNSHIP_WORKFLOW_TYPE, submitReportUpdate, townshipStateQuery, townshipWorkflowId, type TownshipView } from './contracts/township';
 import { loadConfigOrExit, type Config } from './config';
+import { connectClient } from './infra/temporal-connection';
 import { stageLabels, stages, stateQuery, VILLAGE_WORKFLOW_TYPE, villageWorkflowId, type VillageView } from './contracts/village';
 import { isLocalDate, localDateOf, phaseLabels } from './domain/calendar';
 import type { Consequence } from './domain/consequences';
@@ -35,10 +36,7 @@ function chinaTime(ms: number): string {
 }
 
 async function connect(config: Config): Promise<Client> {
-  const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 5_000 }).catch((err: unknown) => {
-    throw new Error(`无法连接 Temporal 服务（${config.temporal.address}，TEMPORAL_ADDRESS）：${(err as Error).message}`);
-  });
-  return new Client({ connection, namespace: config.temporal.namespace });
+  return connectClient(config);
 }
 
 function villageName(roster: Roster, code: string): string {
@@ -131,6 +129,8 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
         }
       });
       const client = await connect(config);
+      // A target whose earlier run ended is refused with its reason; the others are designated all the same.
+      const refused: string[] = [];
       for (const input of inputs) {
         // The township and the county programme are told too (六(三), 五(一)).
         try {
@@ -140,10 +140,11 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
           });
           out(`已认定：${villageName(roster, input.designation.village)}（工作流 ${handle.workflowId}）`);
         } catch (err) {
-          if (err instanceof DesignationRefusedError) throw new UsageError(`--village: ${villageName(roster, input.designation.village)}（${input.designation.village}）：${err.reason}`);
-          throw err;
+          if (!(err instanceof DesignationRefusedError)) throw err;
+          refused.push(`--village: ${villageName(roster, input.designation.village)}（${input.designation.village}）：${err.reason}`);
         }
       }
+      if (refused.length > 0) throw new UsageError(refused.join('\n错误：'));
     });
 
   program

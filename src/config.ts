@@ -21,6 +21,12 @@ const envSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('rectification'),
+  // mTLS to the Temporal frontend (client certificate and key, optionally the CA and server name), or an API key.
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   // --- Worker ---
   // Bounded so that a burst of due reminders cannot open more SMTP sessions than the pool has.
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(20),
@@ -46,10 +52,35 @@ const envSchema = z.object({
   POLICY_FILE: z.string().min(1).optional(),
   // Holiday arrangements published by operators for years the bundled data does not cover.
   CALENDAR_DIR: z.string().min(1).default('.data/calendar'),
+  // --- API ---
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(8080),
+  // 32 bytes, base64, that seal session cookies and bearer tokens; or a file holding them. When
+  // neither is set, a key is generated into SESSION_KEY_FILE's default on first start.
+  SESSION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64 (e.g. `openssl rand -base64 32`)')
+    .optional(),
+  SESSION_KEY_FILE: z.string().min(1).default('.data/session.key'),
+  // Set when the API is behind a reverse proxy that sets X-Forwarded-For (for per-client rate limits).
+  API_TRUST_PROXY: bool.default(false),
 });
 
+export interface TemporalTls {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly caFile: string | undefined;
+  readonly serverName: string | undefined;
+}
+
 export interface Config {
-  readonly temporal: { readonly address: string; readonly namespace: string; readonly taskQueue: string };
+  readonly temporal: {
+    readonly address: string;
+    readonly namespace: string;
+    readonly taskQueue: string;
+    readonly tls: TemporalTls | undefined;
+    readonly apiKey: string | undefined;
+  };
   readonly worker: {
     readonly maxConcurrentActivities: number;
     readonly metricsBindAddress: string | undefined;
@@ -65,6 +96,7 @@ export interface Config {
     readonly sentJournalDir: string;
   };
   readonly programme: { readonly rosterFile: string; readonly appBaseUrl: string; readonly policyFile: string | undefined; readonly calendarDir: string };
+  readonly api: { readonly host: string; readonly port: number; readonly sessionKey: string | undefined; readonly sessionKeyFile: string; readonly trustProxy: boolean };
 }
 
 export class ConfigError extends Error {
@@ -87,8 +119,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if ((e.SMTP_USER === undefined) !== (e.SMTP_PASS === undefined)) {
     throw new ConfigError(['SMTP_USER and SMTP_PASS must be set together']);
   }
+  if ((e.TEMPORAL_TLS_CERT_FILE === undefined) !== (e.TEMPORAL_TLS_KEY_FILE === undefined)) {
+    throw new ConfigError(['TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE must be set together']);
+  }
   return deepFreeze({
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tls:
+        e.TEMPORAL_TLS_CERT_FILE && e.TEMPORAL_TLS_KEY_FILE
+          ? { certFile: e.TEMPORAL_TLS_CERT_FILE, keyFile: e.TEMPORAL_TLS_KEY_FILE, caFile: e.TEMPORAL_TLS_CA_FILE, serverName: e.TEMPORAL_TLS_SERVER_NAME }
+          : undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+    },
     worker: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES, metricsBindAddress: e.METRICS_BIND_ADDRESS, logLevel: e.LOG_LEVEL },
     smtp: {
       host: e.SMTP_HOST,
@@ -100,6 +144,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       sentJournalDir: e.SENT_JOURNAL_DIR,
     },
     programme: { rosterFile: e.ROSTER_FILE, appBaseUrl: e.APP_BASE_URL, policyFile: e.POLICY_FILE, calendarDir: e.CALENDAR_DIR },
+    api: { host: e.API_HOST, port: e.API_PORT, sessionKey: e.SESSION_KEY, sessionKeyFile: e.SESSION_KEY_FILE, trustProxy: e.API_TRUST_PROXY },
   });
 }
 

@@ -7,6 +7,7 @@ import { createSmtpMailer } from './activities/mailer';
 import { rosterFileSource } from './activities/roster-file';
 import { openSentJournal } from './activities/sent-journal';
 import { loadConfigOrExit, type Config } from './config';
+import { connectionOptions } from './infra/temporal-connection';
 
 // A directory: the bundler resolves its index with the .ts or .js extension, under tsx or compiled.
 export const workflowsPath = path.join(__dirname, 'workflows');
@@ -68,13 +69,13 @@ export async function runWorker(config: Config, signal: AbortSignal): Promise<vo
   });
   const roster = rosterFileSource(config.programme.rosterFile);
   roster.current(); // a wrong roster stops the worker at start, with every problem listed
-  const connection = await NativeConnection.connect({ address: config.temporal.address }).catch((err: unknown) => {
+  const connection = await NativeConnection.connect(connectionOptions(config)).catch((err: unknown) => {
     throw new Error(`Cannot connect to Temporal at ${config.temporal.address} (TEMPORAL_ADDRESS): ${(err as Error).message}`);
   });
   const mailer = createSmtpMailer(config.smtp);
   const journal = openSentJournal(config.smtp.sentJournalDir);
   // The urging digest asks the county's workflows for their overdue duties through a client of its own.
-  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const clientConnection = await Connection.connect(connectionOptions(config));
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   try {
     const activities = createActivities({ mailer, roster, journal, baseUrl: config.programme.appBaseUrl, calendar: calendarStore(config.programme.calendarDir), temporal });

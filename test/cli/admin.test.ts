@@ -121,9 +121,11 @@ describe('against a running Temporal server', () => {
   test('a withdrawn target is designated again only with --redesignate and a new date', async () => {
     const qs03 = world.env.client.workflow.getHandle(villageWorkflowId('QS03'));
     await qs03.executeUpdate(withdrawUpdate, { args: [{ by: 'zzb-zhang', reason: '经复核，该村不符合认定标准' }] });
-    const refused = await cli(['designate', '--village', 'QS03'], serverEnv);
-    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    // Refused with its reason; the other target named is designated all the same.
+    const refused = await cli(['designate', '--village', 'QS03', 'LH09'], serverEnv);
+    expect(refused).toMatchObject({ code: 2, stdout: '已认定：柳河镇柳林村（工作流 village:LH09）\n' });
     expect(refused.stderr).toBe('错误：--village: 青石镇东风村（QS03）：已撤销认定，不再重新启动；如需再次认定，请注明新的认定日期（--redesignate 日期）\n');
+    expect((await qs03.describe()).status.name).toBe('COMPLETED');
     expect((await cli(['designate', '--village', 'QS03', '--redesignate', '2026-13-01'], serverEnv)).stderr).toBe('错误：--redesignate: 2026-13-01 is not a date (YYYY-MM-DD)\n');
 
     const today = localDateOf(Date.now());
