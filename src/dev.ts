@@ -1,13 +1,14 @@
 /**
  * `npm start`: the product on its embedded defaults. Starts the Temporal dev server (persistent
  * SQLite file under .data/, the project's search attributes registered, UI on 8233) and a local
- * SMTP sink that keeps every mail under .data/mail, then runs the worker until Ctrl-C.
+ * SMTP sink that keeps every mail under .data/mail, then runs the API and the worker until Ctrl-C.
  * TEMPORAL_ADDRESS or SMTP_HOST, when set, point at existing servers instead.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { startApi, type RunningApi } from './api/main';
 import { loadConfigOrExit } from './config';
 import { SmtpSink } from './infra/smtp-sink';
 import { projectRoot, requireBinary, BinaryNotFoundError } from './infra/temporal-binaries';
@@ -83,16 +84,20 @@ async function main(): Promise<void> {
         onMail: (m) => console.log(`[SMTP sink] ${m.envelopeTo.join(', ')} ← ${m.subject}`),
       })
     : undefined;
+  let api: RunningApi | undefined;
   try {
     await waitForServer(config.temporal.address, server, controller.signal);
     if (controller.signal.aborted) return;
     console.log(ownServer ? `Temporal dev server: ${config.temporal.address} (data in ${path.relative(process.cwd(), dataDir)}/temporal.sqlite)` : `Temporal server: ${config.temporal.address}`);
     if (ownServer) console.log(`Temporal UI: http://localhost:${UI_PORT}`);
     console.log(sink ? `SMTP sink: ${sink.host}:${sink.port} (mail kept in ${path.relative(process.cwd(), dataDir)}/mail)` : `SMTP relay: ${config.smtp.host}:${config.smtp.port}`);
+    api = await startApi(config);
+    console.log(`API: ${api.url} (OpenAPI document at ${api.url}/api/openapi.json; login codes arrive by mail)`);
     console.log('Designate the roster\'s targets with `npm run cli -- designate --all`; watch them with `npm run cli -- list`.');
     console.log('Press Ctrl-C to stop.');
     await runWorker(config, controller.signal);
   } finally {
+    await api?.close();
     await sink?.close();
     if (server) await stopChild(server);
     console.log('Stopped.');

@@ -24,7 +24,7 @@ describe('roster-check', () => {
   test('the sample county is valid and shows no advice', async () => {
     const r = await cli(['roster-check', sampleRosterFile]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toBe('名册有效：云岭县，6个乡镇，60个村（社区），102名人员，整顿对象10个。\n未发现疑似“以好充次”“以中充次”的认定。\n');
+    expect(r.stdout).toBe('名册有效：云岭县，6个乡镇，60个村（社区），103名人员，整顿对象10个。\n未发现疑似“以好充次”“以中充次”的认定。\n');
   });
 
   test('a wrong roster lists every problem with file and path, and exits 2', async () => {

@@ -1,0 +1,217 @@
+/**
+ * Every route of the API as data: method, path, what it does (Chinese, for the OpenAPI document),
+ * the action of the authorization table, the contract schema of its body (the actor field left
+ * out: the API sets it from the session), and the service call. The OpenAPI document is built from
+ * this table and the contracts' zod schemas, so no schema exists twice.
+ */
+import { z } from 'zod';
+import { calendarYearSchema, localDateSchema } from '../domain/calendar';
+import { ServiceError } from '../service/errors';
+import { policySchema } from '../domain/policy';
+import { fulfilObligationSchema, waiveObligationSchema } from '../contracts/entity';
+import { recordTalkSchema, reviewExplanationSchema, scheduleTalkSchema, submitExplanationSchema } from '../contracts/inquiry';
+import { decideProposalSchema, recordStudySchema, submitReportSchema } from '../contracts/township';
+import { reassignSchema, recordAcceptanceSchema, recordProgressSchema, reviewPlanSchema, submitPlanSchema, withdrawSchema } from '../contracts/village';
+import { orderTalkSchema } from '../workflows/inquiry-case';
+import type { Action, Actor, EntityRef } from '../service/authorization';
+import type { Service } from '../service/service';
+import { listFilterSchema } from '../service/service';
+
+export interface RouteContext {
+  readonly actor: Actor;
+  readonly params: Record<string, string>;
+  readonly body: unknown;
+}
+
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly summary: string;
+  readonly action: Action;
+  /** The entity, for the audit line. */
+  readonly entity?: (params: Record<string, string>) => EntityRef;
+  /** The contract schema of the body and the field the API fills in with the actor. */
+  readonly body?: { readonly schema: z.ZodType; readonly actorField?: string };
+  readonly status?: number;
+  readonly run: (service: Service, ctx: RouteContext) => Promise<unknown>;
+}
+
+const village = (p: Record<string, string>): EntityRef => ({ kind: 'village', township: '', village: p.code ?? '' });
+const township = (p: Record<string, string>): EntityRef => ({ kind: 'township', township: p.code ?? '' });
+const inquiry = (p: Record<string, string>): EntityRef => ({ kind: 'case', township: '', caseId: p.id ?? '' });
+const county = (): EntityRef => ({ kind: 'county' });
+
+const emptyBody = z.strictObject({});
+const designateSchema = z.strictObject({ redesignate: localDateSchema.optional() });
+
+/** A body the route itself reads (the others are the service's to validate). */
+function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const r = schema.safeParse(body === undefined ? {} : body);
+  if (!r.success) {
+    const fields = r.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(内容)', message: i.message }));
+    throw new ServiceError('bad-input', fields.map((f) => `${f.path}：${f.message}`).join('；'), fields);
+  }
+  return r.data;
+}
+
+/** The duty routes every entity kind has: fulfil, waive, retry deliveries. */
+function dutyRoutes(prefix: string, label: string, entity: (p: Record<string, string>) => EntityRef, resolve: (s: Service, p: Record<string, string>) => Promise<EntityRef>): RouteSpec[] {
+  return [
+    {
+      method: 'POST',
+      url: `${prefix}/duties/fulfil`,
+      summary: `办结${label}的一项待办事项（责任人或县委组织部）`,
+      action: 'duty.fulfil',
+      entity,
+      body: { schema: fulfilObligationSchema, actorField: 'by' },
+      run: async (s, c) => s.fulfil(c.actor, await resolve(s, c.params), c.body),
+    },
+    {
+      method: 'POST',
+      url: `${prefix}/duties/waive`,
+      summary: `免除${label}的一项待办事项（县委组织部，须说明理由）`,
+      action: 'duty.waive',
+      entity,
+      body: { schema: waiveObligationSchema, actorField: 'by' },
+      run: async (s, c) => s.waive(c.actor, await resolve(s, c.params), c.body),
+    },
+    {
+      method: 'POST',
+      url: `${prefix}/deliveries/retry`,
+      summary: `立即重发${label}暂未发出或发送失败的通知`,
+      action: 'deliveries.retry',
+      entity,
+      body: { schema: emptyBody },
+      run: async (s, c) => s.retryDeliveries(c.actor, await resolve(s, c.params), parseBody(emptyBody, c.body)),
+    },
+  ];
+}
+
+export const routes: readonly RouteSpec[] = [
+  // Reading
+  { method: 'GET', url: '/api/entities', summary: '整顿对象、乡镇和函询案件列表（按本人可查看范围）', action: 'read', body: { schema: listFilterSchema }, run: (s, c) => s.list(c.actor, queryToFilter(c.body)) },
+  { method: 'GET', url: '/api/villages/:code', summary: '整顿对象详情：阶段、待办事项、通知、后果、记录', action: 'read', entity: village, run: (s, c) => s.villageView(c.actor, c.params.code!) },
+  { method: 'GET', url: '/api/townships/:code', summary: '乡镇详情：半月报告、未按时上报、建议函询、待办事项', action: 'read', entity: township, run: (s, c) => s.townshipView(c.actor, c.params.code!) },
+  { method: 'GET', url: '/api/cases/:id', summary: '函询案件详情', action: 'read', entity: inquiry, run: (s, c) => s.caseView(c.actor, c.params.id!) },
+  { method: 'GET', url: '/api/county', summary: '全县：县委的待办事项、督办', action: 'read', entity: county, run: (s, c) => s.countyView(c.actor) },
+  { method: 'GET', url: '/api/ledger/awards/:year', summary: '某年度不得评先评优的人员（六(四)）', action: 'ledger.read', run: (s, c) => s.awardIneligible(c.actor, c.params.year) },
+  { method: 'GET', url: '/api/ledger/promotion/:date', summary: '某日不得提拔使用的人员（六(五)、五(四)）', action: 'ledger.read', run: (s, c) => s.promotionBlocked(c.actor, c.params.date) },
+
+  // Targets
+  {
+    method: 'POST',
+    url: '/api/villages/:code/designate',
+    summary: '认定整顿对象（再次认定已结束的对象须给出新的认定日期 redesignate）',
+    action: 'target.designate',
+    entity: village,
+    body: { schema: designateSchema },
+    status: 201,
+    run: (s, c) => s.designate(c.actor, c.params.code!, parseBody(designateSchema, c.body)),
+  },
+  { method: 'POST', url: '/api/villages/:code/plan', summary: '报送整顿方案（五(一)，乡镇党委）', action: 'plan.submit', entity: village, body: { schema: submitPlanSchema, actorField: 'submittedBy' }, run: (s, c) => s.submitPlan(c.actor, c.params.code!, c.body) },
+  { method: 'POST', url: '/api/villages/:code/plan/review', summary: '审核整顿方案：通过，或退回修改并给出修改意见和重报期限', action: 'plan.review', entity: village, body: { schema: reviewPlanSchema, actorField: 'reviewer' }, run: (s, c) => s.reviewPlan(c.actor, c.params.code!, c.body) },
+  { method: 'POST', url: '/api/villages/:code/progress', summary: '填报整顿进展（半月），可同时登记第一书记到村、座谈、述职、三会一课', action: 'progress.record', entity: village, body: { schema: recordProgressSchema, actorField: 'reportedBy' }, run: (s, c) => s.recordProgress(c.actor, c.params.code!, c.body) },
+  { method: 'POST', url: '/api/villages/:code/acceptance', summary: '记录11月下旬验收评价结果（五(一)）', action: 'acceptance.record', entity: village, body: { schema: recordAcceptanceSchema, actorField: 'evaluator' }, run: (s, c) => s.recordAcceptance(c.actor, c.params.code!, c.body) },
+  { method: 'POST', url: '/api/villages/:code/reassign', summary: '调整第一书记或包村领导', action: 'target.reassign', entity: village, body: { schema: reassignSchema, actorField: 'by' }, run: (s, c) => s.reassign(c.actor, c.params.code!, c.body) },
+  { method: 'POST', url: '/api/villages/:code/withdraw', summary: '撤销认定（须说明理由）', action: 'target.withdraw', entity: village, body: { schema: withdrawSchema, actorField: 'by' }, run: (s, c) => s.withdraw(c.actor, c.params.code!, c.body) },
+  ...dutyRoutes('/api/villages/:code', '整顿对象', village, async (s, p) => s.village(p.code!)),
+
+  // Townships
+  { method: 'POST', url: '/api/townships/:code/reports', summary: '上报半月整顿工作进展（六(三)）', action: 'report.submit', entity: township, body: { schema: submitReportSchema, actorField: 'reportedBy' }, run: (s, c) => s.submitReport(c.actor, c.params.code!, c.body) },
+  { method: 'POST', url: '/api/townships/:code/studies', summary: '记录乡镇党委季度专题研究（五(三)）', action: 'study.record', entity: township, body: { schema: recordStudySchema, actorField: 'by' }, run: (s, c) => s.recordStudy(c.actor, c.params.code!, c.body) },
+  { method: 'POST', url: '/api/townships/:code/proposals/decide', summary: '对建议函询作出决定：函询（注明案件编号）或不予函询（说明理由）', action: 'proposal.decide', entity: township, body: { schema: decideProposalSchema, actorField: 'by' }, run: (s, c) => s.decideProposal(c.actor, c.params.code!, c.body) },
+  ...dutyRoutes('/api/townships/:code', '乡镇', township, async (s, p) => s.township(p.code!)),
+
+  // Inquiry cases
+  {
+    method: 'POST',
+    url: '/api/cases',
+    summary: '发出函询函，或直接决定约谈（六(四)）',
+    action: 'inquiry.issue',
+    body: {
+      schema: z.strictObject({ township: z.string(), reason: z.string(), kind: z.enum(['inquiry', 'talk']).optional(), proposalQuarter: z.string().optional(), caseId: z.string().optional() }),
+    },
+    status: 201,
+    run: (s, c) => s.issueInquiry(c.actor, c.body),
+  },
+  { method: 'POST', url: '/api/cases/:id/explanation', summary: '报送书面说明：问题根源、整顿措施、完成时限（六(四)）', action: 'explanation.submit', entity: inquiry, body: { schema: submitExplanationSchema, actorField: 'by' }, run: (s, c) => s.submitExplanation(c.actor, c.params.id!, c.body) },
+  { method: 'POST', url: '/api/cases/:id/explanation/review', summary: '审阅书面说明：认可，或问题突出决定约谈', action: 'explanation.review', entity: inquiry, body: { schema: reviewExplanationSchema, actorField: 'by' }, run: (s, c) => s.reviewExplanation(c.actor, c.params.id!, c.body) },
+  { method: 'POST', url: '/api/cases/:id/talk/order', summary: '决定约谈', action: 'talk.order', entity: inquiry, body: { schema: orderTalkSchema, actorField: 'by' }, run: (s, c) => s.orderTalk(c.actor, c.params.id!, c.body) },
+  { method: 'POST', url: '/api/cases/:id/talk/schedule', summary: '安排约谈：时间、地点、约谈人', action: 'talk.schedule', entity: inquiry, body: { schema: scheduleTalkSchema, actorField: 'by' }, run: (s, c) => s.scheduleTalk(c.actor, c.params.id!, c.body) },
+  { method: 'POST', url: '/api/cases/:id/talk/record', summary: '记录约谈情况和问责决定（六(五)）', action: 'talk.record', entity: inquiry, body: { schema: recordTalkSchema, actorField: 'by' }, run: (s, c) => s.recordTalk(c.actor, c.params.id!, c.body) },
+  ...dutyRoutes('/api/cases/:id', '函询案件', inquiry, async (s, p) => s.case(p.id!)),
+
+  // The county
+  ...dutyRoutes('/api/county', '县委', county, async () => ({ kind: 'county' })),
+  { method: 'POST', url: '/api/policy/apply', summary: '对所有运行中的工作流适用新版工作规则', action: 'policy.apply', entity: county, body: { schema: policySchema }, run: (s, c) => s.applyPolicy(c.actor, c.body) },
+  { method: 'POST', url: '/api/calendar/publish', summary: '发布某年节假日安排，运行中的工作流据此调整暂定的截止日期', action: 'calendar.publish', entity: county, body: { schema: calendarYearSchema }, run: (s, c) => s.publishCalendar(c.actor, c.body) },
+];
+
+
+/** Query strings are text: `?overdue=true&limit=50` to the list filter's types. */
+function queryToFilter(query: unknown): unknown {
+  if (typeof query !== 'object' || query === null) return {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(query as Record<string, unknown>)) {
+    if (v === 'true' || v === 'false') out[k] = v === 'true';
+    else if (k === 'limit' && typeof v === 'string' && /^\d{1,6}$/.test(v)) out[k] = Number(v);
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** The OpenAPI 3.1 document of the routes, with the contracts' schemas as JSON Schema. */
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const schemaOf = (spec: RouteSpec): Record<string, unknown> | undefined => {
+    if (!spec.body) return undefined;
+    const json = z.toJSONSchema(spec.body.schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] };
+    if (spec.body.actorField && json.properties) {
+      delete json.properties[spec.body.actorField];
+      json.required = json.required?.filter((r) => r !== spec.body!.actorField);
+    }
+    return json as Record<string, unknown>;
+  };
+  const errors = {
+    '400': { description: '请求内容有误（逐项指出字段和问题）' },
+    '401': { description: '未登录或登录已过期' },
+    '403': { description: '无权办理，或缺少CSRF令牌' },
+    '404': { description: '没有该对象' },
+    '409': { description: '与现有状态冲突（如工作流已结束）' },
+    '422': { description: '工作流拒绝了该操作（说明原因）' },
+    '503': { description: '工作流服务暂时不可用' },
+  };
+  for (const spec of routes) {
+    const url = spec.url.replace(/:(\w+)/g, '{$1}');
+    const params = [...spec.url.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const body = schemaOf(spec);
+    (paths[url] ??= {})[spec.method.toLowerCase()] = {
+      summary: spec.summary,
+      'x-action': spec.action,
+      ...(params.length ? { parameters: params } : {}),
+      ...(body && spec.method === 'POST' ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
+      ...(body && spec.method === 'GET' ? { 'x-query': body } : {}),
+      responses: { [String(spec.status ?? 200)]: { description: '成功' }, ...errors },
+      security: [{ bearer: [] }, { session: [] }],
+    };
+  }
+  const login = (summary: string, schema: Record<string, unknown>) => ({ post: { summary, requestBody: { content: { 'application/json': { schema } } }, responses: { '200': { description: '成功' }, '202': { description: '已受理' }, '400': { description: '请求内容有误' }, '401': { description: '验证码无效' }, '429': { description: '过于频繁' } } } });
+  paths['/api/login/code'] = login('向名册登记的邮箱发送登录验证码', { type: 'object', properties: { who: { type: 'string', description: '人员编号或邮箱' } }, required: ['who'], additionalProperties: false });
+  paths['/api/login/verify'] = login('以验证码登录：kind=session 设置会话Cookie并返回CSRF令牌；kind=bearer 返回供命令行和脚本使用的令牌', {
+    type: 'object',
+    properties: { who: { type: 'string' }, code: { type: 'string', pattern: '^\\d{6}$' }, kind: { enum: ['session', 'bearer'] } },
+    required: ['who', 'code'],
+    additionalProperties: false,
+  });
+  return {
+    openapi: '3.1.0',
+    info: { title: '软弱涣散农村基层党组织整顿提升 API', version: '1' },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: '以验证码登录（kind=bearer）获得' },
+        session: { type: 'apiKey', in: 'cookie', name: 'rect_session', description: '修改类请求须在 X-CSRF-Token 头中带上登录时返回的CSRF令牌' },
+      },
+    },
+    paths,
+  };
+}

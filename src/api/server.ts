@@ -1,0 +1,186 @@
+/**
+ * The HTTP API in front of the workflows: every action of every user, each one call into the
+ * service layer, which decides who may and validates with the contracts' own schemas. This file
+ * only proves who is calling (session cookie or bearer token), guards cookie requests against
+ * cross-site forgery, maps errors to status codes, and logs every mutating request as one line.
+ */
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ForbiddenError, type Actor, type EntityRef } from '../service/authorization';
+import { httpStatus, ServiceError } from '../service/errors';
+import type { Login, TokenClaims, TokenSealer } from '../service/identity';
+import { SESSION_TTL_MS } from '../service/identity';
+import type { Service } from '../service/service';
+import { openApiDocument, routes, type RouteSpec } from './routes';
+
+export const SESSION_COOKIE = 'rect_session';
+/** Mutating requests on a session cookie send the session's CSRF token in this header (forms: `_csrf`). */
+export const CSRF_HEADER = 'x-csrf-token';
+const BODY_LIMIT = 256 * 1024;
+
+export interface ApiDeps {
+  readonly service: Service;
+  readonly login: Login;
+  readonly sealer: TokenSealer;
+  /** Behind a reverse proxy: the client address comes from X-Forwarded-For. */
+  readonly trustProxy?: boolean;
+  /** Cookies marked Secure (the API is served over HTTPS). */
+  readonly secureCookies?: boolean;
+  /** pino options, or false for no log (tests pass a stream to read the audit lines). */
+  readonly logger?: boolean | Record<string, unknown>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor?: Actor;
+    claims?: TokenClaims;
+    audit?: { action: string; entity: string };
+  }
+}
+
+function errorBody(kind: string, message: string, fields: readonly { path: string; message: string }[] = []): Record<string, unknown> {
+  return { error: kind, message, ...(fields.length ? { fields } : {}) };
+}
+
+function entityLabel(e: EntityRef | undefined): string {
+  if (!e) return '-';
+  return e.kind === 'village' ? `village:${e.village}` : e.kind === 'township' ? `township:${e.township}` : e.kind === 'case' ? `case:${e.caseId}` : 'county';
+}
+
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: deps.trustProxy ?? false,
+    // One audit line per mutating request is the log; Fastify's own per-request lines are not.
+    disableRequestLogging: true,
+    // Unknown query keys and such are the service's to refuse; Fastify validates nothing itself.
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } } });
+  await app.register(cookie);
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof ServiceError) return reply.status(httpStatus[err.kind]).send(errorBody(err.kind, err.message, err.fields));
+    if (err instanceof ForbiddenError) return reply.status(403).send(errorBody('forbidden', err.message));
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(errorBody('bad-input', `请求内容过大（最多${BODY_LIMIT / 1024}KB）`));
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.status(415).send(errorBody('bad-input', '请求内容应为JSON（Content-Type: application/json）'));
+    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError || err.statusCode === 400) {
+      return reply.status(400).send(errorBody('bad-input', '请求内容不是有效的JSON'));
+    }
+    request.log.error({ err }, 'unexpected error');
+    return reply.status(500).send(errorBody('internal', '服务器内部错误，请稍后再试或联系系统运维人员'));
+  });
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send(errorBody('not-found', '没有这个地址')));
+
+  /** Who is calling: a bearer token, or the session cookie (then mutating requests need the CSRF token). */
+  const authenticate = async (request: FastifyRequest): Promise<Actor> => {
+    const header = request.headers.authorization;
+    let claims: TokenClaims | undefined;
+    if (header?.startsWith('Bearer ')) {
+      claims = deps.sealer.open(header.slice(7).trim());
+      if (!claims || claims.kind !== 'bearer') throw new ServiceError('unauthenticated', '令牌无效或已过期，请重新登录（cli login）');
+    } else {
+      const raw = request.cookies[SESSION_COOKIE];
+      claims = raw ? deps.sealer.open(raw) : undefined;
+      if (!claims || claims.kind !== 'session') throw new ServiceError('unauthenticated', raw ? '登录已过期，请重新登录' : '请先登录');
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        const sent = request.headers[CSRF_HEADER] ?? (request.body as { _csrf?: unknown } | undefined)?._csrf;
+        if (typeof sent !== 'string' || sent !== claims.csrf) throw new ServiceError('forbidden', '缺少或错误的CSRF令牌，请刷新页面后重试');
+      }
+    }
+    request.claims = claims;
+    request.actor = deps.service.actor(claims.sub);
+    return request.actor;
+  };
+
+  // Every mutating request, one line: who, role, action, entity, outcome.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || !request.audit) return;
+    request.log.info(
+      {
+        audit: true,
+        who: request.actor?.id ?? '-',
+        role: request.actor?.role ?? '-',
+        action: request.audit.action,
+        entity: request.audit.entity,
+        outcome: reply.statusCode,
+      },
+      'audit',
+    );
+  });
+
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/api/openapi.json', async () => openApiDocument());
+
+  // --- Login ----------------------------------------------------------------------------------
+
+  const codeBody = z.strictObject({ who: z.string().trim().min(1, '请填写人员编号或邮箱').max(200) });
+  app.post('/api/login/code', async (request, reply) => {
+    request.audit = { action: 'login.code', entity: '-' };
+    const r = codeBody.safeParse(request.body);
+    if (!r.success) throw new ServiceError('bad-input', r.error.issues.map((i) => `${i.path.join('.') || '(内容)'}：${i.message}`).join('；'));
+    await deps.login.requestCode(r.data.who, request.ip);
+    return reply.status(202).send({ message: '如该人员在名册中，验证码已发送至其登记的邮箱，10分钟内有效。' });
+  });
+
+  const verifyBody = z.strictObject({
+    who: z.string().trim().min(1).max(200),
+    code: z.string().trim().regex(/^\d{6}$/, '验证码为6位数字'),
+    kind: z.enum(['session', 'bearer']).default('session'),
+  });
+  app.post('/api/login/verify', async (request, reply) => {
+    request.audit = { action: 'login.verify', entity: '-' };
+    const r = verifyBody.safeParse(request.body);
+    if (!r.success) throw new ServiceError('bad-input', r.error.issues.map((i) => `${i.path.join('.') || '(内容)'}：${i.message}`).join('；'));
+    const { token, claims, personId } = deps.login.verify(r.data.who, r.data.code, r.data.kind);
+    request.actor = deps.service.actor(personId);
+    if (claims.kind === 'bearer') return { token, expiresAt: new Date(claims.exp).toISOString(), person: request.actor };
+    void reply.setCookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: deps.secureCookies ?? false,
+      path: '/',
+      maxAge: SESSION_TTL_MS / 1000,
+    });
+    return { csrfToken: claims.csrf, expiresAt: new Date(claims.exp).toISOString(), person: request.actor };
+  });
+
+  app.post('/api/logout', async (_request, reply) => {
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { message: '已退出登录' };
+  });
+
+  app.get('/api/me', async (request) => {
+    const actor = await authenticate(request);
+    return { person: actor, ...(request.claims?.csrf ? { csrfToken: request.claims.csrf } : {}) };
+  });
+
+  // --- Every action, from the route table -----------------------------------------------------
+
+  for (const spec of routes) register(app, spec, deps.service, authenticate);
+  return app;
+}
+
+function register(app: FastifyInstance, spec: RouteSpec, service: Service, authenticate: (r: FastifyRequest) => Promise<Actor>): void {
+  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const actor = await authenticate(request);
+    const params = request.params as Record<string, string>;
+    if (spec.method !== 'GET') request.audit = { action: spec.action, entity: entityLabel(spec.entity?.(params)) };
+    const body = spec.method === 'GET' ? request.query : stripCsrf(request.body);
+    const result = await spec.run(service, { actor, params, body });
+    if (spec.status) void reply.status(spec.status);
+    return result;
+  };
+  if (spec.method === 'GET') app.get(spec.url, handler);
+  else app.post(spec.url, handler);
+}
+
+/** A form's `_csrf` field is the API's, not the action's. */
+function stripCsrf(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !('_csrf' in body)) return body;
+  const { _csrf: _c, ...rest } = body as Record<string, unknown>;
+  return rest;
+}

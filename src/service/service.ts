@@ -1,0 +1,466 @@
+/**
+ * The service layer every surface calls: it resolves the entity an action is on, decides with the
+ * authorization table whether the actor may take it, validates the body with the contract's own
+ * schema, sets the actor from the caller's proven identity (a body that names who acts is an
+ * error), and sends the update. Errors come back as ServiceError, one closed set of kinds.
+ */
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { z } from 'zod';
+import { publishCalendar, applyPolicyEverywhere, type Outcome } from '../client/admin';
+import { designateTarget, issueInquiry } from '../client/supervision';
+import { DesignationRefusedError, InvalidDesignationError } from '../client/village';
+import type { CalendarStore } from '../activities/calendar-store';
+import type { EntityStatus } from '../contracts/common';
+import { fulfilObligationSchema, fulfilObligationUpdate, retryDeliveriesSchema, retryDeliveriesUpdate, waiveObligationSchema, waiveObligationUpdate } from '../contracts/entity';
+import {
+  INQUIRY_WORKFLOW_TYPE,
+  inquiryStateQuery,
+  inquiryWorkflowId,
+  recordTalkSchema,
+  recordTalkUpdate,
+  reviewExplanationSchema,
+  reviewExplanationUpdate,
+  scheduleTalkSchema,
+  scheduleTalkUpdate,
+  submitExplanationSchema,
+  submitExplanationUpdate,
+  type InquiryView,
+} from '../contracts/inquiry';
+import { programmeStateQuery, programmeWorkflowId, type ProgrammeView } from '../contracts/programme';
+import {
+  decideProposalSchema,
+  decideProposalUpdate,
+  recordStudySchema,
+  recordStudyUpdate,
+  submitReportSchema,
+  submitReportUpdate,
+  TOWNSHIP_WORKFLOW_TYPE,
+  townshipStateQuery,
+  townshipWorkflowId,
+  type TownshipView,
+} from '../contracts/township';
+import {
+  reassignSchema,
+  reassignUpdate,
+  recordAcceptanceSchema,
+  recordAcceptanceUpdate,
+  recordProgressSchema,
+  recordProgressUpdate,
+  reviewPlanSchema,
+  reviewPlanUpdate,
+  stateQuery,
+  VILLAGE_WORKFLOW_TYPE,
+  submitPlanSchema,
+  submitPlanUpdate,
+  villageWorkflowId,
+  withdrawSchema,
+  withdrawUpdate,
+  type VillageView,
+} from '../contracts/village';
+import { calendarYearSchema, isLocalDate, type CalendarYear } from '../domain/calendar';
+import { policySchema, type Policy } from '../domain/policy';
+import type { Roster } from '../domain/roster';
+import { orderTalkSchema, orderTalkUpdate } from '../workflows/inquiry-case';
+import { actionLabels, actorOf, authorize, ForbiddenError, mayFulfil, permissions, type Action, type Actor, type EntityRef } from './authorization';
+import { awardIneligibleQuery, ledgerWorkflowId, promotionBlockedQuery } from '../contracts/ledger';
+import type { Consequence } from '../domain/consequences';
+import { DeliveryDelayedKey, FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey, TownshipKey, VillageKey } from '../search-attributes';
+import { ServiceError, type FieldProblem } from './errors';
+
+export const listFilterSchema = z.strictObject({
+  kind: z.enum(['village', 'township', 'case']).optional(),
+  township: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, '乡镇编码为1–40个字母、数字、_或-').optional(),
+  overdue: z.boolean().optional(),
+  failed: z.boolean().optional(),
+  delayed: z.boolean().optional(),
+  closed: z.boolean().optional(),
+  limit: z.number().int().min(1).max(5000).default(1000),
+});
+export type ListFilter = z.input<typeof listFilterSchema>;
+
+export interface ListItem {
+  readonly kind: 'village' | 'township' | 'case';
+  readonly workflowId: string;
+  readonly township: string;
+  readonly village?: string;
+  readonly stage: string;
+  readonly status: string;
+  readonly nextDue?: string;
+  readonly overdue: boolean;
+  readonly failedDeliveries: number;
+  readonly deliveryDelayed: boolean;
+}
+
+export interface ServiceDeps {
+  readonly client: Client;
+  readonly taskQueue: string;
+  /** The roster as it is now (the file is the directory of people and posts). */
+  readonly roster: () => Roster;
+  /** The policy new workflows start with. */
+  readonly policy: () => Policy;
+  readonly calendar: CalendarStore;
+}
+
+function problemsOf(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(内容)', message: i.message }));
+}
+
+function badInput(fields: FieldProblem[]): ServiceError {
+  return new ServiceError('bad-input', fields.map((f) => `${f.path}：${f.message}`).join('；'), fields);
+}
+
+/** Maps what Temporal says to the service's kinds; anything unknown is rethrown as it is. */
+function fromTemporal(err: unknown, what: string): never {
+  if (err instanceof ServiceError) throw err;
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause as { message?: string; type?: string; details?: unknown[] } | undefined;
+    const issues = Array.isArray(cause?.details?.[0]) ? (cause.details[0] as { path?: string; message?: string }[]) : [];
+    throw new ServiceError(
+      'rejected',
+      cause?.message ?? err.message,
+      issues.map((i) => ({ path: String(i.path ?? ''), message: String(i.message ?? '') })),
+    );
+  }
+  if (err instanceof WorkflowNotFoundError) {
+    if (/already completed|completed/i.test(err.message)) throw new ServiceError('conflict', `${what}已结束，不能再办理`);
+    throw new ServiceError('not-found', `没有${what}`);
+  }
+  if (isGrpcServiceError(err) && (err.code === 14 || err.code === 4)) throw new ServiceError('unavailable', `工作流服务暂时不可用，请稍后再试（${err.details}）`);
+  throw err;
+}
+
+/** The body an update takes, with the actor set from the caller; a body that names an actor is refused. */
+function withActor(schema: z.ZodType, actorField: string, actor: Actor, body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badInput([{ path: '(内容)', message: '应为JSON对象' }]);
+  if (actorField in body) throw badInput([{ path: actorField, message: '由登录身份确定，不能在请求中填写' }]);
+  const value = { ...body, [actorField]: actor.id };
+  const r = schema.safeParse(value);
+  if (!r.success) throw badInput(problemsOf(r.error));
+  return value;
+}
+
+export class Service {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** The actor a roster person is, or `unauthenticated`. */
+  actor(personId: string): Actor {
+    const a = actorOf(this.deps.roster(), personId);
+    if (!a) throw new ServiceError('unauthenticated', `名册中没有${personId}，请重新登录`);
+    return a;
+  }
+
+  // --- Entities -------------------------------------------------------------------------------
+
+  village(code: string): EntityRef & { kind: 'village' } {
+    const v = this.deps.roster().villages.find((x) => x.code === code);
+    if (!v) throw new ServiceError('not-found', `名册中没有村（社区）${code}`);
+    return { kind: 'village', township: v.township, village: v.code };
+  }
+
+  township(code: string): EntityRef & { kind: 'township' } {
+    if (!this.deps.roster().townships.some((t) => t.code === code)) throw new ServiceError('not-found', `名册中没有乡镇${code}`);
+    return { kind: 'township', township: code };
+  }
+
+  async case(caseId: string): Promise<EntityRef & { kind: 'case' }> {
+    const view = await this.deps.client.workflow
+      .getHandle(inquiryWorkflowId(caseId))
+      .query(inquiryStateQuery)
+      .catch((err: unknown) => fromTemporal(err, `函询案件${caseId}`));
+    return { kind: 'case', township: view.township, caseId };
+  }
+
+  private workflowId(e: EntityRef): string {
+    switch (e.kind) {
+      case 'village':
+        return villageWorkflowId(e.village);
+      case 'township':
+        return townshipWorkflowId(e.township);
+      case 'case':
+        return inquiryWorkflowId(e.caseId);
+      case 'county':
+        return programmeWorkflowId(this.deps.roster().county.code);
+    }
+  }
+
+  private what(e: EntityRef): string {
+    return e.kind === 'village' ? `整顿对象${e.village}的工作流` : e.kind === 'township' ? `乡镇${e.township}的督促工作流` : e.kind === 'case' ? `函询案件${e.caseId}` : '全县工作流';
+  }
+
+  private async update<R>(actor: Actor, action: Action, entity: EntityRef, def: UpdateDefinition<R, [never]>, schema: z.ZodType, actorField: string, body: unknown): Promise<R> {
+    authorize(actor, action, entity);
+    const args = withActor(schema, actorField, actor, body);
+    return this.deps.client.workflow
+      .getHandle(this.workflowId(entity))
+      .executeUpdate(def as unknown as UpdateDefinition<R, [unknown]>, { args: [args] })
+      .catch((err: unknown) => fromTemporal(err, this.what(entity)));
+  }
+
+  // --- Reading --------------------------------------------------------------------------------
+
+  async villageView(actor: Actor, code: string): Promise<VillageView> {
+    const e = this.village(code);
+    authorize(actor, 'read', e);
+    return this.deps.client.workflow
+      .getHandle(villageWorkflowId(code))
+      .query(stateQuery)
+      .catch((err: unknown) => fromTemporal(err, this.what(e)));
+  }
+
+  async townshipView(actor: Actor, code: string): Promise<TownshipView> {
+    const e = this.township(code);
+    authorize(actor, 'read', e);
+    return this.deps.client.workflow
+      .getHandle(townshipWorkflowId(code))
+      .query(townshipStateQuery)
+      .catch((err: unknown) => fromTemporal(err, this.what(e)));
+  }
+
+  async caseView(actor: Actor, caseId: string): Promise<InquiryView> {
+    const view = await this.deps.client.workflow
+      .getHandle(inquiryWorkflowId(caseId))
+      .query(inquiryStateQuery)
+      .catch((err: unknown) => fromTemporal(err, `函询案件${caseId}`));
+    authorize(actor, 'read', { kind: 'case', township: view.township, caseId });
+    return view;
+  }
+
+  async countyView(actor: Actor): Promise<ProgrammeView> {
+    const e: EntityRef = { kind: 'county' };
+    authorize(actor, 'read', e);
+    return this.deps.client.workflow
+      .getHandle(this.workflowId(e))
+      .query(programmeStateQuery)
+      .catch((err: unknown) => fromTemporal(err, this.what(e)));
+  }
+
+  /**
+   * Entities from the search attributes, within what the actor may read: the department and
+   * operators see the county, a township's officials their township, a village's people their
+   * village. The query is built from validated values only.
+   */
+  async list(actor: Actor, input: unknown): Promise<ListItem[]> {
+    const r = listFilterSchema.safeParse(input ?? {});
+    if (!r.success) throw badInput(problemsOf(r.error));
+    const f = r.data;
+    const scope = permissions.read[actor.role];
+    if (!scope) throw new ForbiddenError(actor, 'read', `${actor.name}无权查看`);
+    let township = f.township;
+    if (scope !== 'county') {
+      if (township !== undefined && township !== actor.township) authorize(actor, 'read', { kind: 'township', township });
+      township = actor.township;
+    }
+    const types = { village: VILLAGE_WORKFLOW_TYPE, township: TOWNSHIP_WORKFLOW_TYPE, case: INQUIRY_WORKFLOW_TYPE } as const;
+    const kinds = f.kind ? [f.kind] : (['village', 'township', 'case'] as const);
+    const where = [`WorkflowType IN (${kinds.map((k) => `'${types[k]}'`).join(', ')})`];
+    if (!f.closed) where.push(`ExecutionStatus = 'Running'`);
+    if (township) where.push(`${TownshipKey.name} = '${township}'`);
+    if (scope === 'village') where.push(`${VillageKey.name} = '${actor.village ?? '-'}'`);
+    if (f.overdue) where.push(`${OverdueKey.name} = true`);
+    if (f.failed) where.push(`${FailedDeliveriesKey.name} > 0`);
+    if (f.delayed) where.push(`${DeliveryDelayedKey.name} = true`);
+    const kindOf = new Map<string, ListItem['kind']>(Object.entries(types).map(([k, t]) => [t, k as ListItem['kind']]));
+    const items: ListItem[] = [];
+    try {
+      for await (const wf of this.deps.client.workflow.list({ query: where.join(' AND ') })) {
+        const sa = wf.typedSearchAttributes;
+        const next = sa.get(NextDueKey);
+        items.push({
+          kind: kindOf.get(wf.type) ?? 'village',
+          workflowId: wf.workflowId,
+          township: sa.get(TownshipKey) ?? '',
+          ...(sa.get(VillageKey) ? { village: sa.get(VillageKey) } : {}),
+          stage: sa.get(StageKey) ?? '',
+          status: wf.status.name,
+          ...(next ? { nextDue: next.toISOString() } : {}),
+          overdue: sa.get(OverdueKey) ?? false,
+          failedDeliveries: sa.get(FailedDeliveriesKey) ?? 0,
+          deliveryDelayed: sa.get(DeliveryDelayedKey) ?? false,
+        });
+        if (items.length >= f.limit) break;
+      }
+    } catch (err) {
+      return fromTemporal(err, '工作流列表');
+    }
+    return items;
+  }
+
+  /** Award ineligibility for a year (六(四)): the department and operators only. */
+  async awardIneligible(actor: Actor, year: unknown): Promise<Consequence[]> {
+    authorize(actor, 'ledger.read', { kind: 'county' });
+    const y = z.coerce.number().int().min(2000, '年份应在2000至2100之间').max(2100, '年份应在2000至2100之间').safeParse(year);
+    if (!y.success) throw badInput(problemsOf(y.error).map((p) => ({ ...p, path: 'year' })));
+    return this.deps.client.workflow
+      .getHandle(ledgerWorkflowId(this.deps.roster().county.code))
+      .query(awardIneligibleQuery, y.data)
+      .catch((err: unknown) => fromTemporal(err, '后果台账'));
+  }
+
+  /** Promotion blocks in force on a date (六(五), 五(四)). */
+  async promotionBlocked(actor: Actor, date: unknown): Promise<Consequence[]> {
+    authorize(actor, 'ledger.read', { kind: 'county' });
+    if (typeof date !== 'string' || !isLocalDate(date)) throw badInput([{ path: 'date', message: '日期格式应为YYYY-MM-DD（如2019-03-15）' }]);
+    return this.deps.client.workflow
+      .getHandle(ledgerWorkflowId(this.deps.roster().county.code))
+      .query(promotionBlockedQuery, date)
+      .catch((err: unknown) => fromTemporal(err, '后果台账'));
+  }
+
+  // --- Targets --------------------------------------------------------------------------------
+
+  async designate(actor: Actor, code: string, opts: { redesignate?: string | undefined } = {}): Promise<{ workflowId: string }> {
+    const e = this.village(code);
+    authorize(actor, 'target.designate', e);
+    if (opts.redesignate !== undefined && !isLocalDate(opts.redesignate)) throw badInput([{ path: 'redesignate', message: '日期格式应为YYYY-MM-DD（如2019-03-15）' }]);
+    try {
+      const handle = await designateTarget(this.deps.client, this.deps.taskQueue, this.deps.roster(), code, {
+        policy: this.deps.policy(),
+        ...(opts.redesignate ? { redesignate: opts.redesignate } : {}),
+      });
+      return { workflowId: handle.workflowId };
+    } catch (err) {
+      if (err instanceof InvalidDesignationError) throw new ServiceError('bad-input', err.message);
+      if (err instanceof DesignationRefusedError) throw new ServiceError('conflict', err.message);
+      return fromTemporal(err, this.what(e));
+    }
+  }
+
+  submitPlan(actor: Actor, village: string, body: unknown): Promise<VillageView> {
+    return this.update(actor, 'plan.submit', this.village(village), submitPlanUpdate as never, submitPlanSchema, 'submittedBy', body);
+  }
+
+  reviewPlan(actor: Actor, village: string, body: unknown): Promise<VillageView> {
+    return this.update(actor, 'plan.review', this.village(village), reviewPlanUpdate as never, reviewPlanSchema, 'reviewer', body);
+  }
+
+  recordProgress(actor: Actor, village: string, body: unknown): Promise<VillageView> {
+    return this.update(actor, 'progress.record', this.village(village), recordProgressUpdate as never, recordProgressSchema, 'reportedBy', body);
+  }
+
+  recordAcceptance(actor: Actor, village: string, body: unknown): Promise<VillageView> {
+    return this.update(actor, 'acceptance.record', this.village(village), recordAcceptanceUpdate as never, recordAcceptanceSchema, 'evaluator', body);
+  }
+
+  reassign(actor: Actor, village: string, body: unknown): Promise<VillageView> {
+    return this.update(actor, 'target.reassign', this.village(village), reassignUpdate as never, reassignSchema, 'by', body);
+  }
+
+  withdraw(actor: Actor, village: string, body: unknown): Promise<VillageView> {
+    return this.update(actor, 'target.withdraw', this.village(village), withdrawUpdate as never, withdrawSchema, 'by', body);
+  }
+
+  // --- Duties of any entity -------------------------------------------------------------------
+
+  /** Closes a duty as done; who may is narrowed by the duty's responsible post. */
+  async fulfil(actor: Actor, entity: EntityRef, body: unknown): Promise<EntityStatus> {
+    authorize(actor, 'duty.fulfil', entity);
+    const id = typeof body === 'object' && body !== null ? (body as { obligationId?: unknown }).obligationId : undefined;
+    if (typeof id === 'string') {
+      const status = await this.status(entity);
+      const duty = status.open.find((o) => o.id === id) ?? status.upcoming.find((o) => o.id === id);
+      if (duty && !mayFulfil(actor, entity, duty.responsible)) {
+        throw new ForbiddenError(actor, 'duty.fulfil', `${actor.name}不是“${duty.title}”的责任人，不能办结该事项`);
+      }
+    }
+    return this.update(actor, 'duty.fulfil', entity, fulfilObligationUpdate as never, fulfilObligationSchema, 'by', body);
+  }
+
+  waive(actor: Actor, entity: EntityRef, body: unknown): Promise<EntityStatus> {
+    return this.update(actor, 'duty.waive', entity, waiveObligationUpdate as never, waiveObligationSchema, 'by', body);
+  }
+
+  retryDeliveries(actor: Actor, entity: EntityRef, _body: Record<string, never> = {}): Promise<EntityStatus> {
+    return this.update(actor, 'deliveries.retry', entity, retryDeliveriesUpdate as never, retryDeliveriesSchema, 'by', {});
+  }
+
+  private async status(entity: EntityRef): Promise<EntityStatus> {
+    const handle = this.deps.client.workflow.getHandle(this.workflowId(entity));
+    const q = entity.kind === 'village' ? stateQuery : entity.kind === 'township' ? townshipStateQuery : entity.kind === 'case' ? inquiryStateQuery : programmeStateQuery;
+    return (handle.query(q as typeof stateQuery) as Promise<EntityStatus>).catch((err: unknown) => fromTemporal(err, this.what(entity)));
+  }
+
+  // --- Townships ------------------------------------------------------------------------------
+
+  submitReport(actor: Actor, township: string, body: unknown): Promise<TownshipView> {
+    return this.update(actor, 'report.submit', this.township(township), submitReportUpdate as never, submitReportSchema, 'reportedBy', body);
+  }
+
+  recordStudy(actor: Actor, township: string, body: unknown): Promise<TownshipView> {
+    return this.update(actor, 'study.record', this.township(township), recordStudyUpdate as never, recordStudySchema, 'by', body);
+  }
+
+  decideProposal(actor: Actor, township: string, body: unknown): Promise<TownshipView> {
+    return this.update(actor, 'proposal.decide', this.township(township), decideProposalUpdate as never, decideProposalSchema, 'by', body);
+  }
+
+  // --- Inquiry cases --------------------------------------------------------------------------
+
+  async issueInquiry(actor: Actor, body: unknown): Promise<{ workflowId: string }> {
+    const schema = z.strictObject({
+      township: z.string().min(1).max(40),
+      reason: z.string().trim().min(4, '函询事由至少4个字').max(2000),
+      kind: z.enum(['inquiry', 'talk']).default('inquiry'),
+      proposalQuarter: z.string().regex(/^\d{4}-Q[1-4]$/, '应为季度，如2019-Q1').optional(),
+      caseId: z.string().optional(),
+    });
+    if (typeof body === 'object' && body !== null && 'issuedBy' in body) throw badInput([{ path: 'issuedBy', message: '由登录身份确定，不能在请求中填写' }]);
+    const r = schema.safeParse(body);
+    if (!r.success) throw badInput(problemsOf(r.error));
+    const e = this.township(r.data.township);
+    authorize(actor, 'inquiry.issue', e);
+    try {
+      const handle = await issueInquiry(this.deps.client, this.deps.taskQueue, this.deps.roster(), {
+        township: r.data.township,
+        reason: r.data.reason,
+        kind: r.data.kind,
+        issuedBy: actor.id,
+        ...(r.data.proposalQuarter ? { proposalQuarter: r.data.proposalQuarter } : {}),
+        ...(r.data.caseId ? { caseId: r.data.caseId } : {}),
+        policy: this.deps.policy(),
+      });
+      return { workflowId: handle.workflowId };
+    } catch (err) {
+      if (err instanceof Error && err.name === 'InvalidInquiryError') throw new ServiceError('bad-input', err.message);
+      return fromTemporal(err, `乡镇${r.data.township}`);
+    }
+  }
+
+  async submitExplanation(actor: Actor, caseId: string, body: unknown): Promise<InquiryView> {
+    return this.update(actor, 'explanation.submit', await this.case(caseId), submitExplanationUpdate as never, submitExplanationSchema, 'by', body);
+  }
+
+  async reviewExplanation(actor: Actor, caseId: string, body: unknown): Promise<InquiryView> {
+    return this.update(actor, 'explanation.review', await this.case(caseId), reviewExplanationUpdate as never, reviewExplanationSchema, 'by', body);
+  }
+
+  async orderTalk(actor: Actor, caseId: string, body: unknown): Promise<InquiryView> {
+    return this.update(actor, 'talk.order', await this.case(caseId), orderTalkUpdate as never, orderTalkSchema, 'by', body);
+  }
+
+  async scheduleTalk(actor: Actor, caseId: string, body: unknown): Promise<InquiryView> {
+    return this.update(actor, 'talk.schedule', await this.case(caseId), scheduleTalkUpdate as never, scheduleTalkSchema, 'by', body);
+  }
+
+  async recordTalk(actor: Actor, caseId: string, body: unknown): Promise<InquiryView> {
+    return this.update(actor, 'talk.record', await this.case(caseId), recordTalkUpdate as never, recordTalkSchema, 'by', body);
+  }
+
+  // --- Operations -----------------------------------------------------------------------------
+
+  async applyPolicy(actor: Actor, policy: unknown): Promise<Outcome> {
+    authorize(actor, 'policy.apply', { kind: 'county' });
+    const r = policySchema.safeParse(policy);
+    if (!r.success) throw badInput(problemsOf(r.error));
+    return applyPolicyEverywhere(this.deps.client, r.data, actor.id).catch((err: unknown) => fromTemporal(err, '运行中的工作流'));
+  }
+
+  async publishCalendar(actor: Actor, year: unknown): Promise<Outcome & { file: string }> {
+    authorize(actor, 'calendar.publish', { kind: 'county' });
+    const r = calendarYearSchema.safeParse(year);
+    if (!r.success) throw badInput(problemsOf(r.error));
+    return publishCalendar(this.deps.client, this.deps.calendar, r.data as CalendarYear).catch((err: unknown) => fromTemporal(err, '运行中的工作流'));
+  }
+}
+
+export { actionLabels };

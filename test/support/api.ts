@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
+import { calendarStore } from '../../src/activities/calendar-store';
+import { readRosterFile } from '../../src/activities/roster-file';
+import { buildApi } from '../../src/api/server';
+import { localDateOf } from '../../src/domain/calendar';
+import { defaultPolicy } from '../../src/domain/policy';
+import { Login, TokenSealer } from '../../src/service/identity';
+import { Service } from '../../src/service/service';
+import { sampleRosterFile } from './mail';
+import { startVillageWorld, type VillageWorld } from './village';
+
+/** The API on the dev server, with a worker, a real SMTP sink, and the audit lines it logs. */
+export interface ApiWorld {
+  readonly world: VillageWorld;
+  readonly app: FastifyInstance;
+  readonly service: Service;
+  readonly sealer: TokenSealer;
+  readonly audit: Record<string, unknown>[];
+  /** A bearer token for a roster person, as `cli login` would hold (the login flow is tested on its own). */
+  bearer(person: string): Record<string, string>;
+}
+
+export function useApiWorld(): ApiWorld {
+  let state: (Omit<ApiWorld, 'bearer'> & { close(): Promise<void> }) | undefined;
+  beforeAll(async () => {
+    // The sample county, designated this month (the dev server's clock is today's).
+    const dir = mkdtempSync(path.join(tmpdir(), 'api-'));
+    const rosterFile = path.join(dir, 'roster.json');
+    const roster = JSON.parse(readFileSync(sampleRosterFile, 'utf8')) as { designations: { date: string }[] };
+    for (const d of roster.designations) d.date = `${localDateOf(Date.now()).slice(0, 7)}-01`;
+    writeFileSync(rosterFile, JSON.stringify(roster));
+    const world = await startVillageWorld({ devServer: true, rosterFile });
+    const parsed = readRosterFile(rosterFile);
+    const key = randomBytes(32);
+    const sealer = new TokenSealer(key);
+    const service = new Service({
+      client: world.env.client,
+      taskQueue: world.taskQueue,
+      roster: () => parsed,
+      policy: () => defaultPolicy,
+      calendar: calendarStore(world.mail.calendarDir),
+    });
+    const login = new Login({ roster: () => parsed, mailer: world.mail.mailer, sealer, hashKey: key });
+    const audit: Record<string, unknown>[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString('utf8').split('\n')) {
+          if (!line) continue;
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          if (entry.audit) audit.push(entry);
+        }
+        done();
+      },
+    });
+    const app = await buildApi({ service, login, sealer, logger: { level: 'info', stream } });
+    state = {
+      world,
+      app,
+      service,
+      sealer,
+      audit,
+      async close() {
+        await app.close();
+        await world.close();
+      },
+    };
+  });
+  afterAll(async () => {
+    await state?.close();
+  });
+  const current = () => {
+    if (!state) throw new Error('read the API world inside a test');
+    return state;
+  };
+  return {
+    get world() {
+      return current().world;
+    },
+    get app() {
+      return current().app;
+    },
+    get service() {
+      return current().service;
+    },
+    get sealer() {
+      return current().sealer;
+    },
+    get audit() {
+      return current().audit;
+    },
+    bearer(person: string) {
+      return { authorization: `Bearer ${current().sealer.seal({ sub: person, kind: 'bearer', exp: Date.now() + 3_600_000 })}` };
+    },
+  };
+}
