@@ -8,7 +8,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError, t
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import { publishCalendar, applyPolicyEverywhere, type Outcome } from '../client/admin';
-import { designateTarget, issueInquiry } from '../client/supervision';
+import { defaultCaseId, designateTarget, issueInquiry } from '../client/supervision';
 import { DesignationRefusedError, InvalidDesignationError } from '../client/village';
 import type { CalendarStore } from '../activities/calendar-store';
 import type { EntityStatus } from '../contracts/common';
@@ -409,6 +409,16 @@ export class Service {
     if (!r.success) throw badInput(problemsOf(r.error));
     const e = this.township(r.data.township);
     authorize(actor, 'inquiry.issue', e);
+    // A second case with the same id (by default: township, quarter or day, kind) is a conflict, said as such.
+    const caseId = r.data.caseId ?? defaultCaseId({ township: r.data.township, kind: r.data.kind, ...(r.data.proposalQuarter ? { proposalQuarter: r.data.proposalQuarter } : {}), reason: '', issuedBy: actor.id });
+    const existing = await this.deps.client.workflow
+      .getHandle(inquiryWorkflowId(caseId))
+      .describe()
+      .catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        return fromTemporal(err, `函询案件${caseId}`);
+      });
+    if (existing) throw new ServiceError('conflict', `已有函询案件${caseId}（${existing.status.name === 'RUNNING' ? '办理中' : '已结束'}），不再重复发出；如确需另行函询，请指定其他案件编号（caseId）`);
     try {
       const handle = await issueInquiry(this.deps.client, this.deps.taskQueue, this.deps.roster(), {
         township: r.data.township,
@@ -416,7 +426,7 @@ export class Service {
         kind: r.data.kind,
         issuedBy: actor.id,
         ...(r.data.proposalQuarter ? { proposalQuarter: r.data.proposalQuarter } : {}),
-        ...(r.data.caseId ? { caseId: r.data.caseId } : {}),
+        caseId,
         policy: this.deps.policy(),
       });
       return { workflowId: handle.workflowId };

@@ -1,0 +1,122 @@
+import { expect, test } from 'vitest';
+import { localDateOf } from '../../src/domain/calendar';
+import { defaultPolicy } from '../../src/domain/policy';
+import { official2027 } from '../support/calendar';
+import { useApiWorld } from '../support/api';
+
+/**
+ * Every action through the API, as the people who take them would, against the dev server: each
+ * succeeds with what the user would then see, and a wrong body is refused naming the field.
+ */
+const api = useApiWorld();
+const today = localDateOf(Date.now());
+const inTenDays = localDateOf(Date.now() + 10 * 86_400_000);
+const month = today.slice(0, 7);
+
+async function call(who: string, method: 'GET' | 'POST', url: string, payload?: unknown) {
+  const res = await api.app.inject({ method, url, headers: api.bearer(who), ...(payload !== undefined ? { payload: payload as object } : {}) });
+  return { status: res.statusCode, body: res.json<Record<string, unknown> & { message?: string; fields?: { path: string }[] }>() };
+}
+
+test('a target from designation to withdrawal, every action of every post', async () => {
+  expect(await call('zzb-zhang', 'POST', '/api/villages/QS03/designate', {})).toMatchObject({ status: 201, body: { workflowId: 'village:QS03' } });
+
+  // The township submits the plan; a wrong one names its fields.
+  const bad = await call('qs-sec', 'POST', '/api/villages/QS03/plan', { summary: '太短', measures: [] });
+  expect(bad.status).toBe(400);
+  expect(bad.body.fields?.map((f) => f.path).sort()).toEqual(['measures', 'summary']);
+  const plan = { summary: '规范“两会两票”，公开村务财务', measures: ['每季度公开村务财务'] };
+  expect(await call('qs-sec', 'POST', '/api/villages/QS03/plan', plan)).toMatchObject({ status: 200, body: { stage: 'plan-submitted' } });
+  // The department returns it with comments and a new deadline, then approves the revision.
+  expect(await call('zzb-zhang', 'POST', '/api/villages/QS03/plan/review', { decision: 'return', comments: '措施不具体', revisionDue: inTenDays })).toMatchObject({
+    status: 200,
+    body: { stage: 'plan-returned', plan: { status: 'returned', revisionDue: inTenDays } },
+  });
+  expect((await call('zzb-zhang', 'POST', '/api/villages/QS03/plan/review', { decision: 'approve' })).status).toBe(422);
+  expect(await call('qs-org', 'POST', '/api/villages/QS03/plan', { ...plan, measures: ['每季度公开村务财务', '调整支部班子'] })).toMatchObject({ status: 200, body: { stage: 'plan-submitted' } });
+  expect(await call('zzb-head', 'POST', '/api/villages/QS03/plan/review', { decision: 'approve' })).toMatchObject({ status: 200, body: { plan: { status: 'approved' } } });
+
+  // The first secretary records progress with a visit, and closes this month's symposium.
+  const progress = await call('qs03-fs', 'POST', '/api/villages/QS03/progress', { period: `${month}-H1`, progress: '走访农户二十户', duties: [{ kind: 'first-secretary-visit', date: `${month}-10` }] });
+  expect(progress.status).toBe(200);
+  const symposium = `first-secretary-symposium/village:QS03/${month}`;
+  expect((await call('qs03-vs', 'POST', '/api/villages/QS03/duties/fulfil', { obligationId: symposium, fulfilledOn: today })).body.message).toBe('何晓东不是“第一书记每月与村民座谈交流”的责任人，不能办结该事项');
+  const fulfilled = await call('qs03-fs', 'POST', '/api/villages/QS03/duties/fulfil', { obligationId: symposium, fulfilledOn: today });
+  expect(fulfilled.status).toBe(200);
+  expect((fulfilled.body.recentlyClosed as { id: string; closed: { by: string } }[]).find((c) => c.id === symposium)?.closed).toMatchObject({ by: 'qs03-fs' });
+
+  // The department waives a duty, with a reason.
+  const open = (await call('zzb-zhang', 'GET', '/api/villages/QS03')).body.open as { id: string; kind: string }[];
+  const debriefing = open.find((o) => o.kind === 'village-quarterly-debriefing')!;
+  expect((await call('zzb-zhang', 'POST', '/api/villages/QS03/duties/waive', { obligationId: debriefing.id, reason: '本季度已另行安排述职' })).status).toBe(200);
+
+  // Reassigning the first secretary; retrying mail (an operator); reading lists and the county.
+  expect(await call('zzb-zhang', 'POST', '/api/villages/QS03/reassign', { role: 'first-secretary', person: 'spare-fs', effectiveOn: today })).toMatchObject({ status: 200, body: { firstSecretary: 'spare-fs' } });
+  expect((await call('ops-wu', 'POST', '/api/villages/QS03/deliveries/retry', {})).status).toBe(200);
+  const listed = await call('ops-wu', 'GET', '/api/entities');
+  expect((listed.body as unknown as { workflowId: string }[]).map((i) => i.workflowId)).toEqual(expect.arrayContaining(['village:QS03', 'township:QS']));
+  expect((await call('zzb-head', 'GET', '/api/county')).status).toBe(200);
+
+  // Withdrawn: later actions are refused by the workflow, which says why; designating again needs a new date.
+  expect(await call('zzb-head', 'POST', '/api/villages/QS03/withdraw', { reason: '经复核，该村不符合认定标准' })).toMatchObject({ status: 200, body: { stage: 'withdrawn' } });
+  const late = await call('qs-sec', 'POST', '/api/villages/QS03/plan', plan);
+  expect(late).toMatchObject({ status: 422, body: { error: 'rejected', message: `该整顿对象已于${today}撤销认定` } });
+  expect((await call('zzb-zhang', 'POST', '/api/villages/QS03/designate', {})).status).toBe(409);
+  expect(await call('zzb-zhang', 'POST', '/api/villages/QS03/designate', { redesignate: today })).toMatchObject({ status: 201 });
+}, 120_000);
+
+test('the late-November acceptance recorded by the department', async () => {
+  // Designated in autumn 2025: its first acceptance is now, November 2026 (五(一)).
+  expect((await call('zzb-zhang', 'POST', '/api/villages/LH09/designate', { redesignate: '2025-10-10' })).status).toBe(201);
+  const res = await call('zzb-li', 'POST', '/api/villages/LH09/acceptance', { year: 2026, evaluatedOn: '2026-11-25', transformed: true, summary: '班子健全，各项制度落实，已转化提升' });
+  expect(res.status).toBe(200);
+  expect(res.body.acceptances).toEqual([expect.objectContaining({ year: 2026, transformed: true, evaluator: 'zzb-li' })]);
+}, 60_000);
+
+test('a township reports and studies; an inquiry letter, its explanation, a talk and the ledger', async () => {
+  await call('zzb-zhang', 'POST', '/api/villages/JS04/designate', { redesignate: `${month}-01` });
+  const report = await call('js-org', 'POST', '/api/townships/JS/reports', { period: `${month}-H1`, entries: [{ village: 'JS04', progress: '召开支委会研究整顿' }] });
+  expect(report.status).toBe(200);
+  expect((await call('js-org', 'POST', '/api/townships/JS/reports', { period: `${month}-H1`, entries: [{ village: 'XX99', progress: '召开支委会研究整顿' }] })).status).toBe(422);
+  expect((await call('js-sec', 'POST', '/api/townships/JS/studies', { quarter: `${today.slice(0, 4)}-Q4`, heldOn: today, summary: '党委会专题研究整顿工作' })).status).toBe(200);
+  expect((await call('zzb-zhang', 'POST', '/api/townships/JS/proposals/decide', { quarter: `${today.slice(0, 4)}-Q4`, decision: 'decline', note: '已整改到位' })).status).toBe(422);
+
+  const issued = await call('zzb-zhang', 'POST', '/api/cases', { township: 'JS', reason: '半月报告多次逾期未报' });
+  expect(issued.status).toBe(201);
+  const caseId = String(issued.body.workflowId).replace(/^inquiry:/, '');
+  const again = await call('zzb-li', 'POST', '/api/cases', { township: 'JS', reason: '半月报告多次逾期未报' });
+  expect(again.status).toBe(409);
+  expect(again.body.message).toContain(`已有函询案件${caseId}（办理中）`);
+
+  expect(await call('js-sec', 'POST', `/api/cases/${caseId}/explanation`, { rootCause: '组织干事调整，工作断档', measures: '明确专人负责，每半月按时上报', timeLimit: inTenDays })).toMatchObject({ status: 200, body: { stage: 'explained' } });
+  expect(await call('zzb-zhang', 'POST', `/api/cases/${caseId}/explanation/review`, { decision: 'talk', note: '多次逾期，问题突出' })).toMatchObject({ status: 200, body: { stage: 'talk-required' } });
+  expect(await call('zzb-zhang', 'POST', `/api/cases/${caseId}/talk/schedule`, { at: `${inTenDays}T09:30`, place: '县委组织部会议室', conductor: 'zzb-head' })).toMatchObject({ status: 200, body: { stage: 'talk-scheduled' } });
+  expect(
+    await call('zzb-head', 'POST', `/api/cases/${caseId}/talk/record`, { heldOn: today, outcome: '已约谈，提出整改要求', accountability: [{ person: 'js-org', ground: '长期不按时上报整顿进展' }] }),
+  ).toMatchObject({ status: 200, body: { stage: 'closed' } });
+
+  const direct = await call('zzb-head', 'POST', '/api/cases', { township: 'JS', reason: '整顿工作推进缓慢', caseId: 'JS-direct', kind: 'inquiry' });
+  expect(direct.status).toBe(201);
+  expect(await call('zzb-head', 'POST', '/api/cases/JS-direct/talk/order', { why: '问题突出，直接约谈' })).toMatchObject({ status: 200, body: { stage: 'talk-required' } });
+
+  const awards = await call('zzb-zhang', 'GET', `/api/ledger/awards/${today.slice(0, 4)}`);
+  expect(awards.status).toBe(200);
+  expect((awards.body as unknown as { subject: { id?: string } }[]).map((c) => c.subject.id)).toEqual(expect.arrayContaining(['js-sec', 'js-org']));
+  const blocked = await call('ops-wu', 'GET', `/api/ledger/promotion/${inTenDays}`);
+  expect((blocked.body as unknown as { subject: { id?: string } }[]).map((c) => c.subject.id)).toContain('js-org');
+  expect((await call('ops-wu', 'GET', '/api/ledger/promotion/2026-02-30')).body).toMatchObject({ error: 'bad-input', fields: [{ path: 'date' }] });
+}, 120_000);
+
+test('operations: a policy applied by the head, a calendar published by an operator', async () => {
+  await call('zzb-zhang', 'POST', '/api/villages/SL08/designate', { redesignate: `${month}-01` });
+  const applied = await call('zzb-head', 'POST', '/api/policy/apply', { ...defaultPolicy, version: 'county-2027.1' });
+  expect(applied.status).toBe(200);
+  expect(applied.body.done).toContain('village:SL08');
+  expect((await call('zzb-head', 'GET', '/api/villages/SL08')).body.policyVersion).toBe('county-2027.1');
+  const bad = await call('zzb-head', 'POST', '/api/policy/apply', { ...defaultPolicy, morningHour: { value: 3, basis: 'county-practice' } });
+  expect(bad).toMatchObject({ status: 400, body: { fields: [{ path: 'morningHour.value' }] } });
+
+  const published = await call('ops-wu', 'POST', '/api/calendar/publish', official2027);
+  expect(published.status).toBe(200);
+  expect(published.body.done).toContain('village:SL08');
+}, 60_000);
