@@ -10,6 +10,7 @@ import { RosterFileError, readRosterFile } from './activities/roster-file';
 import { caseLetter } from './activities/case-mails';
 import { letterDocx } from './activities/documents';
 import { applyPolicyEverywhere, publishCalendar, type Outcome } from './client/admin';
+import { addApiCommands, ApiCallError } from './cli-api';
 import { designateTarget, InvalidInquiryError, issueInquiry } from './client/supervision';
 import { DesignationRefusedError, InvalidDesignationError, villageInputFromRoster } from './client/village';
 import { CalendarFileError, calendarStore, readCalendarFile } from './activities/calendar-store';
@@ -209,6 +210,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
 
   addSupervisionCommands(program, out, rosterOption, rosterOf);
   addAdminCommands(program, out, rosterOption, rosterOf);
+  addApiCommands(program, out);
   return program;
 }
 
@@ -565,6 +567,10 @@ if (require.main === module) {
       () => process.exit(0),
       (err: unknown) => {
         if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+        if (err instanceof ApiCallError) {
+          process.stderr.write(`错误：${err.message}\n`);
+          process.exit(err.exitCode);
+        }
         if (err instanceof UsageError) {
           process.stderr.write(`错误：${err.message}\n`);
           process.exit(2);

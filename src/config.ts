@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -64,6 +66,10 @@ const envSchema = z.object({
   SESSION_KEY_FILE: z.string().min(1).default('.data/session.key'),
   // Set when the API is behind a reverse proxy that sets X-Forwarded-For (for per-client rate limits).
   API_TRUST_PROXY: bool.default(false),
+  // --- CLI ---
+  // Where the CLI reaches the API (default: API_HOST:API_PORT on this machine), and where `cli login` keeps its token.
+  API_URL: z.url('must be a URL like http://127.0.0.1:8080').optional(),
+  CLI_TOKEN_FILE: z.string().min(1).optional(),
 });
 
 export interface TemporalTls {
@@ -97,6 +103,7 @@ export interface Config {
   };
   readonly programme: { readonly rosterFile: string; readonly appBaseUrl: string; readonly policyFile: string | undefined; readonly calendarDir: string };
   readonly api: { readonly host: string; readonly port: number; readonly sessionKey: string | undefined; readonly sessionKeyFile: string; readonly trustProxy: boolean };
+  readonly cli: { readonly apiUrl: string; readonly tokenFile: string };
 }
 
 export class ConfigError extends Error {
@@ -145,6 +152,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     programme: { rosterFile: e.ROSTER_FILE, appBaseUrl: e.APP_BASE_URL, policyFile: e.POLICY_FILE, calendarDir: e.CALENDAR_DIR },
     api: { host: e.API_HOST, port: e.API_PORT, sessionKey: e.SESSION_KEY, sessionKeyFile: e.SESSION_KEY_FILE, trustProxy: e.API_TRUST_PROXY },
+    cli: {
+      apiUrl: (e.API_URL ?? `http://${e.API_HOST === '0.0.0.0' || e.API_HOST === '::' ? '127.0.0.1' : e.API_HOST}:${e.API_PORT}`).replace(/\/$/, ''),
+      tokenFile: e.CLI_TOKEN_FILE ?? path.join(homedir(), '.config', 'rect', 'token'),
+    },
   });
 }
 
