@@ -3,31 +3,27 @@
  * What it prints is for officials, in Chinese; a wrong option names the option and changes nothing.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { parse as parseYaml } from 'yaml';
 import { Command, CommanderError, Option } from 'commander';
 import { RosterFileError, readRosterFile } from './activities/roster-file';
 import { caseLetter } from './activities/case-mails';
 import { letterDocx } from './activities/documents';
-import { applyPolicyEverywhere, publishCalendar, type Outcome } from './client/admin';
-import { addApiCommands, ApiCallError } from './cli-api';
-import { designateTarget, InvalidInquiryError, issueInquiry } from './client/supervision';
-import { DesignationRefusedError, InvalidDesignationError, villageInputFromRoster } from './client/village';
-import { CalendarFileError, calendarStore, readCalendarFile } from './activities/calendar-store';
-import { currentPolicy, PolicyFileError, readPolicyFile } from './infra/policy-file';
-import { kindSpecs } from './domain/kinds';
-import { INQUIRY_WORKFLOW_TYPE, inquiryStateQuery, inquiryWorkflowId, type InquiryView } from './contracts/inquiry';
-import { awardIneligibleQuery, ledgerWorkflowId, promotionBlockedQuery } from './contracts/ledger';
-import { TOWNSHIP_WORKFLOW_TYPE, submitReportUpdate, townshipStateQuery, townshipWorkflowId, type TownshipView } from './contracts/township';
+import { CalendarFileError, readCalendarFile } from './activities/calendar-store';
+import { addApiCommands, ApiCallError, ApiClient } from './cli-api';
+import type { Outcome } from './client/admin';
+import { InvalidDesignationError, villageInputFromRoster } from './client/village';
 import { loadConfigOrExit, type Config } from './config';
-import { connectClient } from './infra/temporal-connection';
-import { stageLabels, stages, stateQuery, VILLAGE_WORKFLOW_TYPE, villageWorkflowId, type VillageView } from './contracts/village';
-import { isLocalDate, localDateOf, phaseLabels } from './domain/calendar';
+import type { InquiryView } from './contracts/inquiry';
+import type { TownshipView } from './contracts/township';
+import { stageLabels, stages, type VillageView } from './contracts/village';
+import { isLocalDate, localDateOf, periodOf, phaseLabels } from './domain/calendar';
 import type { Consequence } from './domain/consequences';
 import { flagDesignations } from './domain/criteria';
+import { kindSpecs } from './domain/kinds';
 import { basisText, severityLabels, type Policy } from './domain/policy';
 import { roleLabels, type Roster } from './domain/roster';
-import { DeliveryDelayedKey, FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey, TownshipKey, VillageKey } from './search-attributes';
+import { currentPolicy, PolicyFileError, readPolicyFile } from './infra/policy-file';
+import type { ListItem } from './service/service';
 
 /** Bad input from the command line: exit code 2, nothing done. */
 class UsageError extends Error {}
@@ -36,8 +32,27 @@ function chinaTime(ms: number): string {
   return `${localDateOf(ms)} ${new Date(ms + 8 * 3_600_000).toISOString().slice(11, 16)}`;
 }
 
-async function connect(config: Config): Promise<Client> {
-  return connectClient(config);
+/** The API, as the logged-in person (`login`). */
+function apiOf(config: Config): ApiClient {
+  return new ApiClient(config.cli.apiUrl, config.cli.tokenFile);
+}
+
+/**
+ * The roster for names in what is printed. A broken roster file does not stop a read: it is said
+ * once, and codes stand in for names.
+ */
+function namesOf(config: Config, file?: string): Roster {
+  try {
+    return readRosterFile(file ?? config.programme.rosterFile);
+  } catch (err) {
+    if (!(err instanceof RosterFileError)) throw err;
+    process.stderr.write(`注意：名册文件有误，姓名和名称暂以编码显示。${err.message.replace(/\n/g, ' ')}\n`);
+    return { county: { code: '', name: '' }, townships: [], villages: [], people: [], designations: [] } as unknown as Roster;
+  }
+}
+
+function nextDueText(iso: string | undefined): string {
+  return iso ? `下一截止 ${localDateOf(Date.parse(iso) - 1)}` : '下一截止 —';
 }
 
 function villageName(roster: Roster, code: string): string {
@@ -119,7 +134,6 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       const roster = rosterOf(config, opts.roster);
       if (!opts.all && !opts.village?.length) throw new UsageError('give --village <code...> or --all');
       if (opts.redesignate !== undefined && !isLocalDate(opts.redesignate)) throw new UsageError(`--redesignate: ${opts.redesignate} is not a date (YYYY-MM-DD)`);
-      const policy = currentPolicy(config.programme.policyFile);
       const codes = opts.all ? roster.designations.filter((d) => !d.withdrawnOn && !d.transformedOn).map((d) => d.village) : opts.village!;
       const inputs = codes.map((code) => {
         try {
@@ -129,87 +143,69 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
           throw err;
         }
       });
-      const client = await connect(config);
+      const api = apiOf(config);
       // A target whose earlier run ended is refused with its reason; the others are designated all the same.
       const refused: string[] = [];
       for (const input of inputs) {
+        const code = input.designation.village;
         // The township and the county programme are told too (六(三), 五(一)).
         try {
-          const handle = await designateTarget(client, config.temporal.taskQueue, roster, input.designation.village, {
-            policy,
-            ...(opts.redesignate ? { redesignate: opts.redesignate } : {}),
-          });
-          out(`已认定：${villageName(roster, input.designation.village)}（工作流 ${handle.workflowId}）`);
+          const r = await api.call<{ workflowId: string }>('POST', `/api/villages/${encodeURIComponent(code)}/designate`, opts.redesignate ? { redesignate: opts.redesignate } : {});
+          out(`已认定：${villageName(roster, code)}（工作流 ${r.workflowId}）`);
         } catch (err) {
-          if (!(err instanceof DesignationRefusedError)) throw err;
-          refused.push(`--village: ${villageName(roster, input.designation.village)}（${input.designation.village}）：${err.reason}`);
+          if (!(err instanceof ApiCallError) || !err.message.includes('不再重新启动')) throw err;
+          refused.push(`--village: ${villageName(roster, code)}（${code}）：${err.message.replace(/^[^：]*：/, '')}`);
         }
       }
-      if (refused.length > 0) throw new UsageError(refused.join('\n错误：'));
+      if (refused.length > 0) throw new ApiCallError(refused.join('\n错误：'), 3);
     });
 
   program
     .command('status')
     .description('show the state of one target')
     .argument('<village>', 'village code')
+    .option('--json', 'print JSON')
     .addOption(rosterOption())
-    .action(async (village: string, opts: { roster?: string }) => {
+    .action(async (village: string, opts: { json?: boolean; roster?: string }) => {
       const config = loadConfigOrExit();
-      const roster = rosterOf(config, opts.roster);
-      const client = await connect(config);
-      try {
-        printStatus(out, roster, await client.workflow.getHandle(villageWorkflowId(village)).query(stateQuery));
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new UsageError(`village: no workflow for ${village} (not designated?)`);
-        throw err;
-      }
+      const v = await apiOf(config).call<VillageView>('GET', `/api/villages/${encodeURIComponent(village)}`);
+      if (opts.json) return out(JSON.stringify(v, null, 2));
+      printStatus(out, namesOf(config, opts.roster), v);
     });
 
   program
     .command('list')
-    .description('list targets from the search attributes')
+    .description('list targets from the search attributes (with --failed or --delayed: townships and cases too)')
     .option('--township <code>', 'only this township')
     .addOption(new Option('--stage <stage>', 'only this stage').choices([...stages]))
     .option('--overdue', 'only targets with an overdue duty')
-    .option('--failed', 'only targets with failed deliveries')
-    .option('--delayed', 'only targets whose notices wait for the mail server')
+    .option('--failed', 'only those with failed deliveries')
+    .option('--delayed', 'only those whose notices wait for the mail server')
     .option('--closed', 'include closed workflows')
+    .option('--json', 'print JSON')
     .addOption(rosterOption())
-    .action(async (opts: { township?: string; stage?: string; overdue?: boolean; failed?: boolean; delayed?: boolean; closed?: boolean; roster?: string }) => {
+    .action(async (opts: { township?: string; stage?: string; overdue?: boolean; failed?: boolean; delayed?: boolean; closed?: boolean; json?: boolean; roster?: string }) => {
       const config = loadConfigOrExit();
-      const roster = rosterOf(config, opts.roster);
-      if (opts.township && !roster.townships.some((t) => t.code === opts.township)) throw new UsageError(`--township: no township ${opts.township} in the roster`);
-      const where = [`WorkflowType = '${VILLAGE_WORKFLOW_TYPE}'`];
-      if (!opts.closed) where.push(`ExecutionStatus = 'Running'`);
-      if (opts.township) where.push(`${TownshipKey.name} = '${opts.township}'`);
-      if (opts.stage) where.push(`${StageKey.name} = '${opts.stage}'`);
-      if (opts.overdue) where.push(`${OverdueKey.name} = true`);
-      if (opts.failed) where.push(`${FailedDeliveriesKey.name} > 0`);
-      if (opts.delayed) where.push(`${DeliveryDelayedKey.name} = true`);
-      const client = await connect(config);
-      let n = 0;
-      for await (const wf of client.workflow.list({ query: where.join(' AND ') })) {
-        const sa = wf.typedSearchAttributes;
-        const code = sa.get(VillageKey) ?? wf.workflowId;
-        const stage = sa.get(StageKey) as (typeof stages)[number] | undefined;
-        const next = sa.get(NextDueKey);
-        out(
-          [
-            villageName(roster, code),
-            code,
-            stage ? stageLabels[stage] : '—',
-            next ? `下一截止 ${localDateOf(next.getTime() - 1)}` : '下一截止 —',
-            sa.get(OverdueKey) ? '已逾期' : '未逾期',
-            `通知失败 ${sa.get(FailedDeliveriesKey) ?? 0}`,
-          ].join('　'),
-        );
-        n++;
+      const roster = namesOf(config, opts.roster);
+      if (opts.township && roster.townships.length > 0 && !roster.townships.some((t) => t.code === opts.township)) throw new UsageError(`--township: no township ${opts.township} in the roster`);
+      const query: Record<string, string> = {};
+      // Mail problems are an operator's concern on every kind of entity.
+      if (!opts.failed && !opts.delayed) query.kind = 'village';
+      if (opts.township) query.township = opts.township;
+      if (opts.stage) query.stage = opts.stage;
+      for (const k of ['overdue', 'failed', 'delayed', 'closed'] as const) if (opts[k]) query[k] = 'true';
+      const items = await apiOf(config).call<ListItem[]>('GET', '/api/entities', undefined, { query });
+      if (opts.json) return out(JSON.stringify(items, null, 2));
+      for (const i of items) {
+        const label = i.kind === 'village' && i.village ? `${villageName(roster, i.village)}　${i.village}` : i.kind === 'township' ? `${townshipName(roster, i.township)}　${i.township}` : `函询案件　${i.workflowId.replace(/^inquiry:/, '')}`;
+        const stage = i.kind === 'village' && (stages as readonly string[]).includes(i.stage) ? stageLabels[i.stage as (typeof stages)[number]] : i.stage || '—';
+        out([label, stage, nextDueText(i.nextDue), i.overdue ? '已逾期' : '未逾期', `通知失败 ${i.failedDeliveries}`, ...(i.deliveryDelayed ? ['通知待发'] : [])].join('　'));
       }
-      out(`共${n}个整顿对象。`);
+      out(query.kind ? `共${items.length}个整顿对象。` : `共${items.length}项。`);
     });
 
   addSupervisionCommands(program, out, rosterOption, rosterOf);
-  addAdminCommands(program, out, rosterOption, rosterOf);
+  addAdminCommands(program, out);
   addApiCommands(program, out);
   return program;
 }
@@ -270,126 +266,98 @@ function ledgerLine(roster: Roster, c: Consequence): string {
 
 /** Township reports, inquiry cases and the consequences ledger (六(三), 六(四), 六(五)). */
 function addSupervisionCommands(program: Command, out: (line: string) => void, rosterOption: () => Option, rosterOf: (config: Config, file?: string) => Roster): void {
-  const query = async <T>(run: () => Promise<T>, what: string): Promise<T> => {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new UsageError(`${what}: no such workflow`);
-      throw err;
-    }
-  };
-
   program
     .command('township')
     .description("show a township's reports, lapses, proposals and duties")
     .argument('<township>', 'township code')
+    .option('--json', 'print JSON')
     .addOption(rosterOption())
-    .action(async (code: string, opts: { roster?: string }) => {
+    .action(async (code: string, opts: { json?: boolean; roster?: string }) => {
       const config = loadConfigOrExit();
-      const roster = rosterOf(config, opts.roster);
-      const client = await connect(config);
-      printTownship(out, roster, await query(() => client.workflow.getHandle(townshipWorkflowId(code)).query(townshipStateQuery), `township ${code}`));
+      const v = await apiOf(config).call<TownshipView>('GET', `/api/townships/${encodeURIComponent(code)}`);
+      if (opts.json) return out(JSON.stringify(v, null, 2));
+      printTownship(out, namesOf(config, opts.roster), v);
     });
 
   program
     .command('townships')
     .description('list the townships under supervision from the search attributes')
     .option('--proposals', 'only townships with a proposal awaiting the department')
+    .option('--json', 'print JSON')
     .addOption(rosterOption())
-    .action(async (opts: { proposals?: boolean; roster?: string }) => {
+    .action(async (opts: { proposals?: boolean; json?: boolean; roster?: string }) => {
       const config = loadConfigOrExit();
-      const roster = rosterOf(config, opts.roster);
-      const where = [`WorkflowType = '${TOWNSHIP_WORKFLOW_TYPE}'`, `ExecutionStatus = 'Running'`];
-      if (opts.proposals) where.push(`${StageKey.name} = 'proposal-pending'`);
-      const client = await connect(config);
-      let n = 0;
-      for await (const wf of client.workflow.list({ query: where.join(' AND ') })) {
-        const sa = wf.typedSearchAttributes;
-        const code = sa.get(TownshipKey) ?? wf.workflowId.replace(/^township:/, '');
-        const next = sa.get(NextDueKey);
-        out(
-          [
-            townshipName(roster, code),
-            code,
-            sa.get(StageKey) === 'proposal-pending' ? '函询建议待决定' : '督促中',
-            next ? `下一截止 ${localDateOf(next.getTime() - 1)}` : '下一截止 —',
-            sa.get(OverdueKey) ? '已逾期' : '未逾期',
-            `通知失败 ${sa.get(FailedDeliveriesKey) ?? 0}`,
-          ].join('　'),
-        );
-        n++;
+      const query: Record<string, string> = { kind: 'township', ...(opts.proposals ? { stage: 'proposal-pending' } : {}) };
+      const items = await apiOf(config).call<ListItem[]>('GET', '/api/entities', undefined, { query });
+      if (opts.json) return out(JSON.stringify(items, null, 2));
+      const roster = namesOf(config, opts.roster);
+      for (const i of items) {
+        out([townshipName(roster, i.township), i.township, i.stage === 'proposal-pending' ? '函询建议待决定' : '督促中', nextDueText(i.nextDue), i.overdue ? '已逾期' : '未逾期', `通知失败 ${i.failedDeliveries}`].join('　'));
       }
-      out(`共${n}个乡镇。`);
+      out(`共${items.length}个乡镇。`);
     });
 
   program
     .command('report')
-    .description('submit a half-monthly progress report (六(三)) from a JSON or YAML file')
+    .description('submit a half-monthly progress report (六(三)) from a JSON or YAML file, as the logged-in person; --template prints one to fill in')
     .argument('<township>', 'township code')
-    .requiredOption('--file <file>', 'the report: period, reportedBy, amendment, entries[]')
+    .option('--file <file>', 'the report: period, amendment, entries[]')
+    .option('--template', 'print a report of the current half month to fill in')
     .addOption(rosterOption())
-    .action(async (code: string, opts: { file: string; roster?: string }) => {
+    .action(async (code: string, opts: { file?: string; template?: boolean; roster?: string }) => {
       const config = loadConfigOrExit();
-      const roster = rosterOf(config, opts.roster);
+      const api = apiOf(config);
+      if (opts.template) {
+        const v = await api.call<TownshipView>('GET', `/api/townships/${encodeURIComponent(code)}`);
+        for (const line of reportTemplate(namesOf(config, opts.roster), v, localDateOf(Date.now()))) out(line);
+        return;
+      }
+      if (!opts.file) throw new UsageError('give --file <report.yaml>, or --template to print one');
       let report: unknown;
       try {
         report = parseYaml(readFileSync(opts.file, 'utf8'));
       } catch (err) {
         throw new UsageError(`--file: ${opts.file}: ${(err as Error).message}`);
       }
-      const client = await connect(config);
-      try {
-        const view = await client.workflow.getHandle(townshipWorkflowId(code)).executeUpdate(submitReportUpdate, { args: [report as never] });
-        const last = view.history.at(-1);
-        out(`已报送：${townshipName(roster, code)}${last ? `，${last.text}` : ''}`);
-      } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError) throw new UsageError(`${opts.file}: ${err.cause?.message ?? err.message}`);
-        if (err instanceof WorkflowNotFoundError) throw new UsageError(`township: no workflow for ${code} (no target designated?)`);
-        throw err;
-      }
+      const view = await api.call<TownshipView>('POST', `/api/townships/${encodeURIComponent(code)}/reports`, report);
+      const last = view.history.at(-1);
+      out(`已报送：${townshipName(namesOf(config, opts.roster), code)}${last ? `，${last.text}` : ''}`);
     });
 
   const inquiry = program.command('inquiry').description('inquiry letters and talks (六(四))');
   inquiry
     .command('issue')
-    .description('issue an inquiry letter (or order a talk) to a township party secretary and organization officer')
+    .description('issue an inquiry letter (or order a talk) to a township party secretary and organization officer, as the logged-in member of the department')
     .requiredOption('--township <code>', 'township code')
     .requiredOption('--reason <text>', 'what the letter asks about')
-    .requiredOption('--by <person>', 'member of the organization department issuing it')
     .option('--talk', 'order a talk directly instead of a letter')
     .option('--proposal <quarter>', "answering the township's proposal for this quarter, e.g. 2019-Q1")
     .option('--case <id>', 'case id (default: township, quarter or date, kind)')
     .addOption(rosterOption())
-    .action(async (opts: { township: string; reason: string; by: string; talk?: boolean; proposal?: string; case?: string; roster?: string }) => {
+    .action(async (opts: { township: string; reason: string; talk?: boolean; proposal?: string; case?: string; roster?: string }) => {
       const config = loadConfigOrExit();
-      const roster = rosterOf(config, opts.roster);
-      const client = await connect(config);
-      try {
-        const handle = await issueInquiry(client, config.temporal.taskQueue, roster, {
-          township: opts.township,
-          reason: opts.reason,
-          issuedBy: opts.by,
-          kind: opts.talk ? 'talk' : 'inquiry',
-          ...(opts.proposal ? { proposalQuarter: opts.proposal } : {}),
-          ...(opts.case ? { caseId: opts.case } : {}),
-        });
-        printInquiry(out, roster, await handle.query(inquiryStateQuery));
-      } catch (err) {
-        if (err instanceof InvalidInquiryError) throw new UsageError(err.problems.map((p) => `--${p.replace(/^issuedBy/, 'by').replace(/^caseId/, 'case').replace(/^proposalQuarter/, 'proposal')}`).join('; '));
-        if (err instanceof WorkflowUpdateFailedError) throw new UsageError(`--proposal: ${err.cause?.message ?? err.message}`);
-        throw err;
-      }
+      const api = apiOf(config);
+      const issued = await api.call<{ workflowId: string }>('POST', '/api/cases', {
+        township: opts.township,
+        reason: opts.reason,
+        kind: opts.talk ? 'talk' : 'inquiry',
+        ...(opts.proposal ? { proposalQuarter: opts.proposal } : {}),
+        ...(opts.case ? { caseId: opts.case } : {}),
+      });
+      const caseId = issued.workflowId.replace(/^inquiry:/, '');
+      printInquiry(out, namesOf(config, opts.roster), await api.call<InquiryView>('GET', `/api/cases/${encodeURIComponent(caseId)}`));
     });
   inquiry
     .command('status')
     .description('show an inquiry case')
     .argument('<case>', 'case id')
+    .option('--json', 'print JSON')
     .addOption(rosterOption())
-    .action(async (caseId: string, opts: { roster?: string }) => {
+    .action(async (caseId: string, opts: { json?: boolean; roster?: string }) => {
       const config = loadConfigOrExit();
-      const roster = rosterOf(config, opts.roster);
-      const client = await connect(config);
-      printInquiry(out, roster, await query(() => client.workflow.getHandle(inquiryWorkflowId(caseId)).query(inquiryStateQuery), `case ${caseId}`));
+      const v = await apiOf(config).call<InquiryView>('GET', `/api/cases/${encodeURIComponent(caseId)}`);
+      if (opts.json) return out(JSON.stringify(v, null, 2));
+      printInquiry(out, namesOf(config, opts.roster), v);
     });
   inquiry
     .command('letter')
@@ -400,8 +368,7 @@ function addSupervisionCommands(program: Command, out: (line: string) => void, r
     .action(async (caseId: string, opts: { out: string; roster?: string }) => {
       const config = loadConfigOrExit();
       const roster = rosterOf(config, opts.roster);
-      const client = await connect(config);
-      const v = await query(() => client.workflow.getHandle(inquiryWorkflowId(caseId)).query(inquiryStateQuery), `case ${caseId}`);
+      const v = await apiOf(config).call<InquiryView>('GET', `/api/cases/${encodeURIComponent(caseId)}`);
       const letter = caseLetter({ ...v, ...(v.talk ? { talk: { why: v.talk.why } } : {}) }, v.township, roster);
       writeFileSync(opts.out, letterDocx(letter));
       out(`已生成：${letter.title}（${opts.out}）`);
@@ -411,21 +378,16 @@ function addSupervisionCommands(program: Command, out: (line: string) => void, r
     .description('list inquiry cases')
     .option('--township <code>', 'only this township')
     .option('--closed', 'include closed cases')
+    .option('--json', 'print JSON')
     .addOption(rosterOption())
-    .action(async (opts: { township?: string; closed?: boolean; roster?: string }) => {
+    .action(async (opts: { township?: string; closed?: boolean; json?: boolean; roster?: string }) => {
       const config = loadConfigOrExit();
-      const roster = rosterOf(config, opts.roster);
-      const where = [`WorkflowType = '${INQUIRY_WORKFLOW_TYPE}'`];
-      if (!opts.closed) where.push(`ExecutionStatus = 'Running'`);
-      if (opts.township) where.push(`${TownshipKey.name} = '${opts.township}'`);
-      const client = await connect(config);
-      let n = 0;
-      for await (const wf of client.workflow.list({ query: where.join(' AND ') })) {
-        const sa = wf.typedSearchAttributes;
-        out(`${wf.workflowId.replace(/^inquiry:/, '')}　${townshipName(roster, sa.get(TownshipKey) ?? '')}　${sa.get(StageKey) ?? ''}　${chinaTime(wf.startTime.getTime())}`);
-        n++;
-      }
-      out(`共${n}件。`);
+      const query: Record<string, string> = { kind: 'case', ...(opts.township ? { township: opts.township } : {}), ...(opts.closed ? { closed: 'true' } : {}) };
+      const items = await apiOf(config).call<ListItem[]>('GET', '/api/entities', undefined, { query });
+      if (opts.json) return out(JSON.stringify(items, null, 2));
+      const roster = namesOf(config, opts.roster);
+      for (const i of items) out(`${i.workflowId.replace(/^inquiry:/, '')}　${townshipName(roster, i.township)}　${i.stage}　${chinaTime(Date.parse(i.startedAt))}`);
+      out(`共${items.length}件。`);
     });
 
   const ledger = program.command('ledger').description('the consequences ledger: award ineligibility and promotion blocks');
@@ -433,13 +395,14 @@ function addSupervisionCommands(program: Command, out: (line: string) => void, r
     .command('awards')
     .description('who may not be put forward for awards in a year (六(四))')
     .requiredOption('--year <year>', 'calendar year')
+    .option('--json', 'print JSON')
     .addOption(rosterOption())
-    .action(async (opts: { year: string; roster?: string }) => {
+    .action(async (opts: { year: string; json?: boolean; roster?: string }) => {
       if (!/^\d{4}$/.test(opts.year)) throw new UsageError(`--year: ${opts.year} is not a year`);
       const config = loadConfigOrExit();
-      const roster = rosterOf(config, opts.roster);
-      const client = await connect(config);
-      const list = await query(() => client.workflow.getHandle(ledgerWorkflowId(roster.county.code)).query(awardIneligibleQuery, Number(opts.year)), 'ledger');
+      const list = await apiOf(config).call<Consequence[]>('GET', `/api/ledger/awards/${opts.year}`);
+      if (opts.json) return out(JSON.stringify(list, null, 2));
+      const roster = namesOf(config, opts.roster);
       for (const c of list) out(ledgerLine(roster, c));
       out(`${opts.year}年度不得评先选优：共${list.length}条。`);
     });
@@ -447,16 +410,37 @@ function addSupervisionCommands(program: Command, out: (line: string) => void, r
     .command('promotion')
     .description('who may not be promoted on a date (六(五), 五(四))')
     .requiredOption('--date <date>', 'YYYY-MM-DD')
+    .option('--json', 'print JSON')
     .addOption(rosterOption())
-    .action(async (opts: { date: string; roster?: string }) => {
+    .action(async (opts: { date: string; json?: boolean; roster?: string }) => {
       if (!isLocalDate(opts.date)) throw new UsageError(`--date: ${opts.date} is not a date like 2020-06-01`);
       const config = loadConfigOrExit();
-      const roster = rosterOf(config, opts.roster);
-      const client = await connect(config);
-      const list = await query(() => client.workflow.getHandle(ledgerWorkflowId(roster.county.code)).query(promotionBlockedQuery, opts.date), 'ledger');
+      const list = await apiOf(config).call<Consequence[]>('GET', `/api/ledger/promotion/${opts.date}`);
+      if (opts.json) return out(JSON.stringify(list, null, 2));
+      const roster = namesOf(config, opts.roster);
       for (const c of list) out(ledgerLine(roster, c));
       out(`${opts.date}不得提拔使用：共${list.length}条。`);
     });
+}
+
+/** A half-monthly report of the current half month to fill in: one entry per target under rectification. */
+export function reportTemplate(roster: Roster, v: TownshipView, today: string): string[] {
+  const period = periodOf('half-month', today);
+  const lines = [
+    `# ${townshipName(roster, v.township)}${period.label}整顿工作进展（六(三) 每半月上报）`,
+    `# 填写后报送：npm run cli -- report ${v.township} --file 本文件（报送人为登录的本人）`,
+    `period: ${period.id}`,
+    'amendment: false   # 更正已报送的进展时改为 true',
+    'entries:',
+  ];
+  for (const t of v.targets.filter((x) => !x.withdrawnOn && !x.transformedOn)) {
+    lines.push(`  - village: ${t.village}   # ${villageName(roster, t.village)}`);
+    lines.push('    progress: ""      # 工作进展（必填）');
+    lines.push('    problems: ""      # 存在问题');
+    lines.push('    nextSteps: ""     # 下步打算');
+    lines.push('    duties: []        # 本期完成的事项，如 - { kind: first-secretary-visit, date: 2026-11-10 }');
+  }
+  return lines;
 }
 
 function printOutcome(out: (line: string) => void, o: Outcome, did: string): void {
@@ -498,7 +482,7 @@ export function describePolicy(p: Policy): string[] {
   return lines;
 }
 
-function addAdminCommands(program: Command, out: (line: string) => void, rosterOption: () => Option, rosterOf: (config: Config, file?: string) => Roster): void {
+function addAdminCommands(program: Command, out: (line: string) => void): void {
   const calendar = program.command('calendar').description('holiday arrangements (放假安排) by which working days are counted');
   calendar
     .command('check')
@@ -510,13 +494,12 @@ function addAdminCommands(program: Command, out: (line: string) => void, rosterO
     });
   calendar
     .command('publish')
-    .description('install an arrangement for the worker and tell every running workflow, which re-dates provisional deadlines')
+    .description('install an arrangement for the worker and tell every running workflow, which re-dates provisional deadlines (as the logged-in person)')
     .argument('<file>', 'arrangement file')
     .action(async (file: string) => {
       const config = loadConfigOrExit();
       const y = readCalendarFile(file);
-      const client = await connect(config);
-      const o = await publishCalendar(client, calendarStore(config.programme.calendarDir), y);
+      const o = await apiOf(config).call<Outcome & { file: string }>('POST', '/api/calendar/publish', y);
       out(`已安装${y.year}年节假日安排（${y.source}）：${o.file}`);
       printOutcome(out, o, '已通知运行中的工作流');
     });
@@ -540,21 +523,12 @@ function addAdminCommands(program: Command, out: (line: string) => void, rosterO
     });
   policy
     .command('apply')
-    .description('apply a policy version to every running workflow (recorded in each, with who applied it)')
+    .description('apply a policy version to every running workflow (recorded in each, with who applied it: the logged-in person)')
     .argument('<file>', 'policy file')
-    .requiredOption('--by <person>', 'member of the organization department applying it')
-    .addOption(rosterOption())
-    .action(async (file: string, opts: { by: string; roster?: string }) => {
+    .action(async (file: string) => {
       const config = loadConfigOrExit();
-      const roster = rosterOf(config, opts.roster);
       const p = readPolicyFile(file);
-      const person = roster.people.find((x) => x.id === opts.by);
-      if (!person) throw new UsageError(`--by: no person ${opts.by} in the roster`);
-      if (person.role !== 'org-department-staff' && person.role !== 'org-department-head') {
-        throw new UsageError(`--by: ${person.name}（${roleLabels[person.role]}）is not of the organization department`);
-      }
-      const client = await connect(config);
-      const o = await applyPolicyEverywhere(client, p, opts.by);
+      const o = await apiOf(config).call<Outcome>('POST', '/api/policy/apply', p);
       if (config.programme.policyFile !== file) out(`提示：新认定的整顿对象按 POLICY_FILE 启动（当前为${config.programme.policyFile ?? '内置规则'}），请同时修改该设置。`);
       printOutcome(out, o, `已适用工作规则${p.version}`);
     });

@@ -75,6 +75,7 @@ export const listFilterSchema = z.strictObject({
   failed: z.boolean().optional(),
   delayed: z.boolean().optional(),
   closed: z.boolean().optional(),
+  stage: z.string().regex(/^[a-z-]{1,40}$/, '阶段为小写字母和-').optional(),
   limit: z.number().int().min(1).max(5000).default(1000),
 });
 export type ListFilter = z.input<typeof listFilterSchema>;
@@ -86,6 +87,7 @@ export interface ListItem {
   readonly village?: string;
   readonly stage: string;
   readonly status: string;
+  readonly startedAt: string;
   readonly nextDue?: string;
   readonly overdue: boolean;
   readonly failedDeliveries: number;
@@ -257,6 +259,7 @@ export class Service {
     if (!f.closed) where.push(`ExecutionStatus = 'Running'`);
     if (township) where.push(`${TownshipKey.name} = '${township}'`);
     if (scope === 'village') where.push(`${VillageKey.name} = '${actor.village ?? '-'}'`);
+    if (f.stage) where.push(`${StageKey.name} = '${f.stage}'`);
     if (f.overdue) where.push(`${OverdueKey.name} = true`);
     if (f.failed) where.push(`${FailedDeliveriesKey.name} > 0`);
     if (f.delayed) where.push(`${DeliveryDelayedKey.name} = true`);
@@ -273,6 +276,7 @@ export class Service {
           ...(sa.get(VillageKey) ? { village: sa.get(VillageKey) } : {}),
           stage: sa.get(StageKey) ?? '',
           status: wf.status.name,
+          startedAt: wf.startTime.toISOString(),
           ...(next ? { nextDue: next.toISOString() } : {}),
           overdue: sa.get(OverdueKey) ?? false,
           failedDeliveries: sa.get(FailedDeliveriesKey) ?? 0,

@@ -2,14 +2,13 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { beforeAll, describe, expect, test, vi } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { ENTITY_WORKFLOW_TYPES } from '../../src/client/admin';
 import { stateQuery, villageWorkflowId, withdrawUpdate } from '../../src/contracts/village';
 import { localDateOf } from '../../src/domain/calendar';
 import { official2027 } from '../support/calendar';
-import { sampleRosterFile } from '../support/mail';
-import { startVillageWorld, type VillageWorld } from '../support/village';
+import { useApiWorld } from '../support/api';
 
 /**
  * The operators' commands for the holiday calendar and the county's policy, and designating again
@@ -65,26 +64,18 @@ describe('files checked without a server', () => {
   });
 });
 
-describe('against a running Temporal server', () => {
-  let world: VillageWorld;
-  const rosterFile = path.join(dir, 'this-month.json');
+describe('through the API, as the people who act', () => {
+  const api = useApiWorld();
   let serverEnv: Record<string, string>;
   const running = async (): Promise<number> =>
-    (await world.env.client.workflow.count(`ExecutionStatus = 'Running' AND WorkflowType IN (${ENTITY_WORKFLOW_TYPES.map((t) => `'${t}'`).join(', ')})`)).count;
+    (await api.world.env.client.workflow.count(`ExecutionStatus = 'Running' AND WorkflowType IN (${ENTITY_WORKFLOW_TYPES.map((t) => `'${t}'`).join(', ')})`)).count;
 
   beforeAll(async () => {
-    const roster = JSON.parse(readFileSync(sampleRosterFile, 'utf8')) as { designations: { date: string }[] };
-    for (const d of roster.designations) d.date = `${localDateOf(Date.now()).slice(0, 7)}-01`;
-    writeFileSync(rosterFile, JSON.stringify(roster));
-    world = await startVillageWorld({ devServer: true, rosterFile });
-    serverEnv = { TEMPORAL_ADDRESS: world.env.address, TEMPORAL_TASK_QUEUE: world.taskQueue, ROSTER_FILE: rosterFile, CALENDAR_DIR: world.mail.calendarDir };
+    // The head of the organization department, logged in.
+    serverEnv = api.cliEnv('zzb-head');
     expect((await cli(['designate', '--village', 'QS03'], serverEnv)).code).toBe(0);
     // The village, its township and the county programme, once visibility lists them.
     await vi.waitFor(async () => expect(await running()).toBe(3), { timeout: 10_000, interval: 200 });
-  });
-
-  afterAll(async () => {
-    await world?.close();
   });
 
   test('calendar publish installs the year where the worker reads it and tells every running workflow', async () => {
@@ -92,8 +83,8 @@ describe('against a running Temporal server', () => {
     writeFileSync(file, JSON.stringify(official2027));
     const r = await cli(['calendar', 'publish', file], serverEnv);
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toBe(`已安装2027年节假日安排（${official2027.source}）：${path.join(world.mail.calendarDir, '2027.json')}\n已通知运行中的工作流：3个工作流。\n`);
-    const qs03 = world.env.client.workflow.getHandle(villageWorkflowId('QS03'));
+    expect(r.stdout).toBe(`已安装2027年节假日安排（${official2027.source}）：${path.join(api.world.mail.calendarDir, '2027.json')}\n已通知运行中的工作流：3个工作流。\n`);
+    const qs03 = api.world.env.client.workflow.getHandle(villageWorkflowId('QS03'));
     await vi.waitFor(async () => expect((await qs03.query(stateQuery)).calendarYears).toContainEqual({ year: 2027, official: true, source: official2027.source }), { timeout: 10_000 });
     expect((await qs03.query(stateQuery)).history.map((h) => h.text)).toContain(`收到2027年节假日安排（正式，${official2027.source}）`);
   });
@@ -101,29 +92,31 @@ describe('against a running Temporal server', () => {
   test('policy apply: only by the organization department; recorded with who applied which version; again, a no-op', async () => {
     const file = path.join(dir, 'policy-2027.yaml');
     writeFileSync(file, readFileSync(path.join(root, 'policy/county-policy.yaml'), 'utf8').replace('version: builtin-1', 'version: county-2027.1'));
-    const refused = await cli(['policy', 'apply', file, '--by', 'qs-org'], serverEnv);
-    expect(refused).toMatchObject({ code: 2, stdout: '' });
-    expect(refused.stderr).toBe('错误：--by: 刘志强（组织干事）is not of the organization department\n');
+    const refused = await cli(['policy', 'apply', file], api.cliEnv('qs-org'));
+    expect(refused).toMatchObject({ code: 3, stdout: '' });
+    expect(refused.stderr).toBe('错误：刘志强（组织干事）无权适用工作规则\n');
+    // Department staff publish calendars but do not change the county's rules; the head does.
+    expect((await cli(['policy', 'apply', file], api.cliEnv('zzb-zhang'))).code).toBe(3);
 
-    const r = await cli(['policy', 'apply', file, '--by', 'zzb-zhang'], serverEnv);
+    const r = await cli(['policy', 'apply', file], serverEnv);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toContain('已适用工作规则county-2027.1：3个工作流。');
-    const qs03 = world.env.client.workflow.getHandle(villageWorkflowId('QS03'));
+    const qs03 = api.world.env.client.workflow.getHandle(villageWorkflowId('QS03'));
     const state = await qs03.query(stateQuery);
     expect(state.policyVersion).toBe('county-2027.1');
     const applied = state.history.filter((h) => h.type === 'policy');
-    expect(applied).toMatchObject([{ text: '适用县委组织部工作规则county-2027.1（原为builtin-1）', by: 'zzb-zhang' }]);
+    expect(applied).toMatchObject([{ text: '适用县委组织部工作规则county-2027.1（原为builtin-1）', by: 'zzb-head' }]);
 
-    expect((await cli(['policy', 'apply', file, '--by', 'zzb-zhang'], serverEnv)).code).toBe(0);
+    expect((await cli(['policy', 'apply', file], serverEnv)).code).toBe(0);
     expect((await qs03.query(stateQuery)).history.filter((h) => h.type === 'policy')).toHaveLength(1);
   });
 
   test('a withdrawn target is designated again only with --redesignate and a new date', async () => {
-    const qs03 = world.env.client.workflow.getHandle(villageWorkflowId('QS03'));
+    const qs03 = api.world.env.client.workflow.getHandle(villageWorkflowId('QS03'));
     await qs03.executeUpdate(withdrawUpdate, { args: [{ by: 'zzb-zhang', reason: '经复核，该村不符合认定标准' }] });
     // Refused with its reason; the other target named is designated all the same.
     const refused = await cli(['designate', '--village', 'QS03', 'LH09'], serverEnv);
-    expect(refused).toMatchObject({ code: 2, stdout: '已认定：柳河镇柳林村（工作流 village:LH09）\n' });
+    expect(refused).toMatchObject({ code: 3, stdout: '已认定：柳河镇柳林村（工作流 village:LH09）\n' });
     expect(refused.stderr).toBe('错误：--village: 青石镇东风村（QS03）：已撤销认定，不再重新启动；如需再次认定，请注明新的认定日期（--redesignate 日期）\n');
     expect((await qs03.describe()).status.name).toBe('COMPLETED');
     expect((await cli(['designate', '--village', 'QS03', '--redesignate', '2026-13-01'], serverEnv)).stderr).toBe('错误：--redesignate: 2026-13-01 is not a date (YYYY-MM-DD)\n');
@@ -131,6 +124,6 @@ describe('against a running Temporal server', () => {
     const today = localDateOf(Date.now());
     const again = await cli(['designate', '--village', 'QS03', '--redesignate', today], serverEnv);
     expect(again).toMatchObject({ code: 0, stderr: '' });
-    expect((await world.env.client.workflow.getHandle(villageWorkflowId('QS03')).query(stateQuery)).designation.date).toBe(today);
+    expect((await api.world.env.client.workflow.getHandle(villageWorkflowId('QS03')).query(stateQuery)).designation.date).toBe(today);
   });
 });

@@ -23,8 +23,7 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
 }
 
 test('login by the mailed code, then act as that person, with exit codes scripts can rely on', async () => {
-  const url = await api.app.listen({ host: '127.0.0.1', port: 0 });
-  const env = { API_URL: url, CLI_TOKEN_FILE: path.join(dir, 'token') };
+  const env = { API_URL: api.url, CLI_TOKEN_FILE: path.join(dir, 'token') };
   await api.app.inject({ method: 'POST', url: '/api/villages/QS03/designate', headers: api.bearer('zzb-zhang'), payload: {} });
 
   expect(await cli(['whoami'], env)).toMatchObject({ code: 3, stderr: '错误：尚未登录：请先执行 login --who <人员编号或邮箱>\n' });

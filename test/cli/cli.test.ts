@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { strFromU8, unzipSync } from 'fflate';
 import { localDateOf, periodOf } from '../../src/domain/calendar';
 import { sampleRosterFile } from '../support/mail';
-import { startVillageWorld, type VillageWorld } from '../support/village';
+import { useApiWorld } from '../support/api';
 
 const root = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
@@ -49,22 +49,14 @@ describe('roster-check', () => {
   });
 });
 
-describe('designate, status and list against a running Temporal server', () => {
-  let world: VillageWorld;
-  const rosterFile = path.join(dir, 'this-month.json');
+describe('designate, status and list through the API, as the people who act', () => {
+  // The sample county, designated this month (the dev server's clock is today's); the API in front.
+  const api = useApiWorld();
   let serverEnv: Record<string, string>;
 
-  beforeAll(async () => {
-    // The sample county, designated this month (the dev server's clock is today's).
-    const roster = JSON.parse(readFileSync(sampleRosterFile, 'utf8')) as { designations: { date: string }[] };
-    for (const d of roster.designations) d.date = `${localDateOf(Date.now()).slice(0, 7)}-01`;
-    writeFileSync(rosterFile, JSON.stringify(roster));
-    world = await startVillageWorld({ devServer: true, rosterFile });
-    serverEnv = { TEMPORAL_ADDRESS: world.env.address, TEMPORAL_TASK_QUEUE: world.taskQueue, ROSTER_FILE: rosterFile };
-  });
-
-  afterAll(async () => {
-    await world?.close();
+  beforeAll(() => {
+    // A member of the organization department, logged in.
+    serverEnv = api.cliEnv('zzb-zhang');
   });
 
   test('an unknown village is refused, naming the option, and nothing starts', async () => {
@@ -110,23 +102,33 @@ describe('designate, status and list against a running Temporal server', () => {
     expect(townships).toMatch(/^青石镇　QS　督促中　下一截止 \d{4}-\d{2}-\d{2}　未逾期　通知失败 0$/m);
     expect((await cli(['townships', '--proposals'], serverEnv)).stdout).toBe('共0个乡镇。\n');
 
+    // The township's organization officer reports; the template lists the township's targets.
+    const officer = api.cliEnv('qs-org');
+    const template = await cli(['report', 'QS', '--template'], officer);
+    expect(template.code).toBe(0);
+    expect(template.stdout).toContain(`period: ${period.id}\n`);
+    expect(template.stdout).toContain('  - village: QS03   # 青石镇东风村\n');
+    expect(template.stdout).toContain('  - village: QS07   # 青石镇团结村\n');
     const file = path.join(dir, 'report.yaml');
-    writeFileSync(file, `period: ${period.id}\nreportedBy: qs-org\nentries:\n  - village: QS03\n    progress: 调整村两委班子\n`);
-    expect(await cli(['report', 'QS', '--file', file], serverEnv)).toMatchObject({ code: 2, stderr: `错误：${file}: entries：缺少QS07的进展（每个整顿对象一条）\n` });
-    writeFileSync(file, `period: ${period.id}\nreportedBy: qs-org\nentries:\n  - village: QS03\n    progress: 调整村两委班子\n  - village: QS07\n    progress: 清理集体土地合同\n`);
-    const reported = await cli(['report', 'QS', '--file', file], serverEnv);
+    writeFileSync(file, `period: ${period.id}\nreportedBy: qs-sec\nentries:\n  - village: QS03\n    progress: 调整村两委班子\n`);
+    expect(await cli(['report', 'QS', '--file', file], officer)).toMatchObject({ code: 2, stderr: '错误：reportedBy：由登录身份确定，不能在请求中填写\n' });
+    writeFileSync(file, `period: ${period.id}\nentries:\n  - village: QS03\n    progress: 调整村两委班子\n`);
+    expect(await cli(['report', 'QS', '--file', file], officer)).toMatchObject({ code: 3, stderr: '错误：entries：缺少QS07的进展（每个整顿对象一条）\n' });
+    expect(await cli(['report', 'QS', '--file', file], api.cliEnv('lh-org'))).toMatchObject({ code: 3, stderr: '错误：杨桂兰（组织干事）只能对本乡镇上报半月进展，不能对乡镇QS上报半月进展\n' });
+    writeFileSync(file, `period: ${period.id}\nentries:\n  - village: QS03\n    progress: 调整村两委班子\n  - village: QS07\n    progress: 清理集体土地合同\n`);
+    const reported = await cli(['report', 'QS', '--file', file], officer);
     expect(reported).toMatchObject({ code: 0, stderr: '' });
     expect(reported.stdout).toBe(`已报送：青石镇，报送${period.label}整顿工作进展（2个整顿对象）\n`);
 
-    expect(await cli(['inquiry', 'issue', '--township', 'QS', '--reason', '整顿进展缓慢', '--by', 'qs-sec'], serverEnv)).toMatchObject({
-      code: 2,
-      stderr: '错误：--by：qs-sec不是县委组织部人员（是乡镇党委书记）\n',
+    // Only the organization department issues letters (六(四)); who issues is the logged-in person.
+    expect(await cli(['inquiry', 'issue', '--township', 'QS', '--reason', '整顿进展缓慢'], api.cliEnv('qs-sec'))).toMatchObject({
+      code: 3,
+      stderr: '错误：张振华（乡镇党委书记）无权发出函询或约谈\n',
     });
-    expect(await cli(['inquiry', 'issue', '--township', 'QS', '--reason', '整顿进展缓慢', '--by', 'zzb-zhang', '--proposal', '2019-Q1'], serverEnv)).toMatchObject({
-      code: 2,
-      stderr: '错误：--proposal：QS没有2019-Q1的函询建议\n',
-    });
-    const issued = await cli(['inquiry', 'issue', '--township', 'QS', '--reason', '整顿进展缓慢', '--by', 'zzb-zhang', '--case', 'CLI-1'], serverEnv);
+    const noProposal = await cli(['inquiry', 'issue', '--township', 'QS', '--reason', '整顿进展缓慢', '--proposal', '2019-Q1'], serverEnv);
+    expect(noProposal.code).toBe(2);
+    expect(noProposal.stderr).toContain('proposalQuarter：QS没有2019-Q1的函询建议');
+    const issued = await cli(['inquiry', 'issue', '--township', 'QS', '--reason', '整顿进展缓慢', '--case', 'CLI-1'], serverEnv);
     expect(issued).toMatchObject({ code: 0, stderr: '' });
     expect(issued.stdout.split('\n').slice(0, 4)).toEqual([
       '函询案件 CLI-1：青石镇',
@@ -147,7 +149,15 @@ describe('designate, status and list against a running Temporal server', () => {
     expect((await cli(['ledger', 'promotion', '--date', localDateOf(Date.now())], serverEnv)).stdout).toBe(`${localDateOf(Date.now())}不得提拔使用：共0条。\n`);
   });
 
-  test('status of a village never designated', async () => {
-    expect(await cli(['status', 'SL01'], serverEnv)).toMatchObject({ code: 2, stderr: '错误：village: no workflow for SL01 (not designated?)\n' });
+  test('status of a village never designated: not found; with a broken roster file the status still shows, and says why names are missing', async () => {
+    expect(await cli(['status', 'SL01'], serverEnv)).toMatchObject({ code: 4, stderr: '错误：没有整顿对象SL01的工作流\n' });
+    await cli(['designate', '--village', 'QS03'], serverEnv);
+    const broken = path.join(dir, 'broken.json');
+    writeFileSync(broken, '{"county": ');
+    const status = await cli(['status', 'QS03', '--roster', broken], serverEnv);
+    expect(status.code).toBe(0);
+    expect(status.stderr).toMatch(/^注意：名册文件有误，姓名和名称暂以编码显示。/);
+    expect(status.stdout.split('\n')[0]).toBe('QS03（QS03）');
+    expect(JSON.parse((await cli(['status', 'QS03', '--json'], serverEnv)).stdout)).toMatchObject({ village: 'QS03' });
   });
 });

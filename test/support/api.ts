@@ -22,12 +22,18 @@ export interface ApiWorld {
   readonly service: Service;
   readonly sealer: TokenSealer;
   readonly audit: Record<string, unknown>[];
+  /** The roster file the API reads (the sample county, designated this month). */
+  readonly rosterFile: string;
+  /** Where the API listens. */
+  readonly url: string;
+  /** The environment of a CLI run as this person (a token file as `cli login` leaves it), or as nobody. */
+  cliEnv(person?: string): Record<string, string>;
   /** A bearer token for a roster person, as `cli login` would hold (the login flow is tested on its own). */
   bearer(person: string): Record<string, string>;
 }
 
 export function useApiWorld(): ApiWorld {
-  let state: (Omit<ApiWorld, 'bearer'> & { close(): Promise<void> }) | undefined;
+  let state: (Omit<ApiWorld, 'bearer' | 'cliEnv'> & { dir: string; close(): Promise<void> }) | undefined;
   beforeAll(async () => {
     // The sample county, designated this month (the dev server's clock is today's).
     const dir = mkdtempSync(path.join(tmpdir(), 'api-'));
@@ -59,12 +65,16 @@ export function useApiWorld(): ApiWorld {
       },
     });
     const app = await buildApi({ service, login, sealer, logger: { level: 'info', stream } });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
     state = {
       world,
       app,
       service,
       sealer,
       audit,
+      rosterFile,
+      url,
+      dir,
       async close() {
         await app.close();
         await world.close();
@@ -93,6 +103,18 @@ export function useApiWorld(): ApiWorld {
     },
     get audit() {
       return current().audit;
+    },
+    get rosterFile() {
+      return current().rosterFile;
+    },
+    get url() {
+      return current().url;
+    },
+    cliEnv(person?: string) {
+      const s = current();
+      const tokenFile = path.join(s.dir, `token-${person ?? 'nobody'}`);
+      if (person) writeFileSync(tokenFile, s.sealer.seal({ sub: person, kind: 'bearer', exp: Date.now() + 3_600_000 }), { mode: 0o600 });
+      return { API_URL: s.url, CLI_TOKEN_FILE: tokenFile, ROSTER_FILE: s.rosterFile };
     },
     bearer(person: string) {
       return { authorization: `Bearer ${current().sealer.seal({ sub: person, kind: 'bearer', exp: Date.now() + 3_600_000 })}` };
