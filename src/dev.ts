@@ -67,6 +67,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+function mailDate(headers: ReadonlyMap<string, unknown>): string {
+  const d = headers.get('date');
+  return d instanceof Date ? d.toISOString() : new Date().toISOString();
+}
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   // From here on a stop signal stops the worker gracefully, then everything else, whenever it comes.
@@ -91,8 +96,12 @@ async function main(): Promise<void> {
     console.log(ownServer ? `Temporal dev server: ${config.temporal.address} (data in ${path.relative(process.cwd(), dataDir)}/temporal.sqlite)` : `Temporal server: ${config.temporal.address}`);
     if (ownServer) console.log(`Temporal UI: http://localhost:${UI_PORT}`);
     console.log(sink ? `SMTP sink: ${sink.host}:${sink.port} (mail kept in ${path.relative(process.cwd(), dataDir)}/mail)` : `SMTP relay: ${config.smtp.host}:${config.smtp.port}`);
-    api = await startApi(config);
-    console.log(`API: ${api.url} (OpenAPI document at ${api.url}/api/openapi.json; login codes arrive by mail)`);
+    api = await startApi(config, {
+      ...(sink ? { mailbox: () => sink.received.map((m) => ({ to: m.envelopeTo, subject: m.subject, text: m.text, at: mailDate(m.headers) })) } : {}),
+      ...(ownServer ? { temporalUi: `http://localhost:${UI_PORT}` } : {}),
+    });
+    console.log(`Workbench: ${api.url}/ (log in with a roster id; the code arrives by mail${sink ? `, readable at ${api.url}/dev/mail` : ''})`);
+    console.log(`API: ${api.url}/api (OpenAPI document at ${api.url}/api/openapi.json)`);
     console.log('Designate the roster\'s targets with `npm run cli -- designate --all`; watch them with `npm run cli -- list`.');
     console.log('Press Ctrl-C to stop.');
     await runWorker(config, controller.signal);

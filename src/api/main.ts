@@ -16,6 +16,7 @@ import { connectClient } from '../infra/temporal-connection';
 import type { Roster } from '../domain/roster';
 import { Login, TokenSealer } from '../service/identity';
 import { Service } from '../service/service';
+import type { MailboxMessage } from '../web/pages';
 import { buildApi } from './server';
 
 /** The 32-byte key that seals sessions: SESSION_KEY, or the key file (generated on first start). */
@@ -38,7 +39,13 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApi(config: Config): Promise<RunningApi> {
+export interface ApiExtras {
+  /** The local SMTP sink's messages, shown at /dev/mail in the embedded default. */
+  readonly mailbox?: () => readonly MailboxMessage[];
+  readonly temporalUi?: string;
+}
+
+export async function startApi(config: Config, extras: ApiExtras = {}): Promise<RunningApi> {
   const client = await connectClient(config);
   const rosterSource = rosterFileSource(config.programme.rosterFile);
   // The last roster that read well: a broken file does not lock everyone out; the worker says so.
@@ -69,6 +76,12 @@ export async function startApi(config: Config): Promise<RunningApi> {
     trustProxy: config.api.trustProxy,
     secureCookies: config.programme.appBaseUrl.startsWith('https:'),
     logger: { level: 'info' },
+    web: {
+      roster,
+      calendar: calendarStore(config.programme.calendarDir),
+      ...(extras.mailbox ? { mailbox: extras.mailbox } : {}),
+      ...(extras.temporalUi ? { temporalUi: extras.temporalUi } : {}),
+    },
   });
   const url = await app.listen({ host: config.api.host, port: config.api.port });
   return {

@@ -13,6 +13,7 @@ import { httpStatus, ServiceError } from '../service/errors';
 import type { Login, TokenClaims, TokenSealer } from '../service/identity';
 import { SESSION_TTL_MS } from '../service/identity';
 import type { Service } from '../service/service';
+import { registerWeb, type WebDeps } from '../web/pages';
 import { openApiDocument, routes, type RouteSpec } from './routes';
 
 export const SESSION_COOKIE = 'rect_session';
@@ -30,6 +31,8 @@ export interface ApiDeps {
   readonly secureCookies?: boolean;
   /** pino options, or false for no log (tests pass a stream to read the audit lines). */
   readonly logger?: boolean | Record<string, unknown>;
+  /** The workbench pages, served beside the API. */
+  readonly web?: Omit<WebDeps, 'service' | 'login' | 'sealer' | 'sessionCookie' | 'secureCookies'>;
 }
 
 declare module 'fastify' {
@@ -59,7 +62,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     // Unknown query keys and such are the service's to refuse; Fastify validates nothing itself.
     ajv: { customOptions: { removeAdditional: false } },
   });
-  await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } } });
+  // The pages carry their small stylesheet inline; no script runs anywhere.
+  await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'none'"], frameAncestors: ["'none'"] } } });
   await app.register(cookie);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -161,6 +165,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // --- Every action, from the route table -----------------------------------------------------
 
   for (const spec of routes) register(app, spec, deps.service, authenticate);
+  if (deps.web) {
+    registerWeb(app, { ...deps.web, service: deps.service, login: deps.login, sealer: deps.sealer, sessionCookie: SESSION_COOKIE, secureCookies: deps.secureCookies ?? false });
+  }
   return app;
 }
 

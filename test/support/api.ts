@@ -64,7 +64,17 @@ export function useApiWorld(): ApiWorld {
         done();
       },
     });
-    const app = await buildApi({ service, login, sealer, logger: { level: 'info', stream } });
+    const app = await buildApi({
+      service,
+      login,
+      sealer,
+      logger: { level: 'info', stream },
+      web: {
+        roster: () => parsed,
+        calendar: calendarStore(world.mail.calendarDir),
+        mailbox: () => world.mail.sink.received.map((m) => ({ to: m.envelopeTo, subject: m.subject, text: m.text, at: new Date().toISOString() })),
+      },
+    });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     state = {
       world,

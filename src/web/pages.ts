@@ -1,0 +1,601 @@
+/**
+ * The workbench: server-rendered pages in Chinese for every post, over the same service layer as
+ * the API (authorization and validation decided there). Forms post without JavaScript to `/do/…`,
+ * which runs the API route of the same path as the session's person and comes back to the page,
+ * with the service's field errors shown next to the fields.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { CalendarStore } from '../activities/calendar-store';
+import { routes, type RouteSpec } from '../api/routes';
+import { caseStageLabels, type InquiryView } from '../contracts/inquiry';
+import type { ObligationView } from '../contracts/common';
+import type { TownshipView } from '../contracts/township';
+import { stageLabels, type VillageView } from '../contracts/village';
+import { localDateOf, periodOf, WorkCalendar, yearOf } from '../domain/calendar';
+import type { Consequence } from '../domain/consequences';
+import { roleLabels, type Roster } from '../domain/roster';
+import { ForbiddenError, may, mayFulfil, type Action, type Actor, type EntityRef } from '../service/authorization';
+import { httpStatus, ServiceError, type FieldProblem } from '../service/errors';
+import type { Login, TokenClaims, TokenSealer } from '../service/identity';
+import { SESSION_TTL_MS } from '../service/identity';
+import type { ListItem, Service } from '../service/service';
+import { formToBody, parseUrlEncoded } from './forms';
+import { html, raw, type Html } from './html';
+
+export interface MailboxMessage {
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly at: string;
+}
+
+export interface WebDeps {
+  readonly service: Service;
+  readonly login: Login;
+  readonly sealer: TokenSealer;
+  readonly roster: () => Roster;
+  readonly calendar: CalendarStore;
+  readonly sessionCookie: string;
+  readonly secureCookies: boolean;
+  /** The local SMTP sink's messages, in the embedded default only (`/dev/mail`). */
+  readonly mailbox?: () => readonly MailboxMessage[];
+  /** The Temporal UI, for operators' links to each workflow. */
+  readonly temporalUi?: string;
+}
+
+const STYLE = raw(`
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:0;color:#222;background:#f6f6f4}
+header{background:#b71c1c;color:#fff;padding:.6em 1.2em;display:flex;gap:1.2em;align-items:center;flex-wrap:wrap}
+header a,header button{color:#fff;text-decoration:none;background:none;border:0;font:inherit;cursor:pointer}
+header .who{margin-left:auto;font-size:.9em}
+main{padding:1em 1.5em;max-width:1200px}
+h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;width:100%;background:#fff}td,th{border:1px solid #ddd;padding:.35em .5em;text-align:left;vertical-align:top}
+.light{display:inline-block;width:.9em;height:.9em;border-radius:50%;vertical-align:middle;margin-right:.3em}
+.red{background:#d32f2f}.yellow{background:#f9a825}.green{background:#388e3c}
+.flash{background:#e8f5e9;border:1px solid #a5d6a7;padding:.5em}.error{background:#ffebee;border:1px solid #ef9a9a;padding:.5em}
+.err{color:#c62828;font-size:.9em;margin-left:.5em}
+form.inline{display:inline}form.box{background:#fff;border:1px solid #ddd;padding:.8em;margin:.6em 0}
+label{display:block;margin:.3em 0}textarea{width:100%;min-height:3em}
+.muted{color:#777;font-size:.9em}
+`);
+
+function chinaTime(iso: string): string {
+  const ms = Date.parse(iso) + 8 * 3_600_000;
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+interface PageError {
+  readonly form?: string;
+  readonly message: string;
+  readonly fields: readonly FieldProblem[];
+}
+
+/** What a page needs from the request: who, the CSRF token, a flash, the error of a form. */
+interface Ctx {
+  readonly actor: Actor;
+  readonly csrf: string;
+  readonly path: string;
+  readonly done?: string;
+  readonly error?: PageError;
+}
+
+function safeBack(back: unknown): string {
+  return typeof back === 'string' && back.startsWith('/') && !back.startsWith('//') && back.length < 500 ? back : '/';
+}
+
+function withQuery(path: string, q: Record<string, string>): string {
+  const [base] = path.split('?') as [string];
+  return `${base}?${new URLSearchParams(q).toString()}`;
+}
+
+export function registerWeb(app: FastifyInstance, deps: WebDeps): void {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => {
+    done(null, parseUrlEncoded(body as string));
+  });
+
+  const today = (): string => localDateOf(Date.now());
+  const calendarFor = (): WorkCalendar => {
+    const y = yearOf(today());
+    return new WorkCalendar(deps.calendar.years([y - 1, y, y + 1]));
+  };
+  const roster = deps.roster;
+  const personName = (id: string | undefined): string => (id ? (roster().people.find((p) => p.id === id)?.name ?? id) : '—');
+  const villageName = (code: string): string => {
+    const r = roster();
+    const v = r.villages.find((x) => x.code === code);
+    return v ? `${r.townships.find((t) => t.code === v.township)?.name ?? ''}${v.name}` : code;
+  };
+  const townshipName = (code: string): string => roster().townships.find((t) => t.code === code)?.name ?? code;
+
+  const session = (request: FastifyRequest): TokenClaims | undefined => {
+    const raw = request.cookies[deps.sessionCookie];
+    const claims = raw ? deps.sealer.open(raw) : undefined;
+    return claims?.kind === 'session' ? claims : undefined;
+  };
+
+  const ctxOf = (request: FastifyRequest, claims: TokenClaims): Ctx => {
+    const q = request.query as Record<string, string | undefined>;
+    let error: PageError | undefined;
+    if (q.err) {
+      try {
+        error = JSON.parse(Buffer.from(q.err, 'base64url').toString('utf8')) as PageError;
+      } catch {
+        error = undefined;
+      }
+    }
+    return {
+      actor: deps.service.actor(claims.sub),
+      csrf: claims.csrf ?? '',
+      path: request.url.split('?')[0]!,
+      ...(q.done ? { done: q.done } : {}),
+      ...(error ? { error } : {}),
+    };
+  };
+
+  // --- Layout and pieces ------------------------------------------------------------------------
+
+  const isDept = (a: Actor): boolean => a.role === 'org-department-staff' || a.role === 'org-department-head';
+  const layout = (title: string, ctx: Ctx | undefined, body: Html): Html => html`<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title} · 整顿提升工作平台</title><style>${STYLE}</style></head>
+<body><header><strong>软弱涣散农村基层党组织整顿提升</strong>
+${
+  ctx
+    ? html`<a href="/">我的待办</a>${isDept(ctx.actor) || ctx.actor.role === 'operator' ? html`<a href="/dashboard">全县</a><a href="/ledger">后果台账</a>` : ''}${
+        ctx.actor.role === 'operator' || isDept(ctx.actor) ? html`<a href="/ops">通知与运维</a>` : ''
+      }${deps.mailbox ? html`<a href="/dev/mail">本地邮箱</a>` : ''}
+<span class="who">${ctx.actor.name}（${roleLabels[ctx.actor.role]}）</span><form class="inline" method="post" action="/logout"><input type="hidden" name="_csrf" value="${ctx.csrf}"><button>退出</button></form>`
+    : deps.mailbox
+      ? html`<a href="/dev/mail">本地邮箱</a>`
+      : ''
+}</header><main><h1>${title}</h1>
+${ctx?.done ? html`<p class="flash">已办理：${ctx.done}</p>` : ''}
+${ctx?.error && !ctx.error.form ? html`<p class="error">${ctx.error.message}</p>` : ''}
+${body}</main></body></html>`;
+
+  const fieldError = (ctx: Ctx, form: string, name: string): Html | string => {
+    if (ctx.error?.form !== form) return '';
+    const path = name.split(':')[0]!;
+    const p = ctx.error.fields.find((f) => f.path === path || f.path.startsWith(`${path}.`));
+    return p ? html`<span class="err">${p.message}</span>` : '';
+  };
+
+  /** A form that posts to the API route of `apiPath` through `/do`, coming back here. */
+  const form = (ctx: Ctx, id: string, apiPath: string, title: string, fields: Html, button = '提交'): Html => html`<form class="box" method="post" action="/do${apiPath}" id="${id}">
+<strong>${title}</strong>
+${ctx.error?.form === id ? html`<p class="error">${ctx.error.message}</p>` : ''}
+<input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="_back" value="${ctx.path}"><input type="hidden" name="_form" value="${id}">
+${fields}<button type="submit">${button}</button></form>`;
+
+  const input = (ctx: Ctx, formId: string, label: string, name: string, type = 'text', value = ''): Html =>
+    html`<label>${label}：<input type="${type}" name="${name}" value="${value}">${fieldError(ctx, formId, name)}</label>`;
+  const textarea = (ctx: Ctx, formId: string, label: string, name: string, placeholder = ''): Html =>
+    html`<label>${label}：${fieldError(ctx, formId, name)}<textarea name="${name}" placeholder="${placeholder}"></textarea></label>`;
+
+  const light = (o: ObligationView, cal: WorkCalendar): { cls: string; label: string } => {
+    if (o.overdue || o.dueDate < today()) return { cls: 'red', label: '已逾期' };
+    if (cal.workingDaysBetween(today(), o.dueDate) <= 3) return { cls: 'yellow', label: '临近截止' };
+    return { cls: 'green', label: '正常' };
+  };
+
+  /** Duties as the page shows them now: open ones, and those whose period has begun by today. */
+  const dutiesNow = (v: { open: readonly ObligationView[]; upcoming: readonly ObligationView[] }): ObligationView[] =>
+    [...v.open, ...v.upcoming.filter((o) => o.periodStart <= today())].sort((a, b) => a.dueDate.localeCompare(b.dueDate));
+
+  const responsibleText = (o: ObligationView): string =>
+    'people' in o.responsible ? o.responsible.people.map(personName).join('、') : (roleLabels as Record<string, string>)[o.responsible.role] ?? o.responsible.role;
+
+  /** Duties closed by their own form (a plan, a report, an acceptance…), not by 已完成. */
+  const ownForm: Partial<Record<ObligationView['kind'], { form: string; action: Action }>> = {
+    'rectification-plan': { form: 'plan', action: 'plan.submit' },
+    'acceptance-evaluation': { form: 'acceptance', action: 'acceptance.record' },
+    'half-monthly-report': { form: 'report', action: 'report.submit' },
+    'township-quarterly-study': { form: 'study', action: 'study.record' },
+    'written-explanation': { form: 'explanation', action: 'explanation.submit' },
+    'explanation-review': { form: 'review', action: 'explanation.review' },
+    talk: { form: 'schedule', action: 'talk.schedule' },
+  };
+  const pageOf = (e: EntityRef): string =>
+    e.kind === 'village' ? `/villages/${e.village}` : e.kind === 'township' ? `/townships/${e.township}` : e.kind === 'case' ? `/cases/${e.caseId}` : '/county';
+
+  const dutyTable = (ctx: Ctx, entity: EntityRef, base: string, duties: readonly ObligationView[], highlight?: string): Html => {
+    if (duties.length === 0) return html`<p class="muted">没有待办事项。</p>`;
+    const cal = calendarFor();
+    return html`<table><tr><th>状态</th><th>事项</th><th>截止日期</th><th>依据</th><th>责任人</th><th>办理</th></tr>
+${duties.map((o) => {
+  const l = light(o, cal);
+  const id = `duty-${o.id.replace(/[^A-Za-z0-9]/g, '-')}`;
+  return html`<tr id="${id}"${o.id === highlight ? raw(' style="outline:3px solid #f9a825"') : ''} data-light="${l.cls}"><td><span class="light ${l.cls}"></span>${l.label}</td>
+<td>${o.title}（${o.periodLabel}）</td><td>${o.dueDate}${o.provisional ? '（暂定）' : ''}</td><td>${o.clause}</td><td>${responsibleText(o)}</td>
+<td>${
+    ownForm[o.kind]
+      ? may(ctx.actor, ownForm[o.kind]!.action, entity)
+        ? html`<a href="${pageOf(entity)}#${ownForm[o.kind]!.form}">去办理</a>`
+        : ''
+      : mayFulfil(ctx.actor, entity, o.responsible)
+      ? html`<form class="inline" method="post" action="/do${base}/duties/fulfil"><input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="_back" value="${ctx.path}"><input type="hidden" name="obligationId" value="${o.id}"><input type="date" name="fulfilledOn" value="${today()}"><button>已完成</button></form>`
+      : ''
+  }${
+    may(ctx.actor, 'duty.waive', entity)
+      ? html` <form class="inline" method="post" action="/do${base}/duties/waive"><input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="_back" value="${ctx.path}"><input type="hidden" name="obligationId" value="${o.id}"><input name="reason" placeholder="免除理由"><button>免除</button></form>`
+      : ''
+  }</td></tr>`;
+})}</table>`;
+  };
+
+  const historyList = (h: readonly { at: string; text: string; by?: string }[]): Html =>
+    html`<ul>${[...h].reverse().slice(0, 30).map((e) => html`<li>${chinaTime(e.at)}　${e.text}${e.by ? html`（${personName(e.by)}）` : ''}</li>`)}</ul>`;
+
+  // --- Errors as pages ----------------------------------------------------------------------------
+
+  const errorPage = (reply: FastifyReply, ctx: Ctx | undefined, err: unknown): FastifyReply => {
+    if (err instanceof ForbiddenError) return reply.status(403).type('text/html').send(layout('无权查看', ctx, html`<p class="error">${err.message}</p>`).value);
+    if (err instanceof ServiceError) return reply.status(httpStatus[err.kind]).type('text/html').send(layout('无法打开', ctx, html`<p class="error">${err.message}</p>`).value);
+    throw err;
+  };
+
+  /** A page for a logged-in person; the login page (and back here) otherwise. */
+  const page = (path: string, render: (ctx: Ctx, request: FastifyRequest) => Promise<{ title: string; body: Html }>): void => {
+    app.get(path, async (request, reply) => {
+      const claims = session(request);
+      if (!claims) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`);
+      let ctx: Ctx | undefined;
+      try {
+        ctx = ctxOf(request, claims);
+        const { title, body } = await render(ctx, request);
+        return reply.type('text/html').send(layout(title, ctx, body).value);
+      } catch (err) {
+        return errorPage(reply, ctx, err);
+      }
+    });
+  };
+
+  // --- Login ----------------------------------------------------------------------------------------
+
+  app.get('/login', async (request, reply) => {
+    const q = request.query as { next?: string; err?: string };
+    return reply.type('text/html').send(
+      layout(
+        '登录',
+        undefined,
+        html`${q.err ? html`<p class="error">${q.err}</p>` : ''}<form class="box" method="post" action="/login"><input type="hidden" name="next" value="${safeBack(q.next)}">
+<label>人员编号或名册登记的邮箱：<input name="who" autofocus></label><button>获取验证码</button></form>
+<p class="muted">验证码将发送至名册登记的邮箱，10分钟内有效。</p>`,
+      ).value,
+    );
+  });
+  app.post('/login', async (request, reply) => {
+    const form = (request.body ?? {}) as Record<string, string>;
+    const next = safeBack(form.next);
+    const who = String(form.who ?? '').trim();
+    if (!who) return reply.redirect(`/login?${new URLSearchParams({ next, err: '请填写人员编号或邮箱' }).toString()}`);
+    try {
+      await deps.login.requestCode(who, request.ip);
+    } catch (err) {
+      if (err instanceof ServiceError) return reply.redirect(`/login?${new URLSearchParams({ next, err: err.message }).toString()}`);
+      throw err;
+    }
+    return reply.redirect(`/login/code?${new URLSearchParams({ who, next }).toString()}`);
+  });
+  app.get('/login/code', async (request, reply) => {
+    const q = request.query as { who?: string; next?: string; err?: string };
+    return reply.type('text/html').send(
+      layout(
+        '输入验证码',
+        undefined,
+        html`${q.err ? html`<p class="error">${q.err}</p>` : html`<p class="flash">如该人员在名册中，验证码已发送至其登记的邮箱。</p>`}
+<form class="box" method="post" action="/login/code"><input type="hidden" name="who" value="${q.who ?? ''}"><input type="hidden" name="next" value="${safeBack(q.next)}">
+<label>6位验证码：<input name="code" inputmode="numeric" autocomplete="one-time-code" autofocus></label><button>登录</button></form>`,
+      ).value,
+    );
+  });
+  app.post('/login/code', async (request, reply) => {
+    const form = (request.body ?? {}) as Record<string, string>;
+    const next = safeBack(form.next);
+    try {
+      const { token } = deps.login.verify(String(form.who ?? ''), String(form.code ?? '').trim(), 'session');
+      void reply.setCookie(deps.sessionCookie, token, { httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, path: '/', maxAge: SESSION_TTL_MS / 1000 });
+      return reply.redirect(next);
+    } catch (err) {
+      if (err instanceof ServiceError) return reply.redirect(`/login/code?${new URLSearchParams({ who: String(form.who ?? ''), next, err: err.message }).toString()}`);
+      throw err;
+    }
+  });
+  app.post('/logout', async (_request, reply) => {
+    void reply.clearCookie(deps.sessionCookie, { path: '/' });
+    return reply.redirect('/login');
+  });
+
+  // --- Forms: /do/<API path> runs that route as the session's person --------------------------------
+
+  const compiled = routes
+    .filter((r) => r.method === 'POST')
+    .map((r) => ({ spec: r, names: [...r.url.matchAll(/:(\w+)/g)].map((m) => m[1]!), re: new RegExp(`^${r.url.replace(/:(\w+)/g, '([^/]+)')}$`) }));
+  app.post('/do/*', async (request, reply) => {
+    const claims = session(request);
+    if (!claims) return reply.redirect('/login');
+    const form = (request.body ?? {}) as Record<string, string | string[]>;
+    const back = safeBack(form._back);
+    const formId = typeof form._form === 'string' ? form._form : undefined;
+    if (form._csrf !== claims.csrf) return reply.status(403).type('text/html').send(layout('无权办理', undefined, html`<p class="error">缺少或错误的CSRF令牌，请刷新页面后重试</p>`).value);
+    const apiPath = request.url.slice('/do'.length).split('?')[0]!;
+    const match = compiled.map((c) => ({ c, m: c.re.exec(apiPath) })).find((x) => x.m);
+    if (!match) return reply.status(404).type('text/html').send(layout('没有这个地址', undefined, html``).value);
+    const params = Object.fromEntries(match.c.names.map((n, i) => [n, decodeURIComponent(match.m![i + 1]!)]));
+    const spec: RouteSpec = match.c.spec;
+    const actor = deps.service.actor(claims.sub);
+    request.actor = actor;
+    request.audit = { action: spec.action, entity: apiPath };
+    try {
+      await spec.run(deps.service, { actor, params, body: formToBody(form) });
+      return reply.redirect(withQuery(back, { done: spec.summary.replace(/（.*$/, '') }));
+    } catch (err) {
+      if (err instanceof ServiceError || err instanceof ForbiddenError) {
+        const e: PageError = { ...(formId ? { form: formId } : {}), message: err.message, fields: err instanceof ServiceError ? err.fields : [] };
+        return reply.redirect(withQuery(back, { err: Buffer.from(JSON.stringify(e)).toString('base64url') }) + (formId ? `#${formId}` : ''));
+      }
+      throw err;
+    }
+  });
+
+  // --- My work ------------------------------------------------------------------------------------
+
+  page('/', async (ctx) => {
+    const a = ctx.actor;
+    const sections: Html[] = [];
+    if (a.role === 'org-department-staff' || a.role === 'org-department-head' || a.role === 'operator') {
+      const county = await deps.service.countyView(a).catch(() => undefined);
+      if (county) sections.push(html`<h2>县委的事项</h2>${dutyTable(ctx, { kind: 'county' }, '/api/county', dutiesNow(county))}`);
+      const items = await deps.service.list(a, { kind: 'case' });
+      for (const i of items) {
+        const caseId = i.workflowId.replace(/^inquiry:/, '');
+        const v = await deps.service.caseView(a, caseId);
+        const duties = dutiesNow(v);
+        if (duties.length) sections.push(html`<h2><a href="/cases/${caseId}">函询案件 ${caseId}（${townshipName(v.township)}，${caseStageLabels[v.stage]}）</a></h2>${dutyTable(ctx, { kind: 'case', township: v.township, caseId }, `/api/cases/${caseId}`, duties)}`);
+      }
+      sections.push(html`<p><a href="/dashboard">全县整顿对象和乡镇一览</a></p>`);
+    }
+    if (a.township && (a.role === 'township-party-secretary' || a.role === 'organization-officer')) {
+      const t = await deps.service.townshipView(a, a.township).catch(() => undefined);
+      if (t) {
+        sections.push(html`<h2><a href="/townships/${t.township}">${townshipName(t.township)}</a></h2>${dutyTable(ctx, { kind: 'township', township: t.township }, `/api/townships/${t.township}`, dutiesNow(t))}`);
+        for (const target of t.targets.filter((x) => x.active)) {
+          const v = await deps.service.villageView(a, target.village).catch(() => undefined);
+          if (v) sections.push(html`<h2><a href="/villages/${v.village}">${villageName(v.village)}</a>（${v.stageLabel}）</h2>${dutyTable(ctx, deps.service.village(v.village), `/api/villages/${v.village}`, dutiesNow(v))}`);
+        }
+      }
+      const cases = await deps.service.list(a, { kind: 'case' });
+      for (const i of cases) {
+        const caseId = i.workflowId.replace(/^inquiry:/, '');
+        sections.push(html`<p><a href="/cases/${caseId}">函询案件 ${caseId}</a>（${i.stage}）</p>`);
+      }
+    }
+    if (a.village) {
+      const v = await deps.service.villageView(a, a.village).catch(() => undefined);
+      if (v) sections.push(html`<h2><a href="/villages/${v.village}">${villageName(v.village)}</a>（${v.stageLabel}）</h2>${dutyTable(ctx, deps.service.village(v.village), `/api/villages/${v.village}`, dutiesNow(v))}`);
+    }
+    if (sections.length === 0) sections.push(html`<p class="muted">目前没有需要您办理的事项。</p>`);
+    return { title: '我的待办', body: html`<p class="muted">今天：${today()}　<span class="light red"></span>已逾期　<span class="light yellow"></span>3个工作日内截止　<span class="light green"></span>正常</p>${sections}` };
+  });
+  app.get('/overdue', async (_r, reply) => reply.redirect('/dashboard?overdue=1'));
+
+  // --- The county dashboard -----------------------------------------------------------------------
+
+  page('/dashboard', async (ctx, request) => {
+    const q = request.query as { township?: string; overdue?: string };
+    const filter = { ...(q.township ? { township: q.township } : {}), ...(q.overdue ? { overdue: true } : {}) };
+    const items = await deps.service.list(ctx.actor, filter);
+    const row = (i: ListItem): Html => {
+      const cls = i.overdue ? 'red' : 'green';
+      const link = i.kind === 'village' ? `/villages/${i.village ?? ''}` : i.kind === 'township' ? `/townships/${i.township}` : `/cases/${i.workflowId.replace(/^inquiry:/, '')}`;
+      const name = i.kind === 'village' ? villageName(i.village ?? '') : i.kind === 'township' ? townshipName(i.township) : `函询案件 ${i.workflowId.replace(/^inquiry:/, '')}`;
+      const stage = i.kind === 'village' ? (stageLabels as Record<string, string>)[i.stage] ?? i.stage : i.kind === 'case' ? (caseStageLabels as Record<string, string>)[i.stage] ?? i.stage : i.stage === 'proposal-pending' ? '函询建议待决定' : '督促中';
+      return html`<tr data-light="${cls}"><td><span class="light ${cls}"></span>${i.overdue ? '有逾期事项' : '正常'}</td><td><a href="${link}">${name}</a></td><td>${stage}</td><td>${i.nextDue ? localDateOf(Date.parse(i.nextDue) - 1) : '—'}</td><td>${i.failedDeliveries || ''}${i.deliveryDelayed ? '（通知待发）' : ''}</td></tr>`;
+    };
+    const by = (k: ListItem['kind']) => items.filter((i) => i.kind === k);
+    return {
+      title: '全县整顿工作一览',
+      body: html`<form method="get"><label>乡镇：<select name="township"><option value="">全部</option>${roster().townships.map((t) => html`<option value="${t.code}"${q.township === t.code ? raw(' selected') : ''}>${t.name}</option>`)}</select></label>
+<label><input type="checkbox" name="overdue" value="1"${q.overdue ? raw(' checked') : ''}> 只看有逾期事项的</label><button>筛选</button></form>
+<h2>整顿对象（${by('village').length}）</h2><table><tr><th>状态</th><th>村（社区）</th><th>阶段</th><th>下一截止</th><th>通知失败</th></tr>${by('village').map(row)}</table>
+<h2>乡镇（${by('township').length}）</h2><table><tr><th>状态</th><th>乡镇</th><th>情况</th><th>下一截止</th><th>通知失败</th></tr>${by('township').map(row)}</table>
+<h2>函询案件（${by('case').length}）</h2><table><tr><th>状态</th><th>案件</th><th>阶段</th><th>下一截止</th><th>通知失败</th></tr>${by('case').map(row)}</table>`,
+    };
+  });
+
+  // --- A target ------------------------------------------------------------------------------------
+
+  const villagePage = async (ctx: Ctx, code: string, highlight?: string): Promise<{ title: string; body: Html }> => {
+    const v: VillageView = await deps.service.villageView(ctx.actor, code);
+    const e = deps.service.village(code);
+    const base = `/api/villages/${code}`;
+    const forms: Html[] = [];
+    if (may(ctx.actor, 'plan.submit', e) && (v.plan.status === 'due' || v.plan.status === 'returned')) {
+      forms.push(form(ctx, 'plan', `${base}/plan`, v.plan.status === 'returned' ? '重新报送整顿方案' : '报送整顿方案（五(一)）', html`${textarea(ctx, 'plan', '方案概要', 'summary')}${textarea(ctx, 'plan', '整顿措施（每行一项）', 'measures:lines')}`));
+    }
+    if (may(ctx.actor, 'plan.review', e) && v.plan.status === 'submitted') {
+      forms.push(
+        form(
+          ctx,
+          'review',
+          `${base}/plan/review`,
+          '审核整顿方案',
+          html`<label><input type="radio" name="decision" value="approve" checked> 审核通过</label><label><input type="radio" name="decision" value="return"> 退回修改</label>${textarea(ctx, 'review', '审核意见（退回时必填）', 'comments')}${input(ctx, 'review', '重新报送期限（退回时必填）', 'revisionDue:optional', 'date')}`,
+        ),
+      );
+    }
+    if (may(ctx.actor, 'acceptance.record', e)) {
+      forms.push(
+        form(
+          ctx,
+          'acceptance',
+          `${base}/acceptance`,
+          '记录验收评价结果（五(一)，11月下旬）',
+          html`${input(ctx, 'acceptance', '年度', 'year:number', 'number', String(yearOf(today())))}${input(ctx, 'acceptance', '评价日期', 'evaluatedOn', 'date', today())}<label><input type="checkbox" name="transformed:bool" value="true"> 已转化提升</label>${textarea(ctx, 'acceptance', '评价意见', 'summary')}`,
+        ),
+      );
+    }
+    if (may(ctx.actor, 'target.withdraw', e)) forms.push(form(ctx, 'withdraw', `${base}/withdraw`, '撤销认定', textarea(ctx, 'withdraw', '撤销理由', 'reason'), '撤销'));
+    if (v.plan.summary) forms.unshift(html`<h2>整顿方案</h2><p>${v.plan.summary}</p><ul>${(v.plan.measures ?? []).map((m) => html`<li>${m}</li>`)}</ul>`);
+    return {
+      title: `${villageName(code)}（${code}）`,
+      body: html`<p>阶段：<strong>${v.stageLabel}</strong>　认定日期：${v.designation.date}　第一书记：${personName(v.firstSecretary)}　包村领导：${personName(v.liaison)}</p>
+<p>整顿方案：${{ due: '待报送', submitted: '待审核', returned: `退回修改（${v.plan.revisionDue ?? ''}前重报）`, approved: '已审核通过' }[v.plan.status]}　${v.acceptances.map((x) => `${x.year}年验收：${x.transformed ? '转化提升' : '未转化'}`).join('　')}</p>
+<h2>待办事项</h2>${dutyTable(ctx, e, base, dutiesNow(v), highlight)}
+${forms}
+${v.failedDeliveryCount ? html`<h2>未能送达的通知（${v.failedDeliveryCount}）</h2><ul>${v.failedDeliveries.map((f) => html`<li>${chinaTime(f.at)}　${f.recipients.join('、')}：${f.error}</li>`)}</ul>` : ''}
+<h2>工作记录</h2>${historyList(v.history)}`,
+    };
+  };
+  page('/villages/:code', async (ctx, r) => villagePage(ctx, (r.params as { code: string }).code));
+  page('/villages/:code/obligations/:id', async (ctx, r) => villagePage(ctx, (r.params as { code: string }).code, (r.params as { id: string }).id));
+
+  // --- A township ----------------------------------------------------------------------------------
+
+  const townshipPage = async (ctx: Ctx, code: string, highlight?: string): Promise<{ title: string; body: Html }> => {
+    const t: TownshipView = await deps.service.townshipView(ctx.actor, code);
+    const e = deps.service.township(code);
+    const base = `/api/townships/${code}`;
+    const forms: Html[] = [];
+    if (may(ctx.actor, 'report.submit', e)) {
+      // The half month that ended last, or this one if none is owed.
+      const owed = dutiesNow(t).find((o) => o.kind === 'half-monthly-report');
+      const current = periodOf('half-month', today());
+      const periodId = owed ? owed.id.split('/').at(-1)! : current.id;
+      const periodLabel = owed?.periodLabel ?? current.label;
+      const active = t.targets.filter((x) => x.active);
+      forms.push(
+        form(
+          ctx,
+          'report',
+          `${base}/reports`,
+          `上报半月整顿工作进展（六(三)）：${periodLabel}`,
+          html`<input type="hidden" name="period" value="${periodId}">${active.map(
+            (x, i) => html`<fieldset><legend>${villageName(x.village)}</legend><input type="hidden" name="entries.${i}.village" value="${x.village}">
+${textarea(ctx, 'report', '工作进展', `entries.${i}.progress`)}${textarea(ctx, 'report', '存在问题', `entries.${i}.problems`)}${textarea(ctx, 'report', '下步打算', `entries.${i}.nextSteps`)}</fieldset>`,
+          )}<label><input type="checkbox" name="amendment:bool" value="true"> 更正已报送的进展</label>`,
+          '报送',
+        ),
+      );
+      forms.push(form(ctx, 'study', `${base}/studies`, '记录党委季度专题研究（五(三)）', html`${input(ctx, 'study', '季度', 'quarter', 'text', periodOf('quarter', today()).id)}${input(ctx, 'study', '研究日期', 'heldOn', 'date', today())}${textarea(ctx, 'study', '研究内容', 'summary')}`));
+    }
+    const proposals = t.proposals.map((p) => {
+      const d = p.decision;
+      const status = !d ? '待县委组织部决定' : d.decision === 'inquiry' ? `已决定函询（案件${d.caseId ?? ''}）` : `不予函询：${d.note}`;
+      return html`<li>${p.quarterLabel}：${p.lapses.length}次未按时报送，${status}${
+        !d && may(ctx.actor, 'inquiry.issue', e)
+          ? html`${form(ctx, `issue-${p.quarter}`, '/api/cases', '发出函询函', html`<input type="hidden" name="township" value="${code}"><input type="hidden" name="proposalQuarter" value="${p.quarter}">${textarea(ctx, `issue-${p.quarter}`, '函询事由', 'reason')}`, '发出')}
+${form(ctx, `decline-${p.quarter}`, `${base}/proposals/decide`, '不予函询', html`<input type="hidden" name="quarter" value="${p.quarter}"><input type="hidden" name="decision" value="decline">${textarea(ctx, `decline-${p.quarter}`, '理由', 'note')}`, '不予函询')}`
+          : ''
+      }</li>`;
+    });
+    return {
+      title: `${townshipName(code)}（${code}）`,
+      body: html`<p>整顿对象：${t.targets.map((x) => html`<a href="/villages/${x.village}">${villageName(x.village)}</a>${x.active ? '' : '（已结束）'} `)}</p>
+<h2>待办事项</h2>${dutyTable(ctx, e, base, dutiesNow(t), highlight)}
+${forms}
+<h2>半月进展</h2><ul>${[...t.reports].reverse().slice(0, 8).map((r) => html`<li>${r.periodLabel}　${chinaTime(r.receivedAt)}${r.late ? '　逾期报送' : ''}（${personName(r.reportedBy)}）</li>`)}</ul>
+${t.lapses.length ? html`<h2>未按时报送</h2><ul>${t.lapses.map((l) => html`<li>${l.periodId}（${l.kind === 'missing' ? '未报送' : '逾期报送'}）</li>`)}</ul>` : ''}
+${proposals.length ? html`<h2>函询建议</h2><ul>${proposals}</ul>` : ''}
+<h2>工作记录</h2>${historyList(t.history)}`,
+    };
+  };
+  page('/townships/:code', async (ctx, r) => townshipPage(ctx, (r.params as { code: string }).code));
+  page('/townships/:code/obligations/:id', async (ctx, r) => townshipPage(ctx, (r.params as { code: string }).code, (r.params as { id: string }).id));
+
+  // --- An inquiry case -----------------------------------------------------------------------------
+
+  const casePage = async (ctx: Ctx, caseId: string, highlight?: string): Promise<{ title: string; body: Html }> => {
+    const v: InquiryView = await deps.service.caseView(ctx.actor, caseId);
+    const e: EntityRef = { kind: 'case', township: v.township, caseId };
+    const base = `/api/cases/${caseId}`;
+    const forms: Html[] = [];
+    if (v.stage === 'awaiting-explanation' && may(ctx.actor, 'explanation.submit', e)) {
+      forms.push(form(ctx, 'explanation', `${base}/explanation`, '报送书面说明（六(四)）', html`${textarea(ctx, 'explanation', '问题根源', 'rootCause')}${textarea(ctx, 'explanation', '整顿措施', 'measures')}${input(ctx, 'explanation', '完成时限', 'timeLimit', 'date')}`));
+    }
+    if (v.stage === 'explained' && may(ctx.actor, 'explanation.review', e)) {
+      forms.push(form(ctx, 'review', `${base}/explanation/review`, '审阅书面说明', html`<label><input type="radio" name="decision" value="accept" checked> 认可，办结</label><label><input type="radio" name="decision" value="talk"> 问题突出，约谈</label>${textarea(ctx, 'review', '审阅意见', 'note')}`));
+    }
+    if ((v.stage === 'awaiting-explanation' || v.stage === 'explained') && may(ctx.actor, 'talk.order', e)) forms.push(form(ctx, 'order', `${base}/talk/order`, '决定约谈', textarea(ctx, 'order', '约谈事由', 'why')));
+    if (v.stage === 'talk-required' && may(ctx.actor, 'talk.schedule', e)) {
+      const dept = roster().people.filter((p) => p.role === 'org-department-staff' || p.role === 'org-department-head');
+      forms.push(
+        form(
+          ctx,
+          'schedule',
+          `${base}/talk/schedule`,
+          '安排约谈',
+          html`${input(ctx, 'schedule', '时间（北京时间）', 'at', 'datetime-local')}${input(ctx, 'schedule', '地点', 'place')}<label>约谈人：<select name="conductor">${dept.map((p) => html`<option value="${p.id}">${p.name}</option>`)}</select></label>`,
+        ),
+      );
+    }
+    if (v.stage === 'talk-scheduled' && may(ctx.actor, 'talk.record', e)) {
+      forms.push(form(ctx, 'record', `${base}/talk/record`, '记录约谈情况', html`${input(ctx, 'record', '约谈日期', 'heldOn', 'date', today())}${textarea(ctx, 'record', '约谈情况', 'outcome')}`));
+    }
+    return {
+      title: `${v.kind === 'talk' ? '约谈' : '函询'}案件 ${caseId}`,
+      body: html`<p>${townshipName(v.township)}　状态：<strong>${caseStageLabels[v.stage]}</strong>　发出：${v.issuedOn}（${personName(v.issuedBy)}）</p>
+<p>对象：${v.recipients.map(personName).join('、')}</p><p>事由：${v.reason}</p>
+${v.explanationDue ? html`<p>书面说明截止：${v.explanationDue}</p>` : ''}
+${v.explanation ? html`<h2>书面说明</h2><p>问题根源：${v.explanation.rootCause}</p><p>整顿措施：${v.explanation.measures}</p><p>完成时限：${v.explanation.timeLimit}</p>` : ''}
+<h2>待办事项</h2>${dutyTable(ctx, e, base, dutiesNow(v), highlight)}
+${forms}
+<h2>工作记录</h2>${historyList(v.history)}`,
+    };
+  };
+  page('/cases/:id', async (ctx, r) => casePage(ctx, (r.params as { id: string }).id));
+  page('/cases/:id/obligations/:oid', async (ctx, r) => casePage(ctx, (r.params as { id: string }).id, (r.params as { oid: string }).oid));
+
+  page('/county/obligations/:id', async (ctx, r) => {
+    const v = await deps.service.countyView(ctx.actor);
+    return { title: '县委的事项', body: dutyTable(ctx, { kind: 'county' }, '/api/county', dutiesNow(v), (r.params as { id: string }).id) };
+  });
+
+  // --- The ledger, operations, the local mailbox -----------------------------------------------------
+
+  page('/ledger', async (ctx, r) => {
+    const year = (r.query as { year?: string }).year ?? String(yearOf(today()));
+    const list: Consequence[] = await deps.service.awardIneligible(ctx.actor, year);
+    const blocked: Consequence[] = await deps.service.promotionBlocked(ctx.actor, today());
+    const line = (c: Consequence): Html =>
+      html`<tr><td>${c.subject.type === 'person' ? personName(c.subject.id) : c.subject.code}</td><td>${c.from}${c.until ? `至${c.until}` : '起'}</td><td>${c.reason}</td><td>${c.clause}</td><td>${c.cause}</td></tr>`;
+    return {
+      title: '后果台账',
+      body: html`<form method="get"><label>年度：<input name="year" value="${year}"></label><button>查看</button></form>
+<h2>${year}年度不得评先选优（六(四)）</h2><table><tr><th>人员</th><th>期间</th><th>事由</th><th>依据</th><th>案件</th></tr>${list.map(line)}</table>
+<h2>今天（${today()}）不得提拔使用（六(五)、五(四)）</h2><table><tr><th>对象</th><th>期间</th><th>事由</th><th>依据</th><th>案件</th></tr>${blocked.map(line)}</table>`,
+    };
+  });
+
+  page('/ops', async (ctx) => {
+    const failed = await deps.service.list(ctx.actor, { failed: true });
+    const delayed = await deps.service.list(ctx.actor, { delayed: true });
+    const apiBase = (i: ListItem): string => (i.kind === 'village' ? `/api/villages/${i.village ?? ''}` : i.kind === 'township' ? `/api/townships/${i.township}` : `/api/cases/${i.workflowId.replace(/^inquiry:/, '')}`);
+    const row = (i: ListItem): Html =>
+      html`<tr><td>${i.workflowId}</td><td>${i.failedDeliveries}</td><td>${i.deliveryDelayed ? '是' : ''}</td><td><form class="inline" method="post" action="/do${apiBase(i)}/deliveries/retry"><input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="_back" value="/ops"><button>立即重发</button></form>${
+        deps.temporalUi ? html` <a href="${deps.temporalUi}/namespaces/default/workflows/${encodeURIComponent(i.workflowId)}">Temporal</a>` : ''
+      }</td></tr>`;
+    const all = [...new Map([...failed, ...delayed].map((i) => [i.workflowId, i])).values()];
+    return {
+      title: '通知与运维',
+      body: html`<h2>发送失败或暂未发出的通知</h2>${all.length ? html`<table><tr><th>工作流</th><th>发送失败</th><th>待发</th><th></th></tr>${all.map(row)}</table>` : html`<p class="muted">没有。</p>`}`,
+    };
+  });
+
+  if (deps.mailbox) {
+    const mailbox = deps.mailbox;
+    app.get('/dev/mail', async (_request, reply) => {
+      const messages = [...mailbox()].reverse().slice(0, 200);
+      return reply.type('text/html').send(
+        layout(
+          '本地邮箱（开发用）',
+          undefined,
+          html`<p class="muted">本地SMTP服务器收到的邮件（仅在内置默认配置下提供）。</p>${messages.map(
+            (m) => html`<details class="box"><summary>${chinaTime(m.at)}　${m.to.join('、')}　<strong>${m.subject}</strong></summary><pre style="white-space:pre-wrap">${m.text}</pre></details>`,
+          )}`,
+        ).value,
+      );
+    });
+  }
+
+}

@@ -1,0 +1,105 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { localDateOf } from '../../src/domain/calendar';
+import { useApiWorld } from '../support/api';
+
+/**
+ * The workbench in a real browser (Debian's Chromium, headless), as officials use it: log in with
+ * the code from the mail, see what is due in red or yellow, do it, see it done. Screenshots of the
+ * main pages go to test-artifacts/ (1366×768) to be looked at.
+ */
+const api = useApiWorld();
+const shots = path.resolve(__dirname, '../../test-artifacts/workbench');
+let browser: Browser;
+const month = localDateOf(Date.now()).slice(0, 7);
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-background-networking'] });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function loggedIn(who: string, email: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('dialog', () => {
+    throw new Error('a script ran in the page');
+  });
+  await page.goto(`${api.url}/`);
+  expect(page.url()).toContain('/login');
+  await page.fill('input[name=who]', who);
+  await page.click('button:has-text("获取验证码")');
+  const code = /【登录验证码】(\d{6})/.exec(api.world.mail.sink.to(email).at(-1)!.subject)![1]!;
+  await page.fill('input[name=code]', code);
+  await page.click('button:has-text("登录")');
+  await page.waitForURL(`${api.url}/`);
+  return page;
+}
+
+test('a township organization officer sees the report due, submits it, and it is done; another township is 403; a script stays text', async () => {
+  for (const v of ['QS03', 'QS07']) {
+    expect((await api.app.inject({ method: 'POST', url: `/api/villages/${v}/designate`, headers: api.bearer('zzb-zhang'), payload: { redesignate: `${month}-01` } })).statusCode).toBe(201);
+  }
+  const page = await loggedIn('qs-org', 'qs-org@township.example.org');
+  await expect.poll(async () => (await page.textContent('h1'))?.trim()).toBe('我的待办');
+  const report = page.locator('tr', { hasText: '每半月上报整顿工作进展' }).first();
+  expect(['red', 'yellow']).toContain(await report.getAttribute('data-light'));
+  const label = (await report.locator('td').nth(1).textContent())!;
+  await page.screenshot({ path: path.join(shots, 'my-work-township.png'), fullPage: true });
+
+  await page.goto(`${api.url}/townships/QS`);
+  const progress = page.locator('#report textarea[name$=".progress"]');
+  expect(await progress.count()).toBe(2);
+  // An empty report names the missing field next to it, in Chinese.
+  await page.click('#report button[type=submit]');
+  await expect.poll(async () => (await page.locator('#report .err').first().textContent()) ?? '').toMatch(/工作进展/);
+  await progress.nth(0).fill('<script>alert(1)</script>调整村两委班子');
+  await progress.nth(1).fill('清理集体土地合同');
+  await page.click('#report button[type=submit]');
+  await expect.poll(async () => (await page.textContent('.flash')) ?? '').toContain('已办理：上报半月整顿工作进展');
+  await page.screenshot({ path: path.join(shots, 'township.png'), fullPage: true });
+  // The duty is done: no longer among the township's open duties.
+  expect(await page.locator('tr', { hasText: label }).count()).toBe(0);
+
+  // The text is shown as text on the target's page.
+  await page.goto(`${api.url}/villages/QS03`);
+  await expect.poll(async () => (await page.textContent('main')) ?? '').toContain('<script>alert(1)</script>调整村两委班子');
+  await page.screenshot({ path: path.join(shots, 'target.png'), fullPage: true });
+
+  const other = await page.goto(`${api.url}/townships/LH`);
+  expect(other?.status()).toBe(403);
+  expect(await page.textContent('main')).toContain('刘志强（组织干事）只能对本乡镇查看');
+}, 120_000);
+
+test('the organization department approves a plan and records an acceptance; the dashboard shows every target', async () => {
+  expect((await api.app.inject({ method: 'POST', url: '/api/villages/LH09/designate', headers: api.bearer('zzb-zhang'), payload: { redesignate: '2025-10-10' } })).statusCode).toBe(201);
+  expect(
+    (await api.app.inject({ method: 'POST', url: '/api/villages/QS03/plan', headers: api.bearer('qs-sec'), payload: { summary: '规范“两会两票”，公开村务财务', measures: ['每季度公开村务财务'] } })).statusCode,
+  ).toBe(200);
+  const page = await loggedIn('zzb-zhang', 'zzb-zhang@county.example.org');
+  await page.goto(`${api.url}/dashboard`);
+  await expect.poll(async () => (await page.textContent('main')) ?? '').toContain('青石镇东风村');
+  await page.screenshot({ path: path.join(shots, 'dashboard.png'), fullPage: true });
+
+  await page.goto(`${api.url}/villages/QS03`);
+  await page.click('#review button[type=submit]');
+  await expect.poll(async () => (await page.textContent('.flash')) ?? '').toContain('已办理：审核整顿方案');
+  expect(await page.textContent('main')).toContain('整顿方案：已审核通过');
+
+  await page.goto(`${api.url}/villages/LH09`);
+  await page.fill('#acceptance input[name="year:number"]', '2026');
+  await page.fill('#acceptance input[name=evaluatedOn]', '2026-11-25');
+  await page.check('#acceptance input[name="transformed:bool"]');
+  await page.fill('#acceptance textarea[name=summary]', '班子健全，各项制度落实，已转化提升');
+  await page.click('#acceptance button[type=submit]');
+  await expect.poll(async () => (await page.textContent('main')) ?? '').toContain('2026年验收：转化提升');
+  await page.screenshot({ path: path.join(shots, 'acceptance.png'), fullPage: true });
+
+  await page.goto(`${api.url}/ledger`);
+  expect(await page.textContent('h1')).toBe('后果台账');
+  await page.screenshot({ path: path.join(shots, 'ledger.png'), fullPage: true });
+}, 120_000);
