@@ -141,7 +141,7 @@ export function registerWeb(app: FastifyInstance, deps: WebDeps): void {
 <body><header><strong>软弱涣散农村基层党组织整顿提升</strong>
 ${
   ctx
-    ? html`<a href="/">我的待办</a>${isDept(ctx.actor) || ctx.actor.role === 'operator' ? html`<a href="/dashboard">全县</a><a href="/ledger">后果台账</a>` : ''}${
+    ? html`<a href="/">我的待办</a>${isDept(ctx.actor) || ctx.actor.role === 'operator' ? html`<a href="/dashboard">全县</a><a href="/acceptance">验收评价</a><a href="/ledger">后果台账</a>` : ''}${
         ctx.actor.role === 'operator' || isDept(ctx.actor) ? html`<a href="/ops">通知与运维</a>` : ''
       }${deps.mailbox ? html`<a href="/dev/mail">本地邮箱</a>` : ''}
 <span class="who">${ctx.actor.name}（${roleLabels[ctx.actor.role]}）</span><form class="inline" method="post" action="/logout"><input type="hidden" name="_csrf" value="${ctx.csrf}"><button>退出</button></form>`
@@ -479,6 +479,18 @@ ${textarea(ctx, 'report', '工作进展', `entries.${i}.progress`)}${textarea(ct
       );
       forms.push(form(ctx, 'study', `${base}/studies`, '记录党委季度专题研究（五(三)）', html`${input(ctx, 'study', '季度', 'quarter', 'text', periodOf('quarter', today()).id)}${input(ctx, 'study', '研究日期', 'heldOn', 'date', today())}${textarea(ctx, 'study', '研究内容', 'summary')}`));
     }
+    if (may(ctx.actor, 'inquiry.issue', e)) {
+      forms.push(
+        form(
+          ctx,
+          'issue',
+          '/api/cases',
+          '发出函询函（六(四)）',
+          html`<input type="hidden" name="township" value="${code}">${textarea(ctx, 'issue', '函询事由', 'reason')}<label><input type="radio" name="kind" value="inquiry" checked> 函询</label><label><input type="radio" name="kind" value="talk"> 直接约谈</label>`,
+          '发出',
+        ),
+      );
+    }
     const proposals = t.proposals.map((p) => {
       const d = p.decision;
       const status = !d ? '待县委组织部决定' : d.decision === 'inquiry' ? `已决定函询（案件${d.caseId ?? ''}）` : `不予函询：${d.note}`;
@@ -553,6 +565,39 @@ ${forms}
 
   // --- The ledger, operations, the local mailbox -----------------------------------------------------
 
+  // The late-November acceptance of a year: every target to evaluate, one row each (五(一)).
+  page('/acceptance', async (ctx, r) => {
+    const year = Number((r.query as { year?: string }).year ?? yearOf(today()));
+    const items = await deps.service.list(ctx.actor, { kind: 'village' });
+    const rows: Html[] = [];
+    for (const i of items) {
+      const v = await deps.service.villageView(ctx.actor, i.village ?? '').catch(() => undefined);
+      if (!v || yearOf(v.designation.date) >= year) continue;
+      const done = v.acceptances.find((a) => a.year === year);
+      const id = `acceptance-${v.village}`;
+      rows.push(
+        html`<tr><td><a href="/villages/${v.village}">${villageName(v.village)}</a></td><td>${v.stageLabel}</td><td>${
+          done
+            ? `${done.transformed ? '转化提升' : '未转化'}（${done.date}）`
+            : may(ctx.actor, 'acceptance.record', deps.service.village(v.village))
+              ? form(
+                  ctx,
+                  id,
+                  `/api/villages/${v.village}/acceptance`,
+                  '',
+                  html`<input type="hidden" name="year:number" value="${year}">${input(ctx, id, '评价日期', 'evaluatedOn', 'date', today())}<label><input type="checkbox" name="transformed:bool" value="true"> 已转化提升</label>${textarea(ctx, id, '评价意见', 'summary')}`,
+                  '记录',
+                )
+              : '待评价'
+        }</td></tr>`,
+      );
+    }
+    return {
+      title: `${year}年11月下旬验收评价`,
+      body: html`<p class="muted">县委对上一年及以前认定的整顿对象进行验收评价（五(一)）。</p>${rows.length ? html`<table><tr><th>整顿对象</th><th>阶段</th><th>验收评价</th></tr>${rows}</table>` : html`<p class="muted">今年没有需要验收评价的整顿对象。</p>`}`,
+    };
+  });
+
   page('/ledger', async (ctx, r) => {
     const year = (r.query as { year?: string }).year ?? String(yearOf(today()));
     const list: Consequence[] = await deps.service.awardIneligible(ctx.actor, year);
@@ -576,9 +621,16 @@ ${forms}
         deps.temporalUi ? html` <a href="${deps.temporalUi}/namespaces/default/workflows/${encodeURIComponent(i.workflowId)}">Temporal</a>` : ''
       }</td></tr>`;
     const all = [...new Map([...failed, ...delayed].map((i) => [i.workflowId, i])).values()];
+    const running = await deps.service.list(ctx.actor, {});
+    const county = await deps.service.countyView(ctx.actor).catch(() => undefined);
+    const kinds = { village: '整顿对象', township: '乡镇', case: '函询案件' } as const;
     return {
       title: '通知与运维',
-      body: html`<h2>发送失败或暂未发出的通知</h2>${all.length ? html`<table><tr><th>工作流</th><th>发送失败</th><th>待发</th><th></th></tr>${all.map(row)}</table>` : html`<p class="muted">没有。</p>`}`,
+      body: html`<h2>发送失败或暂未发出的通知</h2>${all.length ? html`<table><tr><th>工作流</th><th>发送失败</th><th>待发</th><th></th></tr>${all.map(row)}</table>` : html`<p class="muted">没有。</p>`}
+<h2>运行中的工作流</h2><table><tr><th>类别</th><th>数量</th><th>有逾期事项</th></tr>${(Object.keys(kinds) as (keyof typeof kinds)[]).map(
+        (k) => html`<tr><td>${kinds[k]}</td><td>${running.filter((i) => i.kind === k).length}</td><td>${running.filter((i) => i.kind === k && i.overdue).length}</td></tr>`,
+      )}</table>
+${county ? html`<h2>在用的工作规则和节假日安排</h2><p>工作规则：${county.policyVersion}</p><ul>${county.calendarYears.map((y) => html`<li>${y.year}年：${y.official ? '正式' : '暂定'}，${y.source}</li>`)}</ul>` : ''}`,
     };
   });
 

@@ -99,7 +99,45 @@ test('the organization department approves a plan and records an acceptance; the
   await expect.poll(async () => (await page.textContent('main')) ?? '').toContain('2026年验收：转化提升');
   await page.screenshot({ path: path.join(shots, 'acceptance.png'), fullPage: true });
 
-  await page.goto(`${api.url}/ledger`);
+  await page.goto(`${api.url}/acceptance`);
+  expect(await page.textContent('main')).toMatch(/柳河镇柳林村.*转化提升（2026-11-25）/s);
+  await page.screenshot({ path: path.join(shots, 'acceptance-sheet.png'), fullPage: true });
+
+  // A letter to a township: its party secretary and organization officer may not receive awards this year (六(四)).
+  await page.goto(`${api.url}/townships/QS`);
+  await page.fill('#issue textarea[name=reason]', '半月进展报送质量不高，整顿推进缓慢');
+  await page.click('#issue button[type=submit]');
+  await expect.poll(async () => (await page.textContent('.flash')) ?? '').toContain('已办理：发出函询函');
+  // The case records them in the ledger by a signal of its own: the page shows them once it has.
+  await expect
+    .poll(async () => {
+      await page.goto(`${api.url}/ledger`);
+      return (await page.textContent('main')) ?? '';
+    }, { timeout: 15_000 })
+    .toMatch(/张振华[\s\S]*刘志强|刘志强[\s\S]*张振华/);
   expect(await page.textContent('h1')).toBe('后果台账');
   await page.screenshot({ path: path.join(shots, 'ledger.png'), fullPage: true });
+
+  await page.goto(`${api.url}/ops`);
+  expect(await page.textContent('main')).toContain('工作规则：builtin-1');
+  await page.screenshot({ path: path.join(shots, 'ops.png'), fullPage: true });
+}, 120_000);
+
+test('a township answers an inquiry letter with its written explanation on the case page', async () => {
+  const issued = await api.app.inject({ method: 'POST', url: '/api/cases', headers: api.bearer('zzb-zhang'), payload: { township: 'LH', reason: '整顿工作推进缓慢', caseId: 'LH-web' } });
+  expect(issued.statusCode).toBe(201);
+  const page = await loggedIn('lh-sec', 'lh-sec@township.example.org');
+  await page.goto(`${api.url}/cases/LH-web`);
+  expect(await page.textContent('main')).toContain('待书面说明');
+  await page.fill('#explanation textarea[name=rootCause]', '组织干事调整，工作断档');
+  await page.fill('#explanation textarea[name=measures]', '明确专人负责，每半月按时上报');
+  await page.click('#explanation button[type=submit]');
+  // A missing time limit is named next to its field.
+  await expect.poll(async () => (await page.locator('#explanation .err').first().textContent()) ?? '').toContain('日期');
+  await page.fill('#explanation textarea[name=rootCause]', '组织干事调整，工作断档');
+  await page.fill('#explanation textarea[name=measures]', '明确专人负责，每半月按时上报');
+  await page.fill('#explanation input[name=timeLimit]', localDateOf(Date.now() + 20 * 86_400_000));
+  await page.click('#explanation button[type=submit]');
+  await expect.poll(async () => (await page.textContent('main')) ?? '').toContain('书面说明待审阅');
+  await page.screenshot({ path: path.join(shots, 'case.png'), fullPage: true });
 }, 120_000);
