@@ -89,6 +89,18 @@ function withQuery(path: string, q: Record<string, string>): string {
   return `${base}?${new URLSearchParams(q).toString()}`;
 }
 
+/** Report rows carry `attest.<kind>` = date; the report takes `duties: [{ kind, date }]`. */
+function withAttestations(body: Record<string, unknown>): Record<string, unknown> {
+  if (!Array.isArray(body.entries)) return body;
+  const entries = (body.entries as Record<string, unknown>[]).map((e) => {
+    if (typeof e !== 'object' || e === null || !('attest' in e)) return e;
+    const { attest, ...rest } = e as { attest: Record<string, unknown> };
+    const duties = Object.entries(attest ?? {}).map(([kind, date]) => ({ kind, date }));
+    return duties.length ? { ...rest, duties } : rest;
+  });
+  return { ...body, entries };
+}
+
 export function registerWeb(app: FastifyInstance, deps: WebDeps): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => {
     done(null, parseUrlEncoded(body as string));
@@ -327,7 +339,7 @@ ${duties.map((o) => {
     request.actor = actor;
     request.audit = { action: spec.action, entity: apiPath };
     try {
-      await spec.run(deps.service, { actor, params, body: formToBody(form) });
+      await spec.run(deps.service, { actor, params, body: withAttestations(formToBody(form)) });
       return reply.redirect(withQuery(back, { done: spec.summary.replace(/（.*$/, '') }));
     } catch (err) {
       if (err instanceof ServiceError || err instanceof ForbiddenError) {
@@ -367,7 +379,7 @@ ${duties.map((o) => {
       const cases = await deps.service.list(a, { kind: 'case' });
       for (const i of cases) {
         const caseId = i.workflowId.replace(/^inquiry:/, '');
-        sections.push(html`<p><a href="/cases/${caseId}">函询案件 ${caseId}</a>（${i.stage}）</p>`);
+        sections.push(html`<p><a href="/cases/${caseId}">函询案件 ${caseId}</a>（${(caseStageLabels as Record<string, string>)[i.stage] ?? i.stage}）</p>`);
       }
     }
     if (a.village) {
@@ -452,6 +464,14 @@ ${v.failedDeliveryCount ? html`<h2>未能送达的通知（${v.failedDeliveryCou
 
   // --- A township ----------------------------------------------------------------------------------
 
+  const attestable = ['first-secretary-visit', 'first-secretary-symposium', 'village-quarterly-debriefing', 'three-meetings-one-lesson'] as const;
+  const attestLabels: Record<(typeof attestable)[number], string> = {
+    'first-secretary-visit': '第一书记到村开展服务',
+    'first-secretary-symposium': '第一书记与村民座谈交流',
+    'village-quarterly-debriefing': '村党支部书记季度述职',
+    'three-meetings-one-lesson': '“三会一课”',
+  };
+
   const townshipPage = async (ctx: Ctx, code: string, highlight?: string): Promise<{ title: string; body: Html }> => {
     const t: TownshipView = await deps.service.townshipView(ctx.actor, code);
     const e = deps.service.township(code);
@@ -472,7 +492,8 @@ ${v.failedDeliveryCount ? html`<h2>未能送达的通知（${v.failedDeliveryCou
           `上报半月整顿工作进展（六(三)）：${periodLabel}`,
           html`<input type="hidden" name="period" value="${periodId}">${active.map(
             (x, i) => html`<fieldset><legend>${villageName(x.village)}</legend><input type="hidden" name="entries.${i}.village" value="${x.village}">
-${textarea(ctx, 'report', '工作进展', `entries.${i}.progress`)}${textarea(ctx, 'report', '存在问题', `entries.${i}.problems`)}${textarea(ctx, 'report', '下步打算', `entries.${i}.nextSteps`)}</fieldset>`,
+${textarea(ctx, 'report', '工作进展', `entries.${i}.progress`)}${textarea(ctx, 'report', '存在问题', `entries.${i}.problems`)}${textarea(ctx, 'report', '下步打算', `entries.${i}.nextSteps`)}
+<p class="muted">本期完成的事项（填写完成日期，可办结相应待办）：</p>${attestable.map((k) => input(ctx, 'report', attestLabels[k], `entries.${i}.attest.${k}:optional`, 'date'))}</fieldset>`,
           )}<label><input type="checkbox" name="amendment:bool" value="true"> 更正已报送的进展</label>`,
           '报送',
         ),

@@ -59,14 +59,17 @@ test('a township organization officer sees the report due, submits it, and it is
   await expect.poll(async () => (await page.locator('#report .err').first().textContent()) ?? '').toMatch(/工作进展/);
   await progress.nth(0).fill('<script>alert(1)</script>调整村两委班子');
   await progress.nth(1).fill('清理集体土地合同');
+  // The report attests QS03's first secretary's visit this month: that duty is closed with it.
+  await page.fill('#report input[name="entries.0.attest.first-secretary-visit:optional"]', `${month}-10`);
   await page.click('#report button[type=submit]');
   await expect.poll(async () => (await page.textContent('.flash')) ?? '').toContain('已办理：上报半月整顿工作进展');
   await page.screenshot({ path: path.join(shots, 'township.png'), fullPage: true });
   // The duty is done: no longer among the township's open duties.
   expect(await page.locator('tr', { hasText: label }).count()).toBe(0);
 
-  // The text is shown as text on the target's page.
+  // The text is shown as text on the target's page, and the visit is done.
   await page.goto(`${api.url}/villages/QS03`);
+  await expect.poll(async () => page.locator('tr', { hasText: '第一书记每月到村开展服务' }).count()).toBe(0);
   await expect.poll(async () => (await page.textContent('main')) ?? '').toContain('<script>alert(1)</script>调整村两委班子');
   await page.screenshot({ path: path.join(shots, 'target.png'), fullPage: true });
 
