@@ -32,16 +32,20 @@ export interface ApiWorld {
   bearer(person: string): Record<string, string>;
 }
 
-export function useApiWorld(): ApiWorld {
+/**
+ * By default on the dev server, with the sample county designated this month; with `startAt`, on
+ * the time-skipping server from that instant, with the sample county as it is (designated in 2018).
+ */
+export function useApiWorld(opts: { startAt?: string } = {}): ApiWorld {
   let state: (Omit<ApiWorld, 'bearer' | 'cliEnv'> & { dir: string; close(): Promise<void> }) | undefined;
   beforeAll(async () => {
     // The sample county, designated this month (the dev server's clock is today's).
     const dir = mkdtempSync(path.join(tmpdir(), 'api-'));
     const rosterFile = path.join(dir, 'roster.json');
     const roster = JSON.parse(readFileSync(sampleRosterFile, 'utf8')) as { designations: { date: string }[] };
-    for (const d of roster.designations) d.date = `${localDateOf(Date.now()).slice(0, 7)}-01`;
+    if (!opts.startAt) for (const d of roster.designations) d.date = `${localDateOf(Date.now()).slice(0, 7)}-01`;
     writeFileSync(rosterFile, JSON.stringify(roster));
-    const world = await startVillageWorld({ devServer: true, rosterFile });
+    const world = await startVillageWorld(opts.startAt ? { startAt: opts.startAt, rosterFile } : { devServer: true, rosterFile });
     const parsed = readRosterFile(rosterFile);
     const key = randomBytes(32);
     const sealer = new TokenSealer(key);
