@@ -394,8 +394,8 @@ ${duties.map((o) => {
   // --- The county dashboard -----------------------------------------------------------------------
 
   page('/dashboard', async (ctx, request) => {
-    const q = request.query as { township?: string; overdue?: string };
-    const filter = { ...(q.township ? { township: q.township } : {}), ...(q.overdue ? { overdue: true } : {}) };
+    const q = request.query as { township?: string; overdue?: string; stage?: string };
+    const filter = { ...(q.township ? { township: q.township } : {}), ...(q.overdue ? { overdue: true } : {}), ...(q.stage ? { kind: 'village' as const, stage: q.stage } : {}) };
     const items = await deps.service.list(ctx.actor, filter);
     const row = (i: ListItem): Html => {
       const cls = i.overdue ? 'red' : 'green';
@@ -408,6 +408,7 @@ ${duties.map((o) => {
     return {
       title: '全县整顿工作一览',
       body: html`<form method="get"><label>乡镇：<select name="township"><option value="">全部</option>${roster().townships.map((t) => html`<option value="${t.code}"${q.township === t.code ? raw(' selected') : ''}>${t.name}</option>`)}</select></label>
+<label>阶段：<select name="stage"><option value="">全部</option>${Object.entries(stageLabels).map(([k, label]) => html`<option value="${k}"${q.stage === k ? raw(' selected') : ''}>${label}</option>`)}</select></label>
 <label><input type="checkbox" name="overdue" value="1"${q.overdue ? raw(' checked') : ''}> 只看有逾期事项的</label><button>筛选</button></form>
 <h2>整顿对象（${by('village').length}）</h2><table><tr><th>状态</th><th>村（社区）</th><th>阶段</th><th>下一截止</th><th>通知失败</th></tr>${by('village').map(row)}</table>
 <h2>乡镇（${by('township').length}）</h2><table><tr><th>状态</th><th>乡镇</th><th>情况</th><th>下一截止</th><th>通知失败</th></tr>${by('township').map(row)}</table>
@@ -620,16 +621,18 @@ ${forms}
   });
 
   page('/ledger', async (ctx, r) => {
-    const year = (r.query as { year?: string }).year ?? String(yearOf(today()));
+    const q = r.query as { year?: string; date?: string };
+    const year = q.year ?? String(yearOf(today()));
+    const date = q.date ?? today();
     const list: Consequence[] = await deps.service.awardIneligible(ctx.actor, year);
-    const blocked: Consequence[] = await deps.service.promotionBlocked(ctx.actor, today());
+    const blocked: Consequence[] = await deps.service.promotionBlocked(ctx.actor, date);
     const line = (c: Consequence): Html =>
       html`<tr><td>${c.subject.type === 'person' ? personName(c.subject.id) : c.subject.code}</td><td>${c.from}${c.until ? `至${c.until}` : '起'}</td><td>${c.reason}</td><td>${c.clause}</td><td>${c.cause}</td></tr>`;
     return {
       title: '后果台账',
-      body: html`<form method="get"><label>年度：<input name="year" value="${year}"></label><button>查看</button></form>
+      body: html`<form method="get"><label>年度：<input name="year" value="${year}"></label><label>日期：<input type="date" name="date" value="${date}"></label><button>查看</button></form>
 <h2>${year}年度不得评先选优（六(四)）</h2><table><tr><th>人员</th><th>期间</th><th>事由</th><th>依据</th><th>案件</th></tr>${list.map(line)}</table>
-<h2>今天（${today()}）不得提拔使用（六(五)、五(四)）</h2><table><tr><th>对象</th><th>期间</th><th>事由</th><th>依据</th><th>案件</th></tr>${blocked.map(line)}</table>`,
+<h2>${date}不得提拔使用（六(五)、五(四)）</h2><table><tr><th>对象</th><th>期间</th><th>事由</th><th>依据</th><th>案件</th></tr>${blocked.map(line)}</table>`,
     };
   });
 

@@ -93,6 +93,12 @@ test('the organization department approves a plan and records an acceptance; the
   await expect.poll(async () => (await page.textContent('.flash')) ?? '').toContain('已办理：审核整顿方案');
   expect(await page.textContent('main')).toContain('整顿方案：已审核通过');
 
+  // Filtered by stage: QS07 still owes its plan, QS03's is approved.
+  await page.goto(`${api.url}/dashboard?stage=plan-due`);
+  const planDue = (await page.textContent('main'))!;
+  expect(planDue).toContain('青石镇团结村');
+  expect(planDue).not.toContain('青石镇东风村');
+
   await page.goto(`${api.url}/villages/LH09`);
   await page.fill('#acceptance input[name="year:number"]', '2026');
   await page.fill('#acceptance input[name=evaluatedOn]', '2026-11-25');
@@ -119,6 +125,8 @@ test('the organization department approves a plan and records an acceptance; the
     }, { timeout: 15_000 })
     .toMatch(/张振华[\s\S]*刘志强|刘志强[\s\S]*张振华/);
   expect(await page.textContent('h1')).toBe('后果台账');
+  await page.goto(`${api.url}/ledger?date=2030-01-01`);
+  expect(await page.textContent('main')).toContain('2030-01-01不得提拔使用');
   await page.screenshot({ path: path.join(shots, 'ledger.png'), fullPage: true });
 
   await page.goto(`${api.url}/ops`);
