@@ -365,7 +365,16 @@ ${duties.map((o) => {
         const duties = dutiesNow(v);
         if (duties.length) sections.push(html`<h2><a href="/cases/${caseId}">函询案件 ${caseId}（${townshipName(v.township)}，${caseStageLabels[v.stage]}）</a></h2>${dutyTable(ctx, { kind: 'case', township: v.township, caseId }, `/api/cases/${caseId}`, duties)}`);
       }
-      sections.push(html`<p><a href="/dashboard">全县整顿对象和乡镇一览</a></p>`);
+      // Targets waiting on the county: plans to review, late-November acceptances to record.
+      const targets = await deps.service.list(a, { kind: 'village' });
+      for (const i of targets.filter((x) => x.stage === 'plan-submitted' || x.stage === 'acceptance')) {
+        const v = await deps.service.villageView(a, i.village ?? '').catch(() => undefined);
+        if (!v) continue;
+        const county = dutiesNow(v).filter((o) => 'role' in o.responsible && (o.responsible.role === 'org-department-staff' || o.responsible.role === 'org-department-head'));
+        const review = v.plan.status === 'submitted' ? html`<p><a href="/villages/${v.village}#review">整顿方案待审核</a></p>` : '';
+        if (county.length || review) sections.push(html`<h2><a href="/villages/${v.village}">${villageName(v.village)}</a>（${v.stageLabel}）</h2>${review}${county.length ? dutyTable(ctx, deps.service.village(v.village), `/api/villages/${v.village}`, county) : ''}`);
+      }
+      sections.push(html`<p><a href="/dashboard">全县整顿对象和乡镇一览</a>　<a href="/acceptance">验收评价</a></p>`);
     }
     if (a.township && (a.role === 'township-party-secretary' || a.role === 'organization-officer')) {
       const t = await deps.service.townshipView(a, a.township).catch(() => undefined);

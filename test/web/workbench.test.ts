@@ -31,6 +31,7 @@ async function loggedIn(who: string, email: string): Promise<Page> {
   });
   await page.goto(`${api.url}/`);
   expect(page.url()).toContain('/login');
+  await page.screenshot({ path: path.join(shots, 'login.png') });
   await page.fill('input[name=who]', who);
   await page.click('button:has-text("获取验证码")');
   const code = /【登录验证码】(\d{6})/.exec(api.world.mail.sink.to(email).at(-1)!.subject)![1]!;
@@ -84,6 +85,13 @@ test('the organization department approves a plan and records an acceptance; the
     (await api.app.inject({ method: 'POST', url: '/api/villages/QS03/plan', headers: api.bearer('qs-sec'), payload: { summary: '规范“两会两票”，公开村务财务', measures: ['每季度公开村务财务'] } })).statusCode,
   ).toBe(200);
   const page = await loggedIn('zzb-zhang', 'zzb-zhang@county.example.org');
+  // The plan waiting for review is on the department's list.
+  expect(await page.textContent('main')).toContain('整顿方案待审核');
+  await page.screenshot({ path: path.join(shots, 'my-work-department.png'), fullPage: true });
+  // The local mailbox of the embedded default shows the login code's mail.
+  await page.goto(`${api.url}/dev/mail`);
+  expect(await page.textContent('main')).toContain('【登录验证码】');
+  await page.screenshot({ path: path.join(shots, 'mailbox.png') });
   await page.goto(`${api.url}/dashboard`);
   await expect.poll(async () => (await page.textContent('main')) ?? '').toContain('青石镇东风村');
   await page.screenshot({ path: path.join(shots, 'dashboard.png'), fullPage: true });
