@@ -16,8 +16,17 @@ export interface LetterDocument {
   readonly footer?: string;
 }
 
+/**
+ * Text as XML 1.0 can carry it: markup escaped, and the characters XML forbids (control characters
+ * other than tab and line breaks, lone surrogates, U+FFFE/U+FFFF) removed. Word's own line break
+ * (U+000B, pasted from a Word document) and other line breaks become line breaks in the document.
+ */
 function xml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  return s
+    .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+    .replace(/\r\n|[\u000b\u000c\n\r\u2028\u2029]/g, '\n')
+    .replace(/[\u0000-\u0008\u000e-\u001f\u007f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
+    .replace(/\n+/g, '</w:t><w:br/><w:t xml:space="preserve">');
 }
 
 function paragraph(text: string, opts: { align?: 'center' | 'right'; bold?: boolean; size?: number; indent?: boolean } = {}): string {

@@ -44,6 +44,18 @@ describe('the inquiry letter (六(四))', () => {
     expect(strFromU8(unzipSync(letterDocx(letter))['word/document.xml']!)).toContain('A &amp; B &lt;c&gt;');
   });
 
+  test('a reason full of control characters, emoji and 20,000 characters gives a document XML can parse', () => {
+    const reason = `第一段\u000b第二段（Word的换行）\u0001\u0007\u001f\ufffe 😀🏮 ${'整顿'.repeat(10_000)} \ud800`;
+    const letter = { ...caseLetter({ ...facts, reason }, 'LH', roster) };
+    const xml = strFromU8(unzipSync(letterDocx(letter))['word/document.xml']!);
+    // Only characters of the XML 1.0 Char production remain.
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/);
+    expect(xml).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+    expect(xml).toContain('第一段</w:t><w:br/><w:t xml:space="preserve">第二段（Word的换行）');
+    expect(xml).toContain('😀🏮');
+    expect(xml.length).toBeGreaterThan(20_000);
+  });
+
   test('quotes the text only for what it says: an automatic talk is the department\'s own requirement', () => {
     const text = (f: typeof facts): string => caseLetter(f, 'LH', roster).paragraphs.join('');
     expect(text({ ...facts, talkAfterMissedExplanation: true })).toContain('按县委组织部工作要求，逾期未作书面说明的，将进行约谈。根据上述规定，对问题突出的，将及时约谈');
