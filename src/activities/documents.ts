@@ -21,6 +21,7 @@ export interface LetterDocument {
  * other than tab and line breaks, lone surrogates, U+FFFE/U+FFFF) removed. Word's own line break
  * (U+000B, pasted from a Word document) and other line breaks become line breaks in the document.
  */
+/* eslint-disable no-control-regex -- removing control characters is the point */
 function xml(s: string): string {
   return s
     .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
@@ -28,6 +29,7 @@ function xml(s: string): string {
     .replace(/[\u0000-\u0008\u000e-\u001f\u007f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
     .replace(/\n+/g, '</w:t><w:br/><w:t xml:space="preserve">');
 }
+/* eslint-enable no-control-regex */
 
 function paragraph(text: string, opts: { align?: 'center' | 'right'; bold?: boolean; size?: number; indent?: boolean } = {}): string {
   const pPr = [

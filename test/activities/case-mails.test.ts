@@ -49,6 +49,7 @@ describe('the inquiry letter (六(四))', () => {
     const letter = { ...caseLetter({ ...facts, reason }, 'LH', roster) };
     const xml = strFromU8(unzipSync(letterDocx(letter))['word/document.xml']!);
     // Only characters of the XML 1.0 Char production remain.
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
     expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/);
     expect(xml).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
     expect(xml).toContain('第一段</w:t><w:br/><w:t xml:space="preserve">第二段（Word的换行）');
