@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -113,9 +114,37 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Secrets that may come from a file (`SMTP_PASS_FILE=/run/secrets/smtp_pass`), as Docker secrets are
+ * mounted. The session key has its own SESSION_KEY_FILE (generated there when missing).
+ */
+export const SECRET_VARIABLES = ['SMTP_USER', 'SMTP_PASS', 'TEMPORAL_API_KEY'] as const;
+
+/** `X_FILE` read into `X` (trailing newline dropped); both set, or a file that cannot be read, is a problem. */
+function withSecretFiles(present: Record<string, string>): Record<string, string> {
+  const out = { ...present };
+  const problems: string[] = [];
+  for (const name of SECRET_VARIABLES) {
+    const file = present[`${name}_FILE`];
+    if (file === undefined) continue;
+    delete out[`${name}_FILE`];
+    if (present[name] !== undefined) {
+      problems.push(`${name} and ${name}_FILE are both set: set one`);
+      continue;
+    }
+    try {
+      out[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      problems.push(`${name}_FILE=${JSON.stringify(file)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out;
+}
+
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
   // An empty variable means "not set", as a shell user would expect from `FOO= cmd`.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const present = withSecretFiles(Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')));
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
@@ -32,6 +34,17 @@ describe('configuration', () => {
 
   test('credentials come in pairs', () => {
     expect(() => loadConfig({ SMTP_USER: 'zzb' })).toThrow('SMTP_USER and SMTP_PASS must be set together');
+  });
+
+  test('secrets come from files as Docker mounts them (*_FILE); both ways at once, or an unreadable file, is said', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'secrets-'));
+    writeFileSync(path.join(dir, 'smtp_pass'), 's3cret\n');
+    writeFileSync(path.join(dir, 'api_key'), 'k-123');
+    const config = loadConfig({ SMTP_USER: 'zzb', SMTP_PASS_FILE: path.join(dir, 'smtp_pass'), TEMPORAL_API_KEY_FILE: path.join(dir, 'api_key') });
+    expect(config.smtp.auth).toEqual({ user: 'zzb', pass: 's3cret' });
+    expect(config.temporal.apiKey).toBe('k-123');
+    expect(() => loadConfig({ SMTP_USER: 'zzb', SMTP_PASS: 'x', SMTP_PASS_FILE: path.join(dir, 'smtp_pass') })).toThrow('SMTP_PASS and SMTP_PASS_FILE are both set: set one');
+    expect(() => loadConfig({ SMTP_USER: 'zzb', SMTP_PASS_FILE: path.join(dir, 'missing') })).toThrow(`SMTP_PASS_FILE=${JSON.stringify(path.join(dir, 'missing'))}: cannot be read (ENOENT)`);
   });
 
   test('the worker started with a bad address exits with one readable message, not a stack trace', async () => {
