@@ -1,12 +1,24 @@
-# The worker image for docker-compose.yml.
-FROM node:20-bookworm-slim
+# The image of the worker, the API (with the workbench) and the CLI, for docker-compose.yml.
+# Built JavaScript and production dependencies only; runs as the unprivileged `node` user, which
+# owns /data (sent journal, published calendars, the session key).
+
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev
-COPY tsconfig.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# The data the worker and the API keep (sent journal, published calendars, session key) lives in
-# volumes mounted under /data, owned by the unprivileged user the processes run as.
+RUN npx tsc -p tsconfig.build.json
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY policy ./policy
 RUN mkdir -p /data/calendar /data/sent-journal /data/api && chown -R node:node /data
 USER node
-CMD ["npx", "tsx", "src/worker.ts"]
+# The worker's health is its metrics endpoint (METRICS_BIND_ADDRESS); the API overrides it with /healthz.
+HEALTHCHECK --interval=30s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:9464/metrics').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/worker.js"]

@@ -24,7 +24,7 @@ const text = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8').replace
 const compose = parse(text, { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 
 test('docker-compose.yml describes Temporal on PostgreSQL, its UI, an SMTP relay, the worker and the API', () => {
-  expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgresql', 'smtp', 'temporal', 'temporal-setup', 'temporal-ui', 'worker']);
+  expect(Object.keys(compose.services).sort()).toEqual(['api', 'cli', 'postgresql', 'smtp', 'temporal', 'temporal-setup', 'temporal-ui', 'worker']);
   expect(compose.services.temporal?.environment?.DB).toMatch(/^postgres/);
   expect(compose.services.temporal?.environment?.POSTGRES_SEEDS).toBe('postgresql');
 });
