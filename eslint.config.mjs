@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const sandboxed = ['src/workflows/**/*.ts', 'src/domain/**/*.ts', 'src/contracts/**/*.ts', 'test/fixtures/**/*workflow*.ts'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.temporal/', '.data/', 'coverage/', 'lib/'] },
+  { ignores: ['node_modules/', '.temporal/', '.data/', 'coverage/', 'lib/', 'dist/', 'test-artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
