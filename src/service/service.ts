@@ -193,10 +193,25 @@ export class Service {
   private async update<R>(actor: Actor, action: Action, entity: EntityRef, def: UpdateDefinition<R, [never]>, schema: z.ZodType, actorField: string, body: unknown): Promise<R> {
     authorize(actor, action, entity);
     const args = withActor(schema, actorField, actor, body);
-    return this.deps.client.workflow
-      .getHandle(this.workflowId(entity))
-      .executeUpdate(def as unknown as UpdateDefinition<R, [unknown]>, { args: [args] })
-      .catch((err: unknown) => fromTemporal(err, this.what(entity)));
+    const handle = this.deps.client.workflow.getHandle(this.workflowId(entity));
+    try {
+      return await handle.executeUpdate(def as unknown as UpdateDefinition<R, [unknown]>, { args: [args] });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) await this.ended(handle.workflowId, entity);
+      return fromTemporal(err, this.what(entity));
+    }
+  }
+
+  /** An update to a workflow that has ended: a conflict that says how it ended, not "not found". */
+  private async ended(workflowId: string, entity: EntityRef): Promise<void> {
+    const d = await this.deps.client.workflow
+      .getHandle(workflowId)
+      .describe()
+      .catch(() => undefined);
+    if (!d || d.status.name === 'RUNNING') return;
+    const stage = d.typedSearchAttributes.get(StageKey);
+    const how = stage === 'withdrawn' ? '已撤销认定' : stage === 'closed' ? '已办结' : '已结束';
+    throw new ServiceError('conflict', `${entity.kind === 'village' ? `整顿对象${entity.village}` : this.what(entity)}${how}，不能再办理`);
   }
 
   // --- Reading --------------------------------------------------------------------------------

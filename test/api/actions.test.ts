@@ -1,4 +1,4 @@
-import { expect, test } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { localDateOf } from '../../src/domain/calendar';
 import { defaultPolicy } from '../../src/domain/policy';
 import { official2027 } from '../support/calendar';
@@ -57,10 +57,12 @@ test('a target from designation to withdrawal, every action of every post', asyn
   expect((listed.body as unknown as { workflowId: string }[]).map((i) => i.workflowId)).toEqual(expect.arrayContaining(['village:QS03', 'township:QS']));
   expect((await call('zzb-head', 'GET', '/api/county')).status).toBe(200);
 
-  // Withdrawn: later actions are refused by the workflow, which says why; designating again needs a new date.
+  // Withdrawn: later actions are refused, saying why; designating again needs a new date.
   expect(await call('zzb-head', 'POST', '/api/villages/QS03/withdraw', { reason: '经复核，该村不符合认定标准' })).toMatchObject({ status: 200, body: { stage: 'withdrawn' } });
+  // Once its workflow has ended, the service says how it ended (not "not found").
+  await vi.waitFor(async () => expect((await api.world.env.client.workflow.getHandle('village:QS03').describe()).status.name).toBe('COMPLETED'), { timeout: 10_000 });
   const late = await call('qs-sec', 'POST', '/api/villages/QS03/plan', plan);
-  expect(late).toMatchObject({ status: 422, body: { error: 'rejected', message: `该整顿对象已于${today}撤销认定` } });
+  expect(late).toMatchObject({ status: 409, body: { error: 'conflict', message: '整顿对象QS03已撤销认定，不能再办理' } });
   expect((await call('zzb-zhang', 'POST', '/api/villages/QS03/designate', {})).status).toBe(409);
   expect(await call('zzb-zhang', 'POST', '/api/villages/QS03/designate', { redesignate: today })).toMatchObject({ status: 201 });
 }, 120_000);

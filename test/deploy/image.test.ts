@@ -5,7 +5,7 @@ import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { issueInquiry } from '../../src/client/supervision';
 import { SmtpSink } from '../../src/infra/smtp-sink';
@@ -122,9 +122,9 @@ test.runIf(asRoot)('the worker and the API run from the production file set as a
     throw new Error(`${(err as Error).message}\nworker stderr:\n${workerErr}`);
   });
   expect(letters[0]!.envelopeTo.length).toBeGreaterThan(0);
-  // Written by the unprivileged user, in its data folder.
+  // Written by the unprivileged user, in its data folder, right after the SMTP server took the mail.
+  await vi.waitFor(() => expect(readdirSync(path.join(data, 'sent-journal')).length).toBeGreaterThan(0), { timeout: 10_000, interval: 100 });
   const journal = readdirSync(path.join(data, 'sent-journal'));
-  expect(journal.length).toBeGreaterThan(0);
   expect(statSync(path.join(data, 'sent-journal', journal[0]!)).uid).toBe(65534);
 
   // The API from the same files answers its health check; its session key is the user's, mode 600.
