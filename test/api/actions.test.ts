@@ -111,6 +111,11 @@ test('a township reports and studies; an inquiry letter, its explanation, a talk
 
 test('operations: a policy applied by the head, a calendar published by an operator', async () => {
   await call('zzb-zhang', 'POST', '/api/villages/SL08/designate', { redesignate: `${month}-01` });
+  // Applying reaches the workflows visibility lists: once SL08 is listed.
+  await vi.waitFor(async () => expect(((await call('ops-wu', 'GET', '/api/entities')).body as unknown as { workflowId: string }[]).map((i) => i.workflowId)).toContain('village:SL08'), {
+    timeout: 10_000,
+    interval: 200,
+  });
   const applied = await call('zzb-head', 'POST', '/api/policy/apply', { ...defaultPolicy, version: 'county-2027.1' });
   expect(applied.status).toBe(200);
   expect(applied.body.done).toContain('village:SL08');

@@ -85,8 +85,13 @@ test('the organization department approves a plan and records an acceptance; the
     (await api.app.inject({ method: 'POST', url: '/api/villages/QS03/plan', headers: api.bearer('qs-sec'), payload: { summary: '规范“两会两票”，公开村务财务', measures: ['每季度公开村务财务'] } })).statusCode,
   ).toBe(200);
   const page = await loggedIn('zzb-zhang', 'zzb-zhang@county.example.org');
-  // The plan waiting for review is on the department's list.
-  expect(await page.textContent('main')).toContain('整顿方案待审核');
+  // The plan waiting for review is on the department's list (once visibility has the new stage).
+  await expect
+    .poll(async () => {
+      await page.goto(`${api.url}/`);
+      return (await page.textContent('main')) ?? '';
+    }, { timeout: 10_000 })
+    .toContain('整顿方案待审核');
   await page.screenshot({ path: path.join(shots, 'my-work-department.png'), fullPage: true });
   // The local mailbox of the embedded default shows the login code's mail.
   await page.goto(`${api.url}/dev/mail`);
@@ -102,10 +107,13 @@ test('the organization department approves a plan and records an acceptance; the
   expect(await page.textContent('main')).toContain('整顿方案：已审核通过');
 
   // Filtered by stage: QS07 still owes its plan, QS03's is approved.
-  await page.goto(`${api.url}/dashboard?stage=plan-due`);
-  const planDue = (await page.textContent('main'))!;
-  expect(planDue).toContain('青石镇团结村');
-  expect(planDue).not.toContain('青石镇东风村');
+  await expect
+    .poll(async () => {
+      await page.goto(`${api.url}/dashboard?stage=plan-due`);
+      const planDue = (await page.textContent('main')) ?? '';
+      return planDue.includes('青石镇团结村') && !planDue.includes('青石镇东风村');
+    }, { timeout: 10_000 })
+    .toBe(true);
 
   await page.goto(`${api.url}/villages/LH09`);
   await page.fill('#acceptance input[name="year:number"]', '2026');
