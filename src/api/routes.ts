@@ -6,7 +6,6 @@
  */
 import { z } from 'zod';
 import { calendarYearSchema, localDateSchema } from '../domain/calendar';
-import { ServiceError } from '../service/errors';
 import { policySchema } from '../domain/policy';
 import { fulfilObligationSchema, waiveObligationSchema } from '../contracts/entity';
 import { recordTalkSchema, reviewExplanationSchema, scheduleTalkSchema, submitExplanationSchema } from '../contracts/inquiry';
@@ -15,7 +14,7 @@ import { reassignSchema, recordAcceptanceSchema, recordProgressSchema, reviewPla
 import { orderTalkSchema } from '../workflows/inquiry-case';
 import type { Action, Actor, EntityRef } from '../service/authorization';
 import type { Service } from '../service/service';
-import { listFilterSchema } from '../service/service';
+import { listFilterSchema, parseInput } from '../service/service';
 
 export interface RouteContext {
   readonly actor: Actor;
@@ -44,15 +43,6 @@ const county = (): EntityRef => ({ kind: 'county' });
 const emptyBody = z.strictObject({});
 const designateSchema = z.strictObject({ redesignate: localDateSchema.optional() });
 
-/** A body the route itself reads (the others are the service's to validate). */
-function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const r = schema.safeParse(body === undefined ? {} : body);
-  if (!r.success) {
-    const fields = r.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(内容)', message: i.message }));
-    throw new ServiceError('bad-input', fields.map((f) => `${f.path}：${f.message}`).join('；'), fields);
-  }
-  return r.data;
-}
 
 /** The duty routes every entity kind has: fulfil, waive, retry deliveries. */
 function dutyRoutes(prefix: string, label: string, entity: (p: Record<string, string>) => EntityRef, resolve: (s: Service, p: Record<string, string>) => Promise<EntityRef>): RouteSpec[] {
@@ -82,7 +72,7 @@ function dutyRoutes(prefix: string, label: string, entity: (p: Record<string, st
       action: 'deliveries.retry',
       entity,
       body: { schema: emptyBody },
-      run: async (s, c) => s.retryDeliveries(c.actor, await resolve(s, c.params), parseBody(emptyBody, c.body)),
+      run: async (s, c) => s.retryDeliveries(c.actor, await resolve(s, c.params), parseInput(emptyBody, c.body)),
     },
   ];
 }
@@ -106,7 +96,7 @@ export const routes: readonly RouteSpec[] = [
     entity: village,
     body: { schema: designateSchema },
     status: 201,
-    run: (s, c) => s.designate(c.actor, c.params.code!, parseBody(designateSchema, c.body)),
+    run: (s, c) => s.designate(c.actor, c.params.code!, parseInput(designateSchema, c.body)),
   },
   { method: 'POST', url: '/api/villages/:code/plan', summary: '报送整顿方案（五(一)，乡镇党委）', action: 'plan.submit', entity: village, body: { schema: submitPlanSchema, actorField: 'submittedBy' }, run: (s, c) => s.submitPlan(c.actor, c.params.code!, c.body) },
   { method: 'POST', url: '/api/villages/:code/plan/review', summary: '审核整顿方案：通过，或退回修改并给出修改意见和重报期限', action: 'plan.review', entity: village, body: { schema: reviewPlanSchema, actorField: 'reviewer' }, run: (s, c) => s.reviewPlan(c.actor, c.params.code!, c.body) },

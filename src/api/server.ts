@@ -12,7 +12,7 @@ import { ForbiddenError, type Actor, type EntityRef } from '../service/authoriza
 import { httpStatus, ServiceError } from '../service/errors';
 import type { Login, TokenClaims, TokenSealer } from '../service/identity';
 import { SESSION_TTL_MS } from '../service/identity';
-import type { Service } from '../service/service';
+import { parseInput, type Service } from '../service/service';
 import { registerWeb, type WebDeps } from '../web/pages';
 import { openApiDocument, routes, type RouteSpec } from './routes';
 
@@ -124,9 +124,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const codeBody = z.strictObject({ who: z.string().trim().min(1, '请填写人员编号或邮箱').max(200) });
   app.post('/api/login/code', async (request, reply) => {
     request.audit = { action: 'login.code', entity: '-' };
-    const r = codeBody.safeParse(request.body);
-    if (!r.success) throw new ServiceError('bad-input', r.error.issues.map((i) => `${i.path.join('.') || '(内容)'}：${i.message}`).join('；'));
-    await deps.login.requestCode(r.data.who, request.ip);
+    const { who } = parseInput(codeBody, request.body);
+    await deps.login.requestCode(who, request.ip);
     return reply.status(202).send({ message: '如该人员在名册中，验证码已发送至其登记的邮箱，10分钟内有效。' });
   });
 
@@ -137,9 +136,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.post('/api/login/verify', async (request, reply) => {
     request.audit = { action: 'login.verify', entity: '-' };
-    const r = verifyBody.safeParse(request.body);
-    if (!r.success) throw new ServiceError('bad-input', r.error.issues.map((i) => `${i.path.join('.') || '(内容)'}：${i.message}`).join('；'));
-    const { token, claims, personId } = deps.login.verify(r.data.who, r.data.code, r.data.kind);
+    const body = parseInput(verifyBody, request.body);
+    const { token, claims, personId } = deps.login.verify(body.who, body.code, body.kind);
     request.actor = deps.service.actor(personId);
     if (claims.kind === 'bearer') return { token, expiresAt: new Date(claims.exp).toISOString(), person: request.actor };
     void reply.setCookie(SESSION_COOKIE, token, {

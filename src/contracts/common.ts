@@ -31,8 +31,14 @@ export function fieldPath(path: readonly PropertyKey[]): string {
   return path.map(String).join('.');
 }
 
-export function issuesOf(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({ path: fieldPath(i.path), message: i.message }));
+/** The problems of a rejected input; a problem with the input as a whole gets `root` as its path. */
+export function issuesOf(error: z.ZodError, root = ''): FieldIssue[] {
+  return error.issues.map((i) => ({ path: fieldPath(i.path) || root, message: i.message }));
+}
+
+/** Problems as one line for officials: `字段：问题；字段：问题`. */
+export function issuesText(issues: readonly FieldIssue[]): string {
+  return issues.map((i) => `${i.path}：${i.message}`).join('；');
 }
 
 // --- The record of what happened ---------------------------------------------------------------

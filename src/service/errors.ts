@@ -5,16 +5,13 @@
 export const serviceErrorKinds = ['bad-input', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'rejected', 'rate-limited', 'unavailable'] as const;
 export type ServiceErrorKind = (typeof serviceErrorKinds)[number];
 
-export interface FieldProblem {
-  readonly path: string;
-  readonly message: string;
-}
+import type { FieldIssue } from '../contracts/common';
 
 export class ServiceError extends Error {
   constructor(
     readonly kind: ServiceErrorKind,
     message: string,
-    readonly fields: readonly FieldProblem[] = [],
+    readonly fields: readonly FieldIssue[] = [],
   ) {
     super(message);
     this.name = 'ServiceError';

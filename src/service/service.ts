@@ -8,7 +8,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError, t
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import { publishCalendar, applyPolicyEverywhere, type Outcome } from '../client/admin';
-import { defaultCaseId, designateTarget, issueInquiry } from '../client/supervision';
+import { defaultCaseId, designateTarget, InvalidInquiryError, issueInquiry } from '../client/supervision';
 import { DesignationRefusedError, InvalidDesignationError } from '../client/village';
 import type { CalendarStore } from '../activities/calendar-store';
 import type { EntityStatus } from '../contracts/common';
@@ -62,11 +62,12 @@ import { calendarYearSchema, isLocalDate, type CalendarYear } from '../domain/ca
 import { policySchema, type Policy } from '../domain/policy';
 import type { Roster } from '../domain/roster';
 import { orderTalkSchema, orderTalkUpdate } from '../workflows/inquiry-case';
-import { actionLabels, actorOf, authorize, ForbiddenError, mayFulfil, permissions, type Action, type Actor, type EntityRef } from './authorization';
+import { actorOf, authorize, ForbiddenError, mayFulfil, permissions, type Action, type Actor, type EntityRef } from './authorization';
 import { awardIneligibleQuery, ledgerWorkflowId, promotionBlockedQuery } from '../contracts/ledger';
 import type { Consequence } from '../domain/consequences';
 import { DeliveryDelayedKey, FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey, TownshipKey, VillageKey } from '../search-attributes';
-import { ServiceError, type FieldProblem } from './errors';
+import { ServiceError } from './errors';
+import { issuesOf, issuesText, type FieldIssue } from '../contracts/common';
 
 export const listFilterSchema = z.strictObject({
   kind: z.enum(['village', 'township', 'case']).optional(),
@@ -104,12 +105,20 @@ export interface ServiceDeps {
   readonly calendar: CalendarStore;
 }
 
-function problemsOf(error: z.ZodError): FieldProblem[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(内容)', message: i.message }));
+function problemsOf(error: z.ZodError): FieldIssue[] {
+  return issuesOf(error, '(内容)');
 }
 
-function badInput(fields: FieldProblem[]): ServiceError {
-  return new ServiceError('bad-input', fields.map((f) => `${f.path}：${f.message}`).join('；'), fields);
+/** Bad input, each problem with its field. */
+export function badInput(fields: FieldIssue[]): ServiceError {
+  return new ServiceError('bad-input', issuesText(fields), fields);
+}
+
+/** Parses what a caller sent, or throws bad input naming every wrong field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw badInput(problemsOf(r.error));
+  return r.data;
 }
 
 /** Maps what Temporal says to the service's kinds; anything unknown is rethrown as it is. */
@@ -125,7 +134,7 @@ function fromTemporal(err: unknown, what: string): never {
     );
   }
   if (err instanceof WorkflowNotFoundError) {
-    if (/already completed|completed/i.test(err.message)) throw new ServiceError('conflict', `${what}已结束，不能再办理`);
+    if (/completed/i.test(err.message)) throw new ServiceError('conflict', `${what}已结束，不能再办理`);
     throw new ServiceError('not-found', `没有${what}`);
   }
   if (isGrpcServiceError(err) && (err.code === 14 || err.code === 4)) throw new ServiceError('unavailable', `工作流服务暂时不可用，请稍后再试（${err.details}）`);
@@ -450,7 +459,7 @@ export class Service {
       });
       return { workflowId: handle.workflowId };
     } catch (err) {
-      if (err instanceof Error && err.name === 'InvalidInquiryError') throw new ServiceError('bad-input', err.message);
+      if (err instanceof InvalidInquiryError) throw new ServiceError('bad-input', err.message);
       return fromTemporal(err, `乡镇${r.data.township}`);
     }
   }
@@ -492,4 +501,3 @@ export class Service {
   }
 }
 
-export { actionLabels };

@@ -15,7 +15,8 @@ import { localDateOf, periodOf, WorkCalendar, yearOf } from '../domain/calendar'
 import type { Consequence } from '../domain/consequences';
 import { roleLabels, type Roster } from '../domain/roster';
 import { ForbiddenError, may, mayFulfil, type Action, type Actor, type EntityRef } from '../service/authorization';
-import { httpStatus, ServiceError, type FieldProblem } from '../service/errors';
+import type { FieldIssue } from '../contracts/common';
+import { httpStatus, ServiceError } from '../service/errors';
 import type { Login, TokenClaims, TokenSealer } from '../service/identity';
 import { SESSION_TTL_MS } from '../service/identity';
 import type { ListItem, Service } from '../service/service';
@@ -68,7 +69,7 @@ function chinaTime(iso: string): string {
 interface PageError {
   readonly form?: string;
   readonly message: string;
-  readonly fields: readonly FieldProblem[];
+  readonly fields: readonly FieldIssue[];
 }
 
 /** What a page needs from the request: who, the CSRF token, a flash, the error of a form. */

@@ -13,7 +13,7 @@ import {
   recordConsequencesSignal,
   type LedgerInput,
 } from '../contracts/ledger';
-import type { DroppedInput } from '../contracts/common';
+import { issuesOf, issuesText, type DroppedInput } from '../contracts/common';
 import { recordDropped } from './support/history';
 import { addDays, blockedFromPromotion, ineligibleForAwards, localDateOf, type Consequence } from '../domain';
 
@@ -36,7 +36,7 @@ export async function consequencesLedger(input: LedgerInput, carried?: Consequen
   setHandler(recordConsequencesSignal, (raw: unknown) => {
     const parsed = recordConsequencesSchema.safeParse(raw);
     if (!parsed.success) {
-      const problem = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '内容'}：${i.message}`).join('；');
+      const problem = issuesText(issuesOf(parsed.error, '内容'));
       recordDropped(dropped, Date.now(), '后果记录（recordConsequences）', problem);
       return;
     }

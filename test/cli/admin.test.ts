@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { stateQuery, villageWorkflowId, withdrawUpdate } from '../../src/contrac
 import { localDateOf } from '../../src/domain/calendar';
 import { official2027 } from '../support/calendar';
 import { useApiWorld } from '../support/api';
+import { cli } from '../support/cli';
 
 /**
  * The operators' commands for the holiday calendar and the county's policy, and designating again
@@ -16,14 +16,6 @@ import { useApiWorld } from '../support/api';
  */
 const root = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'cli-admin-'));
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(path.join(root, 'node_modules/.bin/tsx'), ['src/cli.ts', ...args], { cwd: root, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 describe('files checked without a server', () => {
   test('calendar check names every wrong date and exits 2; a good file is summarised', async () => {

@@ -1,26 +1,17 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { useApiWorld } from '../support/api';
+import { cli } from '../support/cli';
 
 /**
  * The CLI as officials and scripts use it against the API: log in by the mailed code, act as
  * that person, and rely on the exit codes (0 done, 2 bad input, 3 refused, 4 not found, 5
  * unavailable).
  */
-const root = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'cli-api-'));
 const api = useApiWorld();
-
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(path.join(root, 'node_modules/.bin/tsx'), ['src/cli.ts', ...args], { cwd: root, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 test('login by the mailed code, then act as that person, with exit codes scripts can rely on', async () => {
   const env = { API_URL: api.url, CLI_TOKEN_FILE: path.join(dir, 'token') };

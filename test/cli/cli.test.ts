@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,18 +6,9 @@ import { strFromU8, unzipSync } from 'fflate';
 import { localDateOf, periodOf } from '../../src/domain/calendar';
 import { sampleRosterFile } from '../support/mail';
 import { useApiWorld } from '../support/api';
+import { cli } from '../support/cli';
 
-const root = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
-
-/** Runs `npm run cli -- …` as a person would, and returns what they see. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(path.join(root, 'node_modules/.bin/tsx'), ['src/cli.ts', ...args], { cwd: root, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 describe('roster-check', () => {
   test('the sample county is valid and shows no advice', async () => {

@@ -1,12 +1,11 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { SESSION_COOKIE } from '../../src/api/server';
 import { designateTarget } from '../../src/client/supervision';
 import { sampleRosterFile } from '../support/mail';
 import { useApiWorld } from '../support/api';
+import { shots, useBrowser } from '../support/browser';
 import { advanceTo } from '../support/village';
 
 /**
@@ -18,22 +17,14 @@ import { advanceTo } from '../support/village';
  */
 const api = useApiWorld({ startAt: '2018-10-16T00:00:00Z' });
 const roster = readRosterFile(sampleRosterFile);
-const shots = path.resolve(__dirname, '../../test-artifacts/workbench');
-let browser: Browser;
+const browser = useBrowser();
 
-beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-background-networking'] });
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 test('the department issues a letter on a township proposal; the ledger lists its addressees', async () => {
   for (const v of ['LH02', 'LH09']) await designateTarget(api.world.env.client, api.world.taskQueue, roster, v);
   await advanceTo(api.world.env, '2019-02-10T03:00:00Z');
 
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  const context = await browser().newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   // The department's member, logged in (the login by mailed code is tested on its own).
   const session = api.sealer.seal({ sub: 'zzb-zhang', kind: 'session', exp: Date.now() + 3_600_000, csrf: 'csrf-test' });
   await context.addCookies([{ name: SESSION_COOKIE, value: session, url: api.url }]);

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
 import { localDateOf } from '../../src/domain/calendar';
 import { useApiWorld } from '../support/api';
+import { shots, useBrowser } from '../support/browser';
 
 /**
  * The workbench in a real browser (Debian's Chromium, headless), as officials use it: log in with
@@ -11,20 +11,12 @@ import { useApiWorld } from '../support/api';
  * main pages go to test-artifacts/ (1366×768) to be looked at.
  */
 const api = useApiWorld();
-const shots = path.resolve(__dirname, '../../test-artifacts/workbench');
-let browser: Browser;
+const browser = useBrowser();
 const month = localDateOf(Date.now()).slice(0, 7);
 
-beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-background-networking'] });
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 async function loggedIn(who: string, email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  const context = await browser().newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   const page = await context.newPage();
   page.on('dialog', () => {
     throw new Error('a script ran in the page');

@@ -4,7 +4,7 @@
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { DroppedInput, FieldIssue, HistoryEntry } from '../../contracts/common';
+import { issuesOf, issuesText, type DroppedInput, type FieldIssue, type HistoryEntry } from '../../contracts/common';
 import { isoInstant } from '../../domain/calendar';
 
 const HISTORY_KEPT = 120;
@@ -39,8 +39,7 @@ export function refused(message: string): ApplicationFailure {
 export function parseOrReject<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const r = schema.safeParse(input);
   if (!r.success) {
-    const issues = r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-    throw invalid(issues.map((i) => `${i.path || '输入'}：${i.message}`).join('；'), issues);
+    throw invalid(issuesText(issuesOf(r.error, '输入')), issuesOf(r.error));
   }
   return r.data;
 }

@@ -17,7 +17,7 @@ import {
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { SignalDefinition } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { ClosedObligationView, DroppedInput, EntityStatus, FailedDelivery, HistoryEntry, ObligationView } from '../../contracts/common';
+import { issuesOf, issuesText, type ClosedObligationView, type DroppedInput, type EntityStatus, type FailedDelivery, type HistoryEntry, type ObligationView } from '../../contracts/common';
 import {
   applyPolicySchema,
   applyPolicyUpdate,
@@ -726,7 +726,7 @@ export abstract class Entity<S extends { core: CoreState }> {
     setHandler(def as unknown as SignalDefinition<[unknown]>, (payload: unknown) => {
       const r = schema.safeParse(payload);
       if (!r.success) {
-        const problem = r.error.issues.map((i) => `${i.path.map(String).join('.') || '内容'}：${i.message}`).join('；');
+        const problem = issuesText(issuesOf(r.error, '内容'));
         recordDropped(this.core.dropped, Date.now(), `${what}（${def.name}）`, problem);
         this.log(Date.now(), 'dropped', `收到的${what}无效，已忽略：${problem}`);
         this.dirty = true;
