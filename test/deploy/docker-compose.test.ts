@@ -1,9 +1,11 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config';
 import { cliSearchAttribute, searchAttributeKeys } from '../../src/search-attributes';
+import { requireBinary, resolveBinary } from '../../src/infra/temporal-binaries';
 
 /**
  * docker-compose.yml read as Docker Compose reads it (merge keys, `${VAR:-default}` with nothing
@@ -19,14 +21,43 @@ type Service = {
   volumes?: string[];
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }> | string[];
+  entrypoint?: string[];
+  networks?: string[];
+  profiles?: string[];
 };
 const text = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8').replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
-const compose = parse(text, { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(text, { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+  networks: Record<string, { internal?: boolean }>;
+};
+const oneShots = ['temporal-schema', 'temporal-register'];
 
 test('docker-compose.yml describes Temporal on PostgreSQL, its UI, an SMTP relay, the worker and the API', () => {
-  expect(Object.keys(compose.services).sort()).toEqual(['api', 'cli', 'postgresql', 'smtp', 'temporal', 'temporal-setup', 'temporal-ui', 'worker']);
+  expect(Object.keys(compose.services).sort()).toEqual(['api', 'cli', 'postgresql', 'smtp', 'temporal', 'temporal-register', 'temporal-schema', 'temporal-ui', 'worker']);
   expect(compose.services.temporal?.environment?.DB).toMatch(/^postgres/);
   expect(compose.services.temporal?.environment?.POSTGRES_SEEDS).toBe('postgresql');
+  // The server starts on a schema brought up to date first.
+  expect(compose.services.temporal?.depends_on).toEqual({ 'temporal-schema': { condition: 'service_completed_successfully' } });
+});
+
+test('Temporal in compose is the version the tests run against', () => {
+  const version = execFileSync(resolveBinary('cli')!.path, ['--version'], { encoding: 'utf8' });
+  const [, server, ui] = /Server (\d+\.\d+\.\d+), UI (\d+\.\d+\.\d+)/.exec(version) ?? [];
+  expect(server).toBeDefined();
+  expect(compose.services.temporal?.image).toBe(`temporalio/server:${server}`);
+  for (const name of oneShots) expect(compose.services[name]?.image).toBe(`temporalio/admin-tools:${server}`);
+  expect(compose.services['temporal-ui']?.image).toBe(`temporalio/ui:${ui}`);
+});
+
+test('every long-running service has a health check, and the one-shot steps run scripts from deploy/', () => {
+  const longRunning = Object.entries(compose.services).filter(([name, s]) => !oneShots.includes(name) && !s.profiles?.includes('tools'));
+  expect(longRunning.filter(([, s]) => !s.healthcheck?.test?.length).map(([name]) => name)).toEqual([]);
+  for (const name of oneShots) {
+    const script = compose.services[name]!.entrypoint!.at(-1)!;
+    expect(compose.services[name]?.volumes).toContain(`.${script}:${script}:ro`);
+    expect(readFileSync(path.join(root, script), 'utf8')).toMatch(/^#!\/bin\/sh\n[\s\S]*\nset -eu\n/);
+  }
 });
 
 test("the worker's and the API's environments are valid configurations pointing at the compose services, sharing the published calendars", () => {
@@ -50,17 +81,27 @@ test("the worker's and the API's environments are valid configurations pointing 
 
 test('the worker and the API start only after the registration succeeded, which fails loudly, keeps histories ten years and registers every search attribute', () => {
   for (const name of ['worker', 'api']) {
-    expect((compose.services[name]?.depends_on as Record<string, { condition: string }>)['temporal-setup']).toEqual({ condition: 'service_completed_successfully' });
+    expect((compose.services[name]?.depends_on as Record<string, { condition: string }>)['temporal-register']).toEqual({ condition: 'service_completed_successfully' });
     expect(compose.services[name]?.healthcheck?.test[0]).toBe('CMD');
   }
-  const command = compose.services['temporal-setup']?.command?.join(' ') ?? '';
-  expect(command).toMatch(/^set -eu;/);
-  expect(command).not.toContain('|| true');
-  expect(command).toContain('temporal operator namespace update --retention 3650d default');
-  for (const { name, type } of searchAttributeKeys.map(cliSearchAttribute)) expect(command).toContain(`${name}:${type}`);
+  expect(compose.services['temporal-register']?.environment?.TEMPORAL_RETENTION).toBe('3650d');
+  const script = readFileSync(path.join(root, 'deploy/temporal-register.sh'), 'utf8');
+  expect(script).not.toContain('|| true');
+  const pairs = /^ATTRIBUTES="([^"]*)"$/m.exec(script)?.[1]?.split(' ');
+  expect(pairs).toEqual(searchAttributeKeys.map(cliSearchAttribute).map(({ name, type }) => `${name}:${type}`));
 });
 
 test('only the API is published to the network; Temporal, its UI and the mail catcher are not', () => {
   const published = Object.entries(compose.services).flatMap(([name, s]) => (s.ports ?? []).filter((p) => !p.startsWith('127.0.0.1:')).map((p) => `${name} ${p}`));
   expect(published).toEqual(['api 8080:8080']);
+  // PostgreSQL and the Temporal frontend are on a network with no route outside the project.
+  expect(compose.networks.internal?.internal).toBe(true);
+  for (const name of ['postgresql', 'temporal', ...oneShots]) expect(compose.services[name]?.networks).toEqual(['internal']);
+});
+
+test('the Dockerfile passes hadolint at warning level', () => {
+  const hadolint = requireBinary('hadolint').path;
+  const lint = spawnSync(hadolint, ['--failure-threshold', 'warning', '--no-color', path.join(root, 'Dockerfile')], { encoding: 'utf8' });
+  expect(lint.stdout + lint.stderr).toBe('');
+  expect(lint.status).toBe(0);
 });

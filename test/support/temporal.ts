@@ -77,12 +77,13 @@ export async function createTimeSkippingEnv(opts: { startAt?: string } = {}): Pr
   return env;
 }
 
-export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+/** A dev server with the product's search attributes registered (`bare`: with none, as a new cluster). */
+export async function createDevServerEnv(opts: { bare?: boolean } = {}): Promise<TestWorkflowEnvironment> {
   return withStartRetries('cli', () =>
     TestWorkflowEnvironment.createLocal({
       server: {
         executable: executable('cli'),
-        searchAttributes: [...searchAttributeKeys],
+        searchAttributes: opts.bare ? [] : [...searchAttributeKeys],
       },
     }),
   );
