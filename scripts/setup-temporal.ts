@@ -9,7 +9,7 @@
  * CJK font for the workbench's browser tests.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import {
@@ -70,7 +70,8 @@ function main(): void {
 
 /**
  * Debian packages the tests use: libfaketime (the time-skipping server starts at a past date),
- * Chromium and a CJK font (the workbench's browser tests and their screenshots). Installed when
+ * Chromium and a CJK font (the workbench's browser tests and their screenshots), PostgreSQL (the
+ * shared sent journal; the tests start their own servers). Installed when
  * run as root; otherwise the command to run is printed.
  */
 function ensureTestPackages(): void {
@@ -78,6 +79,7 @@ function ensureTestPackages(): void {
     ...(findLibfaketime() ? [] : ['libfaketime']),
     ...(existsSync('/usr/bin/chromium') ? [] : ['chromium']),
     ...(existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc') ? [] : ['fonts-noto-cjk']),
+    ...(existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`)) ? [] : ['postgresql']),
   ];
   if (missing.length === 0) return;
   const canInstall = userInfo().uid === 0 && existsSync('/usr/bin/apt-get');

@@ -37,6 +37,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
   // host:port for a Prometheus scrape endpoint; unset means no metrics endpoint.
   METRICS_BIND_ADDRESS: hostPort.optional(),
+  // How often the worker counts open entities with overdue duties, per township, for that endpoint.
+  METRICS_OVERDUE_INTERVAL_SECONDS: positiveInt.default(60),
   // --- Mail ---
   SMTP_HOST: z.string().min(1).default('localhost'),
   SMTP_PORT: port.default(2525),
@@ -47,6 +49,10 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('整顿提升工作提醒 <noreply@county.example.org>'),
   // Keys of mail already accepted, so that a retried send does not send again.
   SENT_JOURNAL_DIR: z.string().min(1).default('.data/sent-journal'),
+  // PostgreSQL for a sent journal shared by several worker hosts (postgres://user:pass@host/db);
+  // unset means the files in SENT_JOURNAL_DIR, for one worker host.
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL like postgres://user:password@host:5432/rect').optional(),
+  SENT_JOURNAL_RETENTION_DAYS: positiveInt.default(30),
   // --- Programme ---
   ROSTER_FILE: z.string().min(1).default('roster/sample-county.json'),
   // Base of the links in notices, where officials act on them.
@@ -91,6 +97,7 @@ export interface Config {
   readonly worker: {
     readonly maxConcurrentActivities: number;
     readonly metricsBindAddress: string | undefined;
+    readonly overdueMetricsIntervalMs: number;
     readonly logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   };
   readonly smtp: {
@@ -101,6 +108,8 @@ export interface Config {
     readonly poolSize: number;
     readonly from: string;
     readonly sentJournalDir: string;
+    readonly databaseUrl: string | undefined;
+    readonly sentJournalRetentionDays: number;
   };
   readonly programme: { readonly rosterFile: string; readonly appBaseUrl: string; readonly policyFile: string | undefined; readonly calendarDir: string };
   readonly api: { readonly host: string; readonly port: number; readonly sessionKey: string | undefined; readonly sessionKeyFile: string; readonly trustProxy: boolean };
@@ -118,7 +127,7 @@ export class ConfigError extends Error {
  * Secrets that may come from a file (`SMTP_PASS_FILE=/run/secrets/smtp_pass`), as Docker secrets are
  * mounted. The session key has its own SESSION_KEY_FILE (generated there when missing).
  */
-export const SECRET_VARIABLES = ['SMTP_USER', 'SMTP_PASS', 'TEMPORAL_API_KEY'] as const;
+export const SECRET_VARIABLES = ['SMTP_USER', 'SMTP_PASS', 'TEMPORAL_API_KEY', 'DATABASE_URL'] as const;
 
 /** `X_FILE` read into `X` (trailing newline dropped); both set, or a file that cannot be read, is a problem. */
 function withSecretFiles(present: Record<string, string>): Record<string, string> {
@@ -169,7 +178,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
           : undefined,
       apiKey: e.TEMPORAL_API_KEY,
     },
-    worker: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES, metricsBindAddress: e.METRICS_BIND_ADDRESS, logLevel: e.LOG_LEVEL },
+    worker: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES, metricsBindAddress: e.METRICS_BIND_ADDRESS, overdueMetricsIntervalMs: e.METRICS_OVERDUE_INTERVAL_SECONDS * 1000, logLevel: e.LOG_LEVEL },
     smtp: {
       host: e.SMTP_HOST,
       port: e.SMTP_PORT,
@@ -178,6 +187,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       poolSize: e.SMTP_POOL_SIZE,
       from: e.MAIL_FROM,
       sentJournalDir: e.SENT_JOURNAL_DIR,
+      databaseUrl: e.DATABASE_URL,
+      sentJournalRetentionDays: e.SENT_JOURNAL_RETENTION_DAYS,
     },
     programme: { rosterFile: e.ROSTER_FILE, appBaseUrl: e.APP_BASE_URL, policyFile: e.POLICY_FILE, calendarDir: e.CALENDAR_DIR },
     api: { host: e.API_HOST, port: e.API_PORT, sessionKey: e.SESSION_KEY, sessionKeyFile: e.SESSION_KEY_FILE, trustProxy: e.API_TRUST_PROXY },

@@ -5,8 +5,11 @@ import { createActivities, type Activities } from './activities';
 import { calendarStore } from './activities/calendar-store';
 import { createSmtpMailer } from './activities/mailer';
 import { rosterFileSource } from './activities/roster-file';
-import { openSentJournal } from './activities/sent-journal';
+import { meterMailMetrics } from './activities/mail-metrics';
+import { openSentJournal, type SentJournal } from './activities/sent-journal';
 import { loadConfigOrExit, type Config } from './config';
+import { watchOverdue } from './infra/overdue-metrics';
+import { openPgSentJournal } from './infra/pg-sent-journal';
 import { connectionOptions } from './infra/temporal-connection';
 
 // A directory: the bundler resolves its index with the .ts or .js extension, under tsx or compiled.
@@ -30,6 +33,15 @@ export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     // Notices go out as local activities (see the village workflow); both kinds share the bound.
     maxConcurrentActivityTaskExecutions: o.config.worker.maxConcurrentActivities,
     maxConcurrentLocalActivityExecutions: o.config.worker.maxConcurrentActivities,
+  });
+}
+
+/** PostgreSQL when DATABASE_URL is set (several worker hosts share it), else files on this host. */
+export async function openJournal(config: Config): Promise<SentJournal> {
+  const { databaseUrl, sentJournalDir, sentJournalRetentionDays } = config.smtp;
+  if (!databaseUrl) return openSentJournal(sentJournalDir, sentJournalRetentionDays);
+  return openPgSentJournal(databaseUrl, { retentionDays: sentJournalRetentionDays }).catch((err: unknown) => {
+    throw new Error(`Cannot open the sent journal in PostgreSQL (DATABASE_URL): ${(err as Error).message}`);
   });
 }
 
@@ -73,21 +85,33 @@ export async function runWorker(config: Config, signal: AbortSignal): Promise<vo
     throw new Error(`Cannot connect to Temporal at ${config.temporal.address} (TEMPORAL_ADDRESS): ${(err as Error).message}`);
   });
   const mailer = createSmtpMailer(config.smtp);
-  const journal = openSentJournal(config.smtp.sentJournalDir);
+  const journal = await openJournal(config);
   // The urging digest asks the county's workflows for their overdue duties through a client of its own.
   const clientConnection = await Connection.connect(connectionOptions(config));
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const meter = Runtime.instance().metricMeter;
+  const gauges = config.worker.metricsBindAddress ? watchOverdue(temporal, meter, config.worker.overdueMetricsIntervalMs) : undefined;
   try {
-    const activities = createActivities({ mailer, roster, journal, baseUrl: config.programme.appBaseUrl, calendar: calendarStore(config.programme.calendarDir), temporal });
+    const activities = createActivities({
+      mailer,
+      roster,
+      journal,
+      baseUrl: config.programme.appBaseUrl,
+      calendar: calendarStore(config.programme.calendarDir),
+      temporal,
+      metrics: meterMailMetrics(meter),
+    });
     const worker = await createWorker({ connection, config, activities });
     console.log(
-      `Worker polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}" at ${config.temporal.address}`,
+      `Worker polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}" at ${config.temporal.address}; sent journal: ${journal.description}`,
     );
     if (signal.aborted) return; // stopped while the bundle was being built
     signal.addEventListener('abort', () => worker.getState() === 'RUNNING' && worker.shutdown(), { once: true });
     await worker.run();
   } finally {
+    gauges?.stop();
     mailer.close();
+    await journal.close();
     await clientConnection.close();
     await connection.close();
   }

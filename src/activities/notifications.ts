@@ -9,6 +9,7 @@ import { renderCaseMail, resolveCaseRecipients, type LegacyCaseMailRequest } fro
 import type { Mailer, OutgoingMail, SentMail } from './mailer';
 import { renderDigest, renderNotice, resolvePosts, resolveRecipients } from './notices';
 import type { RosterSource } from './roster-file';
+import { noMailMetrics, type MailMetrics } from './mail-metrics';
 import type { SentJournal } from './sent-journal';
 
 export const PERMANENT_DELIVERY_FAILURE = 'PermanentDeliveryFailure';
@@ -34,6 +35,8 @@ export interface NotificationDeps {
   readonly calendar: CalendarStore;
   /** For the urging digest, which asks the county's workflows for their overdue duties. */
   readonly temporal?: Client;
+  /** Mails counted by kind and outcome for operators (the worker's Prometheus endpoint). */
+  readonly metrics?: MailMetrics;
 }
 
 export interface UrgeOverdueInput {
@@ -75,7 +78,14 @@ export interface NotificationActivities {
   urgeOverdue(input: UrgeOverdueInput): Promise<UrgeOverdueResult>;
 }
 
-export function createNotificationActivities({ mailer, journal, roster, baseUrl, temporal, calendar }: NotificationDeps): NotificationActivities {
+/** The kind of a mail for operators' figures. */
+function mailKind(req: MailRequest | LegacyCaseMailRequest): string {
+  if (!('type' in req) || req.type === 'case') return req.kind;
+  if (req.type === 'digest') return 'digest';
+  return req.redated ? 'redated' : req.step.severity;
+}
+
+export function createNotificationActivities({ mailer, journal, roster, baseUrl, temporal, calendar, metrics = noMailMetrics }: NotificationDeps): NotificationActivities {
   const retried = (): boolean => {
     try {
       return Context.current().info.attempt > 1;
@@ -94,17 +104,22 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
    * result; the mail counts as sent here, so a retry of the batch in this process does not send it
    * again.
    */
-  async function deliverAll<R extends { readonly key: string }>(
+  async function deliverAll<R extends MailRequest | LegacyCaseMailRequest>(
     requests: readonly R[],
     resolve: (req: R) => { people: Person[]; missing: string[] },
     render: (req: R, person: Person) => Omit<OutgoingMail, 'key' | 'to'>,
   ): Promise<NoticeResult[]> {
-    if (retried()) journal.reload();
+    if (retried()) await journal.refresh();
+    const resolved = requests.map((req) => ({ req, kind: mailKind(req), ...resolve(req) }));
+    // One lookup for the whole batch: what any worker already sent is not sent again.
+    const done = await journal.sent(resolved.flatMap(({ req, people }) => people.map((p) => `${req.key}>${p.email}`)));
     const transient: unknown[] = [];
     const results = await Promise.all(
-      requests.map(async (req): Promise<NoticeResult> => {
-        const { people, missing } = resolve(req);
-        if (people.length === 0) return { key: req.key, status: 'no-recipient', recipients: [], error: missing.join('; ') };
+      resolved.map(async ({ req, kind, people, missing }): Promise<NoticeResult> => {
+        if (people.length === 0) {
+          metrics.count(kind, 'no-recipient');
+          return { key: req.key, status: 'no-recipient', recipients: [], error: missing.join('; ') };
+        }
         const accepted: string[] = [];
         const refused: string[] = [];
         const refusals: string[] = [];
@@ -113,8 +128,9 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
         await Promise.all(
           people.map(async (person) => {
             const key = `${req.key}>${person.email}`;
-            if (journal.has(key)) {
+            if (done.has(key)) {
               accepted.push(person.email);
+              metrics.count(kind, 'already-sent');
               return;
             }
             let sent: SentMail;
@@ -124,13 +140,18 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
               if (isPermanent(err)) {
                 refused.push(person.email);
                 refusals.push(`${person.email}: SMTP ${err.responseCode}: ${err.message}`);
-              } else transient.push(err);
+                metrics.count(kind, 'refused');
+              } else {
+                transient.push(err);
+                metrics.count(kind, 'delayed');
+              }
               return;
             }
             accepted.push(person.email);
             fresh++;
+            metrics.count(kind, 'sent');
             try {
-              journal.record(key, sent.messageId);
+              await journal.record(key, sent.messageId);
             } catch (err) {
               journalErrors.push(`${person.email}: ${(err as Error).message}`);
             }
@@ -176,11 +197,11 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
      * connection refused, time-out) is thrown as it is and retried with backoff.
      */
     async sendNotification(mail) {
-      if (retried()) journal.reload();
-      if (journal.has(mail.key)) return { messageId: '', accepted: [], rejected: [] };
+      if (retried()) await journal.refresh();
+      if ((await journal.sent([mail.key])).has(mail.key)) return { messageId: '', accepted: [], rejected: [] };
       try {
         const sent = await mailer.send(mail);
-        journal.record(mail.key, sent.messageId);
+        await journal.record(mail.key, sent.messageId);
         return sent;
       } catch (err) {
         if (isPermanent(err)) {

@@ -6,18 +6,34 @@ import path from 'node:path';
  * completion, a worker killed after the server said 250, a workflow task replayed after a server
  * restart) finds its key here and does not send again.
  *
- * One append-only file per day; a line is written right after the server accepts the message, so
- * a killed process loses at most the sends still in flight. Files older than the retention are
- * removed: retries happen within hours, not weeks. The journal is local to one worker host; several
- * worker hosts need a shared store behind the same interface.
+ * A key is `<notice key>><recipient address>`: one mail per recipient. Two stores behind this
+ * interface: files on the worker's disk (the embedded default, for one worker host) and a table in
+ * PostgreSQL (`DATABASE_URL`, src/infra/pg-sent-journal.ts) that several worker hosts share, so that
+ * a retry landing on another host still finds what the first one sent.
  */
 export interface SentJournal {
-  has(key: string): boolean;
-  record(key: string, messageId: string): void;
-  /** Re-reads the files, for a retry that another process on this host may have completed. */
-  reload(): void;
+  /** The keys among these that are recorded as sent. */
+  sent(keys: readonly string[]): Promise<ReadonlySet<string>>;
+  /** Written right after the SMTP server accepted the mail. */
+  record(key: string, messageId: string): Promise<void>;
+  /** Picks up what other processes recorded since (a retry): the file journal re-reads its files. */
+  refresh(): Promise<void>;
+  close(): Promise<void>;
+  /** Where it is, for the worker's start-up line. */
+  readonly description: string;
 }
 
+/** The notice key and the recipient a journal key stands for. */
+export function splitJournalKey(key: string): { notice: string; recipient: string } {
+  const at = key.lastIndexOf('>');
+  return at < 0 ? { notice: key, recipient: '' } : { notice: key.slice(0, at), recipient: key.slice(at + 1) };
+}
+
+/**
+ * One append-only file per day; a line is written right after the server accepts the message, so
+ * a killed process loses at most the sends still in flight. Files older than the retention are
+ * removed: retries happen within hours, not weeks.
+ */
 export function openSentJournal(dir: string, retentionDays = 14, now: () => number = Date.now): SentJournal {
   mkdirSync(dir, { recursive: true });
   const keys = new Set<string>();
@@ -44,11 +60,17 @@ export function openSentJournal(dir: string, retentionDays = 14, now: () => numb
   load();
 
   return {
-    has: (key) => keys.has(key),
-    record(key, messageId) {
+    description: `files in ${dir}`,
+    async sent(wanted) {
+      return new Set(wanted.filter((k) => keys.has(k)));
+    },
+    async record(key, messageId) {
       appendFileSync(fileFor(now()), `${JSON.stringify({ key, messageId, at: new Date(now()).toISOString() })}\n`);
       keys.add(key);
     },
-    reload: load,
+    async refresh() {
+      load();
+    },
+    async close() {},
   };
 }
