@@ -8,7 +8,7 @@ import { rosterFileSource } from './activities/roster-file';
 import { meterMailMetrics } from './activities/mail-metrics';
 import { openSentJournal, type SentJournal } from './activities/sent-journal';
 import { loadConfigOrExit, type Config } from './config';
-import { watchOverdue } from './infra/overdue-metrics';
+import { ROSTER_INVALID_METRIC, watchOverdue } from './infra/overdue-metrics';
 import { openPgSentJournal } from './infra/pg-sent-journal';
 import { connectionOptions } from './infra/temporal-connection';
 
@@ -79,8 +79,16 @@ export async function runWorker(config: Config, signal: AbortSignal): Promise<vo
       ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.worker.metricsBindAddress } } } }
       : {}),
   });
-  const roster = rosterFileSource(config.programme.rosterFile);
-  roster.current(); // a wrong roster stops the worker at start, with every problem listed
+  // A wrong roster stops the worker at start, with every problem listed; one edited into a wrong
+  // state later leaves the last valid one in use, and the operators are told (log, metrics, 运维).
+  const meter = Runtime.instance().metricMeter;
+  const rosterGauge = meter.createGauge(ROSTER_INVALID_METRIC, 'int', '', '1 while the roster file is invalid and the last valid roster is in use');
+  rosterGauge.set(0);
+  const roster = rosterFileSource(config.programme.rosterFile, (problem) => {
+    if (problem) console.error(`${problem.message}\n仍按上次有效的名册发送通知。`);
+    else console.error('名册文件已修正，按新名册发送通知。');
+    rosterGauge.set(problem ? 1 : 0);
+  });
   const connection = await NativeConnection.connect(connectionOptions(config)).catch((err: unknown) => {
     throw new Error(`Cannot connect to Temporal at ${config.temporal.address} (TEMPORAL_ADDRESS): ${(err as Error).message}`);
   });
@@ -89,7 +97,6 @@ export async function runWorker(config: Config, signal: AbortSignal): Promise<vo
   // The urging digest asks the county's workflows for their overdue duties through a client of its own.
   const clientConnection = await Connection.connect(connectionOptions(config));
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
-  const meter = Runtime.instance().metricMeter;
   const gauges = config.worker.metricsBindAddress ? watchOverdue(temporal, meter, config.worker.overdueMetricsIntervalMs) : undefined;
   try {
     const activities = createActivities({

@@ -36,25 +36,52 @@ export function readRosterFile(file: string): Roster {
 }
 
 export interface RosterSource {
-  /** The roster as the file says now; re-read only when the file changed. */
+  /** The roster as the file says now; re-read only when the file changed. A file edited into an invalid state leaves the last valid roster in use. */
   current(): Roster;
+  /** Why the file as it is now is not in use (undefined while it reads well). */
+  problem(): RosterFileError | undefined;
 }
 
 /**
  * Recipients are resolved from the roster when a notice is sent, so a successor in a post gets
- * the next reminder (六(一)). A file edited into an invalid state makes the send fail with the list
- * of problems, and the send is retried with backoff until the file is mended.
+ * the next reminder (六(一)). A file edited into an invalid state does not stop the reminders: the
+ * last valid roster stays in use, `problem()` says why the file is not, and `onChange` is told
+ * once per change (the worker logs it and shows it on its metrics; the workbench's 运维 page
+ * shows it). The first read must succeed: a process does not start on a wrong roster.
  */
-export function rosterFileSource(file: string): RosterSource {
+export function rosterFileSource(file: string, onChange?: (problem: RosterFileError | undefined) => void): RosterSource {
   const absolute = path.resolve(file);
-  let cached: { mtimeMs: number; size: number; roster: Roster } | undefined;
+  let stamp: { mtimeMs: number; size: number } | undefined;
+  let roster: Roster | undefined;
+  let problem: RosterFileError | undefined;
+  const read = (): void => {
+    let st: { mtimeMs: number; size: number } | undefined;
+    try {
+      st = statSync(absolute);
+    } catch {
+      st = undefined; // gone (being replaced): readRosterFile says so below
+    }
+    if (st && stamp && stamp.mtimeMs === st.mtimeMs && stamp.size === st.size) return;
+    stamp = st;
+    try {
+      roster = readRosterFile(absolute);
+      if (problem) {
+        problem = undefined;
+        onChange?.(undefined);
+      }
+    } catch (err) {
+      if (!roster || !(err instanceof RosterFileError)) throw err;
+      const changed = problem?.message !== err.message;
+      problem = err;
+      if (changed) onChange?.(err);
+    }
+  };
+  read();
   return {
     current() {
-      const st = statSync(absolute);
-      if (!cached || cached.mtimeMs !== st.mtimeMs || cached.size !== st.size) {
-        cached = { mtimeMs: st.mtimeMs, size: st.size, roster: readRosterFile(absolute) };
-      }
-      return cached.roster;
+      read();
+      return roster!;
     },
+    problem: () => problem,
   };
 }

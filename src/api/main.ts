@@ -47,17 +47,9 @@ export interface ApiExtras {
 
 export async function startApi(config: Config, extras: ApiExtras = {}): Promise<RunningApi> {
   const client = await connectClient(config);
+  // A broken file does not lock everyone out: the last valid roster stays in use, and 运维 says why.
   const rosterSource = rosterFileSource(config.programme.rosterFile);
-  // The last roster that read well: a broken file does not lock everyone out; the worker says so.
-  let lastGood: Roster = rosterSource.current();
-  const roster = (): Roster => {
-    try {
-      lastGood = rosterSource.current();
-    } catch {
-      /* keep the last valid roster */
-    }
-    return lastGood;
-  };
+  const roster = (): Roster => rosterSource.current();
   const key = sessionKey(config);
   const mailer = createSmtpMailer({ ...config.smtp, from: config.smtp.from });
   const sealer = new TokenSealer(key);
@@ -81,6 +73,7 @@ export async function startApi(config: Config, extras: ApiExtras = {}): Promise<
       calendar: calendarStore(config.programme.calendarDir),
       ...(extras.mailbox ? { mailbox: extras.mailbox } : {}),
       ...(extras.temporalUi ? { temporalUi: extras.temporalUi } : {}),
+      rosterProblem: () => rosterSource.problem(),
     },
   });
   const url = await app.listen({ host: config.api.host, port: config.api.port });

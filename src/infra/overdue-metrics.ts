@@ -16,6 +16,8 @@ export interface OverdueGauges {
 export const OVERDUE_METRIC = 'rect_overdue_entities';
 export const DELAYED_METRIC = 'rect_delivery_delayed_entities';
 export const FAILED_METRIC = 'rect_failed_delivery_entities';
+/** Set by the worker: 1 while the roster file is invalid and the last valid roster is in use. */
+export const ROSTER_INVALID_METRIC = 'rect_roster_invalid';
 
 export function watchOverdue(client: Client, meter: MetricMeter, intervalMs: number): OverdueGauges {
   const overdue = meter.createGauge(OVERDUE_METRIC, 'int', 'entities', 'Open entities with an overdue duty, by township (county: the programme and county duties)');

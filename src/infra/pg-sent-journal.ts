@@ -20,15 +20,29 @@ export async function openPgSentJournal(connectionString: string, o: PgSentJourn
   const pool = new pg.Pool({ connectionString, max: o.poolSize ?? 4, connectionTimeoutMillis: 10_000 });
   // An idle connection the server closed (a restart) must not crash the worker; the next query reconnects.
   pool.on('error', () => {});
-  await pool.query(
-    `CREATE TABLE IF NOT EXISTS ${SENT_JOURNAL_TABLE} (
-       notice_key text NOT NULL,
-       recipient text NOT NULL,
-       message_id text NOT NULL,
-       sent_at timestamptz NOT NULL DEFAULT now(),
-       PRIMARY KEY (notice_key, recipient))`,
-  );
-  await pool.query(`CREATE INDEX IF NOT EXISTS ${SENT_JOURNAL_TABLE}_sent_at ON ${SENT_JOURNAL_TABLE} (sent_at)`);
+  // Several workers start at once: CREATE ... IF NOT EXISTS races in PostgreSQL (a duplicate key
+  // in pg_type), so the creation is serialised with a transaction-scoped advisory lock.
+  const setup = await pool.connect();
+  try {
+    await setup.query('BEGIN');
+    await setup.query('SELECT pg_advisory_xact_lock(hashtext($1))', [SENT_JOURNAL_TABLE]);
+    await setup.query(
+      `CREATE TABLE IF NOT EXISTS ${SENT_JOURNAL_TABLE} (
+         notice_key text NOT NULL,
+         recipient text NOT NULL,
+         message_id text NOT NULL,
+         sent_at timestamptz NOT NULL DEFAULT now(),
+         PRIMARY KEY (notice_key, recipient))`,
+    );
+    await setup.query(`CREATE INDEX IF NOT EXISTS ${SENT_JOURNAL_TABLE}_sent_at ON ${SENT_JOURNAL_TABLE} (sent_at)`);
+    await setup.query('COMMIT');
+  } catch (err) {
+    await setup.query('ROLLBACK').catch(() => {});
+    setup.release();
+    await pool.end();
+    throw err;
+  }
+  setup.release();
   const prune = (): Promise<unknown> => pool.query(`DELETE FROM ${SENT_JOURNAL_TABLE} WHERE sent_at < now() - make_interval(days => $1)`, [retentionDays]);
   await prune();
   const timer = setInterval(() => void prune().catch(() => {}), 6 * 3_600_000);

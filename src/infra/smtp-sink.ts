@@ -103,6 +103,8 @@ export class SmtpSink {
         resolve(typeof addr === 'object' && addr ? addr.port : (options.port ?? 0));
       });
     });
+    // A client that dies mid-session (a worker killed) resets its connection: not the server's error.
+    server.on('error', () => {});
     if (options.mailDir) mkdirSync(options.mailDir, { recursive: true });
     ref.sink = new SmtpSink(server, host, port, options);
     return ref.sink;

@@ -42,6 +42,8 @@ export interface WebDeps {
   readonly mailbox?: () => readonly MailboxMessage[];
   /** The Temporal UI, for operators' links to each workflow. */
   readonly temporalUi?: string;
+  /** Why the roster file as it is now is not in use (the last valid one is). */
+  readonly rosterProblem?: () => Error | undefined;
 }
 
 const STYLE = raw(`
@@ -658,9 +660,10 @@ ${forms}
     const running = await deps.service.list(ctx.actor, {});
     const county = await deps.service.countyView(ctx.actor).catch(() => undefined);
     const kinds = { village: '整顿对象', township: '乡镇', case: '函询案件' } as const;
+    const rosterProblem = deps.rosterProblem?.();
     return {
       title: '通知与运维',
-      body: html`<h2>发送失败或暂未发出的通知</h2>${all.length ? html`<table><tr><th>工作流</th><th>发送失败</th><th>待发</th><th></th></tr>${all.map(row)}</table>` : html`<p class="muted">没有。</p>`}
+      body: html`${rosterProblem ? html`<div class="error" role="alert"><h2>名册文件有误，仍按上次有效的名册发送通知</h2><pre>${rosterProblem.message}</pre></div>` : ''}<h2>发送失败或暂未发出的通知</h2>${all.length ? html`<table><tr><th>工作流</th><th>发送失败</th><th>待发</th><th></th></tr>${all.map(row)}</table>` : html`<p class="muted">没有。</p>`}
 <h2>运行中的工作流</h2><table><tr><th>类别</th><th>数量</th><th>有逾期事项</th></tr>${(Object.keys(kinds) as (keyof typeof kinds)[]).map(
         (k) => html`<tr><td>${kinds[k]}</td><td>${running.filter((i) => i.kind === k).length}</td><td>${running.filter((i) => i.kind === k && i.overdue).length}</td></tr>`,
       )}</table>

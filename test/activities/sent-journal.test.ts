@@ -76,6 +76,18 @@ describe.each(stores)('the sent journal in $name', ({ open }) => {
   });
 });
 
+test('several workers opening the PostgreSQL journal at once on a fresh database all start', async () => {
+  const admin = new pg.Client({ connectionString: postgres.url });
+  await admin.connect();
+  await admin.query('CREATE DATABASE racing');
+  await admin.end();
+  const url = postgres.url.replace(/\/postgres$/, '/racing');
+  const opened = await Promise.all(Array.from({ length: 6 }, () => openPgSentJournal(url)));
+  await opened[0]!.record('n>a@x', '<1@x>');
+  expect(await opened[5]!.sent(['n>a@x'])).toEqual(new Set(['n>a@x']));
+  await Promise.all(opened.map((j) => j.close()));
+});
+
 test('the PostgreSQL journal keeps one row per notice and recipient, and deletes rows older than its retention', async () => {
   const url = postgres.url;
   const j = await openPgSentJournal(url);
