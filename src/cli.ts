@@ -19,6 +19,7 @@ import { stageLabels, stages, type VillageView } from './contracts/village';
 import { isLocalDate, localDateOf, periodOf, phaseLabels } from './domain/calendar';
 import type { Consequence } from './domain/consequences';
 import { flagDesignations } from './domain/criteria';
+import { consequencesWorkbook, targetLedgerWorkbook, type TargetLedgerRow } from './documents/ledger-workbook';
 import { kindSpecs } from './domain/kinds';
 import { basisText, severityLabels, type Policy } from './domain/policy';
 import { roleLabels, type Roster } from './domain/roster';
@@ -390,7 +391,7 @@ function addSupervisionCommands(program: Command, out: (line: string) => void, r
       out(`共${items.length}件。`);
     });
 
-  const ledger = program.command('ledger').description('the consequences ledger: award ineligibility and promotion blocks');
+  const ledger = program.command('ledger').description('the ledgers (台账): targets, consequences, award ineligibility, promotion blocks');
   ledger
     .command('awards')
     .description('who may not be put forward for awards in a year (六(四))')
@@ -405,6 +406,43 @@ function addSupervisionCommands(program: Command, out: (line: string) => void, r
       const roster = namesOf(config, opts.roster);
       for (const c of list) out(ledgerLine(roster, c));
       out(`${opts.year}年度不得评先选优：共${list.length}条。`);
+    });
+  ledger
+    .command('targets')
+    .description('the ledger of targets (台账): one row per target; as an Excel workbook with --out')
+    .option('--out <file>', 'write it as an Excel workbook (.xlsx)')
+    .option('--json', 'print JSON')
+    .addOption(rosterOption())
+    .action(async (opts: { out?: string; json?: boolean; roster?: string }) => {
+      const config = loadConfigOrExit();
+      const rows = await apiOf(config).call<TargetLedgerRow[]>('GET', '/api/ledger/targets');
+      if (opts.json) return out(JSON.stringify(rows, null, 2));
+      if (opts.out) {
+        writeFileSync(opts.out, await targetLedgerWorkbook(rows, namesOf(config, opts.roster).county.name));
+        return out(`已生成整顿对象台账：共${rows.length}个整顿对象（${opts.out}）`);
+      }
+      for (const r of rows) out(`${r.townshipName}${r.villageName}　认定${r.designatedOn}　${r.stage}　方案${r.planStatus}　未完成${r.openDuties}项（逾期${r.overdueDuties}项）`);
+      out(`共${rows.length}个整顿对象。`);
+    });
+  ledger
+    .command('consequences')
+    .description('every consequence in force during a year; as an Excel workbook with --out')
+    .requiredOption('--year <year>', 'calendar year')
+    .option('--out <file>', 'write it as an Excel workbook (.xlsx)')
+    .option('--json', 'print JSON')
+    .addOption(rosterOption())
+    .action(async (opts: { year: string; out?: string; json?: boolean; roster?: string }) => {
+      if (!/^\d{4}$/.test(opts.year)) throw new UsageError(`--year: ${opts.year} is not a year`);
+      const config = loadConfigOrExit();
+      const list = await apiOf(config).call<Consequence[]>('GET', `/api/ledger/consequences/${opts.year}`);
+      if (opts.json) return out(JSON.stringify(list, null, 2));
+      const roster = namesOf(config, opts.roster);
+      if (opts.out) {
+        writeFileSync(opts.out, await consequencesWorkbook(Number(opts.year), list, roster));
+        return out(`已生成${opts.year}年度后果台账：共${list.length}条（${opts.out}）`);
+      }
+      for (const c of list) out(ledgerLine(roster, c));
+      out(`${opts.year}年度后果台账：共${list.length}条。`);
     });
   ledger
     .command('promotion')

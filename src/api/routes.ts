@@ -12,6 +12,7 @@ import { recordTalkSchema, reviewExplanationSchema, scheduleTalkSchema, submitEx
 import { decideProposalSchema, recordStudySchema, submitReportSchema } from '../contracts/township';
 import { reassignSchema, recordAcceptanceSchema, recordProgressSchema, reviewPlanSchema, submitPlanSchema, withdrawSchema } from '../contracts/village';
 import { orderTalkSchema } from '../workflows/inquiry-case';
+import { XLSX_CONTENT_TYPE } from '../documents/ledger-workbook';
 import type { Action, Actor, EntityRef } from '../service/authorization';
 import type { Service } from '../service/service';
 import { listFilterSchema, parseInput } from '../service/service';
@@ -32,7 +33,18 @@ export interface RouteSpec {
   /** The contract schema of the body and the field the API fills in with the actor. */
   readonly body?: { readonly schema: z.ZodType; readonly actorField?: string };
   readonly status?: number;
+  /** The content type of a file the route answers with (a `Download`), instead of JSON. */
+  readonly produces?: string;
   readonly run: (service: Service, ctx: RouteContext) => Promise<unknown>;
+}
+
+/** A file for the browser or the CLI to save (a workbook, a letter). */
+export class Download {
+  constructor(
+    readonly filename: string,
+    readonly contentType: string,
+    readonly content: Buffer,
+  ) {}
 }
 
 const village = (p: Record<string, string>): EntityRef => ({ kind: 'village', township: '', village: p.code ?? '' });
@@ -84,6 +96,30 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', url: '/api/townships/:code', summary: '乡镇详情：半月报告、未按时上报、建议函询、待办事项', action: 'read', entity: township, run: (s, c) => s.townshipView(c.actor, c.params.code!) },
   { method: 'GET', url: '/api/cases/:id', summary: '函询案件详情', action: 'read', entity: inquiry, run: (s, c) => s.caseView(c.actor, c.params.id!) },
   { method: 'GET', url: '/api/county', summary: '全县：县委的待办事项、督办', action: 'read', entity: county, run: (s, c) => s.countyView(c.actor) },
+  { method: 'GET', url: '/api/ledger/targets', summary: '整顿对象台账：每个整顿对象一行（认定、阶段、方案、各年度验收、待办与逾期、第一书记、联建部门）', action: 'ledger.read', run: (s, c) => s.targetLedger(c.actor) },
+  {
+    method: 'GET',
+    url: '/api/ledger/targets.xlsx',
+    summary: '整顿对象台账（Excel）',
+    action: 'ledger.read',
+    produces: XLSX_CONTENT_TYPE,
+    run: async (s: Service, c: RouteContext): Promise<Download> => {
+      const { filename, content } = await s.targetLedgerWorkbook(c.actor);
+      return new Download(filename, XLSX_CONTENT_TYPE, content);
+    },
+  },
+  { method: 'GET', url: '/api/ledger/consequences/:year', summary: '某年度内有效的全部后果（六(四)、六(五)、五(四)）', action: 'ledger.read', run: (s, c) => s.consequencesOfYear(c.actor, c.params.year) },
+  {
+    method: 'GET',
+    url: '/api/ledger/consequences.xlsx',
+    summary: '某年度后果台账（Excel；查询参数 year）',
+    action: 'ledger.read',
+    produces: XLSX_CONTENT_TYPE,
+    run: async (s: Service, c: RouteContext): Promise<Download> => {
+      const { filename, content } = await s.consequencesWorkbook(c.actor, (c.body as { year?: unknown } | undefined)?.year);
+      return new Download(filename, XLSX_CONTENT_TYPE, content);
+    },
+  },
   { method: 'GET', url: '/api/ledger/awards/:year', summary: '某年度不得评先评优的人员（六(四)）', action: 'ledger.read', run: (s, c) => s.awardIneligible(c.actor, c.params.year) },
   { method: 'GET', url: '/api/ledger/promotion/:date', summary: '某日不得提拔使用的人员（六(五)、五(四)）', action: 'ledger.read', run: (s, c) => s.promotionBlocked(c.actor, c.params.date) },
 
@@ -181,7 +217,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...(params.length ? { parameters: params } : {}),
       ...(body && spec.method === 'POST' ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
       ...(body && spec.method === 'GET' ? { 'x-query': body } : {}),
-      responses: { [String(spec.status ?? 200)]: { description: '成功' }, ...errors },
+      responses: { [String(spec.status ?? 200)]: { description: '成功', ...(spec.produces ? { content: { [spec.produces]: {} } } : {}) }, ...errors },
       security: [{ bearer: [] }, { session: [] }],
     };
   }

@@ -14,7 +14,7 @@ import type { Login, TokenClaims, TokenSealer } from '../service/identity';
 import { SESSION_TTL_MS } from '../service/identity';
 import { parseInput, type Service } from '../service/service';
 import { registerWeb, type WebDeps } from '../web/pages';
-import { openApiDocument, routes, type RouteSpec } from './routes';
+import { Download, openApiDocument, routes, type RouteSpec } from './routes';
 
 export const SESSION_COOKIE = 'rect_session';
 /** Mutating requests on a session cookie send the session's CSRF token in this header (forms: `_csrf`). */
@@ -177,6 +177,12 @@ function register(app: FastifyInstance, spec: RouteSpec, service: Service, authe
     const body = spec.method === 'GET' ? request.query : stripCsrf(request.body);
     const result = await spec.run(service, { actor, params, body });
     if (spec.status) void reply.status(spec.status);
+    if (result instanceof Download) {
+      return reply
+        .type(result.contentType)
+        .header('content-disposition', `attachment; filename="${encodeURIComponent(result.filename)}"; filename*=UTF-8''${encodeURIComponent(result.filename)}`)
+        .send(result.content);
+    }
     return result;
   };
   if (spec.method === 'GET') app.get(spec.url, handler);

@@ -63,8 +63,9 @@ import { policySchema, type Policy } from '../domain/policy';
 import type { Roster } from '../domain/roster';
 import { orderTalkSchema, orderTalkUpdate } from '../workflows/inquiry-case';
 import { actorOf, authorize, ForbiddenError, mayFulfil, permissions, type Action, type Actor, type EntityRef } from './authorization';
-import { awardIneligibleQuery, ledgerWorkflowId, promotionBlockedQuery } from '../contracts/ledger';
+import { awardIneligibleQuery, ledgerEntriesQuery, ledgerWorkflowId, promotionBlockedQuery } from '../contracts/ledger';
 import type { Consequence } from '../domain/consequences';
+import { consequencesWorkbook, targetLedgerRow, targetLedgerWorkbook, type TargetLedgerRow } from '../documents/ledger-workbook';
 import { DeliveryDelayedKey, FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey, TownshipKey, VillageKey } from '../search-attributes';
 import { ServiceError } from './errors';
 import { issuesOf, issuesText, type FieldIssue } from '../contracts/common';
@@ -312,6 +313,65 @@ export class Service {
       return fromTemporal(err, '工作流列表');
     }
     return items;
+  }
+
+  /**
+   * The ledger of targets (台账): one row per target the county has designated, running or ended,
+   * from each target's own state. The department and operators only.
+   */
+  async targetLedger(actor: Actor): Promise<TargetLedgerRow[]> {
+    authorize(actor, 'ledger.read', { kind: 'county' });
+    const codes = new Set<string>();
+    try {
+      for await (const wf of this.deps.client.workflow.list({ query: `WorkflowType = '${VILLAGE_WORKFLOW_TYPE}'` })) {
+        const code = wf.typedSearchAttributes.get(VillageKey);
+        if (code) codes.add(code);
+      }
+    } catch (err) {
+      return fromTemporal(err, '整顿对象列表');
+    }
+    const roster = this.deps.roster();
+    const queue = [...codes];
+    const rows: TargetLedgerRow[] = [];
+    const work = async (): Promise<void> => {
+      for (let code = queue.shift(); code !== undefined; code = queue.shift()) {
+        const view = await this.deps.client.workflow
+          .getHandle(villageWorkflowId(code))
+          .query(stateQuery)
+          .catch(() => undefined); // gone past the server's retention
+        if (view) rows.push(targetLedgerRow(view, roster));
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, work));
+    return rows.sort((a, b) => a.township.localeCompare(b.township) || a.village.localeCompare(b.village));
+  }
+
+  /** The ledger of targets as an Excel workbook. */
+  async targetLedgerWorkbook(actor: Actor): Promise<{ filename: string; content: Buffer }> {
+    const rows = await this.targetLedger(actor);
+    const county = this.deps.roster().county.name;
+    return { filename: `${county}整顿对象台账.xlsx`, content: await targetLedgerWorkbook(rows, county) };
+  }
+
+  /** The consequences ledger of a year as an Excel workbook. */
+  async consequencesWorkbook(actor: Actor, year: unknown): Promise<{ filename: string; content: Buffer }> {
+    const list = await this.consequencesOfYear(actor, year);
+    const roster = this.deps.roster();
+    return { filename: `${roster.county.name}${Number(year)}年度后果台账.xlsx`, content: await consequencesWorkbook(Number(year), list, roster) };
+  }
+
+  /** Every consequence in force at some time in a year: the consequences ledger of that year. */
+  async consequencesOfYear(actor: Actor, year: unknown): Promise<Consequence[]> {
+    authorize(actor, 'ledger.read', { kind: 'county' });
+    const y = z.coerce.number().int().min(2000, '年份应在2000至2100之间').max(2100, '年份应在2000至2100之间').safeParse(year);
+    if (!y.success) throw badInput(problemsOf(y.error).map((p) => ({ ...p, path: 'year' })));
+    const entries = await this.deps.client.workflow
+      .getHandle(ledgerWorkflowId(this.deps.roster().county.code))
+      .query(ledgerEntriesQuery)
+      .catch((err: unknown) => fromTemporal(err, '后果台账'));
+    const first = `${y.data}-01-01`;
+    const last = `${y.data}-12-31`;
+    return entries.filter((c) => c.from <= last && (c.until === undefined || c.until >= first)).sort((a, b) => a.from.localeCompare(b.from));
   }
 
   /** Award ineligibility for a year (六(四)): the department and operators only. */
