@@ -20,6 +20,7 @@ import { isLocalDate, localDateOf, periodOf, phaseLabels } from './domain/calend
 import type { Consequence } from './domain/consequences';
 import { flagDesignations } from './domain/criteria';
 import { consequencesWorkbook, targetLedgerWorkbook, type TargetLedgerRow } from './documents/ledger-workbook';
+import { readRosterWorkbook, RosterWorkbookError, rosterWorkbook } from './documents/roster-workbook';
 import { kindSpecs } from './domain/kinds';
 import { basisText, severityLabels, type Policy } from './domain/policy';
 import { roleLabels, type Roster } from './domain/roster';
@@ -107,11 +108,11 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
 
   program
     .command('roster-check')
-    .description('check a roster file and show advice against 以好充次/以中充次')
+    .description('check a roster file (JSON, YAML, or an Excel workbook) and show advice against 以好充次/以中充次')
     .argument('[file]', 'roster file (default: ROSTER_FILE)')
-    .action((file?: string) => {
+    .action(async (file?: string) => {
       const config = loadConfigOrExit();
-      const roster = rosterOf(config, file);
+      const roster = file && /\.xlsx$/i.test(file) ? await readRosterWorkbook(file) : rosterOf(config, file);
       const open = roster.designations.filter((d) => !d.withdrawnOn && !d.transformedOn).length;
       out(`名册有效：${roster.county.name}，${roster.townships.length}个乡镇，${roster.villages.length}个村（社区），${roster.people.length}名人员，整顿对象${open}个。`);
       const flags = flagDesignations({ designations: roster.designations, townshipOf: new Map(roster.villages.map((v) => [v.code, v.township])) });
@@ -121,6 +122,28 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
         const subject = s.type === 'township' ? (roster.townships.find((t) => t.code === s.township)?.name ?? s.township) : villageName(roster, s.village);
         out(`提示：${subject}：${f.reason}（${f.clause}）`);
       }
+    });
+
+  const rosterCommand = program.command('roster').description('the roster from and to the spreadsheet an organization department keeps');
+  rosterCommand
+    .command('import')
+    .description('read an Excel workbook (sheets 县, 乡镇, 村, 部门, 人员, 认定) into a roster file (JSON)')
+    .argument('<xlsx>', 'the workbook')
+    .requiredOption('--out <file>', 'the roster file to write (.json)')
+    .action(async (file: string, opts: { out: string }) => {
+      const roster = await readRosterWorkbook(file);
+      writeFileSync(opts.out, `${JSON.stringify(roster, null, 2)}\n`);
+      out(`已导入：${roster.county.name}，${roster.townships.length}个乡镇，${roster.villages.length}个村（社区），${roster.people.length}名人员，认定${roster.designations.length}个（${opts.out}）`);
+    });
+  rosterCommand
+    .command('export')
+    .description('write a roster file as an Excel workbook in the same layout (a template to fill in)')
+    .argument('[file]', 'roster file (default: ROSTER_FILE)')
+    .requiredOption('--out <xlsx>', 'the workbook to write')
+    .action(async (file: string | undefined, opts: { out: string }) => {
+      const roster = rosterOf(loadConfigOrExit(), file);
+      writeFileSync(opts.out, await rosterWorkbook(roster));
+      out(`已导出名册：${opts.out}`);
     });
 
   program
@@ -587,7 +610,7 @@ if (require.main === module) {
           process.stderr.write(`错误：${err.message}\n`);
           process.exit(2);
         }
-        if (err instanceof RosterFileError || err instanceof CalendarFileError || err instanceof PolicyFileError) {
+        if (err instanceof RosterFileError || err instanceof RosterWorkbookError || err instanceof CalendarFileError || err instanceof PolicyFileError) {
           process.stderr.write(`${err.message}\n`);
           process.exit(2);
         }
