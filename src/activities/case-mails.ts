@@ -34,6 +34,9 @@ export function resolveCaseRecipients(req: Pick<CaseMailRequest, 'people' | 'rol
   return { people, missing };
 }
 
+/** 中共某县委组织部: the issuing body of letters and notices. */
+export const departmentName = (roster: Roster): string => `中共${roster.county.name}委组织部`;
+
 const nameOf = (roster: Roster, id: string): string => roster.people.find((p) => p.id === id)?.name ?? id;
 
 /** 2019-05-10T09:30 → 2019年5月10日 09:30 */
@@ -52,7 +55,7 @@ function you(recipients: readonly string[]): string {
 export function caseLetter(facts: CaseFacts, township: string, roster: Roster): LetterDocument {
   const town = townshipName(roster, township);
   const names = facts.recipients.map((id) => nameOf(roster, id)).join('、');
-  const department = `中共${roster.county.name}委组织部`;
+  const department = departmentName(roster);
   const to = you(facts.recipients);
   const reason = facts.reason.replace(/[。．.]+$/, '');
   if (facts.kind === 'talk') {
@@ -84,6 +87,8 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
 }
 
 export interface RenderedCaseMail {
+  /** Letters and talk notices are the department's: they go out under its name. */
+  readonly fromName?: string;
   readonly subject: string;
   readonly text: string;
   readonly attachments?: readonly { readonly filename: string; readonly content: Uint8Array; readonly contentType: string }[];
@@ -112,6 +117,7 @@ export function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, recipien
     case 'inquiry-letter': {
       const letter = caseLetter(c!, req.township, roster);
       return {
+        fromName: departmentName(roster),
         subject: `【${c!.kind === 'talk' ? '约谈通知' : '函询'}】${letter.title}`,
         text: body([...letter.paragraphs, '', ...letter.signature, letter.footer ?? '', '', '正式文书见附件，可打印。', link(c!)]),
         attachments: [{ filename: `${c!.caseId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${c!.kind === 'talk' ? '约谈通知' : '函询函'}.docx`, content: letterDocx(letter), contentType: DOCX_CONTENT_TYPE }],
@@ -159,6 +165,7 @@ export function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, recipien
       const t = c!.talk!.scheduled!;
       const eve = req.kind === 'talk-reminder';
       return {
+        fromName: departmentName(roster),
         subject: `【${eve ? '约谈提醒' : '约谈通知'}】${town}：${when(t.at)}，${t.place}`,
         text: body([
           `${eve ? '提醒：' : ''}根据${SOURCE_DOCUMENT}六(四)，定于${when(t.at)}在${t.place}对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈。`,

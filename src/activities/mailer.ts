@@ -6,6 +6,8 @@ import type { Config } from '../config';
 export interface OutgoingMail {
   readonly key: string;
   readonly to: readonly string[];
+  /** The sender's display name, when not MAIL_FROM's (the department signs its letters); the address stays MAIL_FROM's. */
+  readonly fromName?: string;
   readonly cc?: readonly string[];
   readonly subject: string;
   readonly text: string;
@@ -28,6 +30,11 @@ export interface Mailer {
 export function messageIdFor(key: string, from: string): string {
   const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'rectification.invalid';
   return `<${createHash('sha256').update(key).digest('hex').slice(0, 40)}@${domain}>`;
+}
+
+/** The address of `Name <address>` (or the whole string when it is a bare address). */
+export function addressOf(from: string): string {
+  return /<([^>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
 }
 
 /**
@@ -54,7 +61,7 @@ export function createSmtpMailer(smtp: SmtpSettings): Mailer {
     async send(mail) {
       const messageId = messageIdFor(mail.key, smtp.from);
       const info = await transport.sendMail({
-        from: smtp.from,
+        from: mail.fromName ? { name: mail.fromName, address: addressOf(smtp.from) } : smtp.from,
         to: [...mail.to],
         cc: mail.cc ? [...mail.cc] : undefined,
         subject: mail.subject,

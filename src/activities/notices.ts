@@ -74,6 +74,8 @@ export function escapeHtml(s: string): string {
 }
 
 export interface RenderedNotice {
+  /** The department urges (督办) under its own name; reminders go out under MAIL_FROM's (工作提醒). */
+  readonly fromName?: string;
   readonly subject: string;
   readonly text: string;
   readonly html: string;
@@ -178,5 +180,5 @@ export function renderDigest(req: DigestRequest, roster: Roster, recipients: rea
     `<p style="color:#666">${escapeHtml(FOOTER)}</p>`,
     '</body></html>',
   ].join('\n');
-  return { subject: `【督办】${roster.county.name}整顿工作逾期事项（${req.date}，共${req.items.length}项）`, text, html: body };
+  return { fromName: `中共${roster.county.name}委组织部`, subject: `【督办】${roster.county.name}整顿工作逾期事项（${req.date}，共${req.items.length}项）`, text, html: body };
 }

@@ -27,6 +27,7 @@ describe('the inquiry letter (六(四))', () => {
     const [person] = resolveCaseRecipients(request(), roster).people;
     const mail = renderCaseMail(request(), roster, [person!]);
     expect(mail.subject).toBe('【函询】关于柳河镇软弱涣散农村基层党组织整顿工作的函询函');
+    expect(mail.fromName).toBe('中共云岭县委组织部');
     expect(mail.text).toContain('正式文书见附件，可打印。');
     const [attachment] = mail.attachments!;
     expect(attachment!.filename).toBe('LH-2019-Q1-inquiry-函询函.docx');

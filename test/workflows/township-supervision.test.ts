@@ -84,6 +84,10 @@ describe('township supervision through 2019', () => {
         expect((await lh.query(townshipStateQuery)).proposals[0]?.decision).toMatchObject({ decision: 'inquiry', by: 'zzb-zhang', caseId });
         const letter = await world.mail.sink.waitFor((m) => m.envelopeTo.includes('lh-sec@township.example.org') && m.subject.startsWith('【函询】'));
         expect(letter[0]!.subject).toBe('【函询】关于柳河镇软弱涣散农村基层党组织整顿工作的函询函');
+        // A letter comes from the department, a reminder from the system's reminder service.
+        expect((letter[0]!.headers.get('from') as { value: { name: string; address: string }[] }).value[0]).toEqual({ name: '中共云岭县委组织部', address: 'noreply@county.example.org' });
+        const reminder = world.mail.sink.received.find((m) => m.subject.startsWith('【提醒】'))!;
+        expect((reminder.headers.get('from') as { value: { name: string }[] }).value[0]!.name).toBe('整顿提升工作提醒');
         const doc = letter[0]!.attachments.find((a) => a.filename.endsWith('.docx'))!;
         const documentXml = strFromU8(unzipSync(new Uint8Array(doc.content))['word/document.xml']!);
         expect(documentXml).toContain('关于柳河镇软弱涣散农村基层党组织整顿工作的函询函');
