@@ -8,7 +8,7 @@ import { rosterFileSource } from './activities/roster-file';
 import { meterMailMetrics } from './activities/mail-metrics';
 import { openSentJournal, type SentJournal } from './activities/sent-journal';
 import { loadConfigOrExit, type Config } from './config';
-import { ROSTER_INVALID_METRIC, watchOverdue } from './infra/overdue-metrics';
+import { rosterInvalidGauge, watchOverdue } from './infra/overdue-metrics';
 import { openPgSentJournal } from './infra/pg-sent-journal';
 import { connectionOptions } from './infra/temporal-connection';
 
@@ -82,12 +82,11 @@ export async function runWorker(config: Config, signal: AbortSignal): Promise<vo
   // A wrong roster stops the worker at start, with every problem listed; one edited into a wrong
   // state later leaves the last valid one in use, and the operators are told (log, metrics, 运维).
   const meter = Runtime.instance().metricMeter;
-  const rosterGauge = meter.createGauge(ROSTER_INVALID_METRIC, 'int', '', '1 while the roster file is invalid and the last valid roster is in use');
-  rosterGauge.set(0);
+  const rosterInvalid = rosterInvalidGauge(meter);
   const roster = rosterFileSource(config.programme.rosterFile, (problem) => {
     if (problem) console.error(`${problem.message}\n仍按上次有效的名册发送通知。`);
     else console.error('名册文件已修正，按新名册发送通知。');
-    rosterGauge.set(problem ? 1 : 0);
+    rosterInvalid(problem !== undefined);
   });
   const connection = await NativeConnection.connect(connectionOptions(config)).catch((err: unknown) => {
     throw new Error(`Cannot connect to Temporal at ${config.temporal.address} (TEMPORAL_ADDRESS): ${(err as Error).message}`);

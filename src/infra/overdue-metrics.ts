@@ -19,6 +19,13 @@ export const FAILED_METRIC = 'rect_failed_delivery_entities';
 /** Set by the worker: 1 while the roster file is invalid and the last valid roster is in use. */
 export const ROSTER_INVALID_METRIC = 'rect_roster_invalid';
 
+/** The roster gauge, at 0 until told otherwise. */
+export function rosterInvalidGauge(meter: MetricMeter): (invalid: boolean) => void {
+  const gauge = meter.createGauge(ROSTER_INVALID_METRIC, 'int', '', '1 while the roster file is invalid and the last valid roster is in use');
+  gauge.set(0);
+  return (invalid) => gauge.set(invalid ? 1 : 0);
+}
+
 export function watchOverdue(client: Client, meter: MetricMeter, intervalMs: number): OverdueGauges {
   const overdue = meter.createGauge(OVERDUE_METRIC, 'int', 'entities', 'Open entities with an overdue duty, by township (county: the programme and county duties)');
   const delayed = meter.createGauge(DELAYED_METRIC, 'int', 'entities', 'Open entities with notices waiting for the mail server');
