@@ -71,7 +71,8 @@ function main(): void {
 /**
  * Debian packages the tests use: libfaketime (the time-skipping server starts at a past date),
  * Chromium and a CJK font (the workbench's browser tests and their screenshots), PostgreSQL (the
- * shared sent journal; the tests start their own servers). Installed when
+ * shared sent journal; the tests start their own servers), LibreOffice and poppler (letters as PDF,
+ * read back). Installed when
  * run as root; otherwise the command to run is printed.
  */
 function ensureTestPackages(): void {
@@ -80,6 +81,8 @@ function ensureTestPackages(): void {
     ...(existsSync('/usr/bin/chromium') ? [] : ['chromium']),
     ...(existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc') ? [] : ['fonts-noto-cjk']),
     ...(existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`)) ? [] : ['postgresql']),
+    ...(existsSync('/usr/bin/soffice') ? [] : ['libreoffice-writer-nogui']),
+    ...(existsSync('/usr/bin/pdftotext') && existsSync('/usr/bin/pdftoppm') ? [] : ['poppler-utils']),
   ];
   if (missing.length === 0) return;
   const canInstall = userInfo().uid === 0 && existsSync('/usr/bin/apt-get');

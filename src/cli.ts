@@ -6,8 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { Command, CommanderError, Option } from 'commander';
 import { RosterFileError, readRosterFile } from './activities/roster-file';
-import { caseLetter } from './activities/case-mails';
-import { letterDocx } from './activities/documents';
+import { caseLetter, officialLetter } from './activities/case-mails';
+import { officialLetterDocx } from './documents/official-letter';
+import { docxToPdf } from './documents/pdf';
 import { CalendarFileError, readCalendarFile } from './activities/calendar-store';
 import { addApiCommands, ApiCallError, ApiClient } from './cli-api';
 import type { Outcome } from './client/admin';
@@ -385,16 +386,17 @@ function addSupervisionCommands(program: Command, out: (line: string) => void, r
     });
   inquiry
     .command('letter')
-    .description('write the letter of a case as a printable Word document (DOCX)')
+    .description('write the letter of a case as a printable Word document (.docx), or as PDF (.pdf, with LibreOffice)')
     .argument('<case>', 'case id')
-    .requiredOption('--out <file>', 'where to write the .docx')
+    .requiredOption('--out <file>', 'where to write the .docx or .pdf')
     .addOption(rosterOption())
     .action(async (caseId: string, opts: { out: string; roster?: string }) => {
       const config = loadConfigOrExit();
       const roster = rosterOf(config, opts.roster);
       const v = await apiOf(config).call<InquiryView>('GET', `/api/cases/${encodeURIComponent(caseId)}`);
       const letter = caseLetter({ ...v, ...(v.talk ? { talk: { why: v.talk.why } } : {}) }, v.township, roster);
-      writeFileSync(opts.out, letterDocx(letter));
+      const docx = await officialLetterDocx(officialLetter(letter));
+      writeFileSync(opts.out, /\.pdf$/i.test(opts.out) ? await docxToPdf(docx) : docx);
       out(`已生成：${letter.title}（${opts.out}）`);
     });
   inquiry

@@ -53,6 +53,8 @@ const envSchema = z.object({
   // unset means the files in SENT_JOURNAL_DIR, for one worker host.
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL like postgres://user:password@host:5432/rect').optional(),
   SENT_JOURNAL_RETENTION_DAYS: positiveInt.default(30),
+  // A PDF beside each letter's Word document, converted by LibreOffice (soffice must be installed).
+  LETTER_PDF: bool.default(false),
   // --- Programme ---
   ROSTER_FILE: z.string().min(1).default('roster/sample-county.json'),
   // Base of the links in notices, where officials act on them.
@@ -110,6 +112,7 @@ export interface Config {
     readonly sentJournalDir: string;
     readonly databaseUrl: string | undefined;
     readonly sentJournalRetentionDays: number;
+    readonly letterPdf: boolean;
   };
   readonly programme: { readonly rosterFile: string; readonly appBaseUrl: string; readonly policyFile: string | undefined; readonly calendarDir: string };
   readonly api: { readonly host: string; readonly port: number; readonly sessionKey: string | undefined; readonly sessionKeyFile: string; readonly trustProxy: boolean };
@@ -189,6 +192,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       sentJournalDir: e.SENT_JOURNAL_DIR,
       databaseUrl: e.DATABASE_URL,
       sentJournalRetentionDays: e.SENT_JOURNAL_RETENTION_DAYS,
+      letterPdf: e.LETTER_PDF,
     },
     programme: { rosterFile: e.ROSTER_FILE, appBaseUrl: e.APP_BASE_URL, policyFile: e.POLICY_FILE, calendarDir: e.CALENDAR_DIR },
     api: { host: e.API_HOST, port: e.API_PORT, sessionKey: e.SESSION_KEY, sessionKeyFile: e.SESSION_KEY_FILE, trustProxy: e.API_TRUST_PROXY },

@@ -8,6 +8,7 @@ import { rosterFileSource } from './activities/roster-file';
 import { meterMailMetrics } from './activities/mail-metrics';
 import { openSentJournal, type SentJournal } from './activities/sent-journal';
 import { loadConfigOrExit, type Config } from './config';
+import { docxToPdf, findSoffice } from './documents/pdf';
 import { rosterInvalidGauge, watchOverdue } from './infra/overdue-metrics';
 import { openPgSentJournal } from './infra/pg-sent-journal';
 import { connectionOptions } from './infra/temporal-connection';
@@ -91,6 +92,8 @@ export async function runWorker(config: Config, signal: AbortSignal): Promise<vo
   const connection = await NativeConnection.connect(connectionOptions(config)).catch((err: unknown) => {
     throw new Error(`Cannot connect to Temporal at ${config.temporal.address} (TEMPORAL_ADDRESS): ${(err as Error).message}`);
   });
+  const soffice = config.smtp.letterPdf ? findSoffice() : undefined;
+  if (config.smtp.letterPdf && !soffice) throw new Error('LETTER_PDF=true needs LibreOffice (soffice), which is not installed (Debian: apt-get install libreoffice-writer-nogui)');
   const mailer = createSmtpMailer(config.smtp);
   const journal = await openJournal(config);
   // The urging digest asks the county's workflows for their overdue duties through a client of its own.
@@ -106,6 +109,7 @@ export async function runWorker(config: Config, signal: AbortSignal): Promise<vo
       calendar: calendarStore(config.programme.calendarDir),
       temporal,
       metrics: meterMailMetrics(meter),
+      ...(soffice ? { letterPdf: (docx: Uint8Array) => docxToPdf(docx, soffice) } : {}),
     });
     const worker = await createWorker({ connection, config, activities });
     console.log(

@@ -7,7 +7,7 @@
 import type { CaseFacts, CaseMailRequest } from '../contracts/mail';
 import { severityLabels, type Severity } from '../domain/policy';
 import { holders, type Person, type Role, type Roster } from '../domain/roster';
-import { DOCX_CONTENT_TYPE, letterDocx, type LetterDocument } from './documents';
+import { DOCX_CONTENT_TYPE, officialLetterDocx, PDF_CONTENT_TYPE, type OfficialLetter } from '../documents/official-letter';
 import { FOOTER, SOURCE_DOCUMENT, townshipName } from './notices';
 
 /** A case mail as legacy runs (started before the obligation book) still send them. */
@@ -86,15 +86,57 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
   };
 }
 
+/** What a letter says, before its layout. */
+export interface LetterDocument {
+  readonly title: string;
+  /** To whom, e.g. 张三、李四同志： */
+  readonly salutation: string;
+  readonly paragraphs: readonly string[];
+  /** The issuing body and the date. */
+  readonly signature: readonly string[];
+  /** Small print under the letter, e.g. the case number. */
+  readonly footer?: string;
+}
+
+/** The letter in the layout of a Party organ's document (GB/T 9704). */
+export function officialLetter(letter: LetterDocument): OfficialLetter {
+  return {
+    issuer: letter.signature[0] ?? '',
+    title: letter.title,
+    addressee: letter.salutation,
+    paragraphs: letter.paragraphs,
+    date: letter.signature[1] ?? '',
+    ...(letter.footer ? { note: letter.footer } : {}),
+  };
+}
+
+export type Attachment = { readonly filename: string; readonly content: Uint8Array; readonly contentType: string };
+
+/** The letter's files: the DOCX, and its PDF when a converter is given (LibreOffice, LETTER_PDF). */
+export async function letterFiles(letter: LetterDocument, basename: string, pdf?: (docx: Uint8Array) => Promise<Uint8Array>): Promise<Attachment[]> {
+  const docx = await officialLetterDocx(officialLetter(letter));
+  return [
+    { filename: `${basename}.docx`, content: docx, contentType: DOCX_CONTENT_TYPE },
+    ...(pdf ? [{ filename: `${basename}.pdf`, content: await pdf(docx), contentType: PDF_CONTENT_TYPE }] : []),
+  ];
+}
+
 export interface RenderedCaseMail {
   /** Letters and talk notices are the department's: they go out under its name. */
   readonly fromName?: string;
   readonly subject: string;
   readonly text: string;
-  readonly attachments?: readonly { readonly filename: string; readonly content: Uint8Array; readonly contentType: string }[];
+  readonly attachments?: readonly Attachment[];
 }
 
-export function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, recipients: readonly Person[], baseUrl = ''): RenderedCaseMail {
+export interface CaseMailOptions {
+  /** DOCX to PDF, for a PDF beside each letter. */
+  readonly pdf?: (docx: Uint8Array) => Promise<Uint8Array>;
+  /** The files of a letter already made in this batch (one letter, several recipients). */
+  readonly files?: Map<string, Promise<Attachment[]>>;
+}
+
+export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, recipients: readonly Person[], baseUrl = '', opts: CaseMailOptions = {}): Promise<RenderedCaseMail> {
   const town = townshipName(roster, req.township);
   const greeting = `${recipients.map((p) => p.name).join('、')}同志：`;
   const link = (c: CaseFacts): string => (baseUrl ? `办理入口：${baseUrl.replace(/\/$/, '')}/cases/${encodeURIComponent(c.caseId)}` : '');
@@ -116,11 +158,17 @@ export function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, recipien
     }
     case 'inquiry-letter': {
       const letter = caseLetter(c!, req.township, roster);
+      const basename = `${c!.caseId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${c!.kind === 'talk' ? '约谈通知' : '函询函'}`;
+      let files = opts.files?.get(req.key);
+      if (!files) {
+        files = letterFiles(letter, basename, opts.pdf);
+        opts.files?.set(req.key, files);
+      }
       return {
         fromName: departmentName(roster),
         subject: `【${c!.kind === 'talk' ? '约谈通知' : '函询'}】${letter.title}`,
-        text: body([...letter.paragraphs, '', ...letter.signature, letter.footer ?? '', '', '正式文书见附件，可打印。', link(c!)]),
-        attachments: [{ filename: `${c!.caseId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${c!.kind === 'talk' ? '约谈通知' : '函询函'}.docx`, content: letterDocx(letter), contentType: DOCX_CONTENT_TYPE }],
+        text: body([...letter.paragraphs, '', ...letter.signature, letter.footer ?? '', '', `正式文书见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式），可打印。`, link(c!)]),
+        attachments: await files,
       };
     }
     case 'explanation-reminder': {

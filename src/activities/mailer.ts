@@ -41,7 +41,7 @@ export function addressOf(from: string): string {
  * A pooled SMTP transport, created once per worker: a burst of reminders reuses a few open
  * connections instead of paying a TCP and SMTP handshake per mail.
  */
-export type SmtpSettings = Omit<Config['smtp'], 'sentJournalDir' | 'databaseUrl' | 'sentJournalRetentionDays'>;
+export type SmtpSettings = Omit<Config['smtp'], 'sentJournalDir' | 'databaseUrl' | 'sentJournalRetentionDays' | 'letterPdf'>;
 
 export function createSmtpMailer(smtp: SmtpSettings): Mailer {
   const transport = nodemailer.createTransport({

@@ -37,6 +37,8 @@ export interface NotificationDeps {
   readonly temporal?: Client;
   /** Mails counted by kind and outcome for operators (the worker's Prometheus endpoint). */
   readonly metrics?: MailMetrics;
+  /** DOCX to PDF (LibreOffice), for a PDF beside each letter (LETTER_PDF). */
+  readonly letterPdf?: (docx: Uint8Array) => Promise<Uint8Array>;
 }
 
 export interface UrgeOverdueInput {
@@ -85,7 +87,7 @@ function mailKind(req: MailRequest | LegacyCaseMailRequest): string {
   return req.redated ? 'redated' : req.step.severity;
 }
 
-export function createNotificationActivities({ mailer, journal, roster, baseUrl, temporal, calendar, metrics = noMailMetrics }: NotificationDeps): NotificationActivities {
+export function createNotificationActivities({ mailer, journal, roster, baseUrl, temporal, calendar, metrics = noMailMetrics, letterPdf }: NotificationDeps): NotificationActivities {
   const retried = (): boolean => {
     try {
       return Context.current().info.attempt > 1;
@@ -107,7 +109,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
   async function deliverAll<R extends MailRequest | LegacyCaseMailRequest>(
     requests: readonly R[],
     resolve: (req: R) => { people: Person[]; missing: string[] },
-    render: (req: R, person: Person) => Omit<OutgoingMail, 'key' | 'to'>,
+    render: (req: R, person: Person) => Omit<OutgoingMail, 'key' | 'to'> | Promise<Omit<OutgoingMail, 'key' | 'to'>>,
   ): Promise<NoticeResult[]> {
     if (retried()) await journal.refresh();
     const resolved = requests.map((req) => ({ req, kind: mailKind(req), ...resolve(req) }));
@@ -135,7 +137,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
             }
             let sent: SentMail;
             try {
-              sent = await mailer.send({ key, to: [person.email], ...render(req, person) });
+              sent = await mailer.send({ key, to: [person.email], ...(await render(req, person)) });
             } catch (err) {
               if (isPermanent(err)) {
                 refused.push(person.email);
@@ -179,7 +181,8 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
   };
   const deliverCaseMails = (requests: readonly (CaseMailRequest | LegacyCaseMailRequest)[]): Promise<NoticeResult[]> => {
     const current = roster.current();
-    return deliverAll(requests, (req) => resolveCaseRecipients(req, current), (req, person) => renderCaseMail(req, current, [person], baseUrl));
+    const files = new Map();
+    return deliverAll(requests, (req) => resolveCaseRecipients(req, current), (req, person) => renderCaseMail(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }));
   };
   const deliverDigests = (requests: readonly DigestRequest[]): Promise<NoticeResult[]> => {
     const current = roster.current();

@@ -1,7 +1,8 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, test } from 'vitest';
-import { caseLetter, renderCaseMail, resolveCaseRecipients } from '../../src/activities/case-mails';
-import { letterDocx } from '../../src/activities/documents';
+import { caseLetter, officialLetter, renderCaseMail, resolveCaseRecipients } from '../../src/activities/case-mails';
+import { officialLetterDocx } from '../../src/documents/official-letter';
+import { docxToPdf } from '../../src/documents/pdf';
 import { renderNotice } from '../../src/activities/notices';
 import { readRosterFile } from '../../src/activities/roster-file';
 import type { CaseFacts, CaseMailRequest, NoticeRequest } from '../../src/contracts/mail';
@@ -23,37 +24,37 @@ describe('the inquiry letter (六(四))', () => {
     expect(letter.signature).toEqual(['中共云岭县委组织部', '2019年2月12日']);
   });
 
-  test('goes out as a mail with a DOCX that opens as a Word document with the same text', () => {
+  test('goes out as a mail with the letter as a Word document in the official layout, and its PDF when LibreOffice is there', async () => {
     const [person] = resolveCaseRecipients(request(), roster).people;
-    const mail = renderCaseMail(request(), roster, [person!]);
+    const mail = await renderCaseMail(request(), roster, [person!]);
     expect(mail.subject).toBe('【函询】关于柳河镇软弱涣散农村基层党组织整顿工作的函询函');
     expect(mail.fromName).toBe('中共云岭县委组织部');
-    expect(mail.text).toContain('正式文书见附件，可打印。');
+    expect(mail.text).toContain('正式文书见附件（Word格式），可打印。');
     const [attachment] = mail.attachments!;
     expect(attachment!.filename).toBe('LH-2019-Q1-inquiry-函询函.docx');
-    const parts = unzipSync(attachment!.content);
-    expect(Object.keys(parts).sort()).toEqual(['[Content_Types].xml', '_rels/.rels', 'word/document.xml']);
-    const xml = strFromU8(parts['word/document.xml']!);
-    expect(xml).toContain('<w:t xml:space="preserve">关于柳河镇软弱涣散农村基层党组织整顿工作的函询函</w:t>');
+    const xml = strFromU8(unzipSync(attachment!.content)['word/document.xml']!);
+    expect(xml).toContain('关于柳河镇软弱涣散农村基层党组织整顿工作的函询函');
     expect(xml).toContain('案号：LH-2019-Q1-inquiry');
-    expect(strFromU8(parts['[Content_Types].xml']!)).toContain('wordprocessingml.document.main+xml');
-  });
+    expect(xml).toMatch(/<w:color w:val="FF0000"\/>/);
 
-  test('the same letter always gives the same document; text is escaped', () => {
-    const letter = { ...caseLetter(facts, 'LH', roster), paragraphs: ['A & B <c>'] };
-    expect(letterDocx(letter)).toEqual(letterDocx(letter));
-    expect(strFromU8(unzipSync(letterDocx(letter))['word/document.xml']!)).toContain('A &amp; B &lt;c&gt;');
-  });
+    const withPdf = await renderCaseMail(request(), roster, [person!], '', { pdf: (docx) => docxToPdf(docx) });
+    expect(withPdf.text).toContain('正式文书见附件（Word和PDF格式），可打印。');
+    expect(withPdf.attachments!.map((a) => [a.filename, a.contentType])).toEqual([
+      ['LH-2019-Q1-inquiry-函询函.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+      ['LH-2019-Q1-inquiry-函询函.pdf', 'application/pdf'],
+    ]);
+    expect(strFromU8(withPdf.attachments![1]!.content.slice(0, 5))).toBe('%PDF-');
+  }, 120_000);
 
-  test('a reason full of control characters, emoji and 20,000 characters gives a document XML can parse', () => {
+  test('a reason full of control characters, emoji and 20,000 characters gives a document XML can parse', async () => {
     const reason = `第一段\u000b第二段（Word的换行）\u0001\u0007\u001f\ufffe 😀🏮 ${'整顿'.repeat(10_000)} \ud800`;
-    const letter = { ...caseLetter({ ...facts, reason }, 'LH', roster) };
-    const xml = strFromU8(unzipSync(letterDocx(letter))['word/document.xml']!);
+    const docx = await officialLetterDocx(officialLetter(caseLetter({ ...facts, reason }, 'LH', roster)));
+    const xml = strFromU8(unzipSync(docx)['word/document.xml']!);
     // Only characters of the XML 1.0 Char production remain.
     // eslint-disable-next-line no-control-regex -- looking for control characters is the point
     expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/);
     expect(xml).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
-    expect(xml).toContain('第一段</w:t><w:br/><w:t xml:space="preserve">第二段（Word的换行）');
+    expect(xml).toMatch(/第一段<\/w:t>[\s\S]*<w:br\/>[\s\S]*第二段（Word的换行）/);
     expect(xml).toContain('😀🏮');
     expect(xml.length).toBeGreaterThan(20_000);
   });
@@ -84,8 +85,8 @@ describe('recipients of case mails', () => {
     });
   });
 
-  test('a proposal tells the department which reports were missed or late', () => {
-    const mail = renderCaseMail(
+  test('a proposal tells the department which reports were missed or late', async () => {
+    const mail = await renderCaseMail(
       request({
         kind: 'inquiry-proposal',
         people: [],
