@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -8,7 +8,8 @@ import { cli } from '../support/cli';
 
 /**
  * The 台账 as the department downloads it: an Excel workbook read back with exceljs, the way
- * Excel or WPS would read it; Chinese headers, a frozen header row, dates as dates.
+ * Excel or WPS would read it; Chinese headers, a frozen header row, dates as dates. And what the
+ * department and operators see when the roster file breaks.
  */
 const api = useApiWorld();
 
@@ -71,4 +72,24 @@ test('the CLI writes the same ledger to a file, for the logged-in member of the 
   expect(book.getWorksheet('整顿对象台账')!.getRow(1).getCell(2).value).toBe('乡镇');
   const denied = await cli(['ledger', 'targets', '--out', file], api.cliEnv('qs-sec'));
   expect(denied.code).toBe(3);
+});
+
+test("a roster file edited into an invalid state: the API keeps the last valid roster, and the operators' page says why", async () => {
+  const valid = readFileSync(api.rosterFile, 'utf8');
+  try {
+    writeFileSync(api.rosterFile, valid.replace('"zzb-zhang@county.example.org"', '"not-an-address"'));
+    utimesSync(api.rosterFile, new Date(), new Date(Date.now() + 5_000));
+    // Still signed in and acting as before: the last valid roster is in use.
+    expect((await api.app.inject({ method: 'GET', url: '/api/ledger/targets', headers: api.bearer('zzb-zhang') })).statusCode).toBe(200);
+    const session = api.sealer.seal({ sub: 'ops-wu', kind: 'session', exp: Date.now() + 3_600_000, csrf: 'x' });
+    const page = await api.app.inject({ method: 'GET', url: '/ops', cookies: { rect_session: session } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('名册文件有误，仍按上次有效的名册发送通知');
+    expect(page.body).toContain('应为电子邮件地址');
+  } finally {
+    writeFileSync(api.rosterFile, valid);
+    utimesSync(api.rosterFile, new Date(), new Date(Date.now() + 10_000));
+  }
+  const session = api.sealer.seal({ sub: 'ops-wu', kind: 'session', exp: Date.now() + 3_600_000, csrf: 'x' });
+  expect((await api.app.inject({ method: 'GET', url: '/ops', cookies: { rect_session: session } })).body).not.toContain('名册文件有误');
 });

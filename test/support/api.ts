@@ -6,10 +6,11 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { calendarStore } from '../../src/activities/calendar-store';
-import { readRosterFile } from '../../src/activities/roster-file';
+import { rosterFileSource } from '../../src/activities/roster-file';
 import { buildApi } from '../../src/api/server';
 import { localDateOf } from '../../src/domain/calendar';
 import { defaultPolicy } from '../../src/domain/policy';
+import type { Roster } from '../../src/domain/roster';
 import { Login, TokenSealer } from '../../src/service/identity';
 import { Service } from '../../src/service/service';
 import { sampleRosterFile } from './mail';
@@ -46,17 +47,19 @@ export function useApiWorld(opts: { startAt?: string } = {}): ApiWorld {
     if (!opts.startAt) for (const d of roster.designations) d.date = `${localDateOf(Date.now()).slice(0, 7)}-01`;
     writeFileSync(rosterFile, JSON.stringify(roster));
     const world = await startVillageWorld(opts.startAt ? { startAt: opts.startAt, rosterFile } : { devServer: true, rosterFile });
-    const parsed = readRosterFile(rosterFile);
+    // As the API reads it (src/api/main.ts): the last valid roster stays in use when the file breaks.
+    const rosterSource = rosterFileSource(rosterFile);
+    const parsed = (): Roster => rosterSource.current();
     const key = randomBytes(32);
     const sealer = new TokenSealer(key);
     const service = new Service({
       client: world.env.client,
       taskQueue: world.taskQueue,
-      roster: () => parsed,
+      roster: parsed,
       policy: () => defaultPolicy,
       calendar: calendarStore(world.mail.calendarDir),
     });
-    const login = new Login({ roster: () => parsed, mailer: world.mail.mailer, sealer, hashKey: key });
+    const login = new Login({ roster: parsed, mailer: world.mail.mailer, sealer, hashKey: key });
     const audit: Record<string, unknown>[] = [];
     const stream = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -74,7 +77,8 @@ export function useApiWorld(opts: { startAt?: string } = {}): ApiWorld {
       sealer,
       logger: { level: 'info', stream },
       web: {
-        roster: () => parsed,
+        rosterProblem: () => rosterSource.problem(),
+        roster: parsed,
         calendar: calendarStore(world.mail.calendarDir),
         mailbox: () => world.mail.sink.received.map((m) => ({ to: m.envelopeTo, subject: m.subject, text: m.text, at: new Date().toISOString() })),
       },
