@@ -49,6 +49,10 @@ const allowed: Record<string, Who[]> = {
   'GET /api/cases/:id': [...DEPT, 'operator', ...TOWNSHIP],
   'GET /api/county': [...DEPT, 'operator'],
   'GET /api/ledger/awards/:year': [...DEPT, 'operator'],
+  'GET /api/ledger/targets': [...DEPT, 'operator'],
+  'GET /api/ledger/targets.xlsx': [...DEPT, 'operator'],
+  'GET /api/ledger/consequences/:year': [...DEPT, 'operator'],
+  'GET /api/ledger/consequences.xlsx': [...DEPT, 'operator'],
   'GET /api/ledger/promotion/:date': [...DEPT, 'operator'],
   'POST /api/villages/:code/designate': DEPT,
   'POST /api/villages/:code/plan': TOWNSHIP, // 五(一): the township party committee submits the plan
