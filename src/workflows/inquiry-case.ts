@@ -366,10 +366,8 @@ export async function inquiryCase(rawInput: InquiryInput, carried?: CaseState): 
   );
 
   await c.loadCalendar(startNow);
-  // The letter's number from the county's yearly sequence (文号), asked for just before the letter
-  // goes out (what a query shows of the case is set first).
-  const numbered = async (): Promise<void> => {
-    if (!patched(DOC_NUMBER_PATCH)) return;
+  // The letter's number from the county's yearly sequence (文号), before the letter goes out.
+  if (!carried && patched(DOC_NUMBER_PATCH)) {
     try {
       s.docNumber = await allocateDocNumber({ county: input.county, caseId: input.caseId, year: Number(s.issuedOn.slice(0, 4)) });
     } catch (err) {
@@ -377,7 +375,7 @@ export async function inquiryCase(rawInput: InquiryInput, carried?: CaseState): 
       if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
       c.log(Date.now(), 'doc-number-failed', `未能取得文号（${err.message}），函件不带文号发出`);
     }
-  };
+  }
   // The letter (or the notice of a talk) and the award ineligibility it brings (六(四)).
   if (carried) {
     // A case open across the new year goes on where it was.
@@ -387,10 +385,8 @@ export async function inquiryCase(rawInput: InquiryInput, carried?: CaseState): 
     c.log(startNow, 'inquiry-issued', `县委组织部函询：${input.reason}；书面说明须于${due.date}前报送`, input.issuedBy);
     c.openEvent(c.caseDuty('written-explanation', 'explanation', s.issuedOn, due.date, input.recipients), startNow, due.date);
     c.record(startNow, awardIneligibility(input.recipients.map((person) => ({ type: 'inquiry' as const, person, date: s.issuedOn, caseId: input.caseId }))));
-    await numbered();
     c.queueMail(c.mail('inquiry-letter', 'letter', { people: input.recipients }));
   } else {
-    await numbered();
     c.queueMail(c.mail('inquiry-letter', 'letter', { people: input.recipients }));
     c.orderTalk(startNow, '县委组织部直接约谈', input.issuedBy, false);
   }
