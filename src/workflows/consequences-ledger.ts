@@ -17,7 +17,7 @@ import {
   type Numbering,
 } from '../contracts/ledger';
 import { issuesOf, issuesText, type DroppedInput } from '../contracts/common';
-import { parseOrReject, recordDropped } from './support/history';
+import { recordDropped } from './support/history';
 import { addDays, blockedFromPromotion, ineligibleForAwards, localDateOf, type Consequence } from '../domain';
 
 /** Entries whose time ended more than this long ago are dropped when the ledger continues as new. */
@@ -50,7 +50,8 @@ export async function consequencesLedger(input: LedgerInput, carried?: Consequen
     },
     {
       validator: (args) => {
-        parseOrReject(allocateDocNumberSchema, args);
+        const parsed = allocateDocNumberSchema.safeParse(args);
+        if (!parsed.success) throw new Error(issuesText(issuesOf(parsed.error, '内容')));
       },
     },
   );
