@@ -4,7 +4,6 @@
  * to the organization department. The letter quotes the source text only for what it says
  * (六(四)); the days allowed and an automatic talk are the department's own requirement.
  */
-import { docNumberText } from '../contracts/ledger';
 import type { CaseFacts, CaseMailRequest } from '../contracts/mail';
 import { severityLabels, type Severity } from '../domain/policy';
 import { holders, type Person, type Role, type Roster } from '../domain/roster';
@@ -59,10 +58,8 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
   const department = departmentName(roster);
   const to = you(facts.recipients);
   const reason = facts.reason.replace(/[。．.]+$/, '');
-  const number = facts.docNumber ? { docNumber: docNumberText(roster.county.name, facts.docNumber) } : {};
   if (facts.kind === 'talk') {
     return {
-      ...number,
       title: `关于${town}软弱涣散农村基层党组织整顿工作的约谈通知`,
       salutation: `${names}同志：`,
       paragraphs: [
@@ -74,7 +71,6 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
     };
   }
   return {
-    ...number,
     title: `关于${town}软弱涣散农村基层党组织整顿工作的函询函`,
     salutation: `${names}同志：`,
     paragraphs: [
@@ -92,8 +88,6 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
 
 /** What a letter says, before its layout. */
 export interface LetterDocument {
-  /** 文号, e.g. 云组函〔2026〕12号. */
-  readonly docNumber?: string;
   readonly title: string;
   /** To whom, e.g. 张三、李四同志： */
   readonly salutation: string;
@@ -108,7 +102,6 @@ export interface LetterDocument {
 export function officialLetter(letter: LetterDocument): OfficialLetter {
   return {
     issuer: letter.signature[0] ?? '',
-    ...(letter.docNumber ? { docNumber: letter.docNumber } : {}),
     title: letter.title,
     addressee: letter.salutation,
     paragraphs: letter.paragraphs,
@@ -174,7 +167,7 @@ export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, re
       return {
         fromName: departmentName(roster),
         subject: `【${c!.kind === 'talk' ? '约谈通知' : '函询'}】${letter.title}`,
-        text: body([...(letter.docNumber ? [letter.docNumber, ''] : []), ...letter.paragraphs, '', ...letter.signature, letter.footer ?? '', '', `正式文书见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式），可打印。`, link(c!)]),
+        text: body([...letter.paragraphs, '', ...letter.signature, letter.footer ?? '', '', `正式文书见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式），可打印。`, link(c!)]),
         attachments: await files,
       };
     }

@@ -1,7 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { RED_WARNED_MEMO, type RedWarnedItem } from '../contracts/entity';
-import { allocateDocNumberUpdate, ledgerWorkflowId, type DocNumber } from '../contracts/ledger';
 import { noticeFromLegacy, type CaseMailRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
 import { WorkCalendar, localDateOf, type CalendarYear, type LocalDate } from '../domain/calendar';
 import type { Person, Role } from '../domain/roster';
@@ -79,8 +78,6 @@ export interface NotificationActivities {
   calendarYears(years: readonly number[]): Promise<CalendarYear[]>;
   /** The urging digest (督办): asks the county's workflows for duties past their red warning and mails them. */
   urgeOverdue(input: UrgeOverdueInput): Promise<UrgeOverdueResult>;
-  /** The document number (文号) of a case's letter, from the county ledger's yearly sequence. */
-  allocateDocNumber(input: { readonly county: string; readonly caseId: string; readonly year: number }): Promise<DocNumber>;
 }
 
 /** The kind of a mail for operators' figures. */
@@ -235,11 +232,6 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
 
     async calendarYears(years) {
       return calendar.years(years);
-    },
-
-    async allocateDocNumber({ county, caseId, year }) {
-      if (!temporal) throw ApplicationFailure.nonRetryable('the worker has no Temporal client for document numbers', 'Misconfigured');
-      return temporal.workflow.getHandle(ledgerWorkflowId(county)).executeUpdate(allocateDocNumberUpdate, { args: [{ caseId, year }] });
     },
 
     async urgeOverdue(input) {

@@ -122,8 +122,6 @@ export interface InquiryView extends EntityStatus {
   readonly issuedBy: string;
   readonly issuedOn: LocalDate;
   readonly recipients: readonly string[];
-  /** The letter's document number (文号), from the county's yearly sequence. */
-  readonly docNumber?: { readonly year: number; readonly seq: number };
   readonly proposalQuarter?: string;
   readonly explanationDue?: LocalDate;
   readonly explanation?: Explanation;

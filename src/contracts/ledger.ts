@@ -3,7 +3,7 @@
  * promotion block (六(五), 五(四)) with the clause and case behind it, kept beyond the retention of
  * the cases' own histories.
  */
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
 import { localDateSchema, type LocalDate } from '../domain/calendar';
 import type { Consequence } from '../domain/consequences';
@@ -49,25 +49,3 @@ export const promotionBlockedQuery = defineQuery<Consequence[], [LocalDate]>('pr
 export const ledgerEntriesQuery = defineQuery<Consequence[]>('entries');
 /** Signals the ledger received and dropped because they did not validate, latest last. */
 export const ledgerDroppedQuery = defineQuery<DroppedInput[]>('dropped');
-
-/**
- * The department's document numbers (文号), one sequence a year, kept by the ledger: a case asks
- * for the number of its letter; asked again (a retry), it gets the same one.
- */
-export const allocateDocNumberSchema = z.object({ caseId: z.string().min(1).max(120), year: z.number().int().min(2000).max(2100) });
-export interface DocNumber {
-  readonly year: number;
-  readonly seq: number;
-}
-export const allocateDocNumberUpdate = defineUpdate<DocNumber, [z.infer<typeof allocateDocNumberSchema>]>('allocateDocNumber');
-
-/** The numbering carried across continue-as-new: the last number of each year, and each case's. */
-export interface Numbering {
-  readonly last: Record<string, number>;
-  readonly byCase: Record<string, DocNumber>;
-}
-
-/** 云组函〔2026〕12号: the county's first character, 组 (the organization department), 函 (a letter). */
-export function docNumberText(countyName: string, n: DocNumber): string {
-  return `${countyName.slice(0, 1)}组函〔${n.year}〕${n.seq}号`;
-}

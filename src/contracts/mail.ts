@@ -63,8 +63,6 @@ export interface CaseFacts {
   readonly talk?: { readonly why: string; readonly scheduled?: { readonly at: string; readonly place: string; readonly conductor: string } };
   /** Whether a missing explanation brings a talk without the department deciding (county practice). */
   readonly talkAfterMissedExplanation?: boolean;
-  /** The letter's document number (文号) from the county's yearly sequence. */
-  readonly docNumber?: { readonly year: number; readonly seq: number };
 }
 
 export interface CaseMailRequest {

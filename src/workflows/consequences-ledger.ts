@@ -5,8 +5,6 @@
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
-  allocateDocNumberSchema,
-  allocateDocNumberUpdate,
   awardIneligibleQuery,
   ledgerDroppedQuery,
   ledgerEntriesQuery,
@@ -14,7 +12,6 @@ import {
   recordConsequencesSchema,
   recordConsequencesSignal,
   type LedgerInput,
-  type Numbering,
 } from '../contracts/ledger';
 import { issuesOf, issuesText, type DroppedInput } from '../contracts/common';
 import { recordDropped } from './support/history';
@@ -30,31 +27,9 @@ function identity(c: Consequence): string {
   return `${c.kind}|${c.subject.type}:${who}|${c.from}|${c.cause}`;
 }
 
-export async function consequencesLedger(input: LedgerInput, carried?: Consequence[], carriedDropped?: DroppedInput[], carriedNumbering?: Numbering): Promise<void> {
+export async function consequencesLedger(input: LedgerInput, carried?: Consequence[], carriedDropped?: DroppedInput[]): Promise<void> {
   const entries: Consequence[] = carried ?? [];
   const dropped: DroppedInput[] = carriedDropped ?? [];
-  const numbering: { last: Record<string, number>; byCase: Record<string, { year: number; seq: number }> } = {
-    last: { ...(carriedNumbering?.last ?? {}) },
-    byCase: { ...(carriedNumbering?.byCase ?? {}) },
-  };
-
-  // The department's document numbers: one sequence a year; a case asking again gets its own back.
-  setHandler(
-    allocateDocNumberUpdate,
-    (args) => {
-      const known = numbering.byCase[args.caseId];
-      if (known) return known;
-      const seq = (numbering.last[String(args.year)] ?? 0) + 1;
-      numbering.last[String(args.year)] = seq;
-      return (numbering.byCase[args.caseId] = { year: args.year, seq });
-    },
-    {
-      validator: (args) => {
-        const parsed = allocateDocNumberSchema.safeParse(args);
-        if (!parsed.success) throw new Error(issuesText(issuesOf(parsed.error, '内容')));
-      },
-    },
-  );
 
   // An entry recorded again replaces the earlier version (a 五(四) block that has since ended).
   // A payload that does not validate is dropped and recorded, never thrown into the task.
@@ -79,13 +54,9 @@ export async function consequencesLedger(input: LedgerInput, carried?: Consequen
   await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY);
   await condition(allHandlersFinished);
   const horizon = addDays(localDateOf(Date.now()), -KEEP_DAYS);
-  // Numbers of cases from before last year are not asked for again.
-  const lastYear = Number(localDateOf(Date.now()).slice(0, 4)) - 1;
-  const byCase = Object.fromEntries(Object.entries(numbering.byCase).filter(([, n]) => n.year >= lastYear));
   return continueAsNew<typeof consequencesLedger>(
     input,
     entries.filter((c) => c.until === undefined || c.until >= horizon),
     dropped,
-    { last: numbering.last, byCase },
   );
 }

@@ -8,7 +8,7 @@
  * an accountability decision blocks promotion for two years (六(五)). Both are recorded in the
  * county's consequences ledger.
  */
-import { allHandlersFinished, condition, continueAsNew, defineUpdate, getExternalWorkflowHandle, isCancellation, patched, setHandler, TemporalFailure, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, defineUpdate, getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { z } from 'zod';
 import { personId, text } from '../contracts/common';
@@ -52,8 +52,7 @@ import {
 import { StageKey, TownshipKey } from '../search-attributes';
 import { legacyInquiryCase } from './legacy/inquiry-case';
 import { fieldError, parseOrReject, refused } from './support/history';
-import { DOC_NUMBER_PATCH, RUNTIME_PATCH } from './support/patches';
-import { allocateDocNumber } from './support/mail';
+import { RUNTIME_PATCH } from './support/patches';
 import { Entity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
 
 type Input = z.output<typeof inquiryInputSchema>;
@@ -69,8 +68,6 @@ interface CaseState {
   talksScheduled: number;
   closed: boolean;
   consequences: Consequence[];
-  /** The letter's document number (文号); cases started before numbering have none. */
-  docNumber?: { year: number; seq: number };
 }
 
 /** The department orders a talk itself (六(四) "对问题突出的，要及时约谈"), e.g. when no explanation came. */
@@ -120,7 +117,6 @@ class InquiryCase extends Entity<CaseState> {
       ...(this.s.explanationDue ? { explanationDue: this.s.explanationDue } : {}),
       ...(this.s.talk ? { talk: { why: this.s.talk.why, ...(this.s.talk.scheduled ? { scheduled: this.s.talk.scheduled } : {}) } } : {}),
       talkAfterMissedExplanation: this.core.policy.supervision.talkAfterMissedExplanation.value,
-      ...(this.s.docNumber ? { docNumber: this.s.docNumber } : {}),
     };
   }
 
@@ -188,7 +184,6 @@ class InquiryCase extends Entity<CaseState> {
       issuedBy: i.issuedBy,
       issuedOn: this.s.issuedOn,
       recipients: i.recipients,
-      ...(this.s.docNumber ? { docNumber: this.s.docNumber } : {}),
       ...(i.proposalQuarter ? { proposalQuarter: i.proposalQuarter } : {}),
       ...(this.s.explanationDue ? { explanationDue: this.s.explanationDue } : {}),
       ...(this.s.explanation ? { explanation: this.s.explanation } : {}),
@@ -366,16 +361,6 @@ export async function inquiryCase(rawInput: InquiryInput, carried?: CaseState): 
   );
 
   await c.loadCalendar(startNow);
-  // The letter's number from the county's yearly sequence (文号), before the letter goes out.
-  if (!carried && patched(DOC_NUMBER_PATCH)) {
-    try {
-      s.docNumber = await allocateDocNumber({ county: input.county, caseId: input.caseId, year: Number(s.issuedOn.slice(0, 4)) });
-    } catch (err) {
-      // The letter still goes out, without a number; the case's history says why.
-      if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
-      c.log(Date.now(), 'doc-number-failed', `未能取得文号（${err.message}），函件不带文号发出`);
-    }
-  }
   // The letter (or the notice of a talk) and the award ineligibility it brings (六(四)).
   if (carried) {
     // A case open across the new year goes on where it was.

@@ -17,21 +17,18 @@ test('recorded histories replay without non-determinism', async () => {
   expect([...scenarios].sort()).toEqual([
     'bt-inquiry-talk',
     'bt-inquiry-talk-v2', // -v2: recorded before the obligation book (they replay through src/workflows/legacy)
-    'bt-inquiry-talk-v3', // -v3: recorded before letters had a document number (文号)
     'bt-talk-waiting',
     'bt05-delivery-failed',
     'bt05-delivery-failed-v1', // recorded before notices went out one mail per recipient
     'bt05-delivery-failed-v2',
     'dp-direct-talk',
     'dp-direct-talk-v2',
-    'dp-direct-talk-v3',
     'dp01-smtp-outage',
     'dp01-smtp-outage-v2',
     'js04-withdrawn',
     'js04-withdrawn-v2',
     'lh-inquiry-answered',
     'lh-inquiry-answered-v2',
-    'lh-inquiry-answered-v3',
     'lh-township-proposal',
     'lh-township-proposal-v1', // recorded before first-half entries waited for the second half
     'lh-township-proposal-v2',
@@ -67,7 +64,6 @@ test('recorded histories replay without non-determinism', async () => {
     'yl-ledger-paired',
     'yl-ledger-paired-v2',
     'yl-ledger-v2',
-    'yl-ledger-v3',
     'yl-programme',
     'yl-programme-urging',
     'yl-programme-v2',

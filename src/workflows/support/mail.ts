@@ -25,13 +25,3 @@ export const { urgeOverdue } = proxyLocalActivities<Activities>({
   localRetryThreshold: '1 minute',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
-
-/**
- * The number (文号) of a case's letter, asked of the county ledger before the letter goes out. A
- * local activity: one marker in the case's history.
- */
-export const { allocateDocNumber } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  localRetryThreshold: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});

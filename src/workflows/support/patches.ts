@@ -10,9 +10,3 @@
  * inquiry case never continues: it ends as it began).
  */
 export const RUNTIME_PATCH = 'obligation-book';
-
-/**
- * An inquiry case asks the county ledger for its letter's document number (文号) before the letter
- * goes out. Cases started before it send their letter without one.
- */
-export const DOC_NUMBER_PATCH = 'doc-number';
