@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createServer, type AddressInfo } from 'node:net';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
@@ -16,6 +15,7 @@ import { SmtpSink } from '../../src/infra/smtp-sink';
 import { rosterInvalidGauge, watchOverdue } from '../../src/infra/overdue-metrics';
 import { OverdueKey, TownshipKey } from '../../src/search-attributes';
 import { APP_BASE_URL, sampleRosterFile } from '../support/mail';
+import { freePort } from '../support/processes';
 import { createDevServerEnv, uniqueId } from '../support/temporal';
 
 /**
@@ -29,10 +29,7 @@ let sink: SmtpSink;
 
 beforeAll(async () => {
   // test/support/setup.ts leaves the runtime to this file (its name ends in .metrics.test.ts).
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  port = (probe.address() as AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
+  port = await freePort();
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } } } });
   env = await createDevServerEnv();
   // The township secretary's mailbox does not exist: refused for good, on every attempt.
