@@ -31,6 +31,8 @@ export interface SmtpSinkOptions {
   readonly mailDir?: string;
   readonly policy?: RecipientPolicy;
   readonly onMail?: (mail: ReceivedMail) => void;
+  /** How long `close()` lets open connections finish before it ends them with 421 (default 30 s). */
+  readonly closeTimeoutMs?: number;
 }
 
 class SmtpResponseError extends Error {
@@ -66,6 +68,7 @@ export class SmtpSink {
       logger: false,
       // Large bursts of reminders come over a handful of pooled connections.
       maxClients: 200,
+      ...(options.closeTimeoutMs !== undefined ? { closeTimeout: options.closeTimeoutMs } : {}),
       onRcptTo(address: SMTPServerAddress, _session, callback) {
         const verdict = ref.sink?.policy(address.address) ?? 'accept';
         if (verdict === 'reject-permanent') return callback(new SmtpResponseError('5.1.1 No such user here', 550));
