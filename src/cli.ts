@@ -15,6 +15,7 @@ import type { Outcome } from './client/admin';
 import { InvalidDesignationError, villageInputFromRoster } from './client/village';
 import { loadConfigOrExit, type Config } from './config';
 import type { InquiryView } from './contracts/inquiry';
+import { docNumberText } from './contracts/ledger';
 import type { TownshipView } from './contracts/township';
 import { stageLabels, stages, type VillageView } from './contracts/village';
 import { isLocalDate, localDateOf, periodOf, phaseLabels } from './domain/calendar';
@@ -265,6 +266,7 @@ function printTownship(out: (line: string) => void, roster: Roster, v: TownshipV
 function printInquiry(out: (line: string) => void, roster: Roster, v: InquiryView): void {
   out(`${v.kind === 'talk' ? '约谈' : '函询'}案件 ${v.caseId}：${townshipName(roster, v.township)}`);
   out(`状态：${v.stageLabel}　发出：${v.issuedOn}（${personName(roster, v.issuedBy)}）`);
+  if (v.docNumber) out(`文号：${docNumberText(roster.county.name, v.docNumber)}`);
   out(`对象：${v.recipients.map((id) => personName(roster, id)).join('、')}`);
   out(`事由：${v.reason}`);
   if (v.explanationDue) out(`书面说明截止：${v.explanationDue}`);

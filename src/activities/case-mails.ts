@@ -4,11 +4,13 @@
  * to the organization department. The letter quotes the source text only for what it says
  * (六(四)); the days allowed and an automatic talk are the department's own requirement.
  */
-import type { CaseFacts, CaseMailRequest } from '../contracts/mail';
+import { docNumberText } from '../contracts/ledger';
+import type { BulletinRequest, CaseFacts, CaseMailRequest } from '../contracts/mail';
+import { bulletinCounts, bulletinLetter } from '../documents/bulletin';
 import { severityLabels, type Severity } from '../domain/policy';
 import { holders, type Person, type Role, type Roster } from '../domain/roster';
 import { DOCX_CONTENT_TYPE, officialLetterDocx, PDF_CONTENT_TYPE, type OfficialLetter } from '../documents/official-letter';
-import { FOOTER, SOURCE_DOCUMENT, townshipName } from './notices';
+import { FOOTER, SOURCE_DOCUMENT, townshipName, villageLabel } from './notices';
 
 /** A case mail as legacy runs (started before the obligation book) still send them. */
 export type LegacyCaseMailRequest = Omit<CaseMailRequest, 'type' | 'kind'> & { readonly kind: CaseMailRequest['kind'] | 'explanation-reminder'; readonly severity?: Severity };
@@ -58,8 +60,10 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
   const department = departmentName(roster);
   const to = you(facts.recipients);
   const reason = facts.reason.replace(/[。．.]+$/, '');
+  const number = facts.docNumber ? { docNumber: docNumberText(roster.county.name, facts.docNumber) } : {};
   if (facts.kind === 'talk') {
     return {
+      ...number,
       title: `关于${town}软弱涣散农村基层党组织整顿工作的约谈通知`,
       salutation: `${names}同志：`,
       paragraphs: [
@@ -71,6 +75,7 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
     };
   }
   return {
+    ...number,
     title: `关于${town}软弱涣散农村基层党组织整顿工作的函询函`,
     salutation: `${names}同志：`,
     paragraphs: [
@@ -86,8 +91,34 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
   };
 }
 
+/**
+ * The proposal as the department's internal approval form (呈批件): the township's lapses of the
+ * quarter, the rule, and the proposal of an inquiry letter for the department's leaders to decide.
+ */
+export function proposalDocument(township: string, p: NonNullable<CaseMailRequest['proposal']>, roster: Roster, now: Date): LetterDocument {
+  const town = townshipName(roster, township);
+  const [secretary] = holders(roster, 'township-party-secretary', { township });
+  const [officer] = holders(roster, 'organization-officer', { township });
+  const who = [secretary ? `党委书记${secretary.name}` : '', officer ? `组织干事${officer.name}` : ''].filter(Boolean).join('、') || '党委书记、组织干事';
+  const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  return {
+    title: `关于对${town}${who}进行函询的呈批件`,
+    salutation: '部领导：',
+    paragraphs: [
+      `${SOURCE_DOCUMENT}六(三)规定，乡镇要每半月上报整顿软弱涣散村党组织工作进展情况。${town}${p.quarterLabel}有${p.lapses.length}次未按时报送：${p.lapses.map((l) => `${l.label}${l.kind === 'missing' ? '未报送' : '逾期报送'}`).join('；')}。`,
+      `按县委组织部工作要求，一个季度内两次以上未按时报送的，提请研究是否依据六(四)对该乡镇${who}进行函询。凡是被函询的，当年不得评先选优（六(四)）。`,
+      '拟办意见：建议对上述同志进行函询，责成其作出书面说明，检讨问题根源、提出整顿措施、明确整顿时限。',
+      '妥否，请批示。',
+    ],
+    signature: [departmentName(roster), when(today)],
+    footer: '本呈批件由整顿提升工作系统依县委组织部工作要求拟制；是否函询由县委组织部决定，可在工作台“函询建议”中办理。',
+  };
+}
+
 /** What a letter says, before its layout. */
 export interface LetterDocument {
+  /** 文号, e.g. 云组函〔2026〕12号 (letters of cases issued before the sequence was kept have none). */
+  readonly docNumber?: string;
   readonly title: string;
   /** To whom, e.g. 张三、李四同志： */
   readonly salutation: string;
@@ -102,6 +133,7 @@ export interface LetterDocument {
 export function officialLetter(letter: LetterDocument): OfficialLetter {
   return {
     issuer: letter.signature[0] ?? '',
+    ...(letter.docNumber ? { docNumber: letter.docNumber } : {}),
     title: letter.title,
     addressee: letter.salutation,
     paragraphs: letter.paragraphs,
@@ -145,13 +177,21 @@ export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, re
   switch (req.kind) {
     case 'inquiry-proposal': {
       const p = req.proposal!;
+      const letter = proposalDocument(req.township, p, roster, new Date());
+      let files = opts.files?.get(req.key);
+      if (!files) {
+        files = letterFiles(letter, `函询建议-${req.township}-${p.quarter}`, opts.pdf);
+        opts.files?.set(req.key, files);
+      }
       return {
+        attachments: await files,
         subject: `【建议函询】${town}：${p.quarterLabel}半月进展报告${p.lapses.length}次未按时报送`,
         text: body([
           `${town}${p.quarterLabel}有${p.lapses.length}次每半月整顿工作进展未按时报送（${SOURCE_DOCUMENT}六(三)“乡镇要每半月上报整顿软弱涣散村党组织工作进展情况”）：`,
           ...p.lapses.map((l) => `　${l.label}：${l.kind === 'missing' ? '未报送' : '逾期报送'}`),
           '',
           '按县委组织部工作要求，一个季度内两次以上未按时报送的，提请县委组织部研究是否依据六(四)对该乡镇党委书记、组织干事进行函询。是否函询，请县委组织部决定。',
+          `呈批件见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式），可打印报批。`,
           baseUrl ? `办理入口：${baseUrl.replace(/\/$/, '')}/townships/${encodeURIComponent(req.township)}` : '',
         ]),
       };
@@ -167,7 +207,7 @@ export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, re
       return {
         fromName: departmentName(roster),
         subject: `【${c!.kind === 'talk' ? '约谈通知' : '函询'}】${letter.title}`,
-        text: body([...letter.paragraphs, '', ...letter.signature, letter.footer ?? '', '', `正式文书见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式），可打印。`, link(c!)]),
+        text: body([...(letter.docNumber ? [letter.docNumber, ''] : []), ...letter.paragraphs, '', ...letter.signature, letter.footer ?? '', '', `正式文书见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式），可打印。`, link(c!)]),
         attachments: await files,
       };
     }
@@ -224,4 +264,37 @@ export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, re
       };
     }
   }
+}
+
+/**
+ * The monthly bulletin's draft (通报送审稿, 六(三)) to the organization department: a summary in
+ * the mail, the draft as a document in the department's layout; the department decides whether
+ * to issue it.
+ */
+export async function renderBulletin(req: BulletinRequest, roster: Roster, recipients: readonly Person[], baseUrl = '', opts: CaseMailOptions = {}): Promise<RenderedCaseMail> {
+  const f = req.facts;
+  const letter = bulletinLetter(f, roster, SOURCE_DOCUMENT);
+  const [y, m] = f.month.split('-').map(Number);
+  const period = `${y}年${m}月`;
+  let files = opts.files?.get(req.key);
+  if (!files) {
+    files = letterFiles(letter, `整顿工作通报-${f.month}-送审稿`, opts.pdf);
+    opts.files?.set(req.key, files);
+  }
+  const c = bulletinCounts(f);
+  const town = (code: string): string => townshipName(roster, code);
+  const lines = [
+    `${period}整顿工作进展情况通报的送审稿已生成（六(三)“对工作不力、进展缓慢的，予以通报”），要点如下：`,
+    `一、半月进展未按时报送的乡镇：${c.townships ? `${f.reports.map((r) => town(r.township)).join('、')}（${c.townships}个）` : '无'}`,
+    `二、逾期未完成事项：${c.overdue ? `${c.overdue}项（${f.overdue.map((t) => `${town(t.township)}${t.items.length}项`).join('，')}）` : '无'}`,
+    `三、进度滞后的整顿对象：${c.behind ? `${f.behind.map((b) => villageLabel(roster, b.village)).join('、')}（${c.behind}个）` : '无'}`,
+    '',
+    `通报送审稿见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式）。是否印发，请县委组织部决定；印发时编文号。`,
+    baseUrl ? `整顿工作一览：${baseUrl.replace(/\/$/, '')}/` : '',
+  ];
+  return {
+    subject: `【通报送审】${roster.county.name}${period}软弱涣散村党组织整顿工作进展情况`,
+    text: [`${recipients.map((p) => p.name).join('、')}同志：`, '', ...lines, '', FOOTER].join('\n'),
+    attachments: await files,
+  };
 }

@@ -1,11 +1,14 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { RED_WARNED_MEMO, type RedWarnedItem } from '../contracts/entity';
-import { noticeFromLegacy, type CaseMailRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
+import { noticeFromLegacy, type BulletinRequest, type CaseMailRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
 import { WorkCalendar, localDateOf, type CalendarYear, type LocalDate } from '../domain/calendar';
 import type { Person, Role } from '../domain/roster';
 import type { CalendarStore } from './calendar-store';
-import { renderCaseMail, resolveCaseRecipients, type LegacyCaseMailRequest } from './case-mails';
+import { renderBulletin, renderCaseMail, resolveCaseRecipients, type Attachment, type LegacyCaseMailRequest } from './case-mails';
+import { bulletinCounts, bulletinFacts } from '../documents/bulletin';
+import { townshipStateQuery, townshipWorkflowId } from '../contracts/township';
+import { stateQuery, villageWorkflowId } from '../contracts/village';
 import type { Mailer, OutgoingMail, SentMail } from './mailer';
 import { renderDigest, renderNotice, resolvePosts, resolveRecipients } from './notices';
 import type { RosterSource } from './roster-file';
@@ -55,6 +58,24 @@ export interface UrgeOverdueInput {
   readonly own: readonly RedWarnedItem[];
 }
 
+export interface BulletinInput {
+  readonly key: string;
+  readonly county: string;
+  /** The month reported on, 2019-03. */
+  readonly month: string;
+  /** The day it is drawn up: the first working day of the next month. */
+  readonly date: LocalDate;
+  readonly townships: readonly string[];
+  readonly villages: readonly string[];
+}
+
+export interface BulletinResult {
+  readonly townships: number;
+  readonly overdue: number;
+  readonly behind: number;
+  readonly results: readonly NoticeResult[];
+}
+
 export interface UrgeOverdueResult {
   readonly items: number;
   readonly results: readonly NoticeResult[];
@@ -78,12 +99,14 @@ export interface NotificationActivities {
   calendarYears(years: readonly number[]): Promise<CalendarYear[]>;
   /** The urging digest (督办): asks the county's workflows for duties past their red warning and mails them. */
   urgeOverdue(input: UrgeOverdueInput): Promise<UrgeOverdueResult>;
+  /** The monthly bulletin (通报, 六(三)): asks the county's townships and targets, mails the draft to the department. */
+  monthlyBulletin(input: BulletinInput): Promise<BulletinResult>;
 }
 
 /** The kind of a mail for operators' figures. */
-function mailKind(req: MailRequest | LegacyCaseMailRequest): string {
+function mailKind(req: MailRequest | LegacyCaseMailRequest | BulletinRequest): string {
   if (!('type' in req) || req.type === 'case') return req.kind;
-  if (req.type === 'digest') return 'digest';
+  if (req.type === 'digest' || req.type === 'bulletin') return req.type;
   return req.redated ? 'redated' : req.step.severity;
 }
 
@@ -106,7 +129,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
    * result; the mail counts as sent here, so a retry of the batch in this process does not send it
    * again.
    */
-  async function deliverAll<R extends MailRequest | LegacyCaseMailRequest>(
+  async function deliverAll<R extends MailRequest | LegacyCaseMailRequest | BulletinRequest>(
     requests: readonly R[],
     resolve: (req: R) => { people: Person[]; missing: string[] },
     render: (req: R, person: Person) => Omit<OutgoingMail, 'key' | 'to'> | Promise<Omit<OutgoingMail, 'key' | 'to'>>,
@@ -271,6 +294,36 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
       }));
       const results = digests.length ? await deliverDigests(digests) : [];
       return { items: new Set(digests.flatMap((d) => d.items.map((i) => i.obligationId))).size, results };
+    },
+
+    async monthlyBulletin(input) {
+      if (!temporal) throw ApplicationFailure.nonRetryable('the worker has no Temporal client for the monthly bulletin', 'Misconfigured');
+      // Each entity's own view (a query); one not started or gone past retention is left out.
+      const ask = async <T>(ids: readonly string[], read: (id: string) => Promise<T>): Promise<T[]> => {
+        const queue = [...ids];
+        const out: T[] = [];
+        const next = async (): Promise<void> => {
+          for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+            const v = await read(id).catch(() => undefined);
+            if (v) out.push(v);
+          }
+        };
+        await Promise.all(Array.from({ length: 8 }, next));
+        return out;
+      };
+      const [townships, villages] = await Promise.all([
+        ask(input.townships, (code) => temporal.workflow.getHandle(townshipWorkflowId(code)).query(townshipStateQuery)),
+        ask(input.villages, (code) => temporal.workflow.getHandle(villageWorkflowId(code)).query(stateQuery)),
+      ]);
+      const facts = bulletinFacts(input.month, input.date, townships, villages);
+      const current = roster.current();
+      const files = new Map<string, Promise<Attachment[]>>();
+      const results = await deliverAll<BulletinRequest>(
+        [{ type: 'bulletin', key: input.key, roles: ['org-department-staff', 'org-department-head'], facts }],
+        (req) => resolvePosts(req.roles, { village: '', township: '' }, current),
+        (req, person) => renderBulletin(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }),
+      );
+      return { ...bulletinCounts(facts), results };
     },
   };
 }

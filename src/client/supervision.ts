@@ -5,7 +5,7 @@
  */
 import { WorkflowNotFoundError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { INQUIRY_WORKFLOW_TYPE, inquiryInputSchema, inquiryWorkflowId, type InquiryInput } from '../contracts/inquiry';
-import { LEDGER_WORKFLOW_TYPE, ledgerWorkflowId } from '../contracts/ledger';
+import { LEDGER_WORKFLOW_TYPE, allocateDocNumberUpdate, ledgerWorkflowId, type DocNumber } from '../contracts/ledger';
 import { PROGRAMME_WORKFLOW_TYPE, caseChangedSignal, programmeWorkflowId, type CaseChange } from '../contracts/programme';
 import { TOWNSHIP_WORKFLOW_TYPE, decideProposalUpdate, targetChangedSignal, townshipStateQuery, townshipWorkflowId, type TargetChange } from '../contracts/township';
 import { localDateOf } from '../domain/calendar';
@@ -70,6 +70,37 @@ export async function ensureLedger(client: Client, taskQueue: string, county: st
   });
 }
 
+/** Updates this process has in flight to the ledger: the server refuses more than 10 per workflow. */
+const numbering = { inFlight: 0, waiting: [] as (() => void)[] };
+const MAX_IN_FLIGHT = 4;
+
+/**
+ * The department's next document number (文号) under `key`; the same key gets the same number.
+ * At most a few requests at a time leave this process, and one the server turns away for the
+ * ledger's in-flight limit (RESOURCE_EXHAUSTED, another process issuing too) is asked again.
+ */
+export async function allocateDocNumber(client: Client, county: string, key: string): Promise<DocNumber> {
+  if (numbering.inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => numbering.waiting.push(resolve));
+  numbering.inFlight++;
+  try {
+    // By workflow id alone: the ledger's current run, whichever it is after continue-as-new.
+    const ledger = client.workflow.getHandle<typeof consequencesLedger>(ledgerWorkflowId(county));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ledger.executeUpdate(allocateDocNumberUpdate, { args: [{ key }] });
+      } catch (err) {
+        const code = ((err as Error).cause as { code?: number } | undefined)?.code;
+        if (code !== RESOURCE_EXHAUSTED || attempt >= 20) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 50 * 2 ** attempt)));
+      }
+    }
+  } finally {
+    numbering.inFlight--;
+    numbering.waiting.shift()?.();
+  }
+}
+const RESOURCE_EXHAUSTED = 8;
+
 export interface IssueInquiry {
   readonly township: string;
   readonly reason: string;
@@ -79,6 +110,12 @@ export interface IssueInquiry {
   /** Answering a township's proposal for this quarter. */
   readonly proposalQuarter?: string;
   readonly caseId?: string;
+  /**
+   * The letter's 文号 when the caller already has it (a department numbering from its own
+   * register). Without it, the county ledger gives the next number of the year; the service
+   * always asks the ledger.
+   */
+  readonly docNumber?: DocNumber;
   /** Today, China time, for the default case id. */
   readonly now?: number;
   readonly policy?: Policy;
@@ -139,6 +176,8 @@ export async function issueInquiry(client: Client, taskQueue: string, roster: Ro
   }
 
   await ensureLedger(client, taskQueue, roster.county.code);
+  // The letter's 文号: the ledger's next number this year, or the one it gave this case before.
+  const docNumber = i.docNumber ?? (await allocateDocNumber(client, roster.county.code, `${input.caseId}/letter`));
   // The county's urging digest covers the case's overdue duties.
   await client.workflow.signalWithStart<typeof countyProgramme, [CaseChange]>(PROGRAMME_WORKFLOW_TYPE, {
     taskQueue,
@@ -150,7 +189,7 @@ export async function issueInquiry(client: Client, taskQueue: string, roster: Ro
   const handle = await client.workflow.start<typeof inquiryCase>(INQUIRY_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: inquiryWorkflowId(input.caseId),
-    args: [input],
+    args: [{ ...input, docNumber }],
     workflowIdConflictPolicy: 'USE_EXISTING',
     typedSearchAttributes: [{ key: TownshipKey, value: i.township }, { key: StageKey, value: i.kind === 'talk' ? 'talk-required' : 'awaiting-explanation' }],
   });

@@ -10,6 +10,7 @@ import { calendarYearSchema, localDateSchema, type LocalDate } from '../domain/c
 import type { Consequence } from '../domain/consequences';
 import { policySchema } from '../domain/policy';
 import { codeSchema, optionalText, personId, text, type EntityStatus } from './common';
+import { docNumberSchema, type DocNumber } from './ledger';
 
 export const INQUIRY_WORKFLOW_TYPE = 'inquiryCase';
 
@@ -40,6 +41,8 @@ export const inquiryInputSchema = z.object({
   recipientRoles: z.array(z.enum(addresseeRoles, { error: '函询对象须为乡镇党委书记或组织干事' })).max(4),
   /** The proposal (a quarter of missed reports) the case answers, if any. */
   proposalQuarter: z.string().regex(/^\d{4}-Q[1-4]$/).optional(),
+  /** The letter's 文号, given by the county ledger when the case is issued. */
+  docNumber: docNumberSchema.optional(),
   policy: policySchema.optional(),
   calendar: z.array(calendarYearSchema).max(6).optional(),
 });
@@ -123,6 +126,8 @@ export interface InquiryView extends EntityStatus {
   readonly issuedOn: LocalDate;
   readonly recipients: readonly string[];
   readonly proposalQuarter?: string;
+  /** The letter's 文号 in the department's sequence (cases issued since it is kept). */
+  readonly docNumber?: DocNumber;
   readonly explanationDue?: LocalDate;
   readonly explanation?: Explanation;
   readonly review?: { readonly decision: 'accept' | 'talk'; readonly by: string; readonly on: LocalDate; readonly note: string };

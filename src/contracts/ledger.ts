@@ -3,7 +3,7 @@
  * promotion block (六(五), 五(四)) with the clause and case behind it, kept beyond the retention of
  * the cases' own histories.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { localDateSchema, type LocalDate } from '../domain/calendar';
 import type { Consequence } from '../domain/consequences';
@@ -49,3 +49,25 @@ export const promotionBlockedQuery = defineQuery<Consequence[], [LocalDate]>('pr
 export const ledgerEntriesQuery = defineQuery<Consequence[]>('entries');
 /** Signals the ledger received and dropped because they did not validate, latest last. */
 export const ledgerDroppedQuery = defineQuery<DroppedInput[]>('dropped');
+
+/**
+ * The department's document numbers (文号), one sequence a year, kept by the ledger. Whoever issues
+ * a document (the service, when the department issues a letter or schedules a talk) asks for its
+ * number under a key of its own; asked again under the same key (a retry), it gets the same number.
+ * The year is the ledger's own (China time).
+ */
+export const allocateDocNumberSchema = z.strictObject({ key: z.string().min(1).max(200) });
+export const docNumberSchema = z.strictObject({ year: z.number().int().min(2000).max(2100), seq: z.number().int().min(1).max(1_000_000) });
+export type DocNumber = z.infer<typeof docNumberSchema>;
+export const allocateDocNumberUpdate = defineUpdate<DocNumber, [z.infer<typeof allocateDocNumberSchema>]>('allocateDocNumber');
+
+/** The numbering carried across continue-as-new: the last number of each year, and each key's. */
+export interface Numbering {
+  readonly last: Readonly<Record<string, number>>;
+  readonly byKey: Readonly<Record<string, DocNumber>>;
+}
+
+/** 云组函〔2026〕12号: the county's first character, 组 (the organization department), 函 (a letter). */
+export function docNumberText(countyName: string, n: DocNumber): string {
+  return `${countyName.slice(0, 1)}组函〔${n.year}〕${n.seq}号`;
+}

@@ -8,6 +8,8 @@ import type { ObligationKind } from '../domain/kinds';
 import type { Severity } from '../domain/policy';
 import type { Role } from '../domain/roster';
 import type { Lapse } from '../domain/supervision';
+import type { DocNumber } from './ledger';
+import type { BulletinFacts } from '../documents/bulletin';
 
 /** One step of a duty's ladder, or the notice that its due date moved. */
 export interface NoticeRequest {
@@ -59,6 +61,8 @@ export interface CaseFacts {
   readonly issuedBy: string;
   readonly issuedOn: LocalDate;
   readonly recipients: readonly string[];
+  /** The letter's 文号. */
+  readonly docNumber?: DocNumber;
   readonly explanationDue?: LocalDate;
   readonly talk?: { readonly why: string; readonly scheduled?: { readonly at: string; readonly place: string; readonly conductor: string } };
   /** Whether a missing explanation brings a talk without the department deciding (county practice). */
@@ -109,6 +113,14 @@ export interface DigestRequest {
 }
 
 export type MailRequest = NoticeRequest | CaseMailRequest | DigestRequest;
+
+/** The monthly bulletin's draft (通报送审稿, 六(三)), to the organization department. */
+export interface BulletinRequest {
+  readonly type: 'bulletin';
+  readonly key: string;
+  readonly roles: readonly Role[];
+  readonly facts: BulletinFacts;
+}
 
 export interface NoticeResult {
   readonly key: string;

@@ -37,6 +37,16 @@ export interface ProgrammeView extends EntityStatus {
   readonly openCases: readonly string[];
   /** The urging digests sent (督办): when, and how many duties each listed. */
   readonly urgings: readonly { readonly date: LocalDate; readonly items: number }[];
+  /** The monthly bulletins drawn up (通报送审稿, 六(三)): the month, when, and what each listed. */
+  readonly bulletins: readonly BulletinRecord[];
+}
+
+export interface BulletinRecord {
+  readonly month: string;
+  readonly on: LocalDate;
+  readonly townships: number;
+  readonly overdue: number;
+  readonly behind: number;
 }
 
 export const programmeStateQuery = defineQuery<ProgrammeView>('state');

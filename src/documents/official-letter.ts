@@ -76,7 +76,10 @@ export async function officialLetterDocx(l: OfficialLetter): Promise<Uint8Array>
           }),
           new Paragraph({ alignment: AlignmentType.CENTER, spacing: { ...LINE, after: 280 }, children: runs(l.title, { font: XIAOBIAOSONG, size: SIZE.er }) }),
           body(l.addressee, false),
-          ...l.paragraphs.map((p) => body(p)),
+          // A first-level heading (一、…, short, no full stop) in 黑体, as GB/T 9704 sets them.
+          ...l.paragraphs.map((p) =>
+            /^[一二三四五六七八九十]+、[^。]{1,30}$/.test(p) ? new Paragraph({ spacing: LINE, indent: { firstLine: 640 }, children: runs(p, { font: HEITI, size: SIZE.san }) }) : body(p),
+          ),
           new Paragraph({ spacing: LINE, children: [] }),
           new Paragraph({ alignment: AlignmentType.RIGHT, spacing: LINE, indent: { right: 640 }, children: runs(l.issuer, { font: FANGSONG, size: SIZE.san }) }),
           new Paragraph({ alignment: AlignmentType.RIGHT, spacing: LINE, indent: { right: 640 }, children: runs(l.date, { font: FANGSONG, size: SIZE.san }) }),

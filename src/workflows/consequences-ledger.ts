@@ -5,16 +5,20 @@
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
+  allocateDocNumberSchema,
+  allocateDocNumberUpdate,
   awardIneligibleQuery,
   ledgerDroppedQuery,
   ledgerEntriesQuery,
   promotionBlockedQuery,
   recordConsequencesSchema,
   recordConsequencesSignal,
+  type DocNumber,
   type LedgerInput,
+  type Numbering,
 } from '../contracts/ledger';
 import { issuesOf, issuesText, type DroppedInput } from '../contracts/common';
-import { recordDropped } from './support/history';
+import { parseOrReject, recordDropped } from './support/history';
 import { addDays, blockedFromPromotion, ineligibleForAwards, localDateOf, type Consequence } from '../domain';
 
 /** Entries whose time ended more than this long ago are dropped when the ledger continues as new. */
@@ -27,9 +31,25 @@ function identity(c: Consequence): string {
   return `${c.kind}|${c.subject.type}:${who}|${c.from}|${c.cause}`;
 }
 
-export async function consequencesLedger(input: LedgerInput, carried?: Consequence[], carriedDropped?: DroppedInput[]): Promise<void> {
+export async function consequencesLedger(input: LedgerInput, carried?: Consequence[], carriedDropped?: DroppedInput[], carriedNumbering?: Numbering): Promise<void> {
   const entries: Consequence[] = carried ?? [];
   const dropped: DroppedInput[] = carriedDropped ?? [];
+  const last: Record<string, number> = { ...carriedNumbering?.last };
+  const byKey: Record<string, DocNumber> = { ...carriedNumbering?.byKey };
+
+  // The department's document numbers: one sequence a year; a key asked again gets its own back.
+  setHandler(
+    allocateDocNumberUpdate,
+    ({ key }) => {
+      const known = byKey[key];
+      if (known) return known;
+      const year = Number(localDateOf(Date.now()).slice(0, 4));
+      const seq = (last[String(year)] ?? 0) + 1;
+      last[String(year)] = seq;
+      return (byKey[key] = { year, seq });
+    },
+    { validator: (args) => void parseOrReject(allocateDocNumberSchema, args) },
+  );
 
   // An entry recorded again replaces the earlier version (a 五(四) block that has since ended).
   // A payload that does not validate is dropped and recorded, never thrown into the task.
@@ -54,9 +74,12 @@ export async function consequencesLedger(input: LedgerInput, carried?: Consequen
   await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY);
   await condition(allHandlersFinished);
   const horizon = addDays(localDateOf(Date.now()), -KEEP_DAYS);
+  // Keys from before last year are not asked for again; each year's last number is kept.
+  const lastYear = Number(localDateOf(Date.now()).slice(0, 4)) - 1;
   return continueAsNew<typeof consequencesLedger>(
     input,
     entries.filter((c) => c.until === undefined || c.until >= horizon),
     dropped,
+    { last, byKey: Object.fromEntries(Object.entries(byKey).filter(([, n]) => n.year >= lastYear)) },
   );
 }

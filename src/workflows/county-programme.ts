@@ -12,13 +12,16 @@
  */
 import { TemporalFailure, allHandlersFinished, condition, continueAsNew, isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { caseChangeSchema, caseChangedSignal, programmeInputSchema, programmeStateQuery, type ProgrammeInput, type ProgrammeView } from '../contracts/programme';
+import { caseChangeSchema, caseChangedSignal, programmeInputSchema, programmeStateQuery, type BulletinRecord, type ProgrammeInput, type ProgrammeView } from '../contracts/programme';
 import { inquiryWorkflowId } from '../contracts/inquiry';
 import { targetChangeSchema, targetChangedSignal, townshipWorkflowId, type TargetChange } from '../contracts/township';
 import { villageWorkflowId } from '../contracts/village';
 import {
   acceptanceTargets,
+  activeDuring,
   activeOn,
+  addDays,
+  addMonths,
   basisText,
   countyDuties,
   defaultPolicy,
@@ -32,9 +35,9 @@ import {
 import { StageKey } from '../search-attributes';
 import { legacyCountyProgramme } from './legacy/county-programme';
 import { parseOrReject } from './support/history';
-import { urgeOverdue } from './support/mail';
+import { monthlyBulletin, urgeOverdue } from './support/mail';
 import { migrateCore, type LegacyEntityState } from './support/migrate';
-import { RUNTIME_PATCH } from './support/patches';
+import { BULLETIN_PATCH, RUNTIME_PATCH } from './support/patches';
 import { Entity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
 import { applyTargetChange, targetsView } from './township-supervision';
 
@@ -45,6 +48,8 @@ export interface ProgrammeState {
   /** Open inquiry cases: the digest covers their overdue duties. */
   cases: { caseId: string; township: string }[];
   urging: { nextOn?: LocalDate; sent: { date: LocalDate; items: number }[] };
+  /** The monthly bulletin: the next month to report on (YYYY-MM), and those drawn up. */
+  bulletin?: { nextMonth?: string; sent: BulletinRecord[] };
 }
 
 interface LegacyProgrammeState extends LegacyEntityState {
@@ -53,6 +58,9 @@ interface LegacyProgrammeState extends LegacyEntityState {
 }
 
 class Programme extends Entity<ProgrammeState> {
+  /** Whether this run draws up the monthly bulletin (runs started before it do not). */
+  bulletins = false;
+
   protected duties(from: LocalDate, to: LocalDate): Duty[] {
     return countyDuties(this.s.county, this.s.targets, this.core.policy, from, to);
   }
@@ -72,9 +80,58 @@ class Programme extends Entity<ProgrammeState> {
     return this.s.urging.nextOn ? instantOf(this.s.urging.nextOn, this.core.policy.morningHour.value) : undefined;
   }
 
+  /** 09:00 (the policy's morning hour) on the first working day of the month after the one to report on. */
+  private bulletinAt(): number | undefined {
+    const month = this.s.bulletin?.nextMonth;
+    if (!this.bulletins || !month) return undefined;
+    const day = this.calendar.nextWorkingDayOnOrAfter(addMonths(`${month}-01`, 1));
+    return instantOf(day, this.core.policy.morningHour.value);
+  }
+
   protected override extraWakes(): number[] {
-    const at = this.urgingAt();
-    return at === undefined ? [] : [at];
+    return [this.urgingAt(), this.bulletinAt()].filter((t): t is number => t !== undefined);
+  }
+
+  /**
+   * The monthly bulletin (通报, 六(三)), when its day has come: the activity asks the townships and
+   * targets of the month for their records and mails the draft to the organization department,
+   * which decides whether to issue it. A month without any target under rectification has none. A
+   * failure is recorded, and that month's bulletin is not tried again (the next one will list what
+   * is still overdue).
+   */
+  private async bulletin(now: number): Promise<boolean> {
+    if (!this.bulletins) return false;
+    const b = (this.s.bulletin ??= { sent: [] });
+    if (!b.nextMonth) {
+      b.nextMonth = localDateOf(now).slice(0, 7);
+      return false;
+    }
+    const at = this.bulletinAt();
+    if (at === undefined || at > now) return false;
+    const month = b.nextMonth;
+    b.nextMonth = addMonths(`${month}-01`, 1).slice(0, 7);
+    const period = { start: `${month}-01` as LocalDate, end: addDays(addMonths(`${month}-01`, 1), -1) };
+    const targets = this.s.targets.filter((t) => activeDuring(t, period));
+    if (targets.length === 0) return true;
+    const today = localDateOf(now);
+    const label = `${month.slice(0, 4)}年${Number(month.slice(5))}月`;
+    try {
+      const r = await monthlyBulletin({
+        key: `${this.workflowId}/bulletin/${month}`,
+        county: this.s.county,
+        month,
+        date: today,
+        townships: [...new Set(targets.flatMap((t) => (t.township ? [t.township] : [])))],
+        villages: targets.map((t) => t.village),
+      });
+      b.sent.push({ month, on: today, townships: r.townships, overdue: r.overdue, behind: r.behind });
+      if (b.sent.length > 36) b.sent.shift();
+      this.log(Date.now(), 'bulletin', `${label}整顿工作通报送审稿已送县委组织部：未按时报送的乡镇${r.townships}个，逾期事项${r.overdue}项，进度滞后的整顿对象${r.behind}个`);
+    } catch (err) {
+      if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
+      this.log(Date.now(), 'bulletin-failed', `${label}整顿工作通报未能生成：${err.cause?.message ?? err.message}`);
+    }
+    return true;
   }
 
   /**
@@ -83,6 +140,7 @@ class Programme extends Entity<ProgrammeState> {
    * failure is recorded; the next round tries again.
    */
   override async work(now: number): Promise<boolean> {
+    if (await this.bulletin(now)) return true;
     const today = localDateOf(now);
     const urging = this.core.policy.urging;
     if (!this.s.urging.nextOn) {
@@ -128,6 +186,7 @@ class Programme extends Entity<ProgrammeState> {
       targets: targetsView(this.s.targets, localDateOf(now)),
       openCases: this.s.cases.map((c) => c.caseId),
       urgings: this.s.urging.sent,
+      bulletins: this.s.bulletin?.sent ?? [],
     };
   }
 
@@ -150,6 +209,7 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
     state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), county: parsed.county, targets: [], cases: [], urging: { sent: [] } };
   }
   const p = new Programme(state, workflowInfo().workflowId);
+  p.bulletins = patched(BULLETIN_PATCH);
 
   setHandler(programmeStateQuery, () => p.view(Date.now()));
   p.registerCommonHandlers(() => p.view(Date.now()));

@@ -9,6 +9,7 @@ import type { CaseFacts, CaseMailRequest, NoticeRequest } from '../../src/contra
 import { sampleRosterFile } from '../support/mail';
 
 const roster = readRosterFile(sampleRosterFile);
+const name = (id: string): string => roster.people.find((p) => p.id === id)!.name;
 const facts: CaseFacts = { caseId: 'LH-2019-Q1-inquiry', kind: 'inquiry' as const, reason: '2019年1月两次未按时报送整顿工作进展', issuedBy: 'zzb-zhang', issuedOn: '2019-02-12', recipients: ['lh-sec', 'lh-org'], explanationDue: '2019-02-26' };
 const request = (over: Partial<CaseMailRequest> = {}): CaseMailRequest => ({ type: 'case', key: 'k', kind: 'inquiry-letter', township: 'LH', people: ['lh-sec', 'lh-org'], roles: [], case: facts, ...over });
 
@@ -105,6 +106,14 @@ describe('recipients of case mails', () => {
     );
     expect(mail.subject).toBe('【建议函询】柳河镇：2019年第一季度半月进展报告2次未按时报送');
     expect(mail.text).toContain('　2019年1月上半月：逾期报送\n　2019年1月下半月：未报送');
+    // The proposal as the department's approval form (呈批件), for its leaders to decide on.
+    const [form] = mail.attachments!;
+    expect(form!.filename).toBe('函询建议-LH-2019-Q1.docx');
+    const text = strFromU8(unzipSync(form!.content)['word/document.xml']!).replace(/<[^>]+>/g, '');
+    expect(text).toContain(`关于对柳河镇党委书记${name('lh-sec')}、组织干事${name('lh-org')}进行函询的呈批件`);
+    expect(text).toContain('部领导：');
+    expect(text).toContain('2019年1月上半月逾期报送；2019年1月下半月未报送');
+    expect(text).toContain('妥否，请批示。');
   });
 });
 

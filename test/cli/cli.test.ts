@@ -120,15 +120,17 @@ describe('designate, status and list through the API, as the people who act', ()
     expect(noProposal.stderr).toContain('proposalQuarter：QS没有2019-Q1的函询建议');
     const issued = await cli(['inquiry', 'issue', '--township', 'QS', '--reason', '整顿进展缓慢', '--case', 'CLI-1'], serverEnv);
     expect(issued).toMatchObject({ code: 0, stderr: '' });
-    expect(issued.stdout.split('\n').slice(0, 4)).toEqual([
+    expect(issued.stdout.split('\n').slice(0, 5)).toEqual([
       '函询案件 CLI-1：青石镇',
       `状态：待书面说明　发出：${localDateOf(Date.now())}（王建国（zzb-zhang））`,
+      `文号：云组函〔${localDateOf(Date.now()).slice(0, 4)}〕1号`,
       '对象：张振华（qs-sec）、刘志强（qs-org）',
       '事由：整顿进展缓慢',
     ]);
     const docx = path.join(dir, 'letter.docx');
     expect((await cli(['inquiry', 'letter', 'CLI-1', '--out', docx], serverEnv)).stdout).toBe(`已生成：关于青石镇软弱涣散农村基层党组织整顿工作的函询函（${docx}）\n`);
     expect(strFromU8(unzipSync(new Uint8Array(readFileSync(docx)))['word/document.xml']!)).toContain('整顿进展缓慢');
+    expect(strFromU8(unzipSync(new Uint8Array(readFileSync(docx)))['word/document.xml']!)).toContain(`云组函〔${localDateOf(Date.now()).slice(0, 4)}〕1号`);
 
     const year = localDateOf(Date.now()).slice(0, 4);
     let awards = '';

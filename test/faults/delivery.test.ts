@@ -70,7 +70,8 @@ async function burst(taskQueue: string, prefix: string, n: number): Promise<Map<
     for (let i = next++; i < n; i = next++) {
       const caseId = `${prefix}-${String(i).padStart(4, '0')}`;
       const township = townships[i % townships.length]!;
-      await issueInquiry(client, taskQueue, roster, { township, reason: '半月进展报送不及时', issuedBy: 'zzb-zhang', caseId });
+      // The 文号 as from the department's register: the ledger's numbering needs a worker, and none polls yet.
+      await issueInquiry(client, taskQueue, roster, { township, reason: '半月进展报送不及时', issuedBy: 'zzb-zhang', caseId, docNumber: { year: 2026, seq: i + 1 } });
       expected.set(caseId, 2);
     }
   };

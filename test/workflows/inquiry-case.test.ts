@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { designateTarget, issueInquiry } from '../../src/client/supervision';
 import { inquiryStateQuery, recordTalkUpdate, scheduleTalkUpdate } from '../../src/contracts/inquiry';
-import { awardIneligibleQuery, ledgerWorkflowId, promotionBlockedQuery } from '../../src/contracts/ledger';
+import { allocateDocNumberUpdate, awardIneligibleQuery, ledgerWorkflowId, promotionBlockedQuery } from '../../src/contracts/ledger';
+import { rejection } from '../support/temporal';
 import { fulfilObligationUpdate } from '../../src/contracts/entity';
 import { programmeStateQuery, programmeWorkflowId } from '../../src/contracts/programme';
 import { readRosterFile } from '../../src/activities/roster-file';
@@ -34,7 +35,12 @@ describe('inquiry cases, the county programme and the ledger', () => {
     // 六(四): BT receives an inquiry letter and does not answer it.
     await advanceTo(world.env, '2019-03-01T02:00:00Z');
     const bt = await issueInquiry(world.env.client, world.taskQueue, roster, { township: 'BT', reason: '西坡村整顿方案逾期未报送', issuedBy: 'zzb-li', caseId: 'BT-2019-001' });
-    expect(await bt.query(inquiryStateQuery)).toMatchObject({ stage: 'awaiting-explanation', explanationDue: '2019-03-15', recipients: ['bt-sec', 'bt-org'] });
+    expect(await bt.query(inquiryStateQuery)).toMatchObject({ stage: 'awaiting-explanation', explanationDue: '2019-03-15', recipients: ['bt-sec', 'bt-org'], docNumber: { year: 2019, seq: 1 } });
+    // The letter carries the department's first 文号 of the year; issued again, the case keeps it.
+    const [letter] = await world.mail.sink.waitFor((m) => m.envelopeTo.includes('bt-sec@township.example.org') && m.subject.startsWith('【函询】'));
+    expect(letter!.text.split('\n')[2]).toBe('云组函〔2019〕1号');
+    await issueInquiry(world.env.client, world.taskQueue, roster, { township: 'BT', reason: '西坡村整顿方案逾期未报送', issuedBy: 'zzb-li', caseId: 'BT-2019-001' });
+    expect((await bt.query(inquiryStateQuery)).docNumber).toEqual({ year: 2019, seq: 1 });
     await advanceTo(world.env, '2019-03-18T02:00:00Z');
     expect(subjects('bt-org@township.example.org').filter((s) => s.includes('BT-2019-001'))).toEqual([
       '【提醒】白塔乡：函询书面说明（根源、措施、时限）（案号BT-2019-001）',
@@ -75,6 +81,7 @@ describe('inquiry cases, the county programme and the ledger', () => {
     const dp = await issueInquiry(world.env.client, world.taskQueue, roster, { township: 'DP', kind: 'talk', reason: '李家村整顿进展缓慢，群众反映强烈', issuedBy: 'zzb-zhang', caseId: 'DP-2019-002' });
     const [notice] = await world.mail.sink.waitFor((m) => m.envelopeTo.includes('dp-sec@township.example.org') && m.subject.startsWith('【约谈通知】关于'));
     expect(notice!.attachments[0]?.filename).toBe('DP-2019-002-约谈通知.docx');
+    expect(notice!.text).toContain('云组函〔2019〕2号');
     await dp.executeUpdate(scheduleTalkUpdate, { args: [{ by: 'zzb-zhang', at: '2020-01-08T10:00', place: '县委组织部', conductor: 'zzb-zhang' }] });
     await advanceTo(world.env, '2020-01-08T06:00:00Z');
     await dp.executeUpdate(recordTalkUpdate, { args: [{ by: 'zzb-zhang', heldOn: '2020-01-08', outcome: '提出整改要求' }] });
@@ -93,6 +100,9 @@ describe('inquiry cases, the county programme and the ledger', () => {
     expect(blocked.map((c) => [c.subject, c.clause, c.cause])).toEqual([[{ type: 'person', id: 'bt-sec' }, '六(五)', 'BT-2019-001']]);
     expect(people(await ledger.query(promotionBlockedQuery, '2021-03-21'))).toEqual(['bt-sec']);
     expect(await ledger.query(promotionBlockedQuery, '2021-03-22')).toEqual([]);
+    // The numbering starts again with the year; a bad request is refused, naming the field.
+    expect(await ledger.executeUpdate(allocateDocNumberUpdate, { args: [{ key: 'LH-2020-001/letter' }] })).toEqual({ year: 2020, seq: 1 });
+    expect(await rejection(ledger.executeUpdate(allocateDocNumberUpdate, { args: [{ key: '' } as never] }))).toMatchObject({ message: expect.stringContaining('key') });
 
     await recordHistories(world.env, dp.workflowId, (await dp.describe()).runId, 'dp-direct-talk');
     await recordHistories(world.env, programme.workflowId, programmeRun, 'yl-programme');

@@ -17,12 +17,14 @@ test('recorded histories replay without non-determinism', async () => {
   expect([...scenarios].sort()).toEqual([
     'bt-inquiry-talk',
     'bt-inquiry-talk-v2', // -v2: recorded before the obligation book (they replay through src/workflows/legacy)
+    'bt-inquiry-talk-v3', // -v3: recorded before letters carried a 文号
     'bt-talk-waiting',
     'bt05-delivery-failed',
     'bt05-delivery-failed-v1', // recorded before notices went out one mail per recipient
     'bt05-delivery-failed-v2',
     'dp-direct-talk',
     'dp-direct-talk-v2',
+    'dp-direct-talk-v3',
     'dp01-smtp-outage',
     'dp01-smtp-outage-v2',
     'js04-withdrawn',
@@ -64,7 +66,9 @@ test('recorded histories replay without non-determinism', async () => {
     'yl-ledger-paired',
     'yl-ledger-paired-v2',
     'yl-ledger-v2',
+    'yl-ledger-v3',
     'yl-programme',
+    'yl-programme-bulletin',
     'yl-programme-urging',
     'yl-programme-v2',
   ]);

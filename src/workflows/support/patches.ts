@@ -10,3 +10,6 @@
  * inquiry case never continues: it ends as it began).
  */
 export const RUNTIME_PATCH = 'obligation-book';
+
+/** The county programme draws up the monthly bulletin (通报, 六(三)); runs started before do not. */
+export const BULLETIN_PATCH = 'monthly-bulletin';

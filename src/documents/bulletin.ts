@@ -1,0 +1,140 @@
+/**
+ * The monthly 通报 (六(三): "对工作不力、进展缓慢的，予以通报"): on the first working day of a
+ * month the county programme draws up the bulletin of the month before, from what its townships
+ * and targets say of themselves, and mails it to the organization department as a draft
+ * (送审稿). The department decides whether to issue it; the draft carries no 文号.
+ *
+ * What it lists, each from the entity's own record as of the day it is drawn up:
+ * - townships whose half-monthly reports of the month (六(三)) were missed or late;
+ * - overdue duties, by township (the township's own and those of its targets);
+ * - targets behind schedule: a rectification plan not approved and past its deadline, or a year's
+ *   acceptance with the village not transformed (五(四)).
+ */
+import type { ObligationView } from '../contracts/common';
+import type { TownshipView } from '../contracts/township';
+import type { VillageView } from '../contracts/village';
+import type { LocalDate } from '../domain/calendar';
+import type { Roster } from '../domain/roster';
+import type { LetterDocument } from '../activities/case-mails';
+
+export interface BulletinFacts {
+  /** The month reported on, 2019-03. */
+  readonly month: string;
+  /** The day the bulletin is drawn up (its figures are as of then). */
+  readonly date: LocalDate;
+  readonly reports: readonly { readonly township: string; readonly missing: readonly string[]; readonly late: readonly string[] }[];
+  readonly overdue: readonly {
+    readonly township: string;
+    readonly items: readonly { readonly village?: string; readonly title: string; readonly periodLabel: string; readonly dueDate: LocalDate; readonly clause: string }[];
+  }[];
+  readonly behind: readonly { readonly village: string; readonly township: string; readonly reasons: readonly string[] }[];
+  /** Targets under rectification in the month, for the lead paragraph. */
+  readonly targets: number;
+}
+
+const halfLabel = (periodId: string): string => {
+  const m = /^(\d{4})-(\d{2})-H([12])$/.exec(periodId);
+  return m ? `${Number(m[2])}月${m[3] === '1' ? '上' : '下'}半月` : periodId;
+};
+
+const dateText = (d: LocalDate): string => {
+  const [y, m, day] = d.split('-').map(Number);
+  return `${y}年${m}月${day}日`;
+};
+
+const byCode = <T extends { township: string }>(a: T, b: T): number => a.township.localeCompare(b.township);
+
+/** The bulletin's facts from the views of the county's townships and targets. */
+export function bulletinFacts(month: string, date: LocalDate, townships: readonly TownshipView[], villages: readonly VillageView[]): BulletinFacts {
+  const reports = townships
+    .map((t) => {
+      const inMonth = t.lapses.filter((l) => l.periodId.startsWith(`${month}-`));
+      return {
+        township: t.township,
+        missing: inMonth.filter((l) => l.kind === 'missing').map((l) => l.periodId),
+        late: inMonth.filter((l) => l.kind === 'late').map((l) => l.periodId),
+      };
+    })
+    .filter((r) => r.missing.length + r.late.length > 0)
+    .sort(byCode);
+
+  const overdueOf = (open: readonly ObligationView[]): ObligationView[] => open.filter((o) => o.overdue);
+  const overdue = new Map<string, { village?: string; title: string; periodLabel: string; dueDate: LocalDate; clause: string }[]>();
+  const add = (township: string, village: string | undefined, o: ObligationView): void => {
+    overdue.set(township, [...(overdue.get(township) ?? []), { ...(village ? { village } : {}), title: o.title, periodLabel: o.periodLabel, dueDate: o.dueDate, clause: o.clause }]);
+  };
+  for (const t of townships) for (const o of overdueOf(t.open)) add(t.township, undefined, o);
+  for (const v of villages) for (const o of overdueOf(v.open)) add(v.township, v.village, o);
+
+  const behind = villages
+    .map((v) => {
+      const reasons: string[] = [];
+      const plan = v.open.find((o) => o.kind === 'rectification-plan' && o.overdue);
+      if (v.plan.status !== 'approved' && plan) reasons.push(`整顿方案${v.plan.status === 'due' ? '逾期未报送' : v.plan.status === 'returned' ? '退回后逾期未重新报送' : '逾期未通过审核'}（截止${dateText(plan.dueDate)}）`);
+      const lastResult = v.acceptanceResults.at(-1);
+      if (lastResult && !lastResult.transformed) reasons.push(`${lastResult.year}年度验收评价未转化${lastResult.implied ? '（年底前未记录验收结果）' : ''}`);
+      return { village: v.village, township: v.township, reasons };
+    })
+    .filter((b) => b.reasons.length > 0)
+    .sort((a, b) => byCode(a, b) || a.village.localeCompare(b.village));
+
+  return {
+    month,
+    date,
+    reports,
+    overdue: [...overdue.entries()]
+      .map(([township, items]) => ({ township, items: items.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || (a.village ?? '').localeCompare(b.village ?? '')) }))
+      .sort(byCode),
+    behind,
+    targets: villages.filter((v) => v.stage !== 'closed' && v.stage !== 'withdrawn').length,
+  };
+}
+
+/** The bulletin as a document in the department's name, addressed to the townships' Party committees. */
+export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument: string): LetterDocument {
+  const [y, m] = f.month.split('-').map(Number);
+  const period = `${y}年${m}月`;
+  const town = (code: string): string => roster.townships.find((t) => t.code === code)?.name ?? code;
+  const village = (code: string): string => roster.villages.find((v) => v.code === code)?.name ?? code;
+  const department = `中共${roster.county.name}委组织部`;
+  const paragraphs: string[] = [
+    `根据${sourceDocument}六(三)“对工作不力、进展缓慢的，予以通报”的要求，现将${period}全县软弱涣散村党组织整顿工作进展情况通报如下（数据截至${dateText(f.date)}，整顿对象${f.targets}个）。`,
+    '一、半月进展报送情况',
+  ];
+  if (f.reports.length === 0) paragraphs.push(`${period}各乡镇均按时报送每半月整顿工作进展情况。`);
+  else {
+    paragraphs.push(`${period}，以下${f.reports.length}个乡镇未按时报送每半月整顿工作进展情况（六(三)“乡镇要每半月上报整顿软弱涣散村党组织工作进展情况”）：`);
+    f.reports.forEach((r, i) => {
+      const parts = [r.missing.length ? `${r.missing.map(halfLabel).join('、')}未报送` : '', r.late.length ? `${r.late.map(halfLabel).join('、')}逾期报送` : ''].filter(Boolean);
+      paragraphs.push(`${i + 1}. ${town(r.township)}：${parts.join('；')}。`);
+    });
+  }
+  paragraphs.push('二、逾期未完成事项');
+  const total = f.overdue.reduce((n, t) => n + t.items.length, 0);
+  if (total === 0) paragraphs.push('截至通报之日，无逾期未完成的整顿工作事项。');
+  else {
+    paragraphs.push(`截至通报之日，共有${total}项整顿工作事项逾期未完成，分乡镇如下：`);
+    for (const t of f.overdue) {
+      paragraphs.push(`${town(t.township)}（${t.items.length}项）：${t.items.map((it) => `${it.village ? village(it.village) : '乡镇党委'}${it.title}（${it.periodLabel}，截止${dateText(it.dueDate)}）`).join('；')}。`);
+    }
+  }
+  paragraphs.push('三、进度滞后的整顿对象');
+  if (f.behind.length === 0) paragraphs.push('无整顿方案逾期或验收评价未转化的整顿对象。');
+  else f.behind.forEach((b, i) => paragraphs.push(`${i + 1}. ${town(b.township)}${village(b.village)}：${b.reasons.join('；')}。`));
+  paragraphs.push(
+    '四、有关要求',
+    '被通报的乡镇党委要认真查找原因，落实整顿主体责任，对逾期事项限期完成，并将整改情况按时报县委组织部。县委组织部将持续跟踪督办，对问题突出的，依据六(四)进行函询、约谈。',
+  );
+  return {
+    title: `关于${period}全县软弱涣散村党组织整顿工作进展情况的通报`,
+    salutation: '各乡镇党委：',
+    paragraphs,
+    signature: [department, dateText(f.date)],
+    footer: '送审稿：是否印发由县委组织部决定；印发时编文号。',
+  };
+}
+
+/** How many entries the bulletin names: what the programme records of it. */
+export function bulletinCounts(f: BulletinFacts): { townships: number; overdue: number; behind: number } {
+  return { townships: f.reports.length, overdue: f.overdue.reduce((n, t) => n + t.items.length, 0), behind: f.behind.length };
+}
