@@ -115,6 +115,26 @@ export function proposalDocument(township: string, p: NonNullable<CaseMailReques
   };
 }
 
+/** The notice of a scheduled talk (约谈通知): when, where, who conducts it, and why. */
+export function talkNotice(facts: CaseFacts, township: string, roster: Roster, now: Date): LetterDocument {
+  const t = facts.talk!.scheduled!;
+  const town = townshipName(roster, township);
+  const names = facts.recipients.map((id) => nameOf(roster, id)).join('、');
+  const reason = facts.reason.replace(/[。．.]+$/, '');
+  return {
+    ...(t.docNumber ? { docNumber: docNumberText(roster.county.name, t.docNumber) } : {}),
+    title: `关于对${town}${names}同志进行约谈的通知`,
+    salutation: `${names}同志：`,
+    paragraphs: [
+      `根据${SOURCE_DOCUMENT}六(四)的规定，因${reason}（${facts.talk!.why}），县委组织部定于${when(t.at)}在${t.place}对${you(facts.recipients)}进行约谈，约谈人：${nameOf(roster, t.conductor)}。`,
+      `请${you(facts.recipients)}准时参加，并就问题根源、整顿措施和整顿时限作好汇报准备。因故不能参加的，须事先向县委组织部说明。`,
+      '根据上述规定，凡是被约谈的，当年不得评先选优。',
+    ],
+    signature: [departmentName(roster), when(new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10))],
+    footer: `案号：${facts.caseId}`,
+  };
+}
+
 /** What a letter says, before its layout. */
 export interface LetterDocument {
   /** 文号, e.g. 云组函〔2026〕12号 (letters of cases issued before the sequence was kept have none). */
@@ -252,14 +272,25 @@ export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, re
     case 'talk-reminder': {
       const t = c!.talk!.scheduled!;
       const eve = req.kind === 'talk-reminder';
+      // The notice itself is a document (with its 文号 when the service scheduled the talk); the eve reminder is a mail.
+      let files: Promise<Attachment[]> | undefined;
+      if (!eve) {
+        files = opts.files?.get(req.key);
+        if (!files) {
+          files = letterFiles(talkNotice(c!, req.township, roster, new Date()), `${c!.caseId.replace(/[^A-Za-z0-9_.-]/g, '_')}-约谈通知-${t.at.slice(0, 10)}`, opts.pdf);
+          opts.files?.set(req.key, files);
+        }
+      }
       return {
+        ...(files ? { attachments: await files } : {}),
         fromName: departmentName(roster),
         subject: `【${eve ? '约谈提醒' : '约谈通知'}】${town}：${when(t.at)}，${t.place}`,
         text: body([
           `${eve ? '提醒：' : ''}根据${SOURCE_DOCUMENT}六(四)，定于${when(t.at)}在${t.place}对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈。`,
           `约谈人：${nameOf(roster, t.conductor)}`,
           `事由：${c!.reason}（${c!.talk!.why}）`,
-          `案号：${c!.caseId}`,
+          `案号：${c!.caseId}${t.docNumber ? `　文号：${docNumberText(roster.county.name, t.docNumber)}` : ''}`,
+          eve ? '' : `约谈通知见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式），可打印。`,
         ]),
       };
     }

@@ -89,6 +89,8 @@ export const scheduleTalkSchema = z.strictObject({
   place: text(2, 200, '约谈地点'),
   /** Who conducts the talk. */
   conductor: personId,
+  /** The notice's 文号, given by the county ledger when the service schedules the talk. */
+  docNumber: docNumberSchema.optional(),
 });
 export type ScheduleTalk = z.infer<typeof scheduleTalkSchema>;
 

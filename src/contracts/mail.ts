@@ -64,7 +64,7 @@ export interface CaseFacts {
   /** The letter's 文号. */
   readonly docNumber?: DocNumber;
   readonly explanationDue?: LocalDate;
-  readonly talk?: { readonly why: string; readonly scheduled?: { readonly at: string; readonly place: string; readonly conductor: string } };
+  readonly talk?: { readonly why: string; readonly scheduled?: { readonly at: string; readonly place: string; readonly conductor: string; readonly docNumber?: DocNumber } };
   /** Whether a missing explanation brings a talk without the department deciding (county practice). */
   readonly talkAfterMissedExplanation?: boolean;
 }

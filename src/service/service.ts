@@ -8,7 +8,8 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError, t
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import { publishCalendar, applyPolicyEverywhere, type Outcome } from '../client/admin';
-import { defaultCaseId, designateTarget, InvalidInquiryError, issueInquiry } from '../client/supervision';
+import { allocateDocNumber, defaultCaseId, designateTarget, InvalidInquiryError, issueInquiry } from '../client/supervision';
+import type { DocNumber } from '../contracts/ledger';
 import { DesignationRefusedError, InvalidDesignationError } from '../client/village';
 import type { CalendarStore } from '../activities/calendar-store';
 import type { EntityStatus } from '../contracts/common';
@@ -536,8 +537,22 @@ export class Service {
     return this.update(actor, 'talk.order', await this.case(caseId), orderTalkUpdate as never, orderTalkSchema, 'by', body);
   }
 
+  /**
+   * The talk's time and place. Its notice is a document with a 文号 of its own, asked of the
+   * county ledger once the request is valid and the case awaits a talk (the same time again gets
+   * the same number).
+   */
   async scheduleTalk(actor: Actor, caseId: string, body: unknown): Promise<InquiryView> {
-    return this.update(actor, 'talk.schedule', await this.case(caseId), scheduleTalkUpdate as never, scheduleTalkSchema, 'by', body);
+    const entity = await this.case(caseId);
+    authorize(actor, 'talk.schedule', entity);
+    if (typeof body === 'object' && body !== null && 'docNumber' in body) throw badInput([{ path: 'docNumber', message: '文号由系统编排，不能在请求中填写' }]);
+    const args = withActor(scheduleTalkSchema, 'by', actor, body) as { at: string };
+    const view = await this.caseView(actor, caseId);
+    let docNumber: DocNumber | undefined;
+    if (view.stage === 'talk-required' || view.stage === 'talk-scheduled') {
+      docNumber = await allocateDocNumber(this.deps.client, this.deps.roster().county.code, `${caseId}/talk/${args.at}`).catch((err: unknown) => fromTemporal(err, '后果台账（文号）'));
+    }
+    return this.update(actor, 'talk.schedule', entity, scheduleTalkUpdate as never, scheduleTalkSchema, 'by', { ...(body as object), ...(docNumber ? { docNumber } : {}) });
   }
 
   async recordTalk(actor: Actor, caseId: string, body: unknown): Promise<InquiryView> {

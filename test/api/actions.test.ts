@@ -1,3 +1,4 @@
+import { strFromU8, unzipSync } from 'fflate';
 import { expect, test, vi } from 'vitest';
 import { localDateOf } from '../../src/domain/calendar';
 import { defaultPolicy } from '../../src/domain/policy';
@@ -92,7 +93,21 @@ test('a township reports and studies; an inquiry letter, its explanation, a talk
 
   expect(await call('js-sec', 'POST', `/api/cases/${caseId}/explanation`, { rootCause: '组织干事调整，工作断档', measures: '明确专人负责，每半月按时上报', timeLimit: inTenDays })).toMatchObject({ status: 200, body: { stage: 'explained' } });
   expect(await call('zzb-zhang', 'POST', `/api/cases/${caseId}/explanation/review`, { decision: 'talk', note: '多次逾期，问题突出' })).toMatchObject({ status: 200, body: { stage: 'talk-required' } });
-  expect(await call('zzb-zhang', 'POST', `/api/cases/${caseId}/talk/schedule`, { at: `${inTenDays}T09:30`, place: '县委组织部会议室', conductor: 'zzb-head' })).toMatchObject({ status: 200, body: { stage: 'talk-scheduled' } });
+  const talk = { at: `${inTenDays}T09:30`, place: '县委组织部会议室', conductor: 'zzb-head' };
+  // The notice's 文号 is the system's to give, never the request's.
+  expect((await call('zzb-zhang', 'POST', `/api/cases/${caseId}/talk/schedule`, { ...talk, docNumber: { year: 2026, seq: 99 } })).body).toMatchObject({ error: 'bad-input', fields: [{ path: 'docNumber' }] });
+  const scheduled = await call('zzb-zhang', 'POST', `/api/cases/${caseId}/talk/schedule`, talk);
+  expect(scheduled).toMatchObject({ status: 200, body: { stage: 'talk-scheduled' } });
+  // The letter had the year's first number in this county; the talk notice has the next.
+  const year = Number(today.slice(0, 4));
+  const letterNumber = (scheduled.body as { docNumber: { seq: number } }).docNumber;
+  expect((scheduled.body as { talk: { scheduled: { docNumber: unknown } } }).talk.scheduled.docNumber).toEqual({ year, seq: letterNumber.seq + 1 });
+  const [notice] = await api.world.mail.sink.waitFor((m) => m.envelopeTo.includes('js-sec@township.example.org') && m.subject.startsWith('【约谈通知】') && m.text.includes(caseId));
+  expect(notice!.text).toContain(`文号：云组函〔${year}〕${letterNumber.seq + 1}号`);
+  const doc = notice!.attachments.find((a) => a.filename.endsWith('.docx'))!;
+  const docText = strFromU8(unzipSync(new Uint8Array(doc.content))['word/document.xml']!).replace(/<[^>]+>/g, '');
+  expect(docText).toContain(`云组函〔${year}〕${letterNumber.seq + 1}号`);
+  expect(docText).toContain('县委组织部会议室');
   expect(
     await call('zzb-head', 'POST', `/api/cases/${caseId}/talk/record`, { heldOn: today, outcome: '已约谈，提出整改要求', accountability: [{ person: 'js-org', ground: '长期不按时上报整顿进展' }] }),
   ).toMatchObject({ status: 200, body: { stage: 'closed' } });
