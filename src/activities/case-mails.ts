@@ -319,6 +319,7 @@ export async function renderBulletin(req: BulletinRequest, roster: Roster, recip
     `一、半月进展未按时报送的乡镇：${c.townships ? `${f.reports.map((r) => town(r.township)).join('、')}（${c.townships}个）` : '无'}`,
     `二、逾期未完成事项：${c.overdue ? `${c.overdue}项（${f.overdue.map((t) => `${town(t.township)}${t.items.length}项`).join('，')}）` : '无'}`,
     `三、进度滞后的整顿对象：${c.behind ? `${f.behind.map((b) => villageLabel(roster, b.village)).join('、')}（${c.behind}个）` : '无'}`,
+    f.unread?.length ? `注意：${f.unread.map((code) => (roster.townships.some((t) => t.code === code) ? town(code) : villageLabel(roster, code))).join('、')}的记录未能读取，未计入本通报，请核实。` : '',
     '',
     `通报送审稿见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式）。是否印发，请县委组织部决定；印发时编文号。`,
     baseUrl ? `整顿工作一览：${baseUrl.replace(/\/$/, '')}/` : '',

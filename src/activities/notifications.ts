@@ -298,14 +298,17 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
 
     async monthlyBulletin(input) {
       if (!temporal) throw ApplicationFailure.nonRetryable('the worker has no Temporal client for the monthly bulletin', 'Misconfigured');
-      // Each entity's own view (a query); one not started or gone past retention is left out.
+      // Each entity's own view (a query, at most 10 s each); one not started, gone past retention
+      // or not answering is left out, and the bulletin says which.
+      const unread: string[] = [];
       const ask = async <T>(ids: readonly string[], read: (id: string) => Promise<T>): Promise<T[]> => {
         const queue = [...ids];
         const out: T[] = [];
         const next = async (): Promise<void> => {
           for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-            const v = await read(id).catch(() => undefined);
+            const v = await temporal.withDeadline(Date.now() + 10_000, () => read(id)).catch(() => undefined);
             if (v) out.push(v);
+            else unread.push(id);
           }
         };
         await Promise.all(Array.from({ length: 8 }, next));
@@ -315,7 +318,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
         ask(input.townships, (code) => temporal.workflow.getHandle(townshipWorkflowId(code)).query(townshipStateQuery)),
         ask(input.villages, (code) => temporal.workflow.getHandle(villageWorkflowId(code)).query(stateQuery)),
       ]);
-      const facts = bulletinFacts(input.month, input.date, townships, villages);
+      const facts = { ...bulletinFacts(input.month, input.date, townships, villages), ...(unread.length ? { unread } : {}) };
       const current = roster.current();
       const files = new Map<string, Promise<Attachment[]>>();
       const results = await deliverAll<BulletinRequest>(

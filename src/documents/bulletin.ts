@@ -30,6 +30,8 @@ export interface BulletinFacts {
   readonly behind: readonly { readonly village: string; readonly township: string; readonly reasons: readonly string[] }[];
   /** Targets under rectification in the month, for the lead paragraph. */
   readonly targets: number;
+  /** Townships and villages (codes) whose records could not be read when it was drawn up. */
+  readonly unread?: readonly string[];
 }
 
 const halfLabel = (periodId: string): string => {
@@ -121,6 +123,7 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument:
   paragraphs.push('三、进度滞后的整顿对象');
   if (f.behind.length === 0) paragraphs.push('无整顿方案逾期或验收评价未转化的整顿对象。');
   else f.behind.forEach((b, i) => paragraphs.push(`${i + 1}. ${town(b.township)}${village(b.village)}：${b.reasons.join('；')}。`));
+  if (f.unread?.length) paragraphs.push(`（${f.unread.map((c) => (roster.townships.some((t) => t.code === c) ? town(c) : village(c))).join('、')}的记录生成本通报时未能读取，以上未计入，请核实后补充。）`);
   paragraphs.push(
     '四、有关要求',
     '被通报的乡镇党委要认真查找原因，落实整顿主体责任，对逾期事项限期完成，并将整改情况按时报县委组织部。县委组织部将持续跟踪督办，对问题突出的，依据六(四)进行函询、约谈。',

@@ -80,12 +80,16 @@ class Programme extends Entity<ProgrammeState> {
     return this.s.urging.nextOn ? instantOf(this.s.urging.nextOn, this.core.policy.morningHour.value) : undefined;
   }
 
-  /** 09:00 (the policy's morning hour) on the first working day of the month after the one to report on. */
+  /**
+   * An hour before the policy's morning hour (08:00) on the first working day of the month after
+   * the one to report on: the draft is on the department's desk when the day starts, and it is
+   * drawn up while the townships and targets are not busy sending their own morning notices.
+   */
   private bulletinAt(): number | undefined {
     const month = this.s.bulletin?.nextMonth;
     if (!this.bulletins || !month) return undefined;
     const day = this.calendar.nextWorkingDayOnOrAfter(addMonths(`${month}-01`, 1));
-    return instantOf(day, this.core.policy.morningHour.value);
+    return instantOf(day, Math.max(0, this.core.policy.morningHour.value - 1));
   }
 
   protected override extraWakes(): number[] {

@@ -10,7 +10,7 @@ import { advanceTo, recordHistories, useVillageWorld } from '../support/village'
 /**
  * The monthly bulletin (通报, 六(三)): in November 2018 青石镇 (QS) and 东坡乡 (DP) report every half
  * month on time, 柳河镇 (LH) misses the first half and 白塔乡 (BT) sends the second half a day
- * late. On the first working day of December (Monday the 3rd; the 1st is a Saturday) the
+ * late. On the first working day of December (Monday the 3rd; the 1st is a Saturday), at 08:00, the
  * organization department receives the draft bulletin of November listing exactly LH and BT, as
  * a Word document in the department's layout; the October bulletin, on 1 November, lists none.
  */
@@ -49,8 +49,8 @@ describe('the monthly bulletin', () => {
     await advanceTo(world.env, '2018-12-01T03:00:00Z'); // a day after the due date of 30 November
     await submit('BT', '2018-11-H2');
 
-    await advanceTo(world.env, '2018-12-03T00:30:00Z');
-    expect(bulletinOf('2018年11月')).toEqual([]); // not before 09:00 China time on the first working day
+    await advanceTo(world.env, '2018-12-02T23:30:00Z');
+    expect(bulletinOf('2018年11月')).toEqual([]); // not before 08:00 China time on the first working day
     await advanceTo(world.env, '2018-12-03T02:00:00Z');
     const sent = bulletinOf('2018年11月');
     expect(sent).toHaveLength(1);
