@@ -1,0 +1,106 @@
+/**
+ * A province on one machine: `--targets` villages in `--townships` townships designated on the
+ * embedded default (the dev server on its SQLite file, the product's worker as its own process,
+ * an SMTP server that counts). Prints JSON lines:
+ * - designation: how fast the product's own designation (`designateTarget`, `--pool` at a time)
+ *   starts them (goal: at least 100 a second);
+ * - worker-idle: the worker's resident memory and CPU once everything is started and quiet, over
+ *   `--idle-seconds` (goal: under 1 GiB at 10,000 open targets, CPU near 0);
+ * - history-growth: events in the county programme's and one township's history after the
+ *   designations (goal: not growing with the number of targets).
+ *
+ *   npx tsx bench/province.ts [--targets 2000] [--townships 150] [--pool 16] [--idle-seconds 20]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { designateTarget } from '../src/client/supervision';
+import { programmeWorkflowId } from '../src/contracts/programme';
+import { townshipWorkflowId } from '../src/contracts/township';
+import { localDateOf, addDays } from '../src/domain/calendar';
+import { parseRoster } from '../src/domain/roster';
+import { startDevServerProcess, startWorkerProcess } from '../test/support/processes';
+import { arg, cpuMs, generatedRoster, note, result, rssMiB, writeRoster } from './support';
+
+const targets = arg('targets', 2000);
+const townships = arg('townships', 150);
+const pool = arg('pool', 16);
+const idleSeconds = arg('idle-seconds', 20);
+
+async function historyLength(client: Client, workflowId: string): Promise<number> {
+  const h = await client.workflow.getHandle(workflowId).fetchHistory();
+  return h.events?.length ?? 0;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-province-'));
+  const rosterFile = path.join(dir, 'roster.json');
+  const input = generatedRoster(targets, townships, addDays(localDateOf(Date.now()), -3));
+  writeRoster(rosterFile, input);
+  const parsed = parseRoster(input);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues.slice(0, 3)));
+  const roster = parsed.roster;
+
+  const sink = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'counting-sink.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const smtpPort = await new Promise<number>((resolve) => sink.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().split('\n')[0]))));
+  const server = await startDevServerProcess();
+  const taskQueue = 'bench-province';
+  const worker = startWorkerProcess({
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtpPort),
+    ROSTER_FILE: rosterFile,
+    CALENDAR_DIR: path.join(dir, 'calendar'),
+    SENT_JOURNAL_DIR: path.join(dir, 'journal'),
+    METRICS_BIND_ADDRESS: '',
+  });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  try {
+    await worker.polling;
+    note(`worker polling (pid ${worker.child.pid}); designating ${targets} targets in ${townships} townships, ${pool} at a time`);
+    const queue = roster.designations.map((d) => d.village);
+    let done = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: pool }, async () => {
+        for (let v = queue.shift(); v; v = queue.shift()) {
+          await designateTarget(client, taskQueue, roster, v);
+          if (++done % 100 === 0) note(`  ${done}/${targets}`);
+        }
+      }),
+    );
+    const ms = performance.now() - t0;
+    result({ bench: 'designation', targets, townships, pool, ms: Math.round(ms), perSecond: Number(((targets * 1000) / ms).toFixed(1)), goal: 100 });
+
+    // Quiet: wait until the worker's CPU stays low, then measure memory and idle CPU.
+    const pid = worker.child.pid!;
+    for (let i = 0; i < 120; i++) {
+      const c0 = cpuMs(pid);
+      await new Promise((r) => setTimeout(r, 2_000));
+      if (cpuMs(pid) - c0 < 200) break;
+    }
+    const c0 = cpuMs(pid);
+    const w0 = performance.now();
+    await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+    const idleCpu = ((cpuMs(pid) - c0) / (performance.now() - w0)) * 100;
+    result({ bench: 'worker-idle', openTargets: targets, rssMiB: rssMiB(pid), idleCpuPercent: Number(idleCpu.toFixed(1)), idleSeconds, goal: { rssMiBAt10000: 1024 } });
+
+    const programme = await historyLength(client, programmeWorkflowId(roster.county.code));
+    const township = await historyLength(client, townshipWorkflowId(roster.townships[0]!.code));
+    result({ bench: 'history-growth', targets, townships, programmeEvents: programme, firstTownshipEvents: township, programmeEventsPerTarget: Number((programme / targets).toFixed(2)) });
+  } finally {
+    await worker.stop();
+    await connection.close();
+    await server.stop();
+    sink.kill('SIGTERM');
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

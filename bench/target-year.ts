@@ -1,0 +1,120 @@
+/**
+ * One village-year with nobody acting, on the time-skipping server (as the tests run it): `--targets`
+ * targets designated in October run through a simulated year with the product's worker in this
+ * process; then the same number of floor workflows (bench/floor: the same number of wake-ups, each
+ * one local activity) through the same year. Prints JSON lines:
+ * - target-year: wall time and worker CPU per target-year, product against floor, and the ratio
+ *   (goal: at most 1.5);
+ * - history: events per target-year (village) and per township-year (goal: at most 400).
+ *
+ *   npx tsx bench/target-year.ts [--targets 20] [--townships 4] [--months 12]
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../src/activities';
+import { calendarStore } from '../src/activities/calendar-store';
+import { createSmtpMailer } from '../src/activities/mailer';
+import { rosterFileSource } from '../src/activities/roster-file';
+import { openSentJournal } from '../src/activities/sent-journal';
+import { designateTarget } from '../src/client/supervision';
+import { townshipWorkflowId } from '../src/contracts/township';
+import { villageWorkflowId } from '../src/contracts/village';
+import { SmtpSink } from '../src/infra/smtp-sink';
+import { bundle, createTimeSkippingEnv } from '../test/support/temporal';
+import { advanceTo, arg, generatedRoster, note, result, runHistories, writeRoster } from './support';
+
+const targets = arg('targets', 20);
+const townships = arg('townships', 4);
+const months = arg('months', 12);
+const START = '2018-10-20T00:00:00Z';
+const DAY = 86_400_000;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-year-'));
+  const rosterFile = path.join(dir, 'roster.json');
+  writeRoster(rosterFile, generatedRoster(targets, townships, '2018-10-15'));
+  const roster = rosterFileSource(rosterFile);
+  const span = months * 30.4 * DAY;
+  const years = span / (365 * DAY);
+
+  const [env, productBundle, floorBundle, sink] = await Promise.all([
+    createTimeSkippingEnv({ startAt: START }),
+    bundle(path.resolve(__dirname, '../src/workflows')),
+    bundle(path.join(__dirname, 'floor/workflows.ts')),
+    SmtpSink.start(),
+  ]);
+  const mailer = createSmtpMailer({ host: sink.host, port: sink.port, secure: false, auth: undefined, poolSize: 5, from: '整顿提升工作提醒 <noreply@bench.example.org>' });
+  try {
+    // The product.
+    const activities = createActivities({ mailer, journal: openSentJournal(path.join(dir, 'journal')), roster, baseUrl: 'http://rect.bench.example.org', calendar: calendarStore(path.join(dir, 'calendar')) });
+    const product = await Worker.create({ connection: env.nativeConnection, taskQueue: 'bench-product', workflowBundle: productBundle, activities });
+    const runningProduct = product.run();
+    const firstRuns = new Map<string, string>();
+    for (const d of roster.current().designations) {
+      const h = await designateTarget(env.client, 'bench-product', roster.current(), d.village);
+      firstRuns.set(d.village, h.firstExecutionRunId);
+    }
+    const firstTownship = townshipWorkflowId(roster.current().townships[0]!.code);
+    const townshipFirstRun = (await env.client.workflow.getHandle(firstTownship).describe()).runId;
+    let cpu = process.cpuUsage();
+    let t0 = performance.now();
+    await advanceTo(env, new Date(Date.parse(START) + span).toISOString());
+    const productWall = performance.now() - t0;
+    const productCpu = process.cpuUsage(cpu);
+    const villageEvents: number[] = [];
+    const wakes: number[] = [];
+    for (const d of roster.current().designations) {
+      const hs = await runHistories(env, villageWorkflowId(d.village), firstRuns.get(d.village)!);
+      villageEvents.push(hs.reduce((n, h) => n + (h.events?.length ?? 0), 0));
+      wakes.push(hs.reduce((n, h) => n + (h.events?.filter((e) => e.timerFiredEventAttributes).length ?? 0), 0));
+    }
+    const townshipEvents = (await runHistories(env, firstTownship, townshipFirstRun)).reduce((n, h) => n + (h.events?.length ?? 0), 0);
+    product.shutdown();
+    await runningProduct;
+    note(`product: ${targets} targets, ${months} months in ${Math.round(productWall)} ms; ${sink.received.length} mails`);
+
+    // The floor: as many wake-ups as the product's targets had, each one local activity.
+    const meanWakes = Math.max(1, Math.round(wakes.reduce((a, b) => a + b, 0) / wakes.length));
+    const floor = await Worker.create({ connection: env.nativeConnection, taskQueue: 'bench-floor', workflowBundle: floorBundle, activities: { touch: async (i: number) => i } });
+    const runningFloor = floor.run();
+    const handles = await Promise.all(Array.from({ length: targets }, (_, i) => env.client.workflow.start('floorYear', { taskQueue: 'bench-floor', workflowId: `floor-${i}`, args: [meanWakes, span] })));
+    cpu = process.cpuUsage();
+    t0 = performance.now();
+    await Promise.all(handles.map((h) => h.result()));
+    const floorWall = performance.now() - t0;
+    const floorCpu = process.cpuUsage(cpu);
+    floor.shutdown();
+    await runningFloor;
+
+    const perTargetYear = (us: number): number => Math.round(us / 1000 / targets / years);
+    const productCpuMs = perTargetYear(productCpu.user + productCpu.system);
+    const floorCpuMs = perTargetYear(floorCpu.user + floorCpu.system);
+    result({
+      bench: 'target-year',
+      targets,
+      months,
+      wakesPerTargetYear: Math.round(meanWakes / years),
+      wallMsPerTargetYear: { product: Math.round(productWall / targets / years), floor: Math.round(floorWall / targets / years) },
+      workerCpuMsPerTargetYear: { product: productCpuMs, floor: floorCpuMs },
+      ratio: Number((productCpuMs / Math.max(1, floorCpuMs)).toFixed(2)),
+      goal: 1.5,
+    });
+    result({
+      bench: 'history',
+      eventsPerTargetYear: { mean: Math.round(villageEvents.reduce((a, b) => a + b, 0) / villageEvents.length / years), max: Math.round(Math.max(...villageEvents) / years) },
+      eventsPerTownshipYear: Math.round(townshipEvents / years),
+      goal: 400,
+    });
+  } finally {
+    mailer.close();
+    await sink.close();
+    await env.teardown();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
