@@ -9,7 +9,7 @@
  * - history-growth: events in the county programme's and one township's history after the
  *   designations (goal: not growing with the number of targets).
  *
- *   npx tsx bench/province.ts [--targets 2000] [--townships 150] [--pool 16] [--idle-seconds 20]
+ *   npx tsx bench/province.ts [--targets 2000] [--townships 150] [--pool 16] [--idle-seconds 20] [--cache N]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -28,6 +28,8 @@ const targets = arg('targets', 2000);
 const townships = arg('townships', 150);
 const pool = arg('pool', 16);
 const idleSeconds = arg('idle-seconds', 20);
+/** WORKER_MAX_CACHED_WORKFLOWS for the worker (0: the product's default). */
+const cache = arg('cache', 0);
 
 async function historyLength(client: Client, workflowId: string): Promise<number> {
   const h = await client.workflow.getHandle(workflowId).fetchHistory();
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
     ROSTER_FILE: rosterFile,
     CALENDAR_DIR: path.join(dir, 'calendar'),
     SENT_JOURNAL_DIR: path.join(dir, 'journal'),
-    METRICS_BIND_ADDRESS: '',
+    ...(cache ? { WORKER_MAX_CACHED_WORKFLOWS: String(cache) } : {}),
   });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
     const w0 = performance.now();
     await new Promise((r) => setTimeout(r, idleSeconds * 1000));
     const idleCpu = ((cpuMs(pid) - c0) / (performance.now() - w0)) * 100;
-    result({ bench: 'worker-idle', openTargets: targets, rssMiB: rssMiB(pid), idleCpuPercent: Number(idleCpu.toFixed(1)), idleSeconds, goal: { rssMiBAt10000: 1024 } });
+    result({ bench: 'worker-idle', openTargets: targets, maxCachedWorkflows: cache || 'default', rssMiB: rssMiB(pid), idleCpuPercent: Number(idleCpu.toFixed(1)), idleSeconds, goal: { rssMiBAt10000: 1024 } });
 
     const programme = await historyLength(client, programmeWorkflowId(roster.county.code));
     const township = await historyLength(client, townshipWorkflowId(roster.townships[0]!.code));

@@ -148,6 +148,8 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       out(`已导出名册：${opts.out}`);
     });
 
+  /** Designations the CLI has in flight at once. */
+  const DESIGNATE_CONCURRENCY = 8;
   program
     .command('designate')
     .description("start the workflow of each open designation in the roster (again: returns the running one)")
@@ -172,17 +174,35 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       const api = apiOf(config);
       // A target whose earlier run ended is refused with its reason; the others are designated all the same.
       const refused: string[] = [];
-      for (const input of inputs) {
-        const code = input.designation.village;
+      // Several at a time (a province designates thousands); lines come out in the roster's order,
+      // and on a terminal a progress line says how far it is.
+      const lines: (string | undefined)[] = inputs.map(() => undefined);
+      let printed = 0;
+      let done = 0;
+      const progress = process.stderr.isTTY && inputs.length > 1;
+      const flush = (): void => {
+        for (; printed < lines.length && lines[printed] !== undefined; printed++) if (lines[printed]) out(lines[printed]!);
+        if (progress) process.stderr.write(`\r认定进度：${done}/${inputs.length}${done === inputs.length ? '\n' : ''}`);
+      };
+      const queue = inputs.map((input, i) => ({ code: input.designation.village, i }));
+      const one = async ({ code, i }: { code: string; i: number }): Promise<void> => {
         // The township and the county programme are told too (六(三), 五(一)).
         try {
           const r = await api.call<{ workflowId: string }>('POST', `/api/villages/${encodeURIComponent(code)}/designate`, opts.redesignate ? { redesignate: opts.redesignate } : {});
-          out(`已认定：${villageName(roster, code)}（工作流 ${r.workflowId}）`);
+          lines[i] = `已认定：${villageName(roster, code)}（工作流 ${r.workflowId}）`;
         } catch (err) {
           if (!(err instanceof ApiCallError) || !err.message.includes('不再重新启动')) throw err;
+          lines[i] = '';
           refused.push(`--village: ${villageName(roster, code)}（${code}）：${err.message.replace(/^[^：]*：/, '')}`);
         }
-      }
+        done++;
+        flush();
+      };
+      await Promise.all(
+        Array.from({ length: Math.min(DESIGNATE_CONCURRENCY, queue.length) }, async () => {
+          for (let next = queue.shift(); next; next = queue.shift()) await one(next);
+        }),
+      );
       if (refused.length > 0) throw new ApiCallError(refused.join('\n错误：'), 3);
     });
 

@@ -34,6 +34,7 @@ export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     // Notices go out as local activities (see the village workflow); both kinds share the bound.
     maxConcurrentActivityTaskExecutions: o.config.worker.maxConcurrentActivities,
     maxConcurrentLocalActivityExecutions: o.config.worker.maxConcurrentActivities,
+    maxCachedWorkflows: o.config.worker.maxCachedWorkflows,
   });
 }
 

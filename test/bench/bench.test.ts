@@ -15,7 +15,7 @@ test('npm run bench at a tiny size prints a result line for every benchmark', ()
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown> & { bench: string });
-  const by = Object.fromEntries(lines.map((l) => [l.bench, l]));
+  const by: Record<string, unknown> = Object.fromEntries(lines.map((l) => [l.bench, l]));
   expect(Object.keys(by).sort()).toEqual(['designation', 'fanout', 'history', 'history-growth', 'target-year', 'worker-idle']);
 
   // The fan-out: every mail reached the SMTP server on both paths, and the ratio is theirs.
