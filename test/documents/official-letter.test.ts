@@ -7,6 +7,10 @@ import { strFromU8, unzipSync } from 'fflate';
 import { expect, test } from 'vitest';
 import { docxToPdf } from '../../src/documents/pdf';
 import { officialLetterDocx, type OfficialLetter } from '../../src/documents/official-letter';
+import { officialLetter, proposalDocument, talkNotice } from '../../src/activities/case-mails';
+import { readRosterFile } from '../../src/activities/roster-file';
+import { bulletinLetter } from '../../src/documents/bulletin';
+import { sampleRosterFile } from '../support/mail';
 
 /**
  * The inquiry letter in the layout of a Party organ's document, opened by real readers: the DOCX
@@ -69,3 +73,34 @@ test('a reason full of control characters, emoji and 20,000 characters gives a d
   expect(text).toContain('第一行');
   expect(text).toContain('第二行（Word的换行）');
 }, 180_000);
+
+test('the monthly bulletin, the proposal (呈批件) and the notice of a scheduled talk convert with LibreOffice and read back', async () => {
+  const roster = readRosterFile(sampleRosterFile);
+  const bulletin = bulletinLetter(
+    {
+      month: '2026-10',
+      date: '2026-11-02',
+      targets: 4,
+      reports: [{ township: 'LH', missing: ['2026-10-H1'], late: ['2026-10-H2'] }],
+      overdue: [{ township: 'LH', items: [{ village: 'LH02', title: '第一书记每月到村开展服务', periodLabel: '2026年10月', dueDate: '2026-10-30', clause: '四(一)1' }] }],
+      behind: [{ village: 'LH09', township: 'LH', reasons: ['整顿方案逾期未报送（截止2026年10月30日）'] }],
+    },
+    roster,
+    '《方案》',
+  );
+  const proposal = proposalDocument('LH', { quarter: '2026-Q4', quarterLabel: '2026年第四季度', lapses: [{ periodId: '2026-10-H1', quarter: '2026-Q4', kind: 'missing', label: '2026年10月上半月' }] }, roster, new Date('2026-11-02T01:00:00Z'));
+  const talk = talkNotice(
+    { caseId: 'LH-1', kind: 'inquiry', reason: '半月进展多次逾期', issuedBy: 'zzb-zhang', issuedOn: '2026-11-02', recipients: ['lh-sec', 'lh-org'], talk: { why: '问题突出', scheduled: { at: '2026-11-10T09:30', place: '县委组织部', conductor: 'zzb-head', docNumber: { year: 2026, seq: 7 } } } },
+    'LH',
+    roster,
+    new Date('2026-11-03T01:00:00Z'),
+  );
+  for (const [doc, expected] of [
+    [bulletin, ['关于2026年10月全县软弱涣散村党组织整顿工作进展情况的通报', '柳河镇：10月上半月未报送；10月下半月逾期报送。', '送审稿']],
+    [proposal, ['进行函询的呈批件', '部领导：', '妥否，请批示。']],
+    [talk, ['云组函〔2026〕7号', '进行约谈的通知', '2026年11月10日09:30']],
+  ] as const) {
+    const text = pdfText(await docxToPdf(await officialLetterDocx(officialLetter(doc))));
+    for (const e of expected) expect(text).toContain(e.replace(/\s+/g, ''));
+  }
+}, 120_000);
