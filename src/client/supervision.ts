@@ -73,6 +73,23 @@ export async function ensureLedger(client: Client, taskQueue: string, county: st
 /** Updates this process has in flight to the ledger: the server refuses more than 10 per workflow. */
 const numbering = { inFlight: 0, waiting: [] as (() => void)[] };
 const MAX_IN_FLIGHT = 4;
+/** gRPC's status for a limit reached (here: the ledger's in-flight updates). */
+const RESOURCE_EXHAUSTED = 8;
+
+async function acquireNumbering(): Promise<void> {
+  if (numbering.inFlight < MAX_IN_FLIGHT) {
+    numbering.inFlight++;
+    return;
+  }
+  // Wait for a slot: the one finishing hands its own over.
+  await new Promise<void>((resolve) => numbering.waiting.push(resolve));
+}
+
+function releaseNumbering(): void {
+  const next = numbering.waiting.shift();
+  if (next) next();
+  else numbering.inFlight--;
+}
 
 /**
  * The department's next document number (文号) under `key`; the same key gets the same number.
@@ -80,8 +97,7 @@ const MAX_IN_FLIGHT = 4;
  * ledger's in-flight limit (RESOURCE_EXHAUSTED, another process issuing too) is asked again.
  */
 export async function allocateDocNumber(client: Client, county: string, key: string): Promise<DocNumber> {
-  if (numbering.inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => numbering.waiting.push(resolve));
-  numbering.inFlight++;
+  await acquireNumbering();
   try {
     // By workflow id alone: the ledger's current run, whichever it is after continue-as-new.
     const ledger = client.workflow.getHandle<typeof consequencesLedger>(ledgerWorkflowId(county));
@@ -95,11 +111,9 @@ export async function allocateDocNumber(client: Client, county: string, key: str
       }
     }
   } finally {
-    numbering.inFlight--;
-    numbering.waiting.shift()?.();
+    releaseNumbering();
   }
 }
-const RESOURCE_EXHAUSTED = 8;
 
 export interface IssueInquiry {
   readonly township: string;
