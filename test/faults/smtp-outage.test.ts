@@ -36,8 +36,8 @@ const received: ReceivedMail[] = [];
 let villages: string[];
 const handles: Awaited<ReturnType<typeof designateVillage>>[] = [];
 
-/** The sample county with every one of its villages designated, each with a first secretary (two lack one). */
-function wholeCountyRoster(): void {
+/** The sample county with every village of 青石镇 and 柳河镇 designated, each with a first secretary. */
+function twoTownshipsRoster(): void {
   const input = JSON.parse(readFileSync(sampleRosterFile, 'utf8')) as {
     villages: { code: string; township: string }[];
     people: { id: string; role: string; village?: string; [k: string]: unknown }[];
@@ -46,7 +46,8 @@ function wholeCountyRoster(): void {
   const designated = new Set(input.designations.map((d) => d.village));
   const ids = new Set(input.people.map((p) => p.id));
   const hasFirstSecretary = new Set(input.people.filter((p) => p.role === 'first-secretary').map((p) => p.village));
-  for (const v of input.villages) {
+  // Two townships' worth: the retries of local activities take real seconds, and CI runs test files side by side.
+  for (const v of input.villages.filter((x) => x.township === 'QS' || x.township === 'LH')) {
     const code = v.code.toLowerCase();
     if (!designated.has(v.code)) {
       input.designations.push({ village: v.code, date: '2018-10-15', criteria: [{ criterion: 1, evidence: '村党支部书记长期外出务工，一年来仅召开两次支委会。' }] } as never);
@@ -63,7 +64,7 @@ function wholeCountyRoster(): void {
 const startSink = async (): Promise<SmtpSink> => SmtpSink.start({ port, closeTimeoutMs: 1, onMail: (m) => received.push(m) });
 
 beforeAll(async () => {
-  wholeCountyRoster();
+  twoTownshipsRoster();
   port = await freePort();
   const taskQueue = uniqueId('outage');
   let workflowBundle;
@@ -83,7 +84,7 @@ beforeAll(async () => {
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
   running = worker.run();
   const roster = readRosterFile(rosterFile);
-  villages = roster.designations.map((d) => d.village);
+  villages = roster.designations.map((d) => d.village).filter((v) => v.startsWith('QS') || v.startsWith('LH'));
   for (const v of villages) handles.push(await designateVillage(env.client, taskQueue, villageInputFromRoster(roster, v)));
 }, 180_000);
 
@@ -98,7 +99,7 @@ afterAll(async () => {
 const monthEnd = (m: ReceivedMail): boolean => m.subject.startsWith('【提醒】') && m.subject.endsWith('（2018年11月）');
 
 test('an hour without a mail server: the delay is visible on every target, then every reminder arrives once', async () => {
-  expect(villages).toHaveLength(60);
+  expect(villages).toHaveLength(20);
   await advanceTo(env, '2018-11-26T12:00:00Z');
   await sink!.close(); // nothing listens on the port any more
   sink = undefined;
@@ -136,4 +137,4 @@ test('an hour without a mail server: the delay is visible on every target, then 
   const cleared = await Promise.all(handles.map((h) => h.query(stateQuery)));
   expect(cleared.filter((s) => s.deliveryDelayed)).toEqual([]);
   for (const h of handles) expect((await h.describe()).typedSearchAttributes.get(DeliveryDelayedKey)).toBe(false);
-}, 600_000);
+}, 900_000);
