@@ -8,7 +8,6 @@
  *
  *   npx tsx bench/fanout.ts [--mails 10000] [--pool 5] [--concurrency 20]
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,27 +19,12 @@ import { renderNotice, resolveRecipients } from '../src/activities/notices';
 import { rosterFileSource } from '../src/activities/roster-file';
 import { openSentJournal } from '../src/activities/sent-journal';
 import type { NoticeRequest } from '../src/contracts/mail';
-import { arg, generatedRoster, note, result, writeRoster } from './support';
+import { arg, generatedRoster, note, result, startCountingSink, writeRoster } from './support';
 
 const mails = arg('mails', 10_000);
 const pool = arg('pool', 5);
 const concurrency = arg('concurrency', 20);
 const from = '整顿提升工作提醒 <noreply@bench.example.org>';
-
-async function startSink(): Promise<{ port: number; stop(): Promise<number> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'counting-sink.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const port = await new Promise<number>((resolve) => child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), out.includes('\n') && resolve(Number(out.split('\n')[0])))));
-  return {
-    port,
-    async stop() {
-      const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await done;
-      return Number(out.trim().split('\n').at(-1));
-    },
-  };
-}
 
 function requests(villages: readonly { code: string; township: string }[]): NoticeRequest[] {
   return villages.map((v) => ({
@@ -77,7 +61,7 @@ async function main(): Promise<void> {
 
   /** nodemailer alone: the same mails, rendered beforehand, all queued at once on one pool. */
   const floor = async (reqs: readonly NoticeRequest[]): Promise<{ ms: number; received: number }> => {
-    const sink = await startSink();
+    const sink = await startCountingSink();
     const rendered = reqs.map((r) => {
       const people = resolveRecipients(r, roster.current()).people;
       return { to: people.map((p) => p.email), ...renderNotice(r, roster.current(), people, 'http://rect.bench.example.org') };
@@ -92,7 +76,7 @@ async function main(): Promise<void> {
 
   /** The worker's mail activity: one target's batch per call, at most `concurrency` calls at a time. */
   const product = async (reqs: readonly NoticeRequest[]): Promise<{ ms: number; received: number }> => {
-    const sink = await startSink();
+    const sink = await startCountingSink();
     const mailer = createSmtpMailer({ host: '127.0.0.1', port: sink.port, secure: false, auth: undefined, poolSize: pool, from });
     const activities = createActivities({ mailer, journal, roster, baseUrl: 'http://rect.bench.example.org', calendar: calendarStore(path.join(dir, 'calendar')) });
     const queue = [...reqs];

@@ -11,7 +11,6 @@
  *
  *   npx tsx bench/province.ts [--targets 2000] [--townships 150] [--pool 16] [--idle-seconds 20] [--cache N]
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,7 +21,7 @@ import { townshipWorkflowId } from '../src/contracts/township';
 import { localDateOf, addDays } from '../src/domain/calendar';
 import { parseRoster } from '../src/domain/roster';
 import { startDevServerProcess, startWorkerProcess } from '../test/support/processes';
-import { arg, cpuMs, generatedRoster, note, result, rssMiB, writeRoster } from './support';
+import { arg, cpuMs, generatedRoster, note, result, rssMiB, startCountingSink, writeRoster } from './support';
 
 const targets = arg('targets', 2000);
 const townships = arg('townships', 150);
@@ -45,8 +44,8 @@ async function main(): Promise<void> {
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues.slice(0, 3)));
   const roster = parsed.roster;
 
-  const sink = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'counting-sink.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const smtpPort = await new Promise<number>((resolve) => sink.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().split('\n')[0]))));
+  const sink = await startCountingSink();
+  const smtpPort = sink.port;
   const server = await startDevServerProcess();
   const taskQueue = 'bench-province';
   const worker = startWorkerProcess({
@@ -98,7 +97,7 @@ async function main(): Promise<void> {
     await worker.stop();
     await connection.close();
     await server.stop();
-    sink.kill('SIGTERM');
+    await sink.stop();
   }
 }
 

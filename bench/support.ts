@@ -4,7 +4,8 @@
  * stderr.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import type { RosterInput } from '../src/domain/roster';
 
 /** One JSON line per result. */
@@ -72,21 +73,20 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms
 }
 
-/** Moves the time-skipping server's clock to an instant, a week at a time (as the tests do). */
-export async function advanceTo(env: TestWorkflowEnvironment, iso: string): Promise<void> {
-  const target = Date.parse(iso);
-  for (let now = await env.currentTimeMs(); now < target; now = await env.currentTimeMs()) await env.sleep(Math.min(target - now, 7 * 86_400_000));
-}
+export { advanceTo, runHistories } from '../test/support/clock';
 
-type History = Awaited<ReturnType<ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>['fetchHistory']>>;
-
-/** Every run's history of a workflow, first run first (runs linked by continue-as-new). */
-export async function runHistories(env: TestWorkflowEnvironment, workflowId: string, firstRunId: string): Promise<History[]> {
-  const out: History[] = [];
-  for (let runId: string | undefined = firstRunId; runId; ) {
-    const h: History = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
-    out.push(h);
-    runId = h.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-  }
-  return out;
+/** The counting SMTP server (bench/counting-sink.ts) in its own process: its port, and the count when stopped. */
+export async function startCountingSink(): Promise<{ port: number; stop(): Promise<number> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'counting-sink.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const port = await new Promise<number>((resolve) => child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), out.includes('\n') && resolve(Number(out.split('\n')[0])))));
+  return {
+    port,
+    async stop() {
+      const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      await done;
+      return Number(out.trim().split('\n').at(-1));
+    },
+  };
 }

@@ -7,6 +7,7 @@
 import { docNumberText } from '../contracts/ledger';
 import type { BulletinRequest, CaseFacts, CaseMailRequest } from '../contracts/mail';
 import { bulletinCounts, bulletinLetter } from '../documents/bulletin';
+import { localDateOf } from '../domain/calendar';
 import { severityLabels, type Severity } from '../domain/policy';
 import { holders, type Person, type Role, type Roster } from '../domain/roster';
 import { DOCX_CONTENT_TYPE, officialLetterDocx, PDF_CONTENT_TYPE, type OfficialLetter } from '../documents/official-letter';
@@ -100,7 +101,7 @@ export function proposalDocument(township: string, p: NonNullable<CaseMailReques
   const [secretary] = holders(roster, 'township-party-secretary', { township });
   const [officer] = holders(roster, 'organization-officer', { township });
   const who = [secretary ? `党委书记${secretary.name}` : '', officer ? `组织干事${officer.name}` : ''].filter(Boolean).join('、') || '党委书记、组织干事';
-  const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const today = localDateOf(now.getTime());
   return {
     title: `关于对${town}${who}进行函询的呈批件`,
     salutation: '部领导：',
@@ -130,7 +131,7 @@ export function talkNotice(facts: CaseFacts, township: string, roster: Roster, n
       `请${you(facts.recipients)}准时参加，并就问题根源、整顿措施和整顿时限作好汇报准备。因故不能参加的，须事先向县委组织部说明。`,
       '根据上述规定，凡是被约谈的，当年不得评先选优。',
     ],
-    signature: [departmentName(roster), when(new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10))],
+    signature: [departmentName(roster), when(localDateOf(now.getTime()))],
     footer: `案号：${facts.caseId}`,
   };
 }

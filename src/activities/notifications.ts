@@ -103,6 +103,16 @@ export interface NotificationActivities {
   monthlyBulletin(input: BulletinInput): Promise<BulletinResult>;
 }
 
+/** Runs `fn` for every id, at most `limit` at a time (a county's entities asked by the programme). */
+async function eachBounded(ids: readonly string[], fn: (id: string) => Promise<void>, limit = 8): Promise<void> {
+  const queue = [...ids];
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await fn(id);
+    }),
+  );
+}
+
 /** The kind of a mail for operators' figures. */
 function mailKind(req: MailRequest | LegacyCaseMailRequest | BulletinRequest): string {
   if (!('type' in req) || req.type === 'case') return req.kind;
@@ -260,20 +270,16 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
     async urgeOverdue(input) {
       if (!temporal) throw ApplicationFailure.nonRetryable('the worker has no Temporal client for the urging digest', 'Misconfigured');
       const items: RedWarnedItem[] = [...input.own];
-      const queue = [...input.workflowIds];
-      const ask = async (): Promise<void> => {
-        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-          try {
-            // The memo, not a query: the server answers from the execution's record, without a
-            // workflow task (a province's entities are not replayed, none waits on another).
-            const memo = (await temporal.workflow.getHandle(id).describe()).memo as { [RED_WARNED_MEMO]?: RedWarnedItem[] } | undefined;
-            items.push(...(memo?.[RED_WARNED_MEMO] ?? []));
-          } catch {
-            // Not started, or gone past the server's retention.
-          }
+      await eachBounded(input.workflowIds, async (id) => {
+        try {
+          // The memo, not a query: the server answers from the execution's record, without a
+          // workflow task (a province's entities are not replayed, none waits on another).
+          const memo = (await temporal.workflow.getHandle(id).describe()).memo as { [RED_WARNED_MEMO]?: RedWarnedItem[] } | undefined;
+          items.push(...(memo?.[RED_WARNED_MEMO] ?? []));
+        } catch {
+          // Not started, or gone past the server's retention.
         }
-      };
-      await Promise.all(Array.from({ length: 8 }, ask));
+      });
       const cal = new WorkCalendar(input.calendar);
       const byRole = new Map<string, UrgedItem[]>();
       for (const it of items) {
@@ -302,16 +308,12 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
       // or not answering is left out, and the bulletin says which.
       const unread: string[] = [];
       const ask = async <T>(ids: readonly string[], read: (id: string) => Promise<T>): Promise<T[]> => {
-        const queue = [...ids];
         const out: T[] = [];
-        const next = async (): Promise<void> => {
-          for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-            const v = await temporal.withDeadline(Date.now() + 10_000, () => read(id)).catch(() => undefined);
-            if (v) out.push(v);
-            else unread.push(id);
-          }
-        };
-        await Promise.all(Array.from({ length: 8 }, next));
+        await eachBounded(ids, async (id) => {
+          const v = await temporal.withDeadline(Date.now() + 10_000, () => read(id)).catch(() => undefined);
+          if (v) out.push(v);
+          else unread.push(id);
+        });
         return out;
       };
       const [townships, villages] = await Promise.all([

@@ -177,11 +177,16 @@ export class Service {
   }
 
   async case(caseId: string): Promise<EntityRef & { kind: 'case' }> {
+    return (await this.caseWithView(caseId)).entity;
+  }
+
+  /** The case as an entity for authorization, and its view as the workflow answers it now. */
+  private async caseWithView(caseId: string): Promise<{ entity: EntityRef & { kind: 'case' }; view: InquiryView }> {
     const view = await this.deps.client.workflow
       .getHandle(inquiryWorkflowId(caseId))
       .query(inquiryStateQuery)
       .catch((err: unknown) => fromTemporal(err, `函询案件${caseId}`));
-    return { kind: 'case', township: view.township, caseId };
+    return { entity: { kind: 'case', township: view.township, caseId }, view };
   }
 
   private workflowId(e: EntityRef): string {
@@ -543,11 +548,10 @@ export class Service {
    * the same number).
    */
   async scheduleTalk(actor: Actor, caseId: string, body: unknown): Promise<InquiryView> {
-    const entity = await this.case(caseId);
+    const { entity, view } = await this.caseWithView(caseId);
     authorize(actor, 'talk.schedule', entity);
     if (typeof body === 'object' && body !== null && 'docNumber' in body) throw badInput([{ path: 'docNumber', message: '文号由系统编排，不能在请求中填写' }]);
     const args = withActor(scheduleTalkSchema, 'by', actor, body) as { at: string };
-    const view = await this.caseView(actor, caseId);
     let docNumber: DocNumber | undefined;
     if (view.stage === 'talk-required' || view.stage === 'talk-scheduled') {
       docNumber = await allocateDocNumber(this.deps.client, this.deps.roster().county.code, `${caseId}/talk/${args.at}`).catch((err: unknown) => fromTemporal(err, '后果台账（文号）'));
