@@ -13,6 +13,8 @@ export interface OutgoingMail {
   readonly text: string;
   readonly html?: string;
   readonly attachments?: readonly { readonly filename: string; readonly content: Uint8Array; readonly contentType: string }[];
+  /** What the mail is about, sent as X-Rectification-<name> headers (kind, duty, subject, due, clause, at). */
+  readonly meta?: Readonly<Record<string, string>>;
 }
 
 export interface SentMail {
@@ -69,7 +71,7 @@ export function createSmtpMailer(smtp: SmtpSettings): Mailer {
         html: mail.html,
         attachments: mail.attachments?.map((a) => ({ filename: a.filename, content: Buffer.from(a.content), contentType: a.contentType })),
         messageId,
-        headers: { 'X-Rectification-Key': mail.key },
+        headers: { 'X-Rectification-Key': mail.key, ...Object.fromEntries(Object.entries(mail.meta ?? {}).map(([k, v]) => [`X-Rectification-${k}`, v])) },
       });
       return {
         messageId,

@@ -46,6 +46,8 @@ export interface NotificationDeps {
 
 export interface UrgeOverdueInput {
   readonly key: string;
+  /** The workflow's instant when it asked. */
+  readonly at?: string;
   readonly county: string;
   readonly date: LocalDate;
   readonly everyWorkingDays: number;
@@ -60,6 +62,8 @@ export interface UrgeOverdueInput {
 
 export interface BulletinInput {
   readonly key: string;
+  /** The workflow's instant when it asked. */
+  readonly at?: string;
   readonly county: string;
   /** The month reported on, 2019-03. */
   readonly month: string;
@@ -120,6 +124,30 @@ function mailKind(req: MailRequest | LegacyCaseMailRequest | BulletinRequest): s
   return req.redated ? 'redated' : req.step.severity;
 }
 
+/**
+ * What a mail is about, for machines: its kind, the duty it is about (id, kind, subject, due
+ * date, clause), the case, and the workflow's instant (headers X-Rectification-*). Mail clients
+ * can filter on them; `simulate` builds its timeline from them.
+ */
+export function mailMeta(req: MailRequest | LegacyCaseMailRequest | BulletinRequest, kind: string, county: string): Record<string, string> {
+  const meta: Record<string, string> = { Kind: kind };
+  if ('at' in req && req.at) meta.At = req.at;
+  if ('type' in req && req.type === 'notice') {
+    const o = req.obligation;
+    meta['Obligation'] = o.id;
+    meta['Obligation-Kind'] = o.kind;
+    meta['Subject'] = req.subject === 'village' ? `village:${req.village}` : req.subject === 'township' ? `township:${req.township}` : req.subject === 'case' ? `case:${req.caseId ?? ''}` : `county:${county}`;
+    meta['Due'] = o.dueDate;
+    meta['Clause'] = o.clause;
+  } else if (!('type' in req) || req.type === 'case') {
+    meta['Subject'] = `township:${req.township}`;
+    if (req.case) meta['Case'] = req.case.caseId;
+  } else {
+    meta['Subject'] = `county:${county}`;
+  }
+  return meta;
+}
+
 export function createNotificationActivities({ mailer, journal, roster, baseUrl, temporal, calendar, metrics = noMailMetrics, letterPdf }: NotificationDeps): NotificationActivities {
   const retried = (): boolean => {
     try {
@@ -139,6 +167,8 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
    * result; the mail counts as sent here, so a retry of the batch in this process does not send it
    * again.
    */
+  const countyCode = (): string => roster.current().county.code;
+
   async function deliverAll<R extends MailRequest | LegacyCaseMailRequest | BulletinRequest>(
     requests: readonly R[],
     resolve: (req: R) => { people: Person[]; missing: string[] },
@@ -170,7 +200,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
             }
             let sent: SentMail;
             try {
-              sent = await mailer.send({ key, to: [person.email], ...(await render(req, person)) });
+              sent = await mailer.send({ key, to: [person.email], meta: mailMeta(req, kind, countyCode()), ...(await render(req, person)) });
             } catch (err) {
               if (isPermanent(err)) {
                 refused.push(person.email);
@@ -297,6 +327,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
         items: list.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.obligationId.localeCompare(b.obligationId)),
         maxRounds: input.maxTimes,
         basis: input.basis,
+        ...(input.at ? { at: input.at } : {}),
       }));
       const results = digests.length ? await deliverDigests(digests) : [];
       return { items: new Set(digests.flatMap((d) => d.items.map((i) => i.obligationId))).size, results };
@@ -324,7 +355,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
       const current = roster.current();
       const files = new Map<string, Promise<Attachment[]>>();
       const results = await deliverAll<BulletinRequest>(
-        [{ type: 'bulletin', key: input.key, roles: ['org-department-staff', 'org-department-head'], facts }],
+        [{ type: 'bulletin', key: input.key, roles: ['org-department-staff', 'org-department-head'], facts, ...(input.at ? { at: input.at } : {}) }],
         (req) => resolvePosts(req.roles, { village: '', township: '' }, current),
         (req, person) => renderBulletin(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }),
       );

@@ -48,6 +48,8 @@ export interface NoticeRequest {
   readonly redated?: { readonly from: LocalDate; readonly reason: string };
   /** Red warning and urging: what the escalation rests on, for the wording. */
   readonly ladderBasis?: string;
+  /** The workflow's instant when it sent the request (its X-Rectification-At header). */
+  readonly at?: string;
 }
 
 export const caseMailKinds = ['inquiry-proposal', 'inquiry-letter', 'explanation-received', 'explanation-missed', 'talk-required', 'talk-notice', 'talk-reminder'] as const;
@@ -81,6 +83,8 @@ export interface CaseMailRequest {
   readonly case?: CaseFacts;
   /** For a proposal: the quarter and its missed or late reports. */
   readonly proposal?: { readonly quarter: string; readonly quarterLabel: string; readonly lapses: readonly (Lapse & { readonly label: string })[] };
+  /** The workflow's instant when it sent the request. */
+  readonly at?: string;
 }
 
 /** One overdue duty in the department's urging digest (督办). */
@@ -110,6 +114,7 @@ export interface DigestRequest {
   readonly items: readonly UrgedItem[];
   readonly maxRounds: number;
   readonly basis: string;
+  readonly at?: string;
 }
 
 export type MailRequest = NoticeRequest | CaseMailRequest | DigestRequest;
@@ -120,6 +125,7 @@ export interface BulletinRequest {
   readonly key: string;
   readonly roles: readonly Role[];
   readonly facts: BulletinFacts;
+  readonly at?: string;
 }
 
 export interface NoticeResult {

@@ -26,6 +26,7 @@ import {
   countyDuties,
   defaultPolicy,
   instantOf,
+  isoInstant,
   localDateOf,
   yearOf,
   type BookEntry,
@@ -127,6 +128,7 @@ class Programme extends Entity<ProgrammeState> {
         date: today,
         townships: [...new Set(targets.flatMap((t) => (t.township ? [t.township] : [])))],
         villages: targets.map((t) => t.village),
+        at: isoInstant(Date.now()),
       });
       b.sent.push({ month, on: today, townships: r.townships, overdue: r.overdue, behind: r.behind });
       if (b.sent.length > 36) b.sent.shift();
@@ -170,6 +172,7 @@ class Programme extends Entity<ProgrammeState> {
         calendar: this.core.calendar,
         workflowIds: ids,
         own: this.redWarned(now),
+        at: isoInstant(now),
       });
       if (r.items > 0) {
         this.s.urging.sent.push({ date: today, items: r.items });

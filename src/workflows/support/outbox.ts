@@ -70,7 +70,9 @@ export class Outbox {
   /** Sends a batch; an outage (the activity out of quick retries) holds it back, visibly. */
   async deliver(batch: readonly MailRequest[], send: (batch: MailRequest[]) => Promise<NoticeResult[]>): Promise<void> {
     try {
-      this.record(batch, await send([...batch]), Date.now());
+      // Stamped with the workflow's instant: each mail says when its workflow sent it (X-Rectification-At).
+      const at = isoInstant(Date.now());
+      this.record(batch, await send(batch.map((r) => ({ ...r, at }))), Date.now());
     } catch (err) {
       // A local activity out of retries throws its failure as it is (not inside an ActivityFailure).
       if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
