@@ -24,6 +24,8 @@ import {
 } from '../src/infra/temporal-binaries';
 
 const forTests = process.argv.includes('--tests');
+/** `simulate` runs the time-skipping server at a past date: libfaketime only. */
+const forSimulate = process.argv.includes('--simulate');
 const wanted = (Object.keys(binaries) as (keyof typeof binaries)[]).filter((name) => forTests || !('testsOnly' in binaries[name]));
 
 function main(): void {
@@ -75,19 +77,29 @@ function main(): void {
  * read back). Installed when
  * run as root; otherwise the command to run is printed.
  */
-function ensureTestPackages(): void {
+function ensureTestPackages(simulateOnly = false): void {
   const missing = [
     ...(findLibfaketime() ? [] : ['libfaketime']),
+    ...(simulateOnly ? [] : testOnlyPackages()),
+  ];
+  ensurePackages(missing, simulateOnly ? 'simulate' : 'The tests');
+}
+
+function testOnlyPackages(): string[] {
+  return [
     ...(existsSync('/usr/bin/chromium') ? [] : ['chromium']),
     ...(existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc') ? [] : ['fonts-noto-cjk']),
     ...(existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`)) ? [] : ['postgresql']),
     ...(existsSync('/usr/bin/soffice') ? [] : ['libreoffice-writer-nogui']),
     ...(existsSync('/usr/bin/pdftotext') && existsSync('/usr/bin/pdftoppm') ? [] : ['poppler-utils']),
   ];
+}
+
+function ensurePackages(missing: readonly string[], who: string): void {
   if (missing.length === 0) return;
   const canInstall = userInfo().uid === 0 && existsSync('/usr/bin/apt-get');
   if (!canInstall) {
-    console.error(`The tests need Debian packages ${missing.join(', ')}: sudo apt-get install ${missing.join(' ')}`);
+    console.error(`${who} need${who === 'simulate' ? 's' : ''} Debian packages ${missing.join(', ')}: sudo apt-get install ${missing.join(' ')}`);
     process.exit(1);
   }
   console.log(`Installing ${missing.join(', ')} with apt-get …`);
@@ -102,3 +114,4 @@ function ensureTestPackages(): void {
 
 main();
 if (forTests) ensureTestPackages();
+else if (forSimulate) ensureTestPackages(true);

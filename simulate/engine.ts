@@ -231,7 +231,8 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       const [lo, hi] = b.lateDays;
       on = addDays(o.dueDate, lo + Math.floor(r() * (hi - lo + 1)));
     }
-    planned.set(key, { on: on < today ? today : on, entity: e, obligation: o });
+    // People act on weekdays.
+    planned.set(key, { on: weekday(on < today ? today : on), entity: e, obligation: o });
   };
 
   /** Looks at an entity's duties: opened and closed ones go to the timeline; new ones are planned. */

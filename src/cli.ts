@@ -3,6 +3,7 @@
  * What it prints is for officials, in Chinese; a wrong option names the option and changes nothing.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Command, CommanderError, Option } from 'commander';
 import { RosterFileError, readRosterFile } from './activities/roster-file';
@@ -27,6 +28,7 @@ import { kindSpecs } from './domain/kinds';
 import { basisText, severityLabels, type Policy } from './domain/policy';
 import { roleLabels, type Roster } from './domain/roster';
 import { currentPolicy, PolicyFileError, readPolicyFile } from './infra/policy-file';
+import { projectRoot } from './infra/temporal-binaries';
 import type { ListItem } from './service/service';
 
 /** Bad input from the command line: exit code 2, nothing done. */
@@ -100,6 +102,12 @@ function printStatus(out: (line: string) => void, roster: Roster, v: VillageView
   for (const h of v.history.slice(-10)) out(`  ${chinaTime(Date.parse(h.at))}　${h.text}${h.by ? `（${h.by}）` : ''}`);
 }
 
+class SimulateFailed extends Error {
+  constructor(readonly code: number) {
+    super(`simulate exited with ${code}`);
+  }
+}
+
 export function buildCli(out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Command {
   const program = new Command('rect')
     .description('软弱涣散农村基层党组织整顿提升：认定整顿对象、查看工作流状态')
@@ -107,6 +115,18 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
   const rosterOption = (): Option => new Option('--roster <file>', 'roster file (default: ROSTER_FILE)');
   const rosterOf = (config: Config, file?: string): Roster => readRosterFile(file ?? config.programme.rosterFile);
+
+  program
+    .command('simulate')
+    .description('play a scenario forward on the time-skipping server (same as npm run simulate): timeline.jsonl, summary.json, report.html')
+    .requiredOption('--scenario <file>', 'scenario file (YAML or JSON), e.g. scenarios/source-county.yaml')
+    .requiredOption('--out <dir>', 'where to write the results')
+    .action(async (o: { scenario: string; out: string }) => {
+      // The simulator lives beside the product (it needs the test server and its SDK package): run it as its own process.
+      const { spawnSync } = await import('node:child_process');
+      const r = spawnSync('npm', ['run', '--silent', 'simulate', '--', '--scenario', path.resolve(o.scenario), '--out', path.resolve(o.out)], { stdio: 'inherit', cwd: projectRoot });
+      if (r.status !== 0) throw new SimulateFailed(r.status ?? 1);
+    });
 
   program
     .command('roster-check')
@@ -630,6 +650,7 @@ if (require.main === module) {
           process.stderr.write(`错误：${err.message}\n`);
           process.exit(err.exitCode);
         }
+        if (err instanceof SimulateFailed) process.exit(err.code);
         if (err instanceof UsageError) {
           process.stderr.write(`错误：${err.message}\n`);
           process.exit(2);

@@ -3,11 +3,20 @@
  * SQLite file under .data/, the project's search attributes registered, UI on 8233) and a local
  * SMTP sink that keeps every mail under .data/mail, then runs the API and the worker until Ctrl-C.
  * TEMPORAL_ADDRESS or SMTP_HOST, when set, point at existing servers instead.
+ *
+ * `npm start -- --demo`: the roster's targets designated as if this autumn (every date of the
+ * roster moved by whole years, src/demo.ts), with state of its own under .data/demo.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { writeFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { designateTarget } from './client/supervision';
+import { readRosterFile } from './activities/roster-file';
+import { stateQuery, villageWorkflowId } from './contracts/village';
+import { demoRoster } from './demo';
+import { currentPolicy } from './infra/policy-file';
 import { startApi, type RunningApi } from './api/main';
 import { loadConfigOrExit } from './config';
 import { SmtpSink } from './infra/smtp-sink';
@@ -15,7 +24,8 @@ import { projectRoot, requireBinary, BinaryNotFoundError } from './infra/tempora
 import { cliSearchAttribute, searchAttributeKeys } from './search-attributes';
 import { onStopSignal, runWorker } from './worker';
 
-const dataDir = path.join(projectRoot, '.data');
+const demo = process.argv.includes('--demo');
+const dataDir = path.join(projectRoot, '.data', ...(demo ? ['demo'] : []));
 const UI_PORT = 8233;
 
 function startDevServer(address: string, namespace: string): ChildProcess {
@@ -72,7 +82,52 @@ function mailDate(headers: ReadonlyMap<string, unknown>): string {
   return d instanceof Date ? d.toISOString() : new Date().toISOString();
 }
 
+/** The demo's roster file: the configured roster with its dates moved to this autumn. */
+function prepareDemo(): { file: string; years: number; targets: number } {
+  const { roster, years } = demoRoster(loadConfigOrExit().programme.rosterFile, Date.now());
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'roster.json');
+  writeFileSync(file, `${JSON.stringify(roster, null, 2)}\n`);
+  return { file, years, targets: roster.designations.length };
+}
+
+/**
+ * Designates every target of the demo roster (idempotent: a second start finds them) and says
+ * when the first mail is due, from the targets' own views once the worker answers.
+ */
+async function designateDemo(config: ReturnType<typeof loadConfigOrExit>, stop: AbortSignal): Promise<void> {
+  const connection = await Connection.connect({ address: config.temporal.address });
+  try {
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const roster = readRosterFile(config.programme.rosterFile);
+    const policy = currentPolicy(config.programme.policyFile);
+    for (const d of roster.designations) await designateTarget(client, config.temporal.taskQueue, roster, d.village, { policy });
+    const dates = [...new Set(roster.designations.map((d) => d.date))].sort();
+    console.log(`演示：已认定${roster.designations.length}个整顿对象（认定日期${dates[0]}至${dates.at(-1)}）。`);
+    let first: { at: string; what: string } | undefined;
+    for (const d of roster.designations) {
+      if (stop.aborted) return;
+      const view = await client.workflow
+        .getHandle(villageWorkflowId(d.village))
+        .query(stateQuery)
+        .catch(() => undefined);
+      for (const o of [...(view?.open ?? []), ...(view?.upcoming ?? [])]) {
+        if (o.nextStep && (!first || o.nextStep.at < first.at)) first = { at: o.nextStep.at, what: `${d.village}：${o.title}` };
+      }
+    }
+    if (first) console.log(`第一封提醒：${new Date(Date.parse(first.at) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')}（北京时间），${first.what}。全过程可用 npm run simulate 预演。`);
+  } finally {
+    await connection.close();
+  }
+}
+
 async function main(): Promise<void> {
+  if (demo) {
+    const d = prepareDemo();
+    process.env.ROSTER_FILE = d.file;
+    process.env.SENT_JOURNAL_DIR ??= path.join(dataDir, 'sent-journal');
+    console.log(`演示模式：名册中的日期整体后移${d.years}年（其余不变），写入${path.relative(process.cwd(), d.file)}；状态保存在${path.relative(process.cwd(), dataDir)}/。`);
+  }
   const config = loadConfigOrExit();
   // From here on a stop signal stops the worker gracefully, then everything else, whenever it comes.
   const controller = new AbortController();
@@ -102,9 +157,11 @@ async function main(): Promise<void> {
     });
     console.log(`Workbench: ${api.url}/ (log in with a roster id; the code arrives by mail${sink ? `, readable at ${api.url}/dev/mail` : ''})`);
     console.log(`API: ${api.url}/api (OpenAPI document at ${api.url}/api/openapi.json)`);
-    console.log('Designate the roster\'s targets with `npm run cli -- designate --all`; watch them with `npm run cli -- list`.');
+    if (!demo) console.log('Designate the roster\'s targets with `npm run cli -- designate --all`; watch them with `npm run cli -- list`.');
     console.log('Press Ctrl-C to stop.');
-    await runWorker(config, controller.signal);
+    const worker = runWorker(config, controller.signal);
+    if (demo) await designateDemo(config, controller.signal).catch((err: unknown) => console.error(`演示认定失败：${(err as Error).message}`));
+    await worker;
   } finally {
     await api?.close();
     await sink?.close();

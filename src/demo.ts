@@ -1,0 +1,53 @@
+/**
+ * `npm start -- --demo`: the county of the roster as if its targets had been designated this
+ * autumn. Every date of the roster (designations, posts held since, the programme's start) moves
+ * by the same whole number of years; nothing else changes. The dashboard then shows a plausible
+ * county at the start of its cycle instead of one in its eighth year with everything overdue.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { localDateOf, makeDate, daysInMonth, type LocalDate } from './domain/calendar';
+import { parseRoster, type Roster } from './domain/roster';
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A date moved by whole years (29 February to the 28th when the year is not a leap year). */
+export function shiftYears(date: LocalDate, years: number): LocalDate {
+  const m = DATE.exec(date);
+  if (!m) return date;
+  const y = Number(m[1]) + years;
+  const month = Number(m[2]);
+  return makeDate(y, month, Math.min(Number(m[3]), daysInMonth(y, month)));
+}
+
+/**
+ * How many years the roster's dates move: its latest designation lands in the most recent autumn
+ * (September to November) that has begun by `today`, China time.
+ */
+export function demoShift(roster: Roster, now: number): number {
+  const latest = roster.designations.map((d) => d.date).sort().at(-1);
+  if (!latest) return 0;
+  const today = localDateOf(now);
+  const year = Number(today.slice(0, 4));
+  const autumn = today.slice(5) >= '09-01' ? year : year - 1;
+  return autumn - Number(latest.slice(0, 4));
+}
+
+function moveDates(value: unknown, years: number): unknown {
+  if (typeof value === 'string') return DATE.test(value) ? shiftYears(value, years) : value;
+  if (Array.isArray(value)) return value.map((v) => moveDates(v, years));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, moveDates(v, years)]));
+  return value;
+}
+
+/** The roster file as the demo's roster: every date moved so the designations fall this autumn. */
+export function demoRoster(file: string, now: number): { roster: Roster; years: number } {
+  const text = readFileSync(file, 'utf8');
+  const data: unknown = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
+  const original = parseRoster(data);
+  if (!original.ok) throw new Error(`名册${file}有误：${original.issues.map((i) => `${i.path}：${i.message}`).join('；')}`);
+  const years = demoShift(original.roster, now);
+  const moved = parseRoster(moveDates(data, years));
+  if (!moved.ok) throw new Error(`名册日期平移后有误：${moved.issues.map((i) => `${i.path}：${i.message}`).join('；')}`);
+  return { roster: moved.roster, years };
+}

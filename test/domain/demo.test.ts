@@ -1,0 +1,31 @@
+import { describe, expect, test } from 'vitest';
+import { readRosterFile } from '../../src/activities/roster-file';
+import { demoRoster, shiftYears } from '../../src/demo';
+import { sampleRosterFile } from '../support/mail';
+
+/** `npm start -- --demo`: the sample county as if designated this autumn, nothing else changed. */
+describe('the demo roster', () => {
+  const original = readRosterFile(sampleRosterFile);
+
+  test('on 30 November 2026 the targets of October 2018 are designated in October 2026', () => {
+    const { roster, years } = demoRoster(sampleRosterFile, Date.parse('2026-11-30T00:00:00Z'));
+    expect(years).toBe(8);
+    expect(roster.designations.map((d) => [d.village, d.date])).toEqual(original.designations.map((d) => [d.village, d.date.replace(/^2018/, '2026')]));
+    expect(roster.programmeStart).toBe('2026-01-01');
+    // Nothing else changes: the people, their posts and the evidence of each designation.
+    expect(roster.people.map((p) => [p.id, p.email, p.role])).toEqual(original.people.map((p) => [p.id, p.email, p.role]));
+    expect(roster.designations.map((d) => d.criteria)).toEqual(original.designations.map((d) => d.criteria));
+    const fs = roster.people.find((p) => p.id === 'qs03-fs');
+    expect(fs && 'since' in fs ? fs.since : undefined).toBe('2026-10-01');
+  });
+
+  test('before September the latest autumn is last year’s', () => {
+    expect(demoRoster(sampleRosterFile, Date.parse('2027-08-31T00:00:00Z')).years).toBe(8);
+    expect(demoRoster(sampleRosterFile, Date.parse('2027-09-01T00:00:00Z')).years).toBe(9);
+  });
+
+  test('29 February moves to the 28th in a common year', () => {
+    expect(shiftYears('2020-02-29', 1)).toBe('2021-02-28');
+    expect(shiftYears('2020-02-29', 4)).toBe('2024-02-29');
+  });
+});
