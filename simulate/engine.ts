@@ -357,6 +357,24 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     }
   };
 
+  /**
+   * A written explanation left overdue where the policy does not order the talk itself: the
+   * department orders one (at the scenario's rate) or waives the explanation.
+   */
+  const missedExplanations = async (today: LocalDate): Promise<void> => {
+    if (policy.supervision.talkAfterMissedExplanation.value) return;
+    for (const [id, c] of cases) {
+      const missed = c?.stage === 'awaiting-explanation' ? c.open.find((o) => o.kind === 'written-explanation' && o.overdue) : undefined;
+      if (!c || !missed) continue;
+      const key = `missed-explanation|${id}`;
+      if (departmentDone.has(key) || today < weekday(addDays(missed.dueDate, b.departmentDays))) continue;
+      departmentDone.add(key);
+      const entity: EntityRef = { kind: 'case', township: c.township, caseId: id };
+      if (rng(scenario.seed, key)() < b.missedExplanationTalkRate) await act('talk-ordered', today, () => service.orderTalk(staffActor, id, { why: `逾期未报送书面说明（截止${missed.dueDate}）` }));
+      else await act('explanation-waived', today, () => service.waive(staffActor, entity, { obligationId: missed.id, reason: '经当面了解已落实整改，不再要求书面说明' }));
+    }
+  };
+
   /** Does what the owner of a duty planned for today. */
   const perform = async (p: Planned, today: LocalDate): Promise<void> => {
     const o = p.obligation;
@@ -382,7 +400,9 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
         const village = (e as { village: string }).village;
         const year = yearOf(o.periodStart);
         const script = scenario.events.find((ev): ev is Extract<ScriptedEvent, { type: 'acceptance' }> => ev.type === 'acceptance' && ev.village === village && ev.year === year);
-        const transformed = script ? script.transformed : rng(scenario.seed, `acceptance|${village}|${year}`)() < b.acceptancePassRate;
+        // A target already transformed keeps its result in the years of consolidation and upgrading, unless scripted.
+        const before = villages.get(village)?.acceptances.some((a) => a.transformed && a.year < year) ?? false;
+        const transformed = script ? script.transformed : before || rng(scenario.seed, `acceptance|${village}|${year}`)() < b.acceptancePassRate;
         return act(transformed ? 'acceptance-transformed' : 'acceptance-not-transformed', today, () =>
           service.recordAcceptance(who, village, { year, evaluatedOn: today, transformed, summary: transformed ? '整顿目标已实现，同意转化' : '整顿措施落实不到位，未实现转化' }),
         );
@@ -448,6 +468,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       await scriptedToday(today);
       await look(today, now);
       await department(today);
+      await missedExplanations(today);
       const due = [...planned.entries()].filter(([, p]) => p.on <= today).sort(([a], [b2]) => (a < b2 ? -1 : a > b2 ? 1 : 0));
       for (const [key, p] of due) {
         planned.delete(key);

@@ -68,7 +68,7 @@ export const scenarioSchema = z.strictObject({
       byTownship: z.record(code, ratesSchema).default({}),
       /** A late duty is done this many days after its due date (inclusive range). */
       lateDays: z.tuple([z.number().int().min(1), z.number().int().min(1)]).default([2, 20]),
-      /** The department's acceptances: the share of targets transformed each year. */
+      /** The department's acceptances: the share of targets not yet transformed that are transformed each year (a transformed one stays so). */
       acceptancePassRate: share.default(0.85),
       /** Plans returned for revision on first review. */
       planReturnRate: share.default(0.1),
@@ -78,6 +78,8 @@ export const scenarioSchema = z.strictObject({
       proposalInquiryRate: share.default(0.7),
       /** Explanations the department judges serious enough for a talk. */
       explanationTalkRate: share.default(0.2),
+      /** Where the policy leaves a missed explanation to the department: the share it answers with a talk (it waives the rest). */
+      missedExplanationTalkRate: share.default(1),
     })
     .prefault({}),
   events: z.array(eventSchema).max(1000).default([]),

@@ -21,6 +21,26 @@ const severityPhrase: Record<Severity, string> = {
 const townshipRoles = new Set<string>(['township-party-secretary', 'organization-officer']);
 const countyRoles = new Set<string>(['org-department-staff', 'org-department-head', 'operator']);
 
+/**
+ * Posts linked to a place rather than owing anything there: they get a copy where the link
+ * exists and nobody is missing where it does not. The county leader whose contact township or key
+ * village it is (六(一), the newest holder: a successor inherits the link), the target's township
+ * liaison (包村领导, 五(三)) and its paired department's leader (五(四)).
+ */
+function linkedHolders(role: string, place: { readonly village: string; readonly township: string }, roster: Roster): Person[] | undefined {
+  if (role === 'county-leader') {
+    const byTownship = place.township ? holders(roster, 'county-leader', { township: place.township }).slice(0, 1) : [];
+    const byVillage = place.village ? holders(roster, 'county-leader', { village: place.village }).slice(0, 1) : [];
+    return [...byTownship, ...byVillage];
+  }
+  if (role === 'paired-department-leader') {
+    const department = place.village ? roster.designations.filter((d) => d.village === place.village).at(-1)?.pairedDepartment : undefined;
+    return department ? holders(roster, 'paired-department-leader', { department }).slice(0, 1) : [];
+  }
+  if (role === 'township-liaison') return place.village ? holders(roster, 'township-liaison', { village: place.village }).slice(0, 1) : [];
+  return undefined;
+}
+
 /** The people holding posts for a place, resolved from the roster now (六(一): successors take over). */
 export function resolvePosts(
   notify: readonly string[],
@@ -44,6 +64,11 @@ export function resolvePosts(
       continue;
     }
     const assigned = role === 'first-secretary' || role === 'township-liaison' ? named.assigned?.[role] : undefined;
+    const linked = assigned ? undefined : linkedHolders(role, place, roster);
+    if (linked) {
+      linked.forEach(add);
+      continue;
+    }
     let found: Person[];
     if (assigned) {
       const p = byId(assigned);

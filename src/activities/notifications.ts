@@ -316,7 +316,8 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
         const round = Math.ceil(cal.workingDaysBetween(localDateOf(Date.parse(it.redWarnedAt)), input.date) / input.everyWorkingDays);
         if (round < 1 || round > input.maxTimes) continue;
         const { roles, redWarnedAt, ...rest } = it;
-        for (const role of roles) byRole.set(role, [...(byRole.get(role) ?? []), { ...rest, redWarnedOn: localDateOf(Date.parse(redWarnedAt)), round }]);
+        // The digest goes to the county's posts; a red warning's copy to a contact leader (六(一)) is not urged again.
+        for (const role of roles) if (role !== 'county-leader') byRole.set(role, [...(byRole.get(role) ?? []), { ...rest, redWarnedOn: localDateOf(Date.parse(redWarnedAt)), round }]);
       }
       const digests: DigestRequest[] = [...byRole.entries()].map(([role, list]) => ({
         type: 'digest',

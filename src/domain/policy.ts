@@ -123,8 +123,10 @@ const localLadder = {
   steps: [
     { id: 'reminder', severity: 'reminder', offsetWorkingDays: -3, notify: ['responsible'] },
     { id: 'due-day', severity: 'due', offsetWorkingDays: 0, notify: ['responsible'] },
-    { id: 'overdue', severity: 'overdue', offsetWorkingDays: 1, notify: ['responsible', 'township-party-secretary'] },
-    { id: 'red-warning', severity: 'red-warning', offsetWorkingDays: 3, notify: ['org-department-staff'] },
+    // 五(三), 五(四): the target's township liaison and paired department are told of what it leaves overdue.
+    { id: 'overdue', severity: 'overdue', offsetWorkingDays: 1, notify: ['responsible', 'township-party-secretary', 'township-liaison', 'paired-department-leader'] },
+    // 六(一): the county leader whose contact township or key village it is gets its red warnings.
+    { id: 'red-warning', severity: 'red-warning', offsetWorkingDays: 3, notify: ['org-department-staff', 'county-leader'] },
   ],
 } as const;
 
@@ -133,7 +135,7 @@ const localLadder = {
  * holds the same, for operators to copy and change; runs that predate policy files use this.
  */
 export const defaultPolicy: Policy = policySchema.parse({
-  version: 'builtin-1',
+  version: 'builtin-2',
   morningHour: { value: 9, basis: 'county-practice' },
   ladders: {
     local: localLadder,

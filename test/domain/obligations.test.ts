@@ -23,8 +23,8 @@ describe('a target designated in October 2018 (五(一), 四(一), 四(五))', (
     expect(plan.steps).toEqual([
       { id: 'reminder', severity: 'reminder', at: '2018-12-26T01:00:00.000Z', notify: ['township-party-secretary'] },
       { id: 'due-day', severity: 'due', at: '2018-12-29T01:00:00.000Z', notify: ['township-party-secretary'] },
-      { id: 'overdue', severity: 'overdue', at: '2019-01-02T01:00:00.000Z', notify: ['township-party-secretary'] },
-      { id: 'red-warning', severity: 'red-warning', at: '2019-01-04T01:00:00.000Z', notify: ['org-department-staff'] },
+      { id: 'overdue', severity: 'overdue', at: '2019-01-02T01:00:00.000Z', notify: ['township-party-secretary', 'township-liaison', 'paired-department-leader'] },
+      { id: 'red-warning', severity: 'red-warning', at: '2019-01-04T01:00:00.000Z', notify: ['org-department-staff', 'county-leader'] },
     ]);
   });
 

@@ -25,8 +25,8 @@ describe("the county's policy", () => {
     expect(defaultPolicy.ladders.local.steps.map((s) => [s.id, s.offsetWorkingDays, s.notify])).toEqual([
       ['reminder', -3, ['responsible']],
       ['due-day', 0, ['responsible']],
-      ['overdue', 1, ['responsible', 'township-party-secretary']],
-      ['red-warning', 3, ['org-department-staff']],
+      ['overdue', 1, ['responsible', 'township-party-secretary', 'township-liaison', 'paired-department-leader']],
+      ['red-warning', 3, ['org-department-staff', 'county-leader']],
     ]);
     expect(defaultPolicy.ladders.county.steps.at(-1)).toEqual({ id: 'red-warning', severity: 'red-warning', offsetWorkingDays: 3, notify: ['org-department-head'] });
     expect(defaultPolicy.urging).toEqual({ everyWorkingDays: 5, maxTimes: 6, basis: 'county-practice' });

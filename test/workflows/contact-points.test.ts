@@ -1,0 +1,55 @@
+import { describe, expect, test } from 'vitest';
+import { readRosterFile } from '../../src/activities/roster-file';
+import { designateTarget } from '../../src/client/supervision';
+import { townshipStateQuery, townshipWorkflowId } from '../../src/contracts/township';
+import { stateQuery, villageWorkflowId } from '../../src/contracts/village';
+import { sampleRosterFile } from '../support/mail';
+import { advanceTo, useVillageWorld } from '../support/village';
+
+/**
+ * Who is linked to a target is told (六(一), 五(三), 五(四)): the county leader whose contact
+ * township or key village it is gets the red warnings there; the target's township liaison
+ * (包村领导) and its paired department's leader get its overdue notices. 青石镇东风村 (QS03: liaison
+ * 顾建国, paired with 县农业农村局, contact of county leader 赖淑芬) and 柳河镇长青村 (LH02: 柳河镇 is
+ * the contact township of 龚红梅, whose key village is LH09) are designated in October 2018 and
+ * nobody acts: the October duties fall overdue on 1 November and are red-warned on 5 November.
+ */
+const roster = readRosterFile(sampleRosterFile);
+const world = useVillageWorld({ startAt: '2018-10-16T00:00:00Z' });
+const subjects = (address: string): string[] => world.mail.sink.to(address).map((m) => m.subject);
+
+describe('contact points and linked posts', () => {
+  test('the contact leader gets the red warnings of their township and key village; the liaison and the paired department get the overdue notices', async () => {
+    for (const v of ['QS03', 'LH02']) await designateTarget(world.env.client, world.taskQueue, roster, v);
+    await advanceTo(world.env, '2018-11-06T03:00:00Z');
+
+    // 六(一): 赖淑芬's contact township 青石镇 and key village 东风村.
+    const lai = subjects('leader-qs03@county.example.org');
+    expect(lai).toContain('【红色预警】青石镇：每半月上报整顿工作进展（2018年10月下半月）');
+    expect(lai).toContain('【红色预警】青石镇东风村：第一书记每月到村开展服务（2018年10月）');
+    expect(lai.every((s) => s.startsWith('【红色预警】青石镇'))).toBe(true); // nothing of another township, no reminders
+    // 龚红梅: 柳河镇 is her contact township, so its red warnings reach her though her key village is another.
+    const gong = subjects('leader-lh09@county.example.org');
+    expect(gong).toContain('【红色预警】柳河镇：每半月上报整顿工作进展（2018年10月下半月）');
+    expect(gong.every((s) => s.includes('柳河镇'))).toBe(true);
+    // 文雪梅's contact township 松岭乡 has no target: nothing.
+    expect(subjects('leader-sl08@county.example.org')).toEqual([]);
+
+    // 五(三), 五(四): the overdue notice of 东风村's duty goes to its liaison and its paired department, not the red warning.
+    for (const address of ['qs03-liaison@township.example.org', 'd-ny-lead@dept.example.org']) {
+      const got = subjects(address);
+      expect(got, address).toContain('【逾期通知】青石镇东风村：第一书记每月到村开展服务（2018年10月）');
+      expect(got.some((s) => s.startsWith('【红色预警】') || s.startsWith('【提醒】')), address).toBe(false);
+      expect(got.some((s) => s.includes('长青村') || s.startsWith('【逾期通知】青石镇：')), address).toBe(false);
+    }
+    expect(subjects('d-cz-lead@dept.example.org')).toContain('【逾期通知】柳河镇长青村：第一书记每月到村开展服务（2018年10月）');
+
+    // A township's own duty has no liaison or paired department: nobody is missing, nothing failed.
+    for (const t of ['QS', 'LH']) {
+      const view = await world.env.client.workflow.getHandle(townshipWorkflowId(t)).query(townshipStateQuery);
+      expect(view.failedDeliveries, t).toEqual([]);
+    }
+    const qs03 = await world.env.client.workflow.getHandle(villageWorkflowId('QS03')).query(stateQuery);
+    expect(qs03.failedDeliveries).toEqual([]);
+  }, 600_000);
+});
