@@ -25,7 +25,7 @@ import { flagDesignations } from './domain/criteria';
 import { consequencesWorkbook, targetLedgerWorkbook, type TargetLedgerRow } from './documents/ledger-workbook';
 import { readRosterWorkbook, RosterWorkbookError, rosterWorkbook } from './documents/roster-workbook';
 import { kindSpecs } from './domain/kinds';
-import { basisText, severityLabels, type Policy } from './domain/policy';
+import { basisText, deadlineOf, severityLabels, type Policy } from './domain/policy';
 import { roleLabels, type Roster } from './domain/roster';
 import { currentPolicy, PolicyFileError, readPolicyFile } from './infra/policy-file';
 import { projectRoot } from './infra/temporal-binaries';
@@ -570,7 +570,8 @@ export function describePolicy(p: Policy): string[] {
   }
   lines.push(`督办：红色预警后仍未办结的，每${p.urging.everyWorkingDays}个工作日汇总督办一次，最多${p.urging.maxTimes}次（${basisText(p.urging.basis)}）`);
   lines.push('截止日逢休息日：');
-  for (const [kind, d] of Object.entries(p.deadlines) as [keyof typeof kindSpecs, Policy['deadlines'][keyof Policy['deadlines']]][]) {
+  for (const kind of Object.keys(kindSpecs) as (keyof typeof kindSpecs)[]) {
+    const d = deadlineOf(p, kind);
     lines.push(`  ${kindSpecs[kind].title}：${d.rule === 'last-working-day' ? '提前至此前最后一个工作日' : '顺延至下一个工作日'}（${basisText(d.basis)}）`);
   }
   const dd = p.dates;

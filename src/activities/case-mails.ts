@@ -5,7 +5,7 @@
  * (六(四)); the days allowed and an automatic talk are the department's own requirement.
  */
 import { docNumberText } from '../contracts/ledger';
-import type { BulletinRequest, CaseFacts, CaseMailRequest } from '../contracts/mail';
+import type { BulletinRequest, CaseFacts, CaseMailRequest, ContactBulletinRequest } from '../contracts/mail';
 import { bulletinCounts, bulletinLetter } from '../documents/bulletin';
 import { localDateOf } from '../domain/calendar';
 import { severityLabels, type Severity } from '../domain/policy';
@@ -299,6 +299,41 @@ export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, re
 }
 
 /**
+ * A county leader's part of the monthly bulletin (六(一) 联系点): the lines of the draft about
+ * their contact township (its targets included) and key village, in the mail itself.
+ */
+export function renderContactBulletin(req: ContactBulletinRequest, roster: Roster, recipients: readonly Person[], baseUrl = ''): RenderedCaseMail {
+  const f = req.facts;
+  const [y, m] = f.month.split('-').map(Number);
+  const period = `${y}年${m}月`;
+  const town = townshipName(roster, req.township);
+  const mine = (t: { township: string }): boolean => t.township === req.township;
+  const reports = f.reports.filter(mine);
+  const overdue = f.overdue.filter(mine).flatMap((t) => t.items);
+  const behind = f.behind.filter((b) => mine(b) || b.village === req.village);
+  const findings = (f.findings ?? []).filter(mine).flatMap((t) => t.items);
+  const half = (id: string): string => {
+    const mm = /^\d{4}-(\d{2})-H([12])$/.exec(id);
+    return mm ? `${Number(mm[1])}月${mm[2] === '1' ? '上' : '下'}半月` : id;
+  };
+  const lines = [
+    `您的联系点${town}${req.village ? `（整顿重点村${villageLabel(roster, req.village)}）` : ''}在${period}整顿工作通报送审稿中的情况如下（六(一)“县委班子成员要联系1个乡镇和1个整顿重点村”）：`,
+    `一、半月进展报送：${reports.length ? reports.map((r) => [r.missing.length ? `${r.missing.map(half).join('、')}未报送` : '', r.late.length ? `${r.late.map(half).join('、')}逾期报送` : ''].filter(Boolean).join('；')).join('；') : '按时报送'}`,
+    `二、逾期未完成事项：${overdue.length ? `${overdue.length}项：${overdue.map((it) => `${it.village ? villageLabel(roster, it.village) : town}${it.title}（${it.periodLabel}，截止${it.dueDate}）`).join('；')}` : '无'}`,
+    `三、进度滞后的整顿对象：${behind.length ? behind.map((b) => `${villageLabel(roster, b.village)}：${b.reasons.join('；')}`).join('；') : '无'}`,
+    `四、督导检查发现问题尚未整改：${findings.length ? findings.map((it) => `${it.problem}（限${it.correctBy}前整改${it.overdue ? '，已逾期' : ''}）`).join('；') : '无'}`,
+    '',
+    '通报是否印发由县委组织部决定。',
+    baseUrl ? `整顿工作一览：${baseUrl.replace(/\/$/, '')}/townships/${encodeURIComponent(req.township)}` : '',
+  ];
+  return {
+    subject: `【联系点情况】${town}${period}整顿工作情况`,
+    text: [`${recipients.map((p) => p.name).join('、')}同志：`, '', ...lines, '', FOOTER].join('\n'),
+    attachments: [],
+  };
+}
+
+/**
  * The monthly bulletin's draft (通报送审稿, 六(三)) to the organization department: a summary in
  * the mail, the draft as a document in the department's layout; the department decides whether
  * to issue it.
@@ -320,6 +355,7 @@ export async function renderBulletin(req: BulletinRequest, roster: Roster, recip
     `一、半月进展未按时报送的乡镇：${c.townships ? `${f.reports.map((r) => town(r.township)).join('、')}（${c.townships}个）` : '无'}`,
     `二、逾期未完成事项：${c.overdue ? `${c.overdue}项（${f.overdue.map((t) => `${town(t.township)}${t.items.length}项`).join('，')}）` : '无'}`,
     `三、进度滞后的整顿对象：${c.behind ? `${f.behind.map((b) => villageLabel(roster, b.village)).join('、')}（${c.behind}个）` : '无'}`,
+    `四、督导检查发现问题尚未整改：${f.findings?.length ? f.findings.map((t) => `${town(t.township)}${t.items.length}个`).join('，') : '无'}`,
     f.unread?.length ? `注意：${f.unread.map((code) => (roster.townships.some((t) => t.code === code) ? town(code) : villageLabel(roster, code))).join('、')}的记录未能读取，未计入本通报，请核实。` : '',
     '',
     `通报送审稿见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式）。是否印发，请县委组织部决定；印发时编文号。`,

@@ -1,11 +1,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { RED_WARNED_MEMO, type RedWarnedItem } from '../contracts/entity';
-import { noticeFromLegacy, type BulletinRequest, type CaseMailRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
+import { noticeFromLegacy, type BulletinRequest, type CaseMailRequest, type ContactBulletinRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
 import { WorkCalendar, localDateOf, type CalendarYear, type LocalDate } from '../domain/calendar';
-import type { Person, Role } from '../domain/roster';
+import { holders, type Person, type Role } from '../domain/roster';
 import type { CalendarStore } from './calendar-store';
-import { renderBulletin, renderCaseMail, resolveCaseRecipients, type Attachment, type LegacyCaseMailRequest } from './case-mails';
+import { renderBulletin, renderCaseMail, renderContactBulletin, resolveCaseRecipients, type Attachment, type LegacyCaseMailRequest } from './case-mails';
 import { bulletinCounts, bulletinFacts } from '../documents/bulletin';
 import { townshipStateQuery, townshipWorkflowId } from '../contracts/township';
 import { stateQuery, villageWorkflowId } from '../contracts/village';
@@ -118,9 +118,9 @@ async function eachBounded(ids: readonly string[], fn: (id: string) => Promise<v
 }
 
 /** The kind of a mail for operators' figures. */
-function mailKind(req: MailRequest | LegacyCaseMailRequest | BulletinRequest): string {
+function mailKind(req: MailRequest | LegacyCaseMailRequest | BulletinRequest | ContactBulletinRequest): string {
   if (!('type' in req) || req.type === 'case') return req.kind;
-  if (req.type === 'digest' || req.type === 'bulletin') return req.type;
+  if (req.type === 'digest' || req.type === 'bulletin' || req.type === 'contact-bulletin') return req.type;
   return req.redated ? 'redated' : req.step.severity;
 }
 
@@ -129,7 +129,7 @@ function mailKind(req: MailRequest | LegacyCaseMailRequest | BulletinRequest): s
  * date, clause), the case, and the workflow's instant (headers X-Rectification-*). Mail clients
  * can filter on them; `simulate` builds its timeline from them.
  */
-export function mailMeta(req: MailRequest | LegacyCaseMailRequest | BulletinRequest, kind: string, county: string): Record<string, string> {
+export function mailMeta(req: MailRequest | LegacyCaseMailRequest | BulletinRequest | ContactBulletinRequest, kind: string, county: string): Record<string, string> {
   const meta: Record<string, string> = { Kind: kind };
   if ('at' in req && req.at) meta.At = req.at;
   if ('type' in req && req.type === 'notice') {
@@ -142,6 +142,8 @@ export function mailMeta(req: MailRequest | LegacyCaseMailRequest | BulletinRequ
   } else if (!('type' in req) || req.type === 'case') {
     meta['Subject'] = `township:${req.township}`;
     if (req.case) meta['Case'] = req.case.caseId;
+  } else if (req.type === 'contact-bulletin') {
+    meta['Subject'] = `township:${req.township}`;
   } else {
     meta['Subject'] = `county:${county}`;
   }
@@ -169,7 +171,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
    */
   const countyCode = (): string => roster.current().county.code;
 
-  async function deliverAll<R extends MailRequest | LegacyCaseMailRequest | BulletinRequest>(
+  async function deliverAll<R extends MailRequest | LegacyCaseMailRequest | BulletinRequest | ContactBulletinRequest>(
     requests: readonly R[],
     resolve: (req: R) => { people: Person[]; missing: string[] },
     render: (req: R, person: Person) => Omit<OutgoingMail, 'key' | 'to'> | Promise<Omit<OutgoingMail, 'key' | 'to'>>,
@@ -360,7 +362,26 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
         (req) => resolvePosts(req.roles, { village: '', township: '' }, current),
         (req, person) => renderBulletin(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }),
       );
-      return { ...bulletinCounts(facts), results };
+      // 六(一): each county leader gets the lines of their contact township and key village (the
+      // newest holder of a township's link: a successor inherits it), when it has targets.
+      const leaders = [...new Set(input.townships)].flatMap((t) => holders(current, 'county-leader', { township: t }).slice(0, 1));
+      const contact: ContactBulletinRequest[] = leaders.map((p) => ({
+        type: 'contact-bulletin',
+        key: `${input.key}/contact/${p.id}`,
+        person: p.id,
+        township: p.township!,
+        ...(p.village ? { village: p.village } : {}),
+        facts,
+        ...(input.at ? { at: input.at } : {}),
+      }));
+      const contactResults = contact.length
+        ? await deliverAll<ContactBulletinRequest>(
+            contact,
+            (req) => resolvePosts(['responsible'], { village: '', township: '' }, current, { people: [req.person] }),
+            (req, person) => renderContactBulletin(req, current, [person], baseUrl),
+          )
+        : [];
+      return { ...bulletinCounts(facts), results: [...results, ...contactResults] };
     },
   };
 }

@@ -9,7 +9,7 @@ import { calendarYearSchema, localDateSchema } from '../domain/calendar';
 import { policySchema } from '../domain/policy';
 import { fulfilObligationSchema, waiveObligationSchema } from '../contracts/entity';
 import { recordTalkSchema, reviewExplanationSchema, scheduleTalkSchema, submitExplanationSchema } from '../contracts/inquiry';
-import { decideProposalSchema, recordStudySchema, submitReportSchema } from '../contracts/township';
+import { decideProposalSchema, recordInspectionSchema, recordStudySchema, submitReportSchema } from '../contracts/township';
 import { reassignSchema, recordAcceptanceSchema, recordProgressSchema, reviewPlanSchema, submitPlanSchema, withdrawSchema } from '../contracts/village';
 import { orderTalkSchema } from '../workflows/inquiry-case';
 import { XLSX_CONTENT_TYPE } from '../documents/ledger-workbook';
@@ -145,6 +145,7 @@ export const routes: readonly RouteSpec[] = [
   // Townships
   { method: 'POST', url: '/api/townships/:code/reports', summary: '上报半月整顿工作进展（六(三)）', action: 'report.submit', entity: township, body: { schema: submitReportSchema, actorField: 'reportedBy' }, run: (s, c) => s.submitReport(c.actor, c.params.code!, c.body) },
   { method: 'POST', url: '/api/townships/:code/studies', summary: '记录乡镇党委季度专题研究（五(三)）', action: 'study.record', entity: township, body: { schema: recordStudySchema, actorField: 'by' }, run: (s, c) => s.recordStudy(c.actor, c.params.code!, c.body) },
+  { method: 'POST', url: '/api/townships/:code/inspections', summary: '记录督导检查（随机调研、明察暗访、跟踪问效）及发现的问题，问题限期整改（六(三)）', action: 'inspection.record', entity: township, body: { schema: recordInspectionSchema, actorField: 'by' }, run: (s, c) => s.recordInspection(c.actor, c.params.code!, c.body) },
   { method: 'POST', url: '/api/townships/:code/proposals/decide', summary: '对建议函询作出决定：函询（注明案件编号）或不予函询（说明理由）', action: 'proposal.decide', entity: township, body: { schema: decideProposalSchema, actorField: 'by' }, run: (s, c) => s.decideProposal(c.actor, c.params.code!, c.body) },
   ...dutyRoutes('/api/townships/:code', '乡镇', township, async (s, p) => s.township(p.code!)),
 

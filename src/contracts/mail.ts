@@ -128,6 +128,18 @@ export interface BulletinRequest {
   readonly at?: string;
 }
 
+/** A county leader's lines of the monthly bulletin: their contact township and key village (六(一)). */
+export interface ContactBulletinRequest {
+  readonly type: 'contact-bulletin';
+  readonly key: string;
+  /** The leader, by roster id. */
+  readonly person: string;
+  readonly township: string;
+  readonly village?: string;
+  readonly facts: BulletinFacts;
+  readonly at?: string;
+}
+
 export interface NoticeResult {
   readonly key: string;
   readonly status: 'sent' | 'already-sent' | 'failed' | 'no-recipient';

@@ -1,7 +1,8 @@
 /**
  * Contract of the township supervision workflow (one per township): half-monthly progress reports
- * (六(三)), the party committee's quarterly study (五(三)), and proposals of inquiry letters to the
- * organization department when reports are missed or late (六(四)).
+ * (六(三)), the party committee's quarterly study (五(三)), proposals of inquiry letters to the
+ * organization department when reports are missed or late (六(四)), and the findings of the
+ * department's inspections (六(三)).
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
@@ -95,6 +96,42 @@ export const decideProposalSchema = z
   });
 export type DecideProposal = z.input<typeof decideProposalSchema>;
 
+/** How the department's inspection group looked (六(三) "随机调研、明察暗访、跟踪问效"). */
+export const inspectionMethods = ['random', 'unannounced', 'follow-up'] as const;
+export const inspectionMethodLabels: Record<(typeof inspectionMethods)[number], string> = { random: '随机调研', unannounced: '明察暗访', 'follow-up': '跟踪问效' };
+
+/**
+ * An inspection of the township's work by the department's inspection group (督导组, 六(三)):
+ * each finding that needs correcting becomes the township's duty, due on the day given.
+ */
+export const recordInspectionSchema = z.strictObject({
+  by: personId,
+  on: localDateSchema,
+  method: z.enum(inspectionMethods, { error: '应为 random（随机调研）、unannounced（明察暗访）或 follow-up（跟踪问效）' }),
+  summary: text(4, 2000, '检查情况'),
+  findings: z
+    .array(
+      z.strictObject({
+        /** The target the finding is about, when it is about one. */
+        village: codeSchema.optional(),
+        problem: text(4, 500, '发现的问题'),
+        correctBy: localDateSchema,
+      }),
+    )
+    .max(20, '每次检查最多20个问题')
+    .default([]),
+});
+export type RecordInspection = z.input<typeof recordInspectionSchema>;
+
+export interface InspectionRecord {
+  readonly id: string;
+  readonly on: LocalDate;
+  readonly method: (typeof inspectionMethods)[number];
+  readonly summary: string;
+  readonly by: string;
+  readonly findings: readonly { readonly village?: string; readonly problem: string; readonly correctBy: LocalDate; readonly obligationId: string }[];
+}
+
 export interface ReportRecord {
   readonly period: string;
   readonly periodLabel: string;
@@ -122,9 +159,12 @@ export interface TownshipView extends EntityStatus {
   readonly lapses: readonly Lapse[];
   readonly proposals: readonly Proposal[];
   readonly studies: readonly RecordStudy[];
+  /** The inspection group's visits and what they found (六(三)); their findings are duties. */
+  readonly inspections: readonly InspectionRecord[];
 }
 
 export const submitReportUpdate = defineUpdate<TownshipView, [SubmitReport]>('submitReport');
 export const recordStudyUpdate = defineUpdate<TownshipView, [RecordStudy]>('recordStudy');
 export const decideProposalUpdate = defineUpdate<TownshipView, [DecideProposal]>('decideProposal');
+export const recordInspectionUpdate = defineUpdate<TownshipView, [RecordInspection]>('recordInspection');
 export const townshipStateQuery = defineQuery<TownshipView>('state');

@@ -8,7 +8,8 @@
  * - townships whose half-monthly reports of the month (六(三)) were missed or late;
  * - overdue duties, by township (the township's own and those of its targets);
  * - targets behind schedule: a rectification plan not approved and past its deadline, or a year's
- *   acceptance with the village not transformed (五(四)).
+ *   acceptance with the village not transformed (五(四));
+ * - findings of the department's inspections not yet corrected (六(三)).
  */
 import type { ObligationView } from '../contracts/common';
 import type { TownshipView } from '../contracts/township';
@@ -28,6 +29,11 @@ export interface BulletinFacts {
     readonly items: readonly { readonly village?: string; readonly title: string; readonly periodLabel: string; readonly dueDate: LocalDate; readonly clause: string }[];
   }[];
   readonly behind: readonly { readonly village: string; readonly township: string; readonly reasons: readonly string[] }[];
+  /** Findings of the department's inspections not yet corrected (六(三)), by township; absent in drafts before they were listed. */
+  readonly findings?: readonly {
+    readonly township: string;
+    readonly items: readonly { readonly on: LocalDate; readonly village?: string; readonly problem: string; readonly correctBy: LocalDate; readonly overdue: boolean }[];
+  }[];
   /** Targets under rectification in the month, for the lead paragraph. */
   readonly targets: number;
   /** Townships and villages (codes) whose records could not be read when it was drawn up. */
@@ -60,7 +66,9 @@ export function bulletinFacts(month: string, date: LocalDate, townships: readonl
     .filter((r) => r.missing.length + r.late.length > 0)
     .sort(byCode);
 
-  const overdueOf = (open: readonly ObligationView[]): ObligationView[] => open.filter((o) => o.overdue);
+  // A view says "overdue" as of its entity's last wake-up; the bulletin counts as of its own day.
+  const isOverdue = (o: ObligationView): boolean => o.overdue || o.dueDate < date;
+  const overdueOf = (open: readonly ObligationView[]): ObligationView[] => open.filter(isOverdue);
   const overdue = new Map<string, { village?: string; title: string; periodLabel: string; dueDate: LocalDate; clause: string }[]>();
   const add = (township: string, village: string | undefined, o: ObligationView): void => {
     overdue.set(township, [...(overdue.get(township) ?? []), { ...(village ? { village } : {}), title: o.title, periodLabel: o.periodLabel, dueDate: o.dueDate, clause: o.clause }]);
@@ -71,7 +79,7 @@ export function bulletinFacts(month: string, date: LocalDate, townships: readonl
   const behind = villages
     .map((v) => {
       const reasons: string[] = [];
-      const plan = v.open.find((o) => o.kind === 'rectification-plan' && o.overdue);
+      const plan = v.open.find((o) => o.kind === 'rectification-plan' && isOverdue(o));
       if (v.plan.status !== 'approved' && plan) reasons.push(`整顿方案${v.plan.status === 'due' ? '逾期未报送' : v.plan.status === 'returned' ? '退回后逾期未重新报送' : '逾期未通过审核'}（截止${dateText(plan.dueDate)}）`);
       const lastResult = v.acceptanceResults.at(-1);
       if (lastResult && !lastResult.transformed) reasons.push(`${lastResult.year}年度验收评价未转化${lastResult.implied ? '（年底前未记录验收结果）' : ''}`);
@@ -80,10 +88,24 @@ export function bulletinFacts(month: string, date: LocalDate, townships: readonl
     .filter((b) => b.reasons.length > 0)
     .sort((a, b) => byCode(a, b) || a.village.localeCompare(b.village));
 
+  const findings = townships
+    .map((t) => ({
+      township: t.township,
+      items: (t.inspections ?? []).flatMap((x) =>
+        x.findings.flatMap((f) => {
+          const o = t.open.find((d) => d.id === f.obligationId);
+          return o ? [{ on: x.on, ...(f.village ? { village: f.village } : {}), problem: f.problem, correctBy: o.dueDate, overdue: isOverdue(o) }] : [];
+        }),
+      ),
+    }))
+    .filter((t) => t.items.length > 0)
+    .sort(byCode);
+
   return {
     month,
     date,
     reports,
+    findings,
     overdue: [...overdue.entries()]
       .map(([township, items]) => ({ township, items: items.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || (a.village ?? '').localeCompare(b.village ?? '')) }))
       .sort(byCode),
@@ -123,9 +145,18 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument:
   paragraphs.push('三、进度滞后的整顿对象');
   if (f.behind.length === 0) paragraphs.push('无整顿方案逾期或验收评价未转化的整顿对象。');
   else f.behind.forEach((b, i) => paragraphs.push(`${i + 1}. ${town(b.township)}${village(b.village)}：${b.reasons.join('；')}。`));
+  paragraphs.push('四、督导检查发现问题整改情况');
+  const findings = f.findings ?? [];
+  if (findings.length === 0) paragraphs.push('县委组织部督导组检查发现的问题均已整改（或本期无检查发现的问题）。');
+  else {
+    paragraphs.push(`县委组织部督导组检查发现的以下问题尚未整改完毕（六(三)“定期不定期地对整顿工作进行督促检查”）：`);
+    for (const t of findings) {
+      paragraphs.push(`${town(t.township)}（${t.items.length}个）：${t.items.map((it) => `${dateText(it.on)}检查发现${it.village ? `${village(it.village)}` : ''}${it.problem}，限${dateText(it.correctBy)}前整改${it.overdue ? '，已逾期' : ''}`).join('；')}。`);
+    }
+  }
   if (f.unread?.length) paragraphs.push(`（${f.unread.map((c) => (roster.townships.some((t) => t.code === c) ? town(c) : village(c))).join('、')}的记录生成本通报时未能读取，以上未计入，请核实后补充。）`);
   paragraphs.push(
-    '四、有关要求',
+    '五、有关要求',
     '被通报的乡镇党委要认真查找原因，落实整顿主体责任，对逾期事项限期完成，并将整改情况按时报县委组织部。县委组织部将持续跟踪督办，对问题突出的，依据六(四)进行函询、约谈。',
   );
   return {

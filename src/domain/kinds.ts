@@ -20,6 +20,7 @@ export const obligationKinds = [
   'written-explanation',
   'explanation-review',
   'talk',
+  'inspection-finding',
 ] as const;
 export type ObligationKind = (typeof obligationKinds)[number];
 
@@ -63,4 +64,5 @@ export const kindSpecs: Record<ObligationKind, KindSpec> = {
   'written-explanation': { title: '函询书面说明（根源、措施、时限）', clause: '六(四)', responsible: 'township-party-secretary', ladder: 'case', subject: 'case' },
   'explanation-review': { title: '审阅函询书面说明', clause: '六(四)', responsible: 'org-department-staff', ladder: 'county', subject: 'case' },
   talk: { title: '约谈乡镇党委书记、组织干事', clause: '六(四)', responsible: 'org-department-staff', ladder: 'county', subject: 'case' },
+  'inspection-finding': { title: '督导检查发现问题整改', clause: '六(三)', responsible: 'township-party-secretary', ladder: 'local', subject: 'township' },
 };

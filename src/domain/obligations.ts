@@ -25,7 +25,7 @@ import {
   type WorkCalendar,
 } from './calendar';
 import { kindSpecs, type ObligationKind, type SubjectType } from './kinds';
-import { ladderOf, type Policy, type Severity } from './policy';
+import { deadlineOf, ladderOf, type Policy, type Severity } from './policy';
 
 export { kindSpecs, obligationKinds, type ObligationKind } from './kinds';
 
@@ -262,7 +262,7 @@ export function fixedDueDate(date: LocalDate, calendar: WorkCalendar): DueDate {
 
 /** The due date of a duty under the policy's rule for its kind, off rest days. */
 export function dueDateOf(kind: ObligationKind, nominal: LocalDate, ctx: LayoutContext): DueDate {
-  const deadline = ctx.calendar.deadline(nominal, ctx.policy.deadlines[kind].rule);
+  const deadline = ctx.calendar.deadline(nominal, deadlineOf(ctx.policy, kind).rule);
   return { ...deadline, instant: endOfDayInstant(deadline.date) };
 }
 

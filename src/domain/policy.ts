@@ -80,6 +80,16 @@ export const deadlineRules = ['next-working-day', 'last-working-day'] as const s
 
 const deadlineSchema = z.object({ rule: z.enum(deadlineRules), basis: basisSchema });
 
+/** The rest-day rule of kinds added after the first policy files: what a file (or a running workflow's policy) without them uses. */
+const laterKinds = {
+  'inspection-finding': { rule: 'next-working-day', basis: 'county-practice' },
+} as const satisfies Partial<Record<ObligationKind, { rule: DeadlineRule; basis: string }>>;
+
+/** A kind's rest-day rule in a policy, also for a policy recorded before the kind existed. */
+export function deadlineOf(policy: Pick<Policy, 'deadlines'>, kind: ObligationKind): Policy['deadlines'][ObligationKind] {
+  return (policy.deadlines as Partial<Policy['deadlines']>)[kind] ?? (laterKinds as Partial<Record<ObligationKind, Policy['deadlines'][ObligationKind]>>)[kind]!;
+}
+
 export const policySchema = z.strictObject({
   /** Which version is in force; recorded in every workflow that applies it. */
   version: z.string().trim().regex(/^[A-Za-z0-9._-]{1,40}$/, '1–40个字母、数字、. _ -'),
@@ -92,7 +102,11 @@ export const policySchema = z.strictObject({
    */
   urging: z.strictObject({ everyWorkingDays: z.number().int().min(1).max(30), maxTimes: z.number().int().min(0).max(20), basis: basisSchema }),
   /** Where a deadline goes when it falls on a rest day, per kind. */
-  deadlines: z.strictObject(Object.fromEntries(obligationKinds.map((k) => [k, deadlineSchema])) as Record<ObligationKind, typeof deadlineSchema>),
+  deadlines: z.strictObject({
+    ...(Object.fromEntries(obligationKinds.filter((k) => !(k in laterKinds)).map((k) => [k, deadlineSchema])) as Record<Exclude<ObligationKind, keyof typeof laterKinds>, typeof deadlineSchema>),
+    // Kinds added after policy files were written: a file without them takes the built-in rule.
+    'inspection-finding': deadlineSchema.default(laterKinds['inspection-finding']),
+  }),
   dates: z.strictObject({
     /** 四(一)1 asks for a yearly report without a date. */
     firstSecretaryAnnualReport: dayOfYear,
@@ -174,6 +188,7 @@ export const defaultPolicy: Policy = policySchema.parse({
     'written-explanation': { rule: 'next-working-day', basis: 'county-practice' },
     'explanation-review': { rule: 'next-working-day', basis: 'county-practice' },
     talk: { rule: 'next-working-day', basis: 'county-practice' },
+    'inspection-finding': { rule: 'next-working-day', basis: 'county-practice' },
   },
   dates: {
     firstSecretaryAnnualReport: { month: 12, day: 31, basis: 'county-practice' },

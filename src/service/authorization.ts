@@ -28,6 +28,7 @@ export const actions = [
   // Townships
   'report.submit',
   'study.record',
+  'inspection.record',
   'proposal.decide',
   // Inquiry cases
   'inquiry.issue',
@@ -57,6 +58,7 @@ export const actionLabels: Record<Action, string> = {
   'duty.waive': '免除待办事项',
   'report.submit': '上报半月进展',
   'study.record': '记录乡镇党委专题研究',
+  'inspection.record': '记录督导检查及发现的问题',
   'proposal.decide': '决定是否函询',
   'inquiry.issue': '发出函询或约谈',
   'explanation.submit': '报送书面说明',
@@ -107,6 +109,8 @@ export const permissions: Record<Action, Partial<Record<Role, Scope>>> = {
   'duty.waive': DEPARTMENT,
   'report.submit': TOWNSHIP,
   'study.record': TOWNSHIP,
+  // 六(三): the department's inspection group; a township does not inspect itself.
+  'inspection.record': DEPARTMENT,
   'proposal.decide': DEPARTMENT,
   'inquiry.issue': DEPARTMENT,
   // 六(四): the letter goes to the township party secretary and organization officer; they answer.

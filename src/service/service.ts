@@ -32,6 +32,8 @@ import { programmeStateQuery, programmeWorkflowId, type ProgrammeView } from '..
 import {
   decideProposalSchema,
   decideProposalUpdate,
+  recordInspectionSchema,
+  recordInspectionUpdate,
   recordStudySchema,
   recordStudyUpdate,
   submitReportSchema,
@@ -482,6 +484,10 @@ export class Service {
 
   recordStudy(actor: Actor, township: string, body: unknown): Promise<TownshipView> {
     return this.update(actor, 'study.record', this.township(township), recordStudyUpdate as never, recordStudySchema, 'by', body);
+  }
+
+  recordInspection(actor: Actor, township: string, body: unknown): Promise<TownshipView> {
+    return this.update(actor, 'inspection.record', this.township(township), recordInspectionUpdate as never, recordInspectionSchema, 'by', body);
   }
 
   decideProposal(actor: Actor, township: string, body: unknown): Promise<TownshipView> {

@@ -17,6 +17,8 @@ import type { MailRequest } from '../contracts/mail';
 import {
   decideProposalSchema,
   decideProposalUpdate,
+  recordInspectionSchema,
+  recordInspectionUpdate,
   recordStudySchema,
   recordStudyUpdate,
   submitReportSchema,
@@ -25,6 +27,8 @@ import {
   targetChangedSignal,
   townshipInputSchema,
   townshipStateQuery,
+  inspectionMethodLabels,
+  type InspectionRecord,
   type Proposal,
   type RecordStudy,
   type ReportRecord,
@@ -39,6 +43,7 @@ import {
   activeUntil,
   defaultPolicy,
   dueDateOf,
+  duty,
   isoInstant,
   localDateOf,
   periodById,
@@ -76,6 +81,8 @@ export interface TownshipState {
    * reports one by one would take a worst-case village year past its budget of 400.
    */
   held: Record<string, ForwardedProgress[]>;
+  /** The inspection group's visits (六(三)); absent in states carried before they were kept. */
+  inspections?: InspectionRecord[];
 }
 
 interface LegacyTownshipState extends LegacyEntityState {
@@ -169,7 +176,37 @@ class Township extends Entity<TownshipState> {
       lapses: this.s.lapses,
       proposals: this.s.proposals,
       studies: this.s.studies,
+      inspections: this.s.inspections ?? [],
     };
+  }
+
+  checkInspection(now: number, raw: unknown): void {
+    const r = parseOrReject(recordInspectionSchema, raw);
+    const today = localDateOf(now);
+    if (r.on > today) throw fieldError('on', `${r.on}晚于今天`);
+    r.findings.forEach((f, i) => {
+      if (f.correctBy <= today) throw fieldError(`findings.${i}.correctBy`, `整改期限${f.correctBy}应晚于今天（${today}）`);
+      if (f.village !== undefined && !this.s.targets.some((t) => t.village === f.village)) throw fieldError(`findings.${i}.village`, `${f.village}不是本乡镇的整顿对象`);
+    });
+    if ((this.s.inspections ?? []).some((x) => x.on === r.on && x.summary === r.summary)) throw refused(`${r.on}的这次检查已经记录`);
+  }
+
+  /** Records an inspection; each finding becomes a duty of the township, due on the day the department set. */
+  applyInspection(now: number, raw: unknown): void {
+    const r = recordInspectionSchema.parse(raw);
+    const list = (this.s.inspections ??= []);
+    const id = `${r.on}-${list.filter((x) => x.on === r.on).length + 1}`;
+    const subject = { type: 'township' as const, code: this.code, township: this.code };
+    const findings = r.findings.map((f, i) => {
+      const place = f.village ? `${f.village}：` : '';
+      const d = duty('inspection-finding', subject, { id: `${id}/${i + 1}`, start: r.on, end: f.correctBy, label: `${r.on}督导检查第${i + 1}项：${place}${f.problem.slice(0, 40)}` }, f.correctBy);
+      this.openEvent(d, now, f.correctBy);
+      return { ...(f.village ? { village: f.village } : {}), problem: f.problem, correctBy: f.correctBy, obligationId: d.id };
+    });
+    list.push({ id, on: r.on, method: r.method, summary: r.summary, by: r.by, findings });
+    if (list.length > 24) list.shift();
+    this.log(now, 'inspection', `县委组织部督导组${inspectionMethodLabels[r.method]}（${r.on}）：${r.summary}${findings.length ? `；发现问题${findings.length}个，限期整改` : ''}`, r.by);
+    this.dirty = true;
   }
 
   protected searchAttributes(): Record<string, SearchAttributeUpdatePair> {
@@ -331,6 +368,18 @@ export async function townshipSupervision(input: TownshipInput, carried?: Townsh
         if (t.s.studies.some((x) => x.quarter === s.quarter)) throw refused(`${s.quarter}的专题研究已经记录`);
       },
     },
+  );
+
+  setHandler(
+    recordInspectionUpdate,
+    (raw) =>
+      t.whenReady(() => {
+        const now = Date.now();
+        t.sync(now);
+        t.applyInspection(now, raw);
+        return t.view(now);
+      }),
+    { validator: (raw) => t.checkInspection(Date.now(), raw) },
   );
 
   setHandler(

@@ -66,6 +66,7 @@ const allowed: Record<string, Who[]> = {
   'POST /api/villages/:code/deliveries/retry': [...DEPT, 'operator'],
   'POST /api/townships/:code/reports': TOWNSHIP,
   'POST /api/townships/:code/studies': TOWNSHIP,
+  'POST /api/townships/:code/inspections': DEPT, // 六(三): the department's inspection group
   'POST /api/townships/:code/proposals/decide': DEPT,
   'POST /api/townships/:code/duties/fulfil': [...DEPT, ...TOWNSHIP],
   'POST /api/townships/:code/duties/waive': DEPT,

@@ -39,7 +39,7 @@ describe('files checked without a server', () => {
   test('policy check names the path of every problem; policy show says the basis of every rule', async () => {
     const shipped = readFileSync(path.join(root, 'policy/county-policy.yaml'), 'utf8');
     const bad = path.join(dir, 'bad-policy.yaml');
-    writeFileSync(bad, shipped.replace('offsetWorkingDays: 3, notify: [org-department-staff]', 'offsetWorkingDays: 0, notify: [org-department-staff]').replace('basis: 五(三)', 'basis: 第五条'));
+    writeFileSync(bad, shipped.replace('offsetWorkingDays: 3, notify: [org-department-staff, county-leader]', 'offsetWorkingDays: 0, notify: [org-department-staff, county-leader]').replace('basis: 五(三)', 'basis: 第五条'));
     const r = await cli(['policy', 'check', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`工作规则文件有误（${bad}）`);
@@ -49,7 +49,9 @@ describe('files checked without a server', () => {
     const show = await cli(['policy', 'show', path.join(root, 'policy/county-policy.yaml')]);
     expect(show).toMatchObject({ code: 0, stderr: '' });
     expect(show.stdout).toContain('工作规则版本：builtin-2');
-    expect(show.stdout).toContain('  逾期3个工作日　红色预警　通知县委组织部\n');
+    expect(show.stdout).toContain('  逾期1个工作日　逾期通知　通知责任人、乡镇党委书记、包村领导、联建部门主要领导\n');
+    expect(show.stdout).toContain('  逾期3个工作日　红色预警　通知县委组织部、联系点县委领导\n');
+    expect(show.stdout).toContain('  督导检查发现问题整改：顺延至下一个工作日（县委组织部工作要求）');
     expect(show.stdout).toContain('  报送整顿方案：提前至此前最后一个工作日（《方案》五(一)）');
     expect(show.stdout).toContain('  每半月上报整顿工作进展：顺延至下一个工作日（县委组织部工作要求）');
     expect(show.stdout).toContain('书面说明期限：10个工作日（县委组织部工作要求）');

@@ -2,13 +2,24 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, test } from 'vitest';
-import { basisText, defaultPolicy, parsePolicy } from '../../src/domain/policy';
+import { basisText, deadlineOf, defaultPolicy, parsePolicy } from '../../src/domain/policy';
 import { obligationKinds } from '../../src/domain/kinds';
 
 describe("the county's policy", () => {
   test('the file shipped in the repository is the built-in policy', () => {
     const file = parseYaml(readFileSync(path.resolve(__dirname, '../../policy/county-policy.yaml'), 'utf8'));
     expect(parsePolicy(file)).toEqual({ ok: true, policy: defaultPolicy });
+  });
+
+  test('a policy written before a kind of duty existed still reads, and the kind takes the built-in rule', () => {
+    const text = readFileSync(path.resolve(__dirname, '../../policy/county-policy.yaml'), 'utf8').replace(/^ {2}inspection-finding:.*\n/m, '');
+    const file = parseYaml(text) as { deadlines: Record<string, unknown> };
+    expect('inspection-finding' in file.deadlines).toBe(false);
+    const r = parsePolicy(file);
+    expect(r.ok && r.policy.deadlines['inspection-finding']).toEqual({ rule: 'next-working-day', basis: 'county-practice' });
+    // A policy recorded in a running workflow's state before the kind existed.
+    const { 'inspection-finding': _gone, ...older } = defaultPolicy.deadlines;
+    expect(deadlineOf({ deadlines: older as typeof defaultPolicy.deadlines }, 'inspection-finding')).toEqual({ rule: 'next-working-day', basis: 'county-practice' });
   });
 
   test('every rule names its basis: a clause of the text, or county practice', () => {

@@ -52,7 +52,7 @@ const shift = (date: string, days: number): string => new Date(Date.parse(`${dat
 const nextWorkday = (date: string): string => (isWorkday(date) ? date : nextWorkday(shift(date, 1)));
 const lastWorkdayOnOrBefore = (date: string): string => (isWorkday(date) ? date : lastWorkdayOnOrBefore(shift(date, -1)));
 
-const ladderKinds = new Set(['reminder', 'due', 'overdue', 'red-warning', 'digest', 'bulletin']);
+const ladderKinds = new Set(['reminder', 'due', 'overdue', 'red-warning', 'digest', 'bulletin', 'contact-bulletin']);
 
 describe('simulate', () => {
   test('a year of two targets: the timeline follows the source text and the county policy', async () => {

@@ -71,6 +71,17 @@ describe('the monthly bulletin', () => {
     for (const other of ['青石镇：', '东坡乡：11月']) expect(text).not.toContain(other);
     expect(text).not.toMatch(/组函〔/);
 
+    // 六(一): each county leader gets the lines of their contact township and key village.
+    const contact = (address: string) => world.mail.sink.to(address).filter((m) => m.subject.startsWith('【联系点情况】') && m.subject.includes('2018年11月'));
+    const [gong] = contact('leader-lh09@county.example.org');
+    expect(gong?.subject).toBe('【联系点情况】柳河镇2018年11月整顿工作情况');
+    expect(gong?.text).toContain('一、半月进展报送：11月上半月未报送');
+    expect(gong?.text).not.toContain('白塔乡');
+    const [lai] = contact('leader-qs03@county.example.org');
+    expect(lai?.text).toContain('您的联系点青石镇（整顿重点村青石镇东风村）');
+    expect(lai?.text).toContain('一、半月进展报送：按时报送');
+    expect(contact('leader-sl08@county.example.org')).toEqual([]); // 松岭乡 has no target in this test
+
     const view = await programme.query(programmeStateQuery);
     expect(view.bulletins.map((b) => [b.month, b.on, b.townships])).toEqual([
       ['2018-10', '2018-11-01', 0],

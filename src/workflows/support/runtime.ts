@@ -39,6 +39,7 @@ import {
   addDays,
   basisText,
   byDue,
+  deadlineOf,
   emptyBook,
   endOfDayInstant,
   instantOf,
@@ -439,7 +440,7 @@ export abstract class Entity<S extends { core: CoreState }> {
 
   notice(entry: BookEntry, step: StepState): NoticeRequest {
     const spec = kindSpecs[entry.kind];
-    const deadline = this.core.policy.deadlines[entry.kind];
+    const deadline = deadlineOf(this.core.policy, entry.kind);
     const ladder = this.core.policy.ladders[spec.ladder];
     return {
       type: 'notice',
