@@ -19,6 +19,7 @@ export const mailKindLabels: Record<string, string> = {
   digest: '督办',
   bulletin: '通报送审稿',
   'contact-bulletin': '联系点情况',
+  result: '验收结果',
   'inquiry-proposal': '建议函询',
   'inquiry-letter': '函询函',
   'explanation-received': '书面说明已收到',

@@ -4,7 +4,7 @@
  * quoted only for what it says; the county's own rules are worded as its organization
  * department's requirement.
  */
-import type { DigestRequest, NoticeRequest } from '../contracts/mail';
+import type { DigestRequest, NoticeRequest, ResultMailRequest } from '../contracts/mail';
 import { severityLabels, type Severity } from '../domain/policy';
 import { holders, type Person, type Role, type Roster } from '../domain/roster';
 
@@ -206,4 +206,22 @@ export function renderDigest(req: DigestRequest, roster: Roster, recipients: rea
     '</body></html>',
   ].join('\n');
   return { fromName: `中共${roster.county.name}委组织部`, subject: `【督办】${roster.county.name}整顿工作逾期事项（${req.date}，共${req.items.length}项）`, text, html: body };
+}
+
+/** A target's yearly acceptance result, to the people whose assessment counts it (五(三), 五(四)). */
+export function renderResult(req: ResultMailRequest, roster: Roster, recipients: readonly Person[], baseUrl: string): RenderedNotice {
+  const place = villageLabel(roster, req.village);
+  const verdict = req.transformed ? '已实现转化提升' : '未实现转化';
+  const greeting = `${recipients.map((p) => p.name).join('、')}同志：`;
+  const lead = `${place}${req.year}年度验收评价结果：${verdict}（${req.evaluatedOn}评定）。按${SOURCE_DOCUMENT}五(三)、五(四)，整顿情况与包村领导、村干部绩效考核直接挂钩，联建单位参与整顿工作纳入县委综合考核，请在考核中据此考虑。`;
+  const link = `${baseUrl.replace(/\/$/, '')}/villages/${encodeURIComponent(req.village)}`;
+  const rows: [string, string][] = [
+    ['整顿对象', place],
+    ['年度', `${req.year}年`],
+    ['结果', verdict],
+    ['验收评价意见', req.summary],
+    ['依据', `${SOURCE_DOCUMENT}五(一)、五(三)、五(四)`],
+  ];
+  const text = [greeting, '', lead, '', ...rows.map(([k, v]) => `${k}：${v}`), '', `整顿对象情况：${link}`, '', FOOTER].join('\n');
+  return { subject: `【验收结果】${place}：${req.year}年度${verdict}`, text, html: html(greeting, lead, '验收结果', rows, link, '查看整顿对象') };
 }

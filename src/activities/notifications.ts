@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { RED_WARNED_MEMO, type RedWarnedItem } from '../contracts/entity';
-import { noticeFromLegacy, type BulletinRequest, type CaseMailRequest, type ContactBulletinRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
+import { noticeFromLegacy, type BulletinRequest, type CaseMailRequest, type ContactBulletinRequest, type ResultMailRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
 import { WorkCalendar, localDateOf, type CalendarYear, type LocalDate } from '../domain/calendar';
 import { holders, type Person, type Role } from '../domain/roster';
 import type { CalendarStore } from './calendar-store';
@@ -10,7 +10,7 @@ import { bulletinCounts, bulletinFacts } from '../documents/bulletin';
 import { townshipStateQuery, townshipWorkflowId } from '../contracts/township';
 import { stateQuery, villageWorkflowId } from '../contracts/village';
 import type { Mailer, OutgoingMail, SentMail } from './mailer';
-import { renderDigest, renderNotice, resolvePosts, resolveRecipients } from './notices';
+import { renderDigest, renderNotice, renderResult, resolvePosts, resolveRecipients } from './notices';
 import type { RosterSource } from './roster-file';
 import { noMailMetrics, type MailMetrics } from './mail-metrics';
 import type { SentJournal } from './sent-journal';
@@ -120,7 +120,7 @@ async function eachBounded(ids: readonly string[], fn: (id: string) => Promise<v
 /** The kind of a mail for operators' figures. */
 function mailKind(req: MailRequest | LegacyCaseMailRequest | BulletinRequest | ContactBulletinRequest): string {
   if (!('type' in req) || req.type === 'case') return req.kind;
-  if (req.type === 'digest' || req.type === 'bulletin' || req.type === 'contact-bulletin') return req.type;
+  if (req.type === 'digest' || req.type === 'bulletin' || req.type === 'contact-bulletin' || req.type === 'result') return req.type;
   return req.redated ? 'redated' : req.step.severity;
 }
 
@@ -144,6 +144,8 @@ export function mailMeta(req: MailRequest | LegacyCaseMailRequest | BulletinRequ
     if (req.case) meta['Case'] = req.case.caseId;
   } else if (req.type === 'contact-bulletin') {
     meta['Subject'] = `township:${req.township}`;
+  } else if (req.type === 'result') {
+    meta['Subject'] = `village:${req.village}`;
   } else {
     meta['Subject'] = `county:${county}`;
   }
@@ -259,6 +261,15 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
     );
   };
 
+  const deliverResults = (requests: readonly ResultMailRequest[]): Promise<NoticeResult[]> => {
+    const current = roster.current();
+    return deliverAll(
+      requests,
+      (req) => resolvePosts(req.roles, req, current, { assigned: req.assigned }),
+      (req, person) => renderResult(req, current, [person], baseUrl),
+    );
+  };
+
   return {
     /**
      * Sends one mail, once. A permanent SMTP refusal is non-retryable; anything else (4xx,
@@ -283,10 +294,12 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
       const notices = requests.filter((r): r is NoticeRequest => r.type === 'notice');
       const cases = requests.filter((r): r is CaseMailRequest => r.type === 'case');
       const digests = requests.filter((r): r is DigestRequest => r.type === 'digest');
+      const outcomes = requests.filter((r): r is ResultMailRequest => r.type === 'result');
       const results = await Promise.all([
         notices.length ? deliverNotices(notices) : [],
         cases.length ? deliverCaseMails(cases) : [],
         digests.length ? deliverDigests(digests) : [],
+        outcomes.length ? deliverResults(outcomes) : [],
       ]);
       const byKey = new Map(results.flat().map((r) => [r.key, r]));
       return requests.map((r) => byKey.get(r.key)!);

@@ -117,7 +117,26 @@ export interface DigestRequest {
   readonly at?: string;
 }
 
-export type MailRequest = NoticeRequest | CaseMailRequest | DigestRequest;
+/**
+ * A target's yearly result (五(一) acceptance), told to the people whose own assessment counts it:
+ * the township liaison (包村领导, 五(三)) and the paired department's leader (五(四)), and the
+ * township party secretary.
+ */
+export interface ResultMailRequest {
+  readonly type: 'result';
+  readonly key: string;
+  readonly village: string;
+  readonly township: string;
+  readonly year: number;
+  readonly transformed: boolean;
+  readonly evaluatedOn: LocalDate;
+  readonly summary: string;
+  readonly roles: readonly Role[];
+  readonly assigned: NoticeRequest['assigned'];
+  readonly at?: string;
+}
+
+export type MailRequest = NoticeRequest | CaseMailRequest | DigestRequest | ResultMailRequest;
 
 /** The monthly bulletin's draft (通报送审稿, 六(三)), to the organization department. */
 export interface BulletinRequest {

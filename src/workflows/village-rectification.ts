@@ -64,7 +64,7 @@ import { legacyVillageRectification } from './legacy/village-rectification';
 import { fieldError, parseOrReject, refused } from './support/history';
 import { migrateCore, type LegacyEntityState } from './support/migrate';
 import { Entity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
-import { RUNTIME_PATCH } from './support/patches';
+import { RESULT_MAIL_PATCH, RUNTIME_PATCH } from './support/patches';
 
 /** Everything the workflow knows, as plain JSON: it crosses continue-as-new as it is. */
 export interface VillageState {
@@ -112,7 +112,7 @@ class Village extends Entity<VillageState> {
   }
 
   // A village designated again after an earlier cycle keeps its workflow id: the designation date tells its mail apart.
-  protected override get keyPrefix(): string {
+  override get keyPrefix(): string {
     return `${this.workflowId}@${this.s.designation.date}`;
   }
 
@@ -439,6 +439,21 @@ export async function villageRectification(input: VillageInput, carried?: Villag
           t.tellSupervisors();
         }
         t.log(now, 'acceptance', `${a.year}年验收评价：${a.transformed ? '转化提升' : '未转化'}。${a.summary}`, a.evaluator);
+        // 五(三), 五(四): the liaison's and the paired department's assessment take the target's result into account.
+        if (patched(RESULT_MAIL_PATCH)) {
+          t.queueMail({
+            type: 'result',
+            key: `${t.keyPrefix}/acceptance/${a.year}/result`,
+            village: t.village,
+            township: t.s.township,
+            year: a.year,
+            transformed: a.transformed,
+            evaluatedOn: a.evaluatedOn,
+            summary: a.summary,
+            roles: ['township-liaison', 'paired-department-leader', 'township-party-secretary'],
+            assigned: { ...(t.s.firstSecretary ? { 'first-secretary': t.s.firstSecretary } : {}), ...(t.s.liaison ? { 'township-liaison': t.s.liaison } : {}) },
+          });
+        }
         t.afterWake(now);
       },
     ),

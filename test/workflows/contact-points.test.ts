@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { designateTarget } from '../../src/client/supervision';
 import { townshipStateQuery, townshipWorkflowId } from '../../src/contracts/township';
-import { stateQuery, villageWorkflowId } from '../../src/contracts/village';
+import { recordAcceptanceUpdate, stateQuery, villageWorkflowId } from '../../src/contracts/village';
 import { sampleRosterFile } from '../support/mail';
 import { advanceTo, useVillageWorld } from '../support/village';
 
@@ -27,11 +27,13 @@ describe('contact points and linked posts', () => {
     const lai = subjects('leader-qs03@county.example.org');
     expect(lai).toContain('【红色预警】青石镇：每半月上报整顿工作进展（2018年10月下半月）');
     expect(lai).toContain('【红色预警】青石镇东风村：第一书记每月到村开展服务（2018年10月）');
-    expect(lai.every((s) => s.startsWith('【红色预警】青石镇'))).toBe(true); // nothing of another township, no reminders
+    // Besides the bulletin's lines of her township (【联系点情况】, monthly): nothing of another township, no reminders.
+    expect(lai.filter((s) => !s.startsWith('【联系点情况】青石镇')).every((s) => s.startsWith('【红色预警】青石镇'))).toBe(true);
     // 龚红梅: 柳河镇 is her contact township, so its red warnings reach her though her key village is another.
     const gong = subjects('leader-lh09@county.example.org');
     expect(gong).toContain('【红色预警】柳河镇：每半月上报整顿工作进展（2018年10月下半月）');
     expect(gong.every((s) => s.includes('柳河镇'))).toBe(true);
+    expect(lai).toContain('【联系点情况】青石镇2018年10月整顿工作情况');
     // 文雪梅's contact township 松岭乡 has no target: nothing.
     expect(subjects('leader-sl08@county.example.org')).toEqual([]);
 
@@ -51,5 +53,24 @@ describe('contact points and linked posts', () => {
     }
     const qs03 = await world.env.client.workflow.getHandle(villageWorkflowId('QS03')).query(stateQuery);
     expect(qs03.failedDeliveries).toEqual([]);
+  }, 600_000);
+
+  test('a recorded acceptance result goes to the liaison, the paired department and the township secretary', async () => {
+    await advanceTo(world.env, '2019-11-25T02:00:00Z');
+    const record = (village: string, transformed: boolean) =>
+      world.env.client.workflow.getHandle(villageWorkflowId(village)).executeUpdate(recordAcceptanceUpdate, {
+        args: [{ year: 2019, evaluatedOn: '2019-11-25', transformed, evaluator: 'zzb-zhang', summary: transformed ? '班子坚强有力，群众满意' : '集体经济仍未起步' }],
+      });
+    await record('QS03', true);
+    await record('LH02', false);
+    await advanceTo(world.env, '2019-11-25T03:00:00Z');
+    for (const address of ['qs03-liaison@township.example.org', 'd-ny-lead@dept.example.org', 'qs-sec@township.example.org']) {
+      const got = world.mail.sink.to(address).filter((m) => m.subject.startsWith('【验收结果】'));
+      expect(got.map((m) => m.subject), address).toEqual(['【验收结果】青石镇东风村：2019年度已实现转化提升']);
+      expect(got[0]!.text).toContain('验收评价意见：班子坚强有力，群众满意');
+    }
+    expect(subjects('d-cz-lead@dept.example.org')).toContain('【验收结果】柳河镇长青村：2019年度未实现转化');
+    expect(subjects('lh02-liaison@township.example.org')).toContain('【验收结果】柳河镇长青村：2019年度未实现转化');
+    expect(subjects('d-cz-lead@dept.example.org')).not.toContain('【验收结果】青石镇东风村：2019年度已实现转化提升');
   }, 600_000);
 });

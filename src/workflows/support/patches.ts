@@ -13,3 +13,6 @@ export const RUNTIME_PATCH = 'obligation-book';
 
 /** The county programme draws up the monthly bulletin (通报, 六(三)); runs started before do not. */
 export const BULLETIN_PATCH = 'monthly-bulletin';
+
+/** A recorded acceptance result is mailed to the target's liaison and paired department (五(三), 五(四)). */
+export const RESULT_MAIL_PATCH = 'acceptance-result-mail';
