@@ -21,7 +21,7 @@ import type { TownshipView } from './contracts/township';
 import { stageLabels, stages, type VillageView } from './contracts/village';
 import { isLocalDate, localDateOf, periodOf, phaseLabels } from './domain/calendar';
 import type { Consequence } from './domain/consequences';
-import { flagDesignations } from './domain/criteria';
+import { designationCandidates, flagDesignations, ratingHistoryText, type Candidate } from './domain/criteria';
 import { consequencesWorkbook, targetLedgerWorkbook, type TargetLedgerRow } from './documents/ledger-workbook';
 import { readRosterWorkbook, RosterWorkbookError, rosterWorkbook } from './documents/roster-workbook';
 import { kindSpecs } from './domain/kinds';
@@ -73,12 +73,34 @@ function personName(roster: Roster, id: string | undefined): string {
   return p ? `${p.name}（${id}）` : `${id}（名册中无此人）`;
 }
 
+function parseYear(v: string): number {
+  if (!/^\d{4}$/.test(v)) throw new UsageError(`--year：应为四位年份，如2018（收到“${v}”）`);
+  return Number(v);
+}
+
+/**
+ * Villages the roster's yearly records suggest for designation (三(二), 三(六)): advice to the
+ * department, which decides; nothing is designated by it.
+ */
+function printCandidates(out: (line: string) => void, roster: Roster, year?: number): void {
+  const y = year ?? Number((roster.designations.map((d) => d.date).sort().at(-1) ?? localDateOf(Date.now())).slice(0, 4));
+  const list: Candidate[] = designationCandidates(roster, y);
+  if (list.length === 0) {
+    out(`${y}年：名册的星级评定和发展党员记录未提示其他应列为整顿对象的村。`);
+    return;
+  }
+  out(`${y}年可能应列为整顿对象的村（依名册的星级评定和发展党员记录提示，是否认定由县委组织部研究决定）：`);
+  for (const c of list) out(`  ${villageName(roster, c.village)}（${c.village}）：${c.reasons.map((r) => `${r.text}（${r.clause}）`).join('；')}`);
+}
+
 function printStatus(out: (line: string) => void, roster: Roster, v: VillageView): void {
   out(`${villageName(roster, v.village)}（${v.village}）`);
   out(`阶段：${v.stageLabel}　周期：第${v.cycleYear}年（${phaseLabels[v.phase]}）　认定日期：${v.designation.date}`);
   out(`第一书记：${personName(roster, v.firstSecretary)}　包村领导：${personName(roster, v.liaison)}`);
   if (v.plan) out(`整顿方案：${{ due: '待报送', submitted: '待审核', returned: `退回修改（${v.plan.revisionDue}前重报）`, approved: '已审核通过' }[v.plan.status]}`);
   for (const a of v.acceptances) out(`${a.year}年验收：${a.transformed ? '转化提升' : '未转化'}（${a.date}）`);
+  const ratings = ratingHistoryText(roster.ratings ?? [], v.village, v.designation);
+  if (ratings) out(ratings);
   out(`是否逾期：${v.overdue ? `是（${v.overdueCount}项）` : '否'}`);
   out('待办事项：');
   if (v.open.length === 0) out('  无');
@@ -132,7 +154,8 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     .command('roster-check')
     .description('check a roster file (JSON, YAML, or an Excel workbook) and show advice against 以好充次/以中充次')
     .argument('[file]', 'roster file (default: ROSTER_FILE)')
-    .action(async (file?: string) => {
+    .option('--year <year>', 'the designation year whose candidates to list (default: the year of the latest designation)', parseYear)
+    .action(async (file: string | undefined, opts: { year?: number }) => {
       const config = loadConfigOrExit();
       const roster = file && /\.xlsx$/i.test(file) ? await readRosterWorkbook(file) : rosterOf(config, file);
       const open = roster.designations.filter((d) => !d.withdrawnOn && !d.transformedOn).length;
@@ -144,6 +167,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
         const subject = s.type === 'township' ? (roster.townships.find((t) => t.code === s.township)?.name ?? s.township) : villageName(roster, s.village);
         out(`提示：${subject}：${f.reason}（${f.clause}）`);
       }
+      printCandidates(out, roster, opts.year);
     });
 
   const rosterCommand = program.command('roster').description('the roster from and to the spreadsheet an organization department keeps');

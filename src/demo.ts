@@ -1,7 +1,7 @@
 /**
  * `npm start -- --demo`: the county of the roster as if its targets had been designated this
- * autumn. Every date of the roster (designations, posts held since, the programme's start) moves
- * by the same whole number of years; nothing else changes. The dashboard then shows a plausible
+ * autumn. Every date of the roster (designations, posts held since, the programme's start) and
+ * the years of its yearly records move by the same whole number of years; nothing else changes. The dashboard then shows a plausible
  * county at the start of its cycle instead of one in its eighth year with everything overdue.
  */
 import { readFileSync } from 'node:fs';
@@ -36,7 +36,8 @@ export function demoShift(roster: Roster, now: number): number {
 function moveDates(value: unknown, years: number): unknown {
   if (typeof value === 'string') return DATE.test(value) ? shiftYears(value, years) : value;
   if (Array.isArray(value)) return value.map((v) => moveDates(v, years));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, moveDates(v, years)]));
+  // The yearly records (star ratings, members admitted) move with them.
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'year' && typeof v === 'number' ? v + years : moveDates(v, years)]));
   return value;
 }
 

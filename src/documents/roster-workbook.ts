@@ -1,6 +1,6 @@
 /**
  * The roster as an organization department keeps it: an Excel workbook with one sheet per list
- * (县, 乡镇, 村, 部门, 人员, 认定), a header row of Chinese column names, one row per entry. Read
+ * (县, 乡镇, 村, 部门, 人员, 认定; optional 星级 and 发展党员, the yearly records), a header row of Chinese column names, one row per entry. Read
  * into the roster format and checked with the same rules as the JSON roster; every problem names
  * the sheet, the row and the column, in Chinese. Written back out from a roster (the template a
  * county fills in).
@@ -72,6 +72,25 @@ const sheets = {
       { header: '一票否决', key: 'oneVoteVeto', width: 10 },
     ],
   },
+  ratings: {
+    name: '星级',
+    columns: [
+      { header: '村', key: 'village', width: 8 },
+      { header: '年度', key: 'year', width: 8 },
+      { header: '星级', key: 'stars', width: 6 },
+      { header: '民族团结星', key: 'ethnicUnityStar', width: 10 },
+      { header: '宗教和谐星', key: 'religiousHarmonyStar', width: 10 },
+      { header: '一票否决', key: 'oneVoteVeto', width: 10 },
+    ],
+  },
+  admissions: {
+    name: '发展党员',
+    columns: [
+      { header: '村', key: 'village', width: 8 },
+      { header: '年度', key: 'year', width: 8 },
+      { header: '发展党员数', key: 'members', width: 12 },
+    ],
+  },
 } as const satisfies Record<string, { name: string; columns: readonly Column[] }>;
 
 type SheetKey = keyof typeof sheets;
@@ -109,7 +128,7 @@ export async function readRosterWorkbook(file: string): Promise<Roster> {
     const spec = sheets[key];
     const ws = book.getWorksheet(spec.name);
     if (!ws) {
-      if (key !== 'departments' && key !== 'designations') issues.push({ sheet: spec.name, row: 0, column: '(表)', message: `缺少“${spec.name}”工作表` });
+      if (key !== 'departments' && key !== 'designations' && key !== 'ratings' && key !== 'admissions') issues.push({ sheet: spec.name, row: 0, column: '(表)', message: `缺少“${spec.name}”工作表` });
       return [];
     }
     const header = new Map<string, number>();
@@ -138,6 +157,8 @@ export async function readRosterWorkbook(file: string): Promise<Roster> {
   const departments = rowsOf('departments');
   const people = rowsOf('people');
   const criteriaRows = rowsOf('designations');
+  const ratingRows = rowsOf('ratings');
+  const admissionRows = rowsOf('admissions');
   if (issues.length) throw new RosterWorkbookError(file, issues);
   if (county.length !== 1) throw new RosterWorkbookError(file, [{ sheet: '县', row: 2, column: '编码', message: `“县”表应有且只有一行，实有${county.length}行` }]);
 
@@ -154,13 +175,14 @@ export async function readRosterWorkbook(file: string): Promise<Roster> {
       issues.push({ sheet: '村', row: r.row, column: '类型', message: `“${t}”不是党组织类型，应为：${orgTypes.map((x) => orgTypeLabels[x]).join('、')}` });
     }
   }
-  const yesNo = (r: ReadRow, key: string, header: string): boolean | undefined => {
+  const yesNo = (r: ReadRow, key: string, header: string, sheet = '认定'): boolean | undefined => {
     const v = r.values[key]!;
     if (v === '是' || v === 'true' || v === 'TRUE') return true;
     if (v === '否' || v === 'false' || v === 'FALSE') return false;
-    if (v !== '') issues.push({ sheet: '认定', row: r.row, column: header, message: `应填“是”或“否”，实为“${v}”` });
+    if (v !== '') issues.push({ sheet, row: r.row, column: header, message: `应填“是”或“否”，实为“${v}”` });
     return undefined;
   };
+  const num = (v: string | undefined): number | string | undefined => (v === undefined || v === '' ? undefined : /^\d+$/.test(v) ? Number(v) : v);
   const starRatingOf = (r: ReadRow): Record<string, unknown> | undefined => {
     if (!r.values.stars) return undefined;
     return {
@@ -215,12 +237,21 @@ export async function readRosterWorkbook(file: string): Promise<Roster> {
         ...(opt(first.withdrawalReason!) ? { withdrawalReason: first.withdrawalReason } : {}),
       };
     }),
+    ratings: ratingRows.map((r) => ({
+      village: r.values.village,
+      year: num(r.values.year),
+      stars: num(r.values.stars),
+      ethnicUnityStar: yesNo(r, 'ethnicUnityStar', '民族团结星', '星级'),
+      religiousHarmonyStar: yesNo(r, 'religiousHarmonyStar', '宗教和谐星', '星级'),
+      oneVoteVeto: yesNo(r, 'oneVoteVeto', '一票否决', '星级') ?? false,
+    })),
+    admissions: admissionRows.map((r) => ({ village: r.values.village, year: num(r.values.year), members: num(r.values.members) })),
   };
 
   if (issues.length) throw new RosterWorkbookError(file, issues);
   const parsed = rosterSchema.safeParse(data);
   if (parsed.success) return parsed.data;
-  const rowsBySheet: Record<string, ReadRow[]> = { townships, villages, departments, people };
+  const rowsBySheet: Record<string, ReadRow[]> = { townships, villages, departments, people, ratings: ratingRows, admissions: admissionRows };
   const keyOf: Record<string, string> = { orgType: 'orgType' };
   throw new RosterWorkbookError(
     file,
@@ -288,5 +319,8 @@ export async function rosterWorkbook(roster: Roster): Promise<Buffer> {
       })),
     ),
   );
+  const yes = (b: boolean): string => (b ? '是' : '否');
+  add('ratings', roster.ratings.map((r) => ({ village: r.village, year: r.year, stars: r.stars, ethnicUnityStar: yes(r.ethnicUnityStar), religiousHarmonyStar: yes(r.religiousHarmonyStar), oneVoteVeto: yes(r.oneVoteVeto) })));
+  add('admissions', roster.admissions.map((a) => ({ village: a.village, year: a.year, members: a.members })));
   return Buffer.from(await book.xlsx.writeBuffer());
 }

@@ -211,6 +211,70 @@ export function checkDesignation(d: Designation, orgType: OrgType): DesignationI
 
 export type FlagKind = 'insubstantial-evidence' | 'even-quota' | 'redesignated-after-transformation';
 
+/** A village's star rating of a year (星级化, 三(六), 四(一)6). */
+export const yearlyRatingSchema = starRatingSchema.extend({ village: z.string().min(1), year: z.number().int().min(2000).max(2100) });
+export type YearlyRating = z.infer<typeof yearlyRatingSchema>;
+/** Party members a village admitted in a year (三(二) "两年以上不发展党员"). */
+export const admissionsSchema = z.object({ village: z.string().min(1), year: z.number().int().min(2000).max(2100), members: z.number().int().min(0).max(1000) });
+export type Admissions = z.infer<typeof admissionsSchema>;
+
+export interface Candidate {
+  readonly village: string;
+  readonly reasons: readonly { readonly clause: string; readonly text: string }[];
+}
+
+/**
+ * Villages the records suggest for designation in `year` (advice to the department, never a
+ * designation): the latest rating before the year below three stars, without the 民族团结 or
+ * 宗教和谐 star, or under a one-vote veto (三(六)); no party member admitted in either of the two
+ * years before (三(二), both years recorded). Villages under an open designation are left out.
+ */
+export function designationCandidates(input: { villages: readonly { code: string }[]; designations: readonly { village: string; transformedOn?: string | undefined; withdrawnOn?: string | undefined }[]; ratings: readonly YearlyRating[]; admissions: readonly Admissions[] }, year: number): Candidate[] {
+  const open = new Set(input.designations.filter((d) => !d.transformedOn && !d.withdrawnOn).map((d) => d.village));
+  const out: Candidate[] = [];
+  for (const v of input.villages) {
+    if (open.has(v.code)) continue;
+    const reasons: { clause: string; text: string }[] = [];
+    const rating = input.ratings.filter((r) => r.village === v.code && r.year < year).sort((a, b) => b.year - a.year)[0];
+    if (rating) {
+      const parts = [
+        rating.stars < 3 ? `星级化考评${rating.stars}星（低于3星）` : '',
+        !rating.ethnicUnityStar ? '没有取得“民族团结”星' : '',
+        !rating.religiousHarmonyStar ? '没有取得“宗教和谐”星' : '',
+        rating.oneVoteVeto ? '维稳综治工作“一票否决”' : '',
+      ].filter(Boolean);
+      if (parts.length) reasons.push({ clause: '三(六)', text: `${rating.year}年${parts.join('，')}` });
+    }
+    const admitted = (y: number): number | undefined => input.admissions.find((a) => a.village === v.code && a.year === y)?.members;
+    if (admitted(year - 1) === 0 && admitted(year - 2) === 0) reasons.push({ clause: '三(二)', text: `${year - 2}、${year - 1}年均未发展党员（两年以上不发展党员）` });
+    if (reasons.length) out.push({ village: v.code, reasons });
+  }
+  return out;
+}
+
+/** A village's rating for a year, from the yearly records or, for its designation year, the designation's own. */
+export function ratingOf(ratings: readonly YearlyRating[], village: string, year: number): StarRating | undefined {
+  return ratings.find((r) => r.village === village && r.year === year);
+}
+
+/**
+ * A target's star ratings before and after (三(六)): the rating it was designated on (or the
+ * latest before its designation year), then each year's rating since, for its acceptances.
+ */
+export function ratingHistoryText(ratings: readonly YearlyRating[], village: string, designation: { date: string; starRating?: StarRating | undefined }): string | undefined {
+  const year = Number(designation.date.slice(0, 4));
+  const before = ratings.filter((r) => r.village === village && r.year < year).sort((a, b) => b.year - a.year)[0];
+  const after = ratings.filter((r) => r.village === village && r.year >= year).sort((a, b) => a.year - b.year);
+  const first = designation.starRating ? `认定时${ratingText(designation.starRating)}` : before ? `认定前（${before.year}年）${ratingText(before)}` : undefined;
+  const parts = [...(first ? [first] : []), ...after.map((r) => `${r.year}年${ratingText(r)}`)];
+  return parts.length ? `星级化考评：${parts.join(' → ')}` : undefined;
+}
+
+export function ratingText(r: StarRating): string {
+  const missing = [!r.ethnicUnityStar ? '无民族团结星' : '', !r.religiousHarmonyStar ? '无宗教和谐星' : '', r.oneVoteVeto ? '一票否决' : ''].filter(Boolean);
+  return `${r.stars}星${missing.length ? `（${missing.join('、')}）` : ''}`;
+}
+
 export interface DesignationFlag {
   readonly kind: FlagKind;
   readonly subject: { readonly type: 'designation'; readonly village: string; readonly date: LocalDate } | { readonly type: 'township'; readonly township: string };

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import './messages';
 import { localDateSchema } from './calendar';
-import { checkDesignation, designationSchema, orgTypes, type OrgType } from './criteria';
+import { admissionsSchema, checkDesignation, designationSchema, orgTypes, yearlyRatingSchema, type OrgType } from './criteria';
 
 export const roles = [
   'township-party-secretary',
@@ -75,6 +75,10 @@ export const rosterSchema = z
     departments: z.array(z.object({ code, name: z.string().trim().min(1) })).default([]),
     people: z.array(personSchema),
     designations: z.array(designationSchema).default([]),
+    /** Yearly star ratings of villages (星级化, 三(六)). */
+    ratings: z.array(yearlyRatingSchema).default([]),
+    /** Party members admitted per village and year (三(二)). */
+    admissions: z.array(admissionsSchema).default([]),
   })
   .superRefine((r, ctx) => {
     const issue = (path: (string | number)[], message: string): void => {
@@ -124,6 +128,17 @@ export const rosterSchema = z
       }
       for (const problem of checkDesignation(d, orgType)) issue(['designations', i, ...problem.path], problem.message);
     });
+    const yearly = (list: readonly { village: string; year: number }[], name: string, what: string): void => {
+      const seen = new Set<string>();
+      list.forEach((x, i) => {
+        if (!villages.has(x.village)) issue([name, i, 'village'], `没有编码为${x.village}的村`);
+        const key = `${x.village}/${x.year}`;
+        if (seen.has(key)) issue([name, i, 'year'], `${x.village}的${x.year}年${what}重复`);
+        seen.add(key);
+      });
+    };
+    yearly(r.ratings, 'ratings', '星级评定');
+    yearly(r.admissions, 'admissions', '发展党员记录');
     // One open designation per village at a time.
     const open = new Map<string, number>();
     r.designations.forEach((d, i) => {

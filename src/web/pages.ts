@@ -14,6 +14,7 @@ import type { TownshipView } from '../contracts/township';
 import { stageLabels, type VillageView } from '../contracts/village';
 import { localDateOf, periodOf, WorkCalendar, yearOf } from '../domain/calendar';
 import type { Consequence } from '../domain/consequences';
+import { ratingHistoryText } from '../domain/criteria';
 import { roleLabels, type Roster } from '../domain/roster';
 import { ForbiddenError, may, mayFulfil, type Action, type Actor, type EntityRef } from '../service/authorization';
 import type { FieldIssue } from '../contracts/common';
@@ -467,6 +468,7 @@ ${duties.map((o) => {
       title: `${villageName(code)}（${code}）`,
       body: html`<p>阶段：<strong>${v.stageLabel}</strong>　认定日期：${v.designation.date}　第一书记：${personName(v.firstSecretary)}　包村领导：${personName(v.liaison)}</p>
 <p>整顿方案：${{ due: '待报送', submitted: '待审核', returned: `退回修改（${v.plan.revisionDue ?? ''}前重报）`, approved: '已审核通过' }[v.plan.status]}　${v.acceptances.map((x) => `${x.year}年验收：${x.transformed ? '转化提升' : '未转化'}`).join('　')}</p>
+${ratingHistoryText(roster().ratings, code, v.designation) ? html`<p>${ratingHistoryText(roster().ratings, code, v.designation)}</p>` : ''}
 <h2>待办事项</h2>${dutyTable(ctx, e, base, dutiesNow(v), highlight)}
 ${forms}
 ${v.failedDeliveryCount ? html`<h2>未能送达的通知（${v.failedDeliveryCount}）</h2><ul>${v.failedDeliveries.map((f) => html`<li>${chinaTime(f.at)}　${f.recipients.join('、')}：${f.error}</li>`)}</ul>` : ''}

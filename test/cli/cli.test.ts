@@ -11,10 +11,27 @@ import { cli } from '../support/cli';
 const dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
 
 describe('roster-check', () => {
-  test('the sample county is valid and shows no advice', async () => {
+  test('the sample county is valid, shows no advice on its designations, and lists the villages its records suggest', async () => {
     const r = await cli(['roster-check', sampleRosterFile]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toBe('名册有效：云岭县，6个乡镇，60个村（社区），103名人员，整顿对象10个。\n未发现疑似“以好充次”“以中充次”的认定。\n');
+    expect(r.stdout).toBe(
+      [
+        '名册有效：云岭县，6个乡镇，60个村（社区），103名人员，整顿对象10个。',
+        '未发现疑似“以好充次”“以中充次”的认定。',
+        // 三(六), 三(二): advice for the year of the latest designation (2018), never a designation.
+        '2018年可能应列为整顿对象的村（依名册的星级评定和发展党员记录提示，是否认定由县委组织部研究决定）：',
+        '  青石镇光明村（QS05）：2017年星级化考评2星（低于3星）（三(六)）',
+        '  柳河镇双井村（LH05）：2017年没有取得“宗教和谐”星（三(六)）',
+        '  白塔乡下庄村（BT02）：2016、2017年均未发展党员（两年以上不发展党员）（三(二)）',
+        '  金沙镇梨园村（JS07）：2017年维稳综治工作“一票否决”（三(六)）',
+        '',
+      ].join('\n'),
+    );
+    // A year with no records before it to speak of.
+    const later = await cli(['roster-check', sampleRosterFile, '--year', '2016']);
+    expect(later.stdout).toContain('2016年：名册的星级评定和发展党员记录未提示其他应列为整顿对象的村。');
+    const bad = await cli(['roster-check', sampleRosterFile, '--year', '18']);
+    expect(bad).toMatchObject({ code: 2, stderr: '错误：--year：应为四位年份，如2018（收到“18”）\n' });
   });
 
   test('a wrong roster lists every problem with file and path, and exits 2', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { allowedCriteria, criteria, flagDesignations, meetsStarCriterion, type Designation } from '../../src/domain/criteria';
+import { allowedCriteria, criteria, designationCandidates, flagDesignations, meetsStarCriterion, ratingHistoryText, type Designation } from '../../src/domain/criteria';
 import { parseRoster } from '../../src/domain/roster';
 import { evidence, testRoster } from '../support/roster';
 
@@ -152,5 +152,48 @@ describe('checks against 以好充次 / 以中充次 (advice, not rejection)', (
         clause: '六(五)',
       },
     ]);
+  });
+});
+
+describe('star ratings and members admitted (三(六), 三(二))', () => {
+  const rating = (village: string, year: number, stars: number, extra: Partial<{ ethnicUnityStar: boolean; religiousHarmonyStar: boolean; oneVoteVeto: boolean }> = {}) => ({
+    village,
+    year,
+    stars,
+    ethnicUnityStar: true,
+    religiousHarmonyStar: true,
+    oneVoteVeto: false,
+    ...extra,
+  });
+
+  test('villages below three stars, without either star, vetoed, or admitting nobody two years running are candidates; designated ones are not', () => {
+    const list = designationCandidates(
+      {
+        villages: ['A', 'B', 'C', 'D', 'E', 'F', 'G'].map((code) => ({ code })),
+        designations: [{ village: 'G' }],
+        ratings: [rating('A', 2017, 2), rating('A', 2018, 4), rating('B', 2017, 3), rating('C', 2017, 4, { ethnicUnityStar: false }), rating('D', 2017, 5, { oneVoteVeto: true }), rating('G', 2017, 1)],
+        admissions: [
+          { village: 'E', year: 2017, members: 0 },
+          { village: 'E', year: 2018, members: 0 },
+          { village: 'F', year: 2018, members: 0 }, // one year only: not yet two
+        ],
+      },
+      2019,
+    );
+    // A's latest rating before 2019 is 2018's four stars; three stars is not "below three" (三(六) 不含3星级).
+    expect(list).toEqual([
+      { village: 'C', reasons: [{ clause: '三(六)', text: '2017年没有取得“民族团结”星' }] },
+      { village: 'D', reasons: [{ clause: '三(六)', text: '2017年维稳综治工作“一票否决”' }] },
+      { village: 'E', reasons: [{ clause: '三(二)', text: '2017、2018年均未发展党员（两年以上不发展党员）' }] },
+    ]);
+  });
+
+  test('a target shows its rating before designation and each year since', () => {
+    const ratings = [rating('Q', 2017, 2), rating('Q', 2019, 4), rating('Q', 2020, 3, { religiousHarmonyStar: false })];
+    expect(ratingHistoryText(ratings, 'Q', { date: '2018-10-15' })).toBe('星级化考评：认定前（2017年）2星 → 2019年4星 → 2020年3星（无宗教和谐星）');
+    expect(ratingHistoryText(ratings, 'Q', { date: '2018-10-15', starRating: { stars: 1, ethnicUnityStar: true, religiousHarmonyStar: true, oneVoteVeto: true } })).toBe(
+      '星级化考评：认定时1星（一票否决） → 2019年4星 → 2020年3星（无宗教和谐星）',
+    );
+    expect(ratingHistoryText(ratings, 'X', { date: '2018-10-15' })).toBeUndefined();
   });
 });
