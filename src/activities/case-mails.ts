@@ -5,7 +5,7 @@
  * (六(四)); the days allowed and an automatic talk are the department's own requirement.
  */
 import { docNumberText } from '../contracts/ledger';
-import type { BulletinRequest, CaseFacts, CaseMailRequest, ContactBulletinRequest } from '../contracts/mail';
+import type { BulletinRequest, CaseFacts, CaseMailRequest, ContactBulletinRequest, TaskBookRequest } from '../contracts/mail';
 import { bulletinCounts, bulletinLetter } from '../documents/bulletin';
 import { localDateOf } from '../domain/calendar';
 import { severityLabels, type Severity } from '../domain/policy';
@@ -296,6 +296,48 @@ export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, re
       };
     }
   }
+}
+
+/**
+ * The 交办任务书 (五(二)): after the standing committee reviewed a target's plan, the county sets
+ * out the items of rectification, who answers for each and by when, to the township's Party
+ * committee and the village's Party organization; a Word document (PDF beside it with LETTER_PDF).
+ */
+export async function renderTaskBook(req: TaskBookRequest, roster: Roster, recipients: readonly Person[], baseUrl = '', opts: CaseMailOptions = {}): Promise<RenderedCaseMail> {
+  const town = townshipName(roster, req.township);
+  const villageName = roster.villages.find((v) => v.code === req.village)?.name ?? req.village;
+  const name = (id: string): string => roster.people.find((p) => p.id === id)?.name ?? id;
+  const [y, m, d] = req.studyOn.split('-').map(Number);
+  const letter: LetterDocument = {
+    title: `${villageName}党组织整顿提升交办任务书`,
+    salutation: `${town}党委、${villageName}党组织：`,
+    paragraphs: [
+      `${y}年${m}月${d}日，县委常委会专题研究软弱涣散基层党组织整顿工作，审核了${town}${villageName}的整顿方案。根据${SOURCE_DOCUMENT}五(二)“以‘交办任务书’的形式明确各级党委和党组织整顿工作责任和具体整顿事项”的要求，现将整顿事项交办如下：`,
+      '一、整顿事项',
+      ...req.tasks.map((t) => `${t.n}. ${t.item}（责任单位：${t.owner === 'township' ? `${town}党委` : `${villageName}党组织`}，责任人：${name(t.person)}，完成时限：${t.deadline}）`),
+      '二、有关要求',
+      '请责任单位按时限逐项落实，完成后在整顿工作系统中报告办结；逾期未完成的，系统将提醒并报县委组织部督办。',
+    ],
+    signature: [`中共${roster.county.name}委`, `${y}年${m}月${d}日`],
+  };
+  let files = opts.files?.get(req.key);
+  if (!files) {
+    files = letterFiles(letter, `交办任务书-${req.village}-${req.studyOn}`, opts.pdf);
+    opts.files?.set(req.key, files);
+  }
+  const lines = [
+    `县委常委会${req.studyOn}专题研究整顿工作，审核了${town}${villageName}的整顿方案，交办整顿事项${req.tasks.length}项（五(二)）：`,
+    ...req.tasks.map((t) => `${t.n}. ${t.item}（责任人：${name(t.person)}，完成时限：${t.deadline}）`),
+    '',
+    `交办任务书见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式）。`,
+    baseUrl ? `整顿对象情况：${baseUrl.replace(/\/$/, '')}/villages/${encodeURIComponent(req.village)}` : '',
+  ];
+  return {
+    fromName: `中共${roster.county.name}委组织部`,
+    subject: `【交办任务书】${town}${villageName}：整顿事项${req.tasks.length}项`,
+    text: [`${recipients.map((p) => p.name).join('、')}同志：`, '', ...lines, '', FOOTER].join('\n'),
+    attachments: await files,
+  };
 }
 
 /**

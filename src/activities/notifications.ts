@@ -1,11 +1,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { RED_WARNED_MEMO, type RedWarnedItem } from '../contracts/entity';
-import { noticeFromLegacy, type BulletinRequest, type CaseMailRequest, type ContactBulletinRequest, type ResultMailRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
+import { noticeFromLegacy, type BulletinRequest, type CaseMailRequest, type ContactBulletinRequest, type ResultMailRequest, type TaskBookRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
 import { WorkCalendar, localDateOf, type CalendarYear, type LocalDate } from '../domain/calendar';
 import { holders, type Person, type Role } from '../domain/roster';
 import type { CalendarStore } from './calendar-store';
-import { renderBulletin, renderCaseMail, renderContactBulletin, resolveCaseRecipients, type Attachment, type LegacyCaseMailRequest } from './case-mails';
+import { renderBulletin, renderCaseMail, renderContactBulletin, renderTaskBook, resolveCaseRecipients, type Attachment, type LegacyCaseMailRequest } from './case-mails';
 import { bulletinCounts, bulletinFacts } from '../documents/bulletin';
 import { townshipStateQuery, townshipWorkflowId } from '../contracts/township';
 import { stateQuery, villageWorkflowId } from '../contracts/village';
@@ -120,7 +120,7 @@ async function eachBounded(ids: readonly string[], fn: (id: string) => Promise<v
 /** The kind of a mail for operators' figures. */
 function mailKind(req: MailRequest | LegacyCaseMailRequest | BulletinRequest | ContactBulletinRequest): string {
   if (!('type' in req) || req.type === 'case') return req.kind;
-  if (req.type === 'digest' || req.type === 'bulletin' || req.type === 'contact-bulletin' || req.type === 'result') return req.type;
+  if (req.type === 'digest' || req.type === 'bulletin' || req.type === 'contact-bulletin' || req.type === 'result' || req.type === 'task-book') return req.type;
   return req.redated ? 'redated' : req.step.severity;
 }
 
@@ -144,7 +144,7 @@ export function mailMeta(req: MailRequest | LegacyCaseMailRequest | BulletinRequ
     if (req.case) meta['Case'] = req.case.caseId;
   } else if (req.type === 'contact-bulletin') {
     meta['Subject'] = `township:${req.township}`;
-  } else if (req.type === 'result') {
+  } else if (req.type === 'result' || req.type === 'task-book') {
     meta['Subject'] = `village:${req.village}`;
   } else {
     meta['Subject'] = `county:${county}`;
@@ -270,6 +270,16 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
     );
   };
 
+  const deliverTaskBooks = (requests: readonly TaskBookRequest[]): Promise<NoticeResult[]> => {
+    const current = roster.current();
+    const files = new Map<string, Promise<Attachment[]>>();
+    return deliverAll(
+      requests,
+      (req) => resolvePosts(req.roles, req, current, { assigned: req.assigned }),
+      (req, person) => renderTaskBook(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }),
+    );
+  };
+
   return {
     /**
      * Sends one mail, once. A permanent SMTP refusal is non-retryable; anything else (4xx,
@@ -295,11 +305,13 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
       const cases = requests.filter((r): r is CaseMailRequest => r.type === 'case');
       const digests = requests.filter((r): r is DigestRequest => r.type === 'digest');
       const outcomes = requests.filter((r): r is ResultMailRequest => r.type === 'result');
+      const taskBooks = requests.filter((r): r is TaskBookRequest => r.type === 'task-book');
       const results = await Promise.all([
         notices.length ? deliverNotices(notices) : [],
         cases.length ? deliverCaseMails(cases) : [],
         digests.length ? deliverDigests(digests) : [],
         outcomes.length ? deliverResults(outcomes) : [],
+        taskBooks.length ? deliverTaskBooks(taskBooks) : [],
       ]);
       const byKey = new Map(results.flat().map((r) => [r.key, r]));
       return requests.map((r) => byKey.get(r.key)!);

@@ -136,7 +136,21 @@ export interface ResultMailRequest {
   readonly at?: string;
 }
 
-export type MailRequest = NoticeRequest | CaseMailRequest | DigestRequest | ResultMailRequest;
+/** A 交办任务书 (五(二)): the items assigned to a target's township and village after the standing committee reviewed its plan. */
+export interface TaskBookRequest {
+  readonly type: 'task-book';
+  readonly key: string;
+  readonly village: string;
+  readonly township: string;
+  readonly studyOn: LocalDate;
+  readonly tasks: readonly { readonly n: number; readonly item: string; readonly owner: 'township' | 'village'; readonly deadline: LocalDate; readonly person: string }[];
+  /** Posts it goes to: the township party secretary, the village party secretary, the first secretary. */
+  readonly roles: readonly Role[];
+  readonly assigned: NoticeRequest['assigned'];
+  readonly at?: string;
+}
+
+export type MailRequest = NoticeRequest | CaseMailRequest | DigestRequest | ResultMailRequest | TaskBookRequest;
 
 /** The monthly bulletin's draft (通报送审稿, 六(三)), to the organization department. */
 export interface BulletinRequest {

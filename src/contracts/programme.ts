@@ -5,11 +5,11 @@
  * acceptance campaign for every target under rectification (五(一)); and the urging digest (督办)
  * of every overdue duty in the county past its red warning.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { calendarYearSchema, type LocalDate } from '../domain/calendar';
+import { calendarYearSchema, localDateSchema, type LocalDate } from '../domain/calendar';
 import { policySchema } from '../domain/policy';
-import { codeSchema, type EntityStatus } from './common';
+import { codeSchema, personId, text, type EntityStatus } from './common';
 import type { TargetChange } from './township';
 import { caseIdSchema } from './inquiry';
 
@@ -39,6 +39,8 @@ export interface ProgrammeView extends EntityStatus {
   readonly urgings: readonly { readonly date: LocalDate; readonly items: number }[];
   /** The monthly bulletins drawn up (通报送审稿, 六(三)): the month, when, and what each listed. */
   readonly bulletins: readonly BulletinRecord[];
+  /** The standing committee's studies recorded (五(二)), with the plans they reviewed. */
+  readonly committeeStudies: readonly CommitteeStudyRecord[];
 }
 
 export interface BulletinRecord {
@@ -49,4 +51,48 @@ export interface BulletinRecord {
   readonly behind: number;
 }
 
+/** Who answers for an item of a 交办任务书: the township's Party committee or the village's Party organization. */
+export const taskOwners = ['township', 'village'] as const;
+
+/**
+ * A study of the standing committee (五(二) "县委常委每年专题研究2次…专题审核软弱涣散村整顿方案，
+ * 并以'交办任务书'的形式明确各级党委和党组织整顿工作责任和具体整顿事项"): the plans it reviewed,
+ * each with the items it assigns, their owner and deadline. `person` is set by the service from
+ * the roster (the owner's party secretary); a request does not name it.
+ */
+export const recordCommitteeStudySchema = z.strictObject({
+  by: personId,
+  heldOn: localDateSchema,
+  summary: text(4, 2000, '研究内容'),
+  plans: z
+    .array(
+      z.strictObject({
+        village: codeSchema,
+        tasks: z
+          .array(
+            z.strictObject({
+              item: text(4, 300, '整顿事项'),
+              owner: z.enum(taskOwners, { error: '应为 township（乡镇党委）或 village（村党组织）' }),
+              deadline: localDateSchema,
+              person: personId.optional(),
+            }),
+          )
+          .min(1, '每个整顿方案至少交办一项整顿事项')
+          .max(20, '每个整顿方案最多交办20项'),
+      }),
+    )
+    .max(200)
+    .default([]),
+});
+export type RecordCommitteeStudy = z.input<typeof recordCommitteeStudySchema>;
+
+export interface CommitteeStudyRecord {
+  readonly heldOn: LocalDate;
+  readonly summary: string;
+  readonly by: string;
+  /** The plans reviewed, and how many items each was assigned. */
+  readonly plans: readonly { readonly village: string; readonly tasks: number }[];
+}
+
+export const recordCommitteeStudyUpdate = defineUpdate<ProgrammeView, [RecordCommitteeStudy]>('recordCommitteeStudy');
 export const programmeStateQuery = defineQuery<ProgrammeView>('state');

@@ -145,6 +145,19 @@ export type ForwardedProgress = z.input<typeof forwardedProgressSchema>;
 export const progressReportedPayloadSchema = z.union([forwardedProgressSchema, z.array(forwardedProgressSchema).min(1).max(24)]);
 export const progressReportedSignal = defineSignal<[ForwardedProgress | readonly ForwardedProgress[]]>('progressReported');
 
+/**
+ * The items of a 交办任务书 for this target (五(二)), sent by the county programme once the
+ * standing committee has reviewed its plan: each becomes a duty of the person who answers for it.
+ * A signal: the programme must not wait on each village; `key` makes a re-sent one harmless.
+ */
+export const tasksAssignedSchema = z.strictObject({
+  key: z.string().min(1).max(200),
+  studyOn: localDateSchema,
+  tasks: z.array(z.strictObject({ n: z.number().int().min(1).max(20), item: text(1, 300, '整顿事项'), deadline: localDateSchema, person: personId })).min(1).max(20),
+});
+export type TasksAssigned = z.infer<typeof tasksAssignedSchema>;
+export const tasksAssignedSignal = defineSignal<[TasksAssigned]>('tasksAssigned');
+
 // --- State as operators and officials see it ----------------------------------------------------
 
 export interface AcceptanceRecord {

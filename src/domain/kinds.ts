@@ -21,6 +21,7 @@ export const obligationKinds = [
   'explanation-review',
   'talk',
   'inspection-finding',
+  'assigned-task',
 ] as const;
 export type ObligationKind = (typeof obligationKinds)[number];
 
@@ -65,4 +66,5 @@ export const kindSpecs: Record<ObligationKind, KindSpec> = {
   'explanation-review': { title: '审阅函询书面说明', clause: '六(四)', responsible: 'org-department-staff', ladder: 'county', subject: 'case' },
   talk: { title: '约谈乡镇党委书记、组织干事', clause: '六(四)', responsible: 'org-department-staff', ladder: 'county', subject: 'case' },
   'inspection-finding': { title: '督导检查发现问题整改', clause: '六(三)', responsible: 'township-party-secretary', ladder: 'local', subject: 'township' },
+  'assigned-task': { title: '交办任务书整顿事项', clause: '五(二)', responsible: 'township-party-secretary', ladder: 'local', subject: 'village' },
 };

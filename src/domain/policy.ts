@@ -83,6 +83,7 @@ const deadlineSchema = z.object({ rule: z.enum(deadlineRules), basis: basisSchem
 /** The rest-day rule of kinds added after the first policy files: what a file (or a running workflow's policy) without them uses. */
 const laterKinds = {
   'inspection-finding': { rule: 'next-working-day', basis: 'county-practice' },
+  'assigned-task': { rule: 'next-working-day', basis: 'county-practice' },
 } as const satisfies Partial<Record<ObligationKind, { rule: DeadlineRule; basis: string }>>;
 
 /** A kind's rest-day rule in a policy, also for a policy recorded before the kind existed. */
@@ -106,6 +107,7 @@ export const policySchema = z.strictObject({
     ...(Object.fromEntries(obligationKinds.filter((k) => !(k in laterKinds)).map((k) => [k, deadlineSchema])) as Record<Exclude<ObligationKind, keyof typeof laterKinds>, typeof deadlineSchema>),
     // Kinds added after policy files were written: a file without them takes the built-in rule.
     'inspection-finding': deadlineSchema.default(laterKinds['inspection-finding']),
+    'assigned-task': deadlineSchema.default(laterKinds['assigned-task']),
   }),
   dates: z.strictObject({
     /** 四(一)1 asks for a yearly report without a date. */
@@ -189,6 +191,7 @@ export const defaultPolicy: Policy = policySchema.parse({
     'explanation-review': { rule: 'next-working-day', basis: 'county-practice' },
     talk: { rule: 'next-working-day', basis: 'county-practice' },
     'inspection-finding': { rule: 'next-working-day', basis: 'county-practice' },
+    'assigned-task': { rule: 'next-working-day', basis: 'county-practice' },
   },
   dates: {
     firstSecretaryAnnualReport: { month: 12, day: 31, basis: 'county-practice' },

@@ -29,6 +29,7 @@ export const actions = [
   'report.submit',
   'study.record',
   'inspection.record',
+  'committee-study.record',
   'proposal.decide',
   // Inquiry cases
   'inquiry.issue',
@@ -59,6 +60,7 @@ export const actionLabels: Record<Action, string> = {
   'report.submit': '上报半月进展',
   'study.record': '记录乡镇党委专题研究',
   'inspection.record': '记录督导检查及发现的问题',
+  'committee-study.record': '记录县委常委会专题研究并下达交办任务书',
   'proposal.decide': '决定是否函询',
   'inquiry.issue': '发出函询或约谈',
   'explanation.submit': '报送书面说明',
@@ -111,6 +113,8 @@ export const permissions: Record<Action, Partial<Record<Role, Scope>>> = {
   'study.record': TOWNSHIP,
   // 六(三): the department's inspection group; a township does not inspect itself.
   'inspection.record': DEPARTMENT,
+  // 五(二): the standing committee's study, recorded by the department that prepares it.
+  'committee-study.record': DEPARTMENT,
   'proposal.decide': DEPARTMENT,
   'inquiry.issue': DEPARTMENT,
   // 六(四): the letter goes to the township party secretary and organization officer; they answer.

@@ -28,7 +28,7 @@ import {
   submitExplanationUpdate,
   type InquiryView,
 } from '../contracts/inquiry';
-import { programmeStateQuery, programmeWorkflowId, type ProgrammeView } from '../contracts/programme';
+import { programmeStateQuery, programmeWorkflowId, recordCommitteeStudySchema, recordCommitteeStudyUpdate, type ProgrammeView } from '../contracts/programme';
 import {
   decideProposalSchema,
   decideProposalUpdate,
@@ -63,7 +63,7 @@ import {
 } from '../contracts/village';
 import { calendarYearSchema, isLocalDate, type CalendarYear } from '../domain/calendar';
 import { policySchema, type Policy } from '../domain/policy';
-import type { Roster } from '../domain/roster';
+import { holders, type Roster } from '../domain/roster';
 import { orderTalkSchema, orderTalkUpdate } from '../workflows/inquiry-case';
 import { actorOf, authorize, ForbiddenError, mayFulfil, permissions, type Action, type Actor, type EntityRef } from './authorization';
 import { awardIneligibleQuery, ledgerEntriesQuery, ledgerWorkflowId, promotionBlockedQuery } from '../contracts/ledger';
@@ -492,6 +492,49 @@ export class Service {
 
   decideProposal(actor: Actor, township: string, body: unknown): Promise<TownshipView> {
     return this.update(actor, 'proposal.decide', this.township(township), decideProposalUpdate as never, decideProposalSchema, 'by', body);
+  }
+
+  // --- The county --------------------------------------------------------------------------------
+
+  /**
+   * A study of the standing committee (五(二)) with the plans it reviewed and the items each is
+   * assigned in its 交办任务书. Only plans the department has approved can be reviewed; who
+   * answers for an item is the owner's party secretary in the roster now (a body that names a
+   * person is refused).
+   */
+  async recordCommitteeStudy(actor: Actor, body: unknown): Promise<ProgrammeView> {
+    const entity: EntityRef = { kind: 'county' };
+    authorize(actor, 'committee-study.record', entity);
+    const args = withActor(recordCommitteeStudySchema, 'by', actor, body) as z.output<typeof recordCommitteeStudySchema>;
+    const roster = this.deps.roster();
+    const problems: FieldIssue[] = [];
+    const plans = [];
+    for (const [i, plan] of args.plans.entries()) {
+      const v = roster.villages.find((x) => x.code === plan.village);
+      if (!v) {
+        problems.push({ path: `plans.${i}.village`, message: `名册中没有村（社区）${plan.village}` });
+        continue;
+      }
+      const view = await this.deps.client.workflow
+        .getHandle(villageWorkflowId(plan.village))
+        .query(stateQuery)
+        .catch(() => undefined);
+      if (!view) problems.push({ path: `plans.${i}.village`, message: `${plan.village}不是整顿对象` });
+      else if (view.plan.status !== 'approved') problems.push({ path: `plans.${i}.village`, message: `${plan.village}的整顿方案尚未经县委组织部审核通过，不能提交常委会审核` });
+      const tasks = plan.tasks.map((t, j) => {
+        if (t.person !== undefined) problems.push({ path: `plans.${i}.tasks.${j}.person`, message: '责任人按名册确定，不能在请求中填写' });
+        const holder = t.owner === 'township' ? holders(roster, 'township-party-secretary', { township: v.township })[0] : holders(roster, 'village-party-secretary', { village: v.code })[0];
+        if (!holder) problems.push({ path: `plans.${i}.tasks.${j}.owner`, message: `名册中没有${t.owner === 'township' ? '乡镇党委书记' : '村党组织书记'}，无法明确责任人` });
+        return { ...t, person: holder?.id ?? '' };
+      });
+      plans.push({ village: plan.village, tasks });
+    }
+    if (problems.length) throw badInput(problems);
+    try {
+      return await this.deps.client.workflow.getHandle(this.workflowId(entity)).executeUpdate(recordCommitteeStudyUpdate, { args: [{ ...args, plans }] });
+    } catch (err) {
+      return fromTemporal(err, this.what(entity));
+    }
   }
 
   // --- Inquiry cases --------------------------------------------------------------------------

@@ -10,12 +10,12 @@
  * Targets and inquiry cases come as signals. The workflow continues as new at the first wake-up of
  * each calendar year and ends when nothing in the county is under rectification or owed.
  */
-import { TemporalFailure, allHandlersFinished, condition, continueAsNew, isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { TemporalFailure, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { caseChangeSchema, caseChangedSignal, programmeInputSchema, programmeStateQuery, type BulletinRecord, type ProgrammeInput, type ProgrammeView } from '../contracts/programme';
+import { caseChangeSchema, caseChangedSignal, programmeInputSchema, programmeStateQuery, recordCommitteeStudySchema, recordCommitteeStudyUpdate, type BulletinRecord, type CommitteeStudyRecord, type ProgrammeInput, type ProgrammeView } from '../contracts/programme';
 import { inquiryWorkflowId } from '../contracts/inquiry';
 import { targetChangeSchema, targetChangedSignal, townshipWorkflowId, type TargetChange } from '../contracts/township';
-import { villageWorkflowId } from '../contracts/village';
+import { tasksAssignedSignal, villageWorkflowId, type TasksAssigned } from '../contracts/village';
 import {
   acceptanceTargets,
   activeDuring,
@@ -35,7 +35,7 @@ import {
 } from '../domain';
 import { StageKey } from '../search-attributes';
 import { legacyCountyProgramme } from './legacy/county-programme';
-import { parseOrReject } from './support/history';
+import { fieldError, parseOrReject, refused } from './support/history';
 import { monthlyBulletin, urgeOverdue } from './support/mail';
 import { migrateCore, type LegacyEntityState } from './support/migrate';
 import { BULLETIN_PATCH, RUNTIME_PATCH } from './support/patches';
@@ -51,6 +51,8 @@ export interface ProgrammeState {
   urging: { nextOn?: LocalDate; sent: { date: LocalDate; items: number }[] };
   /** The monthly bulletin: the next month to report on (YYYY-MM), and those drawn up. */
   bulletin?: { nextMonth?: string; sent: BulletinRecord[] };
+  /** The standing committee's studies recorded (五(二)); absent in states carried before they were kept. */
+  committeeStudies?: CommitteeStudyRecord[];
 }
 
 interface LegacyProgrammeState extends LegacyEntityState {
@@ -194,7 +196,60 @@ class Programme extends Entity<ProgrammeState> {
       openCases: this.s.cases.map((c) => c.caseId),
       urgings: this.s.urging.sent,
       bulletins: this.s.bulletin?.sent ?? [],
+      committeeStudies: this.s.committeeStudies ?? [],
     };
+  }
+
+  checkCommitteeStudy(now: number, raw: unknown): void {
+    const r = parseOrReject(recordCommitteeStudySchema, raw);
+    const today = localDateOf(now);
+    if (r.heldOn > today) throw fieldError('heldOn', `${r.heldOn}晚于今天`);
+    const seen = new Set<string>();
+    r.plans.forEach((plan, i) => {
+      const target = this.s.targets.find((t) => t.village === plan.village);
+      if (!target || !activeOn(target, today)) throw fieldError(`plans.${i}.village`, `${plan.village}不是正在整顿的整顿对象`);
+      if (seen.has(plan.village)) throw fieldError(`plans.${i}.village`, `${plan.village}重复`);
+      seen.add(plan.village);
+      plan.tasks.forEach((task, j) => {
+        if (task.deadline <= today) throw fieldError(`plans.${i}.tasks.${j}.deadline`, `完成时限${task.deadline}应晚于今天（${today}）`);
+        if (!task.person) throw fieldError(`plans.${i}.tasks.${j}.person`, '须指明责任人');
+      });
+    });
+    if ((this.s.committeeStudies ?? []).some((x) => x.heldOn === r.heldOn)) throw refused(`${r.heldOn}的常委会专题研究已经记录`);
+  }
+
+  /**
+   * Records a study of the standing committee (五(二)): closes the half year's study duty, and
+   * for each plan it reviewed sends the 交办任务书 to the township and the village and the items to
+   * the target, where each becomes a duty of the person who answers for it.
+   */
+  applyCommitteeStudy(now: number, raw: unknown): { village: string; signal: TasksAssigned }[] {
+    const r = recordCommitteeStudySchema.parse(raw);
+    this.sync(now);
+    const study = this.book.open.find((e) => e.kind === 'standing-committee-study' && e.period.start <= r.heldOn && r.heldOn <= e.period.end) ?? this.book.open.find((e) => e.kind === 'standing-committee-study');
+    if (study) this.book.fulfil(study.id, r.heldOn, now, r.by, r.summary.slice(0, 200));
+    const list = (this.s.committeeStudies ??= []);
+    list.push({ heldOn: r.heldOn, summary: r.summary, by: r.by, plans: r.plans.map((p) => ({ village: p.village, tasks: p.tasks.length })) });
+    if (list.length > 12) list.shift();
+    const out: { village: string; signal: TasksAssigned }[] = [];
+    for (const plan of r.plans) {
+      const township = this.s.targets.find((t) => t.village === plan.village)?.township ?? '';
+      const tasks = plan.tasks.map((t, i) => ({ n: i + 1, item: t.item, owner: t.owner, deadline: t.deadline, person: t.person! }));
+      this.queueMail({
+        type: 'task-book',
+        key: `${this.workflowId}/task-book/${r.heldOn}/${plan.village}`,
+        village: plan.village,
+        township,
+        studyOn: r.heldOn,
+        tasks,
+        roles: ['township-party-secretary', 'village-party-secretary', 'first-secretary'],
+        assigned: {},
+      });
+      out.push({ village: plan.village, signal: { key: `${this.workflowId}/tasks/${r.heldOn}/${plan.village}`, studyOn: r.heldOn, tasks: tasks.map(({ n, item, deadline, person }) => ({ n, item, deadline, person })) } });
+    }
+    this.log(now, 'committee-study', `县委常委会专题研究整顿工作（${r.heldOn}）：${r.summary}${r.plans.length ? `；审核整顿方案${r.plans.length}个，以交办任务书交办整顿事项${r.plans.reduce((n, p) => n + p.tasks.length, 0)}项` : ''}`, r.by);
+    this.dirty = true;
+    return out;
   }
 
   protected searchAttributes(): Record<string, SearchAttributeUpdatePair> {
@@ -225,6 +280,19 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
     p.factsChanged = true;
     p.dirty = true;
   });
+  setHandler(
+    recordCommitteeStudyUpdate,
+    async (raw) => {
+      const signals = await p.whenReady(() => p.applyCommitteeStudy(Date.now(), raw));
+      // Each target's items go to its own workflow (its duties).
+      const results = await Promise.allSettled(signals.map((x) => getExternalWorkflowHandle(villageWorkflowId(x.village)).signal(tasksAssignedSignal, x.signal)));
+      results.forEach((r, i) => {
+        if (r.status === 'rejected') p.log(Date.now(), 'forward-failed', `交办事项未能送达${signals[i]!.village}：${(r.reason as Error).message}`);
+      });
+      return p.view(Date.now());
+    },
+    { validator: (raw) => p.checkCommitteeStudy(Date.now(), raw) },
+  );
   p.onSignal(caseChangedSignal, caseChangeSchema, '函询案件变动', (c) => {
     p.s.cases = p.s.cases.filter((x) => x.caseId !== c.caseId);
     if (c.open) p.s.cases.push({ caseId: c.caseId, township: c.township });

@@ -26,6 +26,8 @@ import {
   stateQuery,
   submitPlanSchema,
   submitPlanUpdate,
+  tasksAssignedSchema,
+  tasksAssignedSignal,
   villageInputSchema,
   withdrawSchema,
   withdrawUpdate,
@@ -507,6 +509,23 @@ export async function villageRectification(input: VillageInput, carried?: Villag
         if (t.s.forwarded.length > 60) t.s.forwarded.shift();
         t.applyProgress(now, { ...p, duties: (p.duties ?? []).filter((d) => d.date >= t.s.designation.date && d.date <= localDateOf(now)) }, p.amendment);
       }
+    });
+  });
+
+  // 五(二): the items of a 交办任务书 for this target, each a duty of the person who answers for it.
+  t.onSignal(tasksAssignedSignal, tasksAssignedSchema, '交办任务书', (a) => {
+    void t.whenReady(() => {
+      const now = Date.now();
+      if (t.finished(now) || t.s.forwarded.includes(a.key)) return;
+      t.s.forwarded.push(a.key);
+      if (t.s.forwarded.length > 60) t.s.forwarded.shift();
+      const village = { type: 'village' as const, code: t.village, township: t.s.township };
+      const today = localDateOf(now);
+      for (const task of a.tasks) {
+        const d = duty('assigned-task', village, { id: `${a.studyOn}/${task.n}`, start: today, end: task.deadline, label: `${a.studyOn}交办第${task.n}项：${task.item.slice(0, 40)}` }, task.deadline, [task.person]);
+        if (!t.book.knows(d.id)) t.openEvent(d, now, task.deadline > today ? task.deadline : today);
+      }
+      t.log(now, 'tasks-assigned', `县委常委会${a.studyOn}审核整顿方案，以交办任务书交办整顿事项${a.tasks.length}项（五(二)）`);
     });
   });
 

@@ -67,6 +67,7 @@ const allowed: Record<string, Who[]> = {
   'POST /api/townships/:code/reports': TOWNSHIP,
   'POST /api/townships/:code/studies': TOWNSHIP,
   'POST /api/townships/:code/inspections': DEPT, // 六(三): the department's inspection group
+  'POST /api/county/committee-studies': DEPT, // 五(二): the standing committee's study and its 交办任务书
   'POST /api/townships/:code/proposals/decide': DEPT,
   'POST /api/townships/:code/duties/fulfil': [...DEPT, ...TOWNSHIP],
   'POST /api/townships/:code/duties/waive': DEPT,
