@@ -314,7 +314,8 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
         taskBooks.length ? deliverTaskBooks(taskBooks) : [],
       ]);
       const byKey = new Map(results.flat().map((r) => [r.key, r]));
-      return requests.map((r) => byKey.get(r.key)!);
+      // A request this worker does not know (a worker older than the workflow) fails visibly instead of vanishing.
+      return requests.map((r) => byKey.get(r.key) ?? { key: r.key, status: 'failed', recipients: [], error: `此版本的工作进程不能发送“${(r as { type?: string }).type ?? '?'}”类邮件，请升级后重试` });
     },
 
     sendNotices: (requests) => deliverNotices(requests.map(noticeFromLegacy)),

@@ -101,7 +101,7 @@ export class Outbox {
     const byKey = new Map(requests.map((r) => [r.key, r]));
     const sent: string[] = [];
     for (const r of results) {
-      const req = byKey.get(r.key);
+      const req = r ? byKey.get(r.key) : undefined;
       if (!req) continue;
       this.onResult(req, r);
       const d = this.describe(req);
