@@ -26,7 +26,10 @@ test('the sample county written as a workbook reads back as the same roster', as
   writeFileSync(file, await rosterWorkbook(sample));
   expect(await readRosterWorkbook(file)).toEqual(sample);
   const book = await sampleBook();
-  expect(book.worksheets.map((w) => w.name)).toEqual(['县', '乡镇', '村', '部门', '人员', '认定']);
+  expect(book.worksheets.map((w) => w.name)).toEqual(['县', '乡镇', '村', '部门', '人员', '认定', '星级', '发展党员']);
+  // The yearly records (三(六), 三(二)): one row per village and year.
+  expect((book.getWorksheet('星级')!.getRow(1).values as unknown[]).slice(1)).toEqual(['村', '年度', '星级', '民族团结星', '宗教和谐星', '一票否决']);
+  expect((book.getWorksheet('发展党员')!.getRow(2).values as unknown[]).slice(1)).toEqual(['BT02', 2016, 0]);
   expect((book.getWorksheet('人员')!.getRow(1).values as unknown[]).slice(1)).toEqual(['编号', '姓名', '邮箱', '职务', '乡镇', '村', '部门', '任职日期']);
   expect(book.getWorksheet('人员')!.getRow(2).getCell(4).value).toBe('县委组织部');
 });
@@ -65,6 +68,19 @@ test('a post or a type the roster does not know is named with what it may be; a 
   await other.xlsx.writeFile(file2);
   const err2 = (await readRosterWorkbook(file2).catch((e: unknown) => e)) as RosterWorkbookError;
   expect(err2.issues).toEqual([{ sheet: '村', row: 4, column: '所属乡镇', message: '没有编码为XX的乡镇' }]);
+
+  // The yearly records: a rating of a village not in the roster, and a yes/no that is neither.
+  const yearly = await sampleBook();
+  yearly.getWorksheet('星级')!.getRow(2).getCell(1).value = 'ZZ99';
+  yearly.getWorksheet('星级')!.getRow(3).getCell(4).value = '有';
+  const file3 = path.join(dir, 'ratings.xlsx');
+  await yearly.xlsx.writeFile(file3);
+  const err3 = (await readRosterWorkbook(file3).catch((e: unknown) => e)) as RosterWorkbookError;
+  expect(err3.issues).toEqual([{ sheet: '星级', row: 3, column: '民族团结星', message: '应填“是”或“否”，实为“有”' }]);
+  yearly.getWorksheet('星级')!.getRow(3).getCell(4).value = '是';
+  await yearly.xlsx.writeFile(file3);
+  const err4 = (await readRosterWorkbook(file3).catch((e: unknown) => e)) as RosterWorkbookError;
+  expect(err4.issues).toEqual([{ sheet: '星级', row: 2, column: '村', message: '没有编码为ZZ99的村' }]);
 });
 
 test('a workbook missing a sheet or a column says which', async () => {
