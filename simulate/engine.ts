@@ -160,8 +160,8 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const firstRuns = new Map<string, string>();
   const villages = new Map<string, VillageView>();
   const townships = new Map<string, TownshipView>();
-  const cases = new Map<string, InquiryView>();
-  let county: ProgrammeView | undefined;
+  /** Inquiry cases by id: their view once read (a case just opened has none yet). */
+  const cases = new Map<string, InquiryView | undefined>();
   let consequences: Consequence[] = [];
 
   const person = (role: Role, place: { township?: string; village?: string } = {}): string | undefined => holders(roster, role, place)[0]?.id;
@@ -290,9 +290,8 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     }
     const c = await query<ProgrammeView>(programmeWorkflowId(countyCode), programmeStateQuery);
     if (c) {
-      county = c;
       observe({ kind: 'county' }, c, `county:${countyCode}`, today);
-      for (const id of c.openCases) if (!cases.has(id)) cases.set(id, undefined as never);
+      for (const id of c.openCases) if (!cases.has(id)) cases.set(id, undefined);
     }
     for (const id of [...cases.keys()]) {
       const before = cases.get(id);
@@ -348,7 +347,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
         if (rng(scenario.seed, key)() < b.proposalInquiryRate) {
           await act('inquiry-issued', today, async () => {
             const r = await service.issueInquiry(staffActor, { township: t, reason: `${p.quarterLabel}未按要求每半月报送整顿工作进展情况`, proposalQuarter: p.quarter });
-            cases.set(r.workflowId.replace(/^inquiry:/, ''), undefined as never);
+            cases.set(r.workflowId.replace(/^inquiry:/, ''), undefined);
           });
         } else {
           await act('proposal-declined', today, () => service.decideProposal(staffActor, t, { quarter: p.quarter, decision: 'decline', note: '已当面提醒，暂不函询' }));
@@ -488,7 +487,6 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       const hs = await runHistories(env, id, run).catch(() => []);
       historyEvents[id] = hs.reduce((n, h) => n + (h.events?.length ?? 0), 0);
     }
-    void county;
     return {
       scenario,
       roster,
@@ -498,7 +496,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       samples,
       villages: [...villages.values()],
       townships: [...townships.values()],
-      cases: [...cases.values()].filter(Boolean),
+      cases: [...cases.values()].filter((c): c is InquiryView => c !== undefined),
       consequences,
       actions,
       problems,
