@@ -1,7 +1,7 @@
 /**
  * The timeline of a simulation: what the mail server received, duties opened and closed, stages
  * reached, consequences recorded; one JSON object per line, ordered by `at` (simulated time,
- * ISO 8601 with +08:00).
+ * ISO 8601 to the minute with +08:00).
  */
 import type { ReceivedMail } from '../src/infra/smtp-sink';
 import type { Roster } from '../src/domain/roster';
@@ -43,9 +43,14 @@ export type TimelineEvent =
       readonly case: string;
     };
 
-/** An instant as China time, `2019-01-15T09:00:00+08:00`. */
+/**
+ * An instant as China time to the minute, `2019-01-15T09:00+08:00`. Seconds are not repeatable:
+ * the time-skipping server's clock runs at wall speed while a workflow task waits for a busy
+ * worker or the simulated people act, so a notice of 09:00 may carry 09:00:01 in one run and
+ * 09:00:03 in the next.
+ */
 export function chinaIso(ms: number): string {
-  return `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
+  return `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16)}+08:00`;
 }
 
 /** RFC 2047 encoded words (`=?UTF-8?B?…?=`, `=?UTF-8?Q?…?=`), as nodemailer writes non-ASCII header values. */
