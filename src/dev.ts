@@ -17,6 +17,7 @@ import { readRosterFile } from './activities/roster-file';
 import { stateQuery, villageWorkflowId } from './contracts/village';
 import { demoRoster } from './demo';
 import { currentPolicy } from './infra/policy-file';
+import { severityLabels } from './domain/policy';
 import { startApi, type RunningApi } from './api/main';
 import { loadConfigOrExit } from './config';
 import { SmtpSink } from './infra/smtp-sink';
@@ -93,7 +94,7 @@ function prepareDemo(): { file: string; years: number; targets: number } {
 
 /**
  * Designates every target of the demo roster (idempotent: a second start finds them) and says
- * when the first mail is due, from the targets' own views once the worker answers.
+ * when the next notice is due, from the targets' own views once the worker answers.
  */
 async function designateDemo(config: ReturnType<typeof loadConfigOrExit>, stop: AbortSignal): Promise<void> {
   const connection = await Connection.connect({ address: config.temporal.address });
@@ -104,7 +105,7 @@ async function designateDemo(config: ReturnType<typeof loadConfigOrExit>, stop: 
     for (const d of roster.designations) await designateTarget(client, config.temporal.taskQueue, roster, d.village, { policy });
     const dates = [...new Set(roster.designations.map((d) => d.date))].sort();
     console.log(`演示：已认定${roster.designations.length}个整顿对象（认定日期${dates[0]}至${dates.at(-1)}）。`);
-    let first: { at: string; what: string } | undefined;
+    let next: { at: string; what: string } | undefined;
     for (const d of roster.designations) {
       if (stop.aborted) return;
       const view = await client.workflow
@@ -112,10 +113,10 @@ async function designateDemo(config: ReturnType<typeof loadConfigOrExit>, stop: 
         .query(stateQuery)
         .catch(() => undefined);
       for (const o of [...(view?.open ?? []), ...(view?.upcoming ?? [])]) {
-        if (o.nextStep && (!first || o.nextStep.at < first.at)) first = { at: o.nextStep.at, what: `${d.village}：${o.title}` };
+        if (o.nextStep && (!next || o.nextStep.at < next.at)) next = { at: o.nextStep.at, what: `${severityLabels[o.nextStep.severity]}，${d.village}：${o.title}` };
       }
     }
-    if (first) console.log(`第一封提醒：${new Date(Date.parse(first.at) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')}（北京时间），${first.what}。全过程可用 npm run simulate 预演。`);
+    if (next) console.log(`下一封通知：${new Date(Date.parse(next.at) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')}（北京时间），${next.what}。全过程可用 npm run simulate 预演。`);
   } finally {
     await connection.close();
   }
