@@ -5,12 +5,11 @@
  * explanations, and scripted events for one target, township or duty. YAML or JSON; every
  * problem is reported with its path.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { localDateSchema } from '../src/domain/calendar';
 import { obligationKinds } from '../src/domain/kinds';
+import { readDataFile } from '../src/infra/data-file';
 
 const share = z.number().min(0, '应在0到1之间').max(1, '应在0到1之间');
 
@@ -110,8 +109,7 @@ export function parseScenario(data: unknown, file: string): Scenario {
 export function readScenario(file: string): Scenario {
   let data: unknown;
   try {
-    const text = readFileSync(file, 'utf8');
-    data = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
+    data = readDataFile(file);
   } catch (err) {
     throw new ScenarioError(file, [{ path: '(文件)', message: `无法读取：${(err as Error).message}` }]);
   }

@@ -1,7 +1,7 @@
 /**
  * summary.json: what a simulation came to, in figures a county can plan with.
  */
-import { cyclePosition, yearOf } from '../src/domain/calendar';
+import { cyclePosition } from '../src/domain/calendar';
 import type { SimulationResult } from './engine';
 
 export interface Summary {
@@ -88,9 +88,3 @@ export function summarize(r: SimulationResult): Summary {
   };
 }
 
-/** The years a summary spans, for the report's axes. */
-export function yearsOf(r: SimulationResult): number[] {
-  const out: number[] = [];
-  for (let y = yearOf(r.start); y <= yearOf(r.end); y++) out.push(y);
-  return out;
-}

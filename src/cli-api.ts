@@ -10,10 +10,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Argument, type Command, Option } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { routes, type RouteSpec } from './api/routes';
 import type { Config } from './config';
 import { loadConfigOrExit } from './config';
+import { readDataFile } from './infra/data-file';
 
 /** An answer of the API that is not a success, or no answer; carries its exit code. */
 export class ApiCallError extends Error {
@@ -104,8 +104,7 @@ function parseSets(sets: readonly string[]): Record<string, unknown> {
 function readBodyFile(file: string): Record<string, unknown> {
   let data: unknown;
   try {
-    const text = readFileSync(file, 'utf8');
-    data = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
+    data = readDataFile(file);
   } catch (err) {
     throw new ApiCallError(`--file: 无法读取 ${file}：${(err as Error).message}`, 2);
   }

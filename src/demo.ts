@@ -4,8 +4,7 @@
  * the years of its yearly records move by the same whole number of years; nothing else changes. The dashboard then shows a plausible
  * county at the start of its cycle instead of one in its eighth year with everything overdue.
  */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { readRosterFile } from './activities/roster-file';
 import { localDateOf, makeDate, daysInMonth, type LocalDate } from './domain/calendar';
 import { parseRoster, type Roster } from './domain/roster';
 
@@ -43,12 +42,9 @@ function moveDates(value: unknown, years: number): unknown {
 
 /** The roster file as the demo's roster: every date moved so the designations fall this autumn. */
 export function demoRoster(file: string, now: number): { roster: Roster; years: number } {
-  const text = readFileSync(file, 'utf8');
-  const data: unknown = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
-  const original = parseRoster(data);
-  if (!original.ok) throw new Error(`名册${file}有误：${original.issues.map((i) => `${i.path}：${i.message}`).join('；')}`);
-  const years = demoShift(original.roster, now);
-  const moved = parseRoster(moveDates(data, years));
+  const original = readRosterFile(file);
+  const years = demoShift(original, now);
+  const moved = parseRoster(moveDates(original, years));
   if (!moved.ok) throw new Error(`名册日期平移后有误：${moved.issues.map((i) => `${i.path}：${i.message}`).join('；')}`);
   return { roster: moved.roster, years };
 }

@@ -5,12 +5,12 @@
  * Workflows get years from here through an activity and keep them: a later upgrade of either
  * source never changes what a recorded history replays.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import holidayData from 'chinese-days/dist/chinese-days.json';
-import { parse as parseYaml } from 'yaml';
 import { calendarYearSchema, type CalendarYear } from '../domain/calendar';
 import chineseDaysPackage from 'chinese-days/package.json';
+import { readDataFile } from '../infra/data-file';
 
 const PACKAGE_SOURCE = `国务院办公厅节假日安排（chinese-days ${(chineseDaysPackage as { version: string }).version} 数据）`;
 
@@ -51,8 +51,7 @@ export class CalendarFileError extends Error {
 export function readCalendarFile(file: string): CalendarYear {
   let data: unknown;
   try {
-    const text = readFileSync(file, 'utf8');
-    data = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
+    data = readDataFile(file);
   } catch (err) {
     throw new CalendarFileError(file, [{ path: '(文件)', message: `无法读取：${(err as Error).message}` }]);
   }

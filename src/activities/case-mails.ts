@@ -6,7 +6,7 @@
  */
 import { docNumberText } from '../contracts/ledger';
 import type { BulletinRequest, CaseFacts, CaseMailRequest, ContactBulletinRequest, TaskBookRequest } from '../contracts/mail';
-import { bulletinCounts, bulletinLetter } from '../documents/bulletin';
+import { bulletinCounts, bulletinLetter, halfLabel } from '../documents/bulletin';
 import { localDateOf } from '../domain/calendar';
 import { severityLabels, type Severity } from '../domain/policy';
 import { holders, type Person, type Role, type Roster } from '../domain/roster';
@@ -354,13 +354,9 @@ export function renderContactBulletin(req: ContactBulletinRequest, roster: Roste
   const overdue = f.overdue.filter(mine).flatMap((t) => t.items);
   const behind = f.behind.filter((b) => mine(b) || b.village === req.village);
   const findings = (f.findings ?? []).filter(mine).flatMap((t) => t.items);
-  const half = (id: string): string => {
-    const mm = /^\d{4}-(\d{2})-H([12])$/.exec(id);
-    return mm ? `${Number(mm[1])}月${mm[2] === '1' ? '上' : '下'}半月` : id;
-  };
   const lines = [
     `您的联系点${town}${req.village ? `（整顿重点村${villageLabel(roster, req.village)}）` : ''}在${period}整顿工作通报送审稿中的情况如下（六(一)“县委班子成员要联系1个乡镇和1个整顿重点村”）：`,
-    `一、半月进展报送：${reports.length ? reports.map((r) => [r.missing.length ? `${r.missing.map(half).join('、')}未报送` : '', r.late.length ? `${r.late.map(half).join('、')}逾期报送` : ''].filter(Boolean).join('；')).join('；') : '按时报送'}`,
+    `一、半月进展报送：${reports.length ? reports.map((r) => [r.missing.length ? `${r.missing.map(halfLabel).join('、')}未报送` : '', r.late.length ? `${r.late.map(halfLabel).join('、')}逾期报送` : ''].filter(Boolean).join('；')).join('；') : '按时报送'}`,
     `二、逾期未完成事项：${overdue.length ? `${overdue.length}项：${overdue.map((it) => `${it.village ? villageLabel(roster, it.village) : town}${it.title}（${it.periodLabel}，截止${it.dueDate}）`).join('；')}` : '无'}`,
     `三、进度滞后的整顿对象：${behind.length ? behind.map((b) => `${villageLabel(roster, b.village)}：${b.reasons.join('；')}`).join('；') : '无'}`,
     `四、督导检查发现问题尚未整改：${findings.length ? findings.map((it) => `${it.problem}（限${it.correctBy}前整改${it.overdue ? '，已逾期' : ''}）`).join('；') : '无'}`,

@@ -40,7 +40,8 @@ export interface BulletinFacts {
   readonly unread?: readonly string[];
 }
 
-const halfLabel = (periodId: string): string => {
+/** A half month as the bulletin names it: 2019-03-H1 → 3月上半月. */
+export const halfLabel = (periodId: string): string => {
   const m = /^(\d{4})-(\d{2})-H([12])$/.exec(periodId);
   return m ? `${Number(m[2])}月${m[3] === '1' ? '上' : '下'}半月` : periodId;
 };

@@ -252,11 +252,6 @@ export function designationCandidates(input: { villages: readonly { code: string
   return out;
 }
 
-/** A village's rating for a year, from the yearly records or, for its designation year, the designation's own. */
-export function ratingOf(ratings: readonly YearlyRating[], village: string, year: number): StarRating | undefined {
-  return ratings.find((r) => r.village === village && r.year === year);
-}
-
 /**
  * A target's star ratings before and after (三(六)): the rating it was designated on (or the
  * latest before its designation year), then each year's rating since, for its acceptances.

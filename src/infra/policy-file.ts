@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { defaultPolicy, parsePolicy, type Policy, type PolicyIssue } from '../domain/policy';
+import { readDataFile } from './data-file';
 
 export class PolicyFileError extends Error {
   constructor(
@@ -16,8 +15,7 @@ export class PolicyFileError extends Error {
 export function readPolicyFile(file: string): Policy {
   let data: unknown;
   try {
-    const text = readFileSync(file, 'utf8');
-    data = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
+    data = readDataFile(file);
   } catch (err) {
     throw new PolicyFileError(file, [{ path: '(文件)', message: `无法读取：${(err as Error).message}` }]);
   }
