@@ -2,9 +2,12 @@
  * One village-year with nobody acting, on the time-skipping server (as the tests run it): `--targets`
  * floor workflows (bench/floor: 48 wake-ups a year, each one local activity) run through a
  * simulated year, then as many targets designated in October with the product's worker in this
- * process. Prints JSON lines:
+ * process, mailing a counting SMTP server in its own process (so that receiving is not counted).
+ * Prints JSON lines:
  * - target-year: wall time and worker CPU per target-year, product against floor, and the ratio
- *   (goal: at most 1.5);
+ *   (goal: at most 1.5); `ratioWithMail` sets the product against the floor plus nodemailer alone
+ *   sending as many mails as the product sent (rendered beforehand, the same pool and server):
+ *   what a target-year costs beyond the wake-ups and the mail it must send;
  * - history: events per target-year (village) and per township-year (goal: at most 400).
  *
  *   npx tsx bench/target-year.ts [--targets 20] [--townships 4] [--months 12]
@@ -21,9 +24,11 @@ import { openSentJournal } from '../src/activities/sent-journal';
 import { designateTarget } from '../src/client/supervision';
 import { townshipWorkflowId } from '../src/contracts/township';
 import { villageWorkflowId } from '../src/contracts/village';
-import { SmtpSink } from '../src/infra/smtp-sink';
+import nodemailer from 'nodemailer';
+import { renderNotice, resolveRecipients } from '../src/activities/notices';
+import type { NoticeRequest } from '../src/contracts/mail';
 import { bundle, createTimeSkippingEnv } from '../test/support/temporal';
-import { advanceTo, arg, generatedRoster, note, result, runHistories, writeRoster } from './support';
+import { advanceTo, arg, generatedRoster, note, result, runHistories, startCountingSink, writeRoster } from './support';
 
 const targets = arg('targets', 20);
 const townships = arg('townships', 4);
@@ -45,9 +50,9 @@ async function main(): Promise<void> {
     createTimeSkippingEnv({ startAt: START }),
     bundle(path.resolve(__dirname, '../src/workflows')),
     bundle(path.join(__dirname, 'floor/workflows.ts')),
-    SmtpSink.start(),
+    startCountingSink(),
   ]);
-  const mailer = createSmtpMailer({ host: sink.host, port: sink.port, secure: false, auth: undefined, poolSize: 5, from: '整顿提升工作提醒 <noreply@bench.example.org>' });
+  const mailer = createSmtpMailer({ host: '127.0.0.1', port: sink.port, secure: false, auth: undefined, poolSize: 5, from: '整顿提升工作提醒 <noreply@bench.example.org>' });
   try {
     // The floor first (a stopped worker's open workflows would hold the time-skipping clock):
     // 48 wake-ups a year (two a half month), each one local activity.
@@ -90,20 +95,26 @@ async function main(): Promise<void> {
     const townshipEvents = (await runHistories(env, firstTownship, townshipFirstRun)).reduce((n, h) => n + (h.events?.length ?? 0), 0);
     product.shutdown();
     await runningProduct;
-    note(`product: ${targets} targets, ${months} months in ${Math.round(productWall)} ms; ${sink.received.length} mails`);
+    mailer.close();
+    const sent = await sink.stop();
+    note(`product: ${targets} targets, ${months} months in ${Math.round(productWall)} ms; ${sent} mails`);
+    const mailCpu = await nodemailerAlone(roster.current(), sent);
 
     const meanWakes = wakes.reduce((a, b) => a + b, 0) / wakes.length;
     const perTargetYear = (us: number): number => Math.round(us / 1000 / targets / years);
     const productCpuMs = perTargetYear(productCpu.user + productCpu.system);
     const floorCpuMs = perTargetYear(floorCpu.user + floorCpu.system);
+    const mailCpuMs = perTargetYear(mailCpu);
     result({
       bench: 'target-year',
       targets,
       months,
       wakesPerTargetYear: { product: Math.round(meanWakes / years), floor: Math.round(floorWakes / years) },
       wallMsPerTargetYear: { product: Math.round(productWall / targets / years), floor: Math.round(floorWall / targets / years) },
-      workerCpuMsPerTargetYear: { product: productCpuMs, floor: floorCpuMs },
+      mailsPerTargetYear: Math.round(sent / targets / years),
+      workerCpuMsPerTargetYear: { product: productCpuMs, floor: floorCpuMs, nodemailerAlone: mailCpuMs },
       ratio: Number((productCpuMs / Math.max(1, floorCpuMs)).toFixed(2)),
+      ratioWithMail: Number((productCpuMs / Math.max(1, floorCpuMs + mailCpuMs)).toFixed(2)),
       goal: 1.5,
     });
     result({
@@ -114,10 +125,42 @@ async function main(): Promise<void> {
     });
   } finally {
     mailer.close();
-    await sink.close();
     await env.teardown();
     await floorEnv.teardown();
   }
+}
+
+/**
+ * CPU (µs) of nodemailer alone sending `count` reminders like the product's (rendered beforehand)
+ * on a pool of the same size to a counting server of its own.
+ */
+async function nodemailerAlone(roster: ReturnType<ReturnType<typeof rosterFileSource>['current']>, count: number): Promise<number> {
+  const sink = await startCountingSink();
+  const reqs: NoticeRequest[] = Array.from({ length: count }, (_, i) => {
+    const v = roster.villages[i % roster.villages.length]!;
+    return {
+      type: 'notice',
+      key: `village:${v.code}/first-secretary-visit/2019-${i}/reminder`,
+      village: v.code,
+      township: v.township,
+      subject: 'village',
+      obligation: { id: `first-secretary-visit/village:${v.code}/2019-${i}`, kind: 'first-secretary-visit', title: '第一书记每月到村开展服务', clause: '四(一)1', periodLabel: '2019年3月', dueDate: '2019-03-29', nominalDue: '2019-03-31', provisional: false, deadlineBasis: '《方案》四(一)1', deadlineRule: 'last-working-day' },
+      step: { id: 'reminder', severity: 'reminder' },
+      notify: ['first-secretary'],
+      assigned: {},
+    };
+  });
+  const rendered = reqs.map((r) => {
+    const people = resolveRecipients(r, roster).people;
+    return { to: people.map((p) => p.email), ...renderNotice(r, roster, people, 'http://rect.bench.example.org') };
+  });
+  const transport = nodemailer.createTransport({ pool: true, maxConnections: 5, maxMessages: Infinity, host: '127.0.0.1', port: sink.port, secure: false });
+  const cpu = process.cpuUsage();
+  await Promise.all(rendered.map((m, i) => transport.sendMail({ from: '整顿提升工作提醒 <noreply@bench.example.org>', to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: `<floor-${i}@bench.example.org>` })));
+  const used = process.cpuUsage(cpu);
+  transport.close();
+  await sink.stop();
+  return used.user + used.system;
 }
 
 main().catch((err: unknown) => {

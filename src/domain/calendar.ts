@@ -20,15 +20,25 @@ export type LocalDate = string;
 const DAY_MS = 86_400_000;
 export const CST_OFFSET_MS = 8 * 3_600_000;
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Year, month (1–12), day of a valid `YYYY-MM-DD`, or undefined. */
+/** Year, month (1–12), day of a valid `YYYY-MM-DD`, or undefined. Parsed by hand: this is the hot path of every wake-up. */
 function parts(date: string): { y: number; m: number; d: number } | undefined {
-  const match = DATE_RE.exec(date);
-  if (!match) return undefined;
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return undefined;
+  if (typeof date !== 'string' || date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return undefined;
+  const y = digits(date, 0, 4);
+  const m = digits(date, 5, 7);
+  const d = digits(date, 8, 10);
+  if (y < 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return undefined;
   return { y, m, d };
+}
+
+/** The number written in `s[from, to)`, or -1 when a character is not a digit. */
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 export function isLocalDate(value: string): boolean {
@@ -44,12 +54,23 @@ function mustParse(date: LocalDate): { y: number; m: number; d: number } {
   return p;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // Months outside 1–12 roll over into the neighbouring years, as Date.UTC does.
+  const index = year * 12 + (month - 1);
+  const y = Math.floor(index / 12);
+  const m = index - y * 12;
+  return m === 1 && isLeapYear(y) ? 29 : MONTH_DAYS[m]!;
 }
 
 function pad(n: number, width = 2): string {
-  return String(n).padStart(width, '0');
+  const s = String(n);
+  return s.length >= width ? s : '0'.repeat(width - s.length) + s;
 }
 
 export function makeDate(year: number, month: number, day: number): LocalDate {
@@ -64,14 +85,32 @@ export function monthOf(date: LocalDate): number {
   return mustParse(date).m;
 }
 
+/** Days since 1970-01-01 of a civil date (the proleptic Gregorian calendar, in whole-number arithmetic). */
 export function dayNumber(date: LocalDate): number {
   const { y, m, d } = mustParse(date);
-  return Date.UTC(y, m - 1, d) / DAY_MS;
+  return daysFromCivil(y, m, d);
+}
+
+// The civil-date/day-number conversions of H. Hinnant's "chrono-compatible low-level date algorithms".
+function daysFromCivil(year: number, m: number, d: number): number {
+  const y = m <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 export function fromDayNumber(n: number): LocalDate {
-  const dt = new Date(n * DAY_MS);
-  return makeDate(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate());
+  const z = n + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return makeDate(yoe + era * 400 + (m <= 2 ? 1 : 0), m, d);
 }
 
 export function addDays(date: LocalDate, days: number): LocalDate {
@@ -217,10 +256,14 @@ export class WorkCalendar {
   }
 
   isWorkingDay(date: LocalDate): boolean {
-    const n = dayNumber(date);
+    return this.workingOn(dayNumber(date));
+  }
+
+  /** Whether day number `n` is a working day; cached, since ladders ask about the same days at every wake-up. */
+  private workingOn(n: number): boolean {
     let w = this.working.get(n);
     if (w === undefined) {
-      w = this.dayInfo(date).working;
+      w = this.dayInfo(fromDayNumber(n)).working;
       this.working.set(n, w);
     }
     return w;
@@ -228,16 +271,18 @@ export class WorkCalendar {
 
   /** The date itself when it is a working day, else the next working day. */
   nextWorkingDayOnOrAfter(date: LocalDate): LocalDate {
-    let d = date;
-    while (!this.isWorkingDay(d)) d = addDays(d, 1);
-    return d;
+    let n = dayNumber(date);
+    if (this.workingOn(n)) return date;
+    while (!this.workingOn(n)) n++;
+    return fromDayNumber(n);
   }
 
   /** The date itself when it is a working day, else the working day before it. */
   lastWorkingDayOnOrBefore(date: LocalDate): LocalDate {
-    let d = date;
-    while (!this.isWorkingDay(d)) d = addDays(d, -1);
-    return d;
+    let n = dayNumber(date);
+    if (this.workingOn(n)) return date;
+    while (!this.workingOn(n)) n--;
+    return fromDayNumber(n);
   }
 
   /**
@@ -248,12 +293,12 @@ export class WorkCalendar {
     if (!Number.isInteger(n)) throw new RangeError(`working-day offset must be a whole number, got ${n}`);
     if (n === 0) return this.nextWorkingDayOnOrAfter(date);
     const step = n > 0 ? 1 : -1;
-    let d = date;
+    let d = dayNumber(date);
     for (let left = Math.abs(n); left > 0; ) {
-      d = addDays(d, step);
-      if (this.isWorkingDay(d)) left--;
+      d += step;
+      if (this.workingOn(d)) left--;
     }
-    return d;
+    return fromDayNumber(d);
   }
 
   /** Working days after `from` up to and including `to` (0 when `to` is not after `from`). */

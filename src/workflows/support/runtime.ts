@@ -338,11 +338,29 @@ export abstract class Entity<S extends { core: CoreState }> {
       .filter((e) => Date.parse(e.due.instant) > Date.parse(this.core.startedAt));
   }
 
-  /** A duty not in the book yet, laid out as it will be when it opens (from when it is owed: a view answers the same whenever asked). */
+  /**
+   * A duty not in the book yet, laid out as it will be when it opens (from when it is owed: a view
+   * answers the same whenever asked). The layout depends only on the duty, the calendar and the
+   * policy, so it is kept until one of those changes: every wake-up looks at the same months ahead.
+   * Callers only read what it returns.
+   */
   private layPending(d: Duty): BookEntry {
-    const owedFrom = Math.max(instantOf(d.period.start), Date.parse(this.core.startedAt));
-    return openEntry(d, this.ctx, owedFrom, undefined, owedFrom);
+    const ctx = this.ctx;
+    let memo = this.layouts;
+    if (!memo || memo.calendar !== ctx.calendar || memo.policy !== ctx.policy || memo.entries.size > 400) {
+      memo = this.layouts = { calendar: ctx.calendar, policy: ctx.policy, entries: new Map() };
+    }
+    const key = `${d.id}|${d.nominalDue}|${d.people?.join(',') ?? ''}`;
+    let e = memo.entries.get(key);
+    if (!e) {
+      const owedFrom = Math.max(instantOf(d.period.start), Date.parse(this.core.startedAt));
+      e = openEntry(d, ctx, owedFrom, undefined, owedFrom);
+      memo.entries.set(key, e);
+    }
+    return e;
   }
+
+  private layouts: { calendar: WorkCalendar; policy: Policy; entries: Map<string, BookEntry> } | undefined;
 
   /**
    * Duties whose period has begun but which the book has not opened yet (it opens them at the next
@@ -523,7 +541,7 @@ export abstract class Entity<S extends { core: CoreState }> {
    * open (it opens then; no wake-up of its own), held-back mail, a timed mail, the entity's own.
    * At least every 60 days the entity looks again.
    */
-  nextWake(now: number): number {
+  nextWake(now: number, soon: readonly BookEntry[] = this.upcoming(now)): number {
     let next = now + 60 * 86_400_000;
     const consider = (t: number | undefined): void => {
       if (t !== undefined && t < next) next = t;
@@ -532,7 +550,7 @@ export abstract class Entity<S extends { core: CoreState }> {
     consider(this.outbox.retryAt);
     for (const t of this.core.timed) consider(Date.parse(t.at));
     for (const t of this.extraWakes(now)) consider(t);
-    for (const e of this.upcoming(now)) consider(e.steps.map((st) => Date.parse(st.at)).find((t) => t > now));
+    for (const e of soon) consider(e.steps.map((st) => Date.parse(st.at)).find((t) => t > now));
     return Math.max(now + 1000, next);
   }
 
@@ -568,11 +586,13 @@ export abstract class Entity<S extends { core: CoreState }> {
   }
 
   /** Keeps the operators' search attributes current; only changed values are written. */
-  publish(now: number): void {
+  publish(now: number, soon?: readonly BookEntry[]): void {
     const openNow = this.openNow(now);
     const overdue = openNow.some((e) => Date.parse(e.due.instant) <= now);
     // The next due date of what is open or about to open: it moves once per duty done, not twice.
-    const nextDue = [...openNow, ...this.upcoming(now, 62)].map((e) => e.due.instant).filter((t) => Date.parse(t) > now).sort()[0];
+    const within = addDays(localDateOf(now), 62);
+    const next62 = soon ? soon.filter((e) => e.period.start <= within) : this.upcoming(now, 62);
+    const nextDue = [...openNow, ...next62].map((e) => e.due.instant).filter((t) => Date.parse(t) > now).sort()[0];
     const wanted: Record<string, SearchAttributeUpdatePair> = {
       overdue: { key: OverdueKey, value: overdue },
       nextDue: { key: NextDueKey, value: nextDue ? new Date(nextDue) : null },
@@ -793,12 +813,14 @@ export async function runEntity<S extends { core: CoreState }>(e: Entity<S>): Pr
       timer.cancel();
       return 'finished';
     }
-    e.publish(now);
+    // What opens in the coming months, laid out once for both the search attributes and the timer.
+    const soon = e.upcoming(now);
+    e.publish(now, soon);
     if (yearOf(localDateOf(now)) > e.core.runYear || workflowInfo().continueAsNewSuggested) {
       timer.cancel();
       return 'continue-as-new';
     }
-    timer.arm(e.nextWake(now));
+    timer.arm(e.nextWake(now, soon));
     e.dirty = false;
     await condition(() => e.dirty || timer.fired || workflowInfo().continueAsNewSuggested);
   }
