@@ -193,7 +193,8 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     });
 
   /** Designations the CLI has in flight at once. */
-  const DESIGNATE_CONCURRENCY = 8;
+  /** Villages per request: the API designates them concurrently; the CLI shows progress between requests. */
+  const DESIGNATE_CHUNK = 250;
   program
     .command('designate')
     .description("start the workflow of each open designation in the roster (again: returns the running one)")
@@ -206,47 +207,35 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       const roster = rosterOf(config, opts.roster);
       if (!opts.all && !opts.village?.length) throw new UsageError('give --village <code...> or --all');
       if (opts.redesignate !== undefined && !isLocalDate(opts.redesignate)) throw new UsageError(`--redesignate: ${opts.redesignate} is not a date (YYYY-MM-DD)`);
-      const codes = opts.all ? roster.designations.filter((d) => !d.withdrawnOn && !d.transformedOn).map((d) => d.village) : opts.village!;
-      const inputs = codes.map((code) => {
+      const codes = opts.all ? [...new Set(roster.designations.filter((d) => !d.withdrawnOn && !d.transformedOn).map((d) => d.village))] : opts.village!;
+      for (const code of codes) {
         try {
-          return villageInputFromRoster(roster, code);
+          villageInputFromRoster(roster, code);
         } catch (err) {
           if (err instanceof InvalidDesignationError) throw new UsageError(`--village: ${code} has no open designation in the roster`);
           throw err;
         }
-      });
+      }
       const api = apiOf(config);
-      // A target whose earlier run ended is refused with its reason; the others are designated all the same.
+      // A round at a time of the API's bulk designation (their townships and the county told once per
+      // round); lines in the roster's order, and on a terminal a progress line.
       const refused: string[] = [];
-      // Several at a time (a province designates thousands); lines come out in the roster's order,
-      // and on a terminal a progress line says how far it is.
-      const lines: (string | undefined)[] = inputs.map(() => undefined);
-      let printed = 0;
+      const progress = process.stderr.isTTY && codes.length > 1;
       let done = 0;
-      const progress = process.stderr.isTTY && inputs.length > 1;
-      const flush = (): void => {
-        for (; printed < lines.length && lines[printed] !== undefined; printed++) if (lines[printed]) out(lines[printed]!);
-        if (progress) process.stderr.write(`\r认定进度：${done}/${inputs.length}${done === inputs.length ? '\n' : ''}`);
-      };
-      const queue = inputs.map((input, i) => ({ code: input.designation.village, i }));
-      const one = async ({ code, i }: { code: string; i: number }): Promise<void> => {
-        // The township and the county programme are told too (六(三), 五(一)).
-        try {
-          const r = await api.call<{ workflowId: string }>('POST', `/api/villages/${encodeURIComponent(code)}/designate`, opts.redesignate ? { redesignate: opts.redesignate } : {});
-          lines[i] = `已认定：${villageName(roster, code)}（工作流 ${r.workflowId}）`;
-        } catch (err) {
-          if (!(err instanceof ApiCallError) || !err.message.includes('不再重新启动')) throw err;
-          lines[i] = '';
-          refused.push(`--village: ${villageName(roster, code)}（${code}）：${err.message.replace(/^[^：]*：/, '')}`);
+      for (let i = 0; i < codes.length; i += DESIGNATE_CHUNK) {
+        const chunk = codes.slice(i, i + DESIGNATE_CHUNK);
+        const r = await api.call<{ outcomes: ({ village: string; workflowId: string } | { village: string; refused: string })[] }>('POST', '/api/designations', {
+          villages: chunk,
+          ...(opts.redesignate ? { redesignate: opts.redesignate } : {}),
+        });
+        if (progress) process.stderr.write('\r\x1b[K');
+        for (const o of r.outcomes) {
+          if ('refused' in o) refused.push(`--village: ${villageName(roster, o.village)}（${o.village}）：${o.refused.replace(/^[^：]*：/, '')}`);
+          else out(`已认定：${villageName(roster, o.village)}（工作流 ${o.workflowId}）`);
         }
-        done++;
-        flush();
-      };
-      await Promise.all(
-        Array.from({ length: Math.min(DESIGNATE_CONCURRENCY, queue.length) }, async () => {
-          for (let next = queue.shift(); next; next = queue.shift()) await one(next);
-        }),
-      );
+        done += chunk.length;
+        if (progress) process.stderr.write(`认定进度：${done}/${codes.length}${done === codes.length ? '\n' : ''}`);
+      }
       if (refused.length > 0) throw new ApiCallError(refused.join('\n错误：'), 3);
     });
 

@@ -16,7 +16,7 @@ import { orderTalkSchema } from '../workflows/inquiry-case';
 import { XLSX_CONTENT_TYPE } from '../documents/ledger-workbook';
 import type { Action, Actor, EntityRef } from '../service/authorization';
 import type { Service } from '../service/service';
-import { listFilterSchema, parseInput } from '../service/service';
+import { DESIGNATE_MANY_MAX, designateManySchema, listFilterSchema, parseInput } from '../service/service';
 
 export interface RouteContext {
   readonly actor: Actor;
@@ -134,6 +134,16 @@ export const routes: readonly RouteSpec[] = [
     body: { schema: designateSchema },
     status: 201,
     run: (s, c) => s.designate(c.actor, c.params.code!, parseInput(designateSchema, c.body)),
+  },
+  {
+    method: 'POST',
+    url: '/api/designations',
+    summary: `批量认定整顿对象：villages（村代码列表，每次最多${DESIGNATE_MANY_MAX}个）或 all: true（名册中全部尚未结束的认定）；已结束的对象逐个说明，其余照常认定`,
+    action: 'target.designate',
+    entity: county,
+    body: { schema: designateManySchema },
+    status: 201,
+    run: (s, c) => s.designateMany(c.actor, c.body),
   },
   { method: 'POST', url: '/api/villages/:code/plan', summary: '报送整顿方案（五(一)，乡镇党委）', action: 'plan.submit', entity: village, body: { schema: submitPlanSchema, actorField: 'submittedBy' }, run: (s, c) => s.submitPlan(c.actor, c.params.code!, c.body) },
   { method: 'POST', url: '/api/villages/:code/plan/review', summary: '审核整顿方案：通过，或退回修改并给出修改意见和重报期限', action: 'plan.review', entity: village, body: { schema: reviewPlanSchema, actorField: 'reviewer' }, run: (s, c) => s.reviewPlan(c.actor, c.params.code!, c.body) },

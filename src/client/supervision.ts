@@ -7,13 +7,13 @@ import { WorkflowNotFoundError, type Client, type WorkflowHandle, type WorkflowH
 import { INQUIRY_WORKFLOW_TYPE, inquiryInputSchema, inquiryWorkflowId, type InquiryInput } from '../contracts/inquiry';
 import { LEDGER_WORKFLOW_TYPE, allocateDocNumberUpdate, ledgerWorkflowId, type DocNumber } from '../contracts/ledger';
 import { PROGRAMME_WORKFLOW_TYPE, caseChangedSignal, programmeWorkflowId, type CaseChange } from '../contracts/programme';
-import { TOWNSHIP_WORKFLOW_TYPE, decideProposalUpdate, targetChangedSignal, townshipStateQuery, townshipWorkflowId, type TargetChange } from '../contracts/township';
+import { TARGET_CHANGES_MAX, TOWNSHIP_WORKFLOW_TYPE, decideProposalUpdate, targetChangedSignal, targetsChangedSignal, townshipStateQuery, townshipWorkflowId, type TargetChange } from '../contracts/township';
 import { localDateOf } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
 import { formatPath, holders, roleLabels, type Roster } from '../domain/roster';
 import { StageKey, TownshipKey } from '../search-attributes';
 import type { consequencesLedger, countyProgramme, inquiryCase, townshipSupervision, villageRectification } from '../workflows';
-import { designateVillage, villageInputFromRoster, type DesignateOptions } from './village';
+import { DesignationRefusedError, designateVillage, villageInputFromRoster, type DesignateOptions } from './village';
 
 export class InvalidInquiryError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -38,6 +38,93 @@ export async function tellSupervisors(client: Client, taskQueue: string, county:
     args: [{ county, ...(policy ? { policy } : {}) }],
     signal: targetChangedSignal,
     signalArgs: [change],
+  });
+}
+
+/** What became of one village of a designation round. */
+export type DesignationOutcome =
+  | { readonly village: string; readonly workflowId: string; readonly firstExecutionRunId: string }
+  | { readonly village: string; readonly refused: string };
+
+/**
+ * A designation round (a province's thousands, `designate --all`): every village's workflow started,
+ * `pool` at a time, then each township told once of its targets and the county programme once per
+ * `TARGET_CHANGES_MAX`, so that neither history grows by an event per target. A village refused
+ * (an ended target, DesignationRefusedError) is reported and the others go on; any other failure
+ * stops the round, and running it again is harmless (every step is idempotent).
+ */
+export async function designateTargets(
+  client: Client,
+  taskQueue: string,
+  roster: Roster,
+  villages: readonly string[],
+  opts: DesignateOptions & { readonly policy?: Policy; readonly pool?: number; readonly onProgress?: (done: number, total: number) => void } = {},
+): Promise<DesignationOutcome[]> {
+  // Every input first: a village without an open designation stops the round before anything starts.
+  const inputs = villages.map((v) => villageInputFromRoster(roster, v, opts.policy));
+  await ensureLedger(client, taskQueue, roster.county.code);
+  const outcomes: DesignationOutcome[] = new Array(inputs.length);
+  const changes: TargetChange[] = [];
+  let next = 0;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(opts.pool ?? 32, inputs.length)) }, async () => {
+      for (let i = next++; i < inputs.length; i = next++) {
+        const input = inputs[i]!;
+        const village = input.designation.village;
+        try {
+          const h = await designateVillage(client, taskQueue, input, opts);
+          outcomes[i] = { village, workflowId: h.workflowId, firstExecutionRunId: h.firstExecutionRunId };
+          changes[i] = { village, township: input.township, date: opts.redesignate ?? input.designation.date };
+        } catch (err) {
+          if (!(err instanceof DesignationRefusedError)) throw err;
+          outcomes[i] = { village, refused: err.message };
+        }
+        opts.onProgress?.(++done, inputs.length);
+      }
+    }),
+  );
+  const told = changes.filter((c): c is TargetChange => c !== undefined);
+  const byTownship = new Map<string, TargetChange[]>();
+  for (const c of told) byTownship.set(c.township!, [...(byTownship.get(c.township!) ?? []), c]);
+  const townships = [...byTownship];
+  next = 0;
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(opts.pool ?? 32, townships.length)) }, async () => {
+      for (let i = next++; i < townships.length; i = next++) {
+        const [township, list] = townships[i]!;
+        for (const chunk of chunks(list, TARGET_CHANGES_MAX)) await tellTownship(client, taskQueue, roster.county.code, township, chunk, opts.policy);
+      }
+    }),
+  );
+  for (const chunk of chunks(told, TARGET_CHANGES_MAX)) await tellProgramme(client, taskQueue, roster.county.code, chunk, opts.policy);
+  return outcomes;
+}
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+async function tellTownship(client: Client, taskQueue: string, county: string, township: string, changes: TargetChange[], policy?: Policy): Promise<void> {
+  await client.workflow.signalWithStart<typeof townshipSupervision, [TargetChange[]]>(TOWNSHIP_WORKFLOW_TYPE, {
+    taskQueue,
+    workflowId: townshipWorkflowId(township),
+    args: [{ township, county, ...(policy ? { policy } : {}) }],
+    signal: targetsChangedSignal,
+    signalArgs: [changes],
+    typedSearchAttributes: [{ key: TownshipKey, value: township }, { key: StageKey, value: 'supervising' }],
+  });
+}
+
+async function tellProgramme(client: Client, taskQueue: string, county: string, changes: TargetChange[], policy?: Policy): Promise<void> {
+  await client.workflow.signalWithStart<typeof countyProgramme, [TargetChange[]]>(PROGRAMME_WORKFLOW_TYPE, {
+    taskQueue,
+    workflowId: programmeWorkflowId(county),
+    args: [{ county, ...(policy ? { policy } : {}) }],
+    signal: targetsChangedSignal,
+    signalArgs: [changes],
   });
 }
 

@@ -43,6 +43,16 @@ export type TargetChange = z.infer<typeof targetChangeSchema>;
  */
 export const targetChangedSignal = defineSignal<[TargetChange]>('targetChanged');
 
+/** The most targets one `targetsChanged` signal carries (about 100 bytes each). */
+export const TARGET_CHANGES_MAX = 500;
+export const targetChangesSchema = z.array(targetChangeSchema).min(1, '至少一个整顿对象').max(TARGET_CHANGES_MAX, `每次最多${TARGET_CHANGES_MAX}个整顿对象`);
+
+/**
+ * Many targets at once (a designation round of a province): one signal, so one event in the
+ * receiver's history however many targets it carries.
+ */
+export const targetsChangedSignal = defineSignal<[TargetChange[]]>('targetsChanged');
+
 export const reportEntrySchema = z.strictObject({
   village: codeSchema,
   progress: text(4, 2000, '工作进展'),

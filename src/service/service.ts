@@ -8,7 +8,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError, t
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import { publishCalendar, applyPolicyEverywhere, type Outcome } from '../client/admin';
-import { allocateDocNumber, defaultCaseId, designateTarget, InvalidInquiryError, issueInquiry } from '../client/supervision';
+import { allocateDocNumber, defaultCaseId, designateTarget, designateTargets, InvalidInquiryError, issueInquiry, type DesignationOutcome } from '../client/supervision';
 import type { DocNumber } from '../contracts/ledger';
 import { DesignationRefusedError, InvalidDesignationError } from '../client/village';
 import type { CalendarStore } from '../activities/calendar-store';
@@ -61,7 +61,7 @@ import {
   withdrawUpdate,
   type VillageView,
 } from '../contracts/village';
-import { calendarYearSchema, isLocalDate, type CalendarYear } from '../domain/calendar';
+import { calendarYearSchema, isLocalDate, localDateSchema, type CalendarYear } from '../domain/calendar';
 import { policySchema, type Policy } from '../domain/policy';
 import { holders, type Roster } from '../domain/roster';
 import { orderTalkSchema, orderTalkUpdate } from '../workflows/inquiry-case';
@@ -117,6 +117,19 @@ function problemsOf(error: z.ZodError): FieldIssue[] {
 export function badInput(fields: FieldIssue[]): ServiceError {
   return new ServiceError('bad-input', issuesText(fields), fields);
 }
+
+/** Villages started at once in a designation round: enough to keep the server busy, few enough for its connection. */
+const DESIGNATION_POOL = 32;
+/** The most villages one request designates (a province's round goes in several). */
+export const DESIGNATE_MANY_MAX = 2000;
+
+export const designateManySchema = z
+  .strictObject({
+    villages: z.array(z.string().min(1).max(40, '村（社区）代码最多40个字符')).min(1, '至少一个村（社区）').max(DESIGNATE_MANY_MAX, `每次最多${DESIGNATE_MANY_MAX}个村（社区）`).optional(),
+    all: z.literal(true, { error: 'all只能为true' }).optional(),
+    redesignate: localDateSchema.optional(),
+  })
+  .refine((b) => (b.villages === undefined) !== (b.all === undefined), { message: '须给出villages（村代码列表）或all: true，二者选一', path: ['villages'] });
 
 /** Parses what a caller sent, or throws bad input naming every wrong field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -419,6 +432,45 @@ export class Service {
       if (err instanceof InvalidDesignationError) throw new ServiceError('bad-input', err.message);
       if (err instanceof DesignationRefusedError) throw new ServiceError('conflict', err.message);
       return fromTemporal(err, this.what(e));
+    }
+  }
+
+  /**
+   * A designation round: the villages named (or every open designation of the roster with `all`),
+   * started at a bounded concurrency, their townships and the county told once per batch. Every
+   * village is checked first (in the roster, an open designation, the actor may designate it): one
+   * that is not stops the round before anything starts, naming it. An ended target is refused on
+   * its own line and the others are designated.
+   */
+  async designateMany(actor: Actor, body: unknown): Promise<{ designated: number; refused: number; outcomes: DesignationOutcome[] }> {
+    const b = parseInput(designateManySchema, body);
+    const roster = this.deps.roster();
+    const open = new Set(roster.designations.filter((d) => !d.withdrawnOn && !d.transformedOn).map((d) => d.village));
+    const codes = b.all ? [...open] : b.villages!;
+    if (codes.length === 0) throw badInput([{ path: 'all', message: '名册中没有尚未结束的认定' }]);
+    const issues: FieldIssue[] = [];
+    const seen = new Set<string>();
+    codes.forEach((code, i) => {
+      const path = b.all ? 'all' : `villages.${i}`;
+      if (seen.has(code)) issues.push({ path, message: `${code}重复` });
+      seen.add(code);
+      if (!roster.villages.some((v) => v.code === code)) issues.push({ path, message: `名册中没有村（社区）${code}` });
+      else if (!roster.designations.some((d) => d.village === code)) issues.push({ path, message: `名册中${code}没有认定记录` });
+    });
+    if (issues.length > 0) throw badInput(issues.slice(0, 20));
+    // The actor may designate every one of them, or none is designated.
+    for (const code of codes) authorize(actor, 'target.designate', this.village(code));
+    try {
+      const outcomes = await designateTargets(this.deps.client, this.deps.taskQueue, roster, codes, {
+        policy: this.deps.policy(),
+        pool: DESIGNATION_POOL,
+        ...(b.redesignate ? { redesignate: b.redesignate } : {}),
+      });
+      const refused = outcomes.filter((o) => 'refused' in o).length;
+      return { designated: outcomes.length - refused, refused, outcomes };
+    } catch (err) {
+      if (err instanceof InvalidDesignationError) throw new ServiceError('bad-input', err.message);
+      return fromTemporal(err, '认定');
     }
   }
 

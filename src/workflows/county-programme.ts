@@ -14,7 +14,7 @@ import { TemporalFailure, allHandlersFinished, condition, continueAsNew, getExte
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { caseChangeSchema, caseChangedSignal, programmeInputSchema, programmeStateQuery, recordCommitteeStudySchema, recordCommitteeStudyUpdate, type BulletinRecord, type CommitteeStudyRecord, type ProgrammeInput, type ProgrammeView } from '../contracts/programme';
 import { inquiryWorkflowId } from '../contracts/inquiry';
-import { targetChangeSchema, targetChangedSignal, townshipWorkflowId, type TargetChange } from '../contracts/township';
+import { targetChangeSchema, targetChangedSignal, targetChangesSchema, targetsChangedSignal, townshipWorkflowId, type TargetChange } from '../contracts/township';
 import { tasksAssignedSignal, villageWorkflowId, type TasksAssigned } from '../contracts/village';
 import {
   acceptanceTargets,
@@ -40,7 +40,7 @@ import { monthlyBulletin, urgeOverdue } from './support/mail';
 import { migrateCore, type LegacyEntityState } from './support/migrate';
 import { BULLETIN_PATCH, RUNTIME_PATCH } from './support/patches';
 import { Entity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
-import { applyTargetChange, targetsView } from './township-supervision';
+import { applyTargetChanges, targetsView } from './township-supervision';
 
 export interface ProgrammeState {
   core: CoreState;
@@ -275,11 +275,14 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
 
   setHandler(programmeStateQuery, () => p.view(Date.now()));
   p.registerCommonHandlers(() => p.view(Date.now()));
-  p.onSignal(targetChangedSignal, targetChangeSchema, '整顿对象变动', (change) => {
-    if (!applyTargetChange(p.s.targets, change)) return;
+  const takeChanges = (changes: readonly TargetChange[]): void => {
+    if (applyTargetChanges(p.s.targets, changes).length === 0) return;
     p.factsChanged = true;
     p.dirty = true;
-  });
+  };
+  p.onSignal(targetChangedSignal, targetChangeSchema, '整顿对象变动', (change) => takeChanges([change]));
+  // A designation round: one signal (one event here) for hundreds of targets.
+  p.onSignal(targetsChangedSignal, targetChangesSchema, '整顿对象变动', takeChanges);
   setHandler(
     recordCommitteeStudyUpdate,
     async (raw) => {

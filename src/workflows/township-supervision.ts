@@ -25,6 +25,8 @@ import {
   submitReportUpdate,
   targetChangeSchema,
   targetChangedSignal,
+  targetChangesSchema,
+  targetsChangedSignal,
   townshipInputSchema,
   townshipStateQuery,
   inspectionMethodLabels,
@@ -101,14 +103,19 @@ interface Forward {
   readonly entries: ForwardedProgress[];
 }
 
-/** Records a designation, transformation or withdrawal; false when it changes nothing. */
-export function applyTargetChange(targets: TargetChange[], change: TargetChange): boolean {
-  const i = targets.findIndex((x) => x.village === change.village);
-  if (i >= 0 && JSON.stringify(targets[i]) === JSON.stringify(change)) return false;
-  if (i >= 0) targets[i] = change;
-  else targets.push(change);
-  targets.sort((a, b) => a.village.localeCompare(b.village));
-  return true;
+/** Records designations, transformations or withdrawals (one, or a round of them), sorting once; returns those that changed something. */
+export function applyTargetChanges(targets: TargetChange[], changes: readonly TargetChange[]): TargetChange[] {
+  const at = new Map(targets.map((x, i) => [x.village, i]));
+  const applied: TargetChange[] = [];
+  for (const change of changes) {
+    const i = at.get(change.village);
+    if (i !== undefined && JSON.stringify(targets[i]) === JSON.stringify(change)) continue;
+    if (i !== undefined) targets[i] = change;
+    else at.set(change.village, targets.push(change) - 1);
+    applied.push(change);
+  }
+  if (applied.length > 0) targets.sort((a, b) => a.village.localeCompare(b.village));
+  return applied;
 }
 
 export function targetsView(targets: readonly TargetChange[], today: LocalDate): (TargetChange & { readonly active: boolean })[] {
@@ -317,14 +324,19 @@ export async function townshipSupervision(input: TownshipInput, carried?: Townsh
   setHandler(townshipStateQuery, () => t.view(Date.now()));
   t.registerCommonHandlers(() => t.view(Date.now()));
 
-  t.onSignal(targetChangedSignal, targetChangeSchema, '整顿对象变动', (change) => {
+  const takeChanges = (changes: readonly TargetChange[]): void => {
     const now = Date.now();
-    if (!applyTargetChange(t.s.targets, change)) return;
-    const what = change.withdrawnOn ? `撤销认定（${change.withdrawnOn}）` : change.transformedOn ? `转化提升（${change.transformedOn}）` : `认定为整顿对象（${change.date}）`;
-    t.log(now, 'target', `${change.village}${what}`);
+    const applied = applyTargetChanges(t.s.targets, changes);
+    for (const change of applied) {
+      const what = change.withdrawnOn ? `撤销认定（${change.withdrawnOn}）` : change.transformedOn ? `转化提升（${change.transformedOn}）` : `认定为整顿对象（${change.date}）`;
+      t.log(now, 'target', `${change.village}${what}`);
+    }
+    if (applied.length === 0) return;
     t.factsChanged = true;
     t.dirty = true;
-  });
+  };
+  t.onSignal(targetChangedSignal, targetChangeSchema, '整顿对象变动', (change) => takeChanges([change]));
+  t.onSignal(targetsChangedSignal, targetChangesSchema, '整顿对象变动', takeChanges);
 
   setHandler(
     submitReportUpdate,

@@ -55,6 +55,7 @@ const allowed: Record<string, Who[]> = {
   'GET /api/ledger/consequences.xlsx': [...DEPT, 'operator'],
   'GET /api/ledger/promotion/:date': [...DEPT, 'operator'],
   'POST /api/villages/:code/designate': DEPT,
+  'POST /api/designations': DEPT, // a designation round (三): the county decides
   'POST /api/villages/:code/plan': TOWNSHIP, // 五(一): the township party committee submits the plan
   'POST /api/villages/:code/plan/review': DEPT, // a township never approves its own plan
   'POST /api/villages/:code/progress': [...TOWNSHIP, 'firstSecretary'],
@@ -91,6 +92,7 @@ const allowed: Record<string, Who[]> = {
 /** A body each action would take (the actor is the session's, never in the body). */
 const bodies: Record<string, unknown> = {
   'POST /api/villages/:code/designate': {},
+  'POST /api/designations': { villages: ['QS03'] },
   'POST /api/villages/:code/plan': { summary: '规范“两会两票”，公开村务财务', measures: ['每季度公开村务财务'] },
   'POST /api/villages/:code/plan/review': { decision: 'return', comments: '措施不具体', revisionDue: inTenDays },
   'POST /api/villages/:code/progress': { period: `${today.slice(0, 7)}-H1`, progress: '推进中推进中' },
@@ -122,16 +124,27 @@ test('the authorization matrix: every role against every action', async () => {
   const url = (u: string): string =>
     u.replace(':code', u.startsWith('/api/townships') ? 'QS' : 'QS03').replace(':id', 'QS-matrix').replace(':year', '2026').replace(':date', today);
   const workflowOf = (u: string): string =>
-    u.startsWith('/api/villages') ? villageWorkflowId('QS03') : u.startsWith('/api/townships') ? townshipWorkflowId('QS') : u.startsWith('/api/cases/') ? inquiryWorkflowId('QS-matrix') : programmeWorkflowId('YL');
+    u.startsWith('/api/villages') ? villageWorkflowId('QS03') : u.startsWith('/api/townships') || u === '/api/designations' ? townshipWorkflowId('QS') : u.startsWith('/api/cases/') ? inquiryWorkflowId('QS-matrix') : programmeWorkflowId('YL');
   const events = async (u: string): Promise<number> => ((await api.world.env.client.workflow.getHandle(workflowOf(u)).fetchHistory()).events ?? []).length;
 
   // Withdrawing ends the target: after the rest. Publishing a calendar and applying a policy reach
   // every workflow by signal, processed after the call returns: last, so no later check sees them.
   const rank = (action: string): number => (action === 'target.withdraw' ? 1 : action === 'policy.apply' || action === 'calendar.publish' ? 2 : 0);
   const ordered = [...routes].sort((a, b) => rank(a.action) - rank(b.action));
+  // The allowed calls of the route before may still be reaching a workflow (a signal's task runs
+  // after the call returns): wait until its history stands still before counting.
+  const settle = async (u: string): Promise<void> => {
+    for (let n = await events(u); ; ) {
+      await new Promise((r) => setTimeout(r, 300));
+      const m = await events(u);
+      if (m === n) return;
+      n = m;
+    }
+  };
   const wrong: string[] = [];
   for (const spec of ordered) {
     const key = `${spec.method} ${spec.url}`;
+    await settle(spec.url);
     for (const who of Object.keys(people) as Who[]) {
       const may = allowed[key]!.includes(who);
       // Deny first, then allow: the allowed call may change the state the denied ones are checked against.
