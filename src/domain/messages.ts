@@ -17,6 +17,10 @@ const typeNames: Record<string, string> = {
 };
 
 z.config({
+  // No parser compiled with `new Function`: a workflow evaluates these schemas afresh each time it
+  // is created (a continue-as-new, a replay after eviction) and parses each a few times, so the
+  // compilation cost more than it saved (profile of the province benchmark's worker).
+  jitless: true,
   customError: (iss) => {
     switch (iss.code) {
       case 'invalid_type':

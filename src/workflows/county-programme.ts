@@ -10,6 +10,7 @@
  * Targets and inquiry cases come as signals. The workflow continues as new at the first wake-up of
  * each calendar year and ends when nothing in the county is under rectification or owed.
  */
+import type * as LegacyProgramme from './legacy/county-programme';
 import { TemporalFailure, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { caseChangeSchema, caseChangedSignal, programmeInputSchema, programmeStateQuery, recordCommitteeStudySchema, recordCommitteeStudyUpdate, type BulletinRecord, type CommitteeStudyRecord, type ProgrammeInput, type ProgrammeView } from '../contracts/programme';
@@ -34,7 +35,6 @@ import {
   type LocalDate,
 } from '../domain';
 import { StageKey } from '../search-attributes';
-import { legacyCountyProgramme } from './legacy/county-programme';
 import { fieldError, parseOrReject, refused } from './support/history';
 import { monthlyBulletin, urgeOverdue } from './support/mail';
 import { migrateCore, type LegacyEntityState } from './support/migrate';
@@ -258,7 +258,12 @@ class Programme extends Entity<ProgrammeState> {
 }
 
 export async function countyProgramme(input: ProgrammeInput, carried?: ProgrammeState | LegacyProgrammeState): Promise<ProgrammeView> {
-  if (!patched(RUNTIME_PATCH)) return (await legacyCountyProgramme(input as never, carried as never)) as never;
+  if (!patched(RUNTIME_PATCH)) {
+    // A run started before the obligation book: its frozen code is evaluated for it alone, not for every workflow.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- evaluated here, on that path only (an import is evaluated when the bundle starts a workflow)
+    const { legacyCountyProgramme } = require('./legacy/county-programme') as typeof LegacyProgramme;
+    return (await legacyCountyProgramme(input as never, carried as never)) as never;
+  }
   const startNow = Date.now();
   let legacy: LegacyProgrammeState | undefined;
   let state: ProgrammeState;

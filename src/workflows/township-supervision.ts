@@ -11,6 +11,7 @@
  * rectification and nothing owed; a new designation starts it again. It continues as new at the
  * first wake-up of each calendar year.
  */
+import type * as LegacyTownship from './legacy/township-supervision';
 import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { MailRequest } from '../contracts/mail';
@@ -58,7 +59,6 @@ import {
   type Period,
 } from '../domain';
 import { StageKey, TownshipKey } from '../search-attributes';
-import { legacyTownshipSupervision } from './legacy/township-supervision';
 import { fieldError, parseOrReject, refused } from './support/history';
 import { migrateCore, type LegacyEntityState } from './support/migrate';
 import { RUNTIME_PATCH } from './support/patches';
@@ -309,7 +309,12 @@ function fromLegacy(l: LegacyTownshipState): TownshipState {
 }
 
 export async function townshipSupervision(input: TownshipInput, carried?: TownshipState | LegacyTownshipState): Promise<TownshipView> {
-  if (!patched(RUNTIME_PATCH)) return (await legacyTownshipSupervision(input as never, carried as never)) as never;
+  if (!patched(RUNTIME_PATCH)) {
+    // A run started before the obligation book: its frozen code is evaluated for it alone, not for every workflow.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- evaluated here, on that path only (an import is evaluated when the bundle starts a workflow)
+    const { legacyTownshipSupervision } = require('./legacy/township-supervision') as typeof LegacyTownship;
+    return (await legacyTownshipSupervision(input as never, carried as never)) as never;
+  }
   const startNow = Date.now();
   let legacy: LegacyTownshipState | undefined;
   let state: TownshipState;

@@ -9,6 +9,7 @@
  * with a wake-up of its own, the urging of overdue duties (督办) is the county programme's digest,
  * and the workflow continues as new at the first wake-up of each calendar year.
  */
+import type * as LegacyVillage from './legacy/village-rectification';
 import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
@@ -62,7 +63,6 @@ import {
   type LocalDate,
 } from '../domain';
 import { CycleYearKey, StageKey, TownshipKey, VillageKey } from '../search-attributes';
-import { legacyVillageRectification } from './legacy/village-rectification';
 import { fieldError, parseOrReject, refused } from './support/history';
 import { migrateCore, type LegacyEntityState } from './support/migrate';
 import { Entity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
@@ -312,7 +312,12 @@ function fromLegacy(l: LegacyVillageState): VillageState {
 
 export async function villageRectification(input: VillageInput, carried?: VillageState | LegacyVillageState): Promise<VillageOutcome> {
   // Runs started before the obligation book replay as they were; they migrate at their next continue-as-new.
-  if (!patched(RUNTIME_PATCH)) return legacyVillageRectification(input as never, carried as never);
+  if (!patched(RUNTIME_PATCH)) {
+    // A run started before the obligation book: its frozen code is evaluated for it alone, not for every workflow.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- evaluated here, on that path only (an import is evaluated when the bundle starts a workflow)
+    const { legacyVillageRectification } = require('./legacy/village-rectification') as typeof LegacyVillage;
+    return legacyVillageRectification(input as never, carried as never);
+  }
   const startNow = Date.now();
   let legacy: LegacyVillageState | undefined;
   let state: VillageState;
