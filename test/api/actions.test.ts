@@ -38,7 +38,7 @@ test('a target from designation to withdrawal, every action of every post', asyn
   expect(await call('zzb-head', 'POST', '/api/villages/QS03/plan/review', { decision: 'approve' })).toMatchObject({ status: 200, body: { plan: { status: 'approved' } } });
 
   // The first secretary records progress with a visit, and closes this month's symposium.
-  const progress = await call('qs03-fs', 'POST', '/api/villages/QS03/progress', { period: `${month}-H1`, progress: '走访农户二十户', duties: [{ kind: 'first-secretary-visit', date: `${month}-10` }] });
+  const progress = await call('qs03-fs', 'POST', '/api/villages/QS03/progress', { period: `${month}-H1`, progress: '走访农户二十户', duties: [{ kind: 'first-secretary-visit', date: `${month}-01` }] });
   expect(progress.status).toBe(200);
   const symposium = `first-secretary-symposium/village:QS03/${month}`;
   expect((await call('qs03-vs', 'POST', '/api/villages/QS03/duties/fulfil', { obligationId: symposium, fulfilledOn: today })).body.message).toBe('何晓东不是“第一书记每月与村民座谈交流”的责任人，不能办结该事项');
