@@ -111,6 +111,23 @@ async function diagnose(prefix: string, expected: Map<string, number>, ws: Worke
   }
 }
 
+/** Rows of the shared journal matching `like`, once there are `want` of them or the time is up. */
+async function journalRowsOnce(like: string, want: number, timeoutMs: number): Promise<number> {
+  const db = new pg.Client({ connectionString: postgres.url });
+  await db.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${SENT_JOURNAL_TABLE} WHERE notice_key LIKE $1`, [like]);
+      const n = Number(rows[0]!.n);
+      if (n >= want || Date.now() > deadline) return n;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  } finally {
+    await db.end();
+  }
+}
+
 async function settle(prefix: string, expected: Map<string, number>, timeoutMs: number): Promise<Count> {
   const due = [...expected.values()].reduce((a, b) => a + b, 0);
   const deadline = Date.now() + timeoutMs;
@@ -126,7 +143,7 @@ async function settle(prefix: string, expected: Map<string, number>, timeoutMs: 
   return c;
 }
 
-test('two workers share the PostgreSQL journal; one is killed with SIGKILL mid-burst: every letter arrives, at most the mails in flight on it twice', async () => {
+test('two workers share the PostgreSQL journal; one is killed with SIGKILL mid-burst: every letter arrives and is journalled once, at most the mails in flight on it twice', async () => {
   const taskQueue = 'fault-kill';
   // Every letter is due at one instant: issued while no worker polls, then both workers start.
   // 1,000 letters to two people each: 2,000 notices.
@@ -142,20 +159,23 @@ test('two workers share the PostgreSQL journal; one is killed with SIGKILL mid-b
   // Mid-burst: a quarter of the mail is out.
   await sink.waitFor(letters('KILL'), N / 2, 240_000);
   await a.stop('SIGKILL');
-  const c = await settle('KILL', expected, 300_000);
-  console.log(`worker killed mid-burst: ${JSON.stringify(c)}, ${Date.now() - polling} ms from polling to the last mail`);
-  if (c.lost) await diagnose('KILL', expected, [a, b]);
+  let c = await settle('KILL', expected, 300_000);
+  if (c.lost) {
+    console.log(`worker killed mid-burst: ${JSON.stringify(c)}`);
+    await diagnose('KILL', expected, [a, b]);
+  }
   expect(c.lost).toBe(0);
+  // The mails the killed worker had in flight are sent again once its workflow tasks time out and
+  // the other worker retries their local activities: that can come after every pair has arrived.
+  // Every mail ends in the shared journal once, whichever worker sent it.
+  const rows = await journalRowsOnce('inquiry:KILL-%', c.due, 120_000);
+  expect(rows).toBe(c.due);
+  c = count('KILL', expected);
+  console.log(`worker killed mid-burst: ${JSON.stringify(c)}, ${Date.now() - polling} ms from polling to the journal complete`);
   // The window that remains (docs/operations.md, Delivery guarantee): a mail the SMTP server took
-  // whose acceptance the killed worker never recorded goes again, with the same Message-ID. At most
-  // one per pooled connection of the killed worker.
-  expect(c.duplicates).toBeLessThanOrEqual(POOL);
-  // Every mail is in the shared journal once, whichever worker sent it.
-  const db = new pg.Client({ connectionString: postgres.url });
-  await db.connect();
-  const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${SENT_JOURNAL_TABLE} WHERE notice_key LIKE 'inquiry:KILL-%'`);
-  await db.end();
-  expect(Number(rows[0]!.n)).toBe(c.due);
+  // whose acceptance the killed worker never recorded goes again, with the same Message-ID: the
+  // mails on its pooled connections and those whose journal write was under way.
+  expect(c.duplicates).toBeLessThanOrEqual(2 * POOL);
   await b.stop();
 }, 900_000);
 
