@@ -4,7 +4,7 @@
  * the ledger it records into.
  */
 import { WorkflowNotFoundError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { INQUIRY_WORKFLOW_TYPE, inquiryInputSchema, inquiryWorkflowId, type InquiryInput } from '../contracts/inquiry';
+import { INQUIRY_WORKFLOW_TYPE, caseOpenedUpdate, inquiryInputSchema, inquiryWorkflowId, type InquiryInput, type InquiryView } from '../contracts/inquiry';
 import { LEDGER_WORKFLOW_TYPE, allocateDocNumberUpdate, ledgerWorkflowId, type DocNumber } from '../contracts/ledger';
 import { PROGRAMME_WORKFLOW_TYPE, caseChangedSignal, programmeWorkflowId, type CaseChange } from '../contracts/programme';
 import { TARGET_CHANGES_MAX, TOWNSHIP_WORKFLOW_TYPE, decideProposalUpdate, targetChangedSignal, targetsChangedSignal, townshipStateQuery, townshipWorkflowId, type TargetChange } from '../contracts/township';
@@ -232,7 +232,10 @@ export function defaultCaseId(i: IssueInquiry): string {
  * organization officer as the roster names them now. Answering a proposal records the decision
  * on the township. Idempotent by case id.
  */
-export async function issueInquiry(client: Client, taskQueue: string, roster: Roster, i: IssueInquiry): Promise<WorkflowHandle<typeof inquiryCase>> {
+/** An issued case's handle and the case as it stood once opened. */
+export type IssuedCase = WorkflowHandle<typeof inquiryCase> & { readonly opened: InquiryView };
+
+export async function issueInquiry(client: Client, taskQueue: string, roster: Roster, i: IssueInquiry): Promise<IssuedCase> {
   const problems: string[] = [];
   if (!roster.townships.some((t) => t.code === i.township)) problems.push(`township：名册中没有乡镇${i.township}`);
   const issuer = roster.people.find((p) => p.id === i.issuedBy);
@@ -297,5 +300,7 @@ export async function issueInquiry(client: Client, taskQueue: string, roster: Ro
   if (decide) {
     await township.executeUpdate(decideProposalUpdate, { args: [{ quarter: i.proposalQuarter!, decision: 'inquiry', by: i.issuedBy, caseId: input.caseId }] });
   }
-  return handle;
+  // The case as its recipients will see it: numbered, addressed, with its deadline.
+  const opened = await handle.executeUpdate(caseOpenedUpdate);
+  return Object.assign(handle, { opened });
 }

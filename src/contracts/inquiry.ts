@@ -142,3 +142,9 @@ export const reviewExplanationUpdate = defineUpdate<InquiryView, [ReviewExplanat
 export const scheduleTalkUpdate = defineUpdate<InquiryView, [ScheduleTalk]>('scheduleTalk');
 export const recordTalkUpdate = defineUpdate<InquiryView, [RecordTalk]>('recordTalk');
 export const inquiryStateQuery = defineQuery<InquiryView>('state');
+/**
+ * Answers once the case is opened: numbered, addressed and, for a letter, with the explanation's
+ * deadline (which needs the calendar, loaded by an activity). Whoever issues a case reads it
+ * through this update, never through a query that may run before the case has its deadline.
+ */
+export const caseOpenedUpdate = defineUpdate<InquiryView, []>('caseOpened');

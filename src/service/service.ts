@@ -591,7 +591,8 @@ export class Service {
 
   // --- Inquiry cases --------------------------------------------------------------------------
 
-  async issueInquiry(actor: Actor, body: unknown): Promise<{ workflowId: string }> {
+  /** The case as opened (numbered, addressed, with its deadline), and its workflow id. */
+  async issueInquiry(actor: Actor, body: unknown): Promise<InquiryView & { workflowId: string }> {
     const schema = z.strictObject({
       township: z.string().min(1).max(40),
       reason: z.string().trim().min(4, '函询事由至少4个字').max(2000),
@@ -624,7 +625,7 @@ export class Service {
         caseId,
         policy: this.deps.policy(),
       });
-      return { workflowId: handle.workflowId };
+      return { ...handle.opened, workflowId: handle.workflowId };
     } catch (err) {
       if (err instanceof InvalidInquiryError) throw new ServiceError('bad-input', err.message);
       return fromTemporal(err, `乡镇${r.data.township}`);

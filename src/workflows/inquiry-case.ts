@@ -16,6 +16,7 @@ import { personId, text } from '../contracts/common';
 import {
   caseStageLabels,
   inquiryInputSchema,
+  caseOpenedUpdate,
   inquiryStateQuery,
   recordTalkSchema,
   recordTalkUpdate,
@@ -225,6 +226,9 @@ export async function inquiryCase(rawInput: InquiryInput, carried?: CaseState): 
   const input = s.input;
 
   setHandler(inquiryStateQuery, () => c.view(Date.now()));
+  // Set once the letter's deadline, duty and mail are in place (a carried case has them already).
+  let opened = carried !== undefined;
+  setHandler(caseOpenedUpdate, () => (opened ? c.view(Date.now()) : condition(() => opened).then(() => c.view(Date.now()))));
   c.registerCommonHandlers(() => c.view(Date.now()));
 
   const update = <A extends unknown[]>(
@@ -382,6 +386,7 @@ export async function inquiryCase(rawInput: InquiryInput, carried?: CaseState): 
     c.queueMail(c.mail('inquiry-letter', 'letter', { people: input.recipients }));
     c.orderTalk(startNow, '县委组织部直接约谈', input.issuedBy, false);
   }
+  opened = true;
 
   const ending = await runEntity(c);
   await condition(allHandlersFinished);

@@ -35,7 +35,8 @@ describe('inquiry cases, the county programme and the ledger', () => {
     // 六(四): BT receives an inquiry letter and does not answer it.
     await advanceTo(world.env, '2019-03-01T02:00:00Z');
     const bt = await issueInquiry(world.env.client, world.taskQueue, roster, { township: 'BT', reason: '西坡村整顿方案逾期未报送', issuedBy: 'zzb-li', caseId: 'BT-2019-001' });
-    expect(await bt.query(inquiryStateQuery)).toMatchObject({ stage: 'awaiting-explanation', explanationDue: '2019-03-15', recipients: ['bt-sec', 'bt-org'], docNumber: { year: 2019, seq: 1 } });
+    // Issuing answers with the case as opened: numbered, addressed, with the explanation's deadline.
+    expect(bt.opened).toMatchObject({ stage: 'awaiting-explanation', explanationDue: '2019-03-15', recipients: ['bt-sec', 'bt-org'], docNumber: { year: 2019, seq: 1 } });
     // The letter carries the department's first 文号 of the year; issued again, the case keeps it.
     const [letter] = await world.mail.sink.waitFor((m) => m.envelopeTo.includes('bt-sec@township.example.org') && m.subject.startsWith('【函询】'));
     expect(letter!.text.split('\n')[2]).toBe('云组函〔2019〕1号');
