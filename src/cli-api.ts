@@ -160,10 +160,14 @@ export function addApiCommands(program: Command, out: (line: string) => void, cl
 
   program
     .command('logout')
-    .description('forget the kept token')
-    .action(() => {
-      apiClient().forget();
-      out('已退出登录。');
+    .description('end the kept token at the API and forget it (--everywhere: every session of this person)')
+    .option('--everywhere', 'end every session and token of this person, on every device')
+    .action(async (opts: { everywhere?: boolean }) => {
+      const api = apiClient();
+      // Ended at the API first, so the token is of no use to whoever copied it; forgotten here whatever the API says.
+      const r = await api.call<{ message: string }>('POST', '/api/logout', { everywhere: opts.everywhere === true }).catch(() => ({ message: '已退出登录（本机令牌已删除；服务器不可达或令牌已失效）。' }));
+      api.forget();
+      out(r.message.endsWith('。') ? r.message : `${r.message}。`);
     });
 
   program

@@ -77,8 +77,17 @@ const envSchema = z.object({
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64 (e.g. `openssl rand -base64 32`)')
     .optional(),
   SESSION_KEY_FILE: z.string().min(1).default('.data/session.key'),
-  // Set when the API is behind a reverse proxy that sets X-Forwarded-For (for per-client rate limits).
-  API_TRUST_PROXY: bool.default(false),
+  // Behind a reverse proxy that sets X-Forwarded-For (per-client rate limits): the proxies trusted,
+  // as addresses or CIDR ranges separated by commas (e.g. 127.0.0.1,10.0.0.0/8), or a number of
+  // hops. `true` (trust whatever a client writes in the header) is refused: any client could then
+  // pose as a new address on every request. Empty: the peer's own address.
+  API_TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('')
+    .refine((v) => !/^(true|yes|on|all|\*)$/i.test(v), 'must name the proxies (addresses or CIDR ranges, comma separated) or a hop count, never true: a client could set any X-Forwarded-For')
+    .refine((v) => v === '' || v === 'false' || /^\d{1,2}$/.test(v) || v.split(',').every((x) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(x.trim())), 'must be addresses or CIDR ranges separated by commas, or a hop count')
+    .transform((v): string[] | number | false => (v === '' || v === 'false' ? false : /^\d{1,2}$/.test(v) ? Number(v) : v.split(',').map((x) => x.trim()))),
   // --- CLI ---
   // Where the CLI reaches the API (default: API_HOST:API_PORT on this machine), and where `cli login` keeps its token.
   API_URL: z.url('must be a URL like http://127.0.0.1:8080').optional(),
@@ -120,7 +129,7 @@ export interface Config {
     readonly letterPdf: boolean;
   };
   readonly programme: { readonly rosterFile: string; readonly appBaseUrl: string; readonly policyFile: string | undefined; readonly calendarDir: string };
-  readonly api: { readonly host: string; readonly port: number; readonly sessionKey: string | undefined; readonly sessionKeyFile: string; readonly trustProxy: boolean };
+  readonly api: { readonly host: string; readonly port: number; readonly sessionKey: string | undefined; readonly sessionKeyFile: string; readonly trustProxy: string[] | number | false };
   readonly cli: { readonly apiUrl: string; readonly tokenFile: string };
 }
 

@@ -18,7 +18,7 @@ import { stateQuery, villageWorkflowId } from './contracts/village';
 import { demoRoster } from './demo';
 import { currentPolicy } from './infra/policy-file';
 import { severityLabels } from './domain/policy';
-import { startApi, type RunningApi } from './api/main';
+import { isLoopback, startApi, type RunningApi } from './api/main';
 import { loadConfigOrExit } from './config';
 import { SmtpSink } from './infra/smtp-sink';
 import { projectRoot, requireBinary, BinaryNotFoundError } from './infra/temporal-binaries';
@@ -156,7 +156,13 @@ async function main(): Promise<void> {
       ...(sink ? { mailbox: () => sink.received.map((m) => ({ to: m.envelopeTo, subject: m.subject, text: m.text, at: mailDate(m.headers) })) } : {}),
       ...(ownServer ? { temporalUi: `http://localhost:${UI_PORT}` } : {}),
     });
-    console.log(`Workbench: ${api.url}/ (log in with a roster id; the code arrives by mail${sink ? `, readable at ${api.url}/dev/mail` : ''})`);
+    const local = isLoopback(config.api.host);
+    console.log(`Workbench: ${api.url}/ (log in with a roster id; the code arrives by mail${sink ? (local ? ', printed above as the sink receives it' : '') : ''})`);
+    if (sink && local) console.log(`Local mailbox: ${api.url}/dev/mail (for a logged-in operator or department member on this machine)`);
+    if (sink && !local) {
+      console.log(`WARNING: the API listens on ${config.api.host}, beyond this machine, while every mail (login codes included) goes to the local SMTP sink, not to the people of the roster.`);
+      console.log('         The /dev/mail page is off; set SMTP_HOST to a real relay before anyone else uses this API.');
+    }
     console.log(`API: ${api.url}/api (OpenAPI document at ${api.url}/api/openapi.json)`);
     if (!demo) console.log('Designate the roster\'s targets with `npm run cli -- designate --all`; watch them with `npm run cli -- list`.');
     console.log('Press Ctrl-C to stop.');

@@ -15,6 +15,7 @@ import { currentPolicy } from '../infra/policy-file';
 import { connectClient } from '../infra/temporal-connection';
 import type { Roster } from '../domain/roster';
 import { Login, TokenSealer } from '../service/identity';
+import { SessionRegistry } from '../service/sessions';
 import { Service } from '../service/service';
 import type { MailboxMessage } from '../web/pages';
 import { buildApi } from './server';
@@ -45,6 +46,11 @@ export interface ApiExtras {
   readonly temporalUi?: string;
 }
 
+/** Whether the API listens on this machine only. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 export async function startApi(config: Config, extras: ApiExtras = {}): Promise<RunningApi> {
   const client = await connectClient(config);
   // A broken file does not lock everyone out: the last valid roster stays in use, and 运维 says why.
@@ -52,7 +58,8 @@ export async function startApi(config: Config, extras: ApiExtras = {}): Promise<
   const roster = (): Roster => rosterSource.current();
   const key = sessionKey(config);
   const mailer = createSmtpMailer({ ...config.smtp, from: config.smtp.from });
-  const sealer = new TokenSealer(key);
+  // Ended sessions are kept beside the session key, in the API's own volume.
+  const sealer = new TokenSealer(key, new SessionRegistry(path.join(path.dirname(config.api.sessionKeyFile), 'sessions.json')));
   const service = new Service({
     client,
     taskQueue: config.temporal.taskQueue,
@@ -71,7 +78,8 @@ export async function startApi(config: Config, extras: ApiExtras = {}): Promise<
     web: {
       roster,
       calendar: calendarStore(config.programme.calendarDir),
-      ...(extras.mailbox ? { mailbox: extras.mailbox } : {}),
+      // Login codes are in the sink: its page is served only to this machine.
+      ...(extras.mailbox && isLoopback(config.api.host) ? { mailbox: extras.mailbox } : {}),
       ...(extras.temporalUi ? { temporalUi: extras.temporalUi } : {}),
       rosterProblem: () => rosterSource.problem(),
     },

@@ -190,7 +190,7 @@ export const routes: readonly RouteSpec[] = [
 /** Query strings are text: `?overdue=true&limit=50` to the list filter's types. */
 function queryToFilter(query: unknown): unknown {
   if (typeof query !== 'object' || query === null) return {};
-  const out: Record<string, unknown> = {};
+  const out = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(query as Record<string, unknown>)) {
     if (v === 'true' || v === 'false') out[k] = v === 'true';
     else if (k === 'limit' && typeof v === 'string' && /^\d{1,6}$/.test(v)) out[k] = Number(v);

@@ -8,7 +8,7 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ForbiddenError, type Actor, type EntityRef } from '../service/authorization';
+import { authorize, ForbiddenError, type Actor, type EntityRef } from '../service/authorization';
 import { httpStatus, ServiceError } from '../service/errors';
 import type { Login, TokenClaims, TokenSealer } from '../service/identity';
 import { SESSION_TTL_MS } from '../service/identity';
@@ -25,8 +25,11 @@ export interface ApiDeps {
   readonly service: Service;
   readonly login: Login;
   readonly sealer: TokenSealer;
-  /** Behind a reverse proxy: the client address comes from X-Forwarded-For. */
-  readonly trustProxy?: boolean;
+  /**
+   * Behind a reverse proxy: the client address comes from X-Forwarded-For as written by these
+   * proxies (addresses, CIDR ranges) or this many hops; never every sender.
+   */
+  readonly trustProxy?: string[] | number | false;
   /** Cookies marked Secure (the API is served over HTTPS). */
   readonly secureCookies?: boolean;
   /** pino options, or false for no log (tests pass a stream to read the audit lines). */
@@ -39,7 +42,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor?: Actor;
     claims?: TokenClaims;
-    audit?: { action: string; entity: string };
+    audit?: { action: string; entity: string; tried?: string };
   }
 }
 
@@ -56,7 +59,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: BODY_LIMIT,
-    trustProxy: deps.trustProxy ?? false,
+    // A hop count trusts the nearest proxies only: the address `hops` steps back from this server.
+    trustProxy: typeof deps.trustProxy === 'number' ? ((_addr: string, i: number) => i < (deps.trustProxy as number)) : (deps.trustProxy ?? false),
     // One audit line per mutating request is the log; Fastify's own per-request lines are not.
     disableRequestLogging: true,
     // Unknown query keys and such are the service's to refuse; Fastify validates nothing itself.
@@ -95,6 +99,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         if (typeof sent !== 'string' || sent !== claims.csrf) throw new ServiceError('forbidden', '缺少或错误的CSRF令牌，请刷新页面后重试');
       }
     }
+    if (!deps.login.holdsPost(claims)) throw new ServiceError('unauthenticated', '您在名册中的职务已变更，请重新登录');
     request.claims = claims;
     request.actor = deps.service.actor(claims.sub);
     return request.actor;
@@ -111,6 +116,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         action: request.audit.action,
         entity: request.audit.entity,
         outcome: reply.statusCode,
+        // The address as the configured proxies pass it on, and for a login the id it was tried with.
+        client: request.ip,
+        ...(request.audit.tried !== undefined ? { tried: request.audit.tried } : {}),
       },
       'audit',
     );
@@ -125,6 +133,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.post('/api/login/code', async (request, reply) => {
     request.audit = { action: 'login.code', entity: '-' };
     const { who } = parseInput(codeBody, request.body);
+    request.audit.tried = who;
     await deps.login.requestCode(who, request.ip);
     return reply.status(202).send({ message: '如该人员在名册中，验证码已发送至其登记的邮箱，10分钟内有效。' });
   });
@@ -137,6 +146,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.post('/api/login/verify', async (request, reply) => {
     request.audit = { action: 'login.verify', entity: '-' };
     const body = parseInput(verifyBody, request.body);
+    request.audit.tried = body.who;
     const { token, claims, personId } = deps.login.verify(body.who, body.code, body.kind);
     request.actor = deps.service.actor(personId);
     if (claims.kind === 'bearer') return { token, expiresAt: new Date(claims.exp).toISOString(), person: request.actor };
@@ -150,9 +160,44 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return { csrfToken: claims.csrf, expiresAt: new Date(claims.exp).toISOString(), person: request.actor };
   });
 
-  app.post('/api/logout', async (_request, reply) => {
+  /**
+   * Ends the token the request came with (cookie or bearer); with `{ "everywhere": true }` every
+   * token of the person, on every device and script. A request with no valid token only clears
+   * the cookie.
+   */
+  const logoutBody = z.strictObject({ everywhere: z.boolean({ error: 'everywhere应为true或false' }).default(false), _csrf: z.string().optional() });
+  app.post('/api/logout', async (request, reply) => {
+    request.audit = { action: 'logout', entity: '-' };
+    const body = parseInput(logoutBody, request.body ?? {});
+    const actor = await authenticate(request).catch(() => undefined);
+    const claims = request.claims;
+    if (actor && claims) {
+      if (body.everywhere) deps.sealer.sessions.endAll(claims.sub);
+      else deps.sealer.sessions.end(claims.jti ?? '', claims.exp);
+    }
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { message: '已退出登录' };
+    return { message: body.everywhere && actor ? '已在所有设备上退出登录' : '已退出登录' };
+  });
+
+  // The department ends a person's sessions (a lost phone, a post left): every token issued until now.
+  const endSessionsParams = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, '人员编号只能用字母、数字、_和-') });
+  app.post('/api/people/:id/sessions/end', async (request) => {
+    const actor = await authenticate(request);
+    request.audit = { action: 'sessions.manage', entity: `person:${(request.params as { id?: string }).id ?? '-'}` };
+    authorize(actor, 'sessions.manage', { kind: 'county' });
+    const { id } = parseInput(endSessionsParams, request.params);
+    if (!deps.service.personExists(id)) throw new ServiceError('not-found', `名册中没有人员${id}`);
+    deps.sealer.sessions.endAll(id);
+    return { message: `已结束${id}的全部登录`, person: id };
+  });
+  // ... and unlocks a login locked after too many wrong codes.
+  app.post('/api/people/:id/login/unlock', async (request) => {
+    const actor = await authenticate(request);
+    request.audit = { action: 'login.unlock', entity: `person:${(request.params as { id?: string }).id ?? '-'}` };
+    authorize(actor, 'sessions.manage', { kind: 'county' });
+    const { id } = parseInput(endSessionsParams, request.params);
+    if (!deps.service.personExists(id)) throw new ServiceError('not-found', `名册中没有人员${id}`);
+    return { message: deps.login.unlock(id) ? `已解除${id}的登录锁定` : `${id}的登录未被锁定`, person: id };
   });
 
   app.get('/api/me', async (request) => {

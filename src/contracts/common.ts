@@ -15,10 +15,20 @@ import '../domain/messages';
 export const personId = z.string().trim().min(1, '须填写人员编号').max(40, '人员编号最多40个字').regex(/^[A-Za-z0-9_-]+$/, '人员编号只能用字母、数字、_和-');
 /** A township, village or department code of the roster. */
 export const codeSchema = z.string().trim().min(1, '须填写编码').max(40, '编码最多40个字').regex(/^[A-Za-z0-9_-]+$/, '编码只能用字母、数字、_和-');
+/**
+ * Text without control characters other than line breaks and tabs, and without the characters
+ * that reverse the direction of what follows (U+202A–U+202E, U+2066–U+2069): a letter's PDF would
+ * print "ABC" as "CBA" and mean something else than what was recorded.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses
+export const NO_CONTROLS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/;
+export const controlsMessage = (what: string): string => `${what}含有控制字符或文字方向控制符（如U+202E），请删除后重新填写`;
+
 /** Free text an official writes, bounded. */
 export const text = (min: number, max: number, what: string): z.ZodString =>
-  z.string().trim().min(min, `${what}至少${min}个字`).max(max, `${what}最多${max}个字`);
-export const optionalText = (max: number, what: string): z.ZodDefault<z.ZodString> => z.string().trim().max(max, `${what}最多${max}个字`).default('');
+  z.string().trim().min(min, `${what}至少${min}个字`).max(max, `${what}最多${max}个字`).regex(NO_CONTROLS, controlsMessage(what));
+export const optionalText = (max: number, what: string): z.ZodDefault<z.ZodString> =>
+  z.string().trim().max(max, `${what}最多${max}个字`).regex(NO_CONTROLS, controlsMessage(what)).default('');
 export const obligationIdSchema = z.string().min(1, '须指明事项').max(160, '事项编号过长');
 
 /** How a rejected input is described: each problem with the path of its field. */

@@ -197,6 +197,52 @@ export const calendarYearSchema = z
   });
 export type CalendarYear = z.infer<typeof calendarYearSchema>;
 
+/** The festivals of the State Council's arrangement (全国年节及纪念日放假办法). */
+const FESTIVALS = ['元旦', '春节', '清明节', '劳动节', '端午节', '中秋节', '国庆节'];
+/**
+ * Above these the arrangement is not the State Council's usual one: the longest run of rest days
+ * since 2008 was 10 (Spring Festival 2020), the most weekday holidays 23 (2013). A one-off rest day
+ * outside the festivals (3 September 2015) is published by the department as a file checked by
+ * hand, not through the API.
+ */
+export const MAX_CONSECUTIVE_REST_DAYS = 12;
+export const MAX_WEEKDAY_HOLIDAYS = 25;
+
+/**
+ * Why an arrangement cannot be the State Council's (a typing error, or a calendar made to move
+ * deadlines): rest days named for no festival, more weekday holidays than the festivals give, a
+ * run of rest days longer than any Golden Week. Empty when it is plausible.
+ */
+export function unusualArrangement(c: CalendarYear): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  for (const [date, label] of Object.entries(c.holidays)) {
+    const parts = label.split(/[、,，+＋和及]/).map((x) => x.trim()).filter(Boolean);
+    if (parts.length === 0 || parts.some((x) => !FESTIVALS.includes(x) && !FESTIVALS.includes(`${x}节`))) {
+      out.push({ path: `holidays.${date}`, message: `“${label}”不是国务院放假安排中的节日（元旦、春节、清明节、劳动节、端午节、中秋节、国庆节）` });
+    }
+  }
+  const weekday = Object.keys(c.holidays).filter((d) => isLocalDate(d) && dayOfWeek(d) !== 0 && dayOfWeek(d) !== 6).length;
+  if (weekday > MAX_WEEKDAY_HOLIDAYS) out.push({ path: 'holidays', message: `工作日放假${weekday}天，超过国务院通常安排（不超过${MAX_WEEKDAY_HOLIDAYS}天）` });
+  let runStart: LocalDate | undefined;
+  let run = 0;
+  const end = `${c.year}-12-31`;
+  for (let d = `${c.year}-01-01`; d <= end; d = addDays(d, 1)) {
+    const weekend = dayOfWeek(d) === 0 || dayOfWeek(d) === 6;
+    const rest = c.holidays[d] !== undefined || (weekend && c.workdays[d] === undefined);
+    if (rest) {
+      if (run === 0) runStart = d;
+      run++;
+    }
+    if ((!rest || d === end) && run > 0) {
+      if (run > MAX_CONSECUTIVE_REST_DAYS) {
+        out.push({ path: 'holidays', message: `${runStart}起连续休息${run}天，超过国务院通常安排的最长假期（${MAX_CONSECUTIVE_REST_DAYS}天）` });
+      }
+      run = 0;
+    }
+  }
+  return out;
+}
+
 export type DayKind = 'workday' | 'weekend' | 'holiday' | 'swapped-workday';
 
 export interface DayInfo {

@@ -49,11 +49,23 @@ const roleScope: Record<Role, 'county' | 'township' | 'village' | 'department'> 
 };
 
 const code = z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, '编码为1–40个字母、数字、_或-');
+/**
+ * A name as letters and documents print it: one line, no control characters, nothing that turns
+ * the direction of the text (U+202A–U+202E, U+2066–U+2069).
+ */
+const name = z
+  .string()
+  .trim()
+  .min(1, '须填写名称')
+  .max(100, '名称最多100个字')
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+  .regex(/^[^\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/, '名称不能含换行、控制字符或文字方向控制符');
 
 const personSchema = z.object({
   id: code,
-  name: z.string().trim().min(1),
-  email: z.email('应为电子邮件地址'),
+  name,
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+  email: z.email('应为电子邮件地址').regex(/^[^\s\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/, '邮箱不能含空白、控制字符或文字方向控制符'),
   role: z.enum(roles),
   township: code.optional(),
   village: code.optional(),
@@ -65,14 +77,14 @@ export type Person = z.infer<typeof personSchema>;
 
 export const rosterSchema = z
   .object({
-    county: z.object({ code, name: z.string().trim().min(1) }),
+    county: z.object({ code, name }),
     /** The programme's start; a designation before it lies outside any cycle. */
     programmeStart: localDateSchema.default('2018-01-01'),
-    townships: z.array(z.object({ code, name: z.string().trim().min(1) })).min(1),
+    townships: z.array(z.object({ code, name })).min(1),
     villages: z.array(
-      z.object({ code, name: z.string().trim().min(1), township: code, orgType: z.enum(orgTypes).default('village') }),
+      z.object({ code, name, township: code, orgType: z.enum(orgTypes).default('village') }),
     ),
-    departments: z.array(z.object({ code, name: z.string().trim().min(1) })).default([]),
+    departments: z.array(z.object({ code, name })).default([]),
     people: z.array(personSchema),
     designations: z.array(designationSchema).default([]),
     /** Yearly star ratings of villages (星级化, 三(六)). */

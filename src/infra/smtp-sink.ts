@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
@@ -108,7 +108,11 @@ export class SmtpSink {
     });
     // A client that dies mid-session (a worker killed) resets its connection: not the server's error.
     server.on('error', () => {});
-    if (options.mailDir) mkdirSync(options.mailDir, { recursive: true });
+    // Login codes arrive here: the folder and its files are readable by their owner alone.
+    if (options.mailDir) {
+      mkdirSync(options.mailDir, { recursive: true, mode: 0o700 });
+      chmodSync(options.mailDir, 0o700);
+    }
     ref.sink = new SmtpSink(server, host, port, options);
     return ref.sink;
   }
@@ -117,7 +121,7 @@ export class SmtpSink {
     this.received.push(mail);
     if (this.options.mailDir) {
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${this.received.length}.eml`;
-      writeFileSync(path.join(this.options.mailDir, name), mail.raw);
+      writeFileSync(path.join(this.options.mailDir, name), mail.raw, { mode: 0o600 });
     }
     this.options.onMail?.(mail);
     for (const wake of this.waiters) wake();

@@ -42,6 +42,7 @@ export const actions = [
   'deliveries.retry',
   'policy.apply',
   'calendar.publish',
+  'sessions.manage',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -71,6 +72,7 @@ export const actionLabels: Record<Action, string> = {
   'deliveries.retry': '重发通知',
   'policy.apply': '适用工作规则',
   'calendar.publish': '发布节假日安排',
+  'sessions.manage': '管理人员的登录（结束登录、解除锁定）',
 };
 
 export type Scope = 'county' | 'township' | 'village';
@@ -124,8 +126,11 @@ export const permissions: Record<Action, Partial<Record<Role, Scope>>> = {
   'talk.schedule': DEPARTMENT,
   'talk.record': DEPARTMENT,
   'deliveries.retry': { ...DEPARTMENT, operator: 'county' },
-  'policy.apply': { 'org-department-head': 'county', operator: 'county' },
+  // The county's working rules (ladders, thresholds, automatic talks) are a decision of the
+  // department's head; operators install what the head decided, they do not apply it.
+  'policy.apply': { 'org-department-head': 'county' },
   'calendar.publish': { ...DEPARTMENT, operator: 'county' },
+  'sessions.manage': DEPARTMENT,
 };
 
 /** What an action is done on. */
@@ -188,16 +193,23 @@ function describeEntity(entity: EntityRef): string {
   }
 }
 
+/** The actor's scope for the action; own keys only, so nothing inherited can grant a scope. */
+function scopeOf(actor: Actor, action: Action): Scope | undefined {
+  if (!Object.hasOwn(permissions, action)) return undefined;
+  const row = permissions[action];
+  return Object.hasOwn(row, actor.role) ? row[actor.role] : undefined;
+}
+
 /** Whether the actor may take the action on the entity. */
 export function may(actor: Actor, action: Action, entity: EntityRef): boolean {
-  const scope = permissions[action][actor.role];
+  const scope = scopeOf(actor, action);
   return scope !== undefined && inScope(actor, scope, entity);
 }
 
 /** Throws ForbiddenError, in Chinese, naming who, what and where, unless the actor may. */
 export function authorize(actor: Actor, action: Action, entity: EntityRef): void {
   if (may(actor, action, entity)) return;
-  const scope = permissions[action][actor.role];
+  const scope = scopeOf(actor, action);
   const who = `${actor.name}（${roleLabels[actor.role]}）`;
   throw new ForbiddenError(
     actor,

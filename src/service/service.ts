@@ -61,11 +61,11 @@ import {
   withdrawUpdate,
   type VillageView,
 } from '../contracts/village';
-import { calendarYearSchema, isLocalDate, localDateSchema, type CalendarYear } from '../domain/calendar';
+import { calendarYearSchema, isLocalDate, localDateSchema, unusualArrangement, type CalendarYear } from '../domain/calendar';
 import { policySchema, type Policy } from '../domain/policy';
 import { holders, type Roster } from '../domain/roster';
 import { orderTalkSchema, orderTalkUpdate } from '../workflows/inquiry-case';
-import { actorOf, authorize, ForbiddenError, mayFulfil, permissions, type Action, type Actor, type EntityRef } from './authorization';
+import { actionLabels, actorOf, authorize, ForbiddenError, mayFulfil, permissions, type Action, type Actor, type EntityRef } from './authorization';
 import { awardIneligibleQuery, ledgerEntriesQuery, ledgerWorkflowId, promotionBlockedQuery } from '../contracts/ledger';
 import type { Consequence } from '../domain/consequences';
 import { consequencesWorkbook, targetLedgerRow, targetLedgerWorkbook, type TargetLedgerRow } from '../documents/ledger-workbook';
@@ -159,6 +159,22 @@ function fromTemporal(err: unknown, what: string): never {
 }
 
 /** The body an update takes, with the actor set from the caller; a body that names an actor is refused. */
+/** Posts that act on a target by the workflow's assignment (五(三), 四(一)1), not by the roster alone. */
+const assignedPosts = new Set<string>(['first-secretary', 'township-liaison']);
+
+/**
+ * A first secretary or a township liaison acts on a target only while the target's workflow has
+ * them assigned: one replaced by a reassignment, or named in the roster for the village but never
+ * assigned, is refused even though the roster post names the village.
+ */
+function assertAssigned(actor: Actor, action: Action, view: VillageView): void {
+  if (!assignedPosts.has(actor.role)) return;
+  const current = actor.role === 'first-secretary' ? view.firstSecretary : view.liaison;
+  if (current === actor.id) return;
+  const post = actor.role === 'first-secretary' ? '第一书记' : '包村领导';
+  throw new ForbiddenError(actor, action, `${actor.name}不是整顿对象${view.village}现任${post}，不能${actionLabels[action]}`);
+}
+
 function withActor(schema: z.ZodType, actorField: string, actor: Actor, body: unknown): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badInput([{ path: '(内容)', message: '应为JSON对象' }]);
   if (actorField in body) throw badInput([{ path: actorField, message: '由登录身份确定，不能在请求中填写' }]);
@@ -176,6 +192,11 @@ export class Service {
     const a = actorOf(this.deps.roster(), personId);
     if (!a) throw new ServiceError('unauthenticated', `名册中没有${personId}，请重新登录`);
     return a;
+  }
+
+  /** Whether the roster has this person. */
+  personExists(personId: string): boolean {
+    return this.deps.roster().people.some((p) => p.id === personId);
   }
 
   // --- Entities -------------------------------------------------------------------------------
@@ -250,10 +271,12 @@ export class Service {
   async villageView(actor: Actor, code: string): Promise<VillageView> {
     const e = this.village(code);
     authorize(actor, 'read', e);
-    return this.deps.client.workflow
+    const view = await this.deps.client.workflow
       .getHandle(villageWorkflowId(code))
       .query(stateQuery)
       .catch((err: unknown) => fromTemporal(err, this.what(e)));
+    assertAssigned(actor, 'read', view);
+    return view;
   }
 
   async townshipView(actor: Actor, code: string): Promise<TownshipView> {
@@ -482,8 +505,11 @@ export class Service {
     return this.update(actor, 'plan.review', this.village(village), reviewPlanUpdate as never, reviewPlanSchema, 'reviewer', body);
   }
 
-  recordProgress(actor: Actor, village: string, body: unknown): Promise<VillageView> {
-    return this.update(actor, 'progress.record', this.village(village), recordProgressUpdate as never, recordProgressSchema, 'reportedBy', body);
+  async recordProgress(actor: Actor, village: string, body: unknown): Promise<VillageView> {
+    const e = this.village(village);
+    authorize(actor, 'progress.record', e);
+    if (assignedPosts.has(actor.role)) assertAssigned(actor, 'progress.record', (await this.status(e)) as VillageView);
+    return this.update(actor, 'progress.record', e, recordProgressUpdate as never, recordProgressSchema, 'reportedBy', body);
   }
 
   recordAcceptance(actor: Actor, village: string, body: unknown): Promise<VillageView> {
@@ -504,8 +530,9 @@ export class Service {
   async fulfil(actor: Actor, entity: EntityRef, body: unknown): Promise<EntityStatus> {
     authorize(actor, 'duty.fulfil', entity);
     const id = typeof body === 'object' && body !== null ? (body as { obligationId?: unknown }).obligationId : undefined;
-    if (typeof id === 'string') {
+    if (typeof id === 'string' || (entity.kind === 'village' && assignedPosts.has(actor.role))) {
       const status = await this.status(entity);
+      if (entity.kind === 'village') assertAssigned(actor, 'duty.fulfil', status as VillageView);
       const duty = status.open.find((o) => o.id === id) ?? status.upcoming.find((o) => o.id === id);
       if (duty && !mayFulfil(actor, entity, duty.responsible)) {
         throw new ForbiddenError(actor, 'duty.fulfil', `${actor.name}不是“${duty.title}”的责任人，不能办结该事项`);
@@ -678,6 +705,9 @@ export class Service {
     authorize(actor, 'calendar.publish', { kind: 'county' });
     const r = calendarYearSchema.safeParse(year);
     if (!r.success) throw badInput(problemsOf(r.error));
+    // Deadlines move with the calendar: one no State Council notice would make is refused.
+    const unusual = unusualArrangement(r.data as CalendarYear);
+    if (unusual.length > 0) throw badInput(unusual);
     return publishCalendar(this.deps.client, this.deps.calendar, r.data as CalendarYear).catch((err: unknown) => fromTemporal(err, '运行中的工作流'));
   }
 }

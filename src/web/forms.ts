@@ -2,13 +2,52 @@
  * HTML forms to action bodies. Field names say where a value goes and what it is:
  * `entries.0.progress` nests, `year:number` is a number, `transformed:bool` a checkbox,
  * `measures:lines` one array item per non-empty line. Empty optional fields are left out.
+ *
+ * A field name is the client's text: every object built here has no prototype, and a name whose
+ * path would reach one (`__proto__`, `constructor`, `prototype`) or grow an array without bound
+ * is refused with the field named, before anything is built.
  */
+
+/** A field name the form builder will not follow. */
+export class FormFieldError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FormFieldError';
+  }
+}
+
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+/** More rows than any form of the workbench has (a report lists a township's targets). */
+const MAX_INDEX = 999;
+const MAX_DEPTH = 6;
+
+type Container = Record<string, unknown> | unknown[];
+
+function emptyObject(): Record<string, unknown> {
+  return Object.create(null) as Record<string, unknown>;
+}
+
+/** The path of a field name, each segment checked. */
+function pathOf(name: string): string[] {
+  const path = name.split('.');
+  if (path.length > MAX_DEPTH) throw new FormFieldError(name, `字段名“${name}”层级过深`);
+  for (const seg of path) {
+    if (seg === '' || FORBIDDEN_SEGMENTS.has(seg)) throw new FormFieldError(name, `不接受字段名“${name}”`);
+    if (/^\d+$/.test(seg) && Number(seg) > MAX_INDEX) throw new FormFieldError(name, `字段名“${name}”的序号超过${MAX_INDEX}`);
+  }
+  return path;
+}
+
 export function formToBody(form: Record<string, string | string[]>): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
+  const body = emptyObject();
   for (const [rawName, rawValue] of Object.entries(form)) {
     if (rawName.startsWith('_')) continue;
     const value = Array.isArray(rawValue) ? rawValue.at(-1)! : rawValue;
     const [name, type] = rawName.split(':') as [string, string | undefined];
+    const path = pathOf(name);
     let v: unknown;
     switch (type) {
       case 'number':
@@ -31,28 +70,41 @@ export function formToBody(form: Record<string, string | string[]>): Record<stri
       default:
         v = value;
     }
-    set(body, name.split('.'), v);
+    set(body, path, v, name);
   }
   return body;
 }
 
-function set(target: Record<string, unknown>, path: string[], value: unknown): void {
-  let cur: Record<string, unknown> | unknown[] = target;
-  for (let i = 0; i < path.length - 1; i++) {
+function set(target: Record<string, unknown>, path: readonly string[], value: unknown, name: string): void {
+  let cur: Container = target;
+  for (let i = 0; i < path.length; i++) {
     const key = path[i]!;
-    const nextIsIndex = /^\d+$/.test(path[i + 1]!);
-    const container = cur as Record<string, unknown>;
-    if (container[key] === undefined) container[key] = nextIsIndex ? [] : {};
-    cur = container[key] as Record<string, unknown>;
+    const last = i === path.length - 1;
+    const isIndex = /^\d+$/.test(key);
+    if (Array.isArray(cur) !== isIndex) throw new FormFieldError(name, `字段名“${name}”与同一表单的其他字段不一致`);
+    const slot = cur as Record<string, unknown>;
+    if (last) {
+      slot[key] = value;
+      return;
+    }
+    const existing = Object.hasOwn(slot, key) ? slot[key] : undefined;
+    if (existing === undefined) {
+      const next: Container = /^\d+$/.test(path[i + 1]!) ? [] : emptyObject();
+      slot[key] = next;
+      cur = next;
+    } else if (typeof existing === 'object' && existing !== null) {
+      cur = existing as Container;
+    } else {
+      throw new FormFieldError(name, `字段名“${name}”与同一表单的其他字段不一致`);
+    }
   }
-  (cur as Record<string, unknown>)[path.at(-1)!] = value;
 }
 
-/** Parses an urlencoded body, keeping repeated names as arrays. */
+/** Parses an urlencoded body, keeping repeated names as arrays; the result has no prototype. */
 export function parseUrlEncoded(text: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  const out = Object.create(null) as Record<string, string | string[]>;
   for (const [k, v] of new URLSearchParams(text)) {
-    const prev = out[k];
+    const prev = Object.hasOwn(out, k) ? out[k] : undefined;
     out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }
   return out;

@@ -17,12 +17,12 @@ import type { Consequence } from '../domain/consequences';
 import { ratingHistoryText } from '../domain/criteria';
 import { roleLabels, type Roster } from '../domain/roster';
 import { ForbiddenError, may, mayFulfil, type Action, type Actor, type EntityRef } from '../service/authorization';
-import type { FieldIssue } from '../contracts/common';
 import { httpStatus, ServiceError } from '../service/errors';
 import type { Login, TokenClaims, TokenSealer } from '../service/identity';
 import { SESSION_TTL_MS } from '../service/identity';
 import type { ListItem, Service } from '../service/service';
-import { formToBody, parseUrlEncoded } from './forms';
+import { FlashStore, safeBack, type PageError } from './flash';
+import { FormFieldError, formToBody, parseUrlEncoded } from './forms';
 import { html, raw, type Html } from './html';
 
 export interface MailboxMessage {
@@ -70,11 +70,6 @@ function chinaTime(iso: string): string {
   return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-interface PageError {
-  readonly form?: string;
-  readonly message: string;
-  readonly fields: readonly FieldIssue[];
-}
 
 /** What a page needs from the request: who, the CSRF token, a flash, the error of a form. */
 interface Ctx {
@@ -83,10 +78,6 @@ interface Ctx {
   readonly path: string;
   readonly done?: string;
   readonly error?: PageError;
-}
-
-function safeBack(back: unknown): string {
-  return typeof back === 'string' && back.startsWith('/') && !back.startsWith('//') && back.length < 500 ? back : '/';
 }
 
 function withQuery(path: string, q: Record<string, string>): string {
@@ -111,6 +102,9 @@ export function registerWeb(app: FastifyInstance, deps: WebDeps): void {
     done(null, parseUrlEncoded(body as string));
   });
 
+  const flashes = new FlashStore();
+  /** A message kept for the page a redirect leads to (before login: owned by nobody). */
+  const loginError = (message: string): string => flashes.put(undefined, { error: { message, fields: [] } });
   const today = (): string => localDateOf(Date.now());
   const calendarFor = (): WorkCalendar => {
     const y = yearOf(today());
@@ -128,24 +122,19 @@ export function registerWeb(app: FastifyInstance, deps: WebDeps): void {
   const session = (request: FastifyRequest): TokenClaims | undefined => {
     const raw = request.cookies[deps.sessionCookie];
     const claims = raw ? deps.sealer.open(raw) : undefined;
-    return claims?.kind === 'session' ? claims : undefined;
+    return claims?.kind === 'session' && deps.login.holdsPost(claims) ? claims : undefined;
   };
 
   const ctxOf = (request: FastifyRequest, claims: TokenClaims): Ctx => {
     const q = request.query as Record<string, string | undefined>;
-    let error: PageError | undefined;
-    if (q.err) {
-      try {
-        error = JSON.parse(Buffer.from(q.err, 'base64url').toString('utf8')) as PageError;
-      } catch {
-        error = undefined;
-      }
-    }
+    // Only what this server stored for this person: a link cannot make a page say anything.
+    const done = flashes.get(q.done, claims.sub)?.done;
+    const error = flashes.get(q.err, claims.sub)?.error;
     return {
       actor: deps.service.actor(claims.sub),
       csrf: claims.csrf ?? '',
       path: request.url.split('?')[0]!,
-      ...(q.done ? { done: q.done } : {}),
+      ...(done ? { done } : {}),
       ...(error ? { error } : {}),
     };
   };
@@ -153,6 +142,8 @@ export function registerWeb(app: FastifyInstance, deps: WebDeps): void {
   // --- Layout and pieces ------------------------------------------------------------------------
 
   const isDept = (a: Actor): boolean => a.role === 'org-department-staff' || a.role === 'org-department-head';
+  /** The local mailbox holds everyone's login codes: operators and the department only. */
+  const mayReadMailbox = (a: Actor): boolean => isDept(a) || a.role === 'operator';
   const layout = (title: string, ctx: Ctx | undefined, body: Html): Html => html`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title} · 整顿提升工作平台</title><style>${STYLE}</style></head>
 <body><header><strong>软弱涣散农村基层党组织整顿提升</strong>
@@ -160,11 +151,9 @@ ${
   ctx
     ? html`<a href="/">我的待办</a>${isDept(ctx.actor) || ctx.actor.role === 'operator' ? html`<a href="/dashboard">全县</a><a href="/acceptance">验收评价</a><a href="/ledger">后果台账</a>` : ''}${
         ctx.actor.role === 'operator' || isDept(ctx.actor) ? html`<a href="/ops">通知与运维</a>` : ''
-      }${deps.mailbox ? html`<a href="/dev/mail">本地邮箱</a>` : ''}
+      }${deps.mailbox && mayReadMailbox(ctx.actor) ? html`<a href="/dev/mail">本地邮箱</a>` : ''}
 <span class="who">${ctx.actor.name}（${roleLabels[ctx.actor.role]}）</span><form class="inline" method="post" action="/logout"><input type="hidden" name="_csrf" value="${ctx.csrf}"><button>退出</button></form>`
-    : deps.mailbox
-      ? html`<a href="/dev/mail">本地邮箱</a>`
-      : ''
+    : ''
 }</header><main><h1>${title}</h1>
 ${ctx?.done ? html`<p class="flash">已办理：${ctx.done}</p>` : ''}
 ${ctx?.error && !ctx.error.form ? html`<p class="error">${ctx.error.message}</p>` : ''}
@@ -269,13 +258,17 @@ ${duties.map((o) => {
 
   // --- Login ----------------------------------------------------------------------------------------
 
+  const loginFlash = (key: string | undefined): Html | '' => {
+    const e = flashes.get(key, undefined)?.error;
+    return e ? html`<p class="error">${e.message}</p>` : '';
+  };
   app.get('/login', async (request, reply) => {
     const q = request.query as { next?: string; err?: string };
     return reply.type('text/html').send(
       layout(
         '登录',
         undefined,
-        html`${q.err ? html`<p class="error">${q.err}</p>` : ''}<form class="box" method="post" action="/login"><input type="hidden" name="next" value="${safeBack(q.next)}">
+        html`${loginFlash(q.err)}<form class="box" method="post" action="/login"><input type="hidden" name="next" value="${safeBack(q.next)}">
 <label>人员编号或名册登记的邮箱：<input name="who" autofocus></label><button>获取验证码</button></form>
 <p class="muted">验证码将发送至名册登记的邮箱，10分钟内有效。</p>`,
       ).value,
@@ -285,11 +278,12 @@ ${duties.map((o) => {
     const form = (request.body ?? {}) as Record<string, string>;
     const next = safeBack(form.next);
     const who = String(form.who ?? '').trim();
-    if (!who) return reply.redirect(`/login?${new URLSearchParams({ next, err: '请填写人员编号或邮箱' }).toString()}`);
+    if (!who) return reply.redirect(`/login?${new URLSearchParams({ next, err: loginError('请填写人员编号或邮箱') }).toString()}`);
     try {
+      request.audit = { action: 'login.code', entity: '-', tried: who.slice(0, 200) };
       await deps.login.requestCode(who, request.ip);
     } catch (err) {
-      if (err instanceof ServiceError) return reply.redirect(`/login?${new URLSearchParams({ next, err: err.message }).toString()}`);
+      if (err instanceof ServiceError) return reply.redirect(`/login?${new URLSearchParams({ next, err: loginError(err.message) }).toString()}`);
       throw err;
     }
     return reply.redirect(`/login/code?${new URLSearchParams({ who, next }).toString()}`);
@@ -300,7 +294,7 @@ ${duties.map((o) => {
       layout(
         '输入验证码',
         undefined,
-        html`${q.err ? html`<p class="error">${q.err}</p>` : html`<p class="flash">如该人员在名册中，验证码已发送至其登记的邮箱。</p>`}
+        html`${loginFlash(q.err) || html`<p class="flash">如该人员在名册中，验证码已发送至其登记的邮箱。</p>`}
 <form class="box" method="post" action="/login/code"><input type="hidden" name="who" value="${q.who ?? ''}"><input type="hidden" name="next" value="${safeBack(q.next)}">
 <label>6位验证码：<input name="code" inputmode="numeric" autocomplete="one-time-code" autofocus></label><button>登录</button></form>`,
       ).value,
@@ -310,15 +304,23 @@ ${duties.map((o) => {
     const form = (request.body ?? {}) as Record<string, string>;
     const next = safeBack(form.next);
     try {
+      request.audit = { action: 'login.verify', entity: '-', tried: String(form.who ?? '').slice(0, 200) };
       const { token } = deps.login.verify(String(form.who ?? ''), String(form.code ?? '').trim(), 'session');
       void reply.setCookie(deps.sessionCookie, token, { httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, path: '/', maxAge: SESSION_TTL_MS / 1000 });
       return reply.redirect(next);
     } catch (err) {
-      if (err instanceof ServiceError) return reply.redirect(`/login/code?${new URLSearchParams({ who: String(form.who ?? ''), next, err: err.message }).toString()}`);
+      if (err instanceof ServiceError) return reply.redirect(`/login/code?${new URLSearchParams({ who: String(form.who ?? ''), next, err: loginError(err.message) }).toString()}`);
       throw err;
     }
   });
-  app.post('/logout', async (_request, reply) => {
+  app.post('/logout', async (request, reply) => {
+    // The session ends here, not only in this browser: the same cookie is refused from now on.
+    const claims = session(request);
+    const form = (request.body ?? {}) as Record<string, string>;
+    if (claims && form._csrf === claims.csrf) {
+      if (form.everywhere === 'true') deps.sealer.sessions.endAll(claims.sub);
+      else deps.sealer.sessions.end(claims.jti ?? '', claims.exp);
+    }
     void reply.clearCookie(deps.sessionCookie, { path: '/' });
     return reply.redirect('/login');
   });
@@ -333,7 +335,7 @@ ${duties.map((o) => {
     if (!claims) return reply.redirect('/login');
     const form = (request.body ?? {}) as Record<string, string | string[]>;
     const back = safeBack(form._back);
-    const formId = typeof form._form === 'string' ? form._form : undefined;
+    const formId = typeof form._form === 'string' && /^[\w-]{1,80}$/.test(form._form) ? form._form : undefined;
     if (form._csrf !== claims.csrf) return reply.status(403).type('text/html').send(layout('无权办理', undefined, html`<p class="error">缺少或错误的CSRF令牌，请刷新页面后重试</p>`).value);
     const apiPath = request.url.slice('/do'.length).split('?')[0]!;
     const match = compiled.map((c) => ({ c, m: c.re.exec(apiPath) })).find((x) => x.m);
@@ -345,11 +347,12 @@ ${duties.map((o) => {
     request.audit = { action: spec.action, entity: apiPath };
     try {
       await spec.run(deps.service, { actor, params, body: withAttestations(formToBody(form)) });
-      return reply.redirect(withQuery(back, { done: spec.summary.replace(/（.*$/, '') }));
+      return reply.redirect(withQuery(back, { done: flashes.put(actor.id, { done: spec.summary.replace(/（.*$/, '') }) }));
     } catch (err) {
-      if (err instanceof ServiceError || err instanceof ForbiddenError) {
-        const e: PageError = { ...(formId ? { form: formId } : {}), message: err.message, fields: err instanceof ServiceError ? err.fields : [] };
-        return reply.redirect(withQuery(back, { err: Buffer.from(JSON.stringify(e)).toString('base64url') }) + (formId ? `#${formId}` : ''));
+      if (err instanceof ServiceError || err instanceof ForbiddenError || err instanceof FormFieldError) {
+        const fields = err instanceof ServiceError ? err.fields : err instanceof FormFieldError ? [{ path: err.field, message: err.message }] : [];
+        const e: PageError = { ...(formId ? { form: formId } : {}), message: err.message, fields };
+        return reply.redirect(withQuery(back, { err: flashes.put(actor.id, { error: e }) }) + (formId ? `#${formId}` : ''));
       }
       throw err;
     }
@@ -677,12 +680,16 @@ ${county ? html`<h2>在用的工作规则和节假日安排</h2><p>工作规则�
 
   if (deps.mailbox) {
     const mailbox = deps.mailbox;
-    app.get('/dev/mail', async (_request, reply) => {
+    app.get('/dev/mail', async (request, reply) => {
+      const claims = session(request);
+      if (!claims) return reply.status(401).type('text/html').send(layout('请先登录', undefined, html`<p class="error">本地邮箱仅供已登录的运维人员和县委组织部人员查看。登录验证码见运行 npm start 的终端或 .data/mail 中的邮件文件。</p>`).value);
+      const ctx = ctxOf(request, claims);
+      if (!mayReadMailbox(ctx.actor)) return reply.status(403).type('text/html').send(layout('无权查看', ctx, html`<p class="error">本地邮箱仅供运维人员和县委组织部人员查看。</p>`).value);
       const messages = [...mailbox()].reverse().slice(0, 200);
       return reply.type('text/html').send(
         layout(
           '本地邮箱（开发用）',
-          undefined,
+          ctx,
           html`<p class="muted">本地SMTP服务器收到的邮件（仅在内置默认配置下提供）。</p>${messages.map(
             (m) => html`<details class="box"><summary>${chinaTime(m.at)}　${m.to.join('、')}　<strong>${m.subject}</strong></summary><pre style="white-space:pre-wrap">${m.text}</pre></details>`,
           )}`,

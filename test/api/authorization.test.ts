@@ -85,7 +85,7 @@ const allowed: Record<string, Who[]> = {
   'POST /api/county/duties/fulfil': DEPT,
   'POST /api/county/duties/waive': DEPT,
   'POST /api/county/deliveries/retry': [...DEPT, 'operator'],
-  'POST /api/policy/apply': ['head', 'operator'],
+  'POST /api/policy/apply': ['head'], // a decision on the county's rules: the head's alone
   'POST /api/calendar/publish': [...DEPT, 'operator'],
 };
 
