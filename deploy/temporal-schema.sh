@@ -4,6 +4,8 @@
 # or after an upgrade of the images, it only applies the schema versions that are missing.
 # Any other failure stops it, and the server does not start.
 set -eu
+# The password from a Docker secret (SQL_PASSWORD_FILE), or as SQL_PASSWORD.
+if [ -n "${SQL_PASSWORD_FILE:-}" ]; then SQL_PASSWORD="$(cat "$SQL_PASSWORD_FILE")"; export SQL_PASSWORD; fi
 : "${POSTGRES_SEEDS:?}" "${POSTGRES_USER:?}" "${SQL_PASSWORD:?}"
 DB_PORT="${DB_PORT:-5432}"
 sql() { temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -u "$POSTGRES_USER" -p "$DB_PORT" "$@"; }

@@ -53,7 +53,9 @@ export function createSmtpMailer(smtp: SmtpSettings): Mailer {
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
-    ignoreTLS: !smtp.secure && smtp.host === 'localhost',
+    ignoreTLS: !smtp.secure && !smtp.auth && smtp.host === 'localhost',
+    // Credentials never cross the network in clear: without implicit TLS, STARTTLS is required.
+    requireTLS: smtp.auth !== undefined && !smtp.secure,
     auth: smtp.auth ? { user: smtp.auth.user, pass: smtp.auth.pass } : undefined,
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,

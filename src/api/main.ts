@@ -73,7 +73,8 @@ export async function startApi(config: Config, extras: ApiExtras = {}): Promise<
     login,
     sealer,
     trustProxy: config.api.trustProxy,
-    secureCookies: config.programme.appBaseUrl.startsWith('https:'),
+    // Secure unless the API serves this machine alone: beyond loopback it is reached through TLS.
+    secureCookies: config.programme.appBaseUrl.startsWith('https:') || !isLoopback(config.api.host),
     logger: { level: 'info' },
     web: {
       roster,

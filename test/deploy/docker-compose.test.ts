@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { parse } from 'yaml';
@@ -61,7 +62,14 @@ test('every long-running service has a health check, and the one-shot steps run 
 });
 
 test("the worker's and the API's environments are valid configurations pointing at the compose services, sharing the published calendars", () => {
-  const configs = ['worker', 'api'].map((name) => loadConfig(compose.services[name]?.environment ?? {}));
+  // Docker secrets are files under /run/secrets: here, files of a temporary folder.
+  const secrets = mkdtempSync(path.join(tmpdir(), 'secrets-'));
+  writeFileSync(path.join(secrets, 'journal_database_url'), 'postgres://rect_journal:pw@postgresql:5432/rect\n');
+  const withSecrets = (env: Record<string, string>): Record<string, string> =>
+    Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace('/run/secrets/', `${secrets}/`)]));
+  const configs = ['worker', 'api'].map((name) => loadConfig(withSecrets(compose.services[name]?.environment ?? {})));
+  expect(configs[0]!.smtp.databaseUrl).toBe('postgres://rect_journal:pw@postgresql:5432/rect');
+  expect(configs[1]!.api.trustProxy).toBe(1);
   for (const config of configs) {
     expect(config.temporal.address).toBe('temporal:7233');
     expect(config.smtp.host).toBe('smtp');
@@ -76,7 +84,9 @@ test("the worker's and the API's environments are valid configurations pointing 
   expect(compose.services.worker?.volumes).toContain(`journal:${configs[0]!.smtp.sentJournalDir}`);
   expect(compose.services.worker?.volumes).toContain('./roster:/config/roster:ro');
   expect(compose.services.api?.volumes).toContain('./policy:/config/policy:ro');
-  expect(Object.keys(compose.volumes).sort()).toEqual(['apidata', 'calendar', 'journal', 'pgdata']);
+  expect(Object.keys(compose.volumes).sort()).toEqual(['apidata', 'calendar', 'clidata', 'journal', 'pgdata']);
+  // The session key's volume is the API's alone.
+  expect(Object.entries(compose.services).filter(([, s]) => s.volumes?.some((v) => v.startsWith('apidata:'))).map(([n]) => n)).toEqual(['api']);
 });
 
 test('the worker and the API start only after the registration succeeded, which fails loudly, keeps histories ten years and registers every search attribute', () => {
@@ -91,12 +101,28 @@ test('the worker and the API start only after the registration succeeded, which 
   expect(pairs).toEqual(searchAttributeKeys.map(cliSearchAttribute).map(({ name, type }) => `${name}:${type}`));
 });
 
-test('only the API is published to the network; Temporal, its UI and the mail catcher are not', () => {
+test('nothing is published beyond the host\'s loopback: the API sits behind the host\'s TLS proxy; Temporal, its UI and the mail catcher are internal', () => {
   const published = Object.entries(compose.services).flatMap(([name, s]) => (s.ports ?? []).filter((p) => !p.startsWith('127.0.0.1:')).map((p) => `${name} ${p}`));
-  expect(published).toEqual(['api 8080:8080']);
+  expect(published).toEqual([]);
+  expect(compose.services.api?.ports).toEqual(['127.0.0.1:8080:8080']);
+  expect(compose.services['temporal-ui']?.environment?.TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('true');
   // PostgreSQL and the Temporal frontend are on a network with no route outside the project.
   expect(compose.networks.internal?.internal).toBe(true);
   for (const name of ['postgresql', 'temporal', ...oneShots]) expect(compose.services[name]?.networks).toEqual(['internal']);
+});
+
+test('no password in the compose file; the application containers are read-only, without capabilities or new privileges; a supported Node', () => {
+  expect(text).not.toMatch(/PASSWORD:\s*\S|POSTGRES_PWD:|SQL_PASSWORD:|DATABASE_URL:/);
+  for (const name of ['worker', 'api', 'cli']) {
+    const s = compose.services[name] as Service & { read_only?: boolean; cap_drop?: string[]; security_opt?: string[] };
+    expect(s.read_only, name).toBe(true);
+    expect(s.cap_drop, name).toEqual(['ALL']);
+    expect(s.security_opt, name).toEqual(['no-new-privileges:true']);
+  }
+  const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+  expect([...dockerfile.matchAll(/^FROM node:(\d+)/gm)].map((m) => Number(m[1]))).toEqual([22, 22]);
+  // The journal's own role, created from its secret on the first start.
+  expect(readFileSync(path.join(root, 'deploy/postgres-init.sh'), 'utf8')).toContain('CREATE DATABASE rect OWNER rect_journal');
 });
 
 test('the Dockerfile passes hadolint at warning level', () => {

@@ -7,6 +7,7 @@ import { unusualArrangement, type CalendarYear } from '../../src/domain/calendar
 import { rosterSchema } from '../../src/domain/roster';
 import { permissions, may, actions, type Actor, type EntityRef } from '../../src/service/authorization';
 import { FlashStore, safeBack } from '../../src/web/flash';
+import { isLoopback } from '../../src/api/main';
 import { FormFieldError, formToBody, parseUrlEncoded } from '../../src/web/forms';
 import { official2027 } from '../support/calendar';
 import { readFileSync } from 'node:fs';
@@ -77,6 +78,11 @@ describe('pages show only what the server chose', () => {
     now += 11 * 60_000;
     expect(store.get(key, 'qs-org')).toBeUndefined();
   });
+});
+
+test('the local mailbox and cookies without Secure belong to loopback alone', () => {
+  for (const h of ['127.0.0.1', 'localhost', '::1', '127.1.2.3']) expect(isLoopback(h), h).toBe(true);
+  for (const h of ['0.0.0.0', '::', '192.168.1.10', '10.0.0.5', 'rect.county.example.org']) expect(isLoopback(h), h).toBe(false);
 });
 
 describe('text that lies about its direction', () => {
