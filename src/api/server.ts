@@ -12,6 +12,7 @@ import { authorize, ForbiddenError, type Actor, type EntityRef } from '../servic
 import { httpStatus, ServiceError } from '../service/errors';
 import type { Login, TokenClaims, TokenSealer } from '../service/identity';
 import { SESSION_TTL_MS } from '../service/identity';
+import { MUTATIONS_PER_MINUTE, RateLimiter, takeMutation } from '../service/rate-limit';
 import { parseInput, type Service } from '../service/service';
 import { registerWeb, type WebDeps } from '../web/pages';
 import { Download, openApiDocument, routes, type RouteSpec } from './routes';
@@ -35,7 +36,9 @@ export interface ApiDeps {
   /** pino options, or false for no log (tests pass a stream to read the audit lines). */
   readonly logger?: boolean | Record<string, unknown>;
   /** The workbench pages, served beside the API. */
-  readonly web?: Omit<WebDeps, 'service' | 'login' | 'sealer' | 'sessionCookie' | 'secureCookies'>;
+  readonly web?: Omit<WebDeps, 'service' | 'login' | 'sealer' | 'sessionCookie' | 'secureCookies' | 'mutations'>;
+  /** Mutating actions one person may take a minute (API and workbench together). */
+  readonly mutationsPerMinute?: number;
 }
 
 declare module 'fastify' {
@@ -207,18 +210,22 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   // --- Every action, from the route table -----------------------------------------------------
 
-  for (const spec of routes) register(app, spec, deps.service, authenticate);
+  const mutations = new RateLimiter(deps.mutationsPerMinute ?? MUTATIONS_PER_MINUTE, 60_000);
+  for (const spec of routes) register(app, spec, deps.service, authenticate, mutations);
   if (deps.web) {
-    registerWeb(app, { ...deps.web, service: deps.service, login: deps.login, sealer: deps.sealer, sessionCookie: SESSION_COOKIE, secureCookies: deps.secureCookies ?? false });
+    registerWeb(app, { ...deps.web, service: deps.service, login: deps.login, sealer: deps.sealer, sessionCookie: SESSION_COOKIE, secureCookies: deps.secureCookies ?? false, mutations });
   }
   return app;
 }
 
-function register(app: FastifyInstance, spec: RouteSpec, service: Service, authenticate: (r: FastifyRequest) => Promise<Actor>): void {
+function register(app: FastifyInstance, spec: RouteSpec, service: Service, authenticate: (r: FastifyRequest) => Promise<Actor>, mutations: RateLimiter): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const actor = await authenticate(request);
     const params = request.params as Record<string, string>;
-    if (spec.method !== 'GET') request.audit = { action: spec.action, entity: entityLabel(spec.entity?.(params)) };
+    if (spec.method !== 'GET') {
+      request.audit = { action: spec.action, entity: entityLabel(spec.entity?.(params)) };
+      takeMutation(mutations, actor.id);
+    }
     const body = spec.method === 'GET' ? request.query : stripCsrf(request.body);
     const result = await spec.run(service, { actor, params, body });
     if (spec.status) void reply.status(spec.status);

@@ -20,6 +20,7 @@ import { ForbiddenError, may, mayFulfil, type Action, type Actor, type EntityRef
 import { httpStatus, ServiceError } from '../service/errors';
 import type { Login, TokenClaims, TokenSealer } from '../service/identity';
 import { SESSION_TTL_MS } from '../service/identity';
+import { takeMutation, type RateLimiter } from '../service/rate-limit';
 import type { ListItem, Service } from '../service/service';
 import { FlashStore, safeBack, type PageError } from './flash';
 import { FormFieldError, formToBody, parseUrlEncoded } from './forms';
@@ -46,6 +47,8 @@ export interface WebDeps {
   readonly temporalUi?: string;
   /** Why the roster file as it is now is not in use (the last valid one is). */
   readonly rosterProblem?: () => Error | undefined;
+  /** Mutating actions per person, shared with the API. */
+  readonly mutations: RateLimiter;
 }
 
 const STYLE = raw(`
@@ -346,6 +349,7 @@ ${duties.map((o) => {
     request.actor = actor;
     request.audit = { action: spec.action, entity: apiPath };
     try {
+      takeMutation(deps.mutations, actor.id);
       await spec.run(deps.service, { actor, params, body: withAttestations(formToBody(form)) });
       return reply.redirect(withQuery(back, { done: flashes.put(actor.id, { done: spec.summary.replace(/（.*$/, '') }) }));
     } catch (err) {

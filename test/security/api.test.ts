@@ -203,6 +203,21 @@ describe('decisions to their owners, and text as it was meant', () => {
     expect(calendar.json().message).toContain('2027-12-07起连续休息25天，超过国务院通常安排的最长假期（12天）');
   });
 
+  test('mutating actions are limited per person, with a 429 in Chinese; another person is not affected', async () => {
+    const login = new Login({ roster: () => readRosterFile(api.rosterFile), mailer: api.world.mail.mailer, sealer: api.sealer, hashKey: Buffer.alloc(32, 8) });
+    const app = await buildApi({ service: api.service, login, sealer: api.sealer, mutationsPerMinute: 3 });
+    try {
+      const post = (person: string) => app.inject({ method: 'POST', url: '/api/villages/QS03/plan', headers: as(person), payload: { summary: '' } });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await post('qs-sec')).statusCode);
+      expect(statuses).toEqual([400, 400, 400, 429]);
+      expect((await post('qs-sec')).json()).toEqual({ error: 'rate-limited', message: '操作过于频繁，请一分钟后再试' });
+      expect((await post('qs-org')).statusCode).toBe(400);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('a right-to-left override in a report is refused with its field named', async () => {
     const today = localDateOf(Date.now());
     const res = await api.app.inject({
