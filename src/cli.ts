@@ -29,7 +29,7 @@ import { basisText, deadlineOf, severityLabels, type Policy } from './domain/pol
 import { roleLabels, type Roster } from './domain/roster';
 import { currentPolicy, PolicyFileError, readPolicyFile } from './infra/policy-file';
 import { projectRoot } from './infra/temporal-binaries';
-import type { ListItem } from './service/service';
+import type { CalendarPublication, ListItem } from './service/service';
 
 /** Bad input from the command line: exit code 2, nothing done. */
 class UsageError extends Error {}
@@ -613,14 +613,24 @@ function addAdminCommands(program: Command, out: (line: string) => void): void {
     });
   calendar
     .command('publish')
-    .description('install an arrangement for the worker and tell every running workflow, which re-dates provisional deadlines (as the logged-in person)')
+    .description('show what an arrangement changes; with --confirm install it for the worker and tell every running workflow, which re-dates provisional deadlines (an official one: the organization department)')
     .argument('<file>', 'arrangement file')
-    .action(async (file: string) => {
+    .option('--confirm', 'publish it (without: only show what it changes)')
+    .action(async (file: string, opts: { confirm?: boolean }) => {
       const config = loadConfigOrExit();
       const y = readCalendarFile(file);
-      const o = await apiOf(config).call<Outcome & { file: string }>('POST', '/api/calendar/publish', y);
+      const o = await apiOf(config).call<CalendarPublication>('POST', '/api/calendar/publish', { ...y, confirm: opts.confirm === true });
+      const changes = o.changedDays.length
+        ? o.changedDays.map((d) => `${d.date}：${d.before}→${d.after}`)
+        : ['与现有安排相同，没有日期变化'];
+      if (!o.published) {
+        out(`${y.year}年节假日安排（${y.official ? '正式' : '暂定'}，${y.source}）将改变以下日期：`);
+        for (const line of changes) out(`  ${line}`);
+        out(`核对无误后加 --confirm 发布${y.official ? '（正式安排须由县委组织部人员确认）' : ''}。`);
+        return;
+      }
       out(`已安装${y.year}年节假日安排（${y.source}）：${o.file}`);
-      printOutcome(out, o, '已通知运行中的工作流');
+      printOutcome(out, { done: o.done ?? [], failed: o.failed ?? [] }, '已通知运行中的工作流');
     });
 
   const policy = program.command('policy').description("the county's rules (工作规则): ladders, deadlines on rest days, supervision");

@@ -61,7 +61,7 @@ import {
   withdrawUpdate,
   type VillageView,
 } from '../contracts/village';
-import { calendarYearSchema, isLocalDate, localDateSchema, unusualArrangement, type CalendarYear } from '../domain/calendar';
+import { addDays, calendarYearSchema, isLocalDate, localDateSchema, unusualArrangement, WorkCalendar, type CalendarYear, type LocalDate } from '../domain/calendar';
 import { policySchema, type Policy } from '../domain/policy';
 import { holders, type Roster } from '../domain/roster';
 import { orderTalkSchema, orderTalkUpdate } from '../workflows/inquiry-case';
@@ -159,6 +159,29 @@ function fromTemporal(err: unknown, what: string): never {
 }
 
 /** The body an update takes, with the actor set from the caller; a body that names an actor is refused. */
+/** What publishing a year changes, and (once confirmed) whom it told. */
+export interface CalendarPublication {
+  readonly published: boolean;
+  readonly year: number;
+  readonly official: boolean;
+  /** Days whose kind changes against the arrangement the worker holds now for the year. */
+  readonly changedDays: readonly { readonly date: LocalDate; readonly before: '工作日' | '休息日'; readonly after: '工作日' | '休息日' }[];
+  readonly file?: string;
+  readonly done?: readonly string[];
+  readonly failed?: readonly { readonly workflowId: string; readonly error: string }[];
+}
+
+function calendarChanges(now: WorkCalendar, year: CalendarYear): Pick<CalendarPublication, 'year' | 'official' | 'changedDays'> {
+  const next = new WorkCalendar([year]);
+  const changedDays: CalendarPublication['changedDays'][number][] = [];
+  for (let d = `${year.year}-01-01`; d <= `${year.year}-12-31`; d = addDays(d, 1)) {
+    const before = now.isWorkingDay(d);
+    const after = next.isWorkingDay(d);
+    if (before !== after) changedDays.push({ date: d, before: before ? '工作日' : '休息日', after: after ? '工作日' : '休息日' });
+  }
+  return { year: year.year, official: year.official, changedDays };
+}
+
 /** Posts that act on a target by the workflow's assignment (五(三), 四(一)1), not by the roster alone. */
 const assignedPosts = new Set<string>(['first-secretary', 'township-liaison']);
 
@@ -701,14 +724,29 @@ export class Service {
     return applyPolicyEverywhere(this.deps.client, r.data, actor.id).catch((err: unknown) => fromTemporal(err, '运行中的工作流'));
   }
 
-  async publishCalendar(actor: Actor, year: unknown): Promise<Outcome & { file: string }> {
+  /**
+   * A year's holiday arrangement. Without `confirm` nothing is installed: the answer is what would
+   * change (the days that become rest days or working days against what the worker holds now),
+   * for the person to check. With `confirm` it is installed and every running workflow re-dates
+   * its provisional deadlines; an official arrangement moves every deadline of the year, so its
+   * confirmation is the organization department's (an operator may preview it, or publish a draft).
+   */
+  async publishCalendar(actor: Actor, body: unknown): Promise<CalendarPublication> {
     authorize(actor, 'calendar.publish', { kind: 'county' });
-    const r = calendarYearSchema.safeParse(year);
+    const confirm = typeof body === 'object' && body !== null && (body as { confirm?: unknown }).confirm === true;
+    const r = calendarYearSchema.safeParse(body);
     if (!r.success) throw badInput(problemsOf(r.error));
+    const year = r.data as CalendarYear;
     // Deadlines move with the calendar: one no State Council notice would make is refused.
-    const unusual = unusualArrangement(r.data as CalendarYear);
+    const unusual = unusualArrangement(year);
     if (unusual.length > 0) throw badInput(unusual);
-    return publishCalendar(this.deps.client, this.deps.calendar, r.data as CalendarYear).catch((err: unknown) => fromTemporal(err, '运行中的工作流'));
+    const preview = calendarChanges(new WorkCalendar(this.deps.calendar.years([year.year])), year);
+    if (!confirm) return { published: false, ...preview };
+    if (year.official && actor.role !== 'org-department-staff' && actor.role !== 'org-department-head') {
+      throw new ForbiddenError(actor, 'calendar.publish', `正式节假日安排改变全年的截止日期，须由县委组织部人员确认发布；${actor.name}（运维人员）可预览或发布暂定安排`);
+    }
+    const o = await publishCalendar(this.deps.client, this.deps.calendar, year).catch((err: unknown) => fromTemporal(err, '运行中的工作流'));
+    return { published: true, ...preview, ...o };
   }
 }
 

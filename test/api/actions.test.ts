@@ -124,7 +124,7 @@ test('a township reports and studies; an inquiry letter, its explanation, a talk
   expect((await call('ops-wu', 'GET', '/api/ledger/promotion/2026-02-30')).body).toMatchObject({ error: 'bad-input', fields: [{ path: 'date' }] });
 }, 120_000);
 
-test('operations: a policy applied by the head, a calendar published by an operator', async () => {
+test('operations: a policy applied by the head, a calendar previewed by an operator and confirmed by the department', async () => {
   await call('zzb-zhang', 'POST', '/api/villages/SL08/designate', { redesignate: `${month}-01` });
   // Applying reaches the workflows visibility lists: once SL08 is listed.
   await vi.waitFor(async () => expect(((await call('ops-wu', 'GET', '/api/entities')).body as unknown as { workflowId: string }[]).map((i) => i.workflowId)).toContain('village:SL08'), {
@@ -138,7 +138,14 @@ test('operations: a policy applied by the head, a calendar published by an opera
   const bad = await call('zzb-head', 'POST', '/api/policy/apply', { ...defaultPolicy, morningHour: { value: 3, basis: 'county-practice' } });
   expect(bad).toMatchObject({ status: 400, body: { fields: [{ path: 'morningHour.value' }] } });
 
-  const published = await call('ops-wu', 'POST', '/api/calendar/publish', official2027);
+  // An operator sees what the official arrangement changes; the department confirms it.
+  const preview = await call('ops-wu', 'POST', '/api/calendar/publish', official2027);
+  expect(preview).toMatchObject({ status: 200, body: { published: false, year: 2027, official: true } });
+  expect(preview.body.changedDays).toContainEqual({ date: '2027-02-08', before: '工作日', after: '休息日' });
+  const byOperator = await call('ops-wu', 'POST', '/api/calendar/publish', { ...official2027, confirm: true });
+  expect(byOperator.status).toBe(403);
+  const published = await call('zzb-zhang', 'POST', '/api/calendar/publish', { ...official2027, confirm: true });
   expect(published.status).toBe(200);
+  expect(published.body.published).toBe(true);
   expect(published.body.done).toContain('village:SL08');
 }, 60_000);

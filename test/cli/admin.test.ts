@@ -75,7 +75,13 @@ describe('through the API, as the people who act', () => {
   test('calendar publish installs the year where the worker reads it and tells every running workflow', async () => {
     const file = path.join(dir, 'publish-2027.json');
     writeFileSync(file, JSON.stringify(official2027));
-    const r = await cli(['calendar', 'publish', file], serverEnv);
+    // Without --confirm: what it changes, and nothing installed.
+    const preview = await cli(['calendar', 'publish', file], serverEnv);
+    expect(preview).toMatchObject({ code: 0, stderr: '' });
+    expect(preview.stdout).toContain(`2027年节假日安排（正式，${official2027.source}）将改变以下日期：\n`);
+    expect(preview.stdout).toContain('  2027-02-08：工作日→休息日\n');
+    expect(preview.stdout).toContain('核对无误后加 --confirm 发布（正式安排须由县委组织部人员确认）。\n');
+    const r = await cli(['calendar', 'publish', file, '--confirm'], serverEnv);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toBe(`已安装2027年节假日安排（${official2027.source}）：${path.join(api.world.mail.calendarDir, '2027.json')}\n已通知运行中的工作流：3个工作流。\n`);
     const qs03 = api.world.env.client.workflow.getHandle(villageWorkflowId('QS03'));
