@@ -67,7 +67,7 @@ function busyCore(): ChildProcess {
 }
 
 function runRound(seed: number, outFile: string): Promise<number> {
-  const args = ['vitest', 'run', '--sequence.shuffle', `--sequence.seed=${seed}`, '--reporter=dot', '--reporter=json', `--outputFile.json=${outFile}`, ...positionals];
+  const args = ['vitest', 'run', '--sequence.shuffle', `--sequence.seed=${seed}`, '--reporter=default', '--reporter=json', `--outputFile.json=${outFile}`, ...positionals];
   return new Promise((resolve) => {
     const child = spawn('npx', args, { stdio: 'inherit' });
     child.on('exit', (code) => resolve(code ?? 1));

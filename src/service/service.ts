@@ -675,6 +675,7 @@ export class Service {
         caseId,
         policy: this.deps.policy(),
       });
+      if (!handle.opened) throw new Error('issueInquiry returned without the opened case');
       return { ...handle.opened, workflowId: handle.workflowId };
     } catch (err) {
       if (err instanceof InvalidInquiryError) throw new ServiceError('bad-input', err.message);

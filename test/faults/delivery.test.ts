@@ -71,7 +71,7 @@ async function burst(taskQueue: string, prefix: string, n: number): Promise<Map<
       const caseId = `${prefix}-${String(i).padStart(4, '0')}`;
       const township = townships[i % townships.length]!;
       // The 文号 as from the department's register: the ledger's numbering needs a worker, and none polls yet.
-      await issueInquiry(client, taskQueue, roster, { township, reason: '半月进展报送不及时', issuedBy: 'zzb-zhang', caseId, docNumber: { year: 2026, seq: i + 1 } });
+      await issueInquiry(client, taskQueue, roster, { township, reason: '半月进展报送不及时', issuedBy: 'zzb-zhang', caseId, docNumber: { year: 2026, seq: i + 1 }, waitOpened: false });
       expected.set(caseId, 2);
     }
   };
