@@ -1,7 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+// `npm run test:repeat` sets TEST_SEED: files in a shuffled order, each file's tests in their own
+// order (a file's tests are the steps of one scenario on one server, by design).
+const seed = process.env.TEST_SEED;
+
 export default defineConfig({
   test: {
+    ...(seed ? { sequence: { shuffle: { files: true, tests: false }, seed: Number(seed) } } : {}),
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/support/setup.ts'],
     // Temporal's native bridge and workflow bundler do not like worker threads.

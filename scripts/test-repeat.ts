@@ -6,8 +6,9 @@
  *   npm run test:repeat -- --times 5 test/workflows test/api
  *   npm run test:repeat -- --times 3 --no-busy test/web/workbench.test.ts
  *
- * Each round shuffles the order of files and tests with its own seed (`--sequence.seed`); a
- * failure is reproduced with `npx vitest run --sequence.shuffle --sequence.seed=SEED FILE`.
+ * Each round runs the files in an order shuffled by its own seed (TEST_SEED, read by
+ * vitest.config.mts; a file's tests keep their order, being the steps of one scenario); a failure
+ * is reproduced with `TEST_SEED=SEED npx vitest run FILES`.
  * The exit code is 1 when any round failed. A flake is a defect: fix its cause, never retry it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -67,9 +68,10 @@ function busyCore(): ChildProcess {
 }
 
 function runRound(seed: number, outFile: string): Promise<number> {
-  const args = ['vitest', 'run', '--sequence.shuffle', `--sequence.seed=${seed}`, '--reporter=default', '--reporter=json', `--outputFile.json=${outFile}`, ...positionals];
+  const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${outFile}`, ...positionals];
   return new Promise((resolve) => {
-    const child = spawn('npx', args, { stdio: 'inherit' });
+    // The seed orders the files (vitest.config.mts); each file's tests keep their order.
+    const child = spawn('npx', args, { stdio: 'inherit', env: { ...process.env, TEST_SEED: String(seed) } });
     child.on('exit', (code) => resolve(code ?? 1));
   });
 }
@@ -125,7 +127,7 @@ async function main(): Promise<void> {
   console.log(`\n${failures.length} failure(s):`);
   for (const f of failures) {
     console.log(`\n[round ${f.round}, seed ${f.seed}] ${f.file}\n  ${f.test}\n  ${f.message.replace(/\n/g, '\n  ')}`);
-    console.log(`  reproduce: npx vitest run --sequence.shuffle --sequence.seed=${f.seed} ${f.file}`);
+    console.log(`  reproduce: TEST_SEED=${f.seed} npx vitest run ${positionals.join(' ')}`);
   }
   process.exitCode = 1;
 }
