@@ -11,7 +11,7 @@ import { localDateOf } from '../domain/calendar';
 import { severityLabels, type Severity } from '../domain/policy';
 import { holders, type Person, type Role, type Roster } from '../domain/roster';
 import { DOCX_CONTENT_TYPE, officialLetterDocx, PDF_CONTENT_TYPE, type OfficialLetter } from '../documents/official-letter';
-import { FOOTER, SOURCE_DOCUMENT, townshipName, villageLabel } from './notices';
+import { FOOTER, sourceDocument, townshipName, villageLabel } from './notices';
 
 /** A case mail as legacy runs (started before the obligation book) still send them. */
 export type LegacyCaseMailRequest = Omit<CaseMailRequest, 'type' | 'kind'> & { readonly kind: CaseMailRequest['kind'] | 'explanation-reminder'; readonly severity?: Severity };
@@ -37,7 +37,7 @@ export function resolveCaseRecipients(req: Pick<CaseMailRequest, 'people' | 'rol
   return { people, missing };
 }
 
-/** 中共某县委组织部: the issuing body of letters and notices. */
+/** 中共<county>委组织部 (e.g. 中共云岭县委组织部): the issuing body of letters and notices. */
 export const departmentName = (roster: Roster): string => `中共${roster.county.name}委组织部`;
 
 const nameOf = (roster: Roster, id: string): string => roster.people.find((p) => p.id === id)?.name ?? id;
@@ -68,7 +68,7 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
       title: `关于${town}软弱涣散农村基层党组织整顿工作的约谈通知`,
       salutation: `${names}同志：`,
       paragraphs: [
-        `${SOURCE_DOCUMENT}六(四)规定，对落实上级党委决策部署不力、基层组织建设专项工作存在突出问题的，要及时约谈乡镇党委书记、组织干事。因${reason}，县委组织部决定对${to}进行约谈。约谈的时间、地点和约谈人另行通知。`,
+        `${sourceDocument(roster)}六（四）规定：“对问题突出的，要及时约谈乡镇党委书记、组织干事。”因${reason}，县委组织部决定对${to}进行约谈。约谈的时间、地点和约谈人另行通知。`,
         '根据上述规定，凡是被约谈的，当年不得评先选优。',
       ],
       signature: [department, when(facts.issuedOn)],
@@ -80,7 +80,7 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
     title: `关于${town}软弱涣散农村基层党组织整顿工作的函询函`,
     salutation: `${names}同志：`,
     paragraphs: [
-      `根据${SOURCE_DOCUMENT}六(四)的规定，现就以下问题向${to}函询：${reason}。`,
+      `根据${sourceDocument(roster)}六(四)的规定，现就以下问题向${to}函询：${reason}。`,
       `请${to}作出书面说明，检讨问题根源、提出整顿措施、明确整顿时限（六(四)），并按县委组织部工作要求于${when(facts.explanationDue ?? facts.issuedOn)}前通过整顿工作系统报送，或书面报送县委组织部。`,
       [
         facts.talkAfterMissedExplanation ? '按县委组织部工作要求，逾期未作书面说明的，将进行约谈。' : '',
@@ -106,7 +106,7 @@ export function proposalDocument(township: string, p: NonNullable<CaseMailReques
     title: `关于对${town}${who}进行函询的呈批件`,
     salutation: '部领导：',
     paragraphs: [
-      `${SOURCE_DOCUMENT}六(三)规定，乡镇要每半月上报整顿软弱涣散村党组织工作进展情况。${town}${p.quarterLabel}有${p.lapses.length}次未按时报送：${p.lapses.map((l) => `${l.label}${l.kind === 'missing' ? '未报送' : '逾期报送'}`).join('；')}。`,
+      `${sourceDocument(roster)}六(三)规定，乡镇要每半月上报整顿软弱涣散村党组织工作进展情况。${town}${p.quarterLabel}有${p.lapses.length}次未按时报送：${p.lapses.map((l) => `${l.label}${l.kind === 'missing' ? '未报送' : '逾期报送'}`).join('；')}。`,
       `按县委组织部工作要求，一个季度内两次以上未按时报送的，提请研究是否依据六(四)对该乡镇${who}进行函询。凡是被函询的，当年不得评先选优（六(四)）。`,
       '拟办意见：建议对上述同志进行函询，责成其作出书面说明，检讨问题根源、提出整顿措施、明确整顿时限。',
       '妥否，请批示。',
@@ -127,7 +127,7 @@ export function talkNotice(facts: CaseFacts, township: string, roster: Roster, n
     title: `关于对${town}${names}同志进行约谈的通知`,
     salutation: `${names}同志：`,
     paragraphs: [
-      `根据${SOURCE_DOCUMENT}六(四)的规定，因${reason}（${facts.talk!.why}），县委组织部定于${when(t.at)}在${t.place}对${you(facts.recipients)}进行约谈，约谈人：${nameOf(roster, t.conductor)}。`,
+      `根据${sourceDocument(roster)}六(四)的规定，因${reason}（${facts.talk!.why}），县委组织部定于${when(t.at)}在${t.place}对${you(facts.recipients)}进行约谈，约谈人：${nameOf(roster, t.conductor)}。`,
       `请${you(facts.recipients)}准时参加，并就问题根源、整顿措施和整顿时限作好汇报准备。因故不能参加的，须事先向县委组织部说明。`,
       '根据上述规定，凡是被约谈的，当年不得评先选优。',
     ],
@@ -208,7 +208,7 @@ export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, re
         attachments: await files,
         subject: `【建议函询】${town}：${p.quarterLabel}半月进展报告${p.lapses.length}次未按时报送`,
         text: body([
-          `${town}${p.quarterLabel}有${p.lapses.length}次每半月整顿工作进展未按时报送（${SOURCE_DOCUMENT}六(三)“乡镇要每半月上报整顿软弱涣散村党组织工作进展情况”）：`,
+          `${town}${p.quarterLabel}有${p.lapses.length}次每半月整顿工作进展未按时报送（${sourceDocument(roster)}六(三)“乡镇要每半月上报整顿软弱涣散村党组织工作进展情况”）：`,
           ...p.lapses.map((l) => `　${l.label}：${l.kind === 'missing' ? '未报送' : '逾期报送'}`),
           '',
           '按县委组织部工作要求，一个季度内两次以上未按时报送的，提请县委组织部研究是否依据六(四)对该乡镇党委书记、组织干事进行函询。是否函询，请县委组织部决定。',
@@ -242,21 +242,21 @@ export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, re
           `县委组织部${when(c!.issuedOn)}就“${c!.reason}”向你们函询，书面说明${phrase}。`,
           `截止日期：${c!.explanationDue}`,
           '书面说明须包括：问题产生的根源、整改措施、整改时限。',
-          `依据：${SOURCE_DOCUMENT}六(四)`,
+          `依据：${sourceDocument(roster)}六(四)`,
         ]),
       };
     }
     case 'explanation-received':
       return {
         subject: `【书面说明待审阅】${town}（案号${c!.caseId}）`,
-        text: body([`${town}已就函询（${c!.reason}）报送书面说明，请审阅：认可后办结，或认定问题突出、进行约谈（${SOURCE_DOCUMENT}六(四)）。`, link(c!)]),
+        text: body([`${town}已就函询（${c!.reason}）报送书面说明，请审阅：认可后办结，或认定问题突出、进行约谈（${sourceDocument(roster)}六(四)）。`, link(c!)]),
       };
     case 'explanation-missed':
       return {
         subject: `【书面说明逾期】${town}（案号${c!.caseId}）`,
         text: body([
           `${town}函询案件（${c!.reason}）的书面说明截止${c!.explanationDue}，至今未报送。`,
-          `对问题突出的，要及时约谈（${SOURCE_DOCUMENT}六(四)）。是否约谈，请县委组织部决定。`,
+          `对问题突出的，要及时约谈（${sourceDocument(roster)}六(四)）。是否约谈，请县委组织部决定。`,
           link(c!),
         ]),
       };
@@ -265,7 +265,7 @@ export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, re
         subject: `【需约谈】${town}（案号${c!.caseId}）`,
         text: body([
           `${town}函询案件（${c!.reason}）：${c!.talk?.why ?? ''}。`,
-          `须对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈（${SOURCE_DOCUMENT}六(四)），请确定约谈时间、地点和约谈人。`,
+          `须对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈（${sourceDocument(roster)}六(四)），请确定约谈时间、地点和约谈人。`,
           link(c!),
         ]),
       };
@@ -287,7 +287,7 @@ export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, re
         fromName: departmentName(roster),
         subject: `【${eve ? '约谈提醒' : '约谈通知'}】${town}：${when(t.at)}，${t.place}`,
         text: body([
-          `${eve ? '提醒：' : ''}根据${SOURCE_DOCUMENT}六(四)，定于${when(t.at)}在${t.place}对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈。`,
+          `${eve ? '提醒：' : ''}根据${sourceDocument(roster)}六(四)，定于${when(t.at)}在${t.place}对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈。`,
           `约谈人：${nameOf(roster, t.conductor)}`,
           `事由：${c!.reason}（${c!.talk!.why}）`,
           `案号：${c!.caseId}${t.docNumber ? `　文号：${docNumberText(roster.county.name, t.docNumber)}` : ''}`,
@@ -312,7 +312,7 @@ export async function renderTaskBook(req: TaskBookRequest, roster: Roster, recip
     title: `${villageName}党组织整顿提升交办任务书`,
     salutation: `${town}党委、${villageName}党组织：`,
     paragraphs: [
-      `${y}年${m}月${d}日，县委常委会专题研究软弱涣散基层党组织整顿工作，审核了${town}${villageName}的整顿方案。根据${SOURCE_DOCUMENT}五(二)“以‘交办任务书’的形式明确各级党委和党组织整顿工作责任和具体整顿事项”的要求，现将整顿事项交办如下：`,
+      `${y}年${m}月${d}日，县委常委会专题研究软弱涣散基层党组织整顿工作，审核了${town}${villageName}的整顿方案。根据${sourceDocument(roster)}五(二)“以‘交办任务书’的形式明确各级党委和党组织整顿工作责任和具体整顿事项”的要求，现将整顿事项交办如下：`,
       '一、整顿事项',
       ...req.tasks.map((t) => `${t.n}. ${t.item}（责任单位：${t.owner === 'township' ? `${town}党委` : `${villageName}党组织`}，责任人：${name(t.person)}，完成时限：${t.deadline}）`),
       '二、有关要求',
@@ -378,7 +378,7 @@ export function renderContactBulletin(req: ContactBulletinRequest, roster: Roste
  */
 export async function renderBulletin(req: BulletinRequest, roster: Roster, recipients: readonly Person[], baseUrl = '', opts: CaseMailOptions = {}): Promise<RenderedCaseMail> {
   const f = req.facts;
-  const letter = bulletinLetter(f, roster, SOURCE_DOCUMENT);
+  const letter = bulletinLetter(f, roster, sourceDocument(roster));
   const [y, m] = f.month.split('-').map(Number);
   const period = `${y}年${m}月`;
   let files = opts.files?.get(req.key);
@@ -389,7 +389,7 @@ export async function renderBulletin(req: BulletinRequest, roster: Roster, recip
   const c = bulletinCounts(f);
   const town = (code: string): string => townshipName(roster, code);
   const lines = [
-    `${period}整顿工作进展情况通报的送审稿已生成（六(三)“对工作不力、进展缓慢的，予以通报”），要点如下：`,
+    `${period}整顿工作进展情况通报的送审稿已生成（六(三)“定期不定期地对整顿工作进行督促检查，并进行通报”），要点如下：`,
     `一、半月进展未按时报送的乡镇：${c.townships ? `${f.reports.map((r) => town(r.township)).join('、')}（${c.townships}个）` : '无'}`,
     `二、逾期未完成事项：${c.overdue ? `${c.overdue}项（${f.overdue.map((t) => `${town(t.township)}${t.items.length}项`).join('，')}）` : '无'}`,
     `三、进度滞后的整顿对象：${c.behind ? `${f.behind.map((b) => villageLabel(roster, b.village)).join('、')}（${c.behind}个）` : '无'}`,

@@ -8,7 +8,13 @@ import type { DigestRequest, NoticeRequest, ResultMailRequest } from '../contrac
 import { severityLabels, type Severity } from '../domain/policy';
 import { holders, type Person, type Role, type Roster } from '../domain/roster';
 
-export const SOURCE_DOCUMENT = '《某县软弱涣散农村基层党组织整顿提升两年行动工作方案》';
+/**
+ * The work plan as officials cite it: its title carries the county's own name (the roster's
+ * county), never the 某县 of an anonymized copy.
+ */
+export function sourceDocument(roster: Pick<Roster, 'county'>): string {
+  return `《${roster.county.name}软弱涣散农村基层党组织整顿提升两年行动工作方案》`;
+}
 export const FOOTER = '本邮件由软弱涣散农村基层党组织整顿提升工作系统自动发送，请勿直接回复。';
 
 const severityPhrase: Record<Severity, string> = {
@@ -158,7 +164,7 @@ export function renderNotice(req: NoticeRequest, roster: Roster, recipients: rea
     ['事项', o.title],
     ['期间', o.periodLabel],
     ['截止日期', `${o.dueDate}${moved}${provisional}`],
-    ['依据', `${SOURCE_DOCUMENT}${o.clause}`],
+    ['依据', `${sourceDocument(roster)}${o.clause}`],
   ];
   if (req.targets?.length) {
     const names = req.targets.map((code) => villageLabel(roster, code));
@@ -188,7 +194,7 @@ export function renderDigest(req: DigestRequest, roster: Roster, recipients: rea
   const lead = `截至${req.date}，以下${req.items.length}项整顿工作事项发出红色预警后仍未完成，按${req.basis}予以督办（每项最多督办${req.maxRounds}次）：`;
   const place = (i: DigestRequest['items'][number]): string =>
     i.subject === 'village' ? villageLabel(roster, i.village) : i.subject === 'county' ? roster.county.name : `${townshipName(roster, i.township)}${i.caseId ? `（案号${i.caseId}）` : ''}`;
-  const lines = req.items.map((i, n) => `${n + 1}. ${place(i)}：${i.title}（${i.periodLabel}），截止${i.dueDate}，${i.redWarnedOn}红色预警，第${i.round}次督办；依据${SOURCE_DOCUMENT}${i.clause}`);
+  const lines = req.items.map((i, n) => `${n + 1}. ${place(i)}：${i.title}（${i.periodLabel}），截止${i.dueDate}，${i.redWarnedOn}红色预警，第${i.round}次督办；依据${sourceDocument(roster)}${i.clause}`);
   const link = `${baseUrl.replace(/\/$/, '')}/overdue`;
   const text = [greeting, '', lead, '', ...lines, '', `逾期事项一览：${link}`, '', FOOTER].join('\n');
   const body = [
@@ -213,14 +219,14 @@ export function renderResult(req: ResultMailRequest, roster: Roster, recipients:
   const place = villageLabel(roster, req.village);
   const verdict = req.transformed ? '已实现转化提升' : '未实现转化';
   const greeting = `${recipients.map((p) => p.name).join('、')}同志：`;
-  const lead = `${place}${req.year}年度验收评价结果：${verdict}（${req.evaluatedOn}评定）。按${SOURCE_DOCUMENT}五(三)、五(四)，整顿情况与包村领导、村干部绩效考核直接挂钩，联建单位参与整顿工作纳入县委综合考核，请在考核中据此考虑。`;
+  const lead = `${place}${req.year}年度验收评价结果：${verdict}（${req.evaluatedOn}评定）。按${sourceDocument(roster)}五(三)、五(四)，整顿情况与包村领导、村干部绩效考核直接挂钩，联建单位参与整顿工作纳入县委综合考核，请在考核中据此考虑。`;
   const link = `${baseUrl.replace(/\/$/, '')}/villages/${encodeURIComponent(req.village)}`;
   const rows: [string, string][] = [
     ['整顿对象', place],
     ['年度', `${req.year}年`],
     ['结果', verdict],
     ['验收评价意见', req.summary],
-    ['依据', `${SOURCE_DOCUMENT}五(一)、五(三)、五(四)`],
+    ['依据', `${sourceDocument(roster)}五(一)、五(三)、五(四)`],
   ];
   const text = [greeting, '', lead, '', ...rows.map(([k, v]) => `${k}：${v}`), '', `整顿对象情况：${link}`, '', FOOTER].join('\n');
   return { subject: `【验收结果】${place}：${req.year}年度${verdict}`, text, html: html(greeting, lead, '验收结果', rows, link, '查看整顿对象') };

@@ -1,5 +1,5 @@
 /**
- * The monthly 通报 (六(三): "对工作不力、进展缓慢的，予以通报"): on the first working day of a
+ * The monthly 通报 (六(三): "定期不定期地对整顿工作进行督促检查，并进行通报"): on the first working day of a
  * month the county programme draws up the bulletin of the month before, from what its townships
  * and targets say of themselves, and mails it to the organization department as a draft
  * (送审稿). The department decides whether to issue it; the draft carries no 文号.
@@ -123,7 +123,7 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument:
   const village = (code: string): string => roster.villages.find((v) => v.code === code)?.name ?? code;
   const department = `中共${roster.county.name}委组织部`;
   const paragraphs: string[] = [
-    `根据${sourceDocument}六(三)“对工作不力、进展缓慢的，予以通报”的要求，现将${period}全县软弱涣散村党组织整顿工作进展情况通报如下（数据截至${dateText(f.date)}，整顿对象${f.targets}个）。`,
+    `根据${sourceDocument}六(三)“定期不定期地对整顿工作进行督促检查，并进行通报”的要求，现将${period}全县软弱涣散村党组织整顿工作进展情况通报如下（数据截至${dateText(f.date)}，整顿对象${f.targets}个）。`,
     '一、半月进展报送情况',
   ];
   if (f.reports.length === 0) paragraphs.push(`${period}各乡镇均按时报送每半月整顿工作进展情况。`);

@@ -10,7 +10,6 @@ import {
   cycleYearEnd,
   daysInMonth,
   endOfDayInstant,
-  endOfMonth,
   instantOf,
   isoInstant,
   lateNovember,
@@ -145,24 +144,22 @@ export function villageDuties(f: VillageFacts, policy: Policy, from: LocalDate, 
 }
 
 /**
- * The 三会一课 windows of a target from its designation up to a date (四(五)15). Windows end at
- * month ends so that their reminders fall on the days the monthly duties already wake the
- * workflow: the first runs from the designation to the end of the fifth month after it (never more
- * than six months), each later one is six calendar months. The exact six-month rule is
- * `removability`.
+ * The 三会一课 windows of a target from its designation up to a date (四(五)15): six full months
+ * each, the first from the designation (2018-10-18 to 2019-04-17), each next one from the day
+ * after. A window's duty is due on its last day, the day before the six months would be reached;
+ * the exact rule, measured from the last session held, is `removability`.
  */
 export function threeMeetingsWindows(designationDate: LocalDate, to: LocalDate): Period[] {
   const out: Period[] = [];
-  let start = designationDate;
-  let end = endOfMonth(addMonths(designationDate, 5));
-  while (start <= to) {
+  for (let n = 0; ; n++) {
+    // From the designation each time (not from the previous end), so a 31st does not drift to the 28th.
+    const start = n === 0 ? designationDate : addMonths(designationDate, 6 * n);
+    if (start > to) break;
+    const end = addDays(addMonths(designationDate, 6 * (n + 1)), -1);
     out.push({ id: `${start}/6m`, start, end, label: `${start}至${end}` });
-    start = addDays(end, 1);
-    end = endOfMonth(addMonths(start, 5));
   }
   return out;
 }
-
 /** A township or the county owes a period's duty when a target is under rectification on its last day. */
 function anyActiveOn(targets: readonly TargetDates[], day: LocalDate): boolean {
   return targets.some((t) => activeOn(t, day));

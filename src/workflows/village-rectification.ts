@@ -3,9 +3,9 @@
  * consolidation and upgrade (五(一), 五(二)), with every duty in its obligation book until it is
  * closed, and every duty's reminder and escalation ladder.
  *
- * History budget: a year's history must stay well under 400 events. All ladder steps falling due
+ * History budget: a year's history must stay under 450 events (the target is 600 with every duty). All ladder steps falling due
  * at the same instant go out in one local activity, the target's duties share their month-end
- * wake-ups (see `threeMeetingsWindows`), a duty opens at the first step of its ladder rather than
+ * wake-ups (三会一课 alone keeps the six months of 四(五)15, see `threeMeetingsWindows`), a duty opens at the first step of its ladder rather than
  * with a wake-up of its own, the urging of overdue duties (督办) is the county programme's digest,
  * and the workflow continues as new at the first wake-up of each calendar year.
  */
@@ -57,6 +57,7 @@ import {
   villageDuties,
   yearOf,
   type BookEntry,
+  type ClosedEntry,
   type Consequence,
   type Designation,
   type Duty,
@@ -157,6 +158,16 @@ class Village extends Entity<VillageState> {
       const year = yearOf(e.period.start);
       if (!this.s.acceptanceYears.includes(year)) this.s.acceptanceYears.push(year);
     }
+  }
+
+  /**
+   * A 三会一课 session counts wherever it was recorded: closed with 已完成 on the duty, or attested
+   * in a half-monthly report (四(五)15); `removability` reads them all.
+   */
+  protected override onFulfilled(e: ClosedEntry, on: LocalDate): void {
+    if (e.kind !== 'three-meetings-one-lesson' || this.s.threeMeetings.includes(on)) return;
+    this.s.threeMeetings.push(on);
+    this.s.threeMeetings.sort();
   }
 
   /** A progress report settles the duties it attests (四(一)1, 四(一)3, 四(五)15) and is logged. */

@@ -56,7 +56,7 @@ test('a notice says what, for which village, by when (provisional when so), unde
     '事项：第一书记每月到村开展服务',
     '期间：2027年12月',
     '截止日期：2027-12-31（该年度国务院节假日安排尚未公布，日期为暂定）',
-    '依据：《某县软弱涣散农村基层党组织整顿提升两年行动工作方案》四(一)1',
+    '依据：《云岭县软弱涣散农村基层党组织整顿提升两年行动工作方案》四(一)1',
     '',
     '办理入口：http://rect.example.org/villages/QS03/obligations/first-secretary-visit%2Fvillage%3AQS03%2F2027-12',
     '',

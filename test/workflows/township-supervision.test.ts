@@ -143,10 +143,11 @@ describe('township supervision through 2019', () => {
     ]);
     expect(await ledger.query(awardIneligibleQuery, 2020)).toEqual([]);
 
-    // A village year with every report forwarded and nothing ever done stays within 400 events.
+    // A village year with every report forwarded and nothing ever done stays within 450 events
+    // (the target is 600; 三会一课's six-month windows end where the text's six months do, off the month-end wake-ups).
     const qs03Lengths = await historyLengths(world.env, qs03Handle.workflowId, qs03FirstRun);
     console.log('QS03 history lengths with forwarded reports', qs03Lengths);
-    for (const n of qs03Lengths) expect(n).toBeLessThan(400);
+    for (const n of qs03Lengths) expect(n).toBeLessThan(450);
     await recordHistories(world.env, qs03Handle.workflowId, qs03FirstRun, 'qs03-forwarded-reports');
     for (const [name, id, run] of [['qs-township-on-time', 'QS', firstRuns.qs], ['lh-township-proposal', 'LH', firstRuns.lh]] as const) {
       const lengths = await historyLengths(world.env, townshipWorkflowId(id), run);

@@ -34,7 +34,7 @@ describe('a target designated in October 2018', () => {
     expect(subjects(secretary)).toContain('【提醒】青石镇东风村：报送整顿方案（2018年整顿方案）');
     const reminder = world.mail.sink.to(secretary).find((m) => m.subject.includes('报送整顿方案'))!;
     expect(reminder.text).toContain('截止日期：2018-12-29（2018-12-31为休息日，截止日期提前至此前最后一个工作日）');
-    expect(reminder.text).toContain('依据：《某县软弱涣散农村基层党组织整顿提升两年行动工作方案》五(一)');
+    expect(reminder.text).toContain('依据：《云岭县软弱涣散农村基层党组织整顿提升两年行动工作方案》五(一)');
     expect(reminder.text).toContain('办理入口：http://rect.county.example.org/villages/QS03/obligations/rectification-plan%2Fvillage%3AQS03%2F2018');
     expect(reminder.html).toContain('<th align="left">截止日期</th>');
 
@@ -105,7 +105,7 @@ describe('a target designated in October 2018', () => {
     const lengths = await historyLengths(world.env, handle.workflowId, handle.firstExecutionRunId);
     console.log(`history events per run (one run per calendar year) of QS03: ${lengths.join(', ')}`);
     expect(lengths).toHaveLength(4); // 2018, 2019, 2020, 2021
-    for (const n of lengths) expect(n).toBeLessThan(400);
+    for (const n of lengths) expect(n).toBeLessThan(450); // the target is 600 a target-year
   await recordHistories(world.env, handle.workflowId, handle.firstExecutionRunId, 'qs03-lifecycle');
   }, 600_000); // three years and more of wake-ups: slow beside the other workflow files on two cores
 });

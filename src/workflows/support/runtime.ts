@@ -50,6 +50,7 @@ import {
   openEntry,
   yearOf,
   type BookEntry,
+  type ClosedEntry,
   type BookState,
   type CalendarYear,
   type Duty,
@@ -321,6 +322,9 @@ export abstract class Entity<S extends { core: CoreState }> {
   /** An entry the book opened (a village remembers which years' acceptances were owed). */
   protected onOpened(_entry: BookEntry, _now: number): void {}
 
+  /** A duty fulfilled, by whichever path (the duty's own 已完成, a report attesting it): for what the entity keeps of it. */
+  protected onFulfilled(_entry: ClosedEntry, _on: LocalDate): void {}
+
   /** Whether a duty opened from the entity's periods is still owed, given what it knows now. */
   protected owes(e: BookEntry): boolean {
     return this.duties(e.period.start, e.period.end).some((d) => d.id === e.id);
@@ -426,6 +430,7 @@ export abstract class Entity<S extends { core: CoreState }> {
   /** Records a fulfilment (on time or late by the day it was done). */
   fulfil(id: string, on: LocalDate, now: number, by?: string, note?: string): void {
     const closed = this.book.fulfil(id, on, now, by, note);
+    if (closed) this.onFulfilled(closed, on);
     if (closed) this.log(now, 'fulfilled', `办结：${kindSpecs[closed.kind].title}（${closed.period.label}）${closed.closed.how === 'late' ? '，逾期完成' : ''}${note ? `：${note}` : ''}`, by);
     this.dirty = true;
   }
