@@ -5,6 +5,7 @@
  * department's requirement.
  */
 import type { DigestRequest, NoticeRequest, ResultMailRequest } from '../contracts/mail';
+import { kindSpecs, type ObligationKind } from '../domain/kinds';
 import { severityLabels, type Severity } from '../domain/policy';
 import { holders, type Person, type Role, type Roster } from '../domain/roster';
 
@@ -146,6 +147,12 @@ function html(greeting: string, lead: string, label: string, rows: readonly [str
   ].join('\n');
 }
 
+/** Beside a date the plan does not set: whose rule it is (the date's basis, apart from the duty's clause). */
+function dueBasis(kind: ObligationKind): string {
+  const basis = kindSpecs[kind]?.dueBasis;
+  return basis ? `（截止日期依据：${basis}）` : '';
+}
+
 export function renderNotice(req: NoticeRequest, roster: Roster, recipients: readonly Person[], baseUrl: string): RenderedNotice {
   const township = townshipName(roster, req.township);
   const place = req.subject === 'county' ? roster.county.name : req.subject === 'village' ? villageLabel(roster, req.village) : township;
@@ -163,7 +170,7 @@ export function renderNotice(req: NoticeRequest, roster: Roster, recipients: rea
     ...(req.caseId ? ([['案号', req.caseId]] as [string, string][]) : []),
     ['事项', o.title],
     ['期间', o.periodLabel],
-    ['截止日期', `${o.dueDate}${moved}${provisional}`],
+    ['截止日期', `${o.dueDate}${moved}${provisional}${dueBasis(o.kind)}`],
     ['依据', `${sourceDocument(roster)}${o.clause}`],
   ];
   if (req.targets?.length) {

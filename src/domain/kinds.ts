@@ -41,19 +41,28 @@ export interface KindSpec {
   readonly responsible: Role;
   readonly ladder: LadderClass;
   readonly subject: SubjectType;
+  /**
+   * Where the due date comes from when the plan does not set it: said beside the date in every
+   * notice, so that nobody takes the county's date for the plan's. Absent: the plan's own period
+   * or date (五(一) "12月底", "次年11月下旬"; "每月", "每季度", "半年").
+   */
+  readonly dueBasis?: string;
 }
+
+/** The county's own working rule (policy file), not the plan's words. */
+const COUNTY_PRACTICE = '县委组织部工作要求';
 
 export const kindSpecs: Record<ObligationKind, KindSpec> = {
   'rectification-plan': { title: '报送整顿方案', clause: '五(一)', responsible: 'township-party-secretary', ladder: 'local', subject: 'village' },
   'acceptance-evaluation': { title: '县委验收评价', clause: '五(一)', responsible: 'org-department-staff', ladder: 'county', subject: 'village' },
-  'half-monthly-report': { title: '每半月上报整顿工作进展', clause: '六(三)', responsible: 'organization-officer', ladder: 'local', subject: 'township' },
+  'half-monthly-report': { title: '每半月上报整顿工作进展', clause: '六(三)', responsible: 'organization-officer', ladder: 'local', subject: 'township', dueBasis: COUNTY_PRACTICE },
   'township-quarterly-study': { title: '乡镇党委季度专题研究', clause: '五(三)', responsible: 'township-party-secretary', ladder: 'local', subject: 'township' },
-  'standing-committee-study': { title: '县委常委专题研究整顿工作', clause: '五(二)', responsible: 'org-department-staff', ladder: 'county', subject: 'county' },
+  'standing-committee-study': { title: '县委常委专题研究整顿工作', clause: '五(二)', responsible: 'org-department-staff', ladder: 'county', subject: 'county', dueBasis: COUNTY_PRACTICE },
   'first-secretary-visit': { title: '第一书记每月到村开展服务', clause: '四(一)1', responsible: 'first-secretary', ladder: 'local', subject: 'village' },
   'first-secretary-symposium': { title: '第一书记每月与村民座谈交流', clause: '四(一)1', responsible: 'first-secretary', ladder: 'local', subject: 'village' },
-  'first-secretary-annual-report': { title: '第一书记年度履职报告', clause: '四(一)1', responsible: 'first-secretary', ladder: 'local', subject: 'village' },
+  'first-secretary-annual-report': { title: '第一书记年度履职报告', clause: '四(一)1', responsible: 'first-secretary', ladder: 'local', subject: 'village', dueBasis: COUNTY_PRACTICE },
   'village-quarterly-debriefing': { title: '村党支部书记季度述职', clause: '四(一)3', responsible: 'village-party-secretary', ladder: 'local', subject: 'village' },
-  'township-secretary-evaluation': { title: '乡镇党委书记抓基层党建述职评议考核', clause: '六(四)', responsible: 'org-department-staff', ladder: 'county', subject: 'county' },
+  'township-secretary-evaluation': { title: '乡镇党委书记抓基层党建述职评议考核', clause: '六(四)', responsible: 'org-department-staff', ladder: 'county', subject: 'county', dueBasis: COUNTY_PRACTICE },
   'three-meetings-one-lesson': {
     title: '落实“三会一课”制度（半年以上未落实的，村党组织书记可免职）',
     clause: '四(五)15',
@@ -62,9 +71,9 @@ export const kindSpecs: Record<ObligationKind, KindSpec> = {
     subject: 'village',
   },
   'acceptance-campaign': { title: '组织开展年度验收评价', clause: '五(一)', responsible: 'org-department-staff', ladder: 'county', subject: 'county' },
-  'written-explanation': { title: '函询书面说明（根源、措施、时限）', clause: '六(四)', responsible: 'township-party-secretary', ladder: 'case', subject: 'case' },
-  'explanation-review': { title: '审阅函询书面说明', clause: '六(四)', responsible: 'org-department-staff', ladder: 'county', subject: 'case' },
-  talk: { title: '约谈乡镇党委书记、组织干事', clause: '六(四)', responsible: 'org-department-staff', ladder: 'county', subject: 'case' },
-  'inspection-finding': { title: '督导检查发现问题整改', clause: '六(三)', responsible: 'township-party-secretary', ladder: 'local', subject: 'township' },
-  'assigned-task': { title: '交办任务书整顿事项', clause: '五(二)', responsible: 'township-party-secretary', ladder: 'local', subject: 'village' },
+  'written-explanation': { title: '函询书面说明（根源、措施、时限）', clause: '六(四)', responsible: 'township-party-secretary', ladder: 'case', subject: 'case', dueBasis: COUNTY_PRACTICE },
+  'explanation-review': { title: '审阅函询书面说明', clause: '六(四)', responsible: 'org-department-staff', ladder: 'county', subject: 'case', dueBasis: COUNTY_PRACTICE },
+  talk: { title: '约谈乡镇党委书记、组织干事', clause: '六(四)', responsible: 'org-department-staff', ladder: 'county', subject: 'case', dueBasis: COUNTY_PRACTICE },
+  'inspection-finding': { title: '督导检查发现问题整改', clause: '六(三)', responsible: 'township-party-secretary', ladder: 'local', subject: 'township', dueBasis: '县委组织部督导组确定' },
+  'assigned-task': { title: '交办任务书整顿事项', clause: '五(二)', responsible: 'township-party-secretary', ladder: 'local', subject: 'village', dueBasis: '交办任务书确定' },
 };

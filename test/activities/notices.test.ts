@@ -94,3 +94,14 @@ test('the red warning says whose rule it follows: the county\'s, not the plan\'s
   const n = renderNotice(request({ step: { id: 'red-warning', severity: 'red-warning' }, ladderBasis: '县委组织部工作要求' }), roster, [], 'http://x');
   expect(n.text).toContain('逾期仍未完成，按县委组织部工作要求发出红色预警。');
 });
+
+test('a date the plan does not set says whose rule it is, beside the date; the clause stays the duty\'s', () => {
+  const report = request({
+    obligation: { ...request().obligation, id: 'first-secretary-annual-report/village:QS03/2027', kind: 'first-secretary-annual-report', title: '第一书记年度履职报告', periodLabel: '2027年', provisional: false },
+  });
+  const text = renderNotice(report, roster, [], 'http://rect.example.org').text.split('\n');
+  expect(text).toContain('截止日期：2027-12-31（截止日期依据：县委组织部工作要求）');
+  expect(text).toContain('依据：《云岭县软弱涣散农村基层党组织整顿提升两年行动工作方案》四(一)1');
+  // A date the plan sets ("每月") carries no such note.
+  expect(renderNotice(request({ obligation: { ...request().obligation, provisional: false } }), roster, [], 'http://x').text).toContain('截止日期：2027-12-31\n');
+});
