@@ -105,9 +105,9 @@ export async function targetLedgerWorkbook(rows: readonly TargetLedgerRow[], cou
 const consequenceLabels: Record<Consequence['kind'], string> = {
   'award-ineligible': '不得评先选优',
   'promotion-blocked': '不得提拔使用',
-  'paired-leader-promotion-blocked': '联建部门主要领导不得提拔使用',
-  'work-team-continues': '工作队继续驻村',
-  'village-secretary-removable': '村党组织书记可予调整',
+  'paired-leader-promotion-blocked': '联建部门主要领导不得晋升重用',
+  'work-team-continues': '继续下派工作组帮助工作',
+  'village-secretary-removable': '村党组织书记可免职',
 };
 
 export async function consequencesWorkbook(year: number, list: readonly Consequence[], roster: Roster): Promise<Buffer> {

@@ -655,7 +655,7 @@ ${forms}
       body: html`<form method="get"><label>年度：<input name="year" value="${year}"></label><label>日期：<input type="date" name="date" value="${date}"></label><button>查看</button></form>
 <p>导出（Excel）：<a href="/api/ledger/targets.xlsx">整顿对象台账</a>　<a href="/api/ledger/consequences.xlsx?year=${year}">${year}年度后果台账</a></p>
 <h2>${year}年度不得评先选优（六(四)）</h2><table><tr><th>人员</th><th>期间</th><th>事由</th><th>依据</th><th>案件</th></tr>${list.map(line)}</table>
-<h2>${date}不得提拔使用（六(五)、五(四)）</h2><table><tr><th>对象</th><th>期间</th><th>事由</th><th>依据</th><th>案件</th></tr>${blocked.map(line)}</table>`,
+<h2>${date}不得提拔使用（六（五））、不得晋升重用（五（四））</h2><table><tr><th>对象</th><th>期间</th><th>事由</th><th>依据</th><th>案件</th></tr>${blocked.map(line)}</table>`,
     };
   });
 
