@@ -42,6 +42,12 @@ export const departmentName = (roster: Roster): string => `中共${roster.county
 
 const nameOf = (roster: Roster, id: string): string => roster.people.find((p) => p.id === id)?.name ?? id;
 
+/** The county's threshold as officials write it: 两次, 三次, …, 11次. */
+function timesText(n: number | undefined): string {
+  const k = n ?? 2;
+  return `${['零', '一', '两', '三', '四', '五', '六', '七', '八', '九', '十'][k] ?? String(k)}次`;
+}
+
 /** 2019-05-10T09:30 → 2019年5月10日 09:30 */
 function when(at: string): string {
   const [date, time] = at.split('T');
@@ -106,8 +112,8 @@ export function proposalDocument(township: string, p: NonNullable<CaseMailReques
     title: `关于对${town}${who}进行函询的呈批件`,
     salutation: '部领导：',
     paragraphs: [
-      `${sourceDocument(roster)}六(三)规定，乡镇要每半月上报整顿软弱涣散村党组织工作进展情况。${town}${p.quarterLabel}有${p.lapses.length}次未按时报送：${p.lapses.map((l) => `${l.label}${l.kind === 'missing' ? '未报送' : '逾期报送'}`).join('；')}。`,
-      `按县委组织部工作要求，一个季度内两次以上未按时报送的，提请研究是否依据六(四)对该乡镇${who}进行函询。凡是被函询的，当年不得评先选优（六(四)）。`,
+      `${sourceDocument(roster)}六（三）规定，乡镇要每半月上报整顿软弱涣散村党组织工作进展情况。${town}${p.quarterLabel}有${p.lapses.length}次未按时报送：${p.lapses.map((l) => `${l.label}${l.kind === 'missing' ? '未报送' : '逾期报送'}`).join('；')}。`,
+      `按县委组织部工作要求，一个季度内${timesText(p.threshold)}以上未按时报送的，提请研究是否依据六（四）对该乡镇${who}进行函询。凡是被函询的，当年不得评先选优（六（四））。`,
       '拟办意见：建议对上述同志进行函询，责成其作出书面说明，检讨问题根源、提出整顿措施、明确整顿时限。',
       '妥否，请批示。',
     ],
@@ -211,7 +217,7 @@ export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, re
           `${town}${p.quarterLabel}有${p.lapses.length}次每半月整顿工作进展未按时报送（${sourceDocument(roster)}六(三)“乡镇要每半月上报整顿软弱涣散村党组织工作进展情况”）：`,
           ...p.lapses.map((l) => `　${l.label}：${l.kind === 'missing' ? '未报送' : '逾期报送'}`),
           '',
-          '按县委组织部工作要求，一个季度内两次以上未按时报送的，提请县委组织部研究是否依据六(四)对该乡镇党委书记、组织干事进行函询。是否函询，请县委组织部决定。',
+          `按县委组织部工作要求，一个季度内${timesText(p.threshold)}以上未按时报送的，提请县委组织部研究是否依据六(四)对该乡镇党委书记、组织干事进行函询。是否函询，请县委组织部决定。`,
           `呈批件见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式），可打印报批。`,
           baseUrl ? `办理入口：${baseUrl.replace(/\/$/, '')}/townships/${encodeURIComponent(req.township)}` : '',
         ]),

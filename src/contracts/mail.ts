@@ -82,7 +82,13 @@ export interface CaseMailRequest {
   readonly roles: readonly Role[];
   readonly case?: CaseFacts;
   /** For a proposal: the quarter and its missed or late reports. */
-  readonly proposal?: { readonly quarter: string; readonly quarterLabel: string; readonly lapses: readonly (Lapse & { readonly label: string })[] };
+  readonly proposal?: {
+    readonly quarter: string;
+    readonly quarterLabel: string;
+    readonly lapses: readonly (Lapse & { readonly label: string })[];
+    /** The county's threshold (policy: lapses a quarter that make a proposal); absent in requests made before it was sent along. */
+    readonly threshold?: number;
+  };
   /** The workflow's instant when it sent the request. */
   readonly at?: string;
 }

@@ -167,7 +167,7 @@ class Township extends Entity<TownshipState> {
         township: this.code,
         people: [],
         roles: ['org-department-staff'],
-        proposal: { quarter, quarterLabel, lapses: lapses.map((l) => ({ ...l, label: periodById(l.periodId).label })) },
+        proposal: { quarter, quarterLabel, lapses: lapses.map((l) => ({ ...l, label: periodById(l.periodId).label })), threshold: this.core.policy.supervision.lapsesPerQuarter.value },
       });
     }
     return out;

@@ -99,6 +99,8 @@ describe('recipients of case mails', () => {
             { periodId: '2019-01-H1', quarter: '2019-Q1', kind: 'late', label: '2019年1月上半月' },
             { periodId: '2019-01-H2', quarter: '2019-Q1', kind: 'missing', label: '2019年1月下半月' },
           ],
+          // The county's threshold, as its policy sets it (here three, not the sample county's two).
+          threshold: 3,
         },
       }),
       roster,
@@ -106,6 +108,7 @@ describe('recipients of case mails', () => {
     );
     expect(mail.subject).toBe('【建议函询】柳河镇：2019年第一季度半月进展报告2次未按时报送');
     expect(mail.text).toContain('　2019年1月上半月：逾期报送\n　2019年1月下半月：未报送');
+    expect(mail.text).toContain('按县委组织部工作要求，一个季度内三次以上未按时报送的，提请县委组织部研究');
     // The proposal as the department's approval form (呈批件), for its leaders to decide on.
     const [form] = mail.attachments!;
     expect(form!.filename).toBe('函询建议-LH-2019-Q1.docx');
@@ -114,6 +117,8 @@ describe('recipients of case mails', () => {
     expect(text).toContain('部领导：');
     expect(text).toContain('2019年1月上半月逾期报送；2019年1月下半月未报送');
     expect(text).toContain('妥否，请批示。');
+    expect(text).toContain('一个季度内三次以上未按时报送的');
+    expect(text).not.toContain('两次以上');
   });
 });
 
