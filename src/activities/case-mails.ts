@@ -86,8 +86,9 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
     title: `关于${town}软弱涣散农村基层党组织整顿工作的函询函`,
     salutation: `${names}同志：`,
     paragraphs: [
-      `根据${sourceDocument(roster)}六(四)的规定，现就以下问题向${to}函询：${reason}。`,
-      `请${to}作出书面说明，检讨问题根源、提出整顿措施、明确整顿时限（六(四)），并按县委组织部工作要求于${when(facts.explanationDue ?? facts.issuedOn)}前通过整顿工作系统报送，或书面报送县委组织部。`,
+      // 六（四） has the county committee (县委) make the inquiry; the department writes on its behalf.
+      `受县委委托，根据${sourceDocument(roster)}六（四）的规定，现就以下问题向${to}函询：${reason}。`,
+      `请${to}作出书面说明，检讨问题根源、提出整顿措施、明确整顿时限（六（四）），并按县委组织部工作要求于${when(facts.explanationDue ?? facts.issuedOn)}前通过整顿工作系统报送，或书面报送县委组织部。`,
       [
         facts.talkAfterMissedExplanation ? '按县委组织部工作要求，逾期未作书面说明的，将进行约谈。' : '',
         '根据上述规定，对问题突出的，将及时约谈；凡是被函询、约谈的，当年不得评先选优。',
@@ -271,7 +272,10 @@ export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, re
         subject: `【需约谈】${town}（案号${c!.caseId}）`,
         text: body([
           `${town}函询案件（${c!.reason}）：${c!.talk?.why ?? ''}。`,
-          `须对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈（${sourceDocument(roster)}六(四)），请确定约谈时间、地点和约谈人。`,
+          // A talk after a missed explanation is the county's rule; 六(四) provides talks for "问题突出的".
+          c!.talk?.why.startsWith('逾期未报送书面说明')
+            ? `按县委组织部工作要求，逾期未报送书面说明的，进行约谈：须对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈，请确定约谈时间、地点和约谈人。`
+            : `须对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈（${sourceDocument(roster)}六(四)“对问题突出的，要及时约谈乡镇党委书记、组织干事”），请确定约谈时间、地点和约谈人。`,
           link(c!),
         ]),
       };
@@ -318,9 +322,9 @@ export async function renderTaskBook(req: TaskBookRequest, roster: Roster, recip
     title: `${villageName}党组织整顿提升交办任务书`,
     salutation: `${town}党委、${villageName}党组织：`,
     paragraphs: [
-      `${y}年${m}月${d}日，县委常委会专题研究软弱涣散基层党组织整顿工作，审核了${town}${villageName}的整顿方案。根据${sourceDocument(roster)}五(二)“以‘交办任务书’的形式明确各级党委和党组织整顿工作责任和具体整顿事项”的要求，现将整顿事项交办如下：`,
+      `${y}年${m}月${d}日，县委常委会专题研究软弱涣散基层党组织整顿工作，审核了${town}${villageName}的整顿方案。根据${sourceDocument(roster)}五（二）“以‘交办任务书’的形式明确各级党委和党组织整顿工作责任和具体整顿事项”的要求，现将整顿事项交办如下：`,
       '一、整顿事项',
-      ...req.tasks.map((t) => `${t.n}. ${t.item}（责任单位：${t.owner === 'township' ? `${town}党委` : `${villageName}党组织`}，责任人：${name(t.person)}，完成时限：${t.deadline}）`),
+      ...req.tasks.map((t) => `${t.n}. ${t.item}（责任单位：${t.owner === 'township' ? `${town}党委` : `${villageName}党组织`}，责任人：${name(t.person)}，完成时限：${when(t.deadline)}）`),
       '二、有关要求',
       '请责任单位按时限逐项落实，完成后在整顿工作系统中报告办结；逾期未完成的，系统将提醒并报县委组织部督办。',
     ],
@@ -333,7 +337,7 @@ export async function renderTaskBook(req: TaskBookRequest, roster: Roster, recip
   }
   const lines = [
     `县委常委会${req.studyOn}专题研究整顿工作，审核了${town}${villageName}的整顿方案，交办整顿事项${req.tasks.length}项（五(二)）：`,
-    ...req.tasks.map((t) => `${t.n}. ${t.item}（责任人：${name(t.person)}，完成时限：${t.deadline}）`),
+    ...req.tasks.map((t) => `${t.n}. ${t.item}（责任人：${name(t.person)}，完成时限：${when(t.deadline)}）`),
     '',
     `交办任务书见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式）。`,
     baseUrl ? `整顿对象情况：${baseUrl.replace(/\/$/, '')}/villages/${encodeURIComponent(req.village)}` : '',

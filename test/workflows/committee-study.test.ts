@@ -64,7 +64,7 @@ describe('the standing committee and the 交办任务书', () => {
     expect(text).toContain('东风村党组织整顿提升交办任务书');
     expect(text).toContain('青石镇党委、东风村党组织：');
     expect(text).toContain('1. 选优配强东风村党支部书记（责任单位：青石镇党委，责任人：');
-    expect(text).toContain('完成时限：2018-12-14）');
+    expect(text).toContain('完成时限：2018年12月14日）'); // dates in an official document as officials write them
     expect(text).toContain('2. 建立主题党日和“三会一课”台账（责任单位：东风村党组织');
     expect(text).toContain('中共云岭县委');
 

@@ -49,6 +49,10 @@ describe('inquiry cases, the county programme and the ledger', () => {
       '【逾期通知】白塔乡：函询书面说明（根源、措施、时限）（案号BT-2019-001）',
     ]);
     expect(subjects(zhang)).toContain('【需约谈】白塔乡（案号BT-2019-001）');
+    // The talk after a missed explanation is the county's rule, said as such, not credited to 六(四).
+    const talkRequired = world.mail.sink.to(zhang).find((m) => m.subject === '【需约谈】白塔乡（案号BT-2019-001）')!;
+    expect(talkRequired.text).toContain('按县委组织部工作要求，逾期未报送书面说明的，进行约谈：须对');
+    expect(talkRequired.text).not.toContain('六(四)');
     expect(await bt.query(inquiryStateQuery)).toMatchObject({ stage: 'talk-required', talk: { orderedOn: '2019-03-18', why: '逾期未报送书面说明（截止2019-03-15）' } });
 
     await bt.executeUpdate(scheduleTalkUpdate, { args: [{ by: 'zzb-li', at: '2019-03-22T09:30', place: '县委组织部三楼会议室', conductor: 'zzb-zhang' }] });
