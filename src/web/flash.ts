@@ -12,6 +12,8 @@ export interface PageError {
   readonly form?: string;
   readonly message: string;
   readonly fields: readonly FieldIssue[];
+  /** What was typed into the form, by field name: put back so that an error loses nothing. */
+  readonly values?: Readonly<Record<string, string>>;
 }
 
 export interface Flash {

@@ -169,17 +169,37 @@ ${body}</main></body></html>`;
     return p ? html`<span class="err">${p.message}</span>` : '';
   };
 
+  /** What was typed into this form's field before its error, to put back. */
+  const kept = (ctx: Ctx, formId: string, name: string): string | undefined => {
+    const values = ctx.error?.form === formId ? ctx.error.values : undefined;
+    return values && Object.hasOwn(values, name) ? values[name] : undefined;
+  };
+
+  /**
+   * A form's error, above it: a refusal as the service said it; problems with fields as a plain
+   * request to correct them (each message stands beside its field), with the messages of fields
+   * the form does not show listed here, never the internal field names.
+   */
+  const formError = (ctx: Ctx, id: string, fields: Html): Html | '' => {
+    const e = ctx.error;
+    if (e?.form !== id) return '';
+    if (e.fields.length === 0) return html`<p class="error">${e.message}</p>`;
+    const shown = (path: string): boolean => fields.value.includes(`name="${path}"`) || fields.value.includes(`name="${path}:`);
+    const elsewhere = e.fields.filter((f) => !shown(f.path)).map((f) => f.message);
+    return html`<div class="error" role="alert"><p>填写有误，请按提示修改后重新提交（已填写的内容已保留）。</p>${elsewhere.length ? html`<ul>${elsewhere.map((m) => html`<li>${m}</li>`)}</ul>` : ''}</div>`;
+  };
+
   /** A form that posts to the API route of `apiPath` through `/do`, coming back here. */
   const form = (ctx: Ctx, id: string, apiPath: string, title: string, fields: Html, button = '提交'): Html => html`<form class="box" method="post" action="/do${apiPath}" id="${id}">
 <strong>${title}</strong>
-${ctx.error?.form === id ? html`<p class="error">${ctx.error.message}</p>` : ''}
+${formError(ctx, id, fields)}
 <input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="_back" value="${ctx.path}"><input type="hidden" name="_form" value="${id}">
 ${fields}<button type="submit">${button}</button></form>`;
 
   const input = (ctx: Ctx, formId: string, label: string, name: string, type = 'text', value = ''): Html =>
-    html`<label>${label}：<input type="${type}" name="${name}" value="${value}">${fieldError(ctx, formId, name)}</label>`;
+    html`<label>${label}：<input type="${type}" name="${name}" value="${kept(ctx, formId, name) ?? value}">${fieldError(ctx, formId, name)}</label>`;
   const textarea = (ctx: Ctx, formId: string, label: string, name: string, placeholder = ''): Html =>
-    html`<label>${label}：${fieldError(ctx, formId, name)}<textarea name="${name}" placeholder="${placeholder}"></textarea></label>`;
+    html`<label>${label}：${fieldError(ctx, formId, name)}<textarea name="${name}" placeholder="${placeholder}">${kept(ctx, formId, name) ?? ''}</textarea></label>`;
 
   const light = (o: ObligationView, cal: WorkCalendar): { cls: string; label: string } => {
     if (o.overdue || o.dueDate < today()) return { cls: 'red', label: '已逾期' };
@@ -355,7 +375,14 @@ ${duties.map((o) => {
     } catch (err) {
       if (err instanceof ServiceError || err instanceof ForbiddenError || err instanceof FormFieldError) {
         const fields = err instanceof ServiceError ? err.fields : err instanceof FormFieldError ? [{ path: err.field, message: err.message }] : [];
-        const e: PageError = { ...(formId ? { form: formId } : {}), message: err.message, fields };
+        // What was typed goes back into the form (kept here, never in the URL), bounded.
+        const values = Object.create(null) as Record<string, string>;
+        for (const [k, v] of Object.entries(form).slice(0, 200)) {
+          if (k.startsWith('_')) continue;
+          const text = Array.isArray(v) ? v.at(-1) : v;
+          if (typeof text === 'string') values[k] = text.slice(0, 20_000);
+        }
+        const e: PageError = { ...(formId ? { form: formId } : {}), message: err.message, fields, values };
         return reply.redirect(withQuery(back, { err: flashes.put(actor.id, { error: e }) }) + (formId ? `#${formId}` : ''));
       }
       throw err;
