@@ -419,9 +419,16 @@ ${duties.map((o) => {
       const t = await deps.service.townshipView(a, a.township).catch(() => undefined);
       if (t) {
         sections.push(html`<h2><a href="/townships/${t.township}">${townshipName(t.township)}</a></h2>${dutyTable(ctx, { kind: 'township', township: t.township }, `/api/townships/${t.township}`, dutiesNow(t))}`);
+        // 我的待办: of a target's duties, those this post does; the first secretary's and the village's own are on the target's page.
         for (const target of t.targets.filter((x) => x.active)) {
           const v = await deps.service.villageView(a, target.village).catch(() => undefined);
-          if (v) sections.push(html`<h2><a href="/villages/${v.village}">${villageName(v.village)}</a>（${v.stageLabel}）</h2>${dutyTable(ctx, deps.service.village(v.village), `/api/villages/${v.village}`, dutiesNow(v))}`);
+          if (!v) continue;
+          const entity = deps.service.village(v.village);
+          const all = dutiesNow(v);
+          const mine = all.filter((o) => mayFulfil(a, entity, o.responsible));
+          const others = all.length - mine.length;
+          const note = others ? html`<p class="muted">其他人员的事项${others}项（第一书记、村党组织书记等），见<a href="/villages/${v.village}">整顿对象页面</a>。</p>` : '';
+          if (mine.length || others) sections.push(html`<h2><a href="/villages/${v.village}">${villageName(v.village)}</a>（${v.stageLabel}）</h2>${mine.length ? dutyTable(ctx, entity, `/api/villages/${v.village}`, mine) : ''}${note}`);
         }
       }
       const cases = await deps.service.list(a, { kind: 'case' });
