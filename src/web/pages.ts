@@ -541,19 +541,25 @@ ${v.failedDeliveryCount ? html`<h2>未能送达的通知（${v.failedDeliveryCou
       const periodId = owed ? owed.id.split('/').at(-1)! : current.id;
       const periodLabel = owed?.periodLabel ?? current.label;
       const active = t.targets.filter((x) => x.active);
-      forms.push(
-        form(
+      // Already reported: say so, and offer the form only as an amendment (what was sent is on each target's page).
+      const sent = t.reports.find((r) => r.period === periodId);
+      const reportForm = form(
           ctx,
           'report',
           `${base}/reports`,
-          `上报半月整顿工作进展（六(三)）：${periodLabel}`,
+          `${sent ? '更正' : '上报'}半月整顿工作进展（六(三)）：${periodLabel}`,
           html`<input type="hidden" name="period" value="${periodId}">${active.map(
             (x, i) => html`<fieldset><legend>${villageName(x.village)}</legend><input type="hidden" name="entries.${i}.village" value="${x.village}">
 ${textarea(ctx, 'report', '工作进展', `entries.${i}.progress`)}${textarea(ctx, 'report', '存在问题', `entries.${i}.problems`)}${textarea(ctx, 'report', '下步打算', `entries.${i}.nextSteps`)}
 <p class="muted">本期完成的事项（填写完成日期，可办结相应待办）：</p>${attestable.map((k) => input(ctx, 'report', attestLabels[k], `entries.${i}.attest.${k}:optional`, 'date'))}</fieldset>`,
-          )}<label><input type="checkbox" name="amendment:bool" value="true"> 更正已报送的进展</label>`,
-          '报送',
-        ),
+          )}${sent ? html`<input type="hidden" name="amendment:bool" value="true">` : html`<label><input type="checkbox" name="amendment:bool" value="true"> 更正已报送的进展</label>`}`,
+          sent ? '报送更正' : '报送',
+        );
+      forms.push(
+        sent
+          ? html`<p class="flash" id="report-sent">${periodLabel}进展已于${chinaTime(sent.receivedAt)}报送（${personName(sent.reportedBy)}${sent.amendments ? `，更正${sent.amendments}次` : ''}），各整顿对象的进展见其页面的工作记录：${sent.villages.map((v, i) => html`${i ? '、' : ''}<a href="/villages/${v}">${villageName(v)}</a>`)}。</p>
+<details${ctx.error?.form === 'report' ? raw(' open') : ''}><summary>更正已报送的进展</summary>${reportForm}</details>`
+          : reportForm,
       );
       forms.push(form(ctx, 'study', `${base}/studies`, '记录党委季度专题研究（五(三)）', html`${input(ctx, 'study', '季度', 'quarter', 'text', periodOf('quarter', today()).id)}${input(ctx, 'study', '研究日期', 'heldOn', 'date', today())}${textarea(ctx, 'study', '研究内容', 'summary')}`));
     }

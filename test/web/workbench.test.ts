@@ -60,6 +60,9 @@ test('a township organization officer sees the report due, submits it, and it is
   await page.fill('#report input[name="entries.0.attest.first-secretary-visit:optional"]', `${month}-01`);
   await page.click('#report button[type=submit]');
   await expect.poll(async () => (await page.textContent('.flash')) ?? '').toContain('已办理：上报半月整顿工作进展');
+  // The half month is reported: the page says so and by whom; the form stays folded away for an amendment.
+  expect(await page.textContent('#report-sent')).toMatch(/进展已于.+报送（刘志强），各整顿对象的进展见其页面的工作记录：青石镇东风村、青石镇团结村。/);
+  expect(await page.locator('#report textarea[name$=".progress"]').first().isVisible()).toBe(false);
   await page.screenshot({ path: path.join(shots, 'township.png'), fullPage: true });
   // The duty is done: no longer among the township's open duties.
   expect(await page.locator('tr', { hasText: label }).count()).toBe(0);
