@@ -176,9 +176,11 @@ export function renderReport(r: SimulationResult, s: Summary): string {
   let worst: { t: string; n: number; on: string } | undefined;
   for (const x of r.samples) for (const [t, v] of Object.entries(x.townships)) if (!worst || v.overdue > worst.n) worst = { t, n: v.overdue, on: x.on };
   if (worst && worst.n > 0) reading.push(`逾期事项最多的是${townshipName(roster, worst.t)}，${worst.on}时有${worst.n}项逾期未办。`);
-  for (const y of s.transformed) {
-    if (y.goal === null) continue;
-    reading.push(`整顿第${y.cycleYear}年末转化${y.transformed}/${y.targets}个（${Math.round(y.rate * 100)}%）${y.rate >= y.goal ? '，达到' : '，未达到'}方案“第二年底前全部转化”的目标。`);
+  for (const g of s.goal) {
+    const when = `${g.goalDate.slice(0, 4)}年底`;
+    const basis = g.basis === '二' ? '方案二“到2019年底，纳入整顿范围的软弱涣散农村基层党组织要100%实现转化提升”' : '县委组织部确定的目标（认定次年底全部转化）';
+    const verdict = g.met === null ? '（模拟未到该日期）' : g.met ? '，达到' : '，未达到';
+    reading.push(`${g.designatedIn}年认定的整顿对象到${when}转化${g.transformed}/${g.targets}个${verdict}${basis}${g.met === null ? '' : '的目标'}。`);
   }
   if (s.proposals.total) reading.push(`乡镇被建议函询${s.proposals.total}次，县委组织部函询${s.proposals.inquiry}次、不予函询${s.proposals.declined}次；约谈${s.talks.held}次。`);
 

@@ -13,8 +13,14 @@ export interface Summary {
   readonly mail: { readonly total: number; readonly byKind: Record<string, number>; readonly byMonth: Record<string, Record<string, number>>; readonly byRole: Record<string, number> };
   readonly obligations: { readonly opened: number; readonly closed: Record<string, number>; readonly openAtEnd: number; readonly overdueAtEnd: number };
   readonly targets: readonly { readonly village: string; readonly township: string; readonly designated: string; readonly stage: string; readonly transformedIn?: number }[];
-  /** Per cycle year: targets accepted as transformed by its end, against the text's goal (二: all by the end of the second year). */
-  readonly transformed: readonly { readonly cycleYear: number; readonly targets: number; readonly transformed: number; readonly rate: number; readonly goal: number | null }[];
+  /** Per cycle year: targets accepted as transformed by its end. */
+  readonly transformed: readonly { readonly cycleYear: number; readonly targets: number; readonly transformed: number; readonly rate: number }[];
+  /**
+   * 二's goal on the text's date: "到2019年底，纳入整顿范围的软弱涣散农村基层党组织要100%实现转化提升",
+   * for the targets designated in 2018; a later designation is measured at the end of the year
+   * after it (a date the county sets, not the text). `met` is null while the run ended before the date.
+   */
+  readonly goal: readonly { readonly designatedIn: number; readonly goalDate: string; readonly basis: '二' | 'county-practice'; readonly targets: number; readonly transformed: number; readonly met: boolean | null }[];
   readonly proposals: { readonly total: number; readonly inquiry: number; readonly declined: number; readonly open: number };
   readonly letters: number;
   readonly talks: { readonly ordered: number; readonly held: number };
@@ -53,8 +59,24 @@ export function summarize(r: SimulationResult): Summary {
     const cycleYear = i + 1;
     const done = targets.filter((t) => t.transformedIn !== undefined && t.transformedIn <= cycleYear).length;
     const n = targets.filter((t) => t.stage !== 'withdrawn').length;
-    return { cycleYear, targets: n, transformed: done, rate: n ? Number((done / n).toFixed(3)) : 0, goal: cycleYear >= 2 ? 1 : null };
+    return { cycleYear, targets: n, transformed: done, rate: n ? Number((done / n).toFixed(3)) : 0 };
   });
+  const byYear = new Map<number, { targets: number; transformed: number }>();
+  for (const v of r.villages) {
+    if (v.stage === 'withdrawn') continue;
+    const year = Number(v.designation.date.slice(0, 4));
+    const goalDate = `${year + 1}-12-31`;
+    const g = byYear.get(year) ?? { targets: 0, transformed: 0 };
+    g.targets++;
+    if (v.acceptances.some((a) => a.transformed && a.date <= goalDate)) g.transformed++;
+    byYear.set(year, g);
+  }
+  const goal = [...byYear.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([year, g]) => {
+      const goalDate = `${year + 1}-12-31`;
+      return { designatedIn: year, goalDate, basis: year === 2018 ? ('二' as const) : ('county-practice' as const), ...g, met: r.end < goalDate ? null : g.transformed === g.targets };
+    });
   const proposals = r.townships.flatMap((t) => t.proposals);
   const consequences: Record<string, number> = {};
   for (const c of r.consequences) inc(consequences, c.kind);
@@ -65,6 +87,7 @@ export function summarize(r: SimulationResult): Summary {
     end: r.end,
     wallSeconds: Math.round(r.wallMs / 100) / 10,
     mail: { total: Object.values(byKind).reduce((a, b) => a + b, 0), byKind, byMonth, byRole },
+    goal,
     obligations: {
       opened,
       closed,

@@ -120,6 +120,8 @@ describe('simulate', () => {
       ['LH02', null],
       ['QS03', 1],
     ]);
+    // 二's goal on the text's date: the targets of 2018 all transformed by the end of 2019.
+    expect(summary.goal).toMatchObject([{ designatedIn: 2018, goalDate: '2019-12-31', basis: '二', targets: 2, transformed: 1 }]);
 
     // Nothing about a duty after it is closed: no reminder of it, no second closure.
     const closedAt = new Map<string, number>();
