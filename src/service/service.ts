@@ -61,7 +61,7 @@ import {
   withdrawUpdate,
   type VillageView,
 } from '../contracts/village';
-import { addDays, calendarYearSchema, isLocalDate, localDateSchema, unusualArrangement, WorkCalendar, type CalendarYear, type LocalDate } from '../domain/calendar';
+import { addDays, calendarYearSchema, instantOf, isLocalDate, localDateSchema, unusualArrangement, WorkCalendar, type CalendarYear, type LocalDate } from '../domain/calendar';
 import { policySchema, type Policy } from '../domain/policy';
 import { holders, type Roster } from '../domain/roster';
 import { orderTalkSchema, orderTalkUpdate } from '../workflows/inquiry-case';
@@ -705,6 +705,11 @@ export class Service {
     authorize(actor, 'talk.schedule', entity);
     if (typeof body === 'object' && body !== null && 'docNumber' in body) throw badInput([{ path: 'docNumber', message: '文号由系统编排，不能在请求中填写' }]);
     const args = withActor(scheduleTalkSchema, 'by', actor, body) as { at: string };
+    // What the case would refuse is refused here first: a 文号 is never used up by a notice that is not issued.
+    const [date, time] = args.at.split('T') as [string, string];
+    const [h, m] = time.split(':').map(Number) as [number, number];
+    if (instantOf(date, h, m) <= Date.now()) throw badInput([{ path: 'at', message: `${args.at}不是将来的时间` }]);
+    if (view.talk?.held) throw new ServiceError('conflict', '约谈已经进行');
     let docNumber: DocNumber | undefined;
     if (view.stage === 'talk-required' || view.stage === 'talk-scheduled') {
       docNumber = await allocateDocNumber(this.deps.client, this.deps.roster().county.code, `${caseId}/talk/${args.at}`).catch((err: unknown) => fromTemporal(err, '后果台账（文号）'));

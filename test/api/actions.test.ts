@@ -96,6 +96,8 @@ test('a township reports and studies; an inquiry letter, its explanation, a talk
   const talk = { at: `${inTenDays}T09:30`, place: '县委组织部会议室', conductor: 'zzb-head' };
   // The notice's 文号 is the system's to give, never the request's.
   expect((await call('zzb-zhang', 'POST', `/api/cases/${caseId}/talk/schedule`, { ...talk, docNumber: { year: 2026, seq: 99 } })).body).toMatchObject({ error: 'bad-input', fields: [{ path: 'docNumber' }] });
+  // A time already past is refused before a 文号 is taken: the notice's number below is still the next one.
+  expect((await call('zzb-zhang', 'POST', `/api/cases/${caseId}/talk/schedule`, { ...talk, at: '2020-01-02T09:30' })).body).toMatchObject({ error: 'bad-input', fields: [{ path: 'at', message: '2020-01-02T09:30不是将来的时间' }] });
   const scheduled = await call('zzb-zhang', 'POST', `/api/cases/${caseId}/talk/schedule`, talk);
   expect(scheduled).toMatchObject({ status: 200, body: { stage: 'talk-scheduled' } });
   // The letter had the year's first number in this county; the talk notice has the next.
