@@ -78,7 +78,7 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
         '根据上述规定，凡是被约谈的，当年不得评先选优。',
       ],
       signature: [department, when(facts.issuedOn)],
-      footer: `案号：${facts.caseId}`,
+      footer: `（案号：${facts.caseId}）`,
     };
   }
   return {
@@ -95,7 +95,7 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
       ].join(''),
     ],
     signature: [department, when(facts.issuedOn)],
-    footer: `案号：${facts.caseId}`,
+    footer: `（案号：${facts.caseId}）`,
   };
 }
 
@@ -139,7 +139,7 @@ export function talkNotice(facts: CaseFacts, township: string, roster: Roster, n
       '根据上述规定，凡是被约谈的，当年不得评先选优。',
     ],
     signature: [departmentName(roster), when(localDateOf(now.getTime()))],
-    footer: `案号：${facts.caseId}`,
+    footer: `（案号：${facts.caseId}）`,
   };
 }
 
