@@ -26,7 +26,7 @@ import { consequencesWorkbook, targetLedgerWorkbook, type TargetLedgerRow } from
 import { readRosterWorkbook, RosterWorkbookError, rosterWorkbook } from './documents/roster-workbook';
 import { kindSpecs } from './domain/kinds';
 import { basisText, deadlineOf, severityLabels, type Policy } from './domain/policy';
-import { roleLabels, type Roster } from './domain/roster';
+import { missingPosts, roleLabels, type Roster } from './domain/roster';
 import { currentPolicy, PolicyFileError, readPolicyFile } from './infra/policy-file';
 import { projectRoot } from './infra/temporal-binaries';
 import type { CalendarPublication, ListItem } from './service/service';
@@ -158,6 +158,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     .action(async (file: string | undefined, opts: { year?: number }) => {
       const config = loadConfigOrExit();
       const roster = file && /\.xlsx$/i.test(file) ? await readRosterWorkbook(file) : rosterOf(config, file);
+      refuseMissingPosts(roster, file ?? config.programme.rosterFile);
       const open = roster.designations.filter((d) => !d.withdrawnOn && !d.transformedOn).length;
       out(`名册有效：${roster.county.name}，${roster.townships.length}个乡镇，${roster.villages.length}个村（社区），${roster.people.length}名人员，整顿对象${open}个。`);
       const flags = flagDesignations({ designations: roster.designations, townshipOf: new Map(roster.villages.map((v) => [v.code, v.township])) });
@@ -178,6 +179,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     .requiredOption('--out <file>', 'the roster file to write (.json)')
     .action(async (file: string, opts: { out: string }) => {
       const roster = await readRosterWorkbook(file);
+      refuseMissingPosts(roster, file);
       writeFileSync(opts.out, `${JSON.stringify(roster, null, 2)}\n`);
       out(`已导入：${roster.county.name}，${roster.townships.length}个乡镇，${roster.villages.length}个村（社区），${roster.people.length}名人员，认定${roster.designations.length}个（${opts.out}）`);
     });
@@ -599,6 +601,12 @@ export function describePolicy(p: Policy): string[] {
   lines.push(`审核书面说明：${sv.reviewWorkingDays.value}个工作日内（${basisText(sv.reviewWorkingDays.basis)}）`);
   lines.push(`约谈：${sv.talkWorkingDays.value}个工作日内进行（${basisText(sv.talkWorkingDays.basis)}）`);
   return lines;
+}
+
+/** A roster that leaves a post the ladders need empty is refused, each post and place named (exit 2). */
+function refuseMissingPosts(roster: Roster, file: string): void {
+  const missing = missingPosts(roster);
+  if (missing.length) throw new RosterFileError(missing.map((m) => ({ file, ...m })));
 }
 
 function addAdminCommands(program: Command, out: (line: string) => void): void {

@@ -5,6 +5,7 @@ import { createActivities, type Activities } from './activities';
 import { calendarStore } from './activities/calendar-store';
 import { createSmtpMailer } from './activities/mailer';
 import { rosterFileSource } from './activities/roster-file';
+import { missingPosts } from './domain/roster';
 import { meterMailMetrics } from './activities/mail-metrics';
 import { openSentJournal, type SentJournal } from './activities/sent-journal';
 import { loadConfigOrExit, type Config } from './config';
@@ -90,6 +91,8 @@ export async function runWorker(config: Config, signal: AbortSignal): Promise<vo
     else console.error('名册文件已修正，按新名册发送通知。');
     rosterInvalid(problem !== undefined);
   });
+  // Posts the ladders need that the roster leaves empty: said at start (roster-check refuses such a roster).
+  for (const m of missingPosts(roster.current())) console.error(`名册缺少职务：${m.message}`);
   const connection = await NativeConnection.connect(connectionOptions(config)).catch((err: unknown) => {
     throw new Error(`Cannot connect to Temporal at ${config.temporal.address} (TEMPORAL_ADDRESS): ${(err as Error).message}`);
   });

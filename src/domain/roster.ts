@@ -189,6 +189,29 @@ export function parseRoster(input: unknown): RosterResult {
  * The people holding a post in a place, newest first by `since`: when a post changes hands the
  * successor takes over the duty (六(一), AB岗), and reminders resolve the holder when they are sent.
  */
+/**
+ * Posts the ladders and documents need and the roster leaves empty: the organization department's
+ * head and staff (the county's red warnings, urging digests, letters and their review), and the
+ * party secretary and organization officer of every township with a target under rectification
+ * (its reports, notices and letters). Without them those mails would go to nobody, unnoticed.
+ */
+export function missingPosts(roster: Roster): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  for (const role of ['org-department-head', 'org-department-staff'] as const) {
+    if (holders(roster, role).length === 0) out.push({ path: 'people', message: `名册中没有${roleLabels[role]}（${role}）：县的逾期通知、红色预警、督办和函询将无人接收` });
+  }
+  const townshipsWithTargets = new Set(
+    roster.designations.filter((d) => !d.withdrawnOn && !d.transformedOn).map((d) => roster.villages.find((v) => v.code === d.village)?.township).filter((t): t is string => t !== undefined),
+  );
+  for (const t of roster.townships) {
+    if (!townshipsWithTargets.has(t.code)) continue;
+    for (const role of ['township-party-secretary', 'organization-officer'] as const) {
+      if (holders(roster, role, { township: t.code }).length === 0) out.push({ path: 'people', message: `${t.name}（${t.code}）有整顿对象，名册中没有其${roleLabels[role]}（${role}）：该乡镇的事项和函询将无人接收` });
+    }
+  }
+  return out;
+}
+
 export function holders(roster: Roster, role: Role, place: { township?: string; village?: string; department?: string } = {}): Person[] {
   return roster.people
     .filter(

@@ -45,6 +45,17 @@ describe('roster-check', () => {
     expect(r.stderr).toBe(`名册有误：\n  ${file}: people[0].email: 应为电子邮件地址\n  ${file}: villages[3].township: 没有编码为XX的乡镇\n`);
   });
 
+  test('a roster without a post the ladders need is refused, the post and the place named, and exits 2', async () => {
+    const roster = JSON.parse(readFileSync(sampleRosterFile, 'utf8')) as { people: { id: string; role: string }[] };
+    roster.people = roster.people.filter((p) => p.role !== 'org-department-head' && p.id !== 'qs-org');
+    const file = path.join(dir, 'no-head.json');
+    writeFileSync(file, JSON.stringify(roster));
+    const r = await cli(['roster-check', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}: people: 名册中没有县委组织部部长（org-department-head）：县的逾期通知、红色预警、督办和函询将无人接收`);
+    expect(r.stderr).toContain(`${file}: people: 青石镇（QS）有整顿对象，名册中没有其组织干事（organization-officer）：该乡镇的事项和函询将无人接收`);
+  });
+
   test('evidence that says nothing is pointed out to the organization department', async () => {
     const roster = JSON.parse(readFileSync(sampleRosterFile, 'utf8')) as { designations: { criteria: { evidence: string }[] }[] };
     roster.designations[1]!.criteria[0]!.evidence = '同上';
