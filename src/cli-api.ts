@@ -53,6 +53,25 @@ export class ApiClient {
     rmSync(this.tokenFile, { force: true });
   }
 
+  /** A file the API renders (a letter, a workbook), with the name it gives it. */
+  async download(url: string): Promise<{ filename: string; content: Buffer }> {
+    const token = this.token();
+    if (!token) throw new ApiCallError('尚未登录：请先执行 login --who <人员编号或邮箱>', 3);
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}${url}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(60_000) });
+    } catch (err) {
+      throw new ApiCallError(`无法连接服务（${this.baseUrl}，API_URL）：${(err as Error).message}`, 5);
+    }
+    if (!res.ok) {
+      const json = (await res.json().catch(() => undefined)) as { message?: string } | undefined;
+      throw new ApiCallError(json?.message ?? `服务返回${res.status}`, exitCodeOf(res.status));
+    }
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const star = /filename\*=UTF-8''([^;]+)/.exec(disposition)?.[1];
+    return { filename: star ? decodeURIComponent(star) : (url.split('/').at(-1) ?? 'download'), content: Buffer.from(await res.arrayBuffer()) };
+  }
+
   async call<T = unknown>(method: 'GET' | 'POST', url: string, body?: unknown, opts: { anonymous?: boolean; query?: Record<string, string> } = {}): Promise<T> {
     const token = opts.anonymous ? undefined : this.token();
     if (!opts.anonymous && !token) throw new ApiCallError('尚未登录：请先执行 login --who <人员编号或邮箱>', 3);

@@ -7,8 +7,6 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Command, CommanderError, Option } from 'commander';
 import { RosterFileError, readRosterFile } from './activities/roster-file';
-import { caseLetter, officialLetter } from './activities/case-mails';
-import { officialLetterDocx } from './documents/official-letter';
 import { docxToPdf } from './documents/pdf';
 import { CalendarFileError, readCalendarFile } from './activities/calendar-store';
 import { addApiCommands, ApiCallError, ApiClient } from './cli-api';
@@ -285,7 +283,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       out(query.kind ? `共${items.length}个整顿对象。` : `共${items.length}项。`);
     });
 
-  addSupervisionCommands(program, out, rosterOption, rosterOf);
+  addSupervisionCommands(program, out, rosterOption);
   addAdminCommands(program, out);
   addApiCommands(program, out);
   return program;
@@ -347,7 +345,7 @@ function ledgerLine(roster: Roster, c: Consequence): string {
 }
 
 /** Township reports, inquiry cases and the consequences ledger (六(三), 六(四), 六(五)). */
-function addSupervisionCommands(program: Command, out: (line: string) => void, rosterOption: () => Option, rosterOf: (config: Config, file?: string) => Roster): void {
+function addSupervisionCommands(program: Command, out: (line: string) => void, rosterOption: () => Option): void {
   program
     .command('township')
     .description("show a township's reports, lapses, proposals and duties")
@@ -446,15 +444,12 @@ function addSupervisionCommands(program: Command, out: (line: string) => void, r
     .description('write the letter of a case as a printable Word document (.docx), or as PDF (.pdf, with LibreOffice)')
     .argument('<case>', 'case id')
     .requiredOption('--out <file>', 'where to write the .docx or .pdf')
-    .addOption(rosterOption())
-    .action(async (caseId: string, opts: { out: string; roster?: string }) => {
+    .action(async (caseId: string, opts: { out: string }) => {
       const config = loadConfigOrExit();
-      const roster = rosterOf(config, opts.roster);
-      const v = await apiOf(config).call<InquiryView>('GET', `/api/cases/${encodeURIComponent(caseId)}`);
-      const letter = caseLetter({ ...v, ...(v.talk ? { talk: { why: v.talk.why } } : {}) }, v.township, roster);
-      const docx = await officialLetterDocx(officialLetter(letter));
-      writeFileSync(opts.out, /\.pdf$/i.test(opts.out) ? await docxToPdf(docx) : docx);
-      out(`已生成：${letter.title}（${opts.out}）`);
+      // The document the API renders from the case itself: the same as the one mailed, under the same 文号.
+      const { filename, content } = await apiOf(config).download(`/api/cases/${encodeURIComponent(caseId)}/letter.docx`);
+      writeFileSync(opts.out, /\.pdf$/i.test(opts.out) ? await docxToPdf(content) : content);
+      out(`已生成：${filename.replace(/（[^（]*）\.docx$/, '')}（${opts.out}）`);
     });
   inquiry
     .command('list')

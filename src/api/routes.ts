@@ -39,6 +39,8 @@ export interface RouteSpec {
   readonly run: (service: Service, ctx: RouteContext) => Promise<unknown>;
 }
 
+const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
 /** A file for the browser or the CLI to save (a workbook, a letter). */
 export class Download {
   constructor(
@@ -171,6 +173,18 @@ export const routes: readonly RouteSpec[] = [
     },
     status: 201,
     run: (s, c) => s.issueInquiry(c.actor, c.body),
+  },
+  {
+    method: 'GET',
+    url: '/api/cases/:id/letter.docx',
+    summary: '函询函（或约谈通知）Word文档：与发出的文件相同，同一文号',
+    action: 'read',
+    entity: inquiry,
+    produces: DOCX_CONTENT_TYPE,
+    run: async (s: Service, c: RouteContext): Promise<Download> => {
+      const { filename, content } = await s.caseLetterDocx(c.actor, c.params.id!);
+      return new Download(filename, DOCX_CONTENT_TYPE, content);
+    },
   },
   { method: 'POST', url: '/api/cases/:id/explanation', summary: '报送书面说明：问题根源、整顿措施、完成时限（六(四)）', action: 'explanation.submit', entity: inquiry, body: { schema: submitExplanationSchema, actorField: 'by' }, run: (s, c) => s.submitExplanation(c.actor, c.params.id!, c.body) },
   { method: 'POST', url: '/api/cases/:id/explanation/review', summary: '审阅书面说明：认可，或问题突出决定约谈', action: 'explanation.review', entity: inquiry, body: { schema: reviewExplanationSchema, actorField: 'by' }, run: (s, c) => s.reviewExplanation(c.actor, c.params.id!, c.body) },

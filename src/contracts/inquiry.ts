@@ -135,6 +135,8 @@ export interface InquiryView extends EntityStatus {
   readonly review?: { readonly decision: 'accept' | 'talk'; readonly by: string; readonly on: LocalDate; readonly note: string };
   readonly talk?: TalkRecord;
   readonly consequences: readonly Consequence[];
+  /** Whether the case's policy makes a missed explanation a talk (county practice): the letter says so. */
+  readonly talkAfterMissedExplanation?: boolean;
 }
 
 export const submitExplanationUpdate = defineUpdate<InquiryView, [SubmitExplanation]>('submitExplanation');

@@ -8,6 +8,8 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError, t
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import { publishCalendar, applyPolicyEverywhere, type Outcome } from '../client/admin';
+import { caseLetter, officialLetter } from '../activities/case-mails';
+import { officialLetterDocx } from '../documents/official-letter';
 import { allocateDocNumber, defaultCaseId, designateTarget, designateTargets, InvalidInquiryError, issueInquiry, type DesignationOutcome } from '../client/supervision';
 import type { DocNumber } from '../contracts/ledger';
 import { DesignationRefusedError, InvalidDesignationError } from '../client/village';
@@ -640,6 +642,17 @@ export class Service {
   }
 
   // --- Inquiry cases --------------------------------------------------------------------------
+
+  /**
+   * The case's letter (or notice of a directly ordered talk) as the Word document that was mailed:
+   * drawn from the case's own facts, so the copy downloaded is the copy sent, under the same 文号.
+   */
+  async caseLetterDocx(actor: Actor, caseId: string): Promise<{ filename: string; content: Buffer }> {
+    const v = await this.caseView(actor, caseId);
+    const letter = caseLetter({ ...v, ...(v.talk ? { talk: { why: v.talk.why } } : {}) }, v.township, this.deps.roster());
+    const content = Buffer.from(await officialLetterDocx(officialLetter(letter)));
+    return { filename: `${letter.title}（${caseId}）.docx`, content };
+  }
 
   /** The case as opened (numbered, addressed, with its deadline), and its workflow id. */
   async issueInquiry(actor: Actor, body: unknown): Promise<InquiryView & { workflowId: string }> {

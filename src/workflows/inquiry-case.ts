@@ -193,6 +193,7 @@ class InquiryCase extends Entity<CaseState> {
       ...(this.s.review ? { review: this.s.review } : {}),
       ...(this.s.talk ? { talk: this.s.talk } : {}),
       consequences: this.s.consequences,
+      talkAfterMissedExplanation: this.core.policy.supervision.talkAfterMissedExplanation.value,
     };
   }
 

@@ -104,6 +104,15 @@ test('a township reports and studies; an inquiry letter, its explanation, a talk
   const year = Number(today.slice(0, 4));
   const letterNumber = (scheduled.body as { docNumber: { seq: number } }).docNumber;
   expect((scheduled.body as { talk: { scheduled: { docNumber: unknown } } }).talk.scheduled.docNumber).toEqual({ year, seq: letterNumber.seq + 1 });
+  // The letter as the workbench and the CLI download it is the document that was mailed, word for word.
+  const [letterMail] = await api.world.mail.sink.waitFor((m) => m.envelopeTo.includes('js-sec@township.example.org') && m.subject.startsWith('【函询】') && m.text.includes(caseId));
+  const mailed = letterMail!.attachments.find((a) => a.filename.endsWith('.docx'))!;
+  const downloaded = await api.app.inject({ method: 'GET', url: `/api/cases/${caseId}/letter.docx`, headers: api.bearer('js-sec') });
+  expect(downloaded.statusCode).toBe(200);
+  expect(downloaded.headers['content-disposition']).toContain(encodeURIComponent('函询函'));
+  const textOf = (bytes: Uint8Array): string => strFromU8(unzipSync(bytes)['word/document.xml']!).replace(/<[^>]+>/g, '');
+  expect(textOf(new Uint8Array(downloaded.rawPayload))).toBe(textOf(new Uint8Array(mailed.content)));
+  expect((await api.app.inject({ method: 'GET', url: `/api/cases/${caseId}/letter.docx`, headers: api.bearer('qs-sec') })).statusCode).toBe(403);
   const [notice] = await api.world.mail.sink.waitFor((m) => m.envelopeTo.includes('js-sec@township.example.org') && m.subject.startsWith('【约谈通知】') && m.text.includes(caseId));
   expect(notice!.text).toContain(`文号：云组函〔${year}〕${letterNumber.seq + 1}号`);
   const doc = notice!.attachments.find((a) => a.filename.endsWith('.docx'))!;

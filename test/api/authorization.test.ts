@@ -47,6 +47,7 @@ const allowed: Record<string, Who[]> = {
   'GET /api/villages/:code': VILLAGE_READERS,
   'GET /api/townships/:code': [...DEPT, 'operator', ...TOWNSHIP],
   'GET /api/cases/:id': [...DEPT, 'operator', ...TOWNSHIP],
+  'GET /api/cases/:id/letter.docx': [...DEPT, 'operator', ...TOWNSHIP],
   'GET /api/county': [...DEPT, 'operator'],
   'GET /api/ledger/awards/:year': [...DEPT, 'operator'],
   'GET /api/ledger/targets': [...DEPT, 'operator'],

@@ -155,6 +155,9 @@ test('a township answers an inquiry letter with its written explanation on the c
   const page = await loggedIn('lh-sec', 'lh-sec@township.example.org');
   await page.goto(`${api.url}/cases/LH-web`);
   expect(await page.textContent('main')).toContain('待书面说明');
+  // The letter itself, downloadable from the case page as the Word document that was mailed.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("下载函询函")')]);
+  expect(download.suggestedFilename()).toBe('关于柳河镇软弱涣散农村基层党组织整顿工作的函询函（LH-web）.docx');
   await page.fill('#explanation textarea[name=rootCause]', '组织干事调整，工作断档');
   await page.fill('#explanation textarea[name=measures]', '明确专人负责，每半月按时上报');
   await page.click('#explanation button[type=submit]');
