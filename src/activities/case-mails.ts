@@ -12,6 +12,7 @@ import { severityLabels, type Severity } from '../domain/policy';
 import { holders, type Person, type Role, type Roster } from '../domain/roster';
 import { DOCX_CONTENT_TYPE, officialLetterDocx, PDF_CONTENT_TYPE, type OfficialLetter } from '../documents/official-letter';
 import { FOOTER, sourceDocument, townshipName, villageLabel } from './notices';
+import { MISSED_EXPLANATION_WHY } from '../contracts/inquiry';
 
 /** A case mail as legacy runs (started before the obligation book) still send them. */
 export type LegacyCaseMailRequest = Omit<CaseMailRequest, 'type' | 'kind'> & { readonly kind: CaseMailRequest['kind'] | 'explanation-reminder'; readonly severity?: Severity };
@@ -273,7 +274,7 @@ export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, re
         text: body([
           `${town}函询案件（${c!.reason}）：${c!.talk?.why ?? ''}。`,
           // A talk after a missed explanation is the county's rule; 六(四) provides talks for "问题突出的".
-          c!.talk?.why.startsWith('逾期未报送书面说明')
+          c!.talk?.why.startsWith(MISSED_EXPLANATION_WHY)
             ? `按县委组织部工作要求，逾期未报送书面说明的，进行约谈：须对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈，请确定约谈时间、地点和约谈人。`
             : `须对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈（${sourceDocument(roster)}六(四)“对问题突出的，要及时约谈乡镇党委书记、组织干事”），请确定约谈时间、地点和约谈人。`,
           link(c!),

@@ -14,6 +14,7 @@ import type { Login, TokenClaims, TokenSealer } from '../service/identity';
 import { SESSION_TTL_MS } from '../service/identity';
 import { MUTATIONS_PER_MINUTE, RateLimiter, takeMutation } from '../service/rate-limit';
 import { parseInput, type Service } from '../service/service';
+import { personId } from '../contracts/common';
 import { registerWeb, type WebDeps } from '../web/pages';
 import { Download, openApiDocument, routes, type RouteSpec } from './routes';
 
@@ -182,24 +183,25 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return { message: body.everywhere && actor ? '已在所有设备上退出登录' : '已退出登录' };
   });
 
-  // The department ends a person's sessions (a lost phone, a post left): every token issued until now.
-  const endSessionsParams = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, '人员编号只能用字母、数字、_和-') });
-  app.post('/api/people/:id/sessions/end', async (request) => {
+  /** The department acting on a person's login: audited, authorized, the person a roster id that exists. */
+  const personParams = z.strictObject({ id: personId });
+  const loginOf = async (request: FastifyRequest, action: string): Promise<string> => {
     const actor = await authenticate(request);
-    request.audit = { action: 'sessions.manage', entity: `person:${(request.params as { id?: string }).id ?? '-'}` };
+    request.audit = { action, entity: `person:${String((request.params as { id?: unknown }).id ?? '-').slice(0, 40)}` };
     authorize(actor, 'sessions.manage', { kind: 'county' });
-    const { id } = parseInput(endSessionsParams, request.params);
+    const { id } = parseInput(personParams, request.params);
     if (!deps.service.personExists(id)) throw new ServiceError('not-found', `名册中没有人员${id}`);
+    return id;
+  };
+  // The department ends a person's sessions (a lost phone, a post left): every token issued until now.
+  app.post('/api/people/:id/sessions/end', async (request) => {
+    const id = await loginOf(request, 'sessions.manage');
     deps.sealer.sessions.endAll(id);
     return { message: `已结束${id}的全部登录`, person: id };
   });
   // ... and unlocks a login locked after too many wrong codes.
   app.post('/api/people/:id/login/unlock', async (request) => {
-    const actor = await authenticate(request);
-    request.audit = { action: 'login.unlock', entity: `person:${(request.params as { id?: string }).id ?? '-'}` };
-    authorize(actor, 'sessions.manage', { kind: 'county' });
-    const { id } = parseInput(endSessionsParams, request.params);
-    if (!deps.service.personExists(id)) throw new ServiceError('not-found', `名册中没有人员${id}`);
+    const id = await loginOf(request, 'login.unlock');
     return { message: deps.login.unlock(id) ? `已解除${id}的登录锁定` : `${id}的登录未被锁定`, person: id };
   });
 

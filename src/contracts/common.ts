@@ -10,18 +10,13 @@ import type { ObligationKind } from '../domain/kinds';
 import type { Severity } from '../domain/policy';
 
 import '../domain/messages';
+import { NO_CONTROLS } from '../domain/text';
 
 /** A person of the roster, by id. */
 export const personId = z.string().trim().min(1, '须填写人员编号').max(40, '人员编号最多40个字').regex(/^[A-Za-z0-9_-]+$/, '人员编号只能用字母、数字、_和-');
 /** A township, village or department code of the roster. */
 export const codeSchema = z.string().trim().min(1, '须填写编码').max(40, '编码最多40个字').regex(/^[A-Za-z0-9_-]+$/, '编码只能用字母、数字、_和-');
-/**
- * Text without control characters other than line breaks and tabs, and without the characters
- * that reverse the direction of what follows (U+202A–U+202E, U+2066–U+2069): a letter's PDF would
- * print "ABC" as "CBA" and mean something else than what was recorded.
- */
-// eslint-disable-next-line no-control-regex -- control characters are what this refuses
-export const NO_CONTROLS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/;
+/** Free text refuses control and direction-reversing characters (src/domain/text.ts). */
 export const controlsMessage = (what: string): string => `${what}含有控制字符或文字方向控制符（如U+202E），请删除后重新填写`;
 
 /** Free text an official writes, bounded. */

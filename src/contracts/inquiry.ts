@@ -144,6 +144,8 @@ export const reviewExplanationUpdate = defineUpdate<InquiryView, [ReviewExplanat
 export const scheduleTalkUpdate = defineUpdate<InquiryView, [ScheduleTalk]>('scheduleTalk');
 export const recordTalkUpdate = defineUpdate<InquiryView, [RecordTalk]>('recordTalk');
 export const inquiryStateQuery = defineQuery<InquiryView>('state');
+/** How a talk ordered for a missed explanation (county practice) begins its reason; mails tell it apart by this. */
+export const MISSED_EXPLANATION_WHY = '逾期未报送书面说明';
 /**
  * Answers once the case is opened: numbered, addressed and, for a letter, with the explanation's
  * deadline (which needs the calendar, loaded by an activity). Whoever issues a case reads it

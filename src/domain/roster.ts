@@ -2,6 +2,7 @@
  * The county roster: townships, villages, people and their posts, designations. Pure validation;
  * reading the file is the activities' business. Every problem is reported with its path.
  */
+import { ONE_LINE } from './text';
 import { z } from 'zod';
 import './messages';
 import { localDateSchema } from './calendar';
@@ -58,14 +59,12 @@ const name = z
   .trim()
   .min(1, '须填写名称')
   .max(100, '名称最多100个字')
-  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
-  .regex(/^[^\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/, '名称不能含换行、控制字符或文字方向控制符');
+  .regex(ONE_LINE, '名称不能含换行、控制字符或文字方向控制符');
 
 const personSchema = z.object({
   id: code,
   name,
-  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
-  email: z.email('应为电子邮件地址').regex(/^[^\s\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/, '邮箱不能含空白、控制字符或文字方向控制符'),
+  email: z.email('应为电子邮件地址').regex(ONE_LINE, '邮箱不能含换行、控制字符或文字方向控制符'),
   role: z.enum(roles),
   township: code.optional(),
   village: code.optional(),

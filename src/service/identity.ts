@@ -152,11 +152,6 @@ export class Login {
     this.sendMs = Math.min(2_000, this.sendMs * 0.8 + (Date.now() - started) * 0.2);
   }
 
-  /** Whether the person's login is locked after too many wrong codes. */
-  isLocked(personId: string): boolean {
-    return this.locked.has(personId);
-  }
-
   /** The department unlocks a person's login; their count of wrong codes starts again. */
   unlock(personId: string): boolean {
     this.failedByPerson.delete(personId);

@@ -18,6 +18,7 @@ import {
   inquiryInputSchema,
   caseOpenedUpdate,
   inquiryStateQuery,
+  MISSED_EXPLANATION_WHY,
   recordTalkSchema,
   recordTalkUpdate,
   reviewExplanationSchema,
@@ -167,7 +168,7 @@ class InquiryCase extends Entity<CaseState> {
   /** The explanation's overdue step: a talk follows if the county's policy says so, else the department decides. */
   protected override onStepSent(entry: BookEntry, step: StepState, now: number): void {
     if (entry.kind !== 'written-explanation' || step.severity !== 'overdue' || this.s.explanation || this.s.talk) return;
-    if (this.core.policy.supervision.talkAfterMissedExplanation.value) this.orderTalk(now, `逾期未报送书面说明（截止${this.s.explanationDue}）`);
+    if (this.core.policy.supervision.talkAfterMissedExplanation.value) this.orderTalk(now, `${MISSED_EXPLANATION_WHY}（截止${this.s.explanationDue}）`);
     else this.queueMail(this.mail('explanation-missed', 'overdue', { department: true }));
   }
 
