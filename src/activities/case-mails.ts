@@ -8,15 +8,11 @@ import { docNumberText } from '../contracts/ledger';
 import type { BulletinRequest, CaseFacts, CaseMailRequest, ContactBulletinRequest, TaskBookRequest } from '../contracts/mail';
 import { bulletinCounts, bulletinLetter, halfLabel } from '../documents/bulletin';
 import { localDateOf } from '../domain/calendar';
-import { severityLabels, type Severity } from '../domain/policy';
 import { holders, type Person, type Role, type Roster } from '../domain/roster';
 import { DOCX_CONTENT_TYPE, officialLetterDocx, PDF_CONTENT_TYPE, type OfficialLetter } from '../documents/official-letter';
 import { FOOTER, sourceDocument, townshipName, villageLabel } from './notices';
 import { MISSED_EXPLANATION_WHY } from '../contracts/inquiry';
 
-/** A case mail as legacy runs (started before the obligation book) still send them. */
-export type LegacyCaseMailRequest = Omit<CaseMailRequest, 'type' | 'kind'> & { readonly kind: CaseMailRequest['kind'] | 'explanation-reminder'; readonly severity?: Severity };
-export type AnyCaseMailRequest = CaseMailRequest | LegacyCaseMailRequest;
 
 export function resolveCaseRecipients(req: Pick<CaseMailRequest, 'people' | 'roles' | 'township'>, roster: Roster): { people: Person[]; missing: string[] } {
   const people: Person[] = [];
@@ -197,7 +193,7 @@ export interface CaseMailOptions {
   readonly files?: Map<string, Promise<Attachment[]>>;
 }
 
-export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, recipients: readonly Person[], baseUrl = '', opts: CaseMailOptions = {}): Promise<RenderedCaseMail> {
+export async function renderCaseMail(req: CaseMailRequest, roster: Roster, recipients: readonly Person[], baseUrl = '', opts: CaseMailOptions = {}): Promise<RenderedCaseMail> {
   const town = townshipName(roster, req.township);
   const greeting = `${recipients.map((p) => p.name).join('、')}同志：`;
   const link = (c: CaseFacts): string => (baseUrl ? `办理入口：${baseUrl.replace(/\/$/, '')}/cases/${encodeURIComponent(c.caseId)}` : '');
@@ -238,20 +234,6 @@ export async function renderCaseMail(req: AnyCaseMailRequest, roster: Roster, re
         subject: `【${c!.kind === 'talk' ? '约谈通知' : '函询'}】${letter.title}`,
         text: body([...(letter.docNumber ? [letter.docNumber, ''] : []), ...letter.paragraphs, '', ...letter.signature, letter.footer ?? '', '', `正式文书见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式），可打印。`, link(c!)]),
         attachments: await files,
-      };
-    }
-    case 'explanation-reminder': {
-      // Sent only by runs started before the written explanation was a duty of the book.
-      const label = severityLabels[req.severity ?? 'reminder'];
-      const phrase = req.severity === 'overdue' || req.severity === 'red-warning' ? '已逾期，将按规定进行约谈' : req.severity === 'due' ? '今日到期' : '即将到期';
-      return {
-        subject: `【${label}】函询书面说明（案号${c!.caseId}）${phrase}`,
-        text: body([
-          `县委组织部${when(c!.issuedOn)}就“${c!.reason}”向你们函询，书面说明${phrase}。`,
-          `截止日期：${c!.explanationDue}`,
-          '书面说明须包括：问题产生的根源、整改措施、整改时限。',
-          `依据：${sourceDocument(roster)}六(四)`,
-        ]),
       };
     }
     case 'explanation-received':

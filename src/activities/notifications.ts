@@ -1,11 +1,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { RED_WARNED_MEMO, type RedWarnedItem } from '../contracts/entity';
-import { noticeFromLegacy, type BulletinRequest, type CaseMailRequest, type ContactBulletinRequest, type ResultMailRequest, type TaskBookRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
+import { type BulletinRequest, type CaseMailRequest, type ContactBulletinRequest, type ResultMailRequest, type TaskBookRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
 import { WorkCalendar, localDateOf, type CalendarYear, type LocalDate } from '../domain/calendar';
 import { holders, type Person, type Role } from '../domain/roster';
 import type { CalendarStore } from './calendar-store';
-import { renderBulletin, renderCaseMail, renderContactBulletin, renderTaskBook, resolveCaseRecipients, type Attachment, type LegacyCaseMailRequest } from './case-mails';
+import { renderBulletin, renderCaseMail, renderContactBulletin, renderTaskBook, resolveCaseRecipients, type Attachment } from './case-mails';
 import { bulletinCounts, bulletinFacts } from '../documents/bulletin';
 import { townshipStateQuery, townshipWorkflowId } from '../contracts/township';
 import { stateQuery, villageWorkflowId } from '../contracts/village';
@@ -85,20 +85,10 @@ export interface UrgeOverdueResult {
   readonly results: readonly NoticeResult[];
 }
 
-/** A notice as runs started before the obligation book send it (no type, fewer facts). */
-export type LegacyNoticeRequest = Omit<NoticeRequest, 'type' | 'subject' | 'obligation' | 'people' | 'redated' | 'ladderBasis'> & {
-  readonly subject?: 'village' | 'township' | 'county';
-  readonly obligation: Omit<NoticeRequest['obligation'], 'deadlineBasis' | 'deadlineRule'>;
-};
-
 export interface NotificationActivities {
   sendNotification(mail: OutgoingMail): Promise<SentMail>;
   /** The mail of one wake-up of an entity: ladder steps, case mails, the urging digest. */
   deliverMail(requests: readonly MailRequest[]): Promise<NoticeResult[]>;
-  /** Legacy runs' notices (started before the obligation book). */
-  sendNotices(requests: readonly LegacyNoticeRequest[]): Promise<NoticeResult[]>;
-  /** Legacy runs' case mails. */
-  sendCaseMails(requests: readonly LegacyCaseMailRequest[]): Promise<NoticeResult[]>;
   /** The arrangements the worker has for these years. */
   calendarYears(years: readonly number[]): Promise<CalendarYear[]>;
   /** The urging digest (督办): asks the county's workflows for duties past their red warning and mails them. */
@@ -118,8 +108,8 @@ async function eachBounded(ids: readonly string[], fn: (id: string) => Promise<v
 }
 
 /** The kind of a mail for operators' figures. */
-function mailKind(req: MailRequest | LegacyCaseMailRequest | BulletinRequest | ContactBulletinRequest): string {
-  if (!('type' in req) || req.type === 'case') return req.kind;
+function mailKind(req: MailRequest | BulletinRequest | ContactBulletinRequest): string {
+  if (req.type === 'case') return req.kind;
   if (req.type === 'digest' || req.type === 'bulletin' || req.type === 'contact-bulletin' || req.type === 'result' || req.type === 'task-book') return req.type;
   return req.redated ? 'redated' : req.step.severity;
 }
@@ -129,17 +119,17 @@ function mailKind(req: MailRequest | LegacyCaseMailRequest | BulletinRequest | C
  * date, clause), the case, and the workflow's instant (headers X-Rectification-*). Mail clients
  * can filter on them; `simulate` builds its timeline from them.
  */
-export function mailMeta(req: MailRequest | LegacyCaseMailRequest | BulletinRequest | ContactBulletinRequest, kind: string, county: string): Record<string, string> {
+export function mailMeta(req: MailRequest | BulletinRequest | ContactBulletinRequest, kind: string, county: string): Record<string, string> {
   const meta: Record<string, string> = { Kind: kind };
   if ('at' in req && req.at) meta.At = req.at;
-  if ('type' in req && req.type === 'notice') {
+  if (req.type === 'notice') {
     const o = req.obligation;
     meta['Obligation'] = o.id;
     meta['Obligation-Kind'] = o.kind;
     meta['Subject'] = req.subject === 'village' ? `village:${req.village}` : req.subject === 'township' ? `township:${req.township}` : req.subject === 'case' ? `case:${req.caseId ?? ''}` : `county:${county}`;
     meta['Due'] = o.dueDate;
     meta['Clause'] = o.clause;
-  } else if (!('type' in req) || req.type === 'case') {
+  } else if (req.type === 'case') {
     meta['Subject'] = `township:${req.township}`;
     if (req.case) meta['Case'] = req.case.caseId;
   } else if (req.type === 'contact-bulletin') {
@@ -173,7 +163,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
    */
   const countyCode = (): string => roster.current().county.code;
 
-  async function deliverAll<R extends MailRequest | LegacyCaseMailRequest | BulletinRequest | ContactBulletinRequest>(
+  async function deliverAll<R extends MailRequest | BulletinRequest | ContactBulletinRequest>(
     requests: readonly R[],
     resolve: (req: R) => { people: Person[]; missing: string[] },
     render: (req: R, person: Person) => Omit<OutgoingMail, 'key' | 'to'> | Promise<Omit<OutgoingMail, 'key' | 'to'>>,
@@ -246,7 +236,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
     const current = roster.current();
     return deliverAll(requests, (req) => resolveRecipients(req, current), (req, person) => renderNotice(req, current, [person], baseUrl));
   };
-  const deliverCaseMails = (requests: readonly (CaseMailRequest | LegacyCaseMailRequest)[]): Promise<NoticeResult[]> => {
+  const deliverCaseMails = (requests: readonly CaseMailRequest[]): Promise<NoticeResult[]> => {
     const current = roster.current();
     const files = new Map();
     return deliverAll(requests, (req) => resolveCaseRecipients(req, current), (req, person) => renderCaseMail(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }));
@@ -318,8 +308,6 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
       return requests.map((r) => byKey.get(r.key) ?? { key: r.key, status: 'failed', recipients: [], error: `此版本的工作进程不能发送“${(r as { type?: string }).type ?? '?'}”类邮件，请升级后重试` });
     },
 
-    sendNotices: (requests) => deliverNotices(requests.map(noticeFromLegacy)),
-    sendCaseMails: (requests) => deliverCaseMails(requests),
 
     async calendarYears(years) {
       return calendar.years(years);

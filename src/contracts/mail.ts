@@ -191,7 +191,4 @@ export interface NoticeResult {
   readonly journalError?: string;
 }
 
-/** A legacy run's notice (no type, fewer facts), read as today's: its due date had moved forward off rest days by county practice. */
-export function noticeFromLegacy(r: Omit<NoticeRequest, 'type' | 'subject' | 'obligation'> & { readonly subject?: 'village' | 'township' | 'county'; readonly obligation: Omit<NoticeRequest['obligation'], 'deadlineBasis' | 'deadlineRule'> }): NoticeRequest {
-  return { ...r, type: 'notice', subject: r.subject ?? 'village', obligation: { ...r.obligation, deadlineBasis: '县委组织部工作要求', deadlineRule: 'next-working-day' } };
-}
+

@@ -10,8 +10,7 @@
  * Targets and inquiry cases come as signals. The workflow continues as new at the first wake-up of
  * each calendar year and ends when nothing in the county is under rectification or owed.
  */
-import type * as LegacyProgramme from './legacy/county-programme';
-import { TemporalFailure, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { TemporalFailure, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { caseChangeSchema, caseChangedSignal, programmeInputSchema, programmeStateQuery, recordCommitteeStudySchema, recordCommitteeStudyUpdate, type BulletinRecord, type CommitteeStudyRecord, type ProgrammeInput, type ProgrammeView } from '../contracts/programme';
 import { inquiryWorkflowId } from '../contracts/inquiry';
@@ -37,8 +36,6 @@ import {
 import { StageKey } from '../search-attributes';
 import { fieldError, parseOrReject, refused } from './support/history';
 import { monthlyBulletin, urgeOverdue } from './support/mail';
-import { migrateCore, type LegacyEntityState } from './support/migrate';
-import { BULLETIN_PATCH, RUNTIME_PATCH } from './support/patches';
 import { Entity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
 import { applyTargetChanges, targetsView } from './township-supervision';
 
@@ -50,20 +47,12 @@ export interface ProgrammeState {
   cases: { caseId: string; township: string }[];
   urging: { nextOn?: LocalDate; sent: { date: LocalDate; items: number }[] };
   /** The monthly bulletin: the next month to report on (YYYY-MM), and those drawn up. */
-  bulletin?: { nextMonth?: string; sent: BulletinRecord[] };
-  /** The standing committee's studies recorded (五(二)); absent in states carried before they were kept. */
-  committeeStudies?: CommitteeStudyRecord[];
-}
-
-interface LegacyProgrammeState extends LegacyEntityState {
-  input: { county: string };
-  targets: TargetChange[];
+  bulletin: { nextMonth?: string; sent: BulletinRecord[] };
+  /** The standing committee's studies recorded (五(二)). */
+  committeeStudies: CommitteeStudyRecord[];
 }
 
 class Programme extends Entity<ProgrammeState> {
-  /** Whether this run draws up the monthly bulletin (runs started before it do not). */
-  bulletins = false;
-
   protected duties(from: LocalDate, to: LocalDate): Duty[] {
     return countyDuties(this.s.county, this.s.targets, this.core.policy, from, to);
   }
@@ -89,8 +78,8 @@ class Programme extends Entity<ProgrammeState> {
    * drawn up while the townships and targets are not busy sending their own morning notices.
    */
   private bulletinAt(): number | undefined {
-    const month = this.s.bulletin?.nextMonth;
-    if (!this.bulletins || !month) return undefined;
+    const month = this.s.bulletin.nextMonth;
+    if (!month) return undefined;
     const day = this.calendar.nextWorkingDayOnOrAfter(addMonths(`${month}-01`, 1));
     return instantOf(day, Math.max(0, this.core.policy.morningHour.value - 1));
   }
@@ -107,8 +96,7 @@ class Programme extends Entity<ProgrammeState> {
    * is still overdue).
    */
   private async bulletin(now: number): Promise<boolean> {
-    if (!this.bulletins) return false;
-    const b = (this.s.bulletin ??= { sent: [] });
+    const b = this.s.bulletin;
     if (!b.nextMonth) {
       b.nextMonth = localDateOf(now).slice(0, 7);
       return false;
@@ -195,8 +183,8 @@ class Programme extends Entity<ProgrammeState> {
       targets: targetsView(this.s.targets, localDateOf(now)),
       openCases: this.s.cases.map((c) => c.caseId),
       urgings: this.s.urging.sent,
-      bulletins: this.s.bulletin?.sent ?? [],
-      committeeStudies: this.s.committeeStudies ?? [],
+      bulletins: this.s.bulletin.sent,
+      committeeStudies: this.s.committeeStudies,
     };
   }
 
@@ -215,7 +203,7 @@ class Programme extends Entity<ProgrammeState> {
         if (!task.person) throw fieldError(`plans.${i}.tasks.${j}.person`, '须指明责任人');
       });
     });
-    if ((this.s.committeeStudies ?? []).some((x) => x.heldOn === r.heldOn)) throw refused(`${r.heldOn}的常委会专题研究已经记录`);
+    if (this.s.committeeStudies.some((x) => x.heldOn === r.heldOn)) throw refused(`${r.heldOn}的常委会专题研究已经记录`);
   }
 
   /**
@@ -228,7 +216,7 @@ class Programme extends Entity<ProgrammeState> {
     this.sync(now);
     const study = this.book.open.find((e) => e.kind === 'standing-committee-study' && e.period.start <= r.heldOn && r.heldOn <= e.period.end) ?? this.book.open.find((e) => e.kind === 'standing-committee-study');
     if (study) this.book.fulfil(study.id, r.heldOn, now, r.by, r.summary.slice(0, 200));
-    const list = (this.s.committeeStudies ??= []);
+    const list = this.s.committeeStudies;
     list.push({ heldOn: r.heldOn, summary: r.summary, by: r.by, plans: r.plans.map((p) => ({ village: p.village, tasks: p.tasks.length })) });
     if (list.length > 12) list.shift();
     const out: { village: string; signal: TasksAssigned }[] = [];
@@ -257,26 +245,15 @@ class Programme extends Entity<ProgrammeState> {
   }
 }
 
-export async function countyProgramme(input: ProgrammeInput, carried?: ProgrammeState | LegacyProgrammeState): Promise<ProgrammeView> {
-  if (!patched(RUNTIME_PATCH)) {
-    // A run started before the obligation book: its frozen code is evaluated for it alone, not for every workflow.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- evaluated here, on that path only (an import is evaluated when the bundle starts a workflow)
-    const { legacyCountyProgramme } = require('./legacy/county-programme') as typeof LegacyProgramme;
-    return (await legacyCountyProgramme(input as never, carried as never)) as never;
-  }
+export async function countyProgramme(input: ProgrammeInput, carried?: ProgrammeState): Promise<ProgrammeView> {
   const startNow = Date.now();
-  let legacy: LegacyProgrammeState | undefined;
   let state: ProgrammeState;
-  if (carried && 'core' in carried) state = carried;
-  else if (carried) {
-    legacy = carried;
-    state = { core: migrateCore(carried, defaultPolicy), county: carried.input.county, targets: carried.targets, cases: [], urging: { sent: [] } };
-  } else {
+  if (carried) state = carried;
+  else {
     const parsed = parseOrReject(programmeInputSchema, input);
-    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), county: parsed.county, targets: [], cases: [], urging: { sent: [] } };
+    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), county: parsed.county, targets: [], cases: [], urging: { sent: [] }, bulletin: { sent: [] }, committeeStudies: [] };
   }
   const p = new Programme(state, workflowInfo().workflowId);
-  p.bulletins = patched(BULLETIN_PATCH);
 
   setHandler(programmeStateQuery, () => p.view(Date.now()));
   p.registerCommonHandlers(() => p.view(Date.now()));
@@ -308,7 +285,6 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
   });
 
   await p.loadCalendar(startNow);
-  if (legacy) p.migrate(legacy, startNow);
   await condition(() => p.s.targets.length > 0 || p.s.cases.length > 0);
 
   const ending = await runEntity(p);

@@ -8,8 +8,7 @@
  * an accountability decision blocks promotion for two years (六(五)). Both are recorded in the
  * county's consequences ledger.
  */
-import type * as LegacyCase from './legacy/inquiry-case';
-import { allHandlersFinished, condition, continueAsNew, defineUpdate, getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, defineUpdate, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { z } from 'zod';
 import { personId, text } from '../contracts/common';
@@ -54,7 +53,6 @@ import {
 } from '../domain';
 import { StageKey, TownshipKey } from '../search-attributes';
 import { fieldError, parseOrReject, refused } from './support/history';
-import { RUNTIME_PATCH } from './support/patches';
 import { Entity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
 
 type Input = z.output<typeof inquiryInputSchema>;
@@ -208,12 +206,6 @@ class InquiryCase extends Entity<CaseState> {
 }
 
 export async function inquiryCase(rawInput: InquiryInput, carried?: CaseState): Promise<InquiryView> {
-  if (!patched(RUNTIME_PATCH)) {
-    // A run started before the obligation book: its frozen code is evaluated for it alone, not for every workflow.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- evaluated here, on that path only (an import is evaluated when the bundle starts a workflow)
-    const { legacyInquiryCase } = require('./legacy/inquiry-case') as typeof LegacyCase;
-    return (await legacyInquiryCase(rawInput as never)) as never;
-  }
   const startNow = Date.now();
   let state: CaseState;
   if (carried) state = carried;

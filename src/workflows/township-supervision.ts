@@ -11,8 +11,7 @@
  * rectification and nothing owed; a new designation starts it again. It continues as new at the
  * first wake-up of each calendar year.
  */
-import type * as LegacyTownship from './legacy/township-supervision';
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { MailRequest } from '../contracts/mail';
 import {
@@ -60,8 +59,6 @@ import {
 } from '../domain';
 import { StageKey, TownshipKey } from '../search-attributes';
 import { fieldError, parseOrReject, refused } from './support/history';
-import { migrateCore, type LegacyEntityState } from './support/migrate';
-import { RUNTIME_PATCH } from './support/patches';
 import { Entity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
 
 /** Reports, lapses and proposals are kept this long; what is older has been acted on. */
@@ -83,18 +80,8 @@ export interface TownshipState {
    * reports one by one would take a worst-case village year past its budget of 400.
    */
   held: Record<string, ForwardedProgress[]>;
-  /** The inspection group's visits (六(三)); absent in states carried before they were kept. */
-  inspections?: InspectionRecord[];
-}
-
-interface LegacyTownshipState extends LegacyEntityState {
-  input: { township: string; county: string };
-  targets: TargetChange[];
-  reports: Record<string, ReportRecord>;
-  lapses: Lapse[];
-  proposals: Proposal[];
-  studies: RecordStudy[];
-  held?: Record<string, ForwardedProgress[]>;
+  /** The inspection group's visits (六(三)). */
+  inspections: InspectionRecord[];
 }
 
 /** The report entries on their way to one village's workflow, in one signal. */
@@ -183,7 +170,7 @@ class Township extends Entity<TownshipState> {
       lapses: this.s.lapses,
       proposals: this.s.proposals,
       studies: this.s.studies,
-      inspections: this.s.inspections ?? [],
+      inspections: this.s.inspections,
     };
   }
 
@@ -195,13 +182,13 @@ class Township extends Entity<TownshipState> {
       if (f.correctBy <= today) throw fieldError(`findings.${i}.correctBy`, `整改期限${f.correctBy}应晚于今天（${today}）`);
       if (f.village !== undefined && !this.s.targets.some((t) => t.village === f.village)) throw fieldError(`findings.${i}.village`, `${f.village}不是本乡镇的整顿对象`);
     });
-    if ((this.s.inspections ?? []).some((x) => x.on === r.on && x.summary === r.summary)) throw refused(`${r.on}的这次检查已经记录`);
+    if (this.s.inspections.some((x) => x.on === r.on && x.summary === r.summary)) throw refused(`${r.on}的这次检查已经记录`);
   }
 
   /** Records an inspection; each finding becomes a duty of the township, due on the day the department set. */
   applyInspection(now: number, raw: unknown): void {
     const r = recordInspectionSchema.parse(raw);
-    const list = (this.s.inspections ??= []);
+    const list = this.s.inspections;
     const id = `${r.on}-${list.filter((x) => x.on === r.on).length + 1}`;
     const subject = { type: 'township' as const, code: this.code, township: this.code };
     const findings = r.findings.map((f, i) => {
@@ -294,35 +281,13 @@ class Township extends Entity<TownshipState> {
   }
 }
 
-function fromLegacy(l: LegacyTownshipState): TownshipState {
-  return {
-    core: migrateCore(l, defaultPolicy),
-    township: l.input.township,
-    county: l.input.county,
-    targets: l.targets,
-    reports: l.reports,
-    lapses: l.lapses,
-    proposals: l.proposals,
-    studies: l.studies,
-    held: l.held ?? {},
-  };
-}
-
-export async function townshipSupervision(input: TownshipInput, carried?: TownshipState | LegacyTownshipState): Promise<TownshipView> {
-  if (!patched(RUNTIME_PATCH)) {
-    // A run started before the obligation book: its frozen code is evaluated for it alone, not for every workflow.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- evaluated here, on that path only (an import is evaluated when the bundle starts a workflow)
-    const { legacyTownshipSupervision } = require('./legacy/township-supervision') as typeof LegacyTownship;
-    return (await legacyTownshipSupervision(input as never, carried as never)) as never;
-  }
+export async function townshipSupervision(input: TownshipInput, carried?: TownshipState): Promise<TownshipView> {
   const startNow = Date.now();
-  let legacy: LegacyTownshipState | undefined;
   let state: TownshipState;
-  if (carried && 'core' in carried) state = carried;
-  else if (carried) state = fromLegacy((legacy = carried));
+  if (carried) state = carried;
   else {
     const parsed = parseOrReject(townshipInputSchema, input);
-    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), township: parsed.township, county: parsed.county, targets: [], reports: {}, lapses: [], proposals: [], studies: [], held: {} };
+    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), township: parsed.township, county: parsed.county, targets: [], reports: {}, lapses: [], proposals: [], studies: [], held: {}, inspections: [] };
   }
   const t = new Township(state, workflowInfo().workflowId);
 
@@ -422,7 +387,6 @@ export async function townshipSupervision(input: TownshipInput, carried?: Townsh
   );
 
   await t.loadCalendar(startNow);
-  if (legacy) t.migrate(legacy, startNow);
   // Started by its first target's signal, which is delivered after this first run of the code.
   await condition(() => t.s.targets.length > 0);
   const ending = await runEntity(t);

@@ -9,8 +9,7 @@
  * with a wake-up of its own, the urging of overdue duties (督办) is the county programme's digest,
  * and the workflow continues as new at the first wake-up of each calendar year.
  */
-import type * as LegacyVillage from './legacy/village-rectification';
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   progressReportedPayloadSchema,
@@ -65,9 +64,7 @@ import {
 } from '../domain';
 import { CycleYearKey, StageKey, TownshipKey, VillageKey } from '../search-attributes';
 import { fieldError, parseOrReject, refused } from './support/history';
-import { migrateCore, type LegacyEntityState } from './support/migrate';
 import { Entity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
-import { RESULT_MAIL_PATCH, RUNTIME_PATCH } from './support/patches';
 
 /** Everything the workflow knows, as plain JSON: it crosses continue-as-new as it is. */
 export interface VillageState {
@@ -95,18 +92,6 @@ export interface VillageState {
   forwarded: string[];
   /** The 五(四) entries last told to the county's ledger. */
   ledgerTold?: string;
-}
-
-/** The state a run started before the obligation book carries into its continuation. */
-interface LegacyVillageState extends LegacyEntityState {
-  input: { township: string; county?: string; designation: Designation; firstSecretary?: string; liaison?: string };
-  firstSecretary?: string;
-  liaison?: string;
-  plan: VillageState['plan'];
-  acceptances: AcceptanceRecord[];
-  threeMeetings: LocalDate[];
-  withdrawn?: VillageState['withdrawn'];
-  forwarded?: string[];
 }
 
 class Village extends Entity<VillageState> {
@@ -303,37 +288,10 @@ function newVillageState(input: ReturnType<typeof villageInputSchema.parse>, now
   };
 }
 
-/** A legacy run's state, read into today's (its book is filled once the calendar is in). */
-function fromLegacy(l: LegacyVillageState): VillageState {
-  return {
-    core: migrateCore(l, defaultPolicy),
-    township: l.input.township,
-    ...(l.input.county ? { county: l.input.county } : {}),
-    designation: l.input.designation,
-    ...(l.firstSecretary ? { firstSecretary: l.firstSecretary } : {}),
-    ...(l.liaison ? { liaison: l.liaison } : {}),
-    plan: l.plan,
-    acceptances: l.acceptances,
-    acceptanceYears: [],
-    threeMeetings: l.threeMeetings,
-    ...(l.withdrawn ? { withdrawn: l.withdrawn } : {}),
-    forwarded: l.forwarded ?? [],
-  };
-}
-
-export async function villageRectification(input: VillageInput, carried?: VillageState | LegacyVillageState): Promise<VillageOutcome> {
-  // Runs started before the obligation book replay as they were; they migrate at their next continue-as-new.
-  if (!patched(RUNTIME_PATCH)) {
-    // A run started before the obligation book: its frozen code is evaluated for it alone, not for every workflow.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- evaluated here, on that path only (an import is evaluated when the bundle starts a workflow)
-    const { legacyVillageRectification } = require('./legacy/village-rectification') as typeof LegacyVillage;
-    return legacyVillageRectification(input as never, carried as never);
-  }
+export async function villageRectification(input: VillageInput, carried?: VillageState): Promise<VillageOutcome> {
   const startNow = Date.now();
-  let legacy: LegacyVillageState | undefined;
   let state: VillageState;
-  if (carried && 'core' in carried) state = carried;
-  else if (carried) state = fromLegacy((legacy = carried));
+  if (carried) state = carried;
   else {
     const parsed = parseOrReject(villageInputSchema, input);
     if (parsed.designation.date > localDateOf(startNow)) throw fieldError('designation.date', `认定日期${parsed.designation.date}晚于今天`);
@@ -458,20 +416,18 @@ export async function villageRectification(input: VillageInput, carried?: Villag
         }
         t.log(now, 'acceptance', `${a.year}年验收评价：${a.transformed ? '转化提升' : '未转化'}。${a.summary}`, a.evaluator);
         // 五(三), 五(四): the liaison's and the paired department's assessment take the target's result into account.
-        if (patched(RESULT_MAIL_PATCH)) {
-          t.queueMail({
-            type: 'result',
-            key: `${t.keyPrefix}/acceptance/${a.year}/result`,
-            village: t.village,
-            township: t.s.township,
-            year: a.year,
-            transformed: a.transformed,
-            evaluatedOn: a.evaluatedOn,
-            summary: a.summary,
-            roles: ['township-liaison', 'paired-department-leader', 'township-party-secretary'],
-            assigned: { ...(t.s.firstSecretary ? { 'first-secretary': t.s.firstSecretary } : {}), ...(t.s.liaison ? { 'township-liaison': t.s.liaison } : {}) },
-          });
-        }
+        t.queueMail({
+          type: 'result',
+          key: `${t.keyPrefix}/acceptance/${a.year}/result`,
+          village: t.village,
+          township: t.s.township,
+          year: a.year,
+          transformed: a.transformed,
+          evaluatedOn: a.evaluatedOn,
+          summary: a.summary,
+          roles: ['township-liaison', 'paired-department-leader', 'township-party-secretary'],
+          assigned: { ...(t.s.firstSecretary ? { 'first-secretary': t.s.firstSecretary } : {}), ...(t.s.liaison ? { 'township-liaison': t.s.liaison } : {}) },
+        });
         t.afterWake(now);
       },
     ),
@@ -546,23 +502,6 @@ export async function villageRectification(input: VillageInput, carried?: Villag
   });
 
   await t.loadCalendar(startNow);
-  if (legacy) {
-    // The plan and past acceptances may have left the legacy window long ago: they are owed still.
-    const d = t.s.designation;
-    const village = { type: 'village' as const, code: t.village, township: t.s.township };
-    const year = yearOf(d.date);
-    const extra: { duty: Duty; fixedDue?: LocalDate }[] = [];
-    if (t.s.plan.status === 'due') extra.push({ duty: duty('rectification-plan', village, { id: String(year), start: d.date, end: `${year}-12-31`, label: `${year}年整顿方案` }, `${year}-12-31`) });
-    if (t.s.plan.status === 'returned' && t.s.plan.revisionDue) {
-      const n = t.s.plan.revisions;
-      extra.push({ duty: duty('rectification-plan', village, { id: `${year}-r${n}`, start: d.date, end: t.s.plan.revisionDue, label: `${year}年整顿方案（第${n}次修改）` }, t.s.plan.revisionDue), fixedDue: t.s.plan.revisionDue });
-    }
-    for (let y = year + 1; y < yearOf(localDateOf(startNow)); y++) {
-      const window = lateNovember(y);
-      if (window.start >= d.date && !t.s.acceptances.some((a) => a.year === y) && activeUntil(d) >= window.start) extra.push({ duty: duty('acceptance-evaluation', village, window, window.end) });
-    }
-    t.migrate(legacy, startNow, extra);
-  }
 
   const ending = await runEntity(t);
   await condition(allHandlersFinished);

@@ -29,14 +29,16 @@ export async function historyLengths(env: TestWorkflowEnvironment, workflowId: s
 }
 
 /**
- * With RECORD_HISTORIES=1, writes every run's history under test/histories/, where the replay
- * test picks them up: a later change that is not deterministic for them fails the build.
+ * With RECORD_HISTORIES=1, writes the runs' histories under test/histories/ as `<name>-runNN.json`,
+ * where the replay test picks them up: a later change that is not deterministic for them fails the
+ * build. The first two runs only (the start and one continue-as-new): later years replay the same
+ * code paths, and the set stays small.
  */
-export async function recordHistories(env: TestWorkflowEnvironment, workflowId: string, firstRunId: string, name: string): Promise<void> {
+export async function recordHistories(env: TestWorkflowEnvironment, workflowId: string, firstRunId: string, name: string, runs = 2): Promise<void> {
   if (!process.env.RECORD_HISTORIES) return;
   const dir = path.resolve(__dirname, '../histories');
   mkdirSync(dir, { recursive: true });
-  const histories = await runHistories(env, workflowId, firstRunId);
+  const histories = (await runHistories(env, workflowId, firstRunId)).slice(0, runs);
   // The workflow id goes with the history: the workflow derives notice keys from it.
   histories.forEach((h, i) =>
     writeFileSync(path.join(dir, `${name}-run${String(i + 1).padStart(2, '0')}.json`), `{"workflowId":${JSON.stringify(workflowId)},"history":${historyToJSON(h)}}\n`),

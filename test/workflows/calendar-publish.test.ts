@@ -80,5 +80,5 @@ test('a newly published arrangement re-dates provisional deadlines and says so; 
       await Worker.runReplayHistory({ workflowBundle }, history, id);
     }
   }
-  await recordHistories(world.env, qs03.workflowId, qs03.firstExecutionRunId, 'qs03-calendar-published');
+  await recordHistories(world.env, qs03.workflowId, qs03.firstExecutionRunId, 'village-calendar-published');
 }, 300_000);

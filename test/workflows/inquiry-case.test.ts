@@ -72,7 +72,7 @@ describe('inquiry cases, the county programme and the ledger', () => {
       ['award-ineligible', { type: 'person', id: 'bt-org' }, '2019-01-01', '2019-12-31'],
       ['promotion-blocked', { type: 'person', id: 'bt-sec' }, '2019-03-22', '2021-03-21'],
     ]);
-    await recordHistories(world.env, bt.workflowId, (await bt.describe()).runId, 'bt-inquiry-talk');
+    await recordHistories(world.env, bt.workflowId, (await bt.describe()).runId, 'case-unanswered-to-talk');
 
     // 五(一): the acceptance campaign opens in late November for every target under rectification.
     await advanceTo(world.env, '2019-11-18T03:00:00Z');
@@ -109,8 +109,8 @@ describe('inquiry cases, the county programme and the ledger', () => {
     expect(await ledger.executeUpdate(allocateDocNumberUpdate, { args: [{ key: 'LH-2020-001/letter' }] })).toEqual({ year: 2020, seq: 1 });
     expect(await rejection(ledger.executeUpdate(allocateDocNumberUpdate, { args: [{ key: '' } as never] }))).toMatchObject({ message: expect.stringContaining('key') });
 
-    await recordHistories(world.env, dp.workflowId, (await dp.describe()).runId, 'dp-direct-talk');
-    await recordHistories(world.env, programme.workflowId, programmeRun, 'yl-programme');
-    await recordHistories(world.env, ledger.workflowId, (await ledger.describe()).runId, 'yl-ledger');
+    await recordHistories(world.env, dp.workflowId, (await dp.describe()).runId, 'case-direct-talk');
+    await recordHistories(world.env, programme.workflowId, programmeRun, 'programme-cases');
+    await recordHistories(world.env, ledger.workflowId, (await ledger.describe()).runId, 'ledger-cases');
   }, 600_000);
 });

@@ -88,6 +88,6 @@ describe('the monthly bulletin', () => {
       ['2018-11', '2018-12-03', 2],
     ]);
     expect(view.history.some((h) => h.type === 'bulletin' && h.text.startsWith('2018年11月整顿工作通报送审稿已送县委组织部：未按时报送的乡镇2个'))).toBe(true);
-    await recordHistories(world.env, programme.workflowId, programmeRun, 'yl-programme-bulletin');
+    await recordHistories(world.env, programme.workflowId, programmeRun, 'programme-monthly-bulletin');
   }, 600_000);
 });

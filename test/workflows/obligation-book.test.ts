@@ -58,9 +58,9 @@ describe('a duty stays open until it is closed', () => {
     expect((await lh02.query(stateQuery)).recentlyClosed.find((c) => c.id === 'rectification-plan/village:LH02/2018')?.closed).toMatchObject({ how: 'late', by: 'lh-sec' });
 
     lengthsOf.set('QS03 (plan never submitted)', await historyLengths(world.env, qs03.workflowId, qs03.firstExecutionRunId));
-    await recordHistories(world.env, qs03.workflowId, qs03.firstExecutionRunId, 'qs03-plan-never-submitted');
+    await recordHistories(world.env, qs03.workflowId, qs03.firstExecutionRunId, 'village-plan-never-submitted');
     const programme = world.env.client.workflow.getHandle('programme:YL');
-    await recordHistories(world.env, programme.workflowId, (await programme.describe()).runId, 'yl-programme-urging');
+    await recordHistories(world.env, programme.workflowId, (await programme.describe()).runId, 'programme-urging-digest');
   }, 300_000);
 
   test("an acceptance never recorded is the county's overdue duty, escalated inside the county only, and counts as not transformed: three such years block the paired department (五(四))", async () => {
@@ -105,7 +105,6 @@ describe('a duty stays open until it is closed', () => {
       expect(m.envelopeTo.some((a) => a.startsWith('lh-'))).toBe(false);
     }
     lengthsOf.set('LH09 (acceptances never recorded)', await historyLengths(world.env, lh09.workflowId, lh09.firstExecutionRunId));
-    await recordHistories(world.env, lh09.workflowId, lh09.firstExecutionRunId, 'lh09-acceptance-never-recorded');
   }, 300_000);
 });
 
@@ -171,7 +170,7 @@ describe('nothing is lost', () => {
       ]),
     );
     expect(digests(head, '约谈乡镇党委书记、组织干事').length).toBeGreaterThan(0);
-    await recordHistories(world.env, bt.workflowId, (await bt.describe()).runId, 'bt-talk-waiting');
+    await recordHistories(world.env, bt.workflowId, (await bt.describe()).runId, 'case-talk-waiting');
   }, 300_000);
 });
 

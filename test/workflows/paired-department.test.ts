@@ -44,6 +44,6 @@ test("the ledger blocks the paired department's leader after three failed accept
   expect(await blocked('2022-11-22')).toEqual([[{ type: 'department', code: 'D-JT' }, '五(四)', 'village:LH09', '2021-11-24', '2022-11-22']]);
   expect(await blocked('2022-11-23')).toEqual([]);
 
-  await recordHistories(world.env, handle.workflowId, handle.firstExecutionRunId, 'lh09-paired-ledger');
-  await recordHistories(world.env, ledger.workflowId, (await ledger.describe()).runId, 'yl-ledger-paired');
+  await recordHistories(world.env, handle.workflowId, handle.firstExecutionRunId, 'village-failed-acceptances');
+  await recordHistories(world.env, ledger.workflowId, (await ledger.describe()).runId, 'ledger-paired-department');
 }, 300_000);

@@ -67,8 +67,8 @@ describe('township reports', () => {
     expect(target).toMatchObject({ village: 'QS07', withdrawnOn: today, active: false });
     expect((await qs.query(townshipStateQuery)).history.at(-1)?.text).toBe(`QS07撤销认定（${today}）`);
 
-    await recordHistories(world.env, qs.workflowId, (await qs.describe()).runId, 'qs-township-updates');
-    await recordHistories(world.env, qs07.workflowId, (await qs07.describe()).runId, 'qs07-withdrawn-told');
+    await recordHistories(world.env, qs.workflowId, (await qs.describe()).runId, 'township-updates-refused');
+    await recordHistories(world.env, qs07.workflowId, (await qs07.describe()).runId, 'township-target-withdrawn');
   });
 });
 
@@ -113,6 +113,6 @@ describe('inquiry cases', () => {
       if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
     }
     expect(found).toEqual([handle.workflowId]);
-    await recordHistories(world.env, handle.workflowId, (await handle.describe()).runId, 'qs-inquiry-updates');
+    await recordHistories(world.env, handle.workflowId, (await handle.describe()).runId, 'case-updates-refused');
   });
 });

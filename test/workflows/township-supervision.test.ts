@@ -107,7 +107,7 @@ describe('township supervision through 2019', () => {
         const closed = await handle.result();
         expect(closed.stage).toBe('closed');
         expect(closed.explanation).toMatchObject({ onTime: true, receivedOn: '2019-02-25' });
-        await recordHistories(world.env, handle.workflowId, (await handle.describe()).runId, 'lh-inquiry-answered');
+        await recordHistories(world.env, handle.workflowId, (await handle.describe()).runId, 'case-answered-in-time');
       }
     }
     await advanceTo(world.env, '2020-01-06T00:00:00Z');
@@ -148,8 +148,8 @@ describe('township supervision through 2019', () => {
     const qs03Lengths = await historyLengths(world.env, qs03Handle.workflowId, qs03FirstRun);
     console.log('QS03 history lengths with forwarded reports', qs03Lengths);
     for (const n of qs03Lengths) expect(n).toBeLessThan(450);
-    await recordHistories(world.env, qs03Handle.workflowId, qs03FirstRun, 'qs03-forwarded-reports');
-    for (const [name, id, run] of [['qs-township-on-time', 'QS', firstRuns.qs], ['lh-township-proposal', 'LH', firstRuns.lh]] as const) {
+    await recordHistories(world.env, qs03Handle.workflowId, qs03FirstRun, 'village-forwarded-reports');
+    for (const [name, id, run] of [['township-on-time', 'QS', firstRuns.qs], ['township-proposal', 'LH', firstRuns.lh]] as const) {
       const lengths = await historyLengths(world.env, townshipWorkflowId(id), run);
       expect(Math.max(...lengths)).toBeLessThan(1000);
       console.log(`${name} history lengths`, lengths);

@@ -62,8 +62,8 @@ test('a permanently failed delivery is recorded and visible; a transient one is 
   expect(arrived.filter((s) => s === '【提醒】松岭乡四方村：第一书记每月与村民座谈交流（2018年10月）')).toHaveLength(1);
   expect(refusalsLeft).toBe(0);
   expect((await sl08.query(stateQuery)).failedDeliveryCount).toBe(0);
-  await recordHistories(env, sl08.workflowId, sl08.firstExecutionRunId, 'sl08-delivery-retried');
-  await recordHistories(env, bt05.workflowId, bt05.firstExecutionRunId, 'bt05-delivery-failed');
+  await recordHistories(env, sl08.workflowId, sl08.firstExecutionRunId, 'village-delivery-retried');
+  await recordHistories(env, bt05.workflowId, bt05.firstExecutionRunId, 'village-delivery-failed');
 });
 
 test('while the mail server is down the delay is visible to operators, and the notices go out once it is back', async () => {
@@ -92,5 +92,5 @@ test('while the mail server is down the delay is visible to operators, and the n
   expect(after.failedDeliveryCount).toBe(0);
   expect(after.history.some((h) => h.type === 'delivery-resumed')).toBe(true);
   expect((await dp01.describe()).typedSearchAttributes.get(DeliveryDelayedKey)).toBe(false);
-  await recordHistories(env, dp01.workflowId, dp01.firstExecutionRunId, 'dp01-smtp-outage');
+  await recordHistories(env, dp01.workflowId, dp01.firstExecutionRunId, 'village-smtp-outage');
 }, 300_000);

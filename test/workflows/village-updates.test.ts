@@ -98,7 +98,7 @@ describe('updates rejected by their validators change nothing', () => {
       message: 'revisionDue：退回修改须给出重新报送的期限',
     });
     expect((await handle.query(stateQuery)).stage).toBe('plan-submitted');
-    await recordHistories(world.env, handle.workflowId, handle.firstExecutionRunId, 'lh02-updates');
+    await recordHistories(world.env, handle.workflowId, handle.firstExecutionRunId, 'village-updates-refused');
   });
 
   test('a withdrawn designation ends its workflow; later updates are refused', async () => {
@@ -111,6 +111,6 @@ describe('updates rejected by their validators change nothing', () => {
     expect(state.stage).toBe('withdrawn');
     expect(await handle.result()).toMatchObject({ village: 'JS04', stage: 'withdrawn' });
     await expect(handle.executeUpdate(submitPlanUpdate, { args: [{ submittedBy: 'js-sec', summary: '撤销后不应再受理方案', measures: ['无'] }] })).rejects.toThrow();
-    await recordHistories(world.env, handle.workflowId, handle.firstExecutionRunId, 'js04-withdrawn');
+    await recordHistories(world.env, handle.workflowId, handle.firstExecutionRunId, 'village-withdrawn');
   });
 });

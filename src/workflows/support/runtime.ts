@@ -41,7 +41,6 @@ import {
   byDue,
   deadlineOf,
   emptyBook,
-  endOfDayInstant,
   instantOf,
   isoInstant,
   kindSpecs,
@@ -393,38 +392,6 @@ export abstract class Entity<S extends { core: CoreState }> {
     this.book.add(e);
     this.dirty = true;
     return e;
-  }
-
-  /**
-   * Fills the book of a run that continues a legacy one (started before the book): the duties of
-   * the window the legacy run recomputed (45 days back), not settled there, due as it told people
-   * (moved forward off rest days), with the steps it had handled marked sent; and duties the
-   * entity knows are owed still although they left that window (`extra`).
-   */
-  migrate(l: { readonly settled: Readonly<Record<string, LocalDate>>; readonly sent: Readonly<Record<string, LocalDate>>; readonly startedAt: string }, now: number, extra: readonly { duty: Duty; fixedDue?: LocalDate }[] = []): void {
-    const today = localDateOf(now);
-    const lay = (d: Duty, fixedDue?: LocalDate): BookEntry => {
-      const deadline = this.calendar.deadline(d.nominalDue, 'next-working-day');
-      const due = fixedDue ? fixedDueDate(fixedDue, this.calendar) : { ...deadline, instant: endOfDayInstant(deadline.date) };
-      const e = openEntry(d, this.ctx, now, due);
-      e.steps = e.steps.map((st) => {
-        if (l.sent[`${d.id}#${st.id}`] === undefined) return st;
-        const { skipped: _skipped, ...rest } = st;
-        return { ...rest, sentAt: st.at };
-      });
-      return fixedDue ? { ...e, source: 'event', fixedDue: true } : e;
-    };
-    const candidates = [...this.duties(addDays(today, -45), today).map((duty) => ({ duty, fixedDue: undefined })), ...extra];
-    for (const { duty, fixedDue } of candidates) {
-      if (duty.period.start > today || l.settled[duty.id] !== undefined || this.book.knows(duty.id)) continue;
-      const e = lay(duty, fixedDue);
-      if (Date.parse(e.due.instant) <= Date.parse(l.startedAt)) continue;
-      this.book.add(e);
-      this.onOpened(e, now);
-    }
-    this.core.book.syncedThrough = today;
-    this.factsChanged = true;
-    this.log(now, 'migrated', `迁移至待办台账：待办事项${this.book.open.length}项`);
   }
 
   /** Records a fulfilment (on time or late by the day it was done). */
