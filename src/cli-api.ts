@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Argument, type Command, Option } from 'commander';
-import { routes, type RouteSpec } from './api/routes';
+import { routes, type RouteSpec } from './service/routes';
 import type { Config } from './config';
 import { loadConfigOrExit } from './config';
 import { readDataFile } from './infra/data-file';

@@ -25,16 +25,13 @@ import { readRosterWorkbook, RosterWorkbookError, rosterWorkbook } from './docum
 import { kindSpecs } from './domain/kinds';
 import { basisText, deadlineOf, severityLabels, type Policy } from './domain/policy';
 import { missingPosts, roleLabels, type Roster } from './domain/roster';
+import { chinaTime, townshipName, villageLabel } from './domain/names';
 import { currentPolicy, PolicyFileError, readPolicyFile } from './infra/policy-file';
 import { projectRoot } from './infra/temporal-binaries';
 import type { CalendarPublication, ListItem } from './service/service';
 
 /** Bad input from the command line: exit code 2, nothing done. */
 class UsageError extends Error {}
-
-function chinaTime(ms: number): string {
-  return `${localDateOf(ms)} ${new Date(ms + 8 * 3_600_000).toISOString().slice(11, 16)}`;
-}
 
 /** The API, as the logged-in person (`login`). */
 function apiOf(config: Config): ApiClient {
@@ -57,12 +54,6 @@ function namesOf(config: Config, file?: string): Roster {
 
 function nextDueText(iso: string | undefined): string {
   return iso ? `下一截止 ${localDateOf(Date.parse(iso) - 1)}` : '下一截止 —';
-}
-
-function villageName(roster: Roster, code: string): string {
-  const v = roster.villages.find((x) => x.code === code);
-  const t = v && roster.townships.find((x) => x.code === v.township);
-  return v ? `${t?.name ?? ''}${v.name}` : code;
 }
 
 function personName(roster: Roster, id: string | undefined): string {
@@ -88,11 +79,11 @@ function printCandidates(out: (line: string) => void, roster: Roster, year?: num
     return;
   }
   out(`${y}年可能应列为整顿对象的村（依名册的星级评定和发展党员记录提示，是否认定由县委组织部研究决定）：`);
-  for (const c of list) out(`  ${villageName(roster, c.village)}（${c.village}）：${c.reasons.map((r) => `${r.text}（${r.clause}）`).join('；')}`);
+  for (const c of list) out(`  ${villageLabel(roster, c.village)}（${c.village}）：${c.reasons.map((r) => `${r.text}（${r.clause}）`).join('；')}`);
 }
 
 function printStatus(out: (line: string) => void, roster: Roster, v: VillageView): void {
-  out(`${villageName(roster, v.village)}（${v.village}）`);
+  out(`${villageLabel(roster, v.village)}（${v.village}）`);
   out(`阶段：${v.stageLabel}　周期：第${v.cycleYear}年（${phaseLabels[v.phase]}）　认定日期：${v.designation.date}`);
   out(`第一书记：${personName(roster, v.firstSecretary)}　包村领导：${personName(roster, v.liaison)}`);
   if (v.plan) out(`整顿方案：${{ due: '待报送', submitted: '待审核', returned: `退回修改（${v.plan.revisionDue}前重报）`, approved: '已审核通过' }[v.plan.status]}`);
@@ -163,7 +154,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       if (flags.length === 0) out('未发现疑似“以好充次”“以中充次”的认定。');
       for (const f of flags) {
         const s = f.subject;
-        const subject = s.type === 'township' ? (roster.townships.find((t) => t.code === s.township)?.name ?? s.township) : villageName(roster, s.village);
+        const subject = s.type === 'township' ? townshipName(roster, s.township) : villageLabel(roster, s.village);
         out(`提示：${subject}：${f.reason}（${f.clause}）`);
       }
       printCandidates(out, roster, opts.year);
@@ -230,8 +221,8 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
         });
         if (progress) process.stderr.write('\r\x1b[K');
         for (const o of r.outcomes) {
-          if ('refused' in o) refused.push(`--village: ${villageName(roster, o.village)}（${o.village}）：${o.refused.replace(/^[^：]*：/, '')}`);
-          else out(`已认定：${villageName(roster, o.village)}（工作流 ${o.workflowId}）`);
+          if ('refused' in o) refused.push(`--village: ${villageLabel(roster, o.village)}（${o.village}）：${o.refused.replace(/^[^：]*：/, '')}`);
+          else out(`已认定：${villageLabel(roster, o.village)}（工作流 ${o.workflowId}）`);
         }
         done += chunk.length;
         if (progress) process.stderr.write(`认定进度：${done}/${codes.length}${done === codes.length ? '\n' : ''}`);
@@ -276,7 +267,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       const items = await apiOf(config).call<ListItem[]>('GET', '/api/entities', undefined, { query });
       if (opts.json) return out(JSON.stringify(items, null, 2));
       for (const i of items) {
-        const label = i.kind === 'village' && i.village ? `${villageName(roster, i.village)}　${i.village}` : i.kind === 'township' ? `${townshipName(roster, i.township)}　${i.township}` : `函询案件　${i.workflowId.replace(/^inquiry:/, '')}`;
+        const label = i.kind === 'village' && i.village ? `${villageLabel(roster, i.village)}　${i.village}` : i.kind === 'township' ? `${townshipName(roster, i.township)}　${i.township}` : `函询案件　${i.workflowId.replace(/^inquiry:/, '')}`;
         const stage = i.kind === 'village' && (stages as readonly string[]).includes(i.stage) ? stageLabels[i.stage as (typeof stages)[number]] : i.stage || '—';
         out([label, stage, nextDueText(i.nextDue), i.overdue ? '已逾期' : '未逾期', `通知失败 ${i.failedDeliveries}`, ...(i.deliveryDelayed ? ['通知待发'] : [])].join('　'));
       }
@@ -289,13 +280,9 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
   return program;
 }
 
-function townshipName(roster: Roster, code: string): string {
-  return roster.townships.find((t) => t.code === code)?.name ?? code;
-}
-
 function printTownship(out: (line: string) => void, roster: Roster, v: TownshipView): void {
   out(`${townshipName(roster, v.township)}（${v.township}）督促情况`);
-  const targets = v.targets.map((t) => `${villageName(roster, t.village)}（${t.village}${t.withdrawnOn ? `，${t.withdrawnOn}撤销` : t.transformedOn ? `，${t.transformedOn}转化` : ''}）`);
+  const targets = v.targets.map((t) => `${villageLabel(roster, t.village)}（${t.village}${t.withdrawnOn ? `，${t.withdrawnOn}撤销` : t.transformedOn ? `，${t.transformedOn}转化` : ''}）`);
   out(`整顿对象：${targets.join('、') || '无'}`);
   out('最近报送的半月进展：');
   if (v.reports.length === 0) out('  无');
@@ -340,7 +327,7 @@ function ledgerLine(roster: Roster, c: Consequence): string {
       ? personName(roster, c.subject.id)
       : c.subject.type === 'department'
         ? `${roster.departments.find((d) => d.code === (c.subject as { code: string }).code)?.name ?? c.subject.code}主要领导`
-        : villageName(roster, c.subject.code);
+        : villageLabel(roster, c.subject.code);
   return `${who}　${c.from}${c.until ? `至${c.until}` : '起'}　${c.reason}　依据${c.clause}　案件 ${c.cause}`;
 }
 
@@ -549,7 +536,7 @@ export function reportTemplate(roster: Roster, v: TownshipView, today: string): 
     'entries:',
   ];
   for (const t of v.targets.filter((x) => !x.withdrawnOn && !x.transformedOn)) {
-    lines.push(`  - village: ${t.village}   # ${villageName(roster, t.village)}`);
+    lines.push(`  - village: ${t.village}   # ${villageLabel(roster, t.village)}`);
     lines.push('    progress: ""      # 工作进展（必填）');
     lines.push('    problems: ""      # 存在问题');
     lines.push('    nextSteps: ""     # 下步打算');

@@ -23,7 +23,8 @@ import { loadConfigOrExit } from './config';
 import { SmtpSink } from './infra/smtp-sink';
 import { projectRoot, requireBinary, BinaryNotFoundError } from './infra/temporal-binaries';
 import { cliSearchAttribute, searchAttributeKeys } from './search-attributes';
-import { onStopSignal, runWorker } from './worker';
+import { runWorker } from './worker';
+import { onStopSignal } from './infra/stop-signals';
 
 const demo = process.argv.includes('--demo');
 const dataDir = path.join(projectRoot, '.data', ...(demo ? ['demo'] : []));

@@ -11,8 +11,9 @@ import { openSentJournal, type SentJournal } from './activities/sent-journal';
 import { loadConfigOrExit, type Config } from './config';
 import { docxToPdf, findSoffice } from './documents/pdf';
 import { rosterInvalidGauge, watchOverdue } from './infra/overdue-metrics';
-import { openPgSentJournal } from './infra/pg-sent-journal';
+import { openPgSentJournal } from './activities/pg-sent-journal';
 import { connectionOptions } from './infra/temporal-connection';
+import { onStopSignal } from './infra/stop-signals';
 
 // A directory: the bundler resolves its index with the .ts or .js extension, under tsx or compiled.
 export const workflowsPath = path.join(__dirname, 'workflows');
@@ -46,27 +47,6 @@ export async function openJournal(config: Config): Promise<SentJournal> {
   return openPgSentJournal(databaseUrl, { retentionDays: sentJournalRetentionDays }).catch((err: unknown) => {
     throw new Error(`Cannot open the sent journal in PostgreSQL (DATABASE_URL): ${(err as Error).message}`);
   });
-}
-
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-/**
- * Calls `stop` on the first SIGINT, SIGTERM or SIGHUP and ignores the ones after it, for as long
- * as the returned function has not been called. Ctrl-C under `npm start` arrives twice (from the
- * terminal and relayed by tsx); the SDK's own handler goes away after the first, and the second
- * would kill the process before it has stopped what it started.
- */
-export function onStopSignal(stop: () => void): () => void {
-  let stopping = false;
-  const handler = (): void => {
-    if (stopping) return;
-    stopping = true;
-    stop();
-  };
-  for (const sig of STOP_SIGNALS) process.on(sig, handler);
-  return () => {
-    for (const sig of STOP_SIGNALS) process.off(sig, handler);
-  };
 }
 
 /**

@@ -7,10 +7,11 @@
 import { docNumberText } from '../contracts/ledger';
 import type { BulletinRequest, CaseFacts, CaseMailRequest, ContactBulletinRequest, TaskBookRequest } from '../contracts/mail';
 import { bulletinCounts, bulletinLetter, halfLabel } from '../documents/bulletin';
-import { localDateOf } from '../domain/calendar';
 import { holders, type Person, type Role, type Roster } from '../domain/roster';
-import { DOCX_CONTENT_TYPE, officialLetterDocx, PDF_CONTENT_TYPE, type OfficialLetter } from '../documents/official-letter';
-import { FOOTER, sourceDocument, townshipName, villageLabel } from './notices';
+import { letterFiles, type Attachment, type LetterDocument } from '../documents/official-letter';
+import { caseLetter, proposalDocument, talkNotice } from '../documents/letters';
+import { chineseDate, departmentName, personName, sourceDocument, timesText, townshipName, villageLabel } from '../domain/names';
+import { FOOTER } from './notices';
 import { MISSED_EXPLANATION_WHY } from '../contracts/inquiry';
 
 
@@ -32,150 +33,6 @@ export function resolveCaseRecipients(req: Pick<CaseMailRequest, 'people' | 'rol
     found.forEach(add);
   }
   return { people, missing };
-}
-
-/** 中共<county>委组织部 (e.g. 中共云岭县委组织部): the issuing body of letters and notices. */
-export const departmentName = (roster: Roster): string => `中共${roster.county.name}委组织部`;
-
-const nameOf = (roster: Roster, id: string): string => roster.people.find((p) => p.id === id)?.name ?? id;
-
-/** The county's threshold as officials write it: 两次, 三次, …, 11次. */
-function timesText(n: number | undefined): string {
-  const k = n ?? 2;
-  return `${['零', '一', '两', '三', '四', '五', '六', '七', '八', '九', '十'][k] ?? String(k)}次`;
-}
-
-/** 2019-05-10T09:30 → 2019年5月10日 09:30 */
-function when(at: string): string {
-  const [date, time] = at.split('T');
-  const [y, m, d] = date!.split('-').map(Number);
-  return `${y}年${m}月${d}日${time ? ` ${time}` : ''}`;
-}
-
-/** 你 to one person, 你们 to several. */
-function you(recipients: readonly string[]): string {
-  return recipients.length === 1 ? '你' : '你们';
-}
-
-/** The inquiry letter (函询函) or the notice of a directly ordered talk, as a printable document. */
-export function caseLetter(facts: CaseFacts, township: string, roster: Roster): LetterDocument {
-  const town = townshipName(roster, township);
-  const names = facts.recipients.map((id) => nameOf(roster, id)).join('、');
-  const department = departmentName(roster);
-  const to = you(facts.recipients);
-  const reason = facts.reason.replace(/[。．.]+$/, '');
-  const number = facts.docNumber ? { docNumber: docNumberText(roster.county.name, facts.docNumber) } : {};
-  if (facts.kind === 'talk') {
-    return {
-      ...number,
-      title: `关于${town}软弱涣散农村基层党组织整顿工作的约谈通知`,
-      salutation: `${names}同志：`,
-      paragraphs: [
-        `${sourceDocument(roster)}六（四）规定：“对问题突出的，要及时约谈乡镇党委书记、组织干事。”因${reason}，县委组织部决定对${to}进行约谈。约谈的时间、地点和约谈人另行通知。`,
-        '根据上述规定，凡是被约谈的，当年不得评先选优。',
-      ],
-      signature: [department, when(facts.issuedOn)],
-      footer: `（案号：${facts.caseId}）`,
-    };
-  }
-  return {
-    ...number,
-    title: `关于${town}软弱涣散农村基层党组织整顿工作的函询函`,
-    salutation: `${names}同志：`,
-    paragraphs: [
-      // 六（四） has the county committee (县委) make the inquiry; the department writes on its behalf.
-      `受县委委托，根据${sourceDocument(roster)}六（四）的规定，现就以下问题向${to}函询：${reason}。`,
-      `请${to}作出书面说明，检讨问题根源、提出整顿措施、明确整顿时限（六（四）），并按县委组织部工作要求于${when(facts.explanationDue ?? facts.issuedOn)}前通过整顿工作系统报送，或书面报送县委组织部。`,
-      [
-        facts.talkAfterMissedExplanation ? '按县委组织部工作要求，逾期未作书面说明的，将进行约谈。' : '',
-        '根据上述规定，对问题突出的，将及时约谈；凡是被函询、约谈的，当年不得评先选优。',
-      ].join(''),
-    ],
-    signature: [department, when(facts.issuedOn)],
-    footer: `（案号：${facts.caseId}）`,
-  };
-}
-
-/**
- * The proposal as the department's internal approval form (呈批件): the township's lapses of the
- * quarter, the rule, and the proposal of an inquiry letter for the department's leaders to decide.
- */
-export function proposalDocument(township: string, p: NonNullable<CaseMailRequest['proposal']>, roster: Roster, now: Date): LetterDocument {
-  const town = townshipName(roster, township);
-  const [secretary] = holders(roster, 'township-party-secretary', { township });
-  const [officer] = holders(roster, 'organization-officer', { township });
-  const who = [secretary ? `党委书记${secretary.name}` : '', officer ? `组织干事${officer.name}` : ''].filter(Boolean).join('、') || '党委书记、组织干事';
-  const today = localDateOf(now.getTime());
-  return {
-    title: `关于对${town}${who}进行函询的呈批件`,
-    salutation: '部领导：',
-    paragraphs: [
-      `${sourceDocument(roster)}六（三）规定，乡镇要每半月上报整顿软弱涣散村党组织工作进展情况。${town}${p.quarterLabel}有${p.lapses.length}次未按时报送：${p.lapses.map((l) => `${l.label}${l.kind === 'missing' ? '未报送' : '逾期报送'}`).join('；')}。`,
-      `按县委组织部工作要求，一个季度内${timesText(p.threshold)}以上未按时报送的，提请研究是否依据六（四）对该乡镇${who}进行函询。凡是被函询的，当年不得评先选优（六（四））。`,
-      '拟办意见：建议对上述同志进行函询，责成其作出书面说明，检讨问题根源、提出整顿措施、明确整顿时限。',
-      '妥否，请批示。',
-    ],
-    signature: [departmentName(roster), when(today)],
-    footer: '本呈批件由整顿提升工作系统依县委组织部工作要求拟制；是否函询由县委组织部决定，可在工作台“函询建议”中办理。',
-  };
-}
-
-/** The notice of a scheduled talk (约谈通知): when, where, who conducts it, and why. */
-export function talkNotice(facts: CaseFacts, township: string, roster: Roster, now: Date): LetterDocument {
-  const t = facts.talk!.scheduled!;
-  const town = townshipName(roster, township);
-  const names = facts.recipients.map((id) => nameOf(roster, id)).join('、');
-  const reason = facts.reason.replace(/[。．.]+$/, '');
-  return {
-    ...(t.docNumber ? { docNumber: docNumberText(roster.county.name, t.docNumber) } : {}),
-    title: `关于对${town}${names}同志进行约谈的通知`,
-    salutation: `${names}同志：`,
-    paragraphs: [
-      `根据${sourceDocument(roster)}六(四)的规定，因${reason}（${facts.talk!.why}），县委组织部定于${when(t.at)}在${t.place}对${you(facts.recipients)}进行约谈，约谈人：${nameOf(roster, t.conductor)}。`,
-      `请${you(facts.recipients)}准时参加，并就问题根源、整顿措施和整顿时限作好汇报准备。因故不能参加的，须事先向县委组织部说明。`,
-      '根据上述规定，凡是被约谈的，当年不得评先选优。',
-    ],
-    signature: [departmentName(roster), when(localDateOf(now.getTime()))],
-    footer: `（案号：${facts.caseId}）`,
-  };
-}
-
-/** What a letter says, before its layout. */
-export interface LetterDocument {
-  /** 文号, e.g. 云组函〔2026〕12号 (letters of cases issued before the sequence was kept have none). */
-  readonly docNumber?: string;
-  readonly title: string;
-  /** To whom, e.g. 张三、李四同志： */
-  readonly salutation: string;
-  readonly paragraphs: readonly string[];
-  /** The issuing body and the date. */
-  readonly signature: readonly string[];
-  /** Small print under the letter, e.g. the case number. */
-  readonly footer?: string;
-}
-
-/** The letter in the layout of a Party organ's document (GB/T 9704). */
-export function officialLetter(letter: LetterDocument): OfficialLetter {
-  return {
-    issuer: letter.signature[0] ?? '',
-    ...(letter.docNumber ? { docNumber: letter.docNumber } : {}),
-    title: letter.title,
-    addressee: letter.salutation,
-    paragraphs: letter.paragraphs,
-    date: letter.signature[1] ?? '',
-    ...(letter.footer ? { note: letter.footer } : {}),
-  };
-}
-
-export type Attachment = { readonly filename: string; readonly content: Uint8Array; readonly contentType: string };
-
-/** The letter's files: the DOCX, and its PDF when a converter is given (LibreOffice, LETTER_PDF). */
-export async function letterFiles(letter: LetterDocument, basename: string, pdf?: (docx: Uint8Array) => Promise<Uint8Array>): Promise<Attachment[]> {
-  const docx = await officialLetterDocx(officialLetter(letter));
-  return [
-    { filename: `${basename}.docx`, content: docx, contentType: DOCX_CONTENT_TYPE },
-    ...(pdf ? [{ filename: `${basename}.pdf`, content: await pdf(docx), contentType: PDF_CONTENT_TYPE }] : []),
-  ];
 }
 
 export interface RenderedCaseMail {
@@ -257,8 +114,8 @@ export async function renderCaseMail(req: CaseMailRequest, roster: Roster, recip
           `${town}函询案件（${c!.reason}）：${c!.talk?.why ?? ''}。`,
           // A talk after a missed explanation is the county's rule; 六(四) provides talks for "问题突出的".
           c!.talk?.why.startsWith(MISSED_EXPLANATION_WHY)
-            ? `按县委组织部工作要求，逾期未报送书面说明的，进行约谈：须对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈，请确定约谈时间、地点和约谈人。`
-            : `须对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈（${sourceDocument(roster)}六(四)“对问题突出的，要及时约谈乡镇党委书记、组织干事”），请确定约谈时间、地点和约谈人。`,
+            ? `按县委组织部工作要求，逾期未报送书面说明的，进行约谈：须对${c!.recipients.map((id) => personName(roster, id)).join('、')}进行约谈，请确定约谈时间、地点和约谈人。`
+            : `须对${c!.recipients.map((id) => personName(roster, id)).join('、')}进行约谈（${sourceDocument(roster)}六(四)“对问题突出的，要及时约谈乡镇党委书记、组织干事”），请确定约谈时间、地点和约谈人。`,
           link(c!),
         ]),
       };
@@ -278,10 +135,10 @@ export async function renderCaseMail(req: CaseMailRequest, roster: Roster, recip
       return {
         ...(files ? { attachments: await files } : {}),
         fromName: departmentName(roster),
-        subject: `【${eve ? '约谈提醒' : '约谈通知'}】${town}：${when(t.at)}，${t.place}`,
+        subject: `【${eve ? '约谈提醒' : '约谈通知'}】${town}：${chineseDate(t.at)}，${t.place}`,
         text: body([
-          `${eve ? '提醒：' : ''}根据${sourceDocument(roster)}六(四)，定于${when(t.at)}在${t.place}对${c!.recipients.map((id) => nameOf(roster, id)).join('、')}进行约谈。`,
-          `约谈人：${nameOf(roster, t.conductor)}`,
+          `${eve ? '提醒：' : ''}根据${sourceDocument(roster)}六(四)，定于${chineseDate(t.at)}在${t.place}对${c!.recipients.map((id) => personName(roster, id)).join('、')}进行约谈。`,
+          `约谈人：${personName(roster, t.conductor)}`,
           `事由：${c!.reason}（${c!.talk!.why}）`,
           `案号：${c!.caseId}${t.docNumber ? `　文号：${docNumberText(roster.county.name, t.docNumber)}` : ''}`,
           eve ? '' : `约谈通知见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式），可打印。`,
@@ -299,7 +156,7 @@ export async function renderCaseMail(req: CaseMailRequest, roster: Roster, recip
 export async function renderTaskBook(req: TaskBookRequest, roster: Roster, recipients: readonly Person[], baseUrl = '', opts: CaseMailOptions = {}): Promise<RenderedCaseMail> {
   const town = townshipName(roster, req.township);
   const villageName = roster.villages.find((v) => v.code === req.village)?.name ?? req.village;
-  const name = (id: string): string => roster.people.find((p) => p.id === id)?.name ?? id;
+  const name = (id: string): string => personName(roster, id);
   const [y, m, d] = req.studyOn.split('-').map(Number);
   const letter: LetterDocument = {
     title: `${villageName}党组织整顿提升交办任务书`,
@@ -307,7 +164,7 @@ export async function renderTaskBook(req: TaskBookRequest, roster: Roster, recip
     paragraphs: [
       `${y}年${m}月${d}日，县委常委会专题研究软弱涣散基层党组织整顿工作，审核了${town}${villageName}的整顿方案。根据${sourceDocument(roster)}五（二）“以‘交办任务书’的形式明确各级党委和党组织整顿工作责任和具体整顿事项”的要求，现将整顿事项交办如下：`,
       '一、整顿事项',
-      ...req.tasks.map((t) => `${t.n}. ${t.item}（责任单位：${t.owner === 'township' ? `${town}党委` : `${villageName}党组织`}，责任人：${name(t.person)}，完成时限：${when(t.deadline)}）`),
+      ...req.tasks.map((t) => `${t.n}. ${t.item}（责任单位：${t.owner === 'township' ? `${town}党委` : `${villageName}党组织`}，责任人：${name(t.person)}，完成时限：${chineseDate(t.deadline)}）`),
       '二、有关要求',
       '请责任单位按时限逐项落实，完成后在整顿工作系统中报告办结；逾期未完成的，系统将提醒并报县委组织部督办。',
     ],
@@ -320,7 +177,7 @@ export async function renderTaskBook(req: TaskBookRequest, roster: Roster, recip
   }
   const lines = [
     `县委常委会${req.studyOn}专题研究整顿工作，审核了${town}${villageName}的整顿方案，交办整顿事项${req.tasks.length}项（五(二)）：`,
-    ...req.tasks.map((t) => `${t.n}. ${t.item}（责任人：${name(t.person)}，完成时限：${when(t.deadline)}）`),
+    ...req.tasks.map((t) => `${t.n}. ${t.item}（责任人：${name(t.person)}，完成时限：${chineseDate(t.deadline)}）`),
     '',
     `交办任务书见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式）。`,
     baseUrl ? `整顿对象情况：${baseUrl.replace(/\/$/, '')}/villages/${encodeURIComponent(req.village)}` : '',

@@ -8,14 +8,8 @@ import type { DigestRequest, NoticeRequest, ResultMailRequest } from '../contrac
 import { kindSpecs, type ObligationKind } from '../domain/kinds';
 import { severityLabels, type Severity } from '../domain/policy';
 import { holders, type Person, type Role, type Roster } from '../domain/roster';
+import { sourceDocument, townshipName, villageLabel } from '../domain/names';
 
-/**
- * The work plan as officials cite it: its title carries the county's own name (the roster's
- * county), never the 某县 of an anonymized copy.
- */
-export function sourceDocument(roster: Pick<Roster, 'county'>): string {
-  return `《${roster.county.name}软弱涣散农村基层党组织整顿提升两年行动工作方案》`;
-}
 export const FOOTER = '本邮件由软弱涣散农村基层党组织整顿提升工作系统自动发送，请勿直接回复。';
 
 const severityPhrase: Record<Severity, string> = {
@@ -111,15 +105,6 @@ export interface RenderedNotice {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
-}
-
-export function townshipName(roster: Roster, code: string): string {
-  return roster.townships.find((t) => t.code === code)?.name ?? code;
-}
-
-export function villageLabel(roster: Roster, code: string): string {
-  const v = roster.villages.find((x) => x.code === code);
-  return v ? `${townshipName(roster, v.township)}${v.name}` : code;
 }
 
 /** Where the duty is done in the workbench (after login). */

@@ -5,7 +5,8 @@ import { type BulletinRequest, type CaseMailRequest, type ContactBulletinRequest
 import { WorkCalendar, localDateOf, type CalendarYear, type LocalDate } from '../domain/calendar';
 import { holders, type Person, type Role } from '../domain/roster';
 import type { CalendarStore } from './calendar-store';
-import { renderBulletin, renderCaseMail, renderContactBulletin, renderTaskBook, resolveCaseRecipients, type Attachment } from './case-mails';
+import { renderBulletin, renderCaseMail, renderContactBulletin, renderTaskBook, resolveCaseRecipients } from './case-mails';
+import type { Attachment } from '../documents/official-letter';
 import { bulletinCounts, bulletinFacts } from '../documents/bulletin';
 import { townshipStateQuery, townshipWorkflowId } from '../contracts/township';
 import { stateQuery, villageWorkflowId } from '../contracts/village';

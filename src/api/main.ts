@@ -10,7 +10,7 @@ import { calendarStore } from '../activities/calendar-store';
 import { createSmtpMailer } from '../activities/mailer';
 import { rosterFileSource } from '../activities/roster-file';
 import { loadConfigOrExit, type Config } from '../config';
-import { onStopSignal } from '../worker';
+import { onStopSignal } from '../infra/stop-signals';
 import { currentPolicy } from '../infra/policy-file';
 import { connectClient } from '../infra/temporal-connection';
 import type { Roster } from '../domain/roster';

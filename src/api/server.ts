@@ -16,7 +16,7 @@ import { MUTATIONS_PER_MINUTE, RateLimiter, takeMutation } from '../service/rate
 import { parseInput, type Service } from '../service/service';
 import { personId } from '../contracts/common';
 import { registerWeb, type WebDeps } from '../web/pages';
-import { Download, openApiDocument, routes, type RouteSpec } from './routes';
+import { Download, openApiDocument, routes, type RouteSpec } from '../service/routes';
 
 export const SESSION_COOKIE = 'rect_session';
 /** Mutating requests on a session cookie send the session's CSRF token in this header (forms: `_csrf`). */

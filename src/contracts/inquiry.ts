@@ -143,6 +143,10 @@ export const submitExplanationUpdate = defineUpdate<InquiryView, [SubmitExplanat
 export const reviewExplanationUpdate = defineUpdate<InquiryView, [ReviewExplanation]>('reviewExplanation');
 export const scheduleTalkUpdate = defineUpdate<InquiryView, [ScheduleTalk]>('scheduleTalk');
 export const recordTalkUpdate = defineUpdate<InquiryView, [RecordTalk]>('recordTalk');
+
+/** The department orders a talk itself (六(四) "对问题突出的，要及时约谈"), e.g. when no explanation came. */
+export const orderTalkSchema = z.strictObject({ by: personId, why: text(4, 1000, '约谈事由') });
+export const orderTalkUpdate = defineUpdate<InquiryView, [z.infer<typeof orderTalkSchema>]>('orderTalk');
 export const inquiryStateQuery = defineQuery<InquiryView>('state');
 /** How a talk ordered for a missed explanation (county practice) begins its reason; mails tell it apart by this. */
 export const MISSED_EXPLANATION_WHY = '逾期未报送书面说明';

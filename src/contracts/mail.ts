@@ -9,7 +9,6 @@ import type { Severity } from '../domain/policy';
 import type { Role } from '../domain/roster';
 import type { Lapse } from '../domain/supervision';
 import type { DocNumber } from './ledger';
-import type { BulletinFacts } from '../documents/bulletin';
 
 /** One step of a duty's ladder, or the notice that its due date moved. */
 export interface NoticeRequest {
@@ -191,4 +190,25 @@ export interface NoticeResult {
   readonly journalError?: string;
 }
 
-
+/** What the monthly bulletin (通报, 六(三)) says, drawn up by the programme's activity (src/documents/bulletin.ts). */
+export interface BulletinFacts {
+  /** The month reported on, 2019-03. */
+  readonly month: string;
+  /** The day the bulletin is drawn up (its figures are as of then). */
+  readonly date: LocalDate;
+  readonly reports: readonly { readonly township: string; readonly missing: readonly string[]; readonly late: readonly string[] }[];
+  readonly overdue: readonly {
+    readonly township: string;
+    readonly items: readonly { readonly village?: string; readonly title: string; readonly periodLabel: string; readonly dueDate: LocalDate; readonly clause: string }[];
+  }[];
+  readonly behind: readonly { readonly village: string; readonly township: string; readonly reasons: readonly string[] }[];
+  /** Findings of the department's inspections not yet corrected (六(三)), by township; absent in drafts before they were listed. */
+  readonly findings?: readonly {
+    readonly township: string;
+    readonly items: readonly { readonly on: LocalDate; readonly village?: string; readonly problem: string; readonly correctBy: LocalDate; readonly overdue: boolean }[];
+  }[];
+  /** Targets under rectification in the month, for the lead paragraph. */
+  readonly targets: number;
+  /** Townships and villages (codes) whose records could not be read when it was drawn up. */
+  readonly unread?: readonly string[];
+}

@@ -16,29 +16,9 @@ import type { TownshipView } from '../contracts/township';
 import type { VillageView } from '../contracts/village';
 import type { LocalDate } from '../domain/calendar';
 import type { Roster } from '../domain/roster';
-import type { LetterDocument } from '../activities/case-mails';
-
-export interface BulletinFacts {
-  /** The month reported on, 2019-03. */
-  readonly month: string;
-  /** The day the bulletin is drawn up (its figures are as of then). */
-  readonly date: LocalDate;
-  readonly reports: readonly { readonly township: string; readonly missing: readonly string[]; readonly late: readonly string[] }[];
-  readonly overdue: readonly {
-    readonly township: string;
-    readonly items: readonly { readonly village?: string; readonly title: string; readonly periodLabel: string; readonly dueDate: LocalDate; readonly clause: string }[];
-  }[];
-  readonly behind: readonly { readonly village: string; readonly township: string; readonly reasons: readonly string[] }[];
-  /** Findings of the department's inspections not yet corrected (六(三)), by township; absent in drafts before they were listed. */
-  readonly findings?: readonly {
-    readonly township: string;
-    readonly items: readonly { readonly on: LocalDate; readonly village?: string; readonly problem: string; readonly correctBy: LocalDate; readonly overdue: boolean }[];
-  }[];
-  /** Targets under rectification in the month, for the lead paragraph. */
-  readonly targets: number;
-  /** Townships and villages (codes) whose records could not be read when it was drawn up. */
-  readonly unread?: readonly string[];
-}
+import type { BulletinFacts } from '../contracts/mail';
+import type { LetterDocument } from './official-letter';
+import { townshipName } from '../domain/names';
 
 /** A half month as the bulletin names it: 2019-03-H1 → 3月上半月. */
 export const halfLabel = (periodId: string): string => {
@@ -119,7 +99,7 @@ export function bulletinFacts(month: string, date: LocalDate, townships: readonl
 export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument: string): LetterDocument {
   const [y, m] = f.month.split('-').map(Number);
   const period = `${y}年${m}月`;
-  const town = (code: string): string => roster.townships.find((t) => t.code === code)?.name ?? code;
+  const town = (code: string): string => townshipName(roster, code);
   const village = (code: string): string => roster.villages.find((v) => v.code === code)?.name ?? code;
   const department = `中共${roster.county.name}委组织部`;
   const paragraphs: string[] = [

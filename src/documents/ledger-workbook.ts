@@ -9,6 +9,7 @@ import type { LocalDate } from '../domain/calendar';
 import type { Consequence } from '../domain/consequences';
 import { criteria } from '../domain/criteria';
 import type { Roster } from '../domain/roster';
+import { personName } from '../domain/names';
 
 /** One target in the ledger, as the API returns it (names resolved from the roster). */
 export interface TargetLedgerRow {
@@ -34,7 +35,7 @@ const planLabels: Record<VillageView['plan']['status'], string> = { due: '待报
 export function targetLedgerRow(v: VillageView, roster: Roster): TargetLedgerRow {
   const village = roster.villages.find((x) => x.code === v.village);
   const township = roster.townships.find((t) => t.code === v.township);
-  const person = (id: string | undefined): string => (id ? (roster.people.find((p) => p.id === id)?.name ?? id) : '');
+  const person = (id: string | undefined): string => (id ? personName(roster, id) : '');
   return {
     township: v.township,
     townshipName: township?.name ?? v.township,
@@ -125,7 +126,7 @@ export async function consequencesWorkbook(year: number, list: readonly Conseque
   list.forEach((c, i) => {
     const who =
       c.subject.type === 'person'
-        ? (roster.people.find((p) => p.id === (c.subject as { id: string }).id)?.name ?? c.subject.id)
+        ? personName(roster, (c.subject as { id: string }).id)
         : c.subject.type === 'department'
           ? `${roster.departments.find((d) => d.code === (c.subject as { code: string }).code)?.name ?? c.subject.code}主要领导`
           : (roster.villages.find((v) => v.code === (c.subject as { code: string }).code)?.name ?? c.subject.code);

@@ -93,3 +93,41 @@ export async function officialLetterDocx(l: OfficialLetter): Promise<Uint8Array>
 
 export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 export const PDF_CONTENT_TYPE = 'application/pdf';
+
+/** What a letter says, before its layout. */
+export interface LetterDocument {
+  /** 文号, e.g. 云组函〔2026〕12号 (letters of cases issued before the sequence was kept have none). */
+  readonly docNumber?: string;
+  readonly title: string;
+  /** To whom, e.g. 张三、李四同志： */
+  readonly salutation: string;
+  readonly paragraphs: readonly string[];
+  /** The issuing body and the date. */
+  readonly signature: readonly string[];
+  /** Small print under the letter, e.g. the case number. */
+  readonly footer?: string;
+}
+
+/** The letter in the layout of a Party organ's document (GB/T 9704). */
+export function officialLetter(letter: LetterDocument): OfficialLetter {
+  return {
+    issuer: letter.signature[0] ?? '',
+    ...(letter.docNumber ? { docNumber: letter.docNumber } : {}),
+    title: letter.title,
+    addressee: letter.salutation,
+    paragraphs: letter.paragraphs,
+    date: letter.signature[1] ?? '',
+    ...(letter.footer ? { note: letter.footer } : {}),
+  };
+}
+
+export type Attachment = { readonly filename: string; readonly content: Uint8Array; readonly contentType: string };
+
+/** The letter's files: the DOCX, and its PDF when a converter is given (LibreOffice, LETTER_PDF). */
+export async function letterFiles(letter: LetterDocument, basename: string, pdf?: (docx: Uint8Array) => Promise<Uint8Array>): Promise<Attachment[]> {
+  const docx = await officialLetterDocx(officialLetter(letter));
+  return [
+    { filename: `${basename}.docx`, content: docx, contentType: DOCX_CONTENT_TYPE },
+    ...(pdf ? [{ filename: `${basename}.pdf`, content: await pdf(docx), contentType: PDF_CONTENT_TYPE }] : []),
+  ];
+}

@@ -8,8 +8,8 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError, t
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import { publishCalendar, applyPolicyEverywhere, type Outcome } from '../client/admin';
-import { caseLetter, officialLetter } from '../activities/case-mails';
-import { officialLetterDocx } from '../documents/official-letter';
+import { caseLetter } from '../documents/letters';
+import { officialLetter, officialLetterDocx } from '../documents/official-letter';
 import { allocateDocNumber, defaultCaseId, designateTarget, designateTargets, InvalidInquiryError, issueInquiry, type DesignationOutcome } from '../client/supervision';
 import type { DocNumber } from '../contracts/ledger';
 import { DesignationRefusedError, InvalidDesignationError } from '../client/village';
@@ -66,7 +66,7 @@ import {
 import { addDays, calendarYearSchema, instantOf, isLocalDate, localDateSchema, unusualArrangement, WorkCalendar, type CalendarYear, type LocalDate } from '../domain/calendar';
 import { policySchema, type Policy } from '../domain/policy';
 import { holders, type Roster } from '../domain/roster';
-import { orderTalkSchema, orderTalkUpdate } from '../workflows/inquiry-case';
+import { orderTalkSchema, orderTalkUpdate } from '../contracts/inquiry';
 import { actionLabels, actorOf, authorize, ForbiddenError, mayFulfil, permissions, type Action, type Actor, type EntityRef } from './authorization';
 import { awardIneligibleQuery, ledgerEntriesQuery, ledgerWorkflowId, promotionBlockedQuery } from '../contracts/ledger';
 import type { Consequence } from '../domain/consequences';

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CalendarStore } from '../activities/calendar-store';
-import { routes, type RouteSpec } from '../api/routes';
+import { routes, type RouteSpec } from '../service/routes';
 import { caseStageLabels, type InquiryView } from '../contracts/inquiry';
 import type { ObligationView } from '../contracts/common';
 import { docNumberText } from '../contracts/ledger';
@@ -16,6 +16,7 @@ import { localDateOf, periodOf, WorkCalendar, yearOf } from '../domain/calendar'
 import type { Consequence } from '../domain/consequences';
 import { ratingHistoryText } from '../domain/criteria';
 import { roleLabels, type Roster } from '../domain/roster';
+import { chinaTime, personName as nameOfPerson, townshipName as nameOfTownship, villageLabel } from '../domain/names';
 import { ForbiddenError, may, mayFulfil, type Action, type Actor, type EntityRef } from '../service/authorization';
 import { httpStatus, ServiceError } from '../service/errors';
 import type { Login, TokenClaims, TokenSealer } from '../service/identity';
@@ -68,10 +69,6 @@ label{display:block;margin:.3em 0}textarea{width:100%;min-height:3em}
 .muted{color:#777;font-size:.9em}
 `);
 
-function chinaTime(iso: string): string {
-  const ms = Date.parse(iso) + 8 * 3_600_000;
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
-}
 
 
 /** What a page needs from the request: who, the CSRF token, a flash, the error of a form. */
@@ -114,13 +111,9 @@ export function registerWeb(app: FastifyInstance, deps: WebDeps): void {
     return new WorkCalendar(deps.calendar.years([y - 1, y, y + 1]));
   };
   const roster = deps.roster;
-  const personName = (id: string | undefined): string => (id ? (roster().people.find((p) => p.id === id)?.name ?? id) : '—');
-  const villageName = (code: string): string => {
-    const r = roster();
-    const v = r.villages.find((x) => x.code === code);
-    return v ? `${r.townships.find((t) => t.code === v.township)?.name ?? ''}${v.name}` : code;
-  };
-  const townshipName = (code: string): string => roster().townships.find((t) => t.code === code)?.name ?? code;
+  const personName = (id: string | undefined): string => (id ? nameOfPerson(roster(), id) : '—');
+  const villageName = (code: string): string => villageLabel(roster(), code);
+  const townshipName = (code: string): string => nameOfTownship(roster(), code);
 
   const session = (request: FastifyRequest): TokenClaims | undefined => {
     const raw = request.cookies[deps.sessionCookie];

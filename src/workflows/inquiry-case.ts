@@ -8,16 +8,17 @@
  * an accountability decision blocks promotion for two years (六(五)). Both are recorded in the
  * county's consequences ledger.
  */
-import { allHandlersFinished, condition, continueAsNew, defineUpdate, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { z } from 'zod';
-import { personId, text } from '../contracts/common';
+import type { z } from 'zod';
 import {
   caseStageLabels,
   inquiryInputSchema,
   caseOpenedUpdate,
   inquiryStateQuery,
   MISSED_EXPLANATION_WHY,
+  orderTalkSchema,
+  orderTalkUpdate,
   recordTalkSchema,
   recordTalkUpdate,
   reviewExplanationSchema,
@@ -69,10 +70,6 @@ interface CaseState {
   closed: boolean;
   consequences: Consequence[];
 }
-
-/** The department orders a talk itself (六(四) "对问题突出的，要及时约谈"), e.g. when no explanation came. */
-export const orderTalkSchema = z.strictObject({ by: personId, why: text(4, 1000, '约谈事由') });
-export const orderTalkUpdate = defineUpdate<InquiryView, [z.infer<typeof orderTalkSchema>]>('orderTalk');
 
 class InquiryCase extends Entity<CaseState> {
   /** Signals to the ledger on their way. */

@@ -1,7 +1,8 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, test } from 'vitest';
-import { caseLetter, officialLetter, renderCaseMail, resolveCaseRecipients } from '../../src/activities/case-mails';
-import { officialLetterDocx } from '../../src/documents/official-letter';
+import { renderCaseMail, resolveCaseRecipients } from '../../src/activities/case-mails';
+import { caseLetter } from '../../src/documents/letters';
+import { officialLetter, officialLetterDocx } from '../../src/documents/official-letter';
 import { docxToPdf } from '../../src/documents/pdf';
 import { renderNotice } from '../../src/activities/notices';
 import { readRosterFile } from '../../src/activities/roster-file';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openSentJournal, type SentJournal } from '../../src/activities/sent-journal';
-import { openPgSentJournal, SENT_JOURNAL_TABLE } from '../../src/infra/pg-sent-journal';
+import { openPgSentJournal, SENT_JOURNAL_TABLE } from '../../src/activities/pg-sent-journal';
 import { startPostgres, type Postgres } from '../support/postgres';
 
 const day = 86_400_000;

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { routes } from '../../src/api/routes';
+import { routes } from '../../src/service/routes';
 import { inquiryWorkflowId } from '../../src/contracts/inquiry';
 import { townshipWorkflowId } from '../../src/contracts/township';
 import { villageWorkflowId } from '../../src/contracts/village';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect, test, vi } from 'vitest';
 import type { z } from 'zod';
-import { routes } from '../../src/api/routes';
+import { routes } from '../../src/service/routes';
 import { inquiryWorkflowId } from '../../src/contracts/inquiry';
 import { programmeWorkflowId } from '../../src/contracts/programme';
 import { townshipWorkflowId } from '../../src/contracts/township';

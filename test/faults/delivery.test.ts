@@ -8,7 +8,7 @@ import { readRosterFile } from '../../src/activities/roster-file';
 import { issueInquiry } from '../../src/client/supervision';
 import { inquiryWorkflowId } from '../../src/contracts/inquiry';
 import { SmtpSink, type ReceivedMail } from '../../src/infra/smtp-sink';
-import { SENT_JOURNAL_TABLE } from '../../src/infra/pg-sent-journal';
+import { SENT_JOURNAL_TABLE } from '../../src/activities/pg-sent-journal';
 import { sampleRosterFile } from '../support/mail';
 import { startPostgres, type Postgres } from '../support/postgres';
 import { freePort, startDevServerProcess, startWorkerProcess, type DevServerProcess, type WorkerProcess } from '../support/processes';

@@ -62,7 +62,7 @@ import {
 } from '../../src/contracts/village';
 import { localDateOf } from '../../src/domain/calendar';
 import { defaultPolicy } from '../../src/domain/policy';
-import { orderTalkSchema, orderTalkUpdate } from '../../src/workflows/inquiry-case';
+import { orderTalkSchema, orderTalkUpdate } from '../../src/contracts/inquiry';
 import { official2027 } from '../support/calendar';
 import { sampleRosterFile } from '../support/mail';
 import { useVillageWorld } from '../support/village';

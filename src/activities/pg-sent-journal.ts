@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { splitJournalKey, type SentJournal } from '../activities/sent-journal';
+import { splitJournalKey, type SentJournal } from './sent-journal';
 
 /**
  * The sent journal in PostgreSQL, shared by every worker host (`DATABASE_URL`). One row per mail

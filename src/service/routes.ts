@@ -8,15 +8,14 @@ import { z } from 'zod';
 import { calendarYearSchema, localDateSchema } from '../domain/calendar';
 import { policySchema } from '../domain/policy';
 import { fulfilObligationSchema, waiveObligationSchema } from '../contracts/entity';
-import { recordTalkSchema, reviewExplanationSchema, scheduleTalkSchema, submitExplanationSchema } from '../contracts/inquiry';
+import { orderTalkSchema, recordTalkSchema, reviewExplanationSchema, scheduleTalkSchema, submitExplanationSchema } from '../contracts/inquiry';
 import { decideProposalSchema, recordInspectionSchema, recordStudySchema, submitReportSchema } from '../contracts/township';
 import { recordCommitteeStudySchema } from '../contracts/programme';
 import { reassignSchema, recordAcceptanceSchema, recordProgressSchema, reviewPlanSchema, submitPlanSchema, withdrawSchema } from '../contracts/village';
-import { orderTalkSchema } from '../workflows/inquiry-case';
 import { XLSX_CONTENT_TYPE } from '../documents/ledger-workbook';
-import type { Action, Actor, EntityRef } from '../service/authorization';
-import type { Service } from '../service/service';
-import { DESIGNATE_MANY_MAX, designateManySchema, listFilterSchema, parseInput } from '../service/service';
+import type { Action, Actor, EntityRef } from './authorization';
+import type { Service } from './service';
+import { DESIGNATE_MANY_MAX, designateManySchema, listFilterSchema, parseInput } from './service';
 
 export interface RouteContext {
   readonly actor: Actor;

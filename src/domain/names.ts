@@ -1,0 +1,57 @@
+/**
+ * Names as officials read them, in one place for the mails and documents, the workbench and the
+ * CLI: a township, a village with its township, a person, the issuing department, the work plan's
+ * title, and China time. A code not in the roster stands for itself.
+ */
+import type { Roster } from './roster';
+
+type Places = Pick<Roster, 'townships' | 'villages'>;
+
+export function townshipName(roster: Pick<Roster, 'townships'>, code: string): string {
+  return roster.townships.find((t) => t.code === code)?.name ?? code;
+}
+
+/** A village with its township: 柳河镇青山村. */
+export function villageLabel(roster: Places, code: string): string {
+  const v = roster.villages.find((x) => x.code === code);
+  return v ? `${townshipName(roster, v.township)}${v.name}` : code;
+}
+
+/** A person's name, or the id when the roster has nobody by it. */
+export function personName(roster: Pick<Roster, 'people'>, id: string): string {
+  return roster.people.find((p) => p.id === id)?.name ?? id;
+}
+
+/** 中共<county>委组织部 (e.g. 中共云岭县委组织部): the issuing body of letters and notices. */
+export function departmentName(roster: Pick<Roster, 'county'>): string {
+  return `中共${roster.county.name}委组织部`;
+}
+
+/**
+ * The work plan as officials cite it: its title carries the county's own name (the roster's
+ * county), never the 某县 of an anonymized copy.
+ */
+export function sourceDocument(roster: Pick<Roster, 'county'>): string {
+  return `《${roster.county.name}软弱涣散农村基层党组织整顿提升两年行动工作方案》`;
+}
+
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+/** An instant as China time to the minute: 2019-05-10 09:30. */
+export function chinaTime(at: number | string): string {
+  const ms = typeof at === 'number' ? at : Date.parse(at);
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** A local date or date-time as officials write it: 2019-05-10T09:30 → 2019年5月10日 09:30. */
+export function chineseDate(at: string): string {
+  const [date, time] = at.split('T');
+  const [y, m, d] = date!.split('-').map(Number);
+  return `${y}年${m}月${d}日${time ? ` ${time}` : ''}`;
+}
+
+/** A count of times as officials write it: 两次, 三次, …, 11次 (the county's threshold; two when unset). */
+export function timesText(n: number | undefined): string {
+  const k = n ?? 2;
+  return `${['零', '一', '两', '三', '四', '五', '六', '七', '八', '九', '十'][k] ?? String(k)}次`;
+}
