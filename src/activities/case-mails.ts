@@ -7,7 +7,7 @@
 import { docNumberText } from '../contracts/ledger';
 import type { BulletinRequest, CaseFacts, CaseMailRequest, ContactBulletinRequest, TaskBookRequest } from '../contracts/mail';
 import { bulletinCounts, bulletinLetter, halfLabel } from '../documents/bulletin';
-import { holders, type Person, type Role, type Roster } from '../domain/roster';
+import { holders, roleLabels, type Person, type Role, type Roster } from '../domain/roster';
 import { letterFiles, type Attachment, type LetterDocument } from '../documents/official-letter';
 import { caseLetter, proposalDocument, talkNotice } from '../documents/letters';
 import { chineseDate, departmentName, personName, sourceDocument, timesText, townshipName, villageLabel } from '../domain/names';
@@ -24,12 +24,12 @@ export function resolveCaseRecipients(req: Pick<CaseMailRequest, 'people' | 'rol
   for (const id of req.people) {
     const p = roster.people.find((x) => x.id === id);
     if (p) add(p);
-    else missing.push(`${id} is not in the roster`);
+    else missing.push(`名册中无此人（${id}）`);
   }
   for (const role of req.roles) {
     const county = role === 'org-department-staff' || role === 'org-department-head';
     const found = county ? holders(roster, role as Role) : holders(roster, role as Role, { township: req.township }).slice(0, 1);
-    if (found.length === 0) missing.push(`no ${role} for ${req.township || 'the county'} in the roster`);
+    if (found.length === 0) missing.push(`名册中${req.township ? townshipName(roster, req.township) : roster.county.name}无${roleLabels[role as Role] ?? role}在岗`);
     found.forEach(add);
   }
   return { people, missing };

@@ -7,7 +7,7 @@
 import type { DigestRequest, NoticeRequest, ResultMailRequest } from '../contracts/mail';
 import { kindSpecs, type ObligationKind } from '../domain/kinds';
 import { severityLabels, type Severity } from '../domain/policy';
-import { holders, type Person, type Role, type Roster } from '../domain/roster';
+import { holders, roleLabels, type Person, type Role, type Roster } from '../domain/roster';
 import { sourceDocument, townshipName, villageLabel } from '../domain/names';
 
 export const FOOTER = '本邮件由软弱涣散农村基层党组织整顿提升工作系统自动发送，请勿直接回复。';
@@ -60,7 +60,7 @@ export function resolvePosts(
       for (const id of named.people ?? []) {
         const p = byId(id);
         if (p) add(p);
-        else missing.push(`${id} is not in the roster`);
+        else missing.push(`名册中无此人（${id}）`);
       }
       continue;
     }
@@ -74,7 +74,7 @@ export function resolvePosts(
     if (assigned) {
       const p = byId(assigned);
       found = p ? [p] : [];
-      if (!p) missing.push(`${role} ${assigned} is not in the roster`);
+      if (!p) missing.push(`名册中无${roleLabels[role as Role] ?? role}（${assigned}）`);
     } else if (countyRoles.has(role)) {
       found = holders(roster, role as Role);
     } else if (townshipRoles.has(role)) {
@@ -83,8 +83,8 @@ export function resolvePosts(
       found = holders(roster, role as Role, { village: place.village }).slice(0, 1);
     }
     if (found.length === 0 && !assigned) {
-      const where = countyRoles.has(role) ? 'the county' : townshipRoles.has(role) ? place.township : place.village;
-      missing.push(`no ${role} for ${where} in the roster`);
+      const where = countyRoles.has(role) ? roster.county.name : townshipRoles.has(role) ? townshipName(roster, place.township) : villageLabel(roster, place.village);
+      missing.push(`名册中${where}无${roleLabels[role as Role] ?? role}在岗`);
     }
     found.forEach(add);
   }

@@ -11,7 +11,7 @@ import { bulletinCounts, bulletinFacts } from '../documents/bulletin';
 import { townshipStateQuery, townshipWorkflowId } from '../contracts/township';
 import { stateQuery, villageWorkflowId } from '../contracts/village';
 import type { Mailer, OutgoingMail, SentMail } from './mailer';
-import { renderDigest, renderNotice, renderResult, resolvePosts, resolveRecipients } from './notices';
+import { escapeHtml, renderDigest, renderNotice, renderResult, resolvePosts, resolveRecipients } from './notices';
 import type { RosterSource } from './roster-file';
 import { noMailMetrics, type MailMetrics } from './mail-metrics';
 import type { SentJournal } from './sent-journal';
@@ -59,6 +59,8 @@ export interface UrgeOverdueInput {
   readonly workflowIds: readonly string[];
   /** The programme's own overdue duties. */
   readonly own: readonly RedWarnedItem[];
+  /** Rounds already sent, by duty (obligation id): a duty's next round is one more, never skipped. */
+  readonly rounds?: Readonly<Record<string, number>>;
 }
 
 export interface BulletinInput {
@@ -83,6 +85,8 @@ export interface BulletinResult {
 
 export interface UrgeOverdueResult {
   readonly items: number;
+  /** The duties this digest urged (obligation ids): the programme counts their rounds. */
+  readonly urged?: readonly string[];
   readonly results: readonly NoticeResult[];
 }
 
@@ -164,6 +168,42 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
    */
   const countyCode = (): string => roster.current().county.code;
 
+  /**
+   * A mail whose posts nobody holds (a post vacated since the roster was checked) goes to the
+   * department's staff instead, with the reason, so that someone acts on it while the roster is
+   * put right; it stays a failed delivery on the workflow (运维) until then. Each staff member
+   * once (the sent journal); a transient failure is thrown with the batch.
+   */
+  async function forwardUnaddressed<R extends MailRequest | BulletinRequest | ContactBulletinRequest>(
+    req: R,
+    kind: string,
+    missing: readonly string[],
+    render: (req: R, person: Person) => Omit<OutgoingMail, 'key' | 'to'> | Promise<Omit<OutgoingMail, 'key' | 'to'>>,
+  ): Promise<string[]> {
+    const staff = holders(roster.current(), 'org-department-staff');
+    const done = await journal.sent(staff.map((p) => `${req.key}>unaddressed>${p.email}`));
+    const note = `【转办】此通知无人接收：${missing.join('；')}。请核实名册、补齐在岗人员，并将此通知转告有关同志。`;
+    const out: string[] = [];
+    for (const person of staff) {
+      const key = `${req.key}>unaddressed>${person.email}`;
+      if (!done.has(key)) {
+        const mail = await render(req, person);
+        const sent = await mailer.send({
+          ...mail,
+          key,
+          to: [person.email],
+          subject: `【无人接收，请转办】${mail.subject}`,
+          text: `${note}\n\n${mail.text}`,
+          ...(mail.html ? { html: `<p><strong>${escapeHtml(note)}</strong></p>${mail.html}` } : {}),
+          meta: { ...mailMeta(req, kind, countyCode()), Unaddressed: 'true' },
+        });
+        await journal.record(key, sent.messageId).catch(() => undefined);
+      }
+      out.push(person.email);
+    }
+    return out;
+  }
+
   async function deliverAll<R extends MailRequest | BulletinRequest | ContactBulletinRequest>(
     requests: readonly R[],
     resolve: (req: R) => { people: Person[]; missing: string[] },
@@ -178,7 +218,9 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
       resolved.map(async ({ req, kind, people, missing }): Promise<NoticeResult> => {
         if (people.length === 0) {
           metrics.count(kind, 'no-recipient');
-          return { key: req.key, status: 'no-recipient', recipients: [], error: missing.join('; ') };
+          const forwarded = await forwardUnaddressed(req, kind, missing, render);
+          const error = `${missing.join('；')}${forwarded.length ? `；已转县委组织部（${forwarded.join('、')}）` : ''}`;
+          return { key: req.key, status: 'no-recipient', recipients: [], error };
         }
         const accepted: string[] = [];
         const refused: string[] = [];
@@ -330,8 +372,12 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
       const cal = new WorkCalendar(input.calendar);
       const byRole = new Map<string, UrgedItem[]>();
       for (const it of items) {
-        const round = Math.ceil(cal.workingDaysBetween(localDateOf(Date.parse(it.redWarnedAt)), input.date) / input.everyWorkingDays);
-        if (round < 1 || round > input.maxTimes) continue;
+        // Urged from the first round after the red warning's day, each round counted as sent: a
+        // round the digest could not send (an outage, a record not readable that morning) is the
+        // next digest's, with the same number.
+        if (cal.workingDaysBetween(localDateOf(Date.parse(it.redWarnedAt)), input.date) < 1) continue;
+        const round = (input.rounds?.[it.obligationId] ?? 0) + 1;
+        if (round > input.maxTimes) continue;
         const { roles, redWarnedAt, ...rest } = it;
         // The digest goes to the county's posts; a red warning's copy to a contact leader (六(一)) is not urged again.
         for (const role of roles) if (role !== 'county-leader') byRole.set(role, [...(byRole.get(role) ?? []), { ...rest, redWarnedOn: localDateOf(Date.parse(redWarnedAt)), round }]);
@@ -348,7 +394,8 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
         ...(input.at ? { at: input.at } : {}),
       }));
       const results = digests.length ? await deliverDigests(digests) : [];
-      return { items: new Set(digests.flatMap((d) => d.items.map((i) => i.obligationId))).size, results };
+      const urged = [...new Set(digests.flatMap((d) => d.items.map((i) => i.obligationId)))];
+      return { items: urged.length, urged, results };
     },
 
     async monthlyBulletin(input) {

@@ -10,7 +10,7 @@
  * Targets and inquiry cases come as signals. The workflow continues as new at the first wake-up of
  * each calendar year and ends when nothing in the county is under rectification or owed.
  */
-import { TemporalFailure, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import { TemporalFailure, allHandlersFinished, condition, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { caseChangeSchema, caseChangedSignal, programmeInputSchema, programmeStateQuery, recordCommitteeStudySchema, recordCommitteeStudyUpdate, type BulletinRecord, type CommitteeStudyRecord, type ProgrammeInput, type ProgrammeView } from '../contracts/programme';
 import { inquiryWorkflowId } from '../contracts/inquiry';
@@ -36,7 +36,7 @@ import {
 import { StageKey } from '../search-attributes';
 import { fieldError, parseOrReject, refused } from './support/history';
 import { monthlyBulletin, urgeOverdue } from './support/mail';
-import { Entity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
+import { Entity, continueEntity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
 import { applyTargetChanges, targetsView } from './township-supervision';
 
 export interface ProgrammeState {
@@ -45,7 +45,11 @@ export interface ProgrammeState {
   targets: TargetChange[];
   /** Open inquiry cases: the digest covers their overdue duties. */
   cases: { caseId: string; township: string }[];
-  urging: { nextOn?: LocalDate; sent: { date: LocalDate; items: number }[] };
+  /**
+   * The urging digest: its next day, the digests sent, and the rounds each duty has been urged
+   * (obligation id → rounds, and the last digest that urged it; forgotten two months after).
+   */
+  urging: { nextOn?: LocalDate; sent: { date: LocalDate; items: number }[]; rounds: Record<string, { n: number; on: LocalDate }> };
   /** The monthly bulletin: the next month to report on (YYYY-MM), and those drawn up. */
   bulletin: { nextMonth?: string; sent: BulletinRecord[] };
   /** The standing committee's studies recorded (五(二)). */
@@ -145,7 +149,8 @@ class Programme extends Entity<ProgrammeState> {
     }
     const at = this.urgingAt();
     if (at === undefined || at > now || urging.maxTimes === 0) return false;
-    this.s.urging.nextOn = this.calendar.addWorkingDays(today, urging.everyWorkingDays);
+    // A digest that fails is tried again the next working day: its round is made up, not skipped.
+    this.s.urging.nextOn = this.calendar.addWorkingDays(today, 1);
     const ids = [
       ...this.s.targets.filter((t) => activeOn(t, today)).map((t) => villageWorkflowId(t.village)),
       ...[...new Set(this.s.targets.flatMap((t) => (t.township ? [t.township] : [])))].map(townshipWorkflowId),
@@ -162,8 +167,14 @@ class Programme extends Entity<ProgrammeState> {
         calendar: this.core.calendar,
         workflowIds: ids,
         own: this.redWarned(now),
+        rounds: Object.fromEntries(Object.entries(this.s.urging.rounds).map(([id, x]) => [id, x.n])),
         at: isoInstant(now),
       });
+      this.s.urging.nextOn = this.calendar.addWorkingDays(today, urging.everyWorkingDays);
+      const rounds = this.s.urging.rounds;
+      for (const id of r.urged ?? []) rounds[id] = { n: (rounds[id]?.n ?? 0) + 1, on: today };
+      const forget = addDays(today, -62);
+      for (const [id, x] of Object.entries(rounds)) if (x.on < forget) delete rounds[id];
       if (r.items > 0) {
         this.s.urging.sent.push({ date: today, items: r.items });
         if (this.s.urging.sent.length > 30) this.s.urging.sent.shift();
@@ -251,7 +262,7 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
   if (carried) state = carried;
   else {
     const parsed = parseOrReject(programmeInputSchema, input);
-    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), county: parsed.county, targets: [], cases: [], urging: { sent: [] }, bulletin: { sent: [] }, committeeStudies: [] };
+    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), county: parsed.county, targets: [], cases: [], urging: { sent: [], rounds: {} }, bulletin: { sent: [] }, committeeStudies: [] };
   }
   const p = new Programme(state, workflowInfo().workflowId);
 
@@ -289,7 +300,7 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
 
   const ending = await runEntity(p);
   await condition(allHandlersFinished);
-  if (ending === 'continue-as-new') return continueAsNew<typeof countyProgramme>(input, p.carry(Date.now()));
+  if (ending === 'continue-as-new') return continueEntity<typeof countyProgramme>(input, p.carry(Date.now()));
   p.log(Date.now(), 'closed', '全县已无整顿对象，工作流结束');
   return p.view(Date.now());
 }

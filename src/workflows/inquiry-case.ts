@@ -8,7 +8,7 @@
  * an accountability decision blocks promotion for two years (六(五)). Both are recorded in the
  * county's consequences ledger.
  */
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { z } from 'zod';
 import {
@@ -54,7 +54,7 @@ import {
 } from '../domain';
 import { StageKey, TownshipKey } from '../search-attributes';
 import { fieldError, parseOrReject, refused } from './support/history';
-import { Entity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
+import { Entity, continueEntity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
 
 type Input = z.output<typeof inquiryInputSchema>;
 
@@ -382,7 +382,7 @@ export async function inquiryCase(rawInput: InquiryInput, carried?: CaseState): 
   const ending = await runEntity(c);
   await condition(allHandlersFinished);
   await Promise.all(c.ledgerSignals);
-  if (ending === 'continue-as-new') return continueAsNew<typeof inquiryCase>(rawInput, c.carry(Date.now()));
+  if (ending === 'continue-as-new') return continueEntity<typeof inquiryCase>(rawInput, c.carry(Date.now()));
   // The county's urging digest no longer needs to ask this case.
   await getExternalWorkflowHandle(programmeWorkflowId(input.county))
     .signal(caseChangedSignal, { caseId: input.caseId, township: input.township, open: false })

@@ -11,7 +11,7 @@
  * rectification and nothing owed; a new designation starts it again. It continues as new at the
  * first wake-up of each calendar year.
  */
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { MailRequest } from '../contracts/mail';
 import {
@@ -59,7 +59,7 @@ import {
 } from '../domain';
 import { StageKey, TownshipKey } from '../search-attributes';
 import { fieldError, parseOrReject, refused } from './support/history';
-import { Entity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
+import { Entity, continueEntity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
 
 /** Reports, lapses and proposals are kept this long; what is older has been acted on. */
 const KEEP_DAYS = 400;
@@ -391,7 +391,7 @@ export async function townshipSupervision(input: TownshipInput, carried?: Townsh
   await condition(() => t.s.targets.length > 0);
   const ending = await runEntity(t);
   await condition(allHandlersFinished);
-  if (ending === 'continue-as-new') return continueAsNew<typeof townshipSupervision>(input, t.carry(Date.now()));
+  if (ending === 'continue-as-new') return continueEntity<typeof townshipSupervision>(input, t.carry(Date.now()));
   const end = Date.now();
   t.log(end, 'closed', '本乡镇已无整顿对象，督促工作结束');
   t.publish(end);

@@ -9,7 +9,7 @@
  * with a wake-up of its own, the urging of overdue duties (督办) is the county programme's digest,
  * and the workflow continues as new at the first wake-up of each calendar year.
  */
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   progressReportedPayloadSchema,
@@ -64,7 +64,7 @@ import {
 } from '../domain';
 import { CycleYearKey, StageKey, TownshipKey, VillageKey } from '../search-attributes';
 import { fieldError, parseOrReject, refused } from './support/history';
-import { Entity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
+import { Entity, continueEntity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
 
 /** Everything the workflow knows, as plain JSON: it crosses continue-as-new as it is. */
 export interface VillageState {
@@ -506,7 +506,7 @@ export async function villageRectification(input: VillageInput, carried?: Villag
   const ending = await runEntity(t);
   await condition(allHandlersFinished);
   await Promise.all(t.telling);
-  if (ending === 'continue-as-new') return continueAsNew<typeof villageRectification>(input, t.carry(Date.now()));
+  if (ending === 'continue-as-new') return continueEntity<typeof villageRectification>(input, t.carry(Date.now()));
   const end = Date.now();
   t.closeAll(end, t.s.withdrawn ? '撤销认定' : '整顿周期结束');
   t.log(end, 'closed', t.s.withdrawn ? '已撤销认定，工作流结束' : '整顿周期结束');

@@ -86,7 +86,7 @@ describe('recipients of case mails', () => {
   test('people by id and posts from the roster; unknown people are reported', () => {
     expect(resolveCaseRecipients(request({ people: ['lh-sec', 'nobody'], roles: ['org-department-staff'] }), roster)).toMatchObject({
       people: [{ id: 'lh-sec' }, { id: 'zzb-zhang' }, { id: 'zzb-li' }],
-      missing: ['nobody is not in the roster'],
+      missing: ['名册中无此人（nobody）'],
     });
   });
 

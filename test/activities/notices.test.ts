@@ -34,11 +34,11 @@ test('recipients are the current holders of the posts; an assigned person takes 
   expect(resolveRecipients(request({ assigned: { 'first-secretary': 'spare-fs' } }), roster).people.map((p) => p.id)).toEqual(['spare-fs', 'qs-sec']);
   expect(resolveRecipients(request({ assigned: { 'first-secretary': 'gone' } }), roster)).toMatchObject({
     people: [{ id: 'qs-sec' }],
-    missing: ['first-secretary gone is not in the roster'],
+    missing: ['名册中无第一书记（gone）'],
   });
   expect(resolveRecipients(request({ village: 'DP06', township: 'DP', notify: ['first-secretary'] }), roster)).toEqual({
     people: [],
-    missing: ['no first-secretary for DP06 in the roster'],
+    missing: ['名册中东坡乡杨家村无第一书记在岗'],
   });
   expect(resolveRecipients(request({ notify: ['org-department-staff'] }), roster).people.map((p) => p.id)).toEqual(['zzb-zhang', 'zzb-li']);
 });

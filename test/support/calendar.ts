@@ -39,3 +39,25 @@ export const official2027: CalendarYear = {
   },
   workdays: { '2027-01-31': '春节', '2027-02-13': '春节', '2027-10-09': '国庆节' },
 };
+
+/**
+ * A fictional official arrangement for 2028 (the real one is not known to these tests): the
+ * Spring Festival from Wednesday 26 January to Wednesday 2 February, Saturday 29 January and
+ * Sunday 6 February worked.
+ */
+export const official2028: CalendarYear = {
+  year: 2028,
+  official: true,
+  source: '国办发明电〔2027〕99号（测试用）',
+  holidays: {
+    '2028-01-01': '元旦',
+    '2028-01-26': '春节',
+    '2028-01-27': '春节',
+    '2028-01-28': '春节',
+    '2028-01-30': '春节',
+    '2028-01-31': '春节',
+    '2028-02-01': '春节',
+    '2028-02-02': '春节',
+  },
+  workdays: { '2028-01-29': '春节', '2028-02-06': '春节' },
+};

@@ -8,6 +8,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  makeContinueAsNewFunc,
   setHandler,
   sleep,
   upsertMemo,
@@ -15,7 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { SignalDefinition } from '@temporalio/workflow';
+import type { SignalDefinition, Workflow } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { issuesOf, issuesText, type ClosedObligationView, type DroppedInput, type EntityStatus, type FailedDelivery, type HistoryEntry, type ObligationView } from '../../contracts/common';
 import {
@@ -229,7 +230,10 @@ export abstract class Entity<S extends { core: CoreState }> {
     const missing = this.neededYears(now).filter((y) => this.calendar.isProvisionalYear(y));
     if (missing.length > 0) {
       const years = await calendarYears(missing);
-      for (const y of years) this.takeYear(y);
+      const taken = years.filter((y) => this.takeYear(y));
+      // Duties carried from the run before were dated with what it held: a year now known (the
+      // worker's data, a file published since) re-dates them once this wake-up's mail is out.
+      if (taken.length > 0 && this.book.open.length > 0) this.calendarChanged = taken.map((y) => `${y.year}年节假日安排（${y.official ? '正式' : '暂定'}，${y.source}）`).join('、');
     }
     const keep = new Set(this.neededYears(now));
     this.core.calendar = this.core.calendar.filter((c) => keep.has(c.year) || c.year >= yearOf(localDateOf(now)));
@@ -244,6 +248,9 @@ export abstract class Entity<S extends { core: CoreState }> {
   whenReady<T>(fn: () => T): T | Promise<T> {
     return this.calendarReady ? fn() : condition(() => this.calendarReady).then(fn);
   }
+
+  /** A year's arrangement taken at the start of the run that open duties have not been re-dated with. */
+  private calendarChanged: string | undefined;
 
   /** Takes a year's arrangement when it is newer than what the entity holds; true if it did. */
   private takeYear(y: CalendarYear): boolean {
@@ -463,6 +470,12 @@ export abstract class Entity<S extends { core: CoreState }> {
       out.push(this.notice(entry, step));
       this.onStepSent(entry, step, now);
     }
+    if (this.calendarChanged) {
+      // After the steps due now are taken, so that none of them is skipped by the new layout.
+      const reason = this.calendarChanged;
+      this.calendarChanged = undefined;
+      this.redate(now, reason);
+    }
     const timedDue = this.core.timed.filter((t) => Date.parse(t.at) <= now);
     if (timedDue.length > 0) {
       this.core.timed = this.core.timed.filter((t) => Date.parse(t.at) > now);
@@ -470,6 +483,11 @@ export abstract class Entity<S extends { core: CoreState }> {
     }
     out.push(...this.extraDue(now), ...this.queue.splice(0));
     return out;
+  }
+
+  /** Mail queued by handlers and not yet sent (taken off the queue). */
+  takeQueued(): MailRequest[] {
+    return this.queue.splice(0);
   }
 
   private describe(r: MailRequest): { obligationId: string; step: string; label: string } {
@@ -770,10 +788,31 @@ const caseMailLabels: Record<CaseMailKind, string> = {
  * handler changes something), and returns when the entity is finished or should continue as new:
  * at the first wake-up of a new calendar year, or when the server suggests it. One timer at a time.
  */
+/**
+ * Continues the workflow as new with what readers outside it rely on carried explicitly: the memo
+ * (the red-warned duties the county's urging digest reads) and the search attributes operators
+ * list by, so that no reader finds them missing between the two runs.
+ */
+export function continueEntity<F extends Workflow>(...args: Parameters<F>): Promise<never> {
+  const info = workflowInfo();
+  return makeContinueAsNewFunc<F>({ ...(info.memo ? { memo: info.memo } : {}), typedSearchAttributes: info.typedSearchAttributes })(...args);
+}
+
 export async function runEntity<S extends { core: CoreState }>(e: Entity<S>): Promise<'finished' | 'continue-as-new'> {
   const timer = new WakeTimer();
   for (;;) {
     const now = Date.now();
+    if (yearOf(localDateOf(now)) > e.core.runYear && !e.finished(now)) {
+      // A new year is opened by the next run, which first loads that year's calendar: no duty of
+      // the new year is dated by a run that does not hold it. Mail already queued goes first.
+      const queued = e.outbox.sendable(e.takeQueued(), now);
+      if (queued.length > 0) {
+        await e.outbox.deliver(queued, (b) => e.send(b));
+        continue;
+      }
+      timer.cancel();
+      return 'continue-as-new';
+    }
     const batch = e.outbox.sendable(e.due(now), now);
     if (batch.length > 0) {
       await e.outbox.deliver(batch, (b) => e.send(b));
