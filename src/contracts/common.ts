@@ -93,8 +93,11 @@ export interface ObligationView {
   /** The day the duty became (or becomes) owed. */
   readonly periodStart: LocalDate;
   readonly dueDate: LocalDate;
+  /** The instant it falls overdue (the end of its due date, China time). */
+  readonly dueAt: string;
   readonly nominalDue: LocalDate;
   readonly provisional: boolean;
+  /** Past `dueAt` as of the view's `asOf`. */
   readonly overdue: boolean;
   readonly openedAt: string;
   /** The post that owes it, or the people named. */
@@ -116,6 +119,11 @@ export interface ClosedObligationView {
 
 /** What every long-running entity (target, township, county, case) shows about its duties and mail. */
 export interface EntityStatus {
+  /**
+   * The moment the view speaks of: the workflow's time when it answered (its last wake-up or
+   * message), and after the service the moment of the query, against which it re-judges overdue.
+   */
+  readonly asOf: string;
   /** Open duties, earliest due first; overdue ones stay until closed. */
   readonly open: readonly ObligationView[];
   /**

@@ -503,7 +503,7 @@ ${duties.map((o) => {
       body: html`<p>阶段：<strong>${v.stageLabel}</strong>　认定日期：${v.designation.date}　第一书记：${personName(v.firstSecretary)}　包村领导：${personName(v.liaison)}</p>
 <p>整顿方案：${{ due: '待报送', submitted: '待审核', returned: `退回修改（${v.plan.revisionDue ?? ''}前重报）`, approved: '已审核通过' }[v.plan.status]}　${v.acceptances.map((x) => `${x.year}年验收：${x.transformed ? '转化提升' : '未转化'}`).join('　')}</p>
 ${ratingHistoryText(roster().ratings, code, v.designation) ? html`<p>${ratingHistoryText(roster().ratings, code, v.designation)}</p>` : ''}
-<h2>待办事项</h2>${dutyTable(ctx, e, base, dutiesNow(v), highlight)}
+<h2>待办事项</h2><p class="muted" data-as-of="${v.asOf}">截至${chinaTime(v.asOf)}（北京时间）</p>${dutyTable(ctx, e, base, dutiesNow(v), highlight)}
 ${forms}
 ${v.failedDeliveryCount ? html`<h2>未能送达的通知（${v.failedDeliveryCount}）</h2><ul>${v.failedDeliveries.map((f) => html`<li>${chinaTime(f.at)}　${f.recipients.join('、')}：${f.error}</li>`)}</ul>` : ''}
 <h2>工作记录</h2>${historyList(v.history)}`,
@@ -581,7 +581,7 @@ ${form(ctx, `decline-${p.quarter}`, `${base}/proposals/decide`, '不予函询', 
     return {
       title: `${townshipName(code)}（${code}）`,
       body: html`<p>整顿对象：${t.targets.map((x) => html`<a href="/villages/${x.village}">${villageName(x.village)}</a>${x.active ? '' : '（已结束）'} `)}</p>
-<h2>待办事项</h2>${dutyTable(ctx, e, base, dutiesNow(t), highlight)}
+<h2>待办事项</h2><p class="muted" data-as-of="${t.asOf}">截至${chinaTime(t.asOf)}（北京时间）</p>${dutyTable(ctx, e, base, dutiesNow(t), highlight)}
 ${forms}
 <h2>半月进展</h2><ul>${[...t.reports].reverse().slice(0, 8).map((r) => html`<li>${r.periodLabel}　${chinaTime(r.receivedAt)}${r.late ? '　逾期报送' : ''}（${personName(r.reportedBy)}）</li>`)}</ul>
 ${t.lapses.length ? html`<h2>未按时报送</h2><ul>${t.lapses.map((l) => html`<li>${l.periodId}（${l.kind === 'missing' ? '未报送' : '逾期报送'}）</li>`)}</ul>` : ''}
@@ -627,7 +627,7 @@ ${proposals.length ? html`<h2>函询建议</h2><ul>${proposals}</ul>` : ''}
 ${v.docNumber ? html`<p>文号：${docNumberText(roster().county.name, v.docNumber)}</p>` : ''}<p><a href="/api/cases/${encodeURIComponent(caseId)}/letter.docx" download>下载${v.kind === 'talk' ? '约谈通知' : '函询函'}（Word，与发出的文件相同）</a></p><p>对象：${v.recipients.map(personName).join('、')}</p><p>事由：${v.reason}</p>
 ${v.explanationDue ? html`<p>书面说明截止：${v.explanationDue}</p>` : ''}
 ${v.explanation ? html`<h2>书面说明</h2><p>问题根源：${v.explanation.rootCause}</p><p>整顿措施：${v.explanation.measures}</p><p>完成时限：${v.explanation.timeLimit}</p>` : ''}
-<h2>待办事项</h2>${dutyTable(ctx, e, base, dutiesNow(v), highlight)}
+<h2>待办事项</h2><p class="muted" data-as-of="${v.asOf}">截至${chinaTime(v.asOf)}（北京时间）</p>${dutyTable(ctx, e, base, dutiesNow(v), highlight)}
 ${forms}
 <h2>工作记录</h2>${historyList(v.history)}`,
     };

@@ -58,6 +58,8 @@ export function useApiWorld(opts: { startAt?: string } = {}): ApiWorld {
       roster: parsed,
       policy: () => defaultPolicy,
       calendar: calendarStore(world.mail.calendarDir),
+      // On the time-skipping server a query's moment is the server's, not the machine's.
+      ...(opts.startAt ? { now: () => world.env.currentTimeMs() } : {}),
     });
     const login = new Login({ roster: parsed, mailer: world.mail.mailer, sealer, hashKey: key });
     const audit: Record<string, unknown>[] = [];

@@ -27,7 +27,7 @@ const subjects = (address: string): string[] => world.mail.sink.to(address).map(
 
 describe('the standing committee and the 交办任务书', () => {
   test('a reviewed plan gets its 交办任务书; each item is its owner’s duty, reminded and closed', async () => {
-    const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => defaultPolicy, calendar: calendarStore(world.mail.calendarDir) });
+    const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => defaultPolicy, calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
     const zhang = service.actor('zzb-zhang');
     for (const v of ['QS03', 'QS07']) await service.designate(zhang, v);
     await advanceTo(world.env, '2018-11-12T02:00:00Z');

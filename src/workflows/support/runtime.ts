@@ -560,6 +560,7 @@ export abstract class Entity<S extends { core: CoreState }> {
     const delay = this.outbox.delay();
     const overdueCount = open.filter((o) => o.overdue).length;
     return {
+      asOf: isoInstant(now),
       open,
       upcoming: this.upcoming(now, 62).map((e) => viewOf(e, now)),
       overdue: overdueCount > 0,
@@ -763,6 +764,7 @@ function viewOf(e: BookEntry, now: number): ObligationView {
     periodLabel: e.period.label,
     periodStart: e.period.start,
     dueDate: e.due.date,
+    dueAt: e.due.instant,
     nominalDue: e.due.nominal,
     provisional: e.due.provisional,
     overdue: Date.parse(e.due.instant) <= now,
