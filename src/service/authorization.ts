@@ -14,6 +14,7 @@ export const actions = [
   // Reading
   'read',
   'ledger.read',
+  'figures.read',
   // Targets
   'target.designate',
   'target.withdraw',
@@ -49,6 +50,7 @@ export type Action = (typeof actions)[number];
 export const actionLabels: Record<Action, string> = {
   read: '查看',
   'ledger.read': '查看后果台账',
+  'figures.read': '查看整顿工作统计',
   'target.designate': '认定整顿对象',
   'target.withdraw': '撤销认定',
   'target.reassign': '调整第一书记或包村领导',
@@ -99,6 +101,7 @@ export const permissions: Record<Action, Partial<Record<Role, Scope>>> = {
     'paired-department-leader': 'village',
   },
   'ledger.read': { ...DEPARTMENT, operator: 'county' },
+  'figures.read': { ...DEPARTMENT, operator: 'county', ...TOWNSHIP },
   'target.designate': DEPARTMENT,
   'target.withdraw': DEPARTMENT,
   'target.reassign': DEPARTMENT,

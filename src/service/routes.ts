@@ -15,7 +15,7 @@ import { reassignSchema, recordAcceptanceSchema, recordProgressSchema, reviewPla
 import { XLSX_CONTENT_TYPE } from '../documents/ledger-workbook';
 import type { Action, Actor, EntityRef } from './authorization';
 import type { Service } from './service';
-import { DESIGNATE_MANY_MAX, designateManySchema, listFilterSchema, parseInput } from './service';
+import { DESIGNATE_MANY_MAX, designateManySchema, figuresQuerySchema, listFilterSchema, parseInput } from './service';
 
 export interface RouteContext {
   readonly actor: Actor;
@@ -98,6 +98,14 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', url: '/api/townships/:code', summary: '乡镇详情：半月报告、未按时上报、建议函询、待办事项', action: 'read', entity: township, run: (s, c) => s.townshipView(c.actor, c.params.code!) },
   { method: 'GET', url: '/api/cases/:id', summary: '函询案件详情', action: 'read', entity: inquiry, run: (s, c) => s.caseView(c.actor, c.params.id!) },
   { method: 'GET', url: '/api/county', summary: '全县：县委的待办事项、督办', action: 'read', entity: county, run: (s, c) => s.countyView(c.actor) },
+  {
+    method: 'GET',
+    url: '/api/figures',
+    summary: '整顿工作统计：对照工作方案二的目标，按认定年度、乡镇、认定情形（三）、阶段，半月报告（六(三)）、函询约谈（六(四)）与后果（六(五)、五(四)），缓存五分钟',
+    action: 'figures.read',
+    body: { schema: figuresQuerySchema },
+    run: (s, c) => s.figures(c.actor, c.body),
+  },
   { method: 'GET', url: '/api/ledger/targets', summary: '整顿对象台账：每个整顿对象一行（认定、阶段、方案、各年度验收、待办与逾期、第一书记、联建部门）', action: 'ledger.read', run: (s, c) => s.targetLedger(c.actor) },
   {
     method: 'GET',

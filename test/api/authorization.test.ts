@@ -50,6 +50,7 @@ const allowed: Record<string, Who[]> = {
   'GET /api/cases/:id/letter.docx': [...DEPT, 'operator', ...TOWNSHIP],
   'GET /api/county': [...DEPT, 'operator'],
   'GET /api/ledger/awards/:year': [...DEPT, 'operator'],
+  'GET /api/figures': [...DEPT, 'operator'], // the county's figures; a township's officials read their own line (test/api/figures.test.ts)
   'GET /api/ledger/targets': [...DEPT, 'operator'],
   'GET /api/ledger/targets.xlsx': [...DEPT, 'operator'],
   'GET /api/ledger/consequences/:year': [...DEPT, 'operator'],

@@ -1,0 +1,114 @@
+import { expect, test } from 'vitest';
+import { readRosterFile } from '../../src/activities/roster-file';
+import { designateTarget } from '../../src/client/supervision';
+import type { Figures } from '../../src/service/figures';
+import { sampleRosterFile } from '../support/mail';
+import { useApiWorld } from '../support/api';
+import { advanceTo } from '../support/village';
+
+/**
+ * The department's figures against what the test did, on the time-skipping server from 23 October
+ * 2018: five targets of 2018 in three townships; 青石镇 reports on time through the first quarter
+ * of 2019 and then stops, 柳河镇 and 白塔乡 never report; 柳河镇 gets a letter and a talk in April;
+ * in November QS03 is transformed and LH02 is not. The expected figures are counted here from those
+ * acts and the roster, not read from the product's views.
+ */
+const api = useApiWorld({ startAt: '2018-10-23T00:00:00Z' });
+const roster = readRosterFile(sampleRosterFile);
+const targets = ['QS03', 'QS07', 'LH02', 'LH09', 'BT05'];
+const townshipOf = (v: string): string => roster.villages.find((x) => x.code === v)!.township;
+const criteriaOf = (v: string): number[] => roster.designations.find((d) => d.village === v)!.criteria.map((c) => c.criterion);
+
+async function figures(asOf: string, as = 'zzb-zhang', township?: string): Promise<Figures> {
+  const res = await api.app.inject({ method: 'GET', url: `/api/figures?asOf=${asOf}${township ? `&township=${township}` : ''}`, headers: api.bearer(as) });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as Figures;
+}
+
+async function post(url: string, as: string, payload: object): Promise<void> {
+  const res = await api.app.inject({ method: 'POST', url, headers: api.bearer(as), payload });
+  expect(res.statusCode, res.body).toBeLessThan(300);
+}
+
+/** The half months of 2019's first quarter, each reported by 青石镇 on its due day (all working days). */
+const q1 = [
+  ['2019-01-H1', '2019-01-15'],
+  ['2019-01-H2', '2019-01-31'],
+  ['2019-02-H1', '2019-02-15'],
+  ['2019-02-H2', '2019-02-28'],
+  ['2019-03-H1', '2019-03-15'],
+] as const;
+
+test("the figures at three dates are what the county did: reports, a letter and a talk, acceptances, against 二's goal", async () => {
+  for (const v of targets) await designateTarget(api.world.env.client, api.world.taskQueue, roster, v);
+  for (const [period, due] of q1) {
+    await advanceTo(api.world.env, `${due}T02:00:00Z`);
+    await post('/api/townships/QS/reports', 'qs-sec', { period, entries: targets.filter((v) => townshipOf(v) === 'QS').map((village) => ({ village, progress: '按整顿方案推进各项措施' })) });
+  }
+
+  // 25 March 2019: five half months of the quarter are due; 青石镇 sent each on time.
+  await advanceTo(api.world.env, '2019-03-25T03:00:00Z');
+  let f = await figures('2019-03-25');
+  expect(f.quarter).toBe('2019-Q1');
+  expect(f.totals).toMatchObject({ targets: 5, underRectification: 5, transformed: 0, withdrawn: 0 });
+  const line = (code: string) => f.byTownship.find((t) => t.township === code)!;
+  expect(f.byTownship.map((t) => t.township)).toEqual(['BT', 'LH', 'QS']);
+  expect(line('QS')).toMatchObject({ targets: 2, reports: { quarter: { onTime: 5, late: 0, missed: 0 }, year: { onTime: 5, late: 0, missed: 0 } }, letters: 0, talks: 0 });
+  for (const t of ['LH', 'BT']) expect(line(t)).toMatchObject({ reports: { quarter: { onTime: 0, late: 0, missed: 5 } }, light: 'red' });
+  expect(line('LH').targets).toBe(2);
+  expect(line('BT').targets).toBe(1);
+  expect(f.byGround).toEqual(
+    [1, 2, 3, 4, 5, 6].map((criterion) => ({ criterion, clause: `三(${'一二三四五六'[criterion - 1]})`, targets: targets.filter((v) => criteriaOf(v).includes(criterion)).length, resolved: 0 })),
+  );
+  expect(f.byYear).toEqual([{ designatedIn: 2018, goalDate: '2019-12-31', basis: '二', targets: 5, transformed: 0, notYet: 5, withdrawn: 0, met: null }]);
+  expect(Object.values(f.byStage).reduce((a, b) => a + b, 0)).toBe(5);
+
+  // April: a letter to 柳河镇, then a talk (六(四)).
+  await advanceTo(api.world.env, '2019-04-10T02:00:00Z');
+  const issued = await api.app.inject({ method: 'POST', url: '/api/cases', headers: api.bearer('zzb-zhang'), payload: { township: 'LH', reason: '半月进展多次未按时报送', caseId: 'LH-figures' } });
+  expect(issued.statusCode, issued.body).toBe(201);
+  await post('/api/cases/LH-figures/talk/order', 'zzb-head', { why: '问题突出需要约谈' });
+  await post('/api/cases/LH-figures/talk/schedule', 'zzb-zhang', { at: '2019-04-19T09:30', place: '县委组织部', conductor: 'zzb-head' });
+  await advanceTo(api.world.env, '2019-04-19T04:00:00Z');
+  await post('/api/cases/LH-figures/talk/record', 'zzb-zhang', { heldOn: '2019-04-19', outcome: '已约谈并提出整改要求' });
+
+  // 20 June 2019: 青石镇 has stopped too; the second quarter's five half months are all missed.
+  await advanceTo(api.world.env, '2019-06-20T03:00:00Z');
+  f = await figures('2019-06-20');
+  expect(f.quarter).toBe('2019-Q2');
+  for (const t of ['QS', 'LH', 'BT']) expect(line(t).reports.quarter).toEqual({ onTime: 0, late: 0, missed: 5 });
+  // The year: the first quarter's five, and its last half month (due Monday 1 April) missed by all.
+  expect(line('QS').reports.year).toEqual({ onTime: 5, late: 0, missed: 1 + 5 });
+  expect(line('LH').reports.year).toEqual({ onTime: 0, late: 0, missed: 6 + 5 });
+  expect(line('LH')).toMatchObject({ letters: 1, talks: 1 });
+  expect(line('QS')).toMatchObject({ letters: 0, talks: 0 });
+  // The letter's and the talk's addressees, 柳河镇's secretary and organization officer, may not be put forward for 2019 (六(四)).
+  expect(f.consequences.find((c) => c.kind === 'award-ineligible')).toMatchObject({ clause: '六(四)', subjects: 2 });
+  // A township's officials read their own line, not the county's nor another township's.
+  const own = await figures('2019-06-20', 'qs-sec', 'QS');
+  expect(own.byTownship.map((t) => t.township)).toEqual(['QS']);
+  expect(own.totals.targets).toBe(2);
+  expect((await api.app.inject({ method: 'GET', url: '/api/figures', headers: api.bearer('qs-sec') })).statusCode).toBe(403);
+  expect((await api.app.inject({ method: 'GET', url: '/api/figures?township=QS', headers: api.bearer('lh-sec') })).statusCode).toBe(403);
+  const future = await api.app.inject({ method: 'GET', url: '/api/figures?asOf=2030-01-01', headers: api.bearer('zzb-zhang') });
+  expect(future.statusCode).toBe(400);
+  expect(future.json()).toMatchObject({ fields: [{ path: 'asOf' }] });
+
+  // November's acceptance: QS03 transformed, LH02 not.
+  await advanceTo(api.world.env, '2019-11-25T02:00:00Z');
+  await post('/api/villages/QS03/acceptance', 'zzb-zhang', { year: 2019, evaluatedOn: '2019-11-25', transformed: true, summary: '班子健全，制度落实，群众满意' });
+  await post('/api/villages/LH02/acceptance', 'zzb-zhang', { year: 2019, evaluatedOn: '2019-11-25', transformed: false, summary: '村务公开仍不规范' });
+  await advanceTo(api.world.env, '2019-12-05T03:00:00Z');
+  f = await figures('2019-12-05');
+  expect(f.totals).toMatchObject({ targets: 5, underRectification: 4, transformed: 1 });
+  expect(f.byYear).toEqual([{ designatedIn: 2018, goalDate: '2019-12-31', basis: '二', targets: 5, transformed: 1, notYet: 4, withdrawn: 0, met: null }]);
+  expect(line('QS')).toMatchObject({ transformed: 1, underRectification: 1 });
+  expect(f.byGround).toEqual(
+    [1, 2, 3, 4, 5, 6].map((criterion) => {
+      const on = targets.filter((v) => criteriaOf(v).includes(criterion));
+      return { criterion, clause: `三(${'一二三四五六'[criterion - 1]})`, targets: on.length, resolved: on.filter((v) => v === 'QS03').length };
+    }),
+  );
+  // Asked again within five minutes: the same answer, from the cache.
+  expect((await figures('2019-12-05')).computedAt).toBe(f.computedAt);
+}, 600_000);
