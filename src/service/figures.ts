@@ -67,6 +67,7 @@ export interface Figures {
     readonly withdrawn: number;
     readonly met: boolean | null;
   }[];
+  /** Targets by stage (the village workflow's stage key: plan-due, rectification, …). */
   readonly byStage: Readonly<Record<string, number>>;
   readonly byTownship: readonly TownshipFigures[];
   /** 三(一)–(六): targets designated on each ground, and those resolved (transformed at acceptance). */
@@ -143,7 +144,7 @@ export function computeFigures(i: FiguresInput): Figures {
 
   const byStage: Record<string, number> = {};
   for (const t of targets) {
-    const stage = views.get(t.village)?.stageLabel ?? (withdrawnBy(t) ? '已撤销认定' : '未知');
+    const stage = views.get(t.village)?.stage ?? (withdrawnBy(t) ? 'withdrawn' : 'unknown');
     byStage[stage] = (byStage[stage] ?? 0) + 1;
   }
 

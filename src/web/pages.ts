@@ -23,6 +23,7 @@ import type { Login, TokenClaims, TokenSealer } from '../service/identity';
 import { SESSION_TTL_MS } from '../service/identity';
 import { takeMutation, type RateLimiter } from '../service/rate-limit';
 import type { ListItem, Service } from '../service/service';
+import { countyFigures, townshipLine } from './figures';
 import { FlashStore, safeBack, type PageError } from './flash';
 import { FormFieldError, formToBody, parseUrlEncoded } from './forms';
 import { html, raw, type Html } from './html';
@@ -62,6 +63,7 @@ h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid 
 table{border-collapse:collapse;width:100%;background:#fff}td,th{border:1px solid #ddd;padding:.35em .5em;text-align:left;vertical-align:top}
 .light{display:inline-block;width:.9em;height:.9em;border-radius:50%;vertical-align:middle;margin-right:.3em}
 .red{background:#d32f2f}.yellow{background:#f9a825}.green{background:#388e3c}
+.numbers strong{font-size:1.3em;margin:0 .15em}.legend{white-space:nowrap}.swatch{display:inline-block;width:.8em;height:.8em;margin-right:.2em;vertical-align:middle}svg.figures{display:block;max-width:100%;margin:.4em 0}
 .flash{background:#e8f5e9;border:1px solid #a5d6a7;padding:.5em}.error{background:#ffebee;border:1px solid #ef9a9a;padding:.5em}
 .err{color:#c62828;font-size:.9em;margin-left:.5em}
 form.inline{display:inline}form.box{background:#fff;border:1px solid #ddd;padding:.8em;margin:.6em 0}
@@ -444,7 +446,13 @@ ${duties.map((o) => {
   page('/dashboard', async (ctx, request) => {
     const q = request.query as { township?: string; overdue?: string; stage?: string };
     const filter = { ...(q.township ? { township: q.township } : {}), ...(q.overdue ? { overdue: true } : {}), ...(q.stage ? { kind: 'village' as const, stage: q.stage } : {}) };
-    const items = await deps.service.list(ctx.actor, filter);
+    // The rows come from Temporal's visibility; when it cannot answer, the figures above still show.
+    let unlisted: string | undefined;
+    const items = await deps.service.list(ctx.actor, filter).catch((err: unknown) => {
+      if (err instanceof ServiceError && (err.kind === 'bad-input' || err.kind === 'forbidden')) throw err;
+      unlisted = err instanceof ServiceError ? err.message : 'Temporal的工作流查询（visibility）不可用';
+      return [] as ListItem[];
+    });
     const row = (i: ListItem): Html => {
       const cls = i.overdue ? 'red' : 'green';
       const link = i.kind === 'village' ? `/villages/${i.village ?? ''}` : i.kind === 'township' ? `/townships/${i.township}` : `/cases/${i.workflowId.replace(/^inquiry:/, '')}`;
@@ -453,11 +461,16 @@ ${duties.map((o) => {
       return html`<tr data-light="${cls}"><td><span class="light ${cls}"></span>${i.overdue ? '有逾期事项' : '正常'}</td><td><a href="${link}">${name}</a></td><td>${stage}</td><td>${i.nextDue ? localDateOf(Date.parse(i.nextDue) - 1) : '—'}</td><td>${i.failedDeliveries || ''}${i.deliveryDelayed ? '（通知待发）' : ''}</td></tr>`;
     };
     const by = (k: ListItem['kind']) => items.filter((i) => i.kind === k);
+    // The department's figures lead the page for those who may read the county's.
+    // A county with no target yet has no programme to count: the page still lists what there is.
+    const counted = may(ctx.actor, 'figures.read', { kind: 'county' }) ? await deps.service.figures(ctx.actor, {}).catch(() => undefined) : undefined;
+    const figures = counted ? countyFigures(counted, townshipName) : html``;
     return {
       title: '全县整顿工作一览',
-      body: html`<form method="get"><label>乡镇：<select name="township"><option value="">全部</option>${roster().townships.map((t) => html`<option value="${t.code}"${q.township === t.code ? raw(' selected') : ''}>${t.name}</option>`)}</select></label>
+      body: html`${figures}<form method="get"><label>乡镇：<select name="township"><option value="">全部</option>${roster().townships.map((t) => html`<option value="${t.code}"${q.township === t.code ? raw(' selected') : ''}>${t.name}</option>`)}</select></label>
 <label>阶段：<select name="stage"><option value="">全部</option>${Object.entries(stageLabels).map(([k, label]) => html`<option value="${k}"${q.stage === k ? raw(' selected') : ''}>${label}</option>`)}</select></label>
 <label><input type="checkbox" name="overdue" value="1"${q.overdue ? raw(' checked') : ''}> 只看有逾期事项的</label><button>筛选</button></form>
+${unlisted ? html`<p class="error">列表暂时无法读取：${unlisted}</p>` : ''}
 <h2>整顿对象（${by('village').length}）</h2><table><tr><th>状态</th><th>村（社区）</th><th>阶段</th><th>下一截止</th><th>通知失败</th></tr>${by('village').map(row)}</table>
 <h2>乡镇（${by('township').length}）</h2><table><tr><th>状态</th><th>乡镇</th><th>情况</th><th>下一截止</th><th>通知失败</th></tr>${by('township').map(row)}</table>
 <h2>函询案件（${by('case').length}）</h2><table><tr><th>状态</th><th>案件</th><th>阶段</th><th>下一截止</th><th>通知失败</th></tr>${by('case').map(row)}</table>`,
@@ -578,9 +591,12 @@ ${form(ctx, `decline-${p.quarter}`, `${base}/proposals/decide`, '不予函询', 
           : ''
       }</li>`;
     });
+    const own = may(ctx.actor, 'figures.read', e) ? await deps.service.figures(ctx.actor, { township: code }).catch(() => undefined) : undefined;
+    const ownLine = own?.byTownship.find((x) => x.township === code);
+    const line = own && ownLine ? townshipLine(ownLine, own.quarter) : undefined;
     return {
       title: `${townshipName(code)}（${code}）`,
-      body: html`<p>整顿对象：${t.targets.map((x) => html`<a href="/villages/${x.village}">${villageName(x.village)}</a>${x.active ? '' : '（已结束）'} `)}</p>
+      body: html`${line ?? ''}<p>整顿对象：${t.targets.map((x) => html`<a href="/villages/${x.village}">${villageName(x.village)}</a>${x.active ? '' : '（已结束）'} `)}</p>
 <h2>待办事项</h2><p class="muted" data-as-of="${t.asOf}">截至${chinaTime(t.asOf)}（北京时间）</p>${dutyTable(ctx, e, base, dutiesNow(t), highlight)}
 ${forms}
 <h2>半月进展</h2><ul>${[...t.reports].reverse().slice(0, 8).map((r) => html`<li>${r.periodLabel}　${chinaTime(r.receivedAt)}${r.late ? '　逾期报送' : ''}（${personName(r.reportedBy)}）</li>`)}</ul>

@@ -1,9 +1,12 @@
+import path from 'node:path';
 import { expect, test } from 'vitest';
 import { readRosterFile } from '../../src/activities/roster-file';
+import { SESSION_COOKIE } from '../../src/api/server';
 import { designateTarget } from '../../src/client/supervision';
 import type { Figures } from '../../src/service/figures';
 import { sampleRosterFile } from '../support/mail';
 import { useApiWorld } from '../support/api';
+import { shots, useBrowser } from '../support/browser';
 import { advanceTo } from '../support/village';
 
 /**
@@ -14,6 +17,7 @@ import { advanceTo } from '../support/village';
  * acts and the roster, not read from the product's views.
  */
 const api = useApiWorld({ startAt: '2018-10-23T00:00:00Z' });
+const browser = useBrowser();
 const roster = readRosterFile(sampleRosterFile);
 const targets = ['QS03', 'QS07', 'LH02', 'LH09', 'BT05'];
 const townshipOf = (v: string): string => roster.villages.find((x) => x.code === v)!.township;
@@ -112,3 +116,38 @@ test("the figures at three dates are what the county did: reports, a letter and 
   // Asked again within five minutes: the same answer, from the cache.
   expect((await figures('2019-12-05')).computedAt).toBe(f.computedAt);
 }, 600_000);
+
+test('the 全县 page leads with the figures, each leading to its rows; the township page shows its own line', async () => {
+  // The world of the test above, on 5 December 2019.
+  const context = await browser().newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+  const login = async (who: string): Promise<void> => {
+    await context.clearCookies();
+    await context.addCookies([{ name: SESSION_COOKIE, value: api.sealer.seal({ sub: who, kind: 'session', exp: Date.now() + 3_600_000, csrf: 'csrf-test' }), url: api.url }]);
+  };
+  await login('zzb-zhang');
+  const page = await context.newPage();
+  await page.goto(`${api.url}/dashboard`);
+  const figures = (await page.textContent('#figures'))!;
+  expect(figures).toContain('5个整顿对象：整顿中4个，已转化1个');
+  expect(figures).toMatch(/2018年\s*5\s*1\s*4\s*2019年底全部转化提升\s*工作方案二/);
+  // One bar per township, each red: every one has half-monthly reports missing this quarter.
+  expect(await page.locator('#figures rect[data-township]').evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-township'), r.getAttribute('data-light')]))).toEqual([
+    ['BT', 'red'],
+    ['LH', 'red'],
+    ['QS', 'red'],
+  ]);
+  // (The time-skipping server keeps no visibility: the rows below the figures cannot be listed here.)
+  await page.locator('#figures').screenshot({ path: path.join(shots, 'county-figures.png') });
+  // A bar leads to its township's rows.
+  await page.locator('#figures a:has(rect[data-township="LH"])').click();
+  await page.waitForURL(/township=LH/);
+  expect(new URL(page.url()).searchParams.get('overdue')).toBe('1');
+
+  await login('qs-sec');
+  await page.goto(`${api.url}/townships/QS`);
+  expect(await page.textContent('#township-figures')).toContain('本年：按时5次、逾期0次、未报');
+  // Not the county's figures.
+  await page.goto(`${api.url}/dashboard`);
+  expect(await page.locator('#figures').count()).toBe(0);
+  await context.close();
+}, 120_000);
