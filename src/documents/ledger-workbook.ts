@@ -10,6 +10,7 @@ import type { Consequence } from '../domain/consequences';
 import { criteria } from '../domain/criteria';
 import type { Roster } from '../domain/roster';
 import { personName } from '../domain/names';
+import type { Figures } from './figures';
 
 /** One target in the ledger, as the API returns it (names resolved from the roster). */
 export interface TargetLedgerRow {
@@ -74,8 +75,44 @@ function newBook(title: string): ExcelJS.Workbook {
   return book;
 }
 
-export async function targetLedgerWorkbook(rows: readonly TargetLedgerRow[], countyName: string): Promise<Buffer> {
+/**
+ * The 汇总 sheet: the county's figures as tables an office can extend (totals are formulas),
+ * frozen headers, printed on A4 landscape.
+ */
+function summarySheet(book: ExcelJS.Workbook, f: Figures, names: { township: (code: string) => string }): void {
+  const ws = book.addWorksheet('汇总', { views: [{ state: 'frozen', ySplit: 2 }], pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  ws.columns = [{ width: 14 }, { width: 10 }, { width: 10 }, { width: 10 }, { width: 10 }, { width: 10 }, { width: 10 }, { width: 10 }, { width: 10 }, { width: 10 }, { width: 10 }, { width: 10 }];
+  const title = ws.addRow([`整顿工作统计（截至${f.asOf}）`]);
+  title.font = { bold: true, size: 14 };
+  const head = (cells: string[]): void => {
+    const r = ws.addRow(cells);
+    r.font = { bold: true };
+    r.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+  };
+  // By township, with a total row of formulas.
+  head(['乡镇', '整顿对象', '整顿中', '已转化', '乡镇逾期事项', '整顿对象逾期事项', '本季度按时报送', '本季度逾期报送', '本季度未报送', '本年函询建议', '本年函询', '本年约谈']);
+  const first = ws.rowCount + 1;
+  for (const t of f.byTownship) {
+    const q = t.reports.quarter;
+    ws.addRow([names.township(t.township), t.targets, t.underRectification, t.transformed, t.overdueOwn, t.overdueTargets, q.onTime, q.late, q.missed, t.proposals, t.letters, t.talks]);
+  }
+  const last = ws.rowCount;
+  const total = ws.addRow(['合计', ...'BCDEFGHIJKL'.split('').map((c) => ({ formula: `SUM(${c}${first}:${c}${last})` }))]);
+  total.font = { bold: true };
+  ws.addRow([]);
+  head(['认定年度', '整顿对象', '已转化', '未转化', '撤销认定', '目标', '依据']);
+  for (const y of f.byYear) ws.addRow([`${y.designatedIn}年`, y.targets, y.transformed, y.notYet, y.withdrawn, `${y.goalDate.slice(0, 4)}年底全部转化提升`, y.basis === '二' ? '工作方案二' : y.basis]);
+  ws.addRow([]);
+  head(['认定情形', '整顿对象', '已转化']);
+  for (const g of f.byGround) ws.addRow([g.clause, g.targets, g.resolved]);
+  ws.addRow([]);
+  head(['后果', '依据', '条数', '涉及人员（单位）']);
+  for (const c of f.consequences) ws.addRow([consequenceLabels[c.kind], c.clause, c.entries, c.subjects]);
+}
+
+export async function targetLedgerWorkbook(rows: readonly TargetLedgerRow[], countyName: string, summary?: { figures: Figures; township: (code: string) => string }): Promise<Buffer> {
   const book = newBook(`${countyName}软弱涣散村党组织整顿台账`);
+  if (summary) summarySheet(book, summary.figures, summary);
   const years = [...new Set(rows.flatMap((r) => r.acceptances.map((a) => a.year)))].sort();
   const ws = sheet(book, '整顿对象台账', [
     { header: '序号', key: 'n', width: 6 },

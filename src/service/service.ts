@@ -74,7 +74,8 @@ import { consequencesWorkbook, targetLedgerRow, targetLedgerWorkbook, type Targe
 import { DeliveryDelayedKey, FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey, TownshipKey, VillageKey } from '../search-attributes';
 import { ServiceError } from './errors';
 import { codeSchema, issuesOf, issuesText, type FieldIssue } from '../contracts/common';
-import { computeFigures, type Figures } from './figures';
+import { computeFigures, type Figures } from '../documents/figures';
+import { townshipName } from '../domain/names';
 
 export const listFilterSchema = z.strictObject({
   kind: z.enum(['village', 'township', 'case']).optional(),
@@ -509,8 +510,11 @@ export class Service {
   /** The ledger of targets as an Excel workbook. */
   async targetLedgerWorkbook(actor: Actor): Promise<{ filename: string; content: Buffer }> {
     const rows = await this.targetLedger(actor);
-    const county = this.deps.roster().county.name;
-    return { filename: `${county}整顿对象台账.xlsx`, content: await targetLedgerWorkbook(rows, county) };
+    const roster = this.deps.roster();
+    const county = roster.county.name;
+    // The 汇总 sheet, where the county's figures can be read (a county with no programme yet has none).
+    const figures = await this.figures(actor, {}).catch(() => undefined);
+    return { filename: `${county}整顿对象台账.xlsx`, content: await targetLedgerWorkbook(rows, county, figures ? { figures, township: (code) => townshipName(roster, code) } : undefined) };
   }
 
   /** The consequences ledger of a year as an Excel workbook. */

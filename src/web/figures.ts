@@ -4,7 +4,7 @@
  * stacked bar. Every figure links to the rows behind it on the 全县 page.
  */
 import { stageLabels } from '../contracts/village';
-import type { Figures, TownshipFigures } from '../service/figures';
+import type { Figures, TownshipFigures } from '../documents/figures';
 import { html, raw, type Html } from './html';
 
 const COLOURS: Record<TownshipFigures['light'], string> = { red: '#d32f2f', yellow: '#f9a825', green: '#388e3c' };

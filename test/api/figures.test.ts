@@ -2,8 +2,10 @@ import path from 'node:path';
 import { expect, test } from 'vitest';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { SESSION_COOKIE } from '../../src/api/server';
+import ExcelJS from 'exceljs';
 import { designateTarget } from '../../src/client/supervision';
-import type { Figures } from '../../src/service/figures';
+import { targetLedgerWorkbook } from '../../src/documents/ledger-workbook';
+import type { Figures } from '../../src/documents/figures';
 import { sampleRosterFile } from '../support/mail';
 import { useApiWorld } from '../support/api';
 import { shots, useBrowser } from '../support/browser';
@@ -115,6 +117,21 @@ test("the figures at three dates are what the county did: reports, a letter and 
   );
   // Asked again within five minutes: the same answer, from the cache.
   expect((await figures('2019-12-05')).computedAt).toBe(f.computedAt);
+
+  // The 台账 workbook's 汇总 sheet, read back: a row per township and totals an office can extend.
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load((await targetLedgerWorkbook([], roster.county.name, { figures: f, township: (code) => roster.townships.find((t) => t.code === code)!.name })) as unknown as ArrayBuffer);
+  const summary = book.getWorksheet('汇总')!;
+  expect(summary.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9 });
+  expect(summary.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+  const rows = summary.getSheetValues().filter(Boolean) as unknown[][];
+  const row = (first: string) => rows.find((r) => r[1] === first)!;
+  expect(row('柳河镇').slice(1, 5)).toEqual(['柳河镇', 2, 2, 0]);
+  expect(row('青石镇').slice(1, 5)).toEqual(['青石镇', 2, 1, 1]);
+  expect(row('柳河镇').slice(11, 13)).toEqual([1, 1]);
+  const total = row('合计');
+  expect(total[2]).toMatchObject({ formula: expect.stringMatching(/^SUM\(B\d+:B\d+\)$/) });
+  expect(row('2018年').slice(1, 7)).toEqual(['2018年', 5, 1, 4, 0, '2019年底全部转化提升']);
 }, 600_000);
 
 test('the 全县 page leads with the figures, each leading to its rows; the township page shows its own line', async () => {
