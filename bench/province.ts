@@ -7,7 +7,9 @@
  * - worker-idle: the worker's resident memory and CPU once everything is started and quiet, over
  *   `--idle-seconds` (goal: under 1 GiB at 10,000 open targets, CPU near 0);
  * - history-growth: events in the county programme's and one township's history after the
- *   designations (goal: not growing with the number of targets).
+ *   designations (goal: not growing with the number of targets);
+ * - figures: the department's figures over every target and township, cold and from the cache
+ *   (goal: under a second from the cache).
  *
  * - worker-catch-up: how long after the last designation the worker is quiet (every new workflow's
  *   first tasks run);
@@ -24,6 +26,9 @@ import { programmeWorkflowId } from '../src/contracts/programme';
 import { townshipWorkflowId } from '../src/contracts/township';
 import { localDateOf, addDays } from '../src/domain/calendar';
 import { parseRoster } from '../src/domain/roster';
+import { defaultPolicy } from '../src/domain/policy';
+import { calendarStore } from '../src/activities/calendar-store';
+import { Service } from '../src/service/service';
 import { startDevServerProcess, startWorkerProcess } from '../test/support/processes';
 import { arg, cpuMs, generatedRoster, note, result, rssMiB, startCountingSink, writeRoster } from './support';
 
@@ -105,6 +110,19 @@ async function main(): Promise<void> {
     const programme = await historyLength(client, programmeWorkflowId(roster.county.code));
     const township = await historyLength(client, townshipWorkflowId(roster.townships[0]!.code));
     result({ bench: 'history-growth', targets, townships, programmeEvents: programme, firstTownshipEvents: township, programmeEventsPerTarget: Number((programme / targets).toFixed(2)) });
+
+    // The department's figures (GET /api/figures): every target's and township's view read once
+    // (cold), then from the cache.
+    const service = new Service({ client, taskQueue, roster: () => roster, policy: () => defaultPolicy, calendar: calendarStore(path.join(dir, 'calendar')) });
+    const staff = roster.people.find((p) => p.role === 'org-department-staff')!;
+    const actor = { id: staff.id, name: staff.name, role: staff.role };
+    const f0 = performance.now();
+    const figures = await service.figures(actor, {});
+    const coldMs = performance.now() - f0;
+    const f1 = performance.now();
+    await service.figures(actor, {});
+    const cachedMs = performance.now() - f1;
+    result({ bench: 'figures', targets: figures.totals.targets, townships: figures.byTownship.length, coldMs: Math.round(coldMs), cachedMs: Number(cachedMs.toFixed(2)), goal: { cachedMs: 1000 } });
   } finally {
     await worker.stop();
     await connection.close();

@@ -16,7 +16,7 @@ test('npm run bench at a tiny size prints a result line for every benchmark', ()
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown> & { bench: string });
   const by: Record<string, unknown> = Object.fromEntries(lines.map((l) => [l.bench, l]));
-  expect(Object.keys(by).sort()).toEqual(['designation', 'fanout', 'history', 'history-growth', 'target-year', 'worker-catch-up', 'worker-idle']);
+  expect(Object.keys(by).sort()).toEqual(['designation', 'fanout', 'figures', 'history', 'history-growth', 'target-year', 'worker-catch-up', 'worker-idle']);
 
   // The fan-out: every mail reached the SMTP server on both paths, and the ratio is theirs.
   const fanout = by.fanout as { mails: number; floorMs: number; productMs: number; ratio: number; received: { floor: number; product: number } };
@@ -27,6 +27,7 @@ test('npm run bench at a tiny size prints a result line for every benchmark', ()
   expect((by['worker-idle'] as { rssMiB: number }).rssMiB).toBeGreaterThan(50);
   expect((by['history-growth'] as { programmeEvents: number }).programmeEvents).toBeGreaterThan(0);
   expect(by['worker-catch-up']).toMatchObject({ openTargets: 4, quiet: true });
+  expect(by.figures).toMatchObject({ targets: 4, coldMs: expect.any(Number), cachedMs: expect.any(Number) });
   const year = by['target-year'] as { wakesPerTargetYear: { product: number; floor: number }; workerCpuMsPerTargetYear: { product: number; floor: number } };
   expect(year.wakesPerTargetYear.floor).toBe(48);
   expect(year.workerCpuMsPerTargetYear.product).toBeGreaterThan(0);
