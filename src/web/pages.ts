@@ -247,8 +247,13 @@ ${duties.map((o) => {
 })}</table>`;
   };
 
+  /** A workflow's record names people by roster id (约谈人：zzb-head): officials read their names. */
+  const withNames = (text: string): string => {
+    const r = roster();
+    return text.replace(/(?<![A-Za-z0-9-])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![A-Za-z0-9-])/g, (id) => r.people.find((p) => p.id === id)?.name ?? id);
+  };
   const historyList = (h: readonly { at: string; text: string; by?: string }[]): Html =>
-    html`<ul>${[...h].reverse().slice(0, 30).map((e) => html`<li>${chinaTime(e.at)}　${e.text}${e.by ? html`（${personName(e.by)}）` : ''}</li>`)}</ul>`;
+    html`<ul>${[...h].reverse().slice(0, 30).map((e) => html`<li>${chinaTime(e.at)}　${withNames(e.text)}${e.by ? html`（${personName(e.by)}）` : ''}</li>`)}</ul>`;
 
   // --- Errors as pages ----------------------------------------------------------------------------
 

@@ -160,6 +160,12 @@ test('the 全县 page leads with the figures, each leading to its rows; the town
   await page.waitForURL(/township=LH/);
   expect(new URL(page.url()).searchParams.get('overdue')).toBe('1');
 
+  // The case's record names the talk's conductor by name, not by roster id.
+  await page.goto(`${api.url}/cases/LH-figures`);
+  const record = (await page.textContent('main'))!;
+  expect(record).toContain(`约谈人：${roster.people.find((p) => p.id === 'zzb-head')!.name}`);
+  expect(record).not.toContain('zzb-head');
+
   await login('qs-sec');
   await page.goto(`${api.url}/townships/QS`);
   expect(await page.textContent('#township-figures')).toContain('本年：按时5次、逾期0次、未报');
