@@ -45,6 +45,12 @@ export async function recordHistories(env: TestWorkflowEnvironment, workflowId: 
   );
 }
 
+/** A view without the moment it speaks of (`asOf` moves with every read): what a rejected update must not change. */
+export function stateOf<T extends { readonly asOf: string }>(view: T): Omit<T, 'asOf'> {
+  const { asOf: _asOf, ...state } = view;
+  return state;
+}
+
 /** A Temporal server, a real SMTP sink and the product's worker on its own task queue. */
 export interface VillageWorld {
   readonly env: TestWorkflowEnvironment;

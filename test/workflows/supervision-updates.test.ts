@@ -6,7 +6,7 @@ import { decideProposalUpdate, submitReportUpdate, townshipStateQuery, townshipW
 import { villageWorkflowId, withdrawUpdate } from '../../src/contracts/village';
 import { addDays, localDateOf, periodOf } from '../../src/domain/calendar';
 import { sampleRosterFile } from '../support/mail';
-import { recordHistories, useVillageWorld } from '../support/village';
+import { recordHistories, stateOf, useVillageWorld } from '../support/village';
 import { rejection } from '../support/temporal';
 
 /** Update validators of the township and the inquiry case, on the dev server (today's clock). */
@@ -22,7 +22,7 @@ describe('township reports', () => {
   test('a report missing a target, naming an unknown village or repeating a period is rejected and changes nothing', async () => {
     for (const v of ['QS03', 'QS07']) await designateTarget(world.env.client, world.taskQueue, roster, v);
     const qs = world.env.client.workflow.getHandle(townshipWorkflowId('QS'));
-    const before = await qs.query(townshipStateQuery);
+    const before = stateOf(await qs.query(townshipStateQuery));
     expect(before.targets.map((t) => t.village)).toEqual(['QS03', 'QS07']);
     const submit = (r: Partial<SubmitReport>): Promise<unknown> =>
       qs.executeUpdate(submitReportUpdate, { args: [{ period, reportedBy: 'qs-org', entries: [entry('QS03'), entry('QS07')], ...r }] });
@@ -36,15 +36,15 @@ describe('township reports', () => {
     expect((await rejection(submit({ entries: [{ village: 'QS07', progress: '' }, entry('QS03')] }))).message).toBe('entries.0.progress：工作进展至少4个字');
     expect((await rejection(submit({ period: periodOf('half-month', addDays(today, 40)).id }))).message).toMatch(/^period：\d{4}-\d{2}-H[12]尚未开始$/);
     expect((await rejection(submit({ amendment: true }))).message).toBe(`amendment：${period}尚未报送，无可更正`);
-    expect(await qs.query(townshipStateQuery)).toEqual(before);
+    expect(stateOf(await qs.query(townshipStateQuery))).toEqual(before);
 
     const accepted = (await submit({})) as TownshipView;
     expect(accepted.reports.map((r) => [r.period, r.amendments])).toEqual([[period, 0]]);
-    const after = await qs.query(townshipStateQuery);
+    const after = stateOf(await qs.query(townshipStateQuery));
     const duplicate = await rejection(submit({}));
     expect(duplicate.type).toBe('InvalidState');
     expect(duplicate.message).toMatch(new RegExp(`^${period}的进展已于.+报送；如需替换，请标明为更正$`));
-    expect(await qs.query(townshipStateQuery)).toEqual(after);
+    expect(stateOf(await qs.query(townshipStateQuery))).toEqual(after);
     await submit({ amendment: true, entries: [entry('QS07'), { ...entry('QS03'), progress: '更正：已召开村民代表会议两次' }] });
     expect((await qs.query(townshipStateQuery)).reports.map((r) => [r.period, r.amendments])).toEqual([[period, 1]]);
 
@@ -97,7 +97,7 @@ describe('inquiry cases', () => {
     expect((await rejection(explain({ timeLimit: undefined }))).message).toMatch(/^timeLimit：/);
     expect((await rejection(explain({ timeLimit: today }))).message).toBe(`timeLimit：整顿时限${today}须晚于今天（${today}）`);
     expect((await rejection(explain({ by: 'lh-sec' }))).message).toBe('by：lh-sec不是函询对象（qs-sec、qs-org）');
-    expect(await handle.query(inquiryStateQuery)).toEqual(before);
+    expect(stateOf(await handle.query(inquiryStateQuery))).toEqual(stateOf(before));
 
     const view = (await explain({})) as typeof before;
     expect(view).toMatchObject({ stage: 'explained', explanation: { by: 'qs-sec', rootCause: '对整顿工作重视不够', measures: '每周调度一次', onTime: true } });
