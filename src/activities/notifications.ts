@@ -15,6 +15,7 @@ import { escapeHtml, renderDigest, renderNotice, renderResult, resolvePosts, res
 import type { RosterSource } from './roster-file';
 import { noMailMetrics, type MailMetrics } from './mail-metrics';
 import type { SentJournal } from './sent-journal';
+import { eachBounded } from '../infra/bounded';
 
 export const PERMANENT_DELIVERY_FAILURE = 'PermanentDeliveryFailure';
 
@@ -100,16 +101,6 @@ export interface NotificationActivities {
   urgeOverdue(input: UrgeOverdueInput): Promise<UrgeOverdueResult>;
   /** The monthly bulletin (通报, 六(三)): asks the county's townships and targets, mails the draft to the department. */
   monthlyBulletin(input: BulletinInput): Promise<BulletinResult>;
-}
-
-/** Runs `fn` for every id, at most `limit` at a time (a county's entities asked by the programme). */
-async function eachBounded(ids: readonly string[], fn: (id: string) => Promise<void>, limit = 8): Promise<void> {
-  const queue = [...ids];
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await fn(id);
-    }),
-  );
 }
 
 /** The kind of a mail for operators' figures. */

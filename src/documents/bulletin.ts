@@ -18,17 +18,13 @@ import type { LocalDate } from '../domain/calendar';
 import type { Roster } from '../domain/roster';
 import type { BulletinFacts } from '../contracts/mail';
 import type { LetterDocument } from './official-letter';
+import { chineseDate } from '../domain/names';
 import { townshipName } from '../domain/names';
 
 /** A half month as the bulletin names it: 2019-03-H1 → 3月上半月. */
 export const halfLabel = (periodId: string): string => {
   const m = /^(\d{4})-(\d{2})-H([12])$/.exec(periodId);
   return m ? `${Number(m[2])}月${m[3] === '1' ? '上' : '下'}半月` : periodId;
-};
-
-const dateText = (d: LocalDate): string => {
-  const [y, m, day] = d.split('-').map(Number);
-  return `${y}年${m}月${day}日`;
 };
 
 const byCode = <T extends { township: string }>(a: T, b: T): number => a.township.localeCompare(b.township);
@@ -61,7 +57,7 @@ export function bulletinFacts(month: string, date: LocalDate, townships: readonl
     .map((v) => {
       const reasons: string[] = [];
       const plan = v.open.find((o) => o.kind === 'rectification-plan' && isOverdue(o));
-      if (v.plan.status !== 'approved' && plan) reasons.push(`整顿方案${v.plan.status === 'due' ? '逾期未报送' : v.plan.status === 'returned' ? '退回后逾期未重新报送' : '逾期未通过审核'}（截止${dateText(plan.dueDate)}）`);
+      if (v.plan.status !== 'approved' && plan) reasons.push(`整顿方案${v.plan.status === 'due' ? '逾期未报送' : v.plan.status === 'returned' ? '退回后逾期未重新报送' : '逾期未通过审核'}（截止${chineseDate(plan.dueDate)}）`);
       const lastResult = v.acceptanceResults.at(-1);
       if (lastResult && !lastResult.transformed) reasons.push(`${lastResult.year}年度验收评价未转化${lastResult.implied ? '（年底前未记录验收结果）' : ''}`);
       return { village: v.village, township: v.township, reasons };
@@ -103,7 +99,7 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument:
   const village = (code: string): string => roster.villages.find((v) => v.code === code)?.name ?? code;
   const department = `中共${roster.county.name}委组织部`;
   const paragraphs: string[] = [
-    `根据${sourceDocument}六(三)“定期不定期地对整顿工作进行督促检查，并进行通报”的要求，现将${period}全县软弱涣散村党组织整顿工作进展情况通报如下（数据截至${dateText(f.date)}，整顿对象${f.targets}个）。`,
+    `根据${sourceDocument}六(三)“定期不定期地对整顿工作进行督促检查，并进行通报”的要求，现将${period}全县软弱涣散村党组织整顿工作进展情况通报如下（数据截至${chineseDate(f.date)}，整顿对象${f.targets}个）。`,
     '一、半月进展报送情况',
   ];
   if (f.reports.length === 0) paragraphs.push(`${period}各乡镇均按时报送每半月整顿工作进展情况。`);
@@ -120,7 +116,7 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument:
   else {
     paragraphs.push(`截至通报之日，共有${total}项整顿工作事项逾期未完成，分乡镇如下：`);
     for (const t of f.overdue) {
-      paragraphs.push(`${town(t.township)}（${t.items.length}项）：${t.items.map((it) => `${it.village ? village(it.village) : '乡镇党委'}${it.title}（${it.periodLabel}，截止${dateText(it.dueDate)}）`).join('；')}。`);
+      paragraphs.push(`${town(t.township)}（${t.items.length}项）：${t.items.map((it) => `${it.village ? village(it.village) : '乡镇党委'}${it.title}（${it.periodLabel}，截止${chineseDate(it.dueDate)}）`).join('；')}。`);
     }
   }
   paragraphs.push('三、进度滞后的整顿对象');
@@ -132,7 +128,7 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument:
   else {
     paragraphs.push(`县委组织部督导组检查发现的以下问题尚未整改完毕（六(三)“定期不定期地对整顿工作进行督促检查”）：`);
     for (const t of findings) {
-      paragraphs.push(`${town(t.township)}（${t.items.length}个）：${t.items.map((it) => `${dateText(it.on)}检查发现${it.village ? `${village(it.village)}` : ''}${it.problem}，限${dateText(it.correctBy)}前整改${it.overdue ? '，已逾期' : ''}`).join('；')}。`);
+      paragraphs.push(`${town(t.township)}（${t.items.length}个）：${t.items.map((it) => `${chineseDate(it.on)}检查发现${it.village ? `${village(it.village)}` : ''}${it.problem}，限${chineseDate(it.correctBy)}前整改${it.overdue ? '，已逾期' : ''}`).join('；')}。`);
     }
   }
   if (f.unread?.length) paragraphs.push(`（${f.unread.map((c) => (roster.townships.some((t) => t.code === c) ? town(c) : village(c))).join('、')}的记录生成本通报时未能读取，以上未计入，请核实后补充。）`);
@@ -144,7 +140,7 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument:
     title: `关于${period}全县软弱涣散村党组织整顿工作进展情况的通报`,
     salutation: '各乡镇党委：',
     paragraphs,
-    signature: [department, dateText(f.date)],
+    signature: [department, chineseDate(f.date)],
     footer: '送审稿：是否印发由县委组织部决定；印发时编文号。',
   };
 }

@@ -99,7 +99,7 @@ const GROUNDS = ['三(一)', '三(二)', '三(三)', '三(四)', '三(五)', '�
 
 const inForce = (c: Consequence, day: LocalDate): boolean => c.from <= day && (c.until === undefined || c.until >= day);
 
-/** The half month a report period id names (2019-03-H1) falls in this quarter / year of `asOf`. */
+/** A township's half-monthly reports of the periods `within` selects (by id, 2019-03-H1): on time, late (both received by `asOf`), missed. */
 function reportCounts(t: TownshipView, asOf: LocalDate, within: (periodId: string) => boolean): ReportCounts {
   const reports = t.reports.filter((r) => within(r.period) && r.receivedAt.slice(0, 10) <= asOf);
   const missed = t.lapses.filter((l) => l.kind === 'missing' && within(l.periodId)).length;

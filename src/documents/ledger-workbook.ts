@@ -6,7 +6,7 @@
 import ExcelJS from 'exceljs';
 import { stageLabels, type VillageView } from '../contracts/village';
 import type { LocalDate } from '../domain/calendar';
-import type { Consequence } from '../domain/consequences';
+import { consequenceKindLabels, type Consequence } from '../domain/consequences';
 import { criteria } from '../domain/criteria';
 import type { Roster } from '../domain/roster';
 import { personName } from '../domain/names';
@@ -107,7 +107,7 @@ function summarySheet(book: ExcelJS.Workbook, f: Figures, names: { township: (co
   for (const g of f.byGround) ws.addRow([g.clause, g.targets, g.resolved]);
   ws.addRow([]);
   head(['后果', '依据', '条数', '涉及人员（单位）']);
-  for (const c of f.consequences) ws.addRow([consequenceLabels[c.kind], c.clause, c.entries, c.subjects]);
+  for (const c of f.consequences) ws.addRow([consequenceKindLabels[c.kind], c.clause, c.entries, c.subjects]);
 }
 
 export async function targetLedgerWorkbook(rows: readonly TargetLedgerRow[], countyName: string, summary?: { figures: Figures; township: (code: string) => string }): Promise<Buffer> {
@@ -140,14 +140,6 @@ export async function targetLedgerWorkbook(rows: readonly TargetLedgerRow[], cou
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-const consequenceLabels: Record<Consequence['kind'], string> = {
-  'award-ineligible': '不得评先选优',
-  'promotion-blocked': '不得提拔使用',
-  'paired-leader-promotion-blocked': '联建部门主要领导不得晋升重用',
-  'work-team-continues': '继续下派工作组帮助工作',
-  'village-secretary-removable': '村党组织书记可免职',
-};
-
 export async function consequencesWorkbook(year: number, list: readonly Consequence[], roster: Roster): Promise<Buffer> {
   const book = newBook(`${roster.county.name}${year}年度整顿工作后果台账`);
   const ws = sheet(book, `${year}年度后果台账`, [
@@ -167,7 +159,7 @@ export async function consequencesWorkbook(year: number, list: readonly Conseque
         : c.subject.type === 'department'
           ? `${roster.departments.find((d) => d.code === (c.subject as { code: string }).code)?.name ?? c.subject.code}主要领导`
           : (roster.villages.find((v) => v.code === (c.subject as { code: string }).code)?.name ?? c.subject.code);
-    ws.addRow({ n: i + 1, who, kind: consequenceLabels[c.kind], from: excelDate(c.from), until: c.until ? excelDate(c.until) : '', reason: c.reason, clause: c.clause, cause: c.cause });
+    ws.addRow({ n: i + 1, who, kind: consequenceKindLabels[c.kind], from: excelDate(c.from), until: c.until ? excelDate(c.until) : '', reason: c.reason, clause: c.clause, cause: c.cause });
   });
   return Buffer.from(await book.xlsx.writeBuffer());
 }

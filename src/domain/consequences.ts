@@ -12,6 +12,15 @@ export type ConsequenceKind =
   | 'work-team-continues'
   | 'village-secretary-removable';
 
+/** Each kind as officials name it (the ledger workbook, the figures). */
+export const consequenceKindLabels: Record<ConsequenceKind, string> = {
+  'award-ineligible': '不得评先选优',
+  'promotion-blocked': '不得提拔使用',
+  'paired-leader-promotion-blocked': '联建部门主要领导不得晋升重用',
+  'work-team-continues': '继续下派工作组帮助工作',
+  'village-secretary-removable': '村党组织书记可免职',
+};
+
 export interface Consequence {
   readonly kind: ConsequenceKind;
   /** Whom it concerns: a person, a paired department (its principal leader) or a village. */

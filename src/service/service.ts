@@ -76,6 +76,7 @@ import { ServiceError } from './errors';
 import { codeSchema, issuesOf, issuesText, type FieldIssue } from '../contracts/common';
 import { computeFigures, type Figures } from '../documents/figures';
 import { townshipName } from '../domain/names';
+import { eachBounded } from '../infra/bounded';
 
 export const listFilterSchema = z.strictObject({
   kind: z.enum(['village', 'township', 'case']).optional(),
@@ -430,18 +431,14 @@ export class Service {
       return fromTemporal(err, '整顿对象列表');
     }
     const roster = this.deps.roster();
-    const queue = [...codes];
     const rows: TargetLedgerRow[] = [];
-    const work = async (): Promise<void> => {
-      for (let code = queue.shift(); code !== undefined; code = queue.shift()) {
-        const view = await this.deps.client.workflow
-          .getHandle(villageWorkflowId(code))
-          .query(stateQuery)
-          .catch(() => undefined); // gone past the server's retention
-        if (view) rows.push(targetLedgerRow(view, roster));
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, work));
+    await eachBounded([...codes], async (code) => {
+      const view = await this.deps.client.workflow
+        .getHandle(villageWorkflowId(code))
+        .query(stateQuery)
+        .catch(() => undefined); // gone past the server's retention
+      if (view) rows.push(targetLedgerRow(view, roster));
+    });
     return rows.sort((a, b) => a.township.localeCompare(b.township) || a.village.localeCompare(b.village));
   }
 
@@ -479,16 +476,11 @@ export class Service {
     const targets = programme.targets.filter((t) => !township || t.township === township);
     const townships = [...new Set(targets.flatMap((t) => (t.township ? [t.township] : [])))];
     const read = async <T>(ids: readonly string[], one: (id: string) => Promise<T>): Promise<T[]> => {
-      const queue = [...ids];
       const out: T[] = [];
-      await Promise.all(
-        Array.from({ length: 8 }, async () => {
-          for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-            const v = await one(id).catch(() => undefined); // gone past the server's retention
-            if (v) out.push(v);
-          }
-        }),
-      );
+      await eachBounded(ids, async (id) => {
+        const v = await one(id).catch(() => undefined); // gone past the server's retention
+        if (v) out.push(v);
+      });
       return out;
     };
     const [villages, townshipViews, ledger] = await Promise.all([

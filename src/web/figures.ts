@@ -5,12 +5,11 @@
  */
 import { stageLabels } from '../contracts/village';
 import type { Figures, TownshipFigures } from '../documents/figures';
-import { html, raw, type Html } from './html';
+import { consequenceKindLabels } from '../domain/consequences';
+import { escape, html, raw, type Html } from './html';
 
 const COLOURS: Record<TownshipFigures['light'], string> = { red: '#d32f2f', yellow: '#f9a825', green: '#388e3c' };
 const STAGE_COLOURS = ['#90a4ae', '#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#9c755f', '#bab0ac'];
-
-const esc = (s: string): string => html`${s}`.value;
 
 /** One bar per township: its overdue duties (own and its targets'), coloured by its light. */
 function townshipBars(f: Figures, name: (code: string) => string): Html {
@@ -27,7 +26,7 @@ function townshipBars(f: Figures, name: (code: string) => string): Html {
     const w = Math.max(2, Math.round((n / max) * barW));
     const q = t.reports.quarter;
     const label = `逾期${n}项　本季度半月报告：按时${q.onTime}、逾期${q.late}、未报${q.missed}`;
-    return `<a href="/dashboard?township=${encodeURIComponent(t.township)}&amp;overdue=1"><text x="0" y="${y + 15}" font-size="13">${esc(name(t.township))}</text><rect x="${barX}" y="${y}" width="${w}" height="18" fill="${COLOURS[t.light]}" data-township="${esc(t.township)}" data-light="${t.light}"><title>${esc(label)}</title></rect><text x="${barX + w + 6}" y="${y + 15}" font-size="12">${esc(label)}</text></a>`;
+    return `<a href="/dashboard?township=${encodeURIComponent(t.township)}&amp;overdue=1"><text x="0" y="${y + 15}" font-size="13">${escape(name(t.township))}</text><rect x="${barX}" y="${y}" width="${w}" height="18" fill="${COLOURS[t.light]}" data-township="${escape(t.township)}" data-light="${t.light}"><title>${escape(label)}</title></rect><text x="${barX + w + 6}" y="${y + 15}" font-size="12">${escape(label)}</text></a>`;
   });
   return raw(`<svg class="figures" role="img" aria-label="各乡镇逾期事项" width="${width + 200}" height="${rows.length * rowH + 8}" xmlns="http://www.w3.org/2000/svg">${bars.join('')}</svg>`);
 }
@@ -42,11 +41,11 @@ function stageBar(f: Figures): Html {
   const parts = entries.map(([stage, n], i) => {
     const w = (n / total) * width;
     const label = `${(stageLabels as Record<string, string>)[stage] ?? stage}：${n}个`;
-    const part = `<a href="/dashboard?stage=${encodeURIComponent(stage)}"><rect x="${x.toFixed(1)}" y="0" width="${w.toFixed(1)}" height="22" fill="${STAGE_COLOURS[i % STAGE_COLOURS.length]}" data-stage="${esc(stage)}"><title>${esc(label)}</title></rect></a>`;
+    const part = `<a href="/dashboard?stage=${encodeURIComponent(stage)}"><rect x="${x.toFixed(1)}" y="0" width="${w.toFixed(1)}" height="22" fill="${STAGE_COLOURS[i % STAGE_COLOURS.length]}" data-stage="${escape(stage)}"><title>${escape(label)}</title></rect></a>`;
     x += w;
     return part;
   });
-  const legend = entries.map(([stage, n], i) => `<span class="legend"><span class="swatch" style="background:${STAGE_COLOURS[i % STAGE_COLOURS.length]}"></span>${esc((stageLabels as Record<string, string>)[stage] ?? stage)} ${n}</span>`);
+  const legend = entries.map(([stage, n], i) => `<span class="legend"><span class="swatch" style="background:${STAGE_COLOURS[i % STAGE_COLOURS.length]}"></span>${escape((stageLabels as Record<string, string>)[stage] ?? stage)} ${n}</span>`);
   return raw(`<svg class="figures" role="img" aria-label="整顿对象所处阶段" width="${width}" height="22" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg><p class="muted">${legend.join('　')}</p>`);
 }
 
@@ -62,7 +61,7 @@ export function countyFigures(f: Figures, name: (code: string) => string): Html 
 <h3>各乡镇逾期事项（红：有未报的半月报告或逾期事项；黄：本季度有逾期报送；绿：正常）</h3>${townshipBars(f, name)}
 <h3>整顿对象所处阶段</h3>${stageBar(f)}
 <h3>认定情形（三）</h3><table><tr>${f.byGround.map((g) => html`<th>${g.clause}</th>`)}</tr><tr>${f.byGround.map((g) => html`<td>${g.targets}个，已转化${g.resolved}个</td>`)}</tr></table>
-${f.consequences.length ? html`<h3>有效的后果</h3><ul>${f.consequences.map((c) => html`<li>${c.clause}：${consequenceLabels[c.kind] ?? c.kind}，${c.subjects}人（单位）</li>`)}</ul>` : ''}</section>`;
+${f.consequences.length ? html`<h3>有效的后果</h3><ul>${f.consequences.map((c) => html`<li>${c.clause}：${consequenceKindLabels[c.kind]}，${c.subjects}人（单位）</li>`)}</ul>` : ''}</section>`;
 }
 
 /** The township page's own line. */
@@ -71,11 +70,3 @@ export function townshipLine(t: TownshipFigures, quarter: string): Html {
   const y = t.reports.year;
   return html`<p class="numbers" id="township-figures" data-light="${t.light}"><span class="light ${t.light}"></span>${quarter.replace('-Q', '年第')}季度半月报告：按时${q.onTime}次、逾期${q.late}次、未报${q.missed}次；本年：按时${y.onTime}次、逾期${y.late}次、未报${y.missed}次；逾期事项${t.overdueOwn + t.overdueTargets}项；本年函询建议${t.proposals}次、函询${t.letters}次、约谈${t.talks}次</p>`;
 }
-
-const consequenceLabels: Record<string, string> = {
-  'award-ineligible': '当年不得评先选优',
-  'promotion-blocked': '两年内不得提拔使用',
-  'paired-leader-promotion-blocked': '联建部门主要领导不得晋升重用',
-  'work-team-continues': '继续下派工作组帮助工作',
-  'village-secretary-removable': '村党组织书记可免职',
-};
