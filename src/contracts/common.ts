@@ -99,6 +99,7 @@ export interface ObligationView {
   readonly provisional: boolean;
   /** Past `dueAt` as of the view's `asOf`. */
   readonly overdue: boolean;
+  /** The moment it became owed: its period's start (or the target's designation, if later), or the event that created it. */
   readonly openedAt: string;
   /** The post that owes it, or the people named. */
   readonly responsible: { readonly role: string } | { readonly people: readonly string[] };

@@ -237,6 +237,7 @@ export interface BookEntry {
   readonly period: Period;
   due: DueDate;
   steps: StepState[];
+  /** The moment it became owed: its period's start (or the entity's, if later), or the event that created it. */
   readonly openedAt: string;
   readonly people?: readonly string[];
   /** Policy version its ladder and due date were laid out by. */
@@ -275,11 +276,11 @@ export function ladderSteps(kind: ObligationKind, due: DueDate, ctx: LayoutConte
 }
 
 /**
- * Lays a duty out for the book, opened at `now`: its due date, and its ladder with the steps whose
- * time had passed before the duty was owed (`owedFrom`, by default `now`) marked skipped: nobody
- * is reminded late of what came before.
+ * Lays a duty out for the book, recorded as opened at `openedAt`: its due date, and its ladder with
+ * the steps whose time had passed before the duty was owed (`owedFrom`, by default `openedAt`)
+ * marked skipped: nobody is reminded late of what came before.
  */
-export function openEntry(d: Duty, ctx: LayoutContext, now: number, due: DueDate = dueDateOf(d.kind, d.nominalDue, ctx), owedFrom: number = now): BookEntry {
+export function openEntry(d: Duty, ctx: LayoutContext, openedAt: number, due: DueDate = dueDateOf(d.kind, d.nominalDue, ctx), owedFrom: number = openedAt): BookEntry {
   const steps = ladderSteps(d.kind, due, ctx, d.people !== undefined).map((s) => (Date.parse(s.at) < owedFrom ? { ...s, skipped: true } : s));
   return {
     id: d.id,
@@ -288,7 +289,7 @@ export function openEntry(d: Duty, ctx: LayoutContext, now: number, due: DueDate
     period: d.period,
     due,
     steps,
-    openedAt: isoInstant(now),
+    openedAt: isoInstant(openedAt),
     ...(d.people ? { people: d.people } : {}),
     policyVersion: ctx.policy.version,
   };

@@ -312,8 +312,13 @@ export abstract class Entity<S extends { core: CoreState }> {
     const today = localDateOf(now);
     const from = this.core.book.syncedThrough && this.core.book.syncedThrough < today ? this.core.book.syncedThrough : today;
     const startedAt = Date.parse(this.core.startedAt);
-    // A duty opened at a later wake-up than the day it became owed still gets the steps due since then.
-    const lay = (d: Duty): BookEntry => openEntry(d, this.ctx, now, undefined, Math.max(instantOf(d.period.start), startedAt));
+    // A duty opened at a later wake-up than the day it became owed still gets the steps due since
+    // then, and is recorded as owed from that day: what the book says does not depend on how soon
+    // the worker (or a new run after continue-as-new) came to it.
+    const lay = (d: Duty): BookEntry => {
+      const owedFrom = Math.max(instantOf(d.period.start), startedAt);
+      return openEntry(d, this.ctx, owedFrom, undefined, owedFrom);
+    };
     const opened = this.book.sync(this.duties(from, today), now, startedAt, lay);
     for (const e of opened) this.onOpened(e, now);
     if (!this.factsChanged) return;
