@@ -203,13 +203,15 @@ export function renderContactBulletin(req: ContactBulletinRequest, roster: Roste
   const reports = f.reports.filter(mine);
   const overdue = f.overdue.filter(mine).flatMap((t) => t.items);
   const behind = f.behind.filter((b) => mine(b) || b.village === req.village);
+  const missed = f.missed.filter(mine).flatMap((t) => t.items);
   const findings = (f.findings ?? []).filter(mine).flatMap((t) => t.items);
   const lines = [
     `您的联系点${town}${req.village ? `（整顿重点村${villageLabel(roster, req.village)}）` : ''}在${period}整顿工作通报送审稿中的情况如下（六(一)“县委班子成员要联系1个乡镇和1个整顿重点村”）：`,
     `一、半月进展报送：${reports.length ? reports.map((r) => [r.missing.length ? `${r.missing.map(halfLabel).join('、')}未报送` : '', r.late.length ? `${r.late.map(halfLabel).join('、')}逾期报送` : ''].filter(Boolean).join('；')).join('；') : '按时报送'}`,
     `二、逾期未完成事项：${overdue.length ? `${overdue.length}项：${overdue.map((it) => `${it.village ? villageLabel(roster, it.village) : town}${it.title}（${it.periodLabel}，截止${it.dueDate}）`).join('；')}` : '无'}`,
-    `三、进度滞后的整顿对象：${behind.length ? behind.map((b) => `${villageLabel(roster, b.village)}：${b.reasons.join('；')}`).join('；') : '无'}`,
-    `四、督导检查发现问题尚未整改：${findings.length ? findings.map((it) => `${it.problem}（限${it.correctBy}前整改${it.overdue ? '，已逾期' : ''}）`).join('；') : '无'}`,
+    `三、例行活动未落实：${missed.length ? `${missed.length}项：${missed.map((it) => `${villageLabel(roster, it.village)}${it.title}（${it.periodLabel}）`).join('；')}` : '无'}`,
+    `四、进度滞后的整顿对象：${behind.length ? behind.map((b) => `${villageLabel(roster, b.village)}：${b.reasons.join('；')}`).join('；') : '无'}`,
+    `五、督导检查发现问题尚未整改：${findings.length ? findings.map((it) => `${it.problem}（限${it.correctBy}前整改${it.overdue ? '，已逾期' : ''}）`).join('；') : '无'}`,
     '',
     '通报是否印发由县委组织部决定。',
     baseUrl ? `整顿工作一览：${baseUrl.replace(/\/$/, '')}/townships/${encodeURIComponent(req.township)}` : '',
@@ -242,8 +244,9 @@ export async function renderBulletin(req: BulletinRequest, roster: Roster, recip
     `${period}整顿工作进展情况通报的送审稿已生成（六(三)“定期不定期地对整顿工作进行督促检查，并进行通报”），要点如下：`,
     `一、半月进展未按时报送的乡镇：${c.townships ? `${f.reports.map((r) => town(r.township)).join('、')}（${c.townships}个）` : '无'}`,
     `二、逾期未完成事项：${c.overdue ? `${c.overdue}项（${f.overdue.map((t) => `${town(t.township)}${t.items.length}项`).join('，')}）` : '无'}`,
-    `三、进度滞后的整顿对象：${c.behind ? `${f.behind.map((b) => villageLabel(roster, b.village)).join('、')}（${c.behind}个）` : '无'}`,
-    `四、督导检查发现问题尚未整改：${f.findings?.length ? f.findings.map((t) => `${town(t.township)}${t.items.length}个`).join('，') : '无'}`,
+    `三、例行活动未落实：${c.missed ? `${c.missed}项（${f.missed.map((t) => `${town(t.township)}${t.items.length}项`).join('，')}）` : '无'}`,
+    `四、进度滞后的整顿对象：${c.behind ? `${f.behind.map((b) => villageLabel(roster, b.village)).join('、')}（${c.behind}个）` : '无'}`,
+    `五、督导检查发现问题尚未整改：${f.findings?.length ? f.findings.map((t) => `${town(t.township)}${t.items.length}个`).join('，') : '无'}`,
     f.unread?.length ? `注意：${f.unread.map((code) => (roster.townships.some((t) => t.code === code) ? town(code) : villageLabel(roster, code))).join('、')}的记录未能读取，未计入本通报，请核实。` : '',
     '',
     `通报送审稿见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式）。是否印发，请县委组织部决定；印发时编文号。`,

@@ -5,10 +5,10 @@
  * department's requirement.
  */
 import type { DigestRequest, NoticeRequest, ResultMailRequest } from '../contracts/mail';
-import { kindSpecs, type ObligationKind } from '../domain/kinds';
+import { isRoutine, kindSpecs, type ObligationKind } from '../domain/kinds';
 import { severityLabels, type Severity } from '../domain/policy';
 import { holders, roleLabels, type Person, type Role, type Roster } from '../domain/roster';
-import { sourceDocument, townshipName, villageLabel } from '../domain/names';
+import { chineseDate, sourceDocument, townshipName, villageLabel, weekdayName } from '../domain/names';
 
 export const FOOTER = '本邮件由软弱涣散农村基层党组织整顿提升工作系统自动发送，请勿直接回复。';
 
@@ -169,6 +169,16 @@ export function renderNotice(req: NoticeRequest, roster: Roster, recipients: rea
     label = '截止日期调整';
     lead = `${place}的“${o.title}”截止日期由${req.redated.from}调整为${o.dueDate}（${req.redated.reason}）。`;
     rows.splice(rows.length - 1, 0, ['原截止日期', req.redated.from]);
+  } else if (isRoutine(o.kind)) {
+    // A routine activity is done on its day, not by it: the notice says the day; only a missed one goes up (四(四)12, 四(五)17).
+    const day = o.kind === 'concentrated-service' ? `本季度内（${o.dueDate}前）` : `${chineseDate(o.dueDate)}（${weekdayName(o.dueDate)}）`;
+    if (req.step.severity === 'due') {
+      label = '例行活动';
+      lead = `${place}${day}应开展“${o.title}”。开展后请村党组织书记或第一书记在工作台记录实际开展日期，或由乡镇在半月进展中一并填报。`;
+    } else {
+      label = '未落实';
+      lead = `${place}的“${o.title}”（${o.periodLabel}）在本半月结束时仍无开展记录，记为未落实，将列入月度通报。请乡镇督促整改。`;
+    }
   } else if (req.step.severity === 'red-warning') {
     lead = `${place}的“${o.title}”逾期仍未完成，按${req.ladderBasis ?? '县委组织部工作要求'}发出红色预警。`;
   }

@@ -80,6 +80,7 @@ export interface BulletinInput {
 export interface BulletinResult {
   readonly townships: number;
   readonly overdue: number;
+  readonly missed: number;
   readonly behind: number;
   readonly results: readonly NoticeResult[];
 }

@@ -3,7 +3,7 @@
  * and to which posts; the activity resolves the people from the roster when it sends (a successor
  * in a post gets the next mail, 六(一)) and renders the Chinese text.
  */
-import type { LocalDate } from '../domain/calendar';
+import type { DeadlineRule, LocalDate } from '../domain/calendar';
 import type { ObligationKind } from '../domain/kinds';
 import type { Severity } from '../domain/policy';
 import type { Role } from '../domain/roster';
@@ -35,7 +35,7 @@ export interface NoticeRequest {
     readonly provisional: boolean;
     /** What the rule that moved the due date off a rest day rests on, for the wording. */
     readonly deadlineBasis: string;
-    readonly deadlineRule: 'next-working-day' | 'last-working-day';
+    readonly deadlineRule: DeadlineRule;
   };
   readonly step: { readonly id: string; readonly severity: Severity };
   /** Posts to notify; `responsible` means the people named in `people`. */
@@ -202,6 +202,11 @@ export interface BulletinFacts {
     readonly items: readonly { readonly village?: string; readonly title: string; readonly periodLabel: string; readonly dueDate: LocalDate; readonly clause: string }[];
   }[];
   readonly behind: readonly { readonly village: string; readonly township: string; readonly reasons: readonly string[] }[];
+  /** Routine activities of the month not held (四(四)12, 四(五)17: 未落实), by township. */
+  readonly missed: readonly {
+    readonly township: string;
+    readonly items: readonly { readonly village: string; readonly title: string; readonly periodLabel: string; readonly dueDate: LocalDate; readonly clause: string }[];
+  }[];
   /** Findings of the department's inspections not yet corrected (六(三)), by township; absent in drafts before they were listed. */
   readonly findings?: readonly {
     readonly township: string;

@@ -48,6 +48,8 @@ export interface BulletinRecord {
   readonly on: LocalDate;
   readonly townships: number;
   readonly overdue: number;
+  /** Routine activities recorded as not held (未落实). */
+  readonly missed: number;
   readonly behind: number;
 }
 

@@ -80,7 +80,15 @@ export const reviewPlanSchema = z
 export type ReviewPlan = z.input<typeof reviewPlanSchema>;
 
 /** Duties a progress report can attest, with the day they were done. */
-export const attestableDuties = ['first-secretary-visit', 'first-secretary-symposium', 'village-quarterly-debriefing', 'three-meetings-one-lesson'] as const;
+export const attestableDuties = [
+  'first-secretary-visit',
+  'first-secretary-symposium',
+  'village-quarterly-debriefing',
+  'three-meetings-one-lesson',
+  'flag-raising',
+  'service-day',
+  'concentrated-service',
+] as const;
 export const attestedDutySchema = z.strictObject({ kind: z.enum(attestableDuties), date: localDateSchema });
 
 export const halfMonthSchema = z.string().max(10).regex(/^\d{4}-(0[1-9]|1[0-2])-H[12]$/, '应为半月，如2019-03-H1（上半月）或2019-03-H2（下半月）');

@@ -7,6 +7,7 @@
  * What it lists, each from the entity's own record as of the day it is drawn up:
  * - townships whose half-monthly reports of the month (六(三)) were missed or late;
  * - overdue duties, by township (the township's own and those of its targets);
+ * - routine activities of the month not held (升国旗, 惠民服务日, 集中落实: 未落实), by township;
  * - targets behind schedule: a rectification plan not approved and past its deadline, or a year's
  *   acceptance with the village not transformed (五(四));
  * - findings of the department's inspections not yet corrected (六(三)).
@@ -15,6 +16,7 @@ import type { ObligationView } from '../contracts/common';
 import type { TownshipView } from '../contracts/township';
 import type { VillageView } from '../contracts/village';
 import type { LocalDate } from '../domain/calendar';
+import { isRoutine } from '../domain/kinds';
 import type { Roster } from '../domain/roster';
 import type { BulletinFacts } from '../contracts/mail';
 import type { LetterDocument } from './official-letter';
@@ -51,7 +53,19 @@ export function bulletinFacts(month: string, date: LocalDate, townships: readonl
     overdue.set(township, [...(overdue.get(township) ?? []), { ...(village ? { village } : {}), title: o.title, periodLabel: o.periodLabel, dueDate: o.dueDate, clause: o.clause }]);
   };
   for (const t of townships) for (const o of overdueOf(t.open)) add(t.township, undefined, o);
-  for (const v of villages) for (const o of overdueOf(v.open)) add(v.township, v.village, o);
+  for (const v of villages) for (const o of overdueOf(v.open)) if (!isRoutine(o.kind)) add(v.township, v.village, o);
+
+  // A routine activity of the month is missed once recorded so, or while still open past its day
+  // (the record of 未落实 comes with the township's notice after the half month).
+  const missed = new Map<string, BulletinFacts['missed'][number]['items'][number][]>();
+  for (const v of villages) {
+    const items = [
+      ...v.recentlyClosed.filter((c) => c.closed.how === 'missed'),
+      ...v.open.filter((o) => isRoutine(o.kind) && isOverdue(o)),
+    ].filter((o) => o.dueDate.startsWith(`${month}-`));
+    if (items.length === 0) continue;
+    missed.set(v.township, [...(missed.get(v.township) ?? []), ...items.map((o) => ({ village: v.village, title: o.title, periodLabel: o.periodLabel, dueDate: o.dueDate, clause: o.clause }))]);
+  }
 
   const behind = villages
     .map((v) => {
@@ -87,6 +101,9 @@ export function bulletinFacts(month: string, date: LocalDate, townships: readonl
       .map(([township, items]) => ({ township, items: items.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || (a.village ?? '').localeCompare(b.village ?? '')) }))
       .sort(byCode),
     behind,
+    missed: [...missed.entries()]
+      .map(([township, items]) => ({ township, items: items.sort((a, b) => a.village.localeCompare(b.village) || a.dueDate.localeCompare(b.dueDate)) }))
+      .sort(byCode),
     targets: villages.filter((v) => v.stage !== 'closed' && v.stage !== 'withdrawn').length,
   };
 }
@@ -119,10 +136,17 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument:
       paragraphs.push(`${town(t.township)}（${t.items.length}项）：${t.items.map((it) => `${it.village ? village(it.village) : '乡镇党委'}${it.title}（${it.periodLabel}，截止${chineseDate(it.dueDate)}）`).join('；')}。`);
     }
   }
-  paragraphs.push('三、进度滞后的整顿对象');
+  paragraphs.push('三、例行活动未落实情况');
+  const missedTotal = f.missed.reduce((n, t) => n + t.items.length, 0);
+  if (missedTotal === 0) paragraphs.push(`${period}各整顿对象的升国旗、“惠民服务日”和惠民政策集中落实活动均有开展记录。`);
+  else {
+    paragraphs.push(`${period}，以下${missedTotal}项例行活动没有开展记录，记为未落实（四(四)12“每月1日升国旗制度”，四(五)17“每月1日组织开展‘惠民服务日’活动”“每季度至少开展一次集中落实活动”）：`);
+    for (const t of f.missed) paragraphs.push(`${town(t.township)}（${t.items.length}项）：${t.items.map((it) => `${village(it.village)}${it.title}（${it.periodLabel}）`).join('；')}。`);
+  }
+  paragraphs.push('四、进度滞后的整顿对象');
   if (f.behind.length === 0) paragraphs.push('无整顿方案逾期或验收评价未转化的整顿对象。');
   else f.behind.forEach((b, i) => paragraphs.push(`${i + 1}. ${town(b.township)}${village(b.village)}：${b.reasons.join('；')}。`));
-  paragraphs.push('四、督导检查发现问题整改情况');
+  paragraphs.push('五、督导检查发现问题整改情况');
   const findings = f.findings ?? [];
   if (findings.length === 0) paragraphs.push('县委组织部督导组检查发现的问题均已整改（或本期无检查发现的问题）。');
   else {
@@ -133,7 +157,7 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument:
   }
   if (f.unread?.length) paragraphs.push(`（${f.unread.map((c) => (roster.townships.some((t) => t.code === c) ? town(c) : village(c))).join('、')}的记录生成本通报时未能读取，以上未计入，请核实后补充。）`);
   paragraphs.push(
-    '五、有关要求',
+    '六、有关要求',
     '被通报的乡镇党委要认真查找原因，落实整顿主体责任，对逾期事项限期完成，并将整改情况按时报县委组织部。县委组织部将持续跟踪督办，对问题突出的，依据六(四)进行函询、约谈。',
   );
   return {
@@ -146,6 +170,6 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument:
 }
 
 /** How many entries the bulletin names: what the programme records of it. */
-export function bulletinCounts(f: BulletinFacts): { townships: number; overdue: number; behind: number } {
-  return { townships: f.reports.length, overdue: f.overdue.reduce((n, t) => n + t.items.length, 0), behind: f.behind.length };
+export function bulletinCounts(f: BulletinFacts): { townships: number; overdue: number; missed: number; behind: number } {
+  return { townships: f.reports.length, overdue: f.overdue.reduce((n, t) => n + t.items.length, 0), missed: f.missed.reduce((n, t) => n + t.items.length, 0), behind: f.behind.length };
 }

@@ -2,14 +2,16 @@
  * The obligation book: the open duties of one entity (a target, a township, the county, an
  * inquiry case) as durable state. A duty is opened when it becomes owed and stays open, and
  * overdue once past its due date, until it is closed by fulfilment (on time or late), a waiver, a
- * recorded result, or its subject leaving supervision (docs/obligations.md).
+ * recorded result, or its subject leaving supervision; a routine activity (升国旗 on the 1st),
+ * which cannot be done after its day, is recorded as missed (未落实) once the township has been
+ * told (docs/obligations.md).
  * Nothing is forgotten because time passed. Plain JSON, no I/O, `now` passed in.
  */
 import { addDays, localDateOf, yearOf, type LocalDate } from './calendar';
 import { obligationKinds } from './kinds';
 import { dueDateOf, ladderSteps, type BookEntry, type DueDate, type Duty, type LayoutContext, type StepState } from './obligations';
 
-export const closeHows = ['fulfilled', 'late', 'waived', 'result', 'left-supervision'] as const;
+export const closeHows = ['fulfilled', 'late', 'waived', 'result', 'left-supervision', 'missed'] as const;
 export type CloseHow = (typeof closeHows)[number];
 
 export const closeHowLabels: Record<CloseHow, string> = {
@@ -18,6 +20,7 @@ export const closeHowLabels: Record<CloseHow, string> = {
   waived: '免除',
   result: '已记录结果',
   'left-supervision': '不再列为整顿对象',
+  missed: '未落实',
 };
 
 export interface Closure {
@@ -40,7 +43,7 @@ export interface ClosedEntry {
   readonly openedAt: string;
   readonly closed: Closure;
   /** The steps that went out: severity, when, to whom. */
-  readonly told: readonly { readonly step: string; readonly severity: StepState['severity']; readonly at: string; readonly to?: readonly string[] }[];
+  readonly told: { readonly step: string; readonly severity: StepState['severity']; readonly at: string; readonly to?: readonly string[] }[];
 }
 
 export interface BookState {
@@ -99,16 +102,19 @@ export class Book {
   }
 
   /**
-   * Opens the duties not yet known whose due time comes after `notBefore` (what fell due before
-   * the entity existed is not owed to it), laid out at `now`. Returns what was opened.
+   * Opens the duties not yet known whose period has begun, or whose first notice is due by now
+   * (a 1st on a rest day: its notice comes the working morning before), and whose due time comes
+   * after `notBefore` (what fell due before the entity existed is not owed to it). Returns what
+   * was opened.
    */
   sync(duties: readonly Duty[], now: number, notBefore: number, lay: (d: Duty) => BookEntry | undefined): BookEntry[] {
     const opened: BookEntry[] = [];
     const today = localDateOf(now);
     for (const d of duties) {
-      if (d.period.start > today || this.knows(d.id)) continue;
+      if (this.knows(d.id)) continue;
       const entry = lay(d);
       if (!entry || Date.parse(entry.due.instant) <= notBefore) continue;
+      if (d.period.start > today && !entry.steps.some((st) => !st.skipped && Date.parse(st.at) <= now)) continue;
       this.add(entry);
       opened.push(entry);
     }
@@ -161,10 +167,16 @@ export class Book {
     return out;
   }
 
-  /** Records who a step reached, once the mail server took it. */
+  /** Records who a step reached, once the mail server took it (also of a duty closed since, such as a routine activity recorded as missed). */
   delivered(entryId: string, stepId: string, to: readonly string[]): void {
     const st = this.find(entryId)?.steps.find((x) => x.id === stepId);
-    if (st) st.to = [...to];
+    if (st) {
+      st.to = [...to];
+      return;
+    }
+    const closed = this.s.closed.find((c) => c.id === entryId);
+    const told = closed?.told.findIndex((t) => t.step === stepId) ?? -1;
+    if (closed && told >= 0) closed.told[told] = { ...closed.told[told]!, to: [...to] };
   }
 
   /** The next moment a step of an open duty falls due, after `now`. */

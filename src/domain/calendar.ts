@@ -255,7 +255,8 @@ export interface DayInfo {
   readonly provisional: boolean;
 }
 
-export type DeadlineRule = 'next-working-day' | 'last-working-day';
+/** Where a deadline on a rest day goes; `on-the-day` keeps it there (an activity the text fixes to a day, 每月1日). */
+export type DeadlineRule = 'next-working-day' | 'last-working-day' | 'on-the-day';
 
 export interface Deadline {
   /** The date the duty is due, on a working day. */
@@ -357,10 +358,11 @@ export class WorkCalendar {
   /**
    * A deadline that falls on a rest day: `next-working-day` moves it forward (a recurring report,
    * 六(三)); `last-working-day` keeps it inside the period the text bounds it by ("12月底",
-   * "11月下旬", a quarter) by moving it back to the last working day on or before it.
+   * "11月下旬", a quarter) by moving it back to the last working day on or before it; `on-the-day`
+   * keeps a day the text fixes (每月1日升国旗): a rest day is no excuse.
    */
   deadline(nominal: LocalDate, rule: DeadlineRule = 'next-working-day'): Deadline {
-    const date = rule === 'next-working-day' ? this.nextWorkingDayOnOrAfter(nominal) : this.lastWorkingDayOnOrBefore(nominal);
+    const date = rule === 'on-the-day' ? nominal : rule === 'next-working-day' ? this.nextWorkingDayOnOrAfter(nominal) : this.lastWorkingDayOnOrBefore(nominal);
     return {
       date,
       nominal,

@@ -22,6 +22,9 @@ export const obligationKinds = [
   'talk',
   'inspection-finding',
   'assigned-task',
+  'flag-raising',
+  'service-day',
+  'concentrated-service',
 ] as const;
 export type ObligationKind = (typeof obligationKinds)[number];
 
@@ -29,9 +32,11 @@ export type ObligationKind = (typeof obligationKinds)[number];
  * Which escalation ladder a duty follows: `local` for what a township or village owes (overdue
  * notice to the township party secretary, red warning to the organization department), `county`
  * for the county's own duties (escalated inside the county, to the head of the organization
- * department, never to a township), `case` for the written explanation of an inquiry letter.
+ * department, never to a township), `case` for the written explanation of an inquiry letter,
+ * `routine` for a target's routine activities (a notice on the day, and only a missed one goes up,
+ * after the half month; it is then recorded as 未落实).
  */
-export type LadderClass = 'local' | 'county' | 'case';
+export type LadderClass = 'local' | 'county' | 'case' | 'routine';
 
 export type SubjectType = 'village' | 'township' | 'county' | 'case';
 
@@ -47,6 +52,8 @@ export interface KindSpec {
    * or date (五(一) "12月底", "次年11月下旬"; "每月", "每季度", "半年").
    */
   readonly dueBasis?: string;
+  /** Posts that may also record it done, besides the responsible one (the first secretary stationed in the village). */
+  readonly alsoBy?: readonly Role[];
 }
 
 /** The county's own working rule (policy file), not the plan's words. */
@@ -76,4 +83,14 @@ export const kindSpecs: Record<ObligationKind, KindSpec> = {
   talk: { title: '约谈乡镇党委书记、组织干事', clause: '六(四)', responsible: 'org-department-staff', ladder: 'county', subject: 'case', dueBasis: COUNTY_PRACTICE },
   'inspection-finding': { title: '督导检查发现问题整改', clause: '六(三)', responsible: 'township-party-secretary', ladder: 'local', subject: 'township', dueBasis: '县委组织部督导组确定' },
   'assigned-task': { title: '交办任务书整顿事项', clause: '五(二)', responsible: 'township-party-secretary', ladder: 'local', subject: 'village', dueBasis: '交办任务书确定' },
+  // 四(四)12 "继续严格执行村干部轮流坐班制和每月1日升国旗制度".
+  'flag-raising': { title: '每月1日升国旗', clause: '四(四)12', responsible: 'village-party-secretary', ladder: 'routine', subject: 'village', alsoBy: ['first-secretary'] },
+  // 四(五)17 "每月1日组织开展'惠民服务日'活动", "每季度至少开展一次集中落实活动".
+  'service-day': { title: '每月1日“惠民服务日”活动', clause: '四(五)17', responsible: 'village-party-secretary', ladder: 'routine', subject: 'village', alsoBy: ['first-secretary'] },
+  'concentrated-service': { title: '每季度惠民政策集中落实活动', clause: '四(五)17', responsible: 'village-party-secretary', ladder: 'routine', subject: 'village', alsoBy: ['first-secretary'] },
 };
+
+/** Duties on the routine ladder: recorded as 未落实 once the township has been told they were missed. */
+export function isRoutine(kind: ObligationKind): boolean {
+  return kindSpecs[kind].ladder === 'routine';
+}

@@ -3,6 +3,7 @@
  * CLI: a township, a village with its township, a person, the issuing department, the work plan's
  * title, and China time. A code not in the roster stands for itself.
  */
+import { dayOfWeek, type LocalDate } from './calendar';
 import type { Roster } from './roster';
 
 type Places = Pick<Roster, 'townships' | 'villages'>;
@@ -48,6 +49,11 @@ export function chineseDate(at: string): string {
   const [date, time] = at.split('T');
   const [y, m, d] = date!.split('-').map(Number);
   return `${y}年${m}月${d}日${time ? ` ${time}` : ''}`;
+}
+
+/** The day of the week of a date: 星期日 … 星期六. */
+export function weekdayName(date: LocalDate): string {
+  return `星期${'日一二三四五六'[dayOfWeek(date)]}`;
 }
 
 /** A count of times as officials write it: 两次, 三次, …, 11次 (the county's threshold; two when unset). */

@@ -107,7 +107,10 @@ export interface VillageFacts {
  * A target's duties whose period overlaps [from, to] (or, for a duty due after its period, whose
  * due date falls in it): the plan (五(一)), the yearly acceptance from the year after designation
  * (五(一)), the first secretary's visits, symposia and annual report (四(一)1), the village
- * secretary's quarterly debriefing (四(一)3) and 三会一课 at least every six months (四(五)15).
+ * secretary's quarterly debriefing (四(一)3), 三会一课 at least every six months (四(五)15), and
+ * the routine activities: the flag-raising (四(四)12) and the 惠民服务日 (四(五)17) on the 1st of
+ * each month whose 1st the target is under rectification, and a 集中落实 activity each quarter
+ * (四(五)17).
  */
 export function villageDuties(f: VillageFacts, policy: Policy, from: LocalDate, to: LocalDate): Duty[] {
   const d = f.designation;
@@ -135,6 +138,13 @@ export function villageDuties(f: VillageFacts, policy: Policy, from: LocalDate, 
     }
   }
   for (const p of periods('quarter', from, to)) if (owed(p)) out.push(duty('village-quarterly-debriefing', village, p, p.end));
+  for (const p of periods('month', from, to)) {
+    // "每月1日": owed for a month whose 1st the target is under rectification (designated on the 3rd: from the next month).
+    if (!activeOn(d, p.start)) continue;
+    out.push(duty('flag-raising', village, p, p.start));
+    out.push(duty('service-day', village, p, p.start));
+  }
+  for (const p of periods('quarter', from, to)) if (owed(p)) out.push(duty('concentrated-service', village, p, p.end));
   for (const w of threeMeetingsWindows(d.date, to)) {
     if (w.end < from) continue;
     if (w.start > activeUntil(d)) break;
@@ -264,16 +274,36 @@ export function dueDateOf(kind: ObligationKind, nominal: LocalDate, ctx: LayoutC
   return { ...deadline, instant: endOfDayInstant(deadline.date) };
 }
 
-/** The dated steps of a duty's ladder for a due date; steps already sent are kept as they were. */
+/**
+ * The dated steps of a duty's ladder for a due date; steps already sent are kept as they were.
+ * Every step falls on a working morning: the day's notice of a duty due on a rest day (a 1st kept
+ * on the day) goes out on the last working day before it; a step `after: half-month` counts from
+ * the end of the half month the due date falls in.
+ */
 export function ladderSteps(kind: ObligationKind, due: DueDate, ctx: LayoutContext, named: boolean): StepState[] {
   const spec = kindSpecs[kind];
   const hour = ctx.policy.morningHour.value;
   return ladderOf(ctx.policy, spec.ladder).steps.map((s) => {
-    const date = ctx.calendar.addWorkingDays(due.date, s.offsetWorkingDays);
+    const anchor = s.after === 'half-month' ? periodOf('half-month', due.date).end : due.date;
+    const date = s.offsetWorkingDays === 0 ? ctx.calendar.lastWorkingDayOnOrBefore(anchor) : ctx.calendar.addWorkingDays(anchor, s.offsetWorkingDays);
     const notify = [...new Set(s.notify.map((r) => (r === 'responsible' ? (named ? 'responsible' : spec.responsible) : r)))];
     return { id: s.id, severity: s.severity, at: isoInstant(instantOf(date, hour)), notify };
   });
 }
+
+/**
+ * The moment a duty is owed from: its period's start, or its first notice when that comes earlier
+ * (the day's notice of a 1st that is a rest day goes out on the working morning before it), never
+ * before the entity existed (`startedAt`).
+ */
+export function owedFromOf(d: Duty, ctx: LayoutContext, startedAt: number): number {
+  const start = instantOf(d.period.start);
+  const first = ladderSteps(d.kind, dueDateOf(d.kind, d.nominalDue, ctx), ctx, d.people !== undefined)[0];
+  return Math.max(first ? Math.min(start, Date.parse(first.at)) : start, startedAt);
+}
+
+/** Days ahead of today whose duties may already be owed: a notice comes at most this long before its period (a 1st inside the Spring Festival). */
+export const EARLY_NOTICE_DAYS = 12;
 
 /**
  * Lays a duty out for the book, recorded as opened at `openedAt`: its due date, and its ladder with

@@ -38,10 +38,16 @@ export const severityLabels: Record<Severity, string> = {
 const recipientSchema = z.union([z.literal('responsible'), z.enum(roles)]);
 export type Recipient = z.infer<typeof recipientSchema>;
 
+/** What a step's offset counts from: the due date, or the end of the half month the due date falls in (六(三)'s reporting rhythm). */
+export const stepAnchors = ['due', 'half-month'] as const;
+export type StepAnchor = (typeof stepAnchors)[number];
+
 const stepSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, '只能用小写字母、数字和-'),
   severity: z.enum(severities),
   offsetWorkingDays: z.number().int().min(-30).max(60),
+  /** Absent: from the due date. */
+  after: z.enum(stepAnchors).optional(),
   notify: z.array(recipientSchema).min(1, '每一步至少通知一个对象').max(6),
 });
 
@@ -56,8 +62,14 @@ const ladderSchema = z
       if (ids.has(s.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `步骤id ${s.id} 重复` });
       ids.add(s.id);
       const prev = l.steps[i - 1];
-      if (prev && s.offsetWorkingDays <= prev.offsetWorkingDays) {
+      const anchor = s.after ?? 'due';
+      if (prev && (prev.after ?? 'due') === 'half-month' && anchor === 'due') {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'after'], message: '从截止日起算的步骤须排在从半月末起算的步骤之前' });
+      } else if (prev && (prev.after ?? 'due') === anchor && s.offsetWorkingDays <= prev.offsetWorkingDays) {
         ctx.addIssue({ code: 'custom', path: ['steps', i, 'offsetWorkingDays'], message: `须晚于上一步（${prev.offsetWorkingDays}），步骤按先后排列` });
+      }
+      if (anchor === 'half-month' && s.severity !== 'overdue' && s.severity !== 'red-warning') {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'after'], message: '只有逾期通知和红色预警可以从半月末起算' });
       }
       if ((s.severity === 'overdue' || s.severity === 'red-warning') && s.offsetWorkingDays <= 0) {
         ctx.addIssue({ code: 'custom', path: ['steps', i, 'offsetWorkingDays'], message: `${s.severity}须在截止日之后（偏移量>0）` });
@@ -76,7 +88,7 @@ const dayOfYear = z.object({
   basis: basisSchema,
 });
 
-export const deadlineRules = ['next-working-day', 'last-working-day'] as const satisfies readonly DeadlineRule[];
+export const deadlineRules = ['next-working-day', 'last-working-day', 'on-the-day'] as const satisfies readonly DeadlineRule[];
 
 const deadlineSchema = z.object({ rule: z.enum(deadlineRules), basis: basisSchema });
 
@@ -84,6 +96,10 @@ const deadlineSchema = z.object({ rule: z.enum(deadlineRules), basis: basisSchem
 const laterKinds = {
   'inspection-finding': { rule: 'next-working-day', basis: 'county-practice' },
   'assigned-task': { rule: 'next-working-day', basis: 'county-practice' },
+  // 四(四)12, 四(五)17 "每月1日": the day itself, a rest day or not.
+  'flag-raising': { rule: 'on-the-day', basis: '四(四)12' },
+  'service-day': { rule: 'on-the-day', basis: '四(五)17' },
+  'concentrated-service': { rule: 'last-working-day', basis: '四(五)17' },
 } as const satisfies Partial<Record<ObligationKind, { rule: DeadlineRule; basis: string }>>;
 
 /** A kind's rest-day rule in a policy, also for a policy recorded before the kind existed. */
@@ -96,7 +112,7 @@ export const policySchema = z.strictObject({
   version: z.string().trim().regex(/^[A-Za-z0-9._-]{1,40}$/, '1–40个字母、数字、. _ -'),
   /** Hour of the morning, China time, at which reminders go out. */
   morningHour: valueRule(z.number().int().min(6).max(11)),
-  ladders: z.strictObject({ local: ladderSchema, county: ladderSchema, case: ladderSchema }),
+  ladders: z.strictObject({ local: ladderSchema, county: ladderSchema, case: ladderSchema, routine: ladderSchema }),
   /**
    * 督办: an open duty past its red warning is urged again to the red warning's recipients, in one
    * digest per recipient, every so many working days, at most so many times.
@@ -106,8 +122,7 @@ export const policySchema = z.strictObject({
   deadlines: z.strictObject({
     ...(Object.fromEntries(obligationKinds.filter((k) => !(k in laterKinds)).map((k) => [k, deadlineSchema])) as Record<Exclude<ObligationKind, keyof typeof laterKinds>, typeof deadlineSchema>),
     // Kinds added after policy files were written: a file without them takes the built-in rule.
-    'inspection-finding': deadlineSchema.default(laterKinds['inspection-finding']),
-    'assigned-task': deadlineSchema.default(laterKinds['assigned-task']),
+    ...(Object.fromEntries(Object.entries(laterKinds).map(([k, v]) => [k, deadlineSchema.default(v)])) as { [K in keyof typeof laterKinds]: z.ZodDefault<typeof deadlineSchema> }),
   }),
   dates: z.strictObject({
     /** 四(一)1 asks for a yearly report without a date. */
@@ -151,7 +166,7 @@ const localLadder = {
  * holds the same, for operators to copy and change; runs that predate policy files use this.
  */
 export const defaultPolicy: Policy = policySchema.parse({
-  version: 'builtin-2',
+  version: 'builtin-3',
   morningHour: { value: 9, basis: 'county-practice' },
   ladders: {
     local: localLadder,
@@ -170,6 +185,13 @@ export const defaultPolicy: Policy = policySchema.parse({
         { id: 'reminder', severity: 'reminder', offsetWorkingDays: -3, notify: ['responsible'] },
         { id: 'due-day', severity: 'due', offsetWorkingDays: 0, notify: ['responsible'] },
         { id: 'overdue', severity: 'overdue', offsetWorkingDays: 1, notify: ['responsible', 'org-department-staff'] },
+      ],
+    },
+    routine: {
+      basis: 'county-practice',
+      steps: [
+        { id: 'due-day', severity: 'due', offsetWorkingDays: 0, notify: ['responsible'] },
+        { id: 'overdue', severity: 'overdue', offsetWorkingDays: 1, after: 'half-month', notify: ['responsible', 'township-party-secretary', 'organization-officer'] },
       ],
     },
   },

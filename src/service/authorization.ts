@@ -9,6 +9,7 @@
 import type { ObligationView } from '../contracts/common';
 import type { Person, Role, Roster } from '../domain/roster';
 import { roleLabels } from '../domain/roster';
+import { kindSpecs } from '../domain/kinds';
 
 export const actions = [
   // Reading
@@ -222,16 +223,18 @@ export function authorize(actor: Actor, action: Action, entity: EntityRef): void
 }
 
 /**
- * A duty is closed by its responsible post (or the person named on it) or by the organization
+ * A duty is closed by its responsible post (or the person named on it), by a post its kind also
+ * allows (the first secretary records the village's flag-raising), or by the organization
  * department; a township official closes a duty of their township's own posts; a village's
  * officials only their own post's duties.
  */
-export function mayFulfil(actor: Actor, entity: EntityRef, responsible: ObligationView['responsible']): boolean {
+export function mayFulfil(actor: Actor, entity: EntityRef, duty: Pick<ObligationView, 'kind' | 'responsible'>): boolean {
   if (!may(actor, 'duty.fulfil', entity)) return false;
   if (actor.role === 'org-department-staff' || actor.role === 'org-department-head') return true;
+  const responsible = duty.responsible;
   if ('people' in responsible) return responsible.people.includes(actor.id);
   if (actor.role === 'township-party-secretary' || actor.role === 'organization-officer') {
     return responsible.role === 'township-party-secretary' || responsible.role === 'organization-officer';
   }
-  return responsible.role === actor.role;
+  return responsible.role === actor.role || (kindSpecs[duty.kind].alsoBy?.includes(actor.role) ?? false);
 }

@@ -646,7 +646,7 @@ export class Service {
       const status = await this.status(entity);
       if (entity.kind === 'village') assertAssigned(actor, 'duty.fulfil', status as VillageView);
       const duty = status.open.find((o) => o.id === id) ?? status.upcoming.find((o) => o.id === id);
-      if (duty && !mayFulfil(actor, entity, duty.responsible)) {
+      if (duty && !mayFulfil(actor, entity, duty)) {
         throw new ForbiddenError(actor, 'duty.fulfil', `${actor.name}不是“${duty.title}”的责任人，不能办结该事项`);
       }
     }

@@ -11,8 +11,8 @@ import { caseStageLabels, type InquiryView } from '../contracts/inquiry';
 import type { ObligationView } from '../contracts/common';
 import { docNumberText } from '../contracts/ledger';
 import type { TownshipView } from '../contracts/township';
-import { stageLabels, type VillageView } from '../contracts/village';
-import { localDateOf, periodOf, WorkCalendar, yearOf } from '../domain/calendar';
+import { attestableDuties, stageLabels, type VillageView } from '../contracts/village';
+import { localDateOf, periodById, periodOf, WorkCalendar, yearOf } from '../domain/calendar';
 import type { Consequence } from '../domain/consequences';
 import { ratingHistoryText } from '../domain/criteria';
 import { roleLabels, type Roster } from '../domain/roster';
@@ -24,6 +24,7 @@ import { SESSION_TTL_MS } from '../service/identity';
 import { takeMutation, type RateLimiter } from '../service/rate-limit';
 import type { ListItem, Service } from '../service/service';
 import { countyFigures, townshipLine } from './figures';
+import { routineOfHalf } from './routine';
 import { FlashStore, safeBack, type PageError } from './flash';
 import { FormFieldError, formToBody, parseUrlEncoded } from './forms';
 import { html, raw, type Html } from './html';
@@ -236,7 +237,7 @@ ${duties.map((o) => {
       ? may(ctx.actor, ownForm[o.kind]!.action, entity)
         ? html`<a href="${pageOf(entity)}#${ownForm[o.kind]!.form}">去办理</a>`
         : ''
-      : mayFulfil(ctx.actor, entity, o.responsible)
+      : mayFulfil(ctx.actor, entity, o)
       ? html`<form class="inline" method="post" action="/do${base}/duties/fulfil"><input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="_back" value="${ctx.path}"><input type="hidden" name="obligationId" value="${o.id}"><input type="date" name="fulfilledOn" value="${today()}"><button>已完成</button></form>`
       : ''
   }${
@@ -425,7 +426,7 @@ ${duties.map((o) => {
           if (!v) continue;
           const entity = deps.service.village(v.village);
           const all = dutiesNow(v);
-          const mine = all.filter((o) => mayFulfil(a, entity, o.responsible));
+          const mine = all.filter((o) => mayFulfil(a, entity, o));
           const others = all.length - mine.length;
           const note = others ? html`<p class="muted">其他人员的事项${others}项（第一书记、村党组织书记等），见<a href="/villages/${v.village}">整顿对象页面</a>。</p>` : '';
           if (mine.length || others) sections.push(html`<h2><a href="/villages/${v.village}">${villageName(v.village)}</a>（${v.stageLabel}）</h2>${mine.length ? dutyTable(ctx, entity, `/api/villages/${v.village}`, mine) : ''}${note}`);
@@ -532,12 +533,14 @@ ${v.failedDeliveryCount ? html`<h2>未能送达的通知（${v.failedDeliveryCou
 
   // --- A township ----------------------------------------------------------------------------------
 
-  const attestable = ['first-secretary-visit', 'first-secretary-symposium', 'village-quarterly-debriefing', 'three-meetings-one-lesson'] as const;
-  const attestLabels: Record<(typeof attestable)[number], string> = {
+  const attestLabels: Record<(typeof attestableDuties)[number], string> = {
     'first-secretary-visit': '第一书记到村开展服务',
     'first-secretary-symposium': '第一书记与村民座谈交流',
     'village-quarterly-debriefing': '村党支部书记季度述职',
     'three-meetings-one-lesson': '“三会一课”',
+    'flag-raising': '升国旗（每月1日）',
+    'service-day': '“惠民服务日”（每月1日）',
+    'concentrated-service': '惠民政策集中落实活动（每季度）',
   };
 
   const townshipPage = async (ctx: Ctx, code: string, highlight?: string): Promise<{ title: string; body: Html }> => {
@@ -552,6 +555,11 @@ ${v.failedDeliveryCount ? html`<h2>未能送达的通知（${v.failedDeliveryCou
       const periodId = owed ? owed.id.split('/').at(-1)! : current.id;
       const periodLabel = owed?.periodLabel ?? current.label;
       const active = t.targets.filter((x) => x.active);
+      // 四(四)12, 四(五)17: what each target's routine activities of the half month came to, so that the report can attest them or say they were not held.
+      const half = periodById(periodId);
+      const routine = new Map(
+        await Promise.all(active.map(async (x) => [x.village, routineOfHalf(await deps.service.villageView(ctx.actor, x.village).catch(() => undefined), half)] as const)),
+      );
       // Already reported: say so, and offer the form only as an amendment (what was sent is on each target's page).
       const sent = t.reports.find((r) => r.period === periodId);
       const reportForm = form(
@@ -561,8 +569,9 @@ ${v.failedDeliveryCount ? html`<h2>未能送达的通知（${v.failedDeliveryCou
           `${sent ? '更正' : '上报'}半月整顿工作进展（六(三)）：${periodLabel}`,
           html`<input type="hidden" name="period" value="${periodId}">${active.map(
             (x, i) => html`<fieldset><legend>${villageName(x.village)}</legend><input type="hidden" name="entries.${i}.village" value="${x.village}">
+${routine.get(x.village)?.length ? html`<p class="routine">本半月例行活动：${routine.get(x.village)!.join('；')}</p>` : ''}
 ${textarea(ctx, 'report', '工作进展', `entries.${i}.progress`)}${textarea(ctx, 'report', '存在问题', `entries.${i}.problems`)}${textarea(ctx, 'report', '下步打算', `entries.${i}.nextSteps`)}
-<p class="muted">本期完成的事项（填写完成日期，可办结相应待办）：</p>${attestable.map((k) => input(ctx, 'report', attestLabels[k], `entries.${i}.attest.${k}:optional`, 'date'))}</fieldset>`,
+<p class="muted">本期完成的事项（填写完成日期，可办结相应待办）：</p>${attestableDuties.map((k) => input(ctx, 'report', attestLabels[k], `entries.${i}.attest.${k}:optional`, 'date'))}</fieldset>`,
           )}${sent ? html`<input type="hidden" name="amendment:bool" value="true">` : html`<label><input type="checkbox" name="amendment:bool" value="true"> 更正已报送的进展</label>`}`,
           sent ? '报送更正' : '报送',
         );

@@ -124,9 +124,9 @@ class Programme extends Entity<ProgrammeState> {
         villages: targets.map((t) => t.village),
         at: isoInstant(Date.now()),
       });
-      b.sent.push({ month, on: today, townships: r.townships, overdue: r.overdue, behind: r.behind });
+      b.sent.push({ month, on: today, townships: r.townships, overdue: r.overdue, missed: r.missed, behind: r.behind });
       if (b.sent.length > 36) b.sent.shift();
-      this.log(Date.now(), 'bulletin', `${label}整顿工作通报送审稿已送县委组织部：未按时报送的乡镇${r.townships}个，逾期事项${r.overdue}项，进度滞后的整顿对象${r.behind}个`);
+      this.log(Date.now(), 'bulletin', `${label}整顿工作通报送审稿已送县委组织部：未按时报送的乡镇${r.townships}个，逾期事项${r.overdue}项，例行活动未落实${r.missed}项，进度滞后的整顿对象${r.behind}个`);
     } catch (err) {
       if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
       this.log(Date.now(), 'bulletin-failed', `${label}整顿工作通报未能生成：${err.cause?.message ?? err.message}`);

@@ -1,6 +1,6 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { expect, test, vi } from 'vitest';
-import { localDateOf } from '../../src/domain/calendar';
+import { localDateOf, periodOf } from '../../src/domain/calendar';
 import { defaultPolicy } from '../../src/domain/policy';
 import { official2027 } from '../support/calendar';
 import { useApiWorld } from '../support/api';
@@ -45,6 +45,12 @@ test('a target from designation to withdrawal, every action of every post', asyn
   const fulfilled = await call('qs03-fs', 'POST', '/api/villages/QS03/duties/fulfil', { obligationId: symposium, fulfilledOn: today });
   expect(fulfilled.status).toBe(200);
   expect((fulfilled.body.recentlyClosed as { id: string; closed: { by: string } }[]).find((c) => c.id === symposium)?.closed).toMatchObject({ by: 'qs03-fs' });
+
+  // 四(五)17: the quarter's 集中落实 activity is the village party secretary's, and the first secretary may record it too.
+  const concentrated = `concentrated-service/village:QS03/${periodOf('quarter', today).id}`;
+  const held = await call('qs03-fs', 'POST', '/api/villages/QS03/duties/fulfil', { obligationId: concentrated, fulfilledOn: today, note: '集中宣讲惠民政策' });
+  expect(held.status).toBe(200);
+  expect((held.body.recentlyClosed as { id: string; closed: { by: string; how: string } }[]).find((c) => c.id === concentrated)?.closed).toMatchObject({ by: 'qs03-fs', how: 'fulfilled' });
 
   // The department waives a duty, with a reason.
   const open = (await call('zzb-zhang', 'GET', '/api/villages/QS03')).body.open as { id: string; kind: string }[];

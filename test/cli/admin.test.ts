@@ -48,7 +48,7 @@ describe('files checked without a server', () => {
 
     const show = await cli(['policy', 'show', path.join(root, 'policy/county-policy.yaml')]);
     expect(show).toMatchObject({ code: 0, stderr: '' });
-    expect(show.stdout).toContain('工作规则版本：builtin-2');
+    expect(show.stdout).toContain('工作规则版本：builtin-3');
     expect(show.stdout).toContain('  逾期1个工作日　逾期通知　通知责任人、乡镇党委书记、包村领导、联建部门主要领导\n');
     expect(show.stdout).toContain('  逾期3个工作日　红色预警　通知县委组织部、联系点县委领导\n');
     expect(show.stdout).toContain('  督导检查发现问题整改：顺延至下一个工作日（县委组织部工作要求）');
@@ -91,7 +91,7 @@ describe('through the API, as the people who act', () => {
 
   test('policy apply: only by the organization department; recorded with who applied which version; again, a no-op', async () => {
     const file = path.join(dir, 'policy-2027.yaml');
-    writeFileSync(file, readFileSync(path.join(root, 'policy/county-policy.yaml'), 'utf8').replace('version: builtin-2', 'version: county-2027.1'));
+    writeFileSync(file, readFileSync(path.join(root, 'policy/county-policy.yaml'), 'utf8').replace('version: builtin-3', 'version: county-2027.1'));
     const refused = await cli(['policy', 'apply', file], api.cliEnv('qs-org'));
     expect(refused).toMatchObject({ code: 3, stdout: '' });
     expect(refused.stderr).toBe('错误：刘志强（组织干事）无权适用工作规则\n');
@@ -105,7 +105,7 @@ describe('through the API, as the people who act', () => {
     const state = await qs03.query(stateQuery);
     expect(state.policyVersion).toBe('county-2027.1');
     const applied = state.history.filter((h) => h.type === 'policy');
-    expect(applied).toMatchObject([{ text: '适用县委组织部工作规则county-2027.1（原为builtin-2）', by: 'zzb-head' }]);
+    expect(applied).toMatchObject([{ text: '适用县委组织部工作规则county-2027.1（原为builtin-3）', by: 'zzb-head' }]);
 
     expect((await cli(['policy', 'apply', file], serverEnv)).code).toBe(0);
     expect((await qs03.query(stateQuery)).history.filter((h) => h.type === 'policy')).toHaveLength(1);

@@ -84,6 +84,7 @@ test('the monthly bulletin, the proposal (呈批件) and the notice of a schedul
       reports: [{ township: 'LH', missing: ['2026-10-H1'], late: ['2026-10-H2'] }],
       overdue: [{ township: 'LH', items: [{ village: 'LH02', title: '第一书记每月到村开展服务', periodLabel: '2026年10月', dueDate: '2026-10-30', clause: '四(一)1' }] }],
       behind: [{ village: 'LH09', township: 'LH', reasons: ['整顿方案逾期未报送（截止2026年10月30日）'] }],
+      missed: [{ township: 'LH', items: [{ village: 'LH02', title: '每月1日升国旗', periodLabel: '2026年10月', dueDate: '2026-10-01', clause: '四(四)12' }] }],
     },
     roster,
     '《方案》',
@@ -96,7 +97,7 @@ test('the monthly bulletin, the proposal (呈批件) and the notice of a schedul
     new Date('2026-11-03T01:00:00Z'),
   );
   for (const [doc, expected] of [
-    [bulletin, ['关于2026年10月全县软弱涣散村党组织整顿工作进展情况的通报', '柳河镇：10月上半月未报送；10月下半月逾期报送。', '送审稿']],
+    [bulletin, ['关于2026年10月全县软弱涣散村党组织整顿工作进展情况的通报', '柳河镇：10月上半月未报送；10月下半月逾期报送。', '三、例行活动未落实情况', '柳河镇（1项）：', '每月1日升国旗（2026年10月）', '送审稿']],
     [proposal, ['进行函询的呈批件', '部领导：', '妥否，请批示。']],
     [talk, ['云组函〔2026〕7号', '进行约谈的通知', '2026年11月10日09:30']],
   ] as const) {

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { addDays, dayNumber, fromDayNumber, periodsOverlapping } from '../../src/domain/calendar';
+import { addDays, dayNumber, fromDayNumber, localDateOf, periodsOverlapping } from '../../src/domain/calendar';
+import { isRoutine } from '../../src/domain/kinds';
 import { activeOn, activeUntil, countyDuties, openEntry, townshipDuties, villageDuties, type Duty, type VillageFacts } from '../../src/domain/obligations';
-import { defaultPolicy } from '../../src/domain/policy';
+import { deadlineOf, defaultPolicy } from '../../src/domain/policy';
 import { calendar, layout } from '../support/calendar';
 
 const qs03: VillageFacts = { village: 'QS03', township: 'QS', designation: { village: 'QS03', date: '2018-10-15' }, hasFirstSecretary: true };
@@ -60,7 +61,25 @@ describe('a target designated in October 2018 (五(一), 四(一), 四(五))', (
     // 四(五)15 counts six months from the designation or the last session: its windows end where the six months do, not at a month end.
     const own = duties.filter((d) => d.kind !== 'acceptance-evaluation' && d.kind !== 'three-meetings-one-lesson' && d.nominalDue <= '2019-12-31').map((d) => lay(d));
     const monthEnds = new Set(own.filter((e) => e.kind === 'first-secretary-visit').flatMap((e) => e.steps.map((s) => s.at)));
-    expect(own.flatMap((e) => e.steps.map((s) => s.at)).filter((at) => !monthEnds.has(at))).toEqual([]);
+    // A routine activity's 未落实 notice comes after its half month instead (四(四)12, 四(五)17): checked below.
+    const steps = own.flatMap((e) => e.steps.filter((s) => !(isRoutine(e.kind) && s.id === 'overdue')).map((s) => s.at));
+    expect(steps.filter((at) => !monthEnds.has(at))).toEqual([]);
+  });
+
+  test('the 1st\'s flag-raising and 惠民服务日 are due on the day, a rest day or not; their notice comes the working morning on or before it, their 未落实 the first working morning after the half month', () => {
+    const flags = of('flag-raising').map((d) => lay(d));
+    expect(flags.map((e) => e.due.date).slice(0, 3)).toEqual(['2018-11-01', '2018-12-01', '2019-01-01']);
+    expect(of('service-day').map((d) => d.nominalDue)).toEqual(flags.map((e) => e.due.nominal));
+    const dec = flags[1]!; // Saturday 1 December 2018
+    expect(dec.steps.map((s) => [s.id, s.at])).toEqual([
+      ['due-day', '2018-11-30T01:00:00.000Z'],
+      ['overdue', '2018-12-17T01:00:00.000Z'], // the 15th is a Saturday: Monday the 17th
+    ]);
+    expect(dec.steps.map((s) => s.notify)).toEqual([['village-party-secretary'], ['village-party-secretary', 'township-party-secretary', 'organization-officer']]);
+    // 1 January 2019 is New Year's Day: the notice on Saturday 29 December, a working day (调休).
+    expect(flags[2]!.steps[0]!.at).toBe('2018-12-29T01:00:00.000Z');
+    // The quarter's 集中落实, by the quarter's last working day.
+    expect(of('concentrated-service').map((d) => lay(d).due.date).slice(0, 2)).toEqual(['2018-12-29', '2019-03-29']);
   });
 
   test('a step that fell before the duty was opened is skipped, not sent late', () => {
@@ -150,7 +169,9 @@ describe('properties', () => {
         expect(new Set(ids).size).toBe(ids.length);
         for (const d of list) {
           const e = lay(d, `${from}T00:00:00Z`);
-          expect(calendar.isWorkingDay(e.due.date)).toBe(true);
+          // A day the plan fixes (每月1日) stays on the day; every other deadline is a working day.
+          if (deadlineOf(defaultPolicy, d.kind).rule !== 'on-the-day') expect(calendar.isWorkingDay(e.due.date)).toBe(true);
+          for (const st of e.steps) expect(calendar.isWorkingDay(localDateOf(Date.parse(st.at)))).toBe(true);
           e.steps.forEach((s, i) => {
             if (i > 0) expect(s.at > e.steps[i - 1]!.at).toBe(true);
           });

@@ -145,7 +145,7 @@ test('the organization department approves a plan and records an acceptance; the
   await page.screenshot({ path: path.join(shots, 'ledger.png'), fullPage: true });
 
   await page.goto(`${api.url}/ops`);
-  expect(await page.textContent('main')).toContain('工作规则：builtin-2');
+  expect(await page.textContent('main')).toContain('工作规则：builtin-3');
   await page.screenshot({ path: path.join(shots, 'ops.png'), fullPage: true });
 }, 120_000);
 

@@ -69,13 +69,13 @@ describe('inspections', () => {
     expect(subjects(sec)).toContain('【逾期通知】青石镇：督导检查发现问题整改（2018-11-05督导检查第2项：镇党委未建立整顿工作台账）');
     expect(subjects(sec).some((s) => s.includes('第1项') && !s.startsWith('【提醒】'))).toBe(false);
     const bulletin = world.mail.sink.to('zzb-zhang@county.example.org').find((m) => m.subject.includes('2018年11月') && m.subject.startsWith('【通报送审】'));
-    expect(bulletin?.text).toContain('四、督导检查发现问题尚未整改：青石镇1个');
+    expect(bulletin?.text).toContain('五、督导检查发现问题尚未整改：青石镇1个');
     const docx = bulletin!.attachments.find((a) => a.filename.endsWith('.docx'))!;
     const text = strFromU8(unzipSync(new Uint8Array(docx.content))['word/document.xml']!).replace(/<[^>]+>/g, '');
-    expect(text).toContain('四、督导检查发现问题整改情况');
+    expect(text).toContain('五、督导检查发现问题整改情况');
     expect(text).toContain('青石镇（1个）：2018年11月5日检查发现镇党委未建立整顿工作台账，限2018年11月30日前整改，已逾期。');
     expect(text).not.toContain('村务公开栏');
-    expect(text).toContain('五、有关要求');
+    expect(text).toContain('六、有关要求');
 
     const after = await qs.query(townshipStateQuery);
     expect(after.recentlyClosed.find((c) => c.id === first!.obligationId)?.closed).toMatchObject({ how: 'fulfilled', on: '2018-11-14', by: 'qs-sec' });

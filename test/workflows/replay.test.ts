@@ -39,6 +39,7 @@ test('recorded histories replay without non-determinism', async () => {
     'village-failed-acceptances',
     'village-forwarded-reports',
     'village-plan-never-submitted',
+    'village-routine-activities',
     'village-smtp-outage',
     'village-updates-refused',
     'village-withdrawn',

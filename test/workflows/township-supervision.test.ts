@@ -143,11 +143,12 @@ describe('township supervision through 2019', () => {
     ]);
     expect(await ledger.query(awardIneligibleQuery, 2020)).toEqual([]);
 
-    // A village year with every report forwarded and nothing ever done stays within 450 events
-    // (the target is 600; 三会一课's six-month windows end where the text's six months do, off the month-end wake-ups).
+    // A village year with every report forwarded and nothing ever done stays within the 600 events of
+    // the target (三会一课's six-month windows end where the text's six months do, off the month-end
+    // wake-ups; a routine activity missed is told after its half month, a wake-up of its own).
     const qs03Lengths = await historyLengths(world.env, qs03Handle.workflowId, qs03FirstRun);
     console.log('QS03 history lengths with forwarded reports', qs03Lengths);
-    for (const n of qs03Lengths) expect(n).toBeLessThan(450);
+    for (const n of qs03Lengths) expect(n).toBeLessThanOrEqual(600);
     await recordHistories(world.env, qs03Handle.workflowId, qs03FirstRun, 'village-forwarded-reports');
     for (const [name, id, run] of [['township-on-time', 'QS', firstRuns.qs], ['township-proposal', 'LH', firstRuns.lh]] as const) {
       const lengths = await historyLengths(world.env, townshipWorkflowId(id), run);

@@ -105,7 +105,7 @@ describe('a target designated in October 2018', () => {
     const lengths = await historyLengths(world.env, handle.workflowId, handle.firstExecutionRunId);
     console.log(`history events per run (one run per calendar year) of QS03: ${lengths.join(', ')}`);
     expect(lengths).toHaveLength(4); // 2018, 2019, 2020, 2021
-    for (const n of lengths) expect(n).toBeLessThan(450); // the target is 600 a target-year
+    for (const n of lengths) expect(n).toBeLessThanOrEqual(600); // the target: 600 a target-year
   await recordHistories(world.env, handle.workflowId, handle.firstExecutionRunId, 'village-cycle-every-ladder-step');
   }, 600_000); // three years and more of wake-ups: slow beside the other workflow files on two cores
 });

@@ -46,5 +46,5 @@ test("three failed acceptances block the paired department's leader and keep the
   const lengths = await historyLengths(world.env, handle.workflowId, handle.firstExecutionRunId);
   console.log(`history events per run of LH09, 2018–2028: ${lengths.join(', ')}; total ${lengths.reduce((a, b) => a + b, 0)}`);
   expect(lengths).toHaveLength(11);
-  for (const n of lengths) expect(n).toBeLessThan(450); // the target is 600 a target-year
+  for (const n of lengths) expect(n).toBeLessThanOrEqual(600); // the target is 600 a target-year
 }, 600_000); // ten years of month-end wake-ups: about 100 s alone on two cores, more beside other files

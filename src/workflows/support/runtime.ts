@@ -44,10 +44,14 @@ import {
   emptyBook,
   instantOf,
   isoInstant,
+  isRoutine,
   kindSpecs,
   localDateOf,
   fixedDueDate,
   openEntry,
+  owedFromOf,
+  EARLY_NOTICE_DAYS,
+  periodOf,
   yearOf,
   type BookEntry,
   type ClosedEntry,
@@ -316,10 +320,11 @@ export abstract class Entity<S extends { core: CoreState }> {
     // then, and is recorded as owed from that day: what the book says does not depend on how soon
     // the worker (or a new run after continue-as-new) came to it.
     const lay = (d: Duty): BookEntry => {
-      const owedFrom = Math.max(instantOf(d.period.start), startedAt);
+      const owedFrom = owedFromOf(d, this.ctx, startedAt);
       return openEntry(d, this.ctx, owedFrom, undefined, owedFrom);
     };
-    const opened = this.book.sync(this.duties(from, today), now, startedAt, lay);
+    // Duties of the next days too: one whose notice comes before its period opens with that notice.
+    const opened = this.book.sync(this.duties(from, addDays(today, EARLY_NOTICE_DAYS)), now, startedAt, lay);
     for (const e of opened) this.onOpened(e, now);
     if (!this.factsChanged) return;
     this.factsChanged = false;
@@ -328,6 +333,16 @@ export abstract class Entity<S extends { core: CoreState }> {
       this.book.close(e.id, { how: 'left-supervision', on: today, at: isoInstant(now) });
       this.log(now, 'closed', `${kindSpecs[e.kind].title}（${e.period.label}）不再需要办理：整顿对象已不在整顿范围内`);
     }
+  }
+
+  /**
+   * A routine activity not recorded by the time its last step told the township (the end of its
+   * half month): it cannot be done after its day, so it is recorded as missed (未落实) rather than
+   * kept open; the bulletin and the township's next report list it.
+   */
+  private recordMissed(entry: BookEntry, now: number): void {
+    this.book.close(entry.id, { how: 'missed', on: localDateOf(now), at: isoInstant(now) });
+    this.log(now, 'closed', `${kindSpecs[entry.kind].title}（${entry.period.label}）未落实：至${periodOf('half-month', entry.due.date).label}结束仍无开展记录`);
   }
 
   /** An entry the book opened (a village remembers which years' acceptances were owed). */
@@ -368,7 +383,7 @@ export abstract class Entity<S extends { core: CoreState }> {
     const key = `${d.id}|${d.nominalDue}|${d.people?.join(',') ?? ''}`;
     let e = memo.entries.get(key);
     if (!e) {
-      const owedFrom = Math.max(instantOf(d.period.start), Date.parse(this.core.startedAt));
+      const owedFrom = owedFromOf(d, ctx, Date.parse(this.core.startedAt));
       e = openEntry(d, ctx, owedFrom, undefined, owedFrom);
       memo.entries.set(key, e);
     }
@@ -474,6 +489,7 @@ export abstract class Entity<S extends { core: CoreState }> {
     for (const { entry, step } of this.book.due(now)) {
       out.push(this.notice(entry, step));
       this.onStepSent(entry, step, now);
+      if (isRoutine(entry.kind) && step === entry.steps.at(-1)) this.recordMissed(entry, now);
     }
     if (this.calendarChanged) {
       // After the steps due now are taken, so that none of them is skipped by the new layout.
