@@ -7,7 +7,7 @@
 import type { DigestRequest, NoticeRequest, ResultMailRequest } from '../contracts/mail';
 import { isRoutine, kindSpecs, type ObligationKind } from '../domain/kinds';
 import { severityLabels, type Severity } from '../domain/policy';
-import { holders, roleLabels, type Person, type Role, type Roster } from '../domain/roster';
+import { departmentHolders, holders, roleLabels, type Person, type Role, type Roster } from '../domain/roster';
 import { chineseDate, sourceDocument, townshipName, villageLabel, weekdayName } from '../domain/names';
 
 export const FOOTER = '本邮件由软弱涣散农村基层党组织整顿提升工作系统自动发送，请勿直接回复。';
@@ -75,6 +75,8 @@ export function resolvePosts(
       const p = byId(assigned);
       found = p ? [p] : [];
       if (!p) missing.push(`名册中无${roleLabels[role as Role] ?? role}（${assigned}）`);
+    } else if (role === 'joint-meeting-member') {
+      found = departmentHolders(roster, role);
     } else if (countyRoles.has(role)) {
       found = holders(roster, role as Role);
     } else if (townshipRoles.has(role)) {
@@ -83,7 +85,7 @@ export function resolvePosts(
       found = holders(roster, role as Role, { village: place.village }).slice(0, 1);
     }
     if (found.length === 0 && !assigned) {
-      const where = countyRoles.has(role) ? roster.county.name : townshipRoles.has(role) ? townshipName(roster, place.township) : villageLabel(roster, place.village);
+      const where = countyRoles.has(role) || role === 'joint-meeting-member' ? roster.county.name : townshipRoles.has(role) ? townshipName(roster, place.township) : villageLabel(roster, place.village);
       missing.push(`名册中${where}无${roleLabels[role as Role] ?? role}在岗`);
     }
     found.forEach(add);

@@ -1,7 +1,8 @@
 /**
  * Contract of the county programme workflow (one per county): the county's own duties, each
  * reminded to the organization department: the standing committee's study twice a year (五(二)),
- * the yearly debriefing evaluation of township secretaries (六(四)) and the late-November
+ * the quarterly 联席会 of the departments named in 四(一)4, the yearly debriefing evaluation of
+ * township secretaries (六(四)) and the late-November
  * acceptance campaign for every target under rectification (五(一)); and the urging digest (督办)
  * of every overdue duty in the county past its red warning.
  */
@@ -41,6 +42,8 @@ export interface ProgrammeView extends EntityStatus {
   readonly bulletins: readonly BulletinRecord[];
   /** The standing committee's studies recorded (五(二)), with the plans they reviewed. */
   readonly committeeStudies: readonly CommitteeStudyRecord[];
+  /** The 联席会 recorded (四(一)4), the latest twelve. */
+  readonly jointMeetings: readonly JointMeetingRecord[];
 }
 
 export interface BulletinRecord {
@@ -97,4 +100,26 @@ export interface CommitteeStudyRecord {
 }
 
 export const recordCommitteeStudyUpdate = defineUpdate<ProgrammeView, [RecordCommitteeStudy]>('recordCommitteeStudy');
+
+/**
+ * A 联席会 (四(一)4 "县工青妇、武装、民政等部门每季度召开一次联席会，研究整治配套组织软弱涣散的问题"):
+ * the day it met, what it studied, and the departments (roster codes) that took part; recorded by
+ * the organization department, which leads the work (六(二)).
+ */
+export const recordJointMeetingSchema = z.strictObject({
+  by: personId,
+  heldOn: localDateSchema,
+  topics: text(4, 2000, '研究内容'),
+  departments: z.array(codeSchema).min(2, '联席会至少有两个部门参加').max(20, '最多20个部门'),
+});
+export type RecordJointMeeting = z.input<typeof recordJointMeetingSchema>;
+
+export interface JointMeetingRecord {
+  readonly heldOn: LocalDate;
+  readonly topics: string;
+  readonly departments: readonly string[];
+  readonly by: string;
+}
+
+export const recordJointMeetingUpdate = defineUpdate<ProgrammeView, [RecordJointMeeting]>('recordJointMeeting');
 export const programmeStateQuery = defineQuery<ProgrammeView>('state');

@@ -25,6 +25,7 @@ export const obligationKinds = [
   'flag-raising',
   'service-day',
   'concentrated-service',
+  'joint-meeting',
 ] as const;
 export type ObligationKind = (typeof obligationKinds)[number];
 
@@ -88,6 +89,8 @@ export const kindSpecs: Record<ObligationKind, KindSpec> = {
   // 四(五)17 "每月1日组织开展'惠民服务日'活动", "每季度至少开展一次集中落实活动".
   'service-day': { title: '每月1日“惠民服务日”活动', clause: '四(五)17', responsible: 'village-party-secretary', ladder: 'routine', subject: 'village', alsoBy: ['first-secretary'] },
   'concentrated-service': { title: '每季度惠民政策集中落实活动', clause: '四(五)17', responsible: 'village-party-secretary', ladder: 'routine', subject: 'village', alsoBy: ['first-secretary'] },
+  // 四(一)4 "县工青妇、武装、民政等部门每季度召开一次联席会，研究整治配套组织软弱涣散的问题".
+  'joint-meeting': { title: '县工青妇、武装、民政等部门季度联席会', clause: '四(一)4', responsible: 'joint-meeting-member', ladder: 'county', subject: 'county' },
 };
 
 /** Duties on the routine ladder: recorded as 未落实 once the township has been told they were missed. */

@@ -195,13 +195,16 @@ export function acceptanceTargets<D extends TargetDates>(targets: readonly D[], 
 
 /**
  * The county's own duties for periods overlapping [from, to]: the standing committee's two
- * studies a year (五(二)), the yearly evaluation of township secretaries (六(四)), and the
- * acceptance campaign of late November (五(一)).
+ * studies a year (五(二)), the quarterly 联席会 of the mass organizations, armed forces and civil
+ * affairs (四(一)4), the yearly evaluation of township secretaries (六(四)), and the acceptance
+ * campaign of late November (五(一)); each owed for a period on whose last day a target is under
+ * rectification.
  */
 export function countyDuties(county: string, targets: readonly TargetDates[], policy: Policy, from: LocalDate, to: LocalDate): Duty[] {
   const subject: ObligationSubject = { type: 'county', code: county };
   const out: Duty[] = [];
   for (const p of periods('half-year', from, to)) if (anyActiveOn(targets, p.end)) out.push(duty('standing-committee-study', subject, p, p.end));
+  for (const p of periods('quarter', from, to)) if (anyActiveOn(targets, p.end)) out.push(duty('joint-meeting', subject, p, p.end));
   const evaluation = policy.dates.townshipSecretaryEvaluation;
   // The evaluation covers a year and is due in the next: a year ending before `from` may still be due.
   for (let y = yearOf(from) - 1; y <= yearOf(to); y++) {

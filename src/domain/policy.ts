@@ -100,6 +100,7 @@ const laterKinds = {
   'flag-raising': { rule: 'on-the-day', basis: '四(四)12' },
   'service-day': { rule: 'on-the-day', basis: '四(五)17' },
   'concentrated-service': { rule: 'last-working-day', basis: '四(五)17' },
+  'joint-meeting': { rule: 'last-working-day', basis: '四(一)4' },
 } as const satisfies Partial<Record<ObligationKind, { rule: DeadlineRule; basis: string }>>;
 
 /** A kind's rest-day rule in a policy, also for a policy recorded before the kind existed. */

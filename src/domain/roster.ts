@@ -16,6 +16,7 @@ export const roles = [
   'village-party-secretary',
   'county-leader',
   'paired-department-leader',
+  'joint-meeting-member',
   'org-department-staff',
   'org-department-head',
   'operator',
@@ -30,6 +31,7 @@ export const roleLabels: Record<Role, string> = {
   'village-party-secretary': '村党组织书记',
   'county-leader': '联系点县委领导',
   'paired-department-leader': '联建部门主要领导',
+  'joint-meeting-member': '联席会成员单位负责人',
   'org-department-staff': '县委组织部',
   'org-department-head': '县委组织部部长',
   'operator': '系统运维人员',
@@ -44,6 +46,8 @@ const roleScope: Record<Role, 'county' | 'township' | 'village' | 'department'> 
   'village-party-secretary': 'village',
   'county-leader': 'village',
   'paired-department-leader': 'department',
+  // 四(一)4: a department of the quarterly 联席会 (工青妇、武装、民政等部门), one post per department.
+  'joint-meeting-member': 'department',
   'org-department-staff': 'county',
   'org-department-head': 'county',
   operator: 'county',
@@ -221,6 +225,17 @@ export function holders(roster: Roster, role: Role, place: { township?: string; 
         (place.department === undefined || p.department === place.department),
     )
     .sort((a, b) => (b.since ?? '').localeCompare(a.since ?? ''));
+}
+
+/** The newest holder of a department post in each department that has one (the 联席会's member departments, 四(一)4). */
+export function departmentHolders(roster: Roster, role: Role): Person[] {
+  const seen = new Set<string>();
+  return holders(roster, role).filter((p) => {
+    const key = p.department ?? p.id;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export function townshipOfVillage(roster: Roster, village: string): string {

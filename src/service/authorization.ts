@@ -32,6 +32,7 @@ export const actions = [
   'study.record',
   'inspection.record',
   'committee-study.record',
+  'joint-meeting.record',
   'proposal.decide',
   // Inquiry cases
   'inquiry.issue',
@@ -65,6 +66,7 @@ export const actionLabels: Record<Action, string> = {
   'study.record': '记录乡镇党委专题研究',
   'inspection.record': '记录督导检查及发现的问题',
   'committee-study.record': '记录县委常委会专题研究并下达交办任务书',
+  'joint-meeting.record': '记录县工青妇、武装、民政等部门联席会',
   'proposal.decide': '决定是否函询',
   'inquiry.issue': '发出函询或约谈',
   'explanation.submit': '报送书面说明',
@@ -121,6 +123,8 @@ export const permissions: Record<Action, Partial<Record<Role, Scope>>> = {
   'inspection.record': DEPARTMENT,
   // 五(二): the standing committee's study, recorded by the department that prepares it.
   'committee-study.record': DEPARTMENT,
+  // 四(一)4 with 六(二) "由组织部牵头": the department records the departments' 联席会.
+  'joint-meeting.record': DEPARTMENT,
   'proposal.decide': DEPARTMENT,
   'inquiry.issue': DEPARTMENT,
   // 六(四): the letter goes to the township party secretary and organization officer; they answer.

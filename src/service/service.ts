@@ -30,7 +30,7 @@ import {
   submitExplanationUpdate,
   type InquiryView,
 } from '../contracts/inquiry';
-import { programmeStateQuery, programmeWorkflowId, recordCommitteeStudySchema, recordCommitteeStudyUpdate, type ProgrammeView } from '../contracts/programme';
+import { programmeStateQuery, programmeWorkflowId, recordCommitteeStudySchema, recordCommitteeStudyUpdate, recordJointMeetingSchema, recordJointMeetingUpdate, type ProgrammeView } from '../contracts/programme';
 import {
   decideProposalSchema,
   decideProposalUpdate,
@@ -686,6 +686,21 @@ export class Service {
   }
 
   // --- The county --------------------------------------------------------------------------------
+
+  /** A 联席会 of the departments named in 四(一)4, recorded by the organization department: each department must be in the roster. */
+  async recordJointMeeting(actor: Actor, body: unknown): Promise<ProgrammeView> {
+    const entity: EntityRef = { kind: 'county' };
+    authorize(actor, 'joint-meeting.record', entity);
+    const args = withActor(recordJointMeetingSchema, 'by', actor, body) as z.output<typeof recordJointMeetingSchema>;
+    const roster = this.deps.roster();
+    const problems: FieldIssue[] = args.departments.flatMap((d, i) => (roster.departments.some((x) => x.code === d) ? [] : [{ path: `departments.${i}`, message: `名册中没有编码为${d}的部门` }]));
+    if (problems.length) throw badInput(problems);
+    try {
+      return await this.deps.client.workflow.getHandle(this.workflowId(entity)).executeUpdate(recordJointMeetingUpdate, { args: [args] });
+    } catch (err) {
+      return fromTemporal(err, this.what(entity));
+    }
+  }
 
   /**
    * A study of the standing committee (五(二)) with the plans it reviewed and the items each is

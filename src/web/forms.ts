@@ -1,7 +1,8 @@
 /**
  * HTML forms to action bodies. Field names say where a value goes and what it is:
  * `entries.0.progress` nests, `year:number` is a number, `transformed:bool` a checkbox,
- * `measures:lines` one array item per non-empty line. Empty optional fields are left out.
+ * `measures:lines` one array item per non-empty line, `departments:list` every value of a repeated
+ * field (checkboxes). Empty optional fields are left out.
  *
  * A field name is the client's text: every object built here has no prototype, and a name whose
  * path would reach one (`__proto__`, `constructor`, `prototype`) or grow an array without bound
@@ -50,6 +51,9 @@ export function formToBody(form: Record<string, string | string[]>): Record<stri
     const path = pathOf(name);
     let v: unknown;
     switch (type) {
+      case 'list':
+        v = (Array.isArray(rawValue) ? rawValue : [rawValue]).filter((x) => x.trim() !== '');
+        break;
       case 'number':
         if (value.trim() === '') continue;
         v = /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;

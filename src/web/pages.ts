@@ -117,6 +117,7 @@ export function registerWeb(app: FastifyInstance, deps: WebDeps): void {
   const personName = (id: string | undefined): string => (id ? nameOfPerson(roster(), id) : '—');
   const villageName = (code: string): string => villageLabel(roster(), code);
   const townshipName = (code: string): string => nameOfTownship(roster(), code);
+  const departmentLabel = (code: string): string => roster().departments.find((d) => d.code === code)?.name ?? code;
 
   const session = (request: FastifyRequest): TokenClaims | undefined => {
     const raw = request.cookies[deps.sessionCookie];
@@ -665,9 +666,26 @@ ${forms}
   page('/cases/:id', async (ctx, r) => casePage(ctx, (r.params as { id: string }).id));
   page('/cases/:id/obligations/:oid', async (ctx, r) => casePage(ctx, (r.params as { id: string }).id, (r.params as { oid: string }).oid));
 
+  /** 四(一)4: the departments' 联席会, recorded by the department; the member departments of the roster are ticked. */
+  const jointMeetingForm = (ctx: Ctx): Html => {
+    const members = new Set(roster().people.filter((p) => p.role === 'joint-meeting-member').map((p) => p.department));
+    const departments = roster().departments.filter((d) => members.has(d.code));
+    return form(
+      ctx,
+      'joint-meeting',
+      '/api/county/joint-meetings',
+      '记录县工青妇、武装、民政等部门联席会（四(一)4）',
+      html`${input(ctx, 'joint-meeting', '召开日期', 'heldOn', 'date', today())}${textarea(ctx, 'joint-meeting', '研究内容', 'topics', '研究整治配套组织软弱涣散的问题')}
+<fieldset><legend>参加部门</legend>${departments.map((d) => html`<label><input type="checkbox" name="departments:list" value="${d.code}" checked> ${d.name}</label>`)}${fieldError(ctx, 'joint-meeting', 'departments')}</fieldset>`,
+    );
+  };
+
   page('/county/obligations/:id', async (ctx, r) => {
     const v = await deps.service.countyView(ctx.actor);
-    return { title: '县委的事项', body: dutyTable(ctx, { kind: 'county' }, '/api/county', dutiesNow(v), (r.params as { id: string }).id) };
+    const id = (r.params as { id: string }).id;
+    const record = id.startsWith('joint-meeting/') && may(ctx.actor, 'joint-meeting.record', { kind: 'county' }) ? jointMeetingForm(ctx) : html``;
+    const held = v.jointMeetings.length ? html`<h2>已记录的联席会</h2><ul>${v.jointMeetings.map((m) => html`<li>${m.heldOn}：${m.topics}（${m.departments.map(departmentLabel).join('、')}）</li>`)}</ul>` : html``;
+    return { title: '县委的事项', body: html`${dutyTable(ctx, { kind: 'county' }, '/api/county', dutiesNow(v), id)}${record}${held}` };
   });
 
   // --- The ledger, operations, the local mailbox -----------------------------------------------------

@@ -12,7 +12,21 @@
  */
 import { TemporalFailure, allHandlersFinished, condition, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { caseChangeSchema, caseChangedSignal, programmeInputSchema, programmeStateQuery, recordCommitteeStudySchema, recordCommitteeStudyUpdate, type BulletinRecord, type CommitteeStudyRecord, type ProgrammeInput, type ProgrammeView } from '../contracts/programme';
+import {
+  caseChangeSchema,
+  caseChangedSignal,
+  programmeInputSchema,
+  programmeStateQuery,
+  recordCommitteeStudySchema,
+  recordCommitteeStudyUpdate,
+  recordJointMeetingSchema,
+  recordJointMeetingUpdate,
+  type BulletinRecord,
+  type CommitteeStudyRecord,
+  type JointMeetingRecord,
+  type ProgrammeInput,
+  type ProgrammeView,
+} from '../contracts/programme';
 import { inquiryWorkflowId } from '../contracts/inquiry';
 import { targetChangeSchema, targetChangedSignal, targetChangesSchema, targetsChangedSignal, townshipWorkflowId, type TargetChange } from '../contracts/township';
 import { tasksAssignedSignal, villageWorkflowId, type TasksAssigned } from '../contracts/village';
@@ -54,6 +68,7 @@ export interface ProgrammeState {
   bulletin: { nextMonth?: string; sent: BulletinRecord[] };
   /** The standing committee's studies recorded (五(二)). */
   committeeStudies: CommitteeStudyRecord[];
+  jointMeetings: JointMeetingRecord[];
 }
 
 class Programme extends Entity<ProgrammeState> {
@@ -196,6 +211,7 @@ class Programme extends Entity<ProgrammeState> {
       urgings: this.s.urging.sent,
       bulletins: this.s.bulletin.sent,
       committeeStudies: this.s.committeeStudies,
+      jointMeetings: this.s.jointMeetings,
     };
   }
 
@@ -251,6 +267,27 @@ class Programme extends Entity<ProgrammeState> {
     return out;
   }
 
+  checkJointMeeting(now: number, raw: unknown): void {
+    const r = parseOrReject(recordJointMeetingSchema, raw);
+    if (r.heldOn > localDateOf(now)) throw fieldError('heldOn', `${r.heldOn}晚于今天`);
+    if (new Set(r.departments).size !== r.departments.length) throw fieldError('departments', '参加部门重复');
+    if (this.s.jointMeetings.some((x) => x.heldOn === r.heldOn)) throw refused(`${r.heldOn}的联席会已经记录`);
+  }
+
+  /** Records a 联席会 (四(一)4): closes the quarter's duty it was held in (or the earliest still open). */
+  applyJointMeeting(now: number, raw: unknown): void {
+    const r = recordJointMeetingSchema.parse(raw);
+    this.sync(now);
+    const open = this.book.open.filter((e) => e.kind === 'joint-meeting');
+    const duty = open.find((e) => e.period.start <= r.heldOn && r.heldOn <= e.period.end) ?? open[0];
+    if (duty) this.book.fulfil(duty.id, r.heldOn, now, r.by, r.topics.slice(0, 200));
+    const list = this.s.jointMeetings;
+    list.push({ heldOn: r.heldOn, topics: r.topics, departments: r.departments, by: r.by });
+    if (list.length > 12) list.shift();
+    this.log(now, 'joint-meeting', `县工青妇、武装、民政等部门联席会（${r.heldOn}，${r.departments.length}个部门参加）：${r.topics}`, r.by);
+    this.dirty = true;
+  }
+
   protected searchAttributes(): Record<string, SearchAttributeUpdatePair> {
     return { stage: { key: StageKey, value: 'running' } };
   }
@@ -262,7 +299,7 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
   if (carried) state = carried;
   else {
     const parsed = parseOrReject(programmeInputSchema, input);
-    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), county: parsed.county, targets: [], cases: [], urging: { sent: [], rounds: {} }, bulletin: { sent: [] }, committeeStudies: [] };
+    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), county: parsed.county, targets: [], cases: [], urging: { sent: [], rounds: {} }, bulletin: { sent: [] }, committeeStudies: [], jointMeetings: [] };
   }
   const p = new Programme(state, workflowInfo().workflowId);
 
@@ -288,6 +325,14 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
       return p.view(Date.now());
     },
     { validator: (raw) => p.checkCommitteeStudy(Date.now(), raw) },
+  );
+  setHandler(
+    recordJointMeetingUpdate,
+    async (raw) => {
+      await p.whenReady(() => p.applyJointMeeting(Date.now(), raw));
+      return p.view(Date.now());
+    },
+    { validator: (raw) => p.checkJointMeeting(Date.now(), raw) },
   );
   p.onSignal(caseChangedSignal, caseChangeSchema, '函询案件变动', (c) => {
     p.s.cases = p.s.cases.filter((x) => x.caseId !== c.caseId);

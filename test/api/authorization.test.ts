@@ -31,6 +31,7 @@ const people = {
   villageSecretary: 'qs03-vs',
   countyLeader: 'leader-qs03',
   pairedDepartment: 'd-ny-lead',
+  jointMeeting: 'd-gh-jm', // 四(一)4: a member department of the 联席会, told of its duty, acting on nothing
   otherTownship: 'lh-sec',
   otherVillage: 'lh09-fs',
 } as const;
@@ -71,6 +72,7 @@ const allowed: Record<string, Who[]> = {
   'POST /api/townships/:code/studies': TOWNSHIP,
   'POST /api/townships/:code/inspections': DEPT, // 六(三): the department's inspection group
   'POST /api/county/committee-studies': DEPT, // 五(二): the standing committee's study and its 交办任务书
+  'POST /api/county/joint-meetings': DEPT, // 四(一)4 with 六(二) "由组织部牵头": the department records the departments' 联席会
   'POST /api/townships/:code/proposals/decide': DEPT,
   'POST /api/townships/:code/duties/fulfil': [...DEPT, ...TOWNSHIP],
   'POST /api/townships/:code/duties/waive': DEPT,
@@ -110,6 +112,7 @@ const bodies: Record<string, unknown> = {
   'POST /api/cases/:id/talk/order': { why: '问题突出需要约谈' },
   'POST /api/cases/:id/talk/schedule': { at: `${today}T09:30`, place: '县委组织部', conductor: 'zzb-head' },
   'POST /api/cases/:id/talk/record': { outcome: '已约谈并提出要求' },
+  'POST /api/county/joint-meetings': { heldOn: today, topics: '研究整治配套组织软弱涣散的问题', departments: ['D-GH', 'D-TW', 'D-FL', 'D-WZ', 'D-MZ'] },
   'POST /api/policy/apply': defaultPolicy,
   'POST /api/calendar/publish': official2027,
 };

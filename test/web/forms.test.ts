@@ -47,3 +47,37 @@ test('a refused half-monthly report comes back with what was typed and the probl
   const theirs = await api.app.inject({ method: 'GET', url: location.replace(/#.*$/, ''), cookies: { [SESSION_COOKIE]: other } });
   expect(theirs.body).not.toContain(typed);
 });
+
+test('the department records the quarter\'s 联席会 on the page of its duty: the member departments ticked, the ones left out not recorded', async () => {
+  const head = { authorization: `Bearer ${api.sealer.seal({ sub: 'zzb-head', kind: 'bearer', exp: Date.now() + 60_000 })}` };
+  expect((await api.app.inject({ method: 'POST', url: '/api/villages/LH02/designate', headers: head, payload: {} })).statusCode).toBe(201);
+  const cookie = api.sealer.seal({ sub: 'zzb-zhang', kind: 'session', exp: Date.now() + 3_600_000, csrf: 'c' });
+  const today = localDateOf(Date.now());
+  const quarter = `${today.slice(0, 4)}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
+  const dutyPage = `/county/obligations/${encodeURIComponent(`joint-meeting/county:YL/${quarter}`)}`;
+  const page = await api.app.inject({ method: 'GET', url: dutyPage, cookies: { [SESSION_COOKIE]: cookie } });
+  expect(page.statusCode).toBe(200);
+  expect(page.body).toContain('记录县工青妇、武装、民政等部门联席会（四(一)4）');
+  for (const name of ['县总工会', '团县委', '县妇联', '县人武部', '县民政局']) expect(page.body).toContain(`checked> ${name}</label>`);
+  expect(page.body).not.toContain('县农业农村局</label>'); // a paired department, no member of the meeting
+
+  // 县人武部 and 县妇联 left unticked: two checkboxes of the same name make a list.
+  const body = new URLSearchParams([
+    ['_csrf', 'c'],
+    ['_back', dutyPage],
+    ['_form', 'joint-meeting'],
+    ['heldOn', today],
+    ['topics', '研究村团支部、妇联组织不健全的问题'],
+    ['departments:list', 'D-GH'],
+    ['departments:list', 'D-TW'],
+    ['departments:list', 'D-MZ'],
+  ]).toString();
+  const res = await api.app.inject({ method: 'POST', url: '/do/api/county/joint-meetings', cookies: { [SESSION_COOKIE]: cookie }, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  expect(res.statusCode).toBe(302);
+  expect(res.headers.location).not.toContain('err=');
+  const county = (await api.app.inject({ method: 'GET', url: '/api/county', headers: head })).json<{ jointMeetings: unknown[]; open: { kind: string }[] }>();
+  expect(county.jointMeetings).toEqual([{ heldOn: today, topics: '研究村团支部、妇联组织不健全的问题', departments: ['D-GH', 'D-TW', 'D-MZ'], by: 'zzb-zhang' }]);
+  expect(county.open.some((o) => o.kind === 'joint-meeting')).toBe(false);
+  const after = await api.app.inject({ method: 'GET', url: dutyPage, cookies: { [SESSION_COOKIE]: cookie } });
+  expect(after.body).toContain(`${today}：研究村团支部、妇联组织不健全的问题（县总工会、团县委、县民政局）`);
+});
