@@ -2,7 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, test } from 'vitest';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { designateTarget } from '../../src/client/supervision';
-import { programmeStateQuery, programmeWorkflowId, recordJointMeetingUpdate } from '../../src/contracts/programme';
+import { programmeStateQuery, programmeWorkflowId, recordJointMeetingUpdate, type RecordJointMeeting } from '../../src/contracts/programme';
 import { sampleRosterFile } from '../support/mail';
 import { advanceTo, useVillageWorld } from '../support/village';
 
@@ -35,7 +35,7 @@ describe('the quarterly 联席会 (四(一)4)', () => {
 
     // Refused, naming the field, and nothing changes: a day still to come; a department twice.
     const before = (await programme.query(programmeStateQuery)).history.length;
-    const refusal = async (body: Parameters<typeof programme.executeUpdate<typeof recordJointMeetingUpdate>>[1]['args'][0]): Promise<string> => {
+    const refusal = async (body: RecordJointMeeting): Promise<string> => {
       const err = await programme.executeUpdate(recordJointMeetingUpdate, { args: [body] }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
       return (err as WorkflowUpdateFailedError).cause?.message ?? '';
