@@ -6,8 +6,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { localDateSchema, type LocalDate } from '../domain/calendar';
-import type { Consequence } from '../domain/consequences';
-import type { DroppedInput } from './common';
+import { accountabilityGrounds, type AccountabilityGround, type Consequence } from '../domain/consequences';
+import { codeSchema, personId, text, type DroppedInput } from './common';
 
 export const LEDGER_WORKFLOW_TYPE = 'consequencesLedger';
 
@@ -43,6 +43,34 @@ export interface RecordConsequences {
   readonly consequences: readonly Consequence[];
 }
 export const recordConsequencesSignal = defineSignal<[RecordConsequences]>('recordConsequences');
+
+/**
+ * An accountability decision (六(五)) as the department head records it: who, on which ground of
+ * the text (or `other` with its reason and sanction), the day and the decision's 文号. `confirmed`
+ * is the head's confirmation that the person may not be promoted for two years from that day.
+ */
+export const recordAccountabilitySchema = z
+  .strictObject({
+    by: personId,
+    person: personId,
+    ground: z.enum(Object.keys(accountabilityGrounds) as [AccountabilityGround, ...AccountabilityGround[]], {
+      error: '应为 false-designation（弄虚作假）、not-leading（不带头履职）、ineffective（整顿不力）、political-discipline（违反政治纪律）或 other（其他）',
+    }),
+    decidedOn: localDateSchema,
+    docNumber: text(4, 40, '决定文号'),
+    reason: text(4, 300, '问责事由').optional(),
+    sanction: text(2, 60, '问责方式').optional(),
+    village: codeSchema.optional(),
+    confirmed: z.literal(true, { error: '请确认：记录后该同志自决定之日起两年内不得提拔使用' }),
+  })
+  .superRefine((a, ctx) => {
+    if (a.ground === 'other' && !a.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: '其他问责须写明问责事由' });
+    if (a.ground === 'other' && !a.sanction) ctx.addIssue({ code: 'custom', path: ['sanction'], message: '其他问责须写明问责方式' });
+    if (a.village && a.ground !== 'false-designation') ctx.addIssue({ code: 'custom', path: ['village'], message: '只有确定整顿对象时弄虚作假的问责须指明整顿对象' });
+  });
+export type RecordAccountability = z.input<typeof recordAccountabilitySchema>;
+/** Records the decision's promotion block (六(五)) and answers with it; the same 文号 for the same person twice is refused. */
+export const recordAccountabilityUpdate = defineUpdate<Consequence, [RecordAccountability]>('recordAccountability');
 
 export const awardIneligibleQuery = defineQuery<Consequence[], [number]>('awardIneligible');
 export const promotionBlockedQuery = defineQuery<Consequence[], [LocalDate]>('promotionBlocked');

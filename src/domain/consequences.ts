@@ -82,6 +82,53 @@ export function promotionBlocks(decisions: readonly AccountabilityDecision[]): C
   }));
 }
 
+/**
+ * 六(五) "严格问责": each ground of the text with the sanction it names and the posts it names.
+ * "对确定整顿对象时弄虚作假、隐瞒实情的，免去组织干事职务。对不带头履行整顿软弱涣散工作职责、不敢动真碰硬的
+ * 乡镇党政主要领导予以撤职。对整顿工作不力的，给予乡镇有关领导党纪处分。对违反政治纪律，在维稳和民族宗教政策
+ * 方面态度暧昧，甚至发表不当言论的党员干部，严肃追究党纪责任或法律责任。凡被问责的，两年内不得提拔使用。"
+ * `other` is any other accountability the county decides, with its reason in words.
+ */
+export const accountabilityGrounds = {
+  'false-designation': { ground: '确定整顿对象时弄虚作假、隐瞒实情', sanction: '免去组织干事职务', posts: ['organization-officer'] },
+  'not-leading': { ground: '不带头履行整顿软弱涣散工作职责、不敢动真碰硬', sanction: '撤职', posts: ['township-party-secretary'] },
+  ineffective: { ground: '整顿工作不力', sanction: '党纪处分', posts: ['township-party-secretary', 'organization-officer', 'township-liaison'] },
+  'political-discipline': { ground: '违反政治纪律，在维稳和民族宗教政策方面态度暧昧，甚至发表不当言论', sanction: '追究党纪责任或法律责任', posts: undefined },
+  other: { ground: undefined, sanction: undefined, posts: undefined },
+} as const satisfies Record<string, { ground: string | undefined; sanction: string | undefined; posts: readonly string[] | undefined }>;
+export type AccountabilityGround = keyof typeof accountabilityGrounds;
+
+/** An accountability decision the county took (六(五)), as the department records it. */
+export interface Accountability {
+  readonly person: string;
+  readonly ground: AccountabilityGround;
+  /** The day of the decision: the two years run from it. */
+  readonly decidedOn: LocalDate;
+  /** The decision's document number as issued (云组发〔2019〕3号). */
+  readonly docNumber: string;
+  /** For `other` (and to add to a ground of the text): what the person was held accountable for, and the sanction. */
+  readonly reason?: string;
+  readonly sanction?: string;
+  /** For a designation made falsely: the target whose designation it was. */
+  readonly village?: string;
+}
+
+/** 六(五): a recorded accountability decision blocks the person's promotion for two years from its date. */
+export function accountabilityBlock(a: Accountability): Consequence {
+  const g = accountabilityGrounds[a.ground];
+  const ground = [g.ground, a.reason].filter(Boolean).join('；');
+  const sanction = a.sanction ?? g.sanction ?? '问责';
+  return {
+    kind: 'promotion-blocked',
+    subject: { type: 'person', id: a.person },
+    from: a.decidedOn,
+    until: addDays(addMonths(a.decidedOn, 24), -1),
+    clause: '六(五)',
+    reason: `${a.decidedOn}因${ground}${a.village ? `（${a.village}）` : ''}被问责（${sanction}，${a.docNumber}），两年内不得提拔使用`,
+    cause: a.docNumber,
+  };
+}
+
 export interface AcceptanceResult {
   readonly year: number;
   readonly date: LocalDate;

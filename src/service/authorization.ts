@@ -33,6 +33,7 @@ export const actions = [
   'inspection.record',
   'committee-study.record',
   'joint-meeting.record',
+  'accountability.record',
   'proposal.decide',
   // Inquiry cases
   'inquiry.issue',
@@ -67,6 +68,7 @@ export const actionLabels: Record<Action, string> = {
   'inspection.record': '记录督导检查及发现的问题',
   'committee-study.record': '记录县委常委会专题研究并下达交办任务书',
   'joint-meeting.record': '记录县工青妇、武装、民政等部门联席会',
+  'accountability.record': '记录问责决定（六(五)）',
   'proposal.decide': '决定是否函询',
   'inquiry.issue': '发出函询或约谈',
   'explanation.submit': '报送书面说明',
@@ -123,8 +125,10 @@ export const permissions: Record<Action, Partial<Record<Role, Scope>>> = {
   'inspection.record': DEPARTMENT,
   // 五(二): the standing committee's study, recorded by the department that prepares it.
   'committee-study.record': DEPARTMENT,
-  // 四(一)4 with 六(二) "由组织部牵头": the department records the departments' 联席会.
+  // 四(一)4: the department, which leads the work (六(二)), records the departments' 联席会.
   'joint-meeting.record': DEPARTMENT,
+  // 六(五): a decision on a person, entered by the department's head (two years without promotion follow).
+  'accountability.record': { 'org-department-head': 'county' },
   'proposal.decide': DEPARTMENT,
   'inquiry.issue': DEPARTMENT,
   // 六(四): the letter goes to the township party secretary and organization officer; they answer.

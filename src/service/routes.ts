@@ -11,6 +11,7 @@ import { fulfilObligationSchema, waiveObligationSchema } from '../contracts/enti
 import { orderTalkSchema, recordTalkSchema, reviewExplanationSchema, scheduleTalkSchema, submitExplanationSchema } from '../contracts/inquiry';
 import { decideProposalSchema, recordInspectionSchema, recordStudySchema, submitReportSchema } from '../contracts/township';
 import { recordCommitteeStudySchema, recordJointMeetingSchema } from '../contracts/programme';
+import { recordAccountabilitySchema } from '../contracts/ledger';
 import { reassignSchema, recordAcceptanceSchema, recordProgressSchema, reviewPlanSchema, submitPlanSchema, withdrawSchema } from '../contracts/village';
 import { XLSX_CONTENT_TYPE } from '../documents/ledger-workbook';
 import type { Action, Actor, EntityRef } from './authorization';
@@ -131,6 +132,7 @@ export const routes: readonly RouteSpec[] = [
     },
   },
   { method: 'GET', url: '/api/ledger/awards/:year', summary: '某年度不得评先评优的人员（六(四)）', action: 'ledger.read', run: (s, c) => s.awardIneligible(c.actor, c.params.year) },
+  { method: 'POST', url: '/api/ledger/accountability', summary: '记录问责决定：免职、撤职、党纪处分或其他问责，自决定之日起两年内不得提拔使用（六(五)，部长）', action: 'accountability.record', entity: county, body: { schema: recordAccountabilitySchema, actorField: 'by' }, run: (s, c) => s.recordAccountability(c.actor, c.body) },
   { method: 'GET', url: '/api/ledger/promotion/:date', summary: '某日不得提拔使用的人员（六(五)、五(四)）', action: 'ledger.read', run: (s, c) => s.promotionBlocked(c.actor, c.params.date) },
 
   // Targets

@@ -65,11 +65,11 @@ import {
 } from '../contracts/village';
 import { addDays, calendarYearSchema, instantOf, isLocalDate, localDateOf, localDateSchema, yearOf, unusualArrangement, WorkCalendar, type CalendarYear, type LocalDate } from '../domain/calendar';
 import { policySchema, type Policy } from '../domain/policy';
-import { holders, type Roster } from '../domain/roster';
+import { holders, roleLabels, type Role, type Roster } from '../domain/roster';
 import { orderTalkSchema, orderTalkUpdate } from '../contracts/inquiry';
 import { actionLabels, actorOf, authorize, ForbiddenError, mayFulfil, permissions, type Action, type Actor, type EntityRef } from './authorization';
-import { awardIneligibleQuery, ledgerEntriesQuery, ledgerWorkflowId, promotionBlockedQuery } from '../contracts/ledger';
-import type { Consequence } from '../domain/consequences';
+import { awardIneligibleQuery, ledgerEntriesQuery, ledgerWorkflowId, promotionBlockedQuery, recordAccountabilitySchema, recordAccountabilityUpdate } from '../contracts/ledger';
+import { accountabilityGrounds, type Consequence } from '../domain/consequences';
 import { consequencesWorkbook, targetLedgerRow, targetLedgerWorkbook, type TargetLedgerRow } from '../documents/ledger-workbook';
 import { DeliveryDelayedKey, FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey, TownshipKey, VillageKey } from '../search-attributes';
 import { ServiceError } from './errors';
@@ -539,6 +539,32 @@ export class Service {
       .getHandle(ledgerWorkflowId(this.deps.roster().county.code))
       .query(awardIneligibleQuery, y.data)
       .catch((err: unknown) => fromTemporal(err, '后果台账'));
+  }
+
+  /**
+   * An accountability decision (六(五)), the department head's: the person must be in the roster,
+   * in a post the ground names (免职 of a 组织干事 for a false designation, 撤职 of a township's party
+   * secretary, 党纪处分 of a township's leaders); a false designation may name its target, which
+   * must have been designated. Answers with the promotion block recorded.
+   */
+  async recordAccountability(actor: Actor, body: unknown): Promise<Consequence> {
+    authorize(actor, 'accountability.record', { kind: 'county' });
+    const args = withActor(recordAccountabilitySchema, 'by', actor, body) as z.output<typeof recordAccountabilitySchema>;
+    const roster = this.deps.roster();
+    const problems: FieldIssue[] = [];
+    const person = roster.people.find((p) => p.id === args.person);
+    const posts: readonly string[] | undefined = accountabilityGrounds[args.ground].posts;
+    if (!person) problems.push({ path: 'person', message: `名册中没有人员${args.person}` });
+    else if (posts && !posts.includes(person.role)) {
+      problems.push({ path: 'person', message: `${person.name}是${roleLabels[person.role]}；六(五)对“${accountabilityGrounds[args.ground].ground}”问责的是${posts.map((r) => roleLabels[r as Role]).join('、')}` });
+    }
+    if (args.village && !roster.designations.some((d) => d.village === args.village)) problems.push({ path: 'village', message: `${args.village}没有被确定为整顿对象` });
+    if (problems.length) throw badInput(problems);
+    try {
+      return await this.deps.client.workflow.getHandle(ledgerWorkflowId(roster.county.code)).executeUpdate(recordAccountabilityUpdate, { args: [args] });
+    } catch (err) {
+      return fromTemporal(err, '后果台账');
+    }
   }
 
   /** Promotion blocks in force on a date (六(五), 五(四)). */

@@ -11,6 +11,8 @@ import {
   ledgerDroppedQuery,
   ledgerEntriesQuery,
   promotionBlockedQuery,
+  recordAccountabilitySchema,
+  recordAccountabilityUpdate,
   recordConsequencesSchema,
   recordConsequencesSignal,
   type DocNumber,
@@ -18,8 +20,8 @@ import {
   type Numbering,
 } from '../contracts/ledger';
 import { issuesOf, issuesText, type DroppedInput } from '../contracts/common';
-import { parseOrReject, recordDropped } from './support/history';
-import { addDays, blockedFromPromotion, ineligibleForAwards, localDateOf, type Consequence } from '../domain';
+import { fieldError, parseOrReject, recordDropped, refused } from './support/history';
+import { accountabilityBlock, addDays, blockedFromPromotion, ineligibleForAwards, localDateOf, type Consequence } from '../domain';
 
 /** Entries whose time ended more than this long ago are dropped when the ledger continues as new. */
 const KEEP_DAYS = 6 * 366;
@@ -66,6 +68,23 @@ export async function consequencesLedger(input: LedgerInput, carried?: Consequen
       else entries[i] = c;
     }
   });
+  // 六(五): an accountability decision, recorded by the department head; its two-year promotion block.
+  setHandler(
+    recordAccountabilityUpdate,
+    (raw) => {
+      const a = recordAccountabilitySchema.parse(raw);
+      const block = accountabilityBlock({ person: a.person, ground: a.ground, decidedOn: a.decidedOn, docNumber: a.docNumber, ...(a.reason ? { reason: a.reason } : {}), ...(a.sanction ? { sanction: a.sanction } : {}), ...(a.village ? { village: a.village } : {}) });
+      entries.push(block);
+      return block;
+    },
+    {
+      validator: (raw) => {
+        const a = parseOrReject(recordAccountabilitySchema, raw);
+        if (a.decidedOn > localDateOf(Date.now())) throw fieldError('decidedOn', `决定日期${a.decidedOn}晚于今天`);
+        if (entries.some((c) => c.clause === '六(五)' && c.cause === a.docNumber && c.subject.type === 'person' && c.subject.id === a.person)) throw refused(`${a.docNumber}对${a.person}的问责已经记录`);
+      },
+    },
+  );
   setHandler(awardIneligibleQuery, (year) => ineligibleForAwards(entries, year));
   setHandler(promotionBlockedQuery, (date) => blockedFromPromotion(entries, date));
   setHandler(ledgerEntriesQuery, () => entries);

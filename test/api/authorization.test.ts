@@ -4,6 +4,7 @@ import { inquiryWorkflowId } from '../../src/contracts/inquiry';
 import { townshipWorkflowId } from '../../src/contracts/township';
 import { villageWorkflowId } from '../../src/contracts/village';
 import { programmeWorkflowId } from '../../src/contracts/programme';
+import { ledgerWorkflowId } from '../../src/contracts/ledger';
 import { localDateOf } from '../../src/domain/calendar';
 import { defaultPolicy } from '../../src/domain/policy';
 import { official2027 } from '../support/calendar';
@@ -57,6 +58,7 @@ const allowed: Record<string, Who[]> = {
   'GET /api/ledger/consequences/:year': [...DEPT, 'operator'],
   'GET /api/ledger/consequences.xlsx': [...DEPT, 'operator'],
   'GET /api/ledger/promotion/:date': [...DEPT, 'operator'],
+  'POST /api/ledger/accountability': ['head'], // 六(五): a decision on a person, the head's
   'POST /api/villages/:code/designate': DEPT,
   'POST /api/designations': DEPT, // a designation round (三): the county decides
   'POST /api/villages/:code/plan': TOWNSHIP, // 五(一): the township party committee submits the plan
@@ -113,6 +115,7 @@ const bodies: Record<string, unknown> = {
   'POST /api/cases/:id/talk/schedule': { at: `${today}T09:30`, place: '县委组织部', conductor: 'zzb-head' },
   'POST /api/cases/:id/talk/record': { outcome: '已约谈并提出要求' },
   'POST /api/county/joint-meetings': { heldOn: today, topics: '研究整治配套组织软弱涣散的问题', departments: ['D-GH', 'D-TW', 'D-FL', 'D-WZ', 'D-MZ'] },
+  'POST /api/ledger/accountability': { person: 'qs-sec', ground: 'not-leading', decidedOn: today, docNumber: '云组发〔2026〕1号', confirmed: true },
   'POST /api/policy/apply': defaultPolicy,
   'POST /api/calendar/publish': official2027,
 };
@@ -129,7 +132,7 @@ test('the authorization matrix: every role against every action', async () => {
   const url = (u: string): string =>
     u.replace(':code', u.startsWith('/api/townships') ? 'QS' : 'QS03').replace(':id', 'QS-matrix').replace(':year', '2026').replace(':date', today);
   const workflowOf = (u: string): string =>
-    u.startsWith('/api/villages') ? villageWorkflowId('QS03') : u.startsWith('/api/townships') || u === '/api/designations' ? townshipWorkflowId('QS') : u.startsWith('/api/cases/') ? inquiryWorkflowId('QS-matrix') : programmeWorkflowId('YL');
+    u.startsWith('/api/villages') ? villageWorkflowId('QS03') : u.startsWith('/api/townships') || u === '/api/designations' ? townshipWorkflowId('QS') : u.startsWith('/api/cases/') ? inquiryWorkflowId('QS-matrix') : u.startsWith('/api/ledger') ? ledgerWorkflowId('YL') : programmeWorkflowId('YL');
   const events = async (u: string): Promise<number> => ((await api.world.env.client.workflow.getHandle(workflowOf(u)).fetchHistory()).events ?? []).length;
 
   // Withdrawing ends the target: after the rest. Publishing a calendar and applying a policy reach
