@@ -25,20 +25,23 @@ const countyRoles = new Set<string>(['org-department-staff', 'org-department-hea
 /**
  * Posts linked to a place rather than owing anything there: they get a copy where the link
  * exists and nobody is missing where it does not. The county leader whose contact township or key
- * village it is (六(一), the newest holder: a successor inherits the link), the target's township
- * liaison (包村领导, 五(三)) and its paired department's leader (五(四)).
+ * village it is (六(一): the newest holder of its A post and of its B post, a successor inheriting
+ * the link), the target's township liaison and contact cadre (包村领导, 包村干部, 五(三)), its work
+ * team's leader as 党建指导员 (六(二)) and its paired department's leader (五(四)).
  */
 function linkedHolders(role: string, place: { readonly village: string; readonly township: string }, roster: Roster): Person[] | undefined {
   if (role === 'county-leader') {
-    const byTownship = place.township ? holders(roster, 'county-leader', { township: place.township }).slice(0, 1) : [];
-    const byVillage = place.village ? holders(roster, 'county-leader', { village: place.village }).slice(0, 1) : [];
+    // 六(一) "按照AB岗要求确定联系点": the newest holder of each of the A and B posts of the link.
+    const ab = (list: Person[]): Person[] => (['A', 'B'] as const).flatMap((slot) => list.filter((p) => (p.slot ?? 'A') === slot).slice(0, 1));
+    const byTownship = place.township ? ab(holders(roster, 'county-leader', { township: place.township })) : [];
+    const byVillage = place.village ? ab(holders(roster, 'county-leader', { village: place.village })) : [];
     return [...byTownship, ...byVillage];
   }
   if (role === 'paired-department-leader') {
     const department = place.village ? roster.designations.filter((d) => d.village === place.village).at(-1)?.pairedDepartment : undefined;
     return department ? holders(roster, 'paired-department-leader', { department }).slice(0, 1) : [];
   }
-  if (role === 'township-liaison') return place.village ? holders(roster, 'township-liaison', { village: place.village }).slice(0, 1) : [];
+  if (role === 'township-liaison' || role === 'village-contact-cadre' || role === 'party-building-instructor') return place.village ? holders(roster, role, { village: place.village }).slice(0, 1) : [];
   return undefined;
 }
 

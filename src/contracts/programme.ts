@@ -44,6 +44,8 @@ export interface ProgrammeView extends EntityStatus {
   readonly committeeStudies: readonly CommitteeStudyRecord[];
   /** The 联席会 recorded (四(一)4), the latest twelve. */
   readonly jointMeetings: readonly JointMeetingRecord[];
+  /** The yearly 述职评议考核 recorded (六(四)), the latest six years. */
+  readonly evaluations: readonly EvaluationRecord[];
 }
 
 export interface BulletinRecord {
@@ -71,20 +73,33 @@ export const recordCommitteeStudySchema = z.strictObject({
   summary: text(4, 2000, '研究内容'),
   plans: z
     .array(
-      z.strictObject({
-        village: codeSchema,
-        tasks: z
-          .array(
-            z.strictObject({
-              item: text(4, 300, '整顿事项'),
-              owner: z.enum(taskOwners, { error: '应为 township（乡镇党委）或 village（村党组织）' }),
-              deadline: localDateSchema,
-              person: personId.optional(),
-            }),
-          )
-          .min(1, '每个整顿方案至少交办一项整顿事项')
-          .max(20, '每个整顿方案最多交办20项'),
-      }),
+      z
+        .strictObject({
+          village: codeSchema,
+          /** approve: the plan stands and its items are assigned; return: it goes back to the township with the committee's opinion and a new deadline. */
+          decision: z.enum(['approve', 'return'], { error: '应为 approve（审核通过并交办）或 return（退回修改）' }).default('approve'),
+          opinion: text(4, 500, '审核意见').optional(),
+          revisionDue: localDateSchema.optional(),
+          tasks: z
+            .array(
+              z.strictObject({
+                item: text(4, 300, '整顿事项'),
+                owner: z.enum(taskOwners, { error: '应为 township（乡镇党委）或 village（村党组织）' }),
+                deadline: localDateSchema,
+                person: personId.optional(),
+              }),
+            )
+            .max(20, '每个整顿方案最多交办20项')
+            .default([]),
+        })
+        .superRefine((p, ctx) => {
+          if (p.decision === 'approve' && p.tasks.length === 0) ctx.addIssue({ code: 'custom', path: ['tasks'], message: '每个审核通过的整顿方案至少交办一项整顿事项' });
+          if (p.decision === 'return') {
+            if (!p.opinion) ctx.addIssue({ code: 'custom', path: ['opinion'], message: '退回修改须写明审核意见' });
+            if (!p.revisionDue) ctx.addIssue({ code: 'custom', path: ['revisionDue'], message: '退回修改须明确重新报送期限' });
+            if (p.tasks.length > 0) ctx.addIssue({ code: 'custom', path: ['tasks'], message: '退回修改的整顿方案不交办整顿事项' });
+          }
+        }),
     )
     .max(200)
     .default([]),
@@ -95,8 +110,8 @@ export interface CommitteeStudyRecord {
   readonly heldOn: LocalDate;
   readonly summary: string;
   readonly by: string;
-  /** The plans reviewed, and how many items each was assigned. */
-  readonly plans: readonly { readonly village: string; readonly tasks: number }[];
+  /** The plans reviewed, and how many items each was assigned (none for one returned). */
+  readonly plans: readonly { readonly village: string; readonly tasks: number; readonly returned?: true }[];
 }
 
 export const recordCommitteeStudyUpdate = defineUpdate<ProgrammeView, [RecordCommitteeStudy]>('recordCommitteeStudy');
@@ -122,4 +137,34 @@ export interface JointMeetingRecord {
 }
 
 export const recordJointMeetingUpdate = defineUpdate<ProgrammeView, [RecordJointMeeting]>('recordJointMeeting');
+
+/** The grades of the yearly 述职评议考核 (六(四)). */
+export const evaluationGrades = ['good', 'fairly-good', 'average', 'poor'] as const;
+export type EvaluationGrade = (typeof evaluationGrades)[number];
+export const evaluationGradeLabels: Record<EvaluationGrade, string> = { good: '好', 'fairly-good': '较好', average: '一般', poor: '差' };
+
+/**
+ * The yearly 述职评议考核 of township party secretaries (六(四) "县委每年要组织乡镇党委书记抓基层党建工作述职
+ * 评议考核，把整顿软弱涣散基层党组织作为重要内容"): the year evaluated, the day, and each secretary's
+ * grade. A 差 is listed for the department to act on.
+ */
+export const recordEvaluationSchema = z.strictObject({
+  by: personId,
+  year: z.number().int().min(2000, '年份应在2000至2100之间').max(2100, '年份应在2000至2100之间'),
+  evaluatedOn: localDateSchema,
+  results: z
+    .array(z.strictObject({ person: personId, grade: z.enum(evaluationGrades, { error: '应为 good（好）、fairly-good（较好）、average（一般）或 poor（差）' }), note: text(2, 300, '评议意见').optional() }))
+    .min(1, '至少记录一名乡镇党委书记的结果')
+    .max(200),
+});
+export type RecordEvaluation = z.input<typeof recordEvaluationSchema>;
+
+export interface EvaluationRecord {
+  readonly year: number;
+  readonly evaluatedOn: LocalDate;
+  readonly by: string;
+  readonly results: readonly { readonly person: string; readonly grade: EvaluationGrade; readonly note?: string }[];
+}
+
+export const recordEvaluationUpdate = defineUpdate<ProgrammeView, [RecordEvaluation]>('recordEvaluation');
 export const programmeStateQuery = defineQuery<ProgrammeView>('state');

@@ -166,6 +166,19 @@ export const tasksAssignedSchema = z.strictObject({
 export type TasksAssigned = z.infer<typeof tasksAssignedSchema>;
 export const tasksAssignedSignal = defineSignal<[TasksAssigned]>('tasksAssigned');
 
+/**
+ * The standing committee returned the target's plan (五(二) "要专题审核软弱涣散村整顿方案"): it goes
+ * back to the township with the committee's opinion and the deadline for the revised plan.
+ */
+export const planReturnedSchema = z.strictObject({
+  key: z.string().min(1).max(200),
+  studyOn: localDateSchema,
+  opinion: text(1, 500, '审核意见'),
+  revisionDue: localDateSchema,
+});
+export type PlanReturned = z.infer<typeof planReturnedSchema>;
+export const planReturnedSignal = defineSignal<[PlanReturned]>('planReturned');
+
 // --- State as operators and officials see it ----------------------------------------------------
 
 export interface AcceptanceRecord {

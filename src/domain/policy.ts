@@ -155,8 +155,8 @@ const localLadder = {
   steps: [
     { id: 'reminder', severity: 'reminder', offsetWorkingDays: -3, notify: ['responsible'] },
     { id: 'due-day', severity: 'due', offsetWorkingDays: 0, notify: ['responsible'] },
-    // 五(三), 五(四): the target's township liaison and paired department are told of what it leaves overdue.
-    { id: 'overdue', severity: 'overdue', offsetWorkingDays: 1, notify: ['responsible', 'township-party-secretary', 'township-liaison', 'paired-department-leader'] },
+    // 五(三), 六(二), 五(四): the target's township liaison and contact cadre, its 党建指导员 and its paired department are told of what it leaves overdue.
+    { id: 'overdue', severity: 'overdue', offsetWorkingDays: 1, notify: ['responsible', 'township-party-secretary', 'township-liaison', 'village-contact-cadre', 'party-building-instructor', 'paired-department-leader'] },
     // 六(一): the county leader whose contact township or key village it is gets its red warnings.
     { id: 'red-warning', severity: 'red-warning', offsetWorkingDays: 3, notify: ['org-department-staff', 'county-leader'] },
   ],

@@ -12,6 +12,8 @@ export const roles = [
   'township-party-secretary',
   'organization-officer',
   'township-liaison',
+  'village-contact-cadre',
+  'party-building-instructor',
   'first-secretary',
   'village-party-secretary',
   'county-leader',
@@ -27,6 +29,8 @@ export const roleLabels: Record<Role, string> = {
   'township-party-secretary': '乡镇党委书记',
   'organization-officer': '组织干事',
   'township-liaison': '包村领导',
+  'village-contact-cadre': '包村干部',
+  'party-building-instructor': '党建指导员',
   'first-secretary': '第一书记',
   'village-party-secretary': '村党组织书记',
   'county-leader': '联系点县委领导',
@@ -42,6 +46,9 @@ const roleScope: Record<Role, 'county' | 'township' | 'village' | 'department'> 
   'township-party-secretary': 'township',
   'organization-officer': 'township',
   'township-liaison': 'village',
+  // 五(三) "包村领导和包村干部"; 六(二) "村工作组组长作为整顿工作党建指导员".
+  'village-contact-cadre': 'village',
+  'party-building-instructor': 'village',
   'first-secretary': 'village',
   'village-party-secretary': 'village',
   'county-leader': 'village',
@@ -73,8 +80,10 @@ const personSchema = z.object({
   township: code.optional(),
   village: code.optional(),
   department: code.optional(),
-  /** Date the person took up the post; of several holders the latest takes the reminders (六(一), AB岗). */
+  /** Date the person took up the post; of several holders the latest takes the reminders (六(一): 继任领导干部接着抓). */
   since: localDateSchema.optional(),
+  /** A county leader's contact point has an A and a B post (六(一) "按照AB岗要求确定联系点"): both get its lines. Absent: A. */
+  slot: z.enum(['A', 'B'], { error: '应为A或B（联系点AB岗）' }).optional(),
 });
 export type Person = z.infer<typeof personSchema>;
 
@@ -127,6 +136,7 @@ export const rosterSchema = z
       if (p.township && !townships.has(p.township)) issue(['people', i, 'township'], `没有编码为${p.township}的乡镇`);
       if (p.village && !villages.has(p.village)) issue(['people', i, 'village'], `没有编码为${p.village}的村`);
       if (p.department && !departments.has(p.department)) issue(['people', i, 'department'], `没有编码为${p.department}的部门`);
+      if (p.slot && p.role !== 'county-leader') issue(['people', i, 'slot'], `AB岗只适用于联系点县委领导，${roleLabels[p.role]}不填`);
     });
 
     r.designations.forEach((d, i) => {

@@ -33,6 +33,7 @@ export const actions = [
   'inspection.record',
   'committee-study.record',
   'joint-meeting.record',
+  'evaluation.record',
   'accountability.record',
   'proposal.decide',
   // Inquiry cases
@@ -68,6 +69,7 @@ export const actionLabels: Record<Action, string> = {
   'inspection.record': '记录督导检查及发现的问题',
   'committee-study.record': '记录县委常委会专题研究并下达交办任务书',
   'joint-meeting.record': '记录县工青妇、武装、民政等部门联席会',
+  'evaluation.record': '记录乡镇党委书记述职评议考核结果',
   'accountability.record': '记录问责决定（六(五)）',
   'proposal.decide': '决定是否函询',
   'inquiry.issue': '发出函询或约谈',
@@ -100,6 +102,8 @@ export const permissions: Record<Action, Partial<Record<Role, Scope>>> = {
     operator: 'county',
     ...TOWNSHIP,
     'township-liaison': 'village',
+    'village-contact-cadre': 'village',
+    'party-building-instructor': 'village',
     'first-secretary': 'village',
     'village-party-secretary': 'village',
     'county-leader': 'village',
@@ -127,6 +131,8 @@ export const permissions: Record<Action, Partial<Record<Role, Scope>>> = {
   'committee-study.record': DEPARTMENT,
   // 四(一)4: the department, which leads the work (六(二)), records the departments' 联席会.
   'joint-meeting.record': DEPARTMENT,
+  // 六(四): the county's yearly evaluation of township secretaries, recorded by the department.
+  'evaluation.record': DEPARTMENT,
   // 六(五): a decision on a person, entered by the department's head (two years without promotion follow).
   'accountability.record': { 'org-department-head': 'county' },
   'proposal.decide': DEPARTMENT,

@@ -30,7 +30,7 @@ import {
   submitExplanationUpdate,
   type InquiryView,
 } from '../contracts/inquiry';
-import { programmeStateQuery, programmeWorkflowId, recordCommitteeStudySchema, recordCommitteeStudyUpdate, recordJointMeetingSchema, recordJointMeetingUpdate, type ProgrammeView } from '../contracts/programme';
+import { programmeStateQuery, programmeWorkflowId, recordCommitteeStudySchema, recordCommitteeStudyUpdate, recordEvaluationSchema, recordEvaluationUpdate, recordJointMeetingSchema, recordJointMeetingUpdate, type ProgrammeView } from '../contracts/programme';
 import {
   decideProposalSchema,
   decideProposalUpdate,
@@ -713,6 +713,25 @@ export class Service {
 
   // --- The county --------------------------------------------------------------------------------
 
+  /** The yearly 述职评议考核 (六(四)): each person graded must be a township party secretary of the roster. */
+  async recordEvaluation(actor: Actor, body: unknown): Promise<ProgrammeView> {
+    const entity: EntityRef = { kind: 'county' };
+    authorize(actor, 'evaluation.record', entity);
+    const args = withActor(recordEvaluationSchema, 'by', actor, body) as z.output<typeof recordEvaluationSchema>;
+    const roster = this.deps.roster();
+    const problems: FieldIssue[] = args.results.flatMap((r, i) => {
+      const p = roster.people.find((x) => x.id === r.person);
+      if (!p) return [{ path: `results.${i}.person`, message: `名册中没有人员${r.person}` }];
+      return p.role === 'township-party-secretary' ? [] : [{ path: `results.${i}.person`, message: `${p.name}是${roleLabels[p.role]}，述职评议考核的是乡镇党委书记` }];
+    });
+    if (problems.length) throw badInput(problems);
+    try {
+      return await this.deps.client.workflow.getHandle(this.workflowId(entity)).executeUpdate(recordEvaluationUpdate, { args: [args] });
+    } catch (err) {
+      return fromTemporal(err, this.what(entity));
+    }
+  }
+
   /** A 联席会 of the departments named in 四(一)4, recorded by the organization department: each department must be in the roster. */
   async recordJointMeeting(actor: Actor, body: unknown): Promise<ProgrammeView> {
     const entity: EntityRef = { kind: 'county' };
@@ -730,7 +749,8 @@ export class Service {
 
   /**
    * A study of the standing committee (五(二)) with the plans it reviewed and the items each is
-   * assigned in its 交办任务书. Only plans the department has approved can be reviewed; who
+   * assigned in its 交办任务书, or returned to the township with its opinion and a new deadline.
+   * Only plans the department has approved can be reviewed; who
    * answers for an item is the owner's party secretary in the roster now (a body that names a
    * person is refused).
    */
@@ -753,13 +773,13 @@ export class Service {
         .catch(() => undefined);
       if (!view) problems.push({ path: `plans.${i}.village`, message: `${plan.village}不是整顿对象` });
       else if (view.plan.status !== 'approved') problems.push({ path: `plans.${i}.village`, message: `${plan.village}的整顿方案尚未经县委组织部审核通过，不能提交常委会审核` });
-      const tasks = plan.tasks.map((t, j) => {
+      const tasks = (plan.tasks ?? []).map((t, j) => {
         if (t.person !== undefined) problems.push({ path: `plans.${i}.tasks.${j}.person`, message: '责任人按名册确定，不能在请求中填写' });
         const holder = t.owner === 'township' ? holders(roster, 'township-party-secretary', { township: v.township })[0] : holders(roster, 'village-party-secretary', { village: v.code })[0];
         if (!holder) problems.push({ path: `plans.${i}.tasks.${j}.owner`, message: `名册中没有${t.owner === 'township' ? '乡镇党委书记' : '村党组织书记'}，无法明确责任人` });
         return { ...t, person: holder?.id ?? '' };
       });
-      plans.push({ village: plan.village, tasks });
+      plans.push({ ...plan, tasks });
     }
     if (problems.length) throw badInput(problems);
     try {

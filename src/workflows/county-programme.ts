@@ -19,9 +19,12 @@ import {
   programmeStateQuery,
   recordCommitteeStudySchema,
   recordCommitteeStudyUpdate,
+  recordEvaluationSchema,
+  recordEvaluationUpdate,
   recordJointMeetingSchema,
   recordJointMeetingUpdate,
   type BulletinRecord,
+  type EvaluationRecord,
   type CommitteeStudyRecord,
   type JointMeetingRecord,
   type ProgrammeInput,
@@ -29,7 +32,7 @@ import {
 } from '../contracts/programme';
 import { inquiryWorkflowId } from '../contracts/inquiry';
 import { targetChangeSchema, targetChangedSignal, targetChangesSchema, targetsChangedSignal, townshipWorkflowId, type TargetChange } from '../contracts/township';
-import { tasksAssignedSignal, villageWorkflowId, type TasksAssigned } from '../contracts/village';
+import { planReturnedSignal, tasksAssignedSignal, villageWorkflowId, type PlanReturned, type TasksAssigned } from '../contracts/village';
 import {
   acceptanceTargets,
   activeDuring,
@@ -69,6 +72,7 @@ export interface ProgrammeState {
   /** The standing committee's studies recorded (五(二)). */
   committeeStudies: CommitteeStudyRecord[];
   jointMeetings: JointMeetingRecord[];
+  evaluations: EvaluationRecord[];
 }
 
 class Programme extends Entity<ProgrammeState> {
@@ -212,6 +216,7 @@ class Programme extends Entity<ProgrammeState> {
       bulletins: this.s.bulletin.sent,
       committeeStudies: this.s.committeeStudies,
       jointMeetings: this.s.jointMeetings,
+      evaluations: this.s.evaluations,
     };
   }
 
@@ -225,6 +230,7 @@ class Programme extends Entity<ProgrammeState> {
       if (!target || !activeOn(target, today)) throw fieldError(`plans.${i}.village`, `${plan.village}不是正在整顿的整顿对象`);
       if (seen.has(plan.village)) throw fieldError(`plans.${i}.village`, `${plan.village}重复`);
       seen.add(plan.village);
+      if (plan.decision === 'return' && plan.revisionDue! <= today) throw fieldError(`plans.${i}.revisionDue`, `重新报送期限${plan.revisionDue}应晚于今天（${today}）`);
       plan.tasks.forEach((task, j) => {
         if (task.deadline <= today) throw fieldError(`plans.${i}.tasks.${j}.deadline`, `完成时限${task.deadline}应晚于今天（${today}）`);
         if (!task.person) throw fieldError(`plans.${i}.tasks.${j}.person`, '须指明责任人');
@@ -238,16 +244,20 @@ class Programme extends Entity<ProgrammeState> {
    * for each plan it reviewed sends the 交办任务书 to the township and the village and the items to
    * the target, where each becomes a duty of the person who answers for it.
    */
-  applyCommitteeStudy(now: number, raw: unknown): { village: string; signal: TasksAssigned }[] {
+  applyCommitteeStudy(now: number, raw: unknown): { village: string; signal: { tasks: TasksAssigned } | { returned: PlanReturned } }[] {
     const r = recordCommitteeStudySchema.parse(raw);
     this.sync(now);
     const study = this.book.open.find((e) => e.kind === 'standing-committee-study' && e.period.start <= r.heldOn && r.heldOn <= e.period.end) ?? this.book.open.find((e) => e.kind === 'standing-committee-study');
     if (study) this.book.fulfil(study.id, r.heldOn, now, r.by, r.summary.slice(0, 200));
     const list = this.s.committeeStudies;
-    list.push({ heldOn: r.heldOn, summary: r.summary, by: r.by, plans: r.plans.map((p) => ({ village: p.village, tasks: p.tasks.length })) });
+    list.push({ heldOn: r.heldOn, summary: r.summary, by: r.by, plans: r.plans.map((p) => ({ village: p.village, tasks: p.tasks.length, ...(p.decision === 'return' ? { returned: true as const } : {}) })) });
     if (list.length > 12) list.shift();
-    const out: { village: string; signal: TasksAssigned }[] = [];
+    const out: { village: string; signal: { tasks: TasksAssigned } | { returned: PlanReturned } }[] = [];
     for (const plan of r.plans) {
+      if (plan.decision === 'return') {
+        out.push({ village: plan.village, signal: { returned: { key: `${this.workflowId}/returned/${r.heldOn}/${plan.village}`, studyOn: r.heldOn, opinion: plan.opinion!, revisionDue: plan.revisionDue! } } });
+        continue;
+      }
       const township = this.s.targets.find((t) => t.village === plan.village)?.township ?? '';
       const tasks = plan.tasks.map((t, i) => ({ n: i + 1, item: t.item, owner: t.owner, deadline: t.deadline, person: t.person! }));
       this.queueMail({
@@ -260,9 +270,15 @@ class Programme extends Entity<ProgrammeState> {
         roles: ['township-party-secretary', 'village-party-secretary', 'first-secretary'],
         assigned: {},
       });
-      out.push({ village: plan.village, signal: { key: `${this.workflowId}/tasks/${r.heldOn}/${plan.village}`, studyOn: r.heldOn, tasks: tasks.map(({ n, item, deadline, person }) => ({ n, item, deadline, person })) } });
+      out.push({ village: plan.village, signal: { tasks: { key: `${this.workflowId}/tasks/${r.heldOn}/${plan.village}`, studyOn: r.heldOn, tasks: tasks.map(({ n, item, deadline, person }) => ({ n, item, deadline, person })) } } });
     }
-    this.log(now, 'committee-study', `县委常委会专题研究整顿工作（${r.heldOn}）：${r.summary}${r.plans.length ? `；审核整顿方案${r.plans.length}个，以交办任务书交办整顿事项${r.plans.reduce((n, p) => n + p.tasks.length, 0)}项` : ''}`, r.by);
+    const returned = r.plans.filter((p) => p.decision === 'return').length;
+    this.log(
+      now,
+      'committee-study',
+      `县委常委会专题研究整顿工作（${r.heldOn}）：${r.summary}${r.plans.length ? `；审核整顿方案${r.plans.length}个，以交办任务书交办整顿事项${r.plans.reduce((n, p) => n + p.tasks.length, 0)}项${returned ? `，退回修改${returned}个` : ''}` : ''}`,
+      r.by,
+    );
     this.dirty = true;
     return out;
   }
@@ -288,6 +304,34 @@ class Programme extends Entity<ProgrammeState> {
     this.dirty = true;
   }
 
+  checkEvaluation(now: number, raw: unknown): void {
+    const r = parseOrReject(recordEvaluationSchema, raw);
+    const today = localDateOf(now);
+    if (r.evaluatedOn > today) throw fieldError('evaluatedOn', `${r.evaluatedOn}晚于今天`);
+    if (r.evaluatedOn < `${r.year}-11-01`) throw fieldError('evaluatedOn', `${r.year}年度的述职评议考核应在该年11月以后进行`);
+    const seen = new Set<string>();
+    r.results.forEach((x, i) => {
+      if (seen.has(x.person)) throw fieldError(`results.${i}.person`, `${x.person}重复`);
+      seen.add(x.person);
+    });
+    if (this.s.evaluations.some((e) => e.year === r.year)) throw refused(`${r.year}年度的述职评议考核已经记录`);
+  }
+
+  /** Records the year's 述职评议考核 (六(四)): closes the year's evaluation duty; each secretary's grade is kept. */
+  applyEvaluation(now: number, raw: unknown): void {
+    const r = recordEvaluationSchema.parse(raw);
+    this.sync(now);
+    const duty = this.book.open.find((e) => e.kind === 'township-secretary-evaluation' && e.period.id === String(r.year));
+    if (duty) this.book.fulfil(duty.id, r.evaluatedOn, now, r.by);
+    const list = this.s.evaluations;
+    list.push({ year: r.year, evaluatedOn: r.evaluatedOn, by: r.by, results: r.results.map((x) => ({ person: x.person, grade: x.grade, ...(x.note ? { note: x.note } : {}) })) });
+    list.sort((a, b) => a.year - b.year);
+    if (list.length > 6) list.shift();
+    const poor = r.results.filter((x) => x.grade === 'poor').length;
+    this.log(now, 'evaluation', `${r.year}年度乡镇党委书记抓基层党建工作述职评议考核（${r.evaluatedOn}）：${r.results.length}人${poor ? `，其中“差”${poor}人` : ''}`, r.by);
+    this.dirty = true;
+  }
+
   protected searchAttributes(): Record<string, SearchAttributeUpdatePair> {
     return { stage: { key: StageKey, value: 'running' } };
   }
@@ -299,7 +343,7 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
   if (carried) state = carried;
   else {
     const parsed = parseOrReject(programmeInputSchema, input);
-    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), county: parsed.county, targets: [], cases: [], urging: { sent: [], rounds: {} }, bulletin: { sent: [] }, committeeStudies: [], jointMeetings: [] };
+    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), county: parsed.county, targets: [], cases: [], urging: { sent: [], rounds: {} }, bulletin: { sent: [] }, committeeStudies: [], jointMeetings: [], evaluations: [] };
   }
   const p = new Programme(state, workflowInfo().workflowId);
 
@@ -317,8 +361,13 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
     recordCommitteeStudyUpdate,
     async (raw) => {
       const signals = await p.whenReady(() => p.applyCommitteeStudy(Date.now(), raw));
-      // Each target's items go to its own workflow (its duties).
-      const results = await Promise.allSettled(signals.map((x) => getExternalWorkflowHandle(villageWorkflowId(x.village)).signal(tasksAssignedSignal, x.signal)));
+      // Each target's items (or its returned plan) go to its own workflow.
+      const results = await Promise.allSettled(
+        signals.map((x) => {
+          const target = getExternalWorkflowHandle(villageWorkflowId(x.village));
+          return 'tasks' in x.signal ? target.signal(tasksAssignedSignal, x.signal.tasks) : target.signal(planReturnedSignal, x.signal.returned);
+        }),
+      );
       results.forEach((r, i) => {
         if (r.status === 'rejected') p.log(Date.now(), 'forward-failed', `交办事项未能送达${signals[i]!.village}：${(r.reason as Error).message}`);
       });
@@ -333,6 +382,14 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
       return p.view(Date.now());
     },
     { validator: (raw) => p.checkJointMeeting(Date.now(), raw) },
+  );
+  setHandler(
+    recordEvaluationUpdate,
+    async (raw) => {
+      await p.whenReady(() => p.applyEvaluation(Date.now(), raw));
+      return p.view(Date.now());
+    },
+    { validator: (raw) => p.checkEvaluation(Date.now(), raw) },
   );
   p.onSignal(caseChangedSignal, caseChangeSchema, '函询案件变动', (c) => {
     p.s.cases = p.s.cases.filter((x) => x.caseId !== c.caseId);

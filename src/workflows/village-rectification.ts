@@ -28,6 +28,8 @@ import {
   submitPlanUpdate,
   tasksAssignedSchema,
   tasksAssignedSignal,
+  planReturnedSchema,
+  planReturnedSignal,
   villageInputSchema,
   withdrawSchema,
   withdrawUpdate,
@@ -168,6 +170,20 @@ class Village extends Entity<VillageState> {
     const text = `${label}${amendment ? '进展（更正）' : '进展'}：${p.progress}${p.problems ? `；问题：${p.problems}` : ''}${p.nextSteps ? `；下步：${p.nextSteps}` : ''}`;
     this.log(now, 'progress', text, p.reportedBy);
     this.dirty = true;
+  }
+
+  /** The plan goes back to the township (the department's review, or the standing committee's): its revision is a duty by the new deadline. */
+  returnPlan(now: number, revisionDue: LocalDate, text: string, by?: string): void {
+    const revisions = this.s.plan.revisions + 1;
+    this.s.plan = { ...this.s.plan, status: 'returned', revisions, revisionDue };
+    const year = yearOf(this.s.designation.date);
+    // 五(一): the revised plan is due by the new deadline, reminded like the first.
+    this.openEvent(
+      duty('rectification-plan', { type: 'village', code: this.village, township: this.s.township }, { id: `${year}-r${revisions}`, start: localDateOf(now), end: revisionDue, label: `${year}年整顿方案（第${revisions}次修改）` }, revisionDue),
+      now,
+      revisionDue,
+    );
+    this.log(now, 'plan-returned', text, by);
   }
 
   /** Tells the township and the county programme that the designation changed (transformed, withdrawn). */
@@ -357,16 +373,7 @@ export async function villageRectification(input: VillageInput, carried?: Villag
           t.log(now, 'plan-approved', `整顿方案审核通过${r.comments ? `：${r.comments}` : ''}`, r.reviewer);
           return;
         }
-        const revisions = t.s.plan.revisions + 1;
-        t.s.plan = { ...t.s.plan, status: 'returned', revisions, revisionDue: r.revisionDue! };
-        const year = yearOf(t.s.designation.date);
-        // 五(一): the revised plan is due by the department's new deadline, reminded like the first.
-        t.openEvent(
-          duty('rectification-plan', { type: 'village', code: t.village, township: t.s.township }, { id: `${year}-r${revisions}`, start: localDateOf(now), end: r.revisionDue!, label: `${year}年整顿方案（第${revisions}次修改）` }, r.revisionDue!),
-          now,
-          r.revisionDue!,
-        );
-        t.log(now, 'plan-returned', `整顿方案退回修改：${r.comments}；修改后于${r.revisionDue}前重新报送`, r.reviewer);
+        t.returnPlan(now, r.revisionDue!, `整顿方案退回修改：${r.comments}；修改后于${r.revisionDue}前重新报送`, r.reviewer);
       },
     ),
   );
@@ -481,6 +488,23 @@ export async function villageRectification(input: VillageInput, carried?: Villag
         if (t.s.forwarded.length > 60) t.s.forwarded.shift();
         t.applyProgress(now, { ...p, duties: (p.duties ?? []).filter((d) => d.date >= t.s.designation.date && d.date <= localDateOf(now)) }, p.amendment);
       }
+    });
+  });
+
+  // 五(二): the standing committee returned the plan it reviewed; a plan no longer approved (returned meanwhile) is left as it is.
+  t.onSignal(planReturnedSignal, planReturnedSchema, '常委会退回整顿方案', (a) => {
+    void t.whenReady(() => {
+      const now = Date.now();
+      if (t.finished(now) || t.s.forwarded.includes(a.key)) return;
+      t.s.forwarded.push(a.key);
+      if (t.s.forwarded.length > 60) t.s.forwarded.shift();
+      if (t.s.plan.status !== 'approved') {
+        t.log(now, 'plan-return-ignored', `县委常委会${a.studyOn}退回整顿方案，但方案当前不是已通过状态，未作改动：${a.opinion}`);
+        return;
+      }
+      const due = a.revisionDue > localDateOf(now) ? a.revisionDue : localDateOf(now);
+      t.returnPlan(now, due, `县委常委会${a.studyOn}专题审核，整顿方案退回修改（五(二)）：${a.opinion}；修改后于${due}前重新报送`);
+      t.dirty = true;
     });
   });
 

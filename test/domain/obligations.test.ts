@@ -24,7 +24,7 @@ describe('a target designated in October 2018 (五(一), 四(一), 四(五))', (
     expect(plan.steps).toEqual([
       { id: 'reminder', severity: 'reminder', at: '2018-12-26T01:00:00.000Z', notify: ['township-party-secretary'] },
       { id: 'due-day', severity: 'due', at: '2018-12-29T01:00:00.000Z', notify: ['township-party-secretary'] },
-      { id: 'overdue', severity: 'overdue', at: '2019-01-02T01:00:00.000Z', notify: ['township-party-secretary', 'township-liaison', 'paired-department-leader'] },
+      { id: 'overdue', severity: 'overdue', at: '2019-01-02T01:00:00.000Z', notify: ['township-party-secretary', 'township-liaison', 'village-contact-cadre', 'party-building-instructor', 'paired-department-leader'] },
       { id: 'red-warning', severity: 'red-warning', at: '2019-01-04T01:00:00.000Z', notify: ['org-department-staff', 'county-leader'] },
     ]);
   });
@@ -136,15 +136,17 @@ describe("a township's duties (六(三), 五(三)): owed when a target is under 
   });
 });
 
-describe("the county's duties (五(二), 六(四), 五(一))", () => {
-  test('standing committee twice a year, the evaluation in January, the campaign opening on 21 November', () => {
+describe("the county's duties (五(二), 四(一)4, 六(四), 五(一))", () => {
+  test('standing committee twice a year, the 联席会 each quarter, the evaluation in January, the campaign opening on 21 November', () => {
     const list = countyDuties('YL', [{ village: 'QS03', date: '2018-10-15' }], defaultPolicy, '2019-11-01', '2019-12-31');
     expect(list.map((d) => [d.kind, d.period.id, lay(d).due.date])).toEqual([
       ['standing-committee-study', '2019-H2', '2019-12-31'],
+      ['joint-meeting', '2019-Q4', '2019-12-31'],
       ['township-secretary-evaluation', '2019', '2020-02-03'], // 31 January 2020 fell in the extended Spring Festival
       ['acceptance-campaign', '2019-11-late', '2019-11-21'],
     ]);
-    for (const d of list) expect(lay(d).steps.flatMap((s) => s.notify).every((r) => r.startsWith('org-department'))).toBe(true);
+    // Escalated inside the county: the joint meeting's member departments are reminded, the department's head told when it is late.
+    for (const d of list) expect(lay(d).steps.flatMap((s) => s.notify).every((r) => r.startsWith('org-department') || (d.kind === 'joint-meeting' && r === 'joint-meeting-member'))).toBe(true);
   });
 });
 

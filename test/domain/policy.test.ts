@@ -36,7 +36,7 @@ describe("the county's policy", () => {
     expect(defaultPolicy.ladders.local.steps.map((s) => [s.id, s.offsetWorkingDays, s.notify])).toEqual([
       ['reminder', -3, ['responsible']],
       ['due-day', 0, ['responsible']],
-      ['overdue', 1, ['responsible', 'township-party-secretary', 'township-liaison', 'paired-department-leader']],
+      ['overdue', 1, ['responsible', 'township-party-secretary', 'township-liaison', 'village-contact-cadre', 'party-building-instructor', 'paired-department-leader']],
       ['red-warning', 3, ['org-department-staff', 'county-leader']],
     ]);
     expect(defaultPolicy.ladders.county.steps.at(-1)).toEqual({ id: 'red-warning', severity: 'red-warning', offsetWorkingDays: 3, notify: ['org-department-head'] });

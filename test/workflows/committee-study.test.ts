@@ -19,7 +19,9 @@ import { advanceTo, useVillageWorld } from '../support/village';
  * the committee's study through the service: QS07 is refused (its plan is not approved), QS03's
  * plan is reviewed and two items are assigned, one to the township, one to the village. Both get
  * the 交办任务书 as a Word document; each item is a duty of its owner, reminded before its
- * deadline, reported done and closed; the county's study duty of the half year is closed.
+ * deadline, reported done and closed; the county's study duty of the half year is closed. On 20
+ * December a second study returns QS07's plan, approved by the department meanwhile: it goes back
+ * to the township with the committee's opinion and a new deadline.
  */
 const roster = readRosterFile(sampleRosterFile);
 const world = useVillageWorld({ startAt: '2018-10-19T00:00:00Z' });
@@ -86,4 +88,32 @@ describe('the standing committee and the 交办任务书', () => {
     expect(after.open.map((o) => o.id)).toContain('assigned-task/village:QS03/2018-11-20/2');
     expect((await world.env.client.workflow.getHandle(programmeWorkflowId('YL')).query(programmeStateQuery)).history.some((h) => h.type === 'committee-study')).toBe(true);
   }, 600_000);
+
+  test('the committee returns a plan: it goes back to the township with the opinion and a new deadline, and no 交办任务书', async () => {
+    const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => defaultPolicy, calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
+    const zhang = service.actor('zzb-zhang');
+    await service.submitPlan(service.actor('qs-sec'), 'QS07', { summary: '健全组织生活，公开村务财务', measures: ['每月召开支部党员大会'] });
+    await service.reviewPlan(zhang, 'QS07', { decision: 'approve' });
+    await advanceTo(world.env, '2018-12-20T02:00:00Z');
+    const study = (plan: Record<string, unknown>) => ({ heldOn: '2018-12-20', summary: '县委常委会第二次专题审核整顿方案', plans: [{ village: 'QS07', ...plan }] });
+
+    // A return names its opinion and deadline; it assigns nothing.
+    const incomplete = await service.recordCommitteeStudy(zhang, study({ decision: 'return' })).catch((e: unknown) => e);
+    expect((incomplete as ServiceError).fields?.map((f) => f.path).sort()).toEqual(['plans.0.opinion', 'plans.0.revisionDue']);
+    const view = await service.recordCommitteeStudy(zhang, study({ decision: 'return', opinion: '整顿措施不具体，缺少时间表和责任人', revisionDue: '2019-01-10' }));
+    expect(view.committeeStudies.at(-1)?.plans).toEqual([{ village: 'QS07', tasks: 0, returned: true }]);
+
+    const qs07 = world.env.client.workflow.getHandle(villageWorkflowId('QS07'));
+    await advanceTo(world.env, '2018-12-20T03:00:00Z');
+    const returned = await qs07.query(stateQuery);
+    expect(returned.plan).toMatchObject({ status: 'returned', revisionDue: '2019-01-10' });
+    expect(returned.stage).toBe('plan-returned');
+    expect(returned.open.find((o) => o.kind === 'rectification-plan')).toMatchObject({ dueDate: '2019-01-10', periodLabel: '2018年整顿方案（第1次修改）', responsible: { role: 'township-party-secretary' } });
+    expect(returned.history.at(-1)?.text).toBe('县委常委会2018-12-20专题审核，整顿方案退回修改（五(二)）：整顿措施不具体，缺少时间表和责任人；修改后于2019-01-10前重新报送');
+    expect(subjects('qs-sec@township.example.org').filter((x) => x.startsWith('【交办任务书】青石镇团结村'))).toEqual([]);
+
+    // The township resubmits; the department approves the revision; the next study can take it.
+    await service.submitPlan(service.actor('qs-sec'), 'QS07', { summary: '健全组织生活，公开村务财务，明确时间表', measures: ['每月召开支部党员大会（2019年1月起，村党支部书记负责）'] });
+    expect((await service.reviewPlan(zhang, 'QS07', { decision: 'approve' })).plan.status).toBe('approved');
+  }, 300_000);
 });

@@ -9,8 +9,9 @@ import { advanceTo, useVillageWorld } from '../support/village';
 /**
  * Who is linked to a target is told (六(一), 五(三), 五(四)): the county leader whose contact
  * township or key village it is gets the red warnings there; the target's township liaison
- * (包村领导) and its paired department's leader get its overdue notices. 青石镇东风村 (QS03: liaison
- * 顾建国, paired with 县农业农村局, contact of county leader 赖淑芬) and 柳河镇长青村 (LH02: 柳河镇 is
+ * (包村领导), contact cadre (包村干部), 党建指导员 and its paired department's leader get its overdue
+ * notices. 青石镇东风村 (QS03: liaison 顾建国, paired with 县农业农村局, contact point of county leader
+ * 赖淑芬 (A post) and 符志远 (B post)) and 柳河镇长青村 (LH02: 柳河镇 is
  * the contact township of 龚红梅, whose key village is LH09) are designated in October 2018 and
  * nobody acts: the October duties fall overdue on 1 November and are red-warned on 5 November.
  */
@@ -29,6 +30,10 @@ describe('contact points and linked posts', () => {
     expect(lai).toContain('【红色预警】青石镇东风村：第一书记每月到村开展服务（2018年10月）');
     // Besides the bulletin's lines of her township (【联系点情况】, monthly): nothing of another township, no reminders.
     expect(lai.filter((s) => !s.startsWith('【联系点情况】青石镇')).every((s) => s.startsWith('【红色预警】青石镇'))).toBe(true);
+    // AB岗: the B post of the same contact point (符志远) gets the same lines.
+    const fu = subjects('leader-qs03-b@county.example.org');
+    expect(fu.filter((x) => x.startsWith('【红色预警】')).sort()).toEqual(lai.filter((x) => x.startsWith('【红色预警】')).sort());
+    expect(fu.filter((x) => x.startsWith('【红色预警】')).length).toBeGreaterThan(0);
     // 龚红梅: 柳河镇 is her contact township, so its red warnings reach her though her key village is another.
     const gong = subjects('leader-lh09@county.example.org');
     expect(gong).toContain('【红色预警】柳河镇：每半月上报整顿工作进展（2018年10月下半月）');
@@ -38,7 +43,8 @@ describe('contact points and linked posts', () => {
     expect(subjects('leader-sl08@county.example.org')).toEqual([]);
 
     // 五(三), 五(四): the overdue notice of 东风村's duty goes to its liaison and its paired department, not the red warning.
-    for (const address of ['qs03-liaison@township.example.org', 'd-ny-lead@dept.example.org']) {
+    // 五(三) 包村干部 and 六(二) 党建指导员 as well.
+    for (const address of ['qs03-liaison@township.example.org', 'qs03-cadre@township.example.org', 'qs03-instructor@county.example.org', 'd-ny-lead@dept.example.org']) {
       const got = subjects(address);
       expect(got, address).toContain('【逾期通知】青石镇东风村：第一书记每月到村开展服务（2018年10月）');
       expect(got.some((s) => s.startsWith('【红色预警】') || s.startsWith('【提醒】')), address).toBe(false);
