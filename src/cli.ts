@@ -557,11 +557,18 @@ function printOutcome(out: (line: string) => void, o: Outcome, did: string): voi
 export function describePolicy(p: Policy): string[] {
   const lines = [`工作规则版本：${p.version}`, `提醒发送时间：每个工作日${p.morningHour.value}时（${basisText(p.morningHour.basis)}）`];
   const who = (r: string): string => (r === 'responsible' ? '责任人' : (roleLabels as Record<string, string>)[r] ?? r);
-  const ladderNames = { local: '乡镇和整顿对象的事项', county: '县委的事项', case: '书面说明' } as const;
+  const ladderNames = { local: '乡镇和整顿对象的事项', county: '县委的事项', case: '书面说明', routine: '升国旗、惠民服务日等例行活动' } as const;
   for (const [k, l] of Object.entries(p.ladders) as [keyof typeof ladderNames, Policy['ladders']['local']][]) {
     lines.push(`提醒和预警（${ladderNames[k]}，${basisText(l.basis)}）：`);
     for (const st of l.steps) {
-      const when = st.offsetWorkingDays === 0 ? '截止当日' : st.offsetWorkingDays < 0 ? `截止前${-st.offsetWorkingDays}个工作日` : `逾期${st.offsetWorkingDays}个工作日`;
+      const when =
+        st.after === 'half-month'
+          ? `所在半月结束后${st.offsetWorkingDays}个工作日`
+          : st.offsetWorkingDays === 0
+            ? '截止当日'
+            : st.offsetWorkingDays < 0
+              ? `截止前${-st.offsetWorkingDays}个工作日`
+              : `逾期${st.offsetWorkingDays}个工作日`;
       lines.push(`  ${when}　${severityLabels[st.severity]}　通知${st.notify.map(who).join('、')}`);
     }
   }
@@ -569,7 +576,8 @@ export function describePolicy(p: Policy): string[] {
   lines.push('截止日逢休息日：');
   for (const kind of Object.keys(kindSpecs) as (keyof typeof kindSpecs)[]) {
     const d = deadlineOf(p, kind);
-    lines.push(`  ${kindSpecs[kind].title}：${d.rule === 'last-working-day' ? '提前至此前最后一个工作日' : '顺延至下一个工作日'}（${basisText(d.basis)}）`);
+    const rule = { 'last-working-day': '提前至此前最后一个工作日', 'next-working-day': '顺延至下一个工作日', 'on-the-day': '仍为当日' }[d.rule];
+    lines.push(`  ${kindSpecs[kind].title}：${rule}（${basisText(d.basis)}）`);
   }
   const dd = p.dates;
   lines.push(`第一书记年度履职报告：每年${dd.firstSecretaryAnnualReport.month}月${dd.firstSecretaryAnnualReport.day}日前（${basisText(dd.firstSecretaryAnnualReport.basis)}）`);

@@ -52,6 +52,8 @@ const sheets = {
       { header: '村', key: 'village', width: 8 },
       { header: '部门', key: 'department', width: 10 },
       { header: '任职日期', key: 'since', width: 12 },
+      // 六(一) AB岗: a county leader's contact point post, A or B (empty: A).
+      { header: '联系点岗位', key: 'slot', width: 10 },
     ],
   },
   designations: {
@@ -219,6 +221,7 @@ export async function readRosterWorkbook(file: string): Promise<Roster> {
       ...(opt(r.values.village!) ? { village: r.values.village } : {}),
       ...(opt(r.values.department!) ? { department: r.values.department } : {}),
       ...(opt(r.values.since!) ? { since: r.values.since } : {}),
+      ...(opt(r.values.slot!) ? { slot: r.values.slot } : {}),
     })),
     designations: designationRows.map((rows) => {
       const first = rows[0]!.values;

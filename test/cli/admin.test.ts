@@ -49,11 +49,15 @@ describe('files checked without a server', () => {
     const show = await cli(['policy', 'show', path.join(root, 'policy/county-policy.yaml')]);
     expect(show).toMatchObject({ code: 0, stderr: '' });
     expect(show.stdout).toContain('工作规则版本：builtin-3');
-    expect(show.stdout).toContain('  逾期1个工作日　逾期通知　通知责任人、乡镇党委书记、包村领导、联建部门主要领导\n');
+    expect(show.stdout).toContain('  逾期1个工作日　逾期通知　通知责任人、乡镇党委书记、包村领导、包村干部、党建指导员、联建部门主要领导\n');
     expect(show.stdout).toContain('  逾期3个工作日　红色预警　通知县委组织部、联系点县委领导\n');
     expect(show.stdout).toContain('  督导检查发现问题整改：顺延至下一个工作日（县委组织部工作要求）');
     expect(show.stdout).toContain('  报送整顿方案：提前至此前最后一个工作日（《方案》五(一)）');
     expect(show.stdout).toContain('  每半月上报整顿工作进展：顺延至下一个工作日（县委组织部工作要求）');
+    // The routine activities: a notice on the day, 未落实 after the half month; the 1st stays the 1st.
+    expect(show.stdout).toContain('提醒和预警（升国旗、惠民服务日等例行活动，县委组织部工作要求）：\n  截止当日　到期提醒　通知责任人\n  所在半月结束后1个工作日　逾期通知　通知责任人、乡镇党委书记、组织干事\n');
+    expect(show.stdout).toContain('  每月1日升国旗：仍为当日（《方案》四(四)12）');
+    expect(show.stdout).not.toContain('undefined');
     expect(show.stdout).toContain('书面说明期限：10个工作日（县委组织部工作要求）');
   });
 });
