@@ -725,11 +725,7 @@ export class Service {
       return p.role === 'township-party-secretary' ? [] : [{ path: `results.${i}.person`, message: `${p.name}是${roleLabels[p.role]}，述职评议考核的是乡镇党委书记` }];
     });
     if (problems.length) throw badInput(problems);
-    try {
-      return await this.deps.client.workflow.getHandle(this.workflowId(entity)).executeUpdate(recordEvaluationUpdate, { args: [args] });
-    } catch (err) {
-      return fromTemporal(err, this.what(entity));
-    }
+    return this.update(actor, 'evaluation.record', entity, recordEvaluationUpdate as never, recordEvaluationSchema, 'by', body);
   }
 
   /** A 联席会 of the departments named in 四(一)4, recorded by the organization department: each department must be in the roster. */
@@ -740,11 +736,7 @@ export class Service {
     const roster = this.deps.roster();
     const problems: FieldIssue[] = args.departments.flatMap((d, i) => (roster.departments.some((x) => x.code === d) ? [] : [{ path: `departments.${i}`, message: `名册中没有编码为${d}的部门` }]));
     if (problems.length) throw badInput(problems);
-    try {
-      return await this.deps.client.workflow.getHandle(this.workflowId(entity)).executeUpdate(recordJointMeetingUpdate, { args: [args] });
-    } catch (err) {
-      return fromTemporal(err, this.what(entity));
-    }
+    return this.update(actor, 'joint-meeting.record', entity, recordJointMeetingUpdate as never, recordJointMeetingSchema, 'by', body);
   }
 
   /**

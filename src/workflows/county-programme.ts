@@ -11,6 +11,7 @@
  * each calendar year and ends when nothing in the county is under rectification or owed.
  */
 import { TemporalFailure, allHandlersFinished, condition, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   caseChangeSchema,
@@ -375,22 +376,18 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
     },
     { validator: (raw) => p.checkCommitteeStudy(Date.now(), raw) },
   );
-  setHandler(
-    recordJointMeetingUpdate,
-    async (raw) => {
-      await p.whenReady(() => p.applyJointMeeting(Date.now(), raw));
-      return p.view(Date.now());
-    },
-    { validator: (raw) => p.checkJointMeeting(Date.now(), raw) },
-  );
-  setHandler(
-    recordEvaluationUpdate,
-    async (raw) => {
-      await p.whenReady(() => p.applyEvaluation(Date.now(), raw));
-      return p.view(Date.now());
-    },
-    { validator: (raw) => p.checkEvaluation(Date.now(), raw) },
-  );
+  // A record of the department's (联席会, 述职评议考核): checked, applied when the programme is ready, answered with the view.
+  const recordUpdate = <A>(def: UpdateDefinition<ProgrammeView, [A]>, check: (now: number, raw: unknown) => void, apply: (now: number, raw: unknown) => void): void =>
+    setHandler(
+      def,
+      async (raw) => {
+        await p.whenReady(() => apply(Date.now(), raw));
+        return p.view(Date.now());
+      },
+      { validator: (raw) => check(Date.now(), raw) },
+    );
+  recordUpdate(recordJointMeetingUpdate, (now, raw) => p.checkJointMeeting(now, raw), (now, raw) => p.applyJointMeeting(now, raw));
+  recordUpdate(recordEvaluationUpdate, (now, raw) => p.checkEvaluation(now, raw), (now, raw) => p.applyEvaluation(now, raw));
   p.onSignal(caseChangedSignal, caseChangeSchema, '函询案件变动', (c) => {
     p.s.cases = p.s.cases.filter((x) => x.caseId !== c.caseId);
     if (c.open) p.s.cases.push({ caseId: c.caseId, township: c.township });
