@@ -225,13 +225,13 @@ function assertAssigned(actor: Actor, action: Action, view: VillageView): void {
   throw new ForbiddenError(actor, action, `${actor.name}不是整顿对象${view.village}现任${post}，不能${actionLabels[action]}`);
 }
 
+/** The body with the session's person as its actor, parsed: defaults applied and text trimmed, as the workflow will read it. */
 function withActor(schema: z.ZodType, actorField: string, actor: Actor, body: unknown): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badInput([{ path: '(内容)', message: '应为JSON对象' }]);
   if (actorField in body) throw badInput([{ path: actorField, message: '由登录身份确定，不能在请求中填写' }]);
-  const value = { ...body, [actorField]: actor.id };
-  const r = schema.safeParse(value);
+  const r = schema.safeParse({ ...body, [actorField]: actor.id });
   if (!r.success) throw badInput(problemsOf(r.error));
-  return value;
+  return r.data;
 }
 
 export class Service {
@@ -765,7 +765,7 @@ export class Service {
         .catch(() => undefined);
       if (!view) problems.push({ path: `plans.${i}.village`, message: `${plan.village}不是整顿对象` });
       else if (view.plan.status !== 'approved') problems.push({ path: `plans.${i}.village`, message: `${plan.village}的整顿方案尚未经县委组织部审核通过，不能提交常委会审核` });
-      const tasks = (plan.tasks ?? []).map((t, j) => {
+      const tasks = plan.tasks.map((t, j) => {
         if (t.person !== undefined) problems.push({ path: `plans.${i}.tasks.${j}.person`, message: '责任人按名册确定，不能在请求中填写' });
         const holder = t.owner === 'township' ? holders(roster, 'township-party-secretary', { township: v.township })[0] : holders(roster, 'village-party-secretary', { village: v.code })[0];
         if (!holder) problems.push({ path: `plans.${i}.tasks.${j}.owner`, message: `名册中没有${t.owner === 'township' ? '乡镇党委书记' : '村党组织书记'}，无法明确责任人` });

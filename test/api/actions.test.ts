@@ -139,6 +139,11 @@ test('a township reports and studies; an inquiry letter, its explanation, a talk
   const blocked = await call('ops-wu', 'GET', `/api/ledger/promotion/${inTenDays}`);
   expect((blocked.body as unknown as { subject: { id?: string } }[]).map((c) => c.subject.id)).toContain('js-org');
   expect((await call('ops-wu', 'GET', '/api/ledger/promotion/2026-02-30')).body).toMatchObject({ error: 'bad-input', fields: [{ path: 'date' }] });
+
+  // A standing committee's study that reviewed no plan leaves out `plans`: recorded, its list empty.
+  const study = await call('zzb-zhang', 'POST', '/api/county/committee-studies', { heldOn: today, summary: '专题研究整顿工作推进情况' });
+  expect(study.status).toBe(200);
+  expect((study.body.committeeStudies as { heldOn: string; plans: unknown[] }[]).at(-1)).toMatchObject({ heldOn: today, plans: [] });
 }, 120_000);
 
 test('operations: a policy applied by the head, a calendar previewed by an operator and confirmed by the department', async () => {
