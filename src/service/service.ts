@@ -292,9 +292,21 @@ export class Service {
     return e.kind === 'village' ? `整顿对象${e.village}的工作流` : e.kind === 'township' ? `乡镇${e.township}的督促工作流` : e.kind === 'case' ? `函询案件${e.caseId}` : '全县工作流';
   }
 
-  private async update<R>(actor: Actor, action: Action, entity: EntityRef, def: UpdateDefinition<R, [never]>, schema: z.ZodType, actorField: string, body: unknown): Promise<R> {
+  private async update<R>(
+    actor: Actor,
+    action: Action,
+    entity: EntityRef,
+    def: UpdateDefinition<R, [never]>,
+    schema: z.ZodType,
+    actorField: string,
+    body: unknown,
+    check?: (args: never) => FieldIssue[],
+  ): Promise<R> {
     authorize(actor, action, entity);
     const args = withActor(schema, actorField, actor, body);
+    // What only the service can check (the roster), before the workflow is asked.
+    const problems = check?.(args as never) ?? [];
+    if (problems.length) throw badInput(problems);
     const handle = this.deps.client.workflow.getHandle(this.workflowId(entity));
     try {
       return await handle.executeUpdate(def as unknown as UpdateDefinition<R, [unknown]>, { args: [args] });
@@ -714,29 +726,23 @@ export class Service {
   // --- The county --------------------------------------------------------------------------------
 
   /** The yearly 述职评议考核 (六(四)): each person graded must be a township party secretary of the roster. */
-  async recordEvaluation(actor: Actor, body: unknown): Promise<ProgrammeView> {
-    const entity: EntityRef = { kind: 'county' };
-    authorize(actor, 'evaluation.record', entity);
-    const args = withActor(recordEvaluationSchema, 'by', actor, body) as z.output<typeof recordEvaluationSchema>;
+  recordEvaluation(actor: Actor, body: unknown): Promise<ProgrammeView> {
     const roster = this.deps.roster();
-    const problems: FieldIssue[] = args.results.flatMap((r, i) => {
-      const p = roster.people.find((x) => x.id === r.person);
-      if (!p) return [{ path: `results.${i}.person`, message: `名册中没有人员${r.person}` }];
-      return p.role === 'township-party-secretary' ? [] : [{ path: `results.${i}.person`, message: `${p.name}是${roleLabels[p.role]}，述职评议考核的是乡镇党委书记` }];
-    });
-    if (problems.length) throw badInput(problems);
-    return this.update(actor, 'evaluation.record', entity, recordEvaluationUpdate as never, recordEvaluationSchema, 'by', body);
+    return this.update(actor, 'evaluation.record', { kind: 'county' }, recordEvaluationUpdate as never, recordEvaluationSchema, 'by', body, (args: z.output<typeof recordEvaluationSchema>) =>
+      args.results.flatMap((r, i) => {
+        const p = roster.people.find((x) => x.id === r.person);
+        if (!p) return [{ path: `results.${i}.person`, message: `名册中没有人员${r.person}` }];
+        return p.role === 'township-party-secretary' ? [] : [{ path: `results.${i}.person`, message: `${p.name}是${roleLabels[p.role]}，述职评议考核的是乡镇党委书记` }];
+      }),
+    );
   }
 
   /** A 联席会 of the departments named in 四(一)4, recorded by the organization department: each department must be in the roster. */
-  async recordJointMeeting(actor: Actor, body: unknown): Promise<ProgrammeView> {
-    const entity: EntityRef = { kind: 'county' };
-    authorize(actor, 'joint-meeting.record', entity);
-    const args = withActor(recordJointMeetingSchema, 'by', actor, body) as z.output<typeof recordJointMeetingSchema>;
+  recordJointMeeting(actor: Actor, body: unknown): Promise<ProgrammeView> {
     const roster = this.deps.roster();
-    const problems: FieldIssue[] = args.departments.flatMap((d, i) => (roster.departments.some((x) => x.code === d) ? [] : [{ path: `departments.${i}`, message: `名册中没有编码为${d}的部门` }]));
-    if (problems.length) throw badInput(problems);
-    return this.update(actor, 'joint-meeting.record', entity, recordJointMeetingUpdate as never, recordJointMeetingSchema, 'by', body);
+    return this.update(actor, 'joint-meeting.record', { kind: 'county' }, recordJointMeetingUpdate as never, recordJointMeetingSchema, 'by', body, (args: z.output<typeof recordJointMeetingSchema>) =>
+      args.departments.flatMap((d, i) => (roster.departments.some((x) => x.code === d) ? [] : [{ path: `departments.${i}`, message: `名册中没有编码为${d}的部门` }])),
+    );
   }
 
   /**

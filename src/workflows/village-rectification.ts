@@ -172,6 +172,14 @@ class Village extends Entity<VillageState> {
     this.dirty = true;
   }
 
+  /** Whether a forwarded message (a report entry, a 交办任务书, a returned plan) is new; it is remembered, so a re-sent one is ignored. */
+  firstForwarded(key: string): boolean {
+    if (this.s.forwarded.includes(key)) return false;
+    this.s.forwarded.push(key);
+    if (this.s.forwarded.length > 60) this.s.forwarded.shift();
+    return true;
+  }
+
   /** The plan goes back to the township (the department's review, or the standing committee's): its revision is a duty by the new deadline. */
   returnPlan(now: number, revisionDue: LocalDate, text: string, by?: string): void {
     const revisions = this.s.plan.revisions + 1;
@@ -483,9 +491,7 @@ export async function villageRectification(input: VillageInput, carried?: Villag
       const now = Date.now();
       if (t.finished(now)) return;
       for (const p of list) {
-        if (t.s.forwarded.includes(p.key)) continue;
-        t.s.forwarded.push(p.key);
-        if (t.s.forwarded.length > 60) t.s.forwarded.shift();
+        if (!t.firstForwarded(p.key)) continue;
         t.applyProgress(now, { ...p, duties: (p.duties ?? []).filter((d) => d.date >= t.s.designation.date && d.date <= localDateOf(now)) }, p.amendment);
       }
     });
@@ -495,9 +501,7 @@ export async function villageRectification(input: VillageInput, carried?: Villag
   t.onSignal(planReturnedSignal, planReturnedSchema, '常委会退回整顿方案', (a) => {
     void t.whenReady(() => {
       const now = Date.now();
-      if (t.finished(now) || t.s.forwarded.includes(a.key)) return;
-      t.s.forwarded.push(a.key);
-      if (t.s.forwarded.length > 60) t.s.forwarded.shift();
+      if (t.finished(now) || !t.firstForwarded(a.key)) return;
       if (t.s.plan.status !== 'approved') {
         t.log(now, 'plan-return-ignored', `县委常委会${a.studyOn}退回整顿方案，但方案当前不是已通过状态，未作改动：${a.opinion}`);
         return;
@@ -512,9 +516,7 @@ export async function villageRectification(input: VillageInput, carried?: Villag
   t.onSignal(tasksAssignedSignal, tasksAssignedSchema, '交办任务书', (a) => {
     void t.whenReady(() => {
       const now = Date.now();
-      if (t.finished(now) || t.s.forwarded.includes(a.key)) return;
-      t.s.forwarded.push(a.key);
-      if (t.s.forwarded.length > 60) t.s.forwarded.shift();
+      if (t.finished(now) || !t.firstForwarded(a.key)) return;
       const village = { type: 'village' as const, code: t.village, township: t.s.township };
       const today = localDateOf(now);
       for (const task of a.tasks) {
