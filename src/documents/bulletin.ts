@@ -116,12 +116,12 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument:
   const village = (code: string): string => roster.villages.find((v) => v.code === code)?.name ?? code;
   const department = `中共${roster.county.name}委组织部`;
   const paragraphs: string[] = [
-    `根据${sourceDocument}六(三)“定期不定期地对整顿工作进行督促检查，并进行通报”的要求，现将${period}全县软弱涣散村党组织整顿工作进展情况通报如下（数据截至${chineseDate(f.date)}，整顿对象${f.targets}个）。`,
+    `根据${sourceDocument}六（三）“定期不定期地对整顿工作进行督促检查，并进行通报”的要求，现将${period}全县软弱涣散村党组织整顿工作进展情况通报如下（数据截至${chineseDate(f.date)}，整顿对象${f.targets}个）。`,
     '一、半月进展报送情况',
   ];
   if (f.reports.length === 0) paragraphs.push(`${period}各乡镇均按时报送每半月整顿工作进展情况。`);
   else {
-    paragraphs.push(`${period}，以下${f.reports.length}个乡镇未按时报送每半月整顿工作进展情况（六(三)“乡镇要每半月上报整顿软弱涣散村党组织工作进展情况”）：`);
+    paragraphs.push(`${period}，以下${f.reports.length}个乡镇未按时报送每半月整顿工作进展情况（六（三）“乡镇要每半月上报整顿软弱涣散村党组织工作进展情况”）：`);
     f.reports.forEach((r, i) => {
       const parts = [r.missing.length ? `${r.missing.map(halfLabel).join('、')}未报送` : '', r.late.length ? `${r.late.map(halfLabel).join('、')}逾期报送` : ''].filter(Boolean);
       paragraphs.push(`${i + 1}. ${town(r.township)}：${parts.join('；')}。`);
@@ -140,7 +140,7 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument:
   const missedTotal = f.missed.reduce((n, t) => n + t.items.length, 0);
   if (missedTotal === 0) paragraphs.push(`${period}各整顿对象的升国旗、“惠民服务日”和惠民政策集中落实活动均有开展记录。`);
   else {
-    paragraphs.push(`${period}，以下${missedTotal}项例行活动没有开展记录，记为未落实（四(四)12“每月1日升国旗制度”，四(五)17“每月1日组织开展‘惠民服务日’活动”“每季度至少开展一次集中落实活动”）：`);
+    paragraphs.push(`${period}，以下${missedTotal}项例行活动没有开展记录，记为未落实（四（四）12“每月1日升国旗制度”，四（五）17“每月1日组织开展‘惠民服务日’活动”“每季度至少开展一次集中落实活动”）：`);
     for (const t of f.missed) paragraphs.push(`${town(t.township)}（${t.items.length}项）：${t.items.map((it) => `${village(it.village)}${it.title}（${it.periodLabel}）`).join('；')}。`);
   }
   paragraphs.push('四、进度滞后的整顿对象');
@@ -150,7 +150,7 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument:
   const findings = f.findings ?? [];
   if (findings.length === 0) paragraphs.push('县委组织部督导组检查发现的问题均已整改（或本期无检查发现的问题）。');
   else {
-    paragraphs.push(`县委组织部督导组检查发现的以下问题尚未整改完毕（六(三)“定期不定期地对整顿工作进行督促检查”）：`);
+    paragraphs.push(`县委组织部督导组检查发现的以下问题尚未整改完毕（六（三）“定期不定期地对整顿工作进行督促检查”）：`);
     for (const t of findings) {
       paragraphs.push(`${town(t.township)}（${t.items.length}个）：${t.items.map((it) => `${chineseDate(it.on)}检查发现${it.village ? `${village(it.village)}` : ''}${it.problem}，限${chineseDate(it.correctBy)}前整改${it.overdue ? '，已逾期' : ''}`).join('；')}。`);
     }
@@ -158,7 +158,7 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument:
   if (f.unread?.length) paragraphs.push(`（${f.unread.map((c) => (roster.townships.some((t) => t.code === c) ? town(c) : village(c))).join('、')}的记录生成本通报时未能读取，以上未计入，请核实后补充。）`);
   paragraphs.push(
     '六、有关要求',
-    '被通报的乡镇党委要认真查找原因，落实整顿主体责任，对逾期事项限期完成，并将整改情况按时报县委组织部。县委组织部将持续跟踪督办，对问题突出的，依据六(四)进行函询、约谈。',
+    '被通报的乡镇党委要认真查找原因，落实整顿主体责任，对逾期事项限期完成，并将整改情况按时报县委组织部。县委组织部将持续跟踪督办，对问题突出的，依据六（四）进行函询、约谈。',
   );
   return {
     title: `关于${period}全县软弱涣散村党组织整顿工作进展情况的通报`,
@@ -166,6 +166,7 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument:
     paragraphs,
     signature: [department, chineseDate(f.date)],
     footer: '送审稿：是否印发由县委组织部决定；印发时编文号。',
+    draft: true,
   };
 }
 

@@ -76,6 +76,7 @@ export function proposalDocument(township: string, p: NonNullable<CaseMailReques
     ],
     signature: [departmentName(roster), chineseDate(today)],
     footer: '本呈批件由整顿提升工作系统依县委组织部工作要求拟制；是否函询由县委组织部决定，可在工作台“函询建议”中办理。',
+    draft: true,
   };
 }
 
@@ -90,7 +91,7 @@ export function talkNotice(facts: CaseFacts, township: string, roster: Roster, n
     title: `关于对${town}${names}同志进行约谈的通知`,
     salutation: `${names}同志：`,
     paragraphs: [
-      `根据${sourceDocument(roster)}六(四)的规定，因${reason}（${facts.talk!.why}），县委组织部定于${chineseDate(t.at)}在${t.place}对${you(facts.recipients)}进行约谈，约谈人：${personName(roster, t.conductor)}。`,
+      `根据${sourceDocument(roster)}六（四）的规定，因${reason}（${facts.talk!.why}），县委组织部定于${chineseDate(t.at)}在${t.place}对${you(facts.recipients)}进行约谈，约谈人：${personName(roster, t.conductor)}。`,
       `请${you(facts.recipients)}准时参加，并就问题根源、整顿措施和整顿时限作好汇报准备。因故不能参加的，须事先向县委组织部说明。`,
       '根据上述规定，凡是被约谈的，当年不得评先选优。',
     ],

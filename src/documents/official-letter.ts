@@ -1,9 +1,13 @@
 /**
- * Letters and notices as a Party organ issues them, written with the `docx` library in the layout
- * of GB/T 9704 as far as it applies to a letter: the issuing body's mark (发文机关标志) in red,
- * the document number (文号, e.g. 云组函〔2026〕12号) above a red line, the title in 小标宋 2号,
- * the addressee (主送), the body in 仿宋 3号 with 28-point lines and a two-character indent,
- * the issuing body and the date at the end, page numbers as “— 1 —”. A4 with the standard margins.
+ * Letters and notices as a Party organ issues them, written with the `docx` library in the 信函格式
+ * of GB/T 9704-2012 (§10.1): the issuing body's mark (发文机关标志) in red and centred, a red double
+ * line under it (thick over thin) and another at the foot of the first page (thin over thick), the
+ * document number (文号, e.g. 云组函〔2026〕12号) flush right under the upper line, the title in
+ * 小标宋 2号, the addressee (主送), the body in 仿宋 3号 with 28-point lines and a two-character
+ * indent, the issuing body and the date right-aligned at the end, the 附注 (the case number) in
+ * brackets under the date, and page numbers as “— 2 —” from the second page on (none on the first).
+ * A draft for the department to decide on (送审稿: the 呈批件, the bulletin) carries no issuing
+ * mark, lines or number. A4 with the standard margins.
  * Text is made safe for XML first: characters XML cannot carry are dropped, and Word's own line
  * break (U+000B) and other line breaks become line breaks.
  */
@@ -20,8 +24,10 @@ export interface OfficialLetter {
   readonly paragraphs: readonly string[];
   /** The date as written under the issuer: 2026年11月29日. */
   readonly date: string;
-  /** Small print after the letter, e.g. the case number. */
+  /** 附注 under the date, e.g. （案号：…）. */
   readonly note?: string;
+  /** A draft (送审稿) for the department to decide on: no issuing mark, lines or number. */
+  readonly draft?: boolean;
 }
 
 const FANGSONG = { ascii: 'FangSong', hAnsi: 'FangSong', eastAsia: '仿宋_GB2312' };
@@ -46,9 +52,35 @@ function runs(text: string, opts: { font: typeof FANGSONG; size: number; bold?: 
   return safeLines(text).map((line, i) => new TextRun({ text: line, font: opts.font, size: opts.size, ...(opts.bold ? { bold: true } : {}), ...(opts.color ? { color: opts.color } : {}), ...(i > 0 ? { break: 1 } : {}) }));
 }
 
+/** A red double line as a paragraph border: thick over thin under the mark, thin over thick at the foot. */
+const RED_DOUBLE_LINE = { color: 'FF0000', size: 18, space: 4 } as const;
+/** The lines are 170 mm long, 7 mm wider than the 156 mm text on each side (in twips). */
+const LINE_OVERHANG = { left: -397, right: -397 } as const;
+
 export async function officialLetterDocx(l: OfficialLetter): Promise<Uint8Array> {
   const body = (text: string, indent = true): Paragraph =>
     new Paragraph({ spacing: LINE, ...(indent ? { indent: { firstLine: 640 } } : {}), children: runs(text, { font: FANGSONG, size: SIZE.san }) });
+  const letterhead = l.draft
+    ? []
+    : [
+        // 发文机关标志, red, centred, with the upper red double line (thick over thin) under it.
+        new Paragraph({
+          alignment: AlignmentType.CENTER,
+          indent: LINE_OVERHANG,
+          border: { bottom: { style: BorderStyle.THICK_THIN_SMALL_GAP, ...RED_DOUBLE_LINE } },
+          children: runs(l.issuer, { font: XIAOBIAOSONG, size: SIZE.mark, color: 'FF0000' }),
+        }),
+        // 文号 flush right under the line (an empty line when the letter has none).
+        new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { ...LINE, before: 160, after: 280 }, children: l.docNumber ? runs(l.docNumber, { font: FANGSONG, size: SIZE.san }) : [] }),
+      ];
+  const pageNumber = new Footer({
+    children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], size: SIZE.si })] })],
+  });
+  // The first page has no number; a letter's has the lower red double line (thin over thick) instead.
+  const firstPage = new Footer({
+    // (A top border's pair of lines is drawn mirrored: thickThin on top is thin over thick.)
+    children: [new Paragraph({ indent: LINE_OVERHANG, border: l.draft ? {} : { top: { style: BorderStyle.THICK_THIN_SMALL_GAP, ...RED_DOUBLE_LINE } }, children: [] })],
+  });
   const doc = new Document({
     creator: l.issuer,
     title: l.title,
@@ -56,24 +88,13 @@ export async function officialLetterDocx(l: OfficialLetter): Promise<Uint8Array>
     sections: [
       {
         properties: {
-          // A4; GB/T 9704: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (in twips).
-          page: { size: { width: 11906, height: 16838 }, margin: { top: 2098, bottom: 1984, left: 1588, right: 1474, footer: 992 } },
+          titlePage: true,
+          // A4; GB/T 9704: the mark's top 30 mm from the page's top in a letter (37 mm otherwise), bottom 35 mm, left 28 mm, right 26 mm (in twips).
+          page: { size: { width: 11906, height: 16838 }, margin: { top: l.draft ? 2098 : 1701, bottom: 1984, left: 1588, right: 1474, footer: 992 } },
         },
-        footers: {
-          default: new Footer({
-            children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], size: SIZE.si })] })],
-          }),
-        },
+        footers: { first: firstPage, default: pageNumber },
         children: [
-          // 发文机关标志, red, centred.
-          new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 240 }, children: runs(l.issuer, { font: XIAOBIAOSONG, size: SIZE.mark, color: 'FF0000' }) }),
-          // 文号 above the red line (the paragraph's bottom border).
-          new Paragraph({
-            alignment: AlignmentType.CENTER,
-            spacing: { after: 480 },
-            border: { bottom: { style: BorderStyle.SINGLE, size: 12, color: 'FF0000', space: 8 } },
-            children: l.docNumber ? runs(l.docNumber, { font: FANGSONG, size: SIZE.san }) : [],
-          }),
+          ...letterhead,
           new Paragraph({ alignment: AlignmentType.CENTER, spacing: { ...LINE, after: 280 }, children: runs(l.title, { font: XIAOBIAOSONG, size: SIZE.er }) }),
           body(l.addressee, false),
           // A first-level heading (一、…, short, no full stop) in 黑体, as GB/T 9704 sets them.
@@ -81,9 +102,11 @@ export async function officialLetterDocx(l: OfficialLetter): Promise<Uint8Array>
             /^[一二三四五六七八九十]+、[^。]{1,30}$/.test(p) ? new Paragraph({ spacing: LINE, indent: { firstLine: 640 }, children: runs(p, { font: HEITI, size: SIZE.san }) }) : body(p),
           ),
           new Paragraph({ spacing: LINE, children: [] }),
+          // Signed without a seal: the issuer two characters from the right, the date under it.
           new Paragraph({ alignment: AlignmentType.RIGHT, spacing: LINE, indent: { right: 640 }, children: runs(l.issuer, { font: FANGSONG, size: SIZE.san }) }),
           new Paragraph({ alignment: AlignmentType.RIGHT, spacing: LINE, indent: { right: 640 }, children: runs(l.date, { font: FANGSONG, size: SIZE.san }) }),
-          ...(l.note ? [new Paragraph({ spacing: { before: 560 }, children: runs(l.note, { font: HEITI, size: SIZE.si }) })] : []),
+          // 附注: two characters in, in brackets, on the line under the date.
+          ...(l.note ? [body(/^[（(].*[）)]$/.test(l.note) ? l.note : `（${l.note}）`)] : []),
         ],
       },
     ],
@@ -106,6 +129,8 @@ export interface LetterDocument {
   readonly signature: readonly string[];
   /** Small print under the letter, e.g. the case number. */
   readonly footer?: string;
+  /** A draft (送审稿) for the department to decide on: printed without the issuing mark. */
+  readonly draft?: boolean;
 }
 
 /** The letter in the layout of a Party organ's document (GB/T 9704). */
@@ -118,6 +143,7 @@ export function officialLetter(letter: LetterDocument): OfficialLetter {
     paragraphs: letter.paragraphs,
     date: letter.signature[1] ?? '',
     ...(letter.footer ? { note: letter.footer } : {}),
+    ...(letter.draft ? { draft: true } : {}),
   };
 }
 
