@@ -14,7 +14,6 @@ import type { Outcome } from './client/admin';
 import { InvalidDesignationError, villageInputFromRoster } from './client/village';
 import { loadConfigOrExit, type Config } from './config';
 import type { InquiryView } from './contracts/inquiry';
-import { docNumberText } from './contracts/ledger';
 import type { TownshipView } from './contracts/township';
 import { stageLabels, stages, type VillageView } from './contracts/village';
 import { isLocalDate, localDateOf, periodOf, phaseLabels } from './domain/calendar';
@@ -25,7 +24,7 @@ import { readRosterWorkbook, RosterWorkbookError, rosterWorkbook } from './docum
 import { kindSpecs } from './domain/kinds';
 import { basisText, deadlineOf, severityLabels, type Policy } from './domain/policy';
 import { missingPosts, roleLabels, type Roster } from './domain/roster';
-import { chinaTime, townshipName, villageLabel } from './domain/names';
+import { docNumberText, chinaTime, townshipName, villageLabel } from './domain/names';
 import { currentPolicy, PolicyFileError, readPolicyFile } from './infra/policy-file';
 import { projectRoot } from './infra/temporal-binaries';
 import type { CalendarPublication, ListItem } from './service/service';
@@ -306,7 +305,7 @@ function printTownship(out: (line: string) => void, roster: Roster, v: TownshipV
 function printInquiry(out: (line: string) => void, roster: Roster, v: InquiryView): void {
   out(`${v.kind === 'talk' ? '约谈' : '函询'}案件 ${v.caseId}：${townshipName(roster, v.township)}`);
   out(`状态：${v.stageLabel}　发出：${v.issuedOn}（${personName(roster, v.issuedBy)}）`);
-  if (v.docNumber) out(`文号：${docNumberText(roster.county.name, v.docNumber)}`);
+  if (v.docNumber) out(`文号：${docNumberText(roster.county, v.docNumber)}`);
   out(`对象：${v.recipients.map((id) => personName(roster, id)).join('、')}`);
   out(`事由：${v.reason}`);
   if (v.explanationDue) out(`书面说明截止：${v.explanationDue}`);

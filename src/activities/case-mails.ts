@@ -4,13 +4,12 @@
  * to the organization department. The letter quotes the source text only for what it says
  * (六(四)); the days allowed and an automatic talk are the department's own requirement.
  */
-import { docNumberText } from '../contracts/ledger';
 import type { BulletinRequest, CaseFacts, CaseMailRequest, ContactBulletinRequest, TaskBookRequest } from '../contracts/mail';
 import { bulletinCounts, bulletinLetter, halfLabel } from '../documents/bulletin';
 import { holders, roleLabels, type Person, type Role, type Roster } from '../domain/roster';
 import { letterFiles, type Attachment, type LetterDocument } from '../documents/official-letter';
 import { caseLetter, proposalDocument, talkNotice } from '../documents/letters';
-import { chineseDate, departmentName, personName, sourceDocument, timesText, townshipName, villageLabel } from '../domain/names';
+import { docNumberText, chineseDate, departmentName, personName, sourceDocument, timesText, townshipName, villageLabel } from '../domain/names';
 import { FOOTER } from './notices';
 import { MISSED_EXPLANATION_WHY } from '../contracts/inquiry';
 
@@ -140,7 +139,7 @@ export async function renderCaseMail(req: CaseMailRequest, roster: Roster, recip
           `${eve ? '提醒：' : ''}根据${sourceDocument(roster)}六(四)，定于${chineseDate(t.at)}在${t.place}对${c!.recipients.map((id) => personName(roster, id)).join('、')}进行约谈。`,
           `约谈人：${personName(roster, t.conductor)}`,
           `事由：${c!.reason}（${c!.talk!.why}）`,
-          `案号：${c!.caseId}${t.docNumber ? `　文号：${docNumberText(roster.county.name, t.docNumber)}` : ''}`,
+          `案号：${c!.caseId}${t.docNumber ? `　文号：${docNumberText(roster.county, t.docNumber)}` : ''}`,
           eve ? '' : `约谈通知见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式），可打印。`,
         ]),
       };

@@ -95,7 +95,3 @@ export interface Numbering {
   readonly byKey: Readonly<Record<string, DocNumber>>;
 }
 
-/** 云组函〔2026〕12号: the county's first character, 组 (the organization department), 函 (a letter). */
-export function docNumberText(countyName: string, n: DocNumber): string {
-  return `${countyName.slice(0, 1)}组函〔${n.year}〕${n.seq}号`;
-}

@@ -4,10 +4,9 @@
  * scheduled talk. The mails attach them (src/activities/case-mails.ts) and the workbench and CLI
  * download the same letter (the service), so every copy under one 文号 says the same.
  */
-import { docNumberText } from '../contracts/ledger';
 import type { CaseFacts, CaseMailRequest } from '../contracts/mail';
 import { localDateOf } from '../domain/calendar';
-import { chineseDate, departmentName, personName, sourceDocument, timesText, townshipName } from '../domain/names';
+import { docNumberText, chineseDate, departmentName, personName, sourceDocument, timesText, townshipName } from '../domain/names';
 import { holders, type Roster } from '../domain/roster';
 import type { LetterDocument } from './official-letter';
 
@@ -23,7 +22,7 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
   const department = departmentName(roster);
   const to = you(facts.recipients);
   const reason = facts.reason.replace(/[。．.]+$/, '');
-  const number = facts.docNumber ? { docNumber: docNumberText(roster.county.name, facts.docNumber) } : {};
+  const number = facts.docNumber ? { docNumber: docNumberText(roster.county, facts.docNumber) } : {};
   if (facts.kind === 'talk') {
     return {
       ...number,
@@ -87,7 +86,7 @@ export function talkNotice(facts: CaseFacts, township: string, roster: Roster, n
   const names = facts.recipients.map((id) => personName(roster, id)).join('、');
   const reason = facts.reason.replace(/[。．.]+$/, '');
   return {
-    ...(t.docNumber ? { docNumber: docNumberText(roster.county.name, t.docNumber) } : {}),
+    ...(t.docNumber ? { docNumber: docNumberText(roster.county, t.docNumber) } : {}),
     title: `关于对${town}${names}同志进行约谈的通知`,
     salutation: `${names}同志：`,
     paragraphs: [

@@ -34,7 +34,19 @@ interface Column {
 }
 
 const sheets = {
-  county: { name: '县', columns: [{ header: '编码', key: 'code', width: 10 }, { header: '名称', key: 'name', width: 14 }, { header: '整顿工作起始日期', key: 'programmeStart', width: 18 }] },
+  county: {
+    name: '县',
+    columns: [
+      { header: '编码', key: 'code', width: 10 },
+      { header: '名称', key: 'name', width: 14 },
+      { header: '整顿工作起始日期', key: 'programmeStart', width: 18 },
+      // The county's own work plan as its documents cite it, and its letters' 文号 prefix.
+      { header: '工作方案标题', key: 'planTitle', width: 44 },
+      { header: '工作方案文号', key: 'planDocNumber', width: 20 },
+      { header: '工作方案印发日期', key: 'planIssuedOn', width: 18 },
+      { header: '函件发文机关代字', key: 'letterPrefix', width: 18 },
+    ],
+  },
   townships: { name: '乡镇', columns: [{ header: '编码', key: 'code', width: 10 }, { header: '名称', key: 'name', width: 14 }] },
   villages: {
     name: '村',
@@ -202,7 +214,14 @@ export async function readRosterWorkbook(file: string): Promise<Roster> {
     else designationRows.push([r]);
   }
   const data = {
-    county: { code: county[0]!.values.code, name: county[0]!.values.name },
+    county: {
+      code: county[0]!.values.code,
+      name: county[0]!.values.name,
+      ...(county[0]!.values.planTitle || county[0]!.values.planDocNumber || county[0]!.values.planIssuedOn
+        ? { plan: { title: county[0]!.values.planTitle, ...(opt(county[0]!.values.planDocNumber!) ? { docNumber: county[0]!.values.planDocNumber } : {}), ...(opt(county[0]!.values.planIssuedOn!) ? { issuedOn: county[0]!.values.planIssuedOn } : {}) } }
+        : {}),
+      ...(opt(county[0]!.values.letterPrefix!) ? { letterPrefix: county[0]!.values.letterPrefix } : {}),
+    },
     ...(county[0]!.values.programmeStart ? { programmeStart: county[0]!.values.programmeStart } : {}),
     townships: townships.map((r) => ({ code: r.values.code, name: r.values.name })),
     villages: villages.map((r) => ({
@@ -261,7 +280,7 @@ export async function readRosterWorkbook(file: string): Promise<Roster> {
     parsed.error.issues.map((i): WorkbookIssue => {
       const [list, index, field, sub, subField] = i.path as (string | number)[];
       if (list === 'county' || list === 'programmeStart') {
-        const key = list === 'programmeStart' ? 'programmeStart' : String(index ?? 'code');
+        const key = list === 'programmeStart' ? 'programmeStart' : index === 'plan' ? `plan${String(field ?? 'title').replace(/^./, (c) => c.toUpperCase())}` : String(index ?? 'code');
         return { sheet: '县', row: county[0]!.row, column: sheets.county.columns.find((c) => c.key === key)?.header ?? '编码', message: i.message };
       }
       if (list === 'designations' && typeof index === 'number') {
@@ -294,7 +313,8 @@ export async function rosterWorkbook(roster: Roster): Promise<Buffer> {
     ws.getRow(1).font = { bold: true };
     for (const r of rows) ws.addRow(r);
   };
-  add('county', [{ code: roster.county.code, name: roster.county.name, programmeStart: roster.programmeStart }]);
+  const { plan, letterPrefix } = roster.county;
+  add('county', [{ code: roster.county.code, name: roster.county.name, programmeStart: roster.programmeStart, planTitle: plan?.title, planDocNumber: plan?.docNumber, planIssuedOn: plan?.issuedOn, letterPrefix }]);
   add('townships', roster.townships);
   add('villages', roster.villages.map((v) => ({ ...v, orgType: orgTypeLabels[v.orgType] })));
   add('departments', roster.departments);

@@ -29,11 +29,18 @@ export function departmentName(roster: Pick<Roster, 'county'>): string {
 }
 
 /**
- * The work plan as officials cite it: its title carries the county's own name (the roster's
- * county), never the 某县 of an anonymized copy.
+ * The work plan as officials cite it: the title the county issued it under (the roster's county),
+ * with its 文号 when the roster has it; never the 某县 of an anonymized copy.
  */
 export function sourceDocument(roster: Pick<Roster, 'county'>): string {
-  return `《${roster.county.name}软弱涣散农村基层党组织整顿提升两年行动工作方案》`;
+  const plan = roster.county.plan;
+  const title = plan?.title ?? `${roster.county.name}软弱涣散农村基层党组织整顿提升两年行动工作方案`;
+  return `《${title.replace(/^《|》$/g, '')}》${plan?.docNumber ? `（${plan.docNumber}）` : ''}`;
+}
+
+/** The department's letters' 文号: 云组函〔2026〕12号 (the roster's prefix, or the county's first character and 组函). */
+export function docNumberText(county: Roster['county'], n: { readonly year: number; readonly seq: number }): string {
+  return `${county.letterPrefix ?? `${county.name.slice(0, 1)}组函`}〔${n.year}〕${n.seq}号`;
 }
 
 const CHINA_OFFSET_MS = 8 * 3_600_000;

@@ -89,7 +89,23 @@ export type Person = z.infer<typeof personSchema>;
 
 export const rosterSchema = z
   .object({
-    county: z.object({ code, name }),
+    county: z.object({
+      code,
+      name,
+      /**
+       * The county's own work plan as its documents cite it: the title as issued (default: the
+       * county's name and the plan's usual title), its 文号 and the date it was issued, when known.
+       */
+      plan: z
+        .object({
+          title: z.string().trim().min(4, '方案标题不能为空').max(100, '方案标题不超过100字'),
+          docNumber: z.string().trim().regex(/^\S+〔\d{4}〕\d+号$/, '文号应如“云委办发〔2018〕21号”').optional(),
+          issuedOn: localDateSchema.optional(),
+        })
+        .optional(),
+      /** The department's letters' 文号 prefix (发文字号的机关代字), e.g. 云组函; default: the county's first character and 组函. */
+      letterPrefix: z.string().trim().regex(/^[\u4e00-\u9fff]{1,8}$/, '发文机关代字应为1到8个汉字，如“云组函”').optional(),
+    }),
     /** The programme's start; a designation before it lies outside any cycle. */
     programmeStart: localDateSchema.default('2018-01-01'),
     townships: z.array(z.object({ code, name })).min(1),

@@ -9,7 +9,6 @@ import type { CalendarStore } from '../activities/calendar-store';
 import { routes, type RouteSpec } from '../service/routes';
 import { caseStageLabels, type InquiryView } from '../contracts/inquiry';
 import type { ObligationView } from '../contracts/common';
-import { docNumberText } from '../contracts/ledger';
 import type { TownshipView } from '../contracts/township';
 import { evaluationGradeLabels, evaluationGrades } from '../contracts/programme';
 import { attestableDuties, stageLabels, type VillageView } from '../contracts/village';
@@ -17,7 +16,7 @@ import { localDateOf, periodById, periodOf, WorkCalendar, yearOf } from '../doma
 import { accountabilityGrounds, type Consequence } from '../domain/consequences';
 import { ratingHistoryText } from '../domain/criteria';
 import { roleLabels, type Roster } from '../domain/roster';
-import { chinaTime, personName as nameOfPerson, townshipName as nameOfTownship, villageLabel } from '../domain/names';
+import { docNumberText, chinaTime, personName as nameOfPerson, townshipName as nameOfTownship, villageLabel } from '../domain/names';
 import { ForbiddenError, may, mayFulfil, type Action, type Actor, type EntityRef } from '../service/authorization';
 import { httpStatus, ServiceError } from '../service/errors';
 import type { Login, TokenClaims, TokenSealer } from '../service/identity';
@@ -656,7 +655,7 @@ ${proposals.length ? html`<h2>函询建议</h2><ul>${proposals}</ul>` : ''}
     return {
       title: `${v.kind === 'talk' ? '约谈' : '函询'}案件 ${caseId}`,
       body: html`<p>${townshipName(v.township)}　状态：<strong>${caseStageLabels[v.stage]}</strong>　发出：${v.issuedOn}（${personName(v.issuedBy)}）</p>
-${v.docNumber ? html`<p>文号：${docNumberText(roster().county.name, v.docNumber)}</p>` : ''}<p><a href="/api/cases/${encodeURIComponent(caseId)}/letter.docx" download>下载${v.kind === 'talk' ? '约谈通知' : '函询函'}（Word，与发出的文件相同）</a></p><p>对象：${v.recipients.map(personName).join('、')}</p><p>事由：${v.reason}</p>
+${v.docNumber ? html`<p>文号：${docNumberText(roster().county, v.docNumber)}</p>` : ''}<p><a href="/api/cases/${encodeURIComponent(caseId)}/letter.docx" download>下载${v.kind === 'talk' ? '约谈通知' : '函询函'}（Word，与发出的文件相同）</a></p><p>对象：${v.recipients.map(personName).join('、')}</p><p>事由：${v.reason}</p>
 ${v.explanationDue ? html`<p>书面说明截止：${v.explanationDue}</p>` : ''}
 ${v.explanation ? html`<h2>书面说明</h2><p>问题根源：${v.explanation.rootCause}</p><p>整顿措施：${v.explanation.measures}</p><p>完成时限：${v.explanation.timeLimit}</p>` : ''}
 <h2>待办事项</h2><p class="muted" data-as-of="${v.asOf}">截至${chinaTime(v.asOf)}（北京时间）</p>${dutyTable(ctx, e, base, dutiesNow(v), highlight)}

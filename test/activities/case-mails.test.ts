@@ -22,7 +22,7 @@ describe('the inquiry letter (六(四))', () => {
     expect(letter.salutation).toBe(`${names}同志：`);
     expect(letter.paragraphs.join('')).toContain('现就以下问题向你们函询：2019年1月两次未按时报送整顿工作进展。');
     // 六（四）: the county committee (县委) inquires; the department writes on its behalf, clauses in full-width brackets.
-    expect(letter.paragraphs[0]).toMatch(/^受县委委托，根据《云岭县软弱涣散农村基层党组织整顿提升两年行动工作方案》六（四）的规定，/);
+    expect(letter.paragraphs[0]).toMatch(/^受县委委托，根据《云岭县软弱涣散农村基层党组织整顿提升两年行动工作方案》（云组通字〔2018〕21号）六（四）的规定，/);
     expect(letter.paragraphs.join('')).toContain('请你们作出书面说明，检讨问题根源、提出整顿措施、明确整顿时限（六（四）），并按县委组织部工作要求于2019年2月26日前通过整顿工作系统报送，或书面报送县委组织部。');
     expect(letter.paragraphs.join('')).toContain('凡是被函询、约谈的，当年不得评先选优');
     expect(letter.signature).toEqual(['中共云岭县委组织部', '2019年2月12日']);

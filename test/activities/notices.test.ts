@@ -56,7 +56,7 @@ test('a notice says what, for which village, by when (provisional when so), unde
     '事项：第一书记每月到村开展服务',
     '期间：2027年12月',
     '截止日期：2027-12-31（该年度国务院节假日安排尚未公布，日期为暂定）',
-    '依据：《云岭县软弱涣散农村基层党组织整顿提升两年行动工作方案》四(一)1',
+    '依据：《云岭县软弱涣散农村基层党组织整顿提升两年行动工作方案》（云组通字〔2018〕21号）四(一)1',
     '',
     '办理入口：http://rect.example.org/villages/QS03/obligations/first-secretary-visit%2Fvillage%3AQS03%2F2027-12',
     '',
@@ -101,7 +101,7 @@ test('a date the plan does not set says whose rule it is, beside the date; the c
   });
   const text = renderNotice(report, roster, [], 'http://rect.example.org').text.split('\n');
   expect(text).toContain('截止日期：2027-12-31（截止日期依据：县委组织部工作要求）');
-  expect(text).toContain('依据：《云岭县软弱涣散农村基层党组织整顿提升两年行动工作方案》四(一)1');
+  expect(text).toContain('依据：《云岭县软弱涣散农村基层党组织整顿提升两年行动工作方案》（云组通字〔2018〕21号）四(一)1');
   // A date the plan sets ("每月") carries no such note.
   expect(renderNotice(request({ obligation: { ...request().obligation, provisional: false } }), roster, [], 'http://x').text).toContain('截止日期：2027-12-31\n');
 });

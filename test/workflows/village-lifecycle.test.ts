@@ -34,7 +34,7 @@ describe('a target designated in October 2018', () => {
     expect(subjects(secretary)).toContain('【提醒】青石镇东风村：报送整顿方案（2018年整顿方案）');
     const reminder = world.mail.sink.to(secretary).find((m) => m.subject.includes('报送整顿方案'))!;
     expect(reminder.text).toContain('截止日期：2018-12-29（2018-12-31为休息日，截止日期提前至此前最后一个工作日）');
-    expect(reminder.text).toContain('依据：《云岭县软弱涣散农村基层党组织整顿提升两年行动工作方案》五(一)');
+    expect(reminder.text).toContain('依据：《云岭县软弱涣散农村基层党组织整顿提升两年行动工作方案》（云组通字〔2018〕21号）五(一)');
     expect(reminder.text).toContain('办理入口：http://rect.county.example.org/villages/QS03/obligations/rectification-plan%2Fvillage%3AQS03%2F2018');
     expect(reminder.html).toContain('<th align="left">截止日期</th>');
 
