@@ -1,0 +1,58 @@
+/** The county's own duties: the 联席会, the 述职评议考核 and the standing committee's studies. */
+import type { FastifyInstance } from 'fastify';
+import { evaluationGradeLabels, evaluationGrades } from '../../contracts/programme';
+import { may } from '../../service/authorization';
+import { html, raw, type Html } from '../html';
+import { type Kit, type Ctx } from '../kit';
+
+export function registerCounty(app: FastifyInstance, kit: Kit): void {
+  const { deps, today, roster, personName, townshipName, departmentLabel, fieldError, kept, form, input, textarea, dutiesNow, dutyTable, page } = kit;
+  /** 四(一)4: the departments' 联席会, recorded by the department; the member departments of the roster are ticked. */
+  const jointMeetingForm = (ctx: Ctx): Html => {
+    const members = new Set(roster().people.filter((p) => p.role === 'joint-meeting-member').map((p) => p.department));
+    const departments = roster().departments.filter((d) => members.has(d.code));
+    return form(
+      ctx,
+      'joint-meeting',
+      '/api/county/joint-meetings',
+      '记录县工青妇、武装、民政等部门联席会（四(一)4）',
+      html`${input(ctx, 'joint-meeting', '召开日期', 'heldOn', 'date', today())}${textarea(ctx, 'joint-meeting', '研究内容', 'topics', '研究整治配套组织软弱涣散的问题')}
+<fieldset><legend>参加部门</legend>${departments.map((d) => html`<label><input type="checkbox" name="departments:list" value="${d.code}" checked> ${d.name}</label>`)}${fieldError(ctx, 'joint-meeting', 'departments')}</fieldset>`,
+    );
+  };
+
+  /** 六(四): the year's 述职评议考核, one grade per township party secretary of the roster. */
+  const evaluationForm = (ctx: Ctx, year: string): Html => {
+    const secretaries = roster().townships.flatMap((t) => roster().people.filter((p) => p.role === 'township-party-secretary' && p.township === t.code).slice(0, 1));
+    return form(
+      ctx,
+      'evaluation',
+      '/api/county/evaluations',
+      `记录${year}年度乡镇党委书记抓基层党建工作述职评议考核结果（六(四)）`,
+      html`<input type="hidden" name="year:number" value="${year}">${input(ctx, 'evaluation', '评议日期', 'evaluatedOn', 'date', today())}
+<table><tr><th>乡镇</th><th>乡镇党委书记</th><th>结果</th><th>评议意见</th></tr>${secretaries.map(
+        (p, i) => html`<tr><td>${townshipName(p.township ?? '')}</td><td>${p.name}<input type="hidden" name="results.${i}.person" value="${p.id}"></td><td><select name="results.${i}.grade">${evaluationGrades.map((g) => html`<option value="${g}"${(kept(ctx, 'evaluation', `results.${i}.grade`) ?? 'fairly-good') === g ? raw(' selected') : ''}>${evaluationGradeLabels[g]}</option>`)}</select>${fieldError(ctx, 'evaluation', `results.${i}`)}</td><td><input name="results.${i}.note:optional" value="${kept(ctx, 'evaluation', `results.${i}.note:optional`) ?? ''}"></td></tr>`,
+      )}</table>`,
+    );
+  };
+
+  page('/county/obligations/:id', async (ctx, r) => {
+    const v = await deps.service.countyView(ctx.actor);
+    const id = (r.params as { id: string }).id;
+    const evaluationYear = /^township-secretary-evaluation\/[^/]+\/(\d{4})$/.exec(id)?.[1];
+    const record =
+      id.startsWith('joint-meeting/') && may(ctx.actor, 'joint-meeting.record', { kind: 'county' })
+        ? jointMeetingForm(ctx)
+        : evaluationYear && may(ctx.actor, 'evaluation.record', { kind: 'county' }) && !v.evaluations.some((e) => String(e.year) === evaluationYear)
+          ? evaluationForm(ctx, evaluationYear)
+          : html``;
+    const evaluations = v.evaluations.length
+      ? html`<h2>述职评议考核结果</h2>${v.evaluations.map((e) => {
+          const poor = e.results.filter((x) => x.grade === 'poor');
+          return html`<p>${e.year}年度（${e.evaluatedOn}评议）：${e.results.map((x) => `${personName(x.person)}${evaluationGradeLabels[x.grade]}`).join('，')}${poor.length ? html`<br><strong class="red-text">评为“差”：${poor.map((x) => `${personName(x.person)}${x.note ? `（${x.note}）` : ''}`).join('、')}，请县委组织部研究处理</strong>` : ''}</p>`;
+        })}`
+      : html``;
+    const held = v.jointMeetings.length ? html`<h2>已记录的联席会</h2><ul>${v.jointMeetings.map((m) => html`<li>${m.heldOn}：${m.topics}（${m.departments.map(departmentLabel).join('、')}）</li>`)}</ul>` : html``;
+    return { title: '县委的事项', body: html`${dutyTable(ctx, { kind: 'county' }, '/api/county', dutiesNow(v), id)}${record}${held}${evaluations}` };
+  });
+}

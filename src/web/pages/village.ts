@@ -1,0 +1,58 @@
+/** A target's page: its duties, plan, reports, acceptance and record, with the forms of whoever may act. */
+import type { FastifyInstance } from 'fastify';
+import type { VillageView } from '../../contracts/village';
+import { yearOf } from '../../domain/calendar';
+import { ratingHistoryText } from '../../domain/criteria';
+import { chinaTime } from '../../domain/names';
+import { may } from '../../service/authorization';
+import { html, type Html } from '../html';
+import { type Kit, type Ctx } from '../kit';
+
+export function registerVillage(app: FastifyInstance, kit: Kit): void {
+  const { deps, today, roster, personName, villageName, form, input, textarea, dutiesNow, dutyTable, historyList, page } = kit;
+  const villagePage = async (ctx: Ctx, code: string, highlight?: string): Promise<{ title: string; body: Html }> => {
+    const v: VillageView = await deps.service.villageView(ctx.actor, code);
+    const e = deps.service.village(code);
+    const base = `/api/villages/${code}`;
+    const forms: Html[] = [];
+    if (may(ctx.actor, 'plan.submit', e) && (v.plan.status === 'due' || v.plan.status === 'returned')) {
+      forms.push(form(ctx, 'plan', `${base}/plan`, v.plan.status === 'returned' ? '重新报送整顿方案' : '报送整顿方案（五(一)）', html`${textarea(ctx, 'plan', '方案概要', 'summary')}${textarea(ctx, 'plan', '整顿措施（每行一项）', 'measures:lines')}`));
+    }
+    if (may(ctx.actor, 'plan.review', e) && v.plan.status === 'submitted') {
+      forms.push(
+        form(
+          ctx,
+          'review',
+          `${base}/plan/review`,
+          '审核整顿方案',
+          html`<label><input type="radio" name="decision" value="approve" checked> 审核通过</label><label><input type="radio" name="decision" value="return"> 退回修改</label>${textarea(ctx, 'review', '审核意见（退回时必填）', 'comments')}${input(ctx, 'review', '重新报送期限（退回时必填）', 'revisionDue:optional', 'date')}`,
+        ),
+      );
+    }
+    if (may(ctx.actor, 'acceptance.record', e)) {
+      forms.push(
+        form(
+          ctx,
+          'acceptance',
+          `${base}/acceptance`,
+          '记录验收评价结果（五(一)，11月下旬）',
+          html`${input(ctx, 'acceptance', '年度', 'year:number', 'number', String(yearOf(today())))}${input(ctx, 'acceptance', '评价日期', 'evaluatedOn', 'date', today())}<label><input type="checkbox" name="transformed:bool" value="true"> 已转化提升</label>${textarea(ctx, 'acceptance', '评价意见', 'summary')}`,
+        ),
+      );
+    }
+    if (may(ctx.actor, 'target.withdraw', e)) forms.push(form(ctx, 'withdraw', `${base}/withdraw`, '撤销认定', textarea(ctx, 'withdraw', '撤销理由', 'reason'), '撤销'));
+    if (v.plan.summary) forms.unshift(html`<h2>整顿方案</h2><p>${v.plan.summary}</p><ul>${(v.plan.measures ?? []).map((m) => html`<li>${m}</li>`)}</ul>`);
+    return {
+      title: `${villageName(code)}（${code}）`,
+      body: html`<p>阶段：<strong>${v.stageLabel}</strong>　认定日期：${v.designation.date}　第一书记：${personName(v.firstSecretary)}　包村领导：${personName(v.liaison)}</p>
+<p>整顿方案：${{ due: '待报送', submitted: '待审核', returned: `退回修改（${v.plan.revisionDue ?? ''}前重报）`, approved: '已审核通过' }[v.plan.status]}　${v.acceptances.map((x) => `${x.year}年验收：${x.transformed ? '转化提升' : '未转化'}`).join('　')}</p>
+${ratingHistoryText(roster().ratings, code, v.designation) ? html`<p>${ratingHistoryText(roster().ratings, code, v.designation)}</p>` : ''}
+<h2>待办事项</h2><p class="muted" data-as-of="${v.asOf}">截至${chinaTime(v.asOf)}（北京时间）</p>${dutyTable(ctx, e, base, dutiesNow(v), highlight)}
+${forms}
+${v.failedDeliveryCount ? html`<h2>未能送达的通知（${v.failedDeliveryCount}）</h2><ul>${v.failedDeliveries.map((f) => html`<li>${chinaTime(f.at)}　${f.recipients.join('、')}：${f.error}</li>`)}</ul>` : ''}
+<h2>工作记录</h2>${historyList(v.history)}`,
+    };
+  };
+  page('/villages/:code', async (ctx, r) => villagePage(ctx, (r.params as { code: string }).code));
+  page('/villages/:code/obligations/:id', async (ctx, r) => villagePage(ctx, (r.params as { code: string }).code, (r.params as { id: string }).id));
+}
