@@ -1,3 +1,9 @@
+/**
+ * The notification activities the workflows call: notices of duties, the case's mails and letters,
+ * the 交办任务书, the bulletin and the contact points' digest, each sent once (journal, Message-ID),
+ * a 5xx refusal failing for good and anything else retried; recipients from the roster when sent.
+ * (Over 400 lines: every mail kind shares the journal, the roster lookup and the failure rules here.)
+ */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { RED_WARNED_MEMO, type RedWarnedItem } from '../contracts/entity';

@@ -1,6 +1,7 @@
 /**
  * Dates in China Standard Time (UTC+8, no daylight saving), independent of the host's time zone,
- * and working days as data.
+ * and working days as data. (Over 400 lines: dates, periods, working days and the arrangement's
+ * checks are one concern that every other room reads; split, each part would import the others.)
  *
  * A civil date is a `LocalDate` string `YYYY-MM-DD`; arithmetic runs on day numbers (days since
  * 1970-01-01) and never on a `Date` in local time.

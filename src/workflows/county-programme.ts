@@ -54,7 +54,9 @@ import {
 import { StageKey } from '../search-attributes';
 import { fieldError, parseOrReject, refused } from './support/history';
 import { monthlyBulletin, urgeOverdue } from './support/mail';
-import { Entity, continueEntity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
+import { Entity, newCore, type CoreState, type NoticeWhere } from './support/runtime';
+import { registerCommonHandlers } from './support/handlers';
+import { continueEntity, runEntity } from './support/run';
 import { applyTargetChanges, targetsView } from './township-supervision';
 
 export interface ProgrammeState {
@@ -349,7 +351,7 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
   const p = new Programme(state, workflowInfo().workflowId);
 
   setHandler(programmeStateQuery, () => p.view(Date.now()));
-  p.registerCommonHandlers(() => p.view(Date.now()));
+  registerCommonHandlers(p, () => p.view(Date.now()));
   const takeChanges = (changes: readonly TargetChange[]): void => {
     if (applyTargetChanges(p.s.targets, changes).length === 0) return;
     p.factsChanged = true;

@@ -54,7 +54,9 @@ import {
 } from '../domain';
 import { StageKey, TownshipKey } from '../search-attributes';
 import { fieldError, parseOrReject, refused } from './support/history';
-import { Entity, continueEntity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
+import { Entity, newCore, type CoreState, type NoticeWhere } from './support/runtime';
+import { registerCommonHandlers } from './support/handlers';
+import { continueEntity, runEntity } from './support/run';
 
 type Input = z.output<typeof inquiryInputSchema>;
 
@@ -220,7 +222,7 @@ export async function inquiryCase(rawInput: InquiryInput, carried?: CaseState): 
   // Set once the letter's deadline, duty and mail are in place (a carried case has them already).
   let opened = carried !== undefined;
   setHandler(caseOpenedUpdate, () => (opened ? c.view(Date.now()) : condition(() => opened).then(() => c.view(Date.now()))));
-  c.registerCommonHandlers(() => c.view(Date.now()));
+  registerCommonHandlers(c, () => c.view(Date.now()));
 
   const update = <A extends unknown[]>(
     validate: (now: number, ...args: A) => void,

@@ -57,9 +57,12 @@ import {
   type LocalDate,
   type Period,
 } from '../domain';
+import { chinaTime } from '../domain/names';
 import { StageKey, TownshipKey } from '../search-attributes';
 import { fieldError, parseOrReject, refused } from './support/history';
-import { Entity, continueEntity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
+import { Entity, newCore, type CoreState, type NoticeWhere } from './support/runtime';
+import { registerCommonHandlers } from './support/handlers';
+import { continueEntity, runEntity } from './support/run';
 
 /** Reports, lapses and proposals are kept this long; what is older has been acted on. */
 const KEEP_DAYS = 400;
@@ -223,13 +226,13 @@ class Township extends Entity<TownshipState> {
     const r = parseOrReject(submitReportSchema, raw);
     const today = localDateOf(now);
     const period = periodById(r.period);
-    if (period.start > today) throw fieldError('period', `${r.period}尚未开始`);
+    if (period.start > today) throw fieldError('period', `${period.label}尚未开始`);
     const active = this.activeIn(period).map((t) => t.village);
-    if (active.length === 0) throw fieldError('period', `${r.period}本乡镇没有整顿对象`);
+    if (active.length === 0) throw fieldError('period', `${period.label}本乡镇没有整顿对象`);
     r.entries.forEach((e, i) => {
       if (!active.includes(e.village)) {
         const known = this.s.targets.some((t) => t.village === e.village);
-        throw fieldError(`entries.${i}.village`, known ? `${e.village}在${r.period}不在整顿期内` : `${e.village}不是本乡镇的整顿对象`);
+        throw fieldError(`entries.${i}.village`, known ? `${e.village}在${period.label}不在整顿期内` : `${e.village}不是本乡镇的整顿对象`);
       }
       e.duties.forEach((d, j) => {
         if (d.date > today) throw fieldError(`entries.${i}.duties.${j}.date`, `${d.date}晚于今天`);
@@ -238,8 +241,8 @@ class Township extends Entity<TownshipState> {
     const missing = active.filter((v) => !r.entries.some((e) => e.village === v));
     if (missing.length > 0) throw fieldError('entries', `缺少${missing.join('、')}的进展（每个整顿对象一条）`);
     const previous = this.s.reports[r.period];
-    if (previous && !r.amendment) throw refused(`${r.period}的进展已于${previous.receivedAt}报送；如需替换，请标明为更正`);
-    if (!previous && r.amendment) throw fieldError('amendment', `${r.period}尚未报送，无可更正`);
+    if (previous && !r.amendment) throw refused(`${period.label}的进展已于${chinaTime(previous.receivedAt)}报送；如需替换，请标明为更正`);
+    if (!previous && r.amendment) throw fieldError('amendment', `${period.label}尚未报送，无可更正`);
   }
 
   applyReport(now: number, raw: unknown): Forward[] {
@@ -292,7 +295,7 @@ export async function townshipSupervision(input: TownshipInput, carried?: Townsh
   const t = new Township(state, workflowInfo().workflowId);
 
   setHandler(townshipStateQuery, () => t.view(Date.now()));
-  t.registerCommonHandlers(() => t.view(Date.now()));
+  registerCommonHandlers(t, () => t.view(Date.now()));
 
   const takeChanges = (changes: readonly TargetChange[]): void => {
     const now = Date.now();

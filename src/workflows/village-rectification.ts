@@ -1,7 +1,8 @@
 /**
  * One rectification target (整顿对象): from designation through plan, rectification, acceptance,
  * consolidation and upgrade (五(一), 五(二)), with every duty in its obligation book until it is
- * closed, and every duty's reminder and escalation ladder.
+ * closed, and every duty's reminder and escalation ladder. (Over 400 lines: the target's stages, its
+ * updates and the duties it owes are one state machine; what every entity shares is in support/.)
  *
  * History budget: a year's history must stay under 450 events (the target is 600 with every duty). All ladder steps falling due
  * at the same instant go out in one local activity, the target's duties share their month-end
@@ -66,7 +67,9 @@ import {
 } from '../domain';
 import { CycleYearKey, StageKey, TownshipKey, VillageKey } from '../search-attributes';
 import { fieldError, parseOrReject, refused } from './support/history';
-import { Entity, continueEntity, newCore, runEntity, type CoreState, type NoticeWhere } from './support/runtime';
+import { Entity, newCore, type CoreState, type NoticeWhere } from './support/runtime';
+import { registerCommonHandlers } from './support/handlers';
+import { continueEntity, runEntity } from './support/run';
 
 /** Everything the workflow knows, as plain JSON: it crosses continue-as-new as it is. */
 export interface VillageState {
@@ -328,7 +331,7 @@ export async function villageRectification(input: VillageInput, carried?: Villag
   }
 
   setHandler(stateQuery, () => t.view(Date.now()));
-  t.registerCommonHandlers(() => t.view(Date.now()));
+  registerCommonHandlers(t, () => t.view(Date.now()));
 
   const update = <A extends unknown[]>(
     validate: (now: number, ...args: A) => void,

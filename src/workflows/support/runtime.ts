@@ -3,37 +3,20 @@
  * inquiry case): the obligation book, the outbox, the holiday calendar and the county's policy it
  * holds, the wake-up loop, the view, the search attributes, and the messages all of them accept.
  * An entity differs only in which duties it owes and what its own updates do.
+ *
+ * Beside it: the wake-up loop and continue-as-new (./run.ts), the messages every entity accepts
+ * (./handlers.ts), a duty as officials see it (./view.ts), delivery with retries (./outbox.ts),
+ * history and refusals (./history.ts). This file stays over 400 lines on purpose: the book, the
+ * calendar, the mail queue and the published view are one state (CoreState) whose methods call
+ * one another on every wake-up; split into classes they would pass that state back and forth.
  */
-import {
-  CancellationScope,
-  condition,
-  isCancellation,
-  makeContinueAsNewFunc,
-  setHandler,
-  sleep,
-  upsertMemo,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { condition, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { SignalDefinition, Workflow } from '@temporalio/workflow';
+import type { SignalDefinition } from '@temporalio/workflow';
 import type { z } from 'zod';
-import { issuesOf, issuesText, type ClosedObligationView, type DroppedInput, type EntityStatus, type FailedDelivery, type HistoryEntry, type ObligationView } from '../../contracts/common';
-import {
-  applyPolicySchema,
-  applyPolicyUpdate,
-  calendarPublishedPayloadSchema,
-  calendarPublishedSignal,
-  fulfilObligationSchema,
-  fulfilObligationUpdate,
-  RED_WARNED_MEMO,
-  retryDeliveriesSchema,
-  retryDeliveriesUpdate,
-  waiveObligationSchema,
-  waiveObligationUpdate,
-  type RedWarnedItem,
-} from '../../contracts/entity';
-import type { CaseMailKind, MailRequest, NoticeRequest, NoticeResult } from '../../contracts/mail';
+import { issuesOf, issuesText, type ClosedObligationView, type DroppedInput, type EntityStatus, type FailedDelivery, type HistoryEntry } from '../../contracts/common';
+import { RED_WARNED_MEMO, type RedWarnedItem } from '../../contracts/entity';
+import type { MailRequest, NoticeRequest, NoticeResult } from '../../contracts/mail';
 import {
   Book,
   WorkCalendar,
@@ -64,9 +47,10 @@ import {
   type StepState,
 } from '../../domain';
 import { DeliveryDelayedKey, FailedDeliveriesKey, NextDueKey, OverdueKey } from '../../search-attributes';
-import { appendHistory, fieldError, parseOrReject, recordDropped, refused } from './history';
+import { appendHistory, recordDropped } from './history';
 import { Outbox, type Deferred } from './outbox';
 import { calendarYears, deliverMail } from './mail';
+import { caseMailLabels, viewOf } from './view';
 
 /** The part of every entity's state the runtime owns: plain JSON, carried across continue-as-new. */
 export interface CoreState {
@@ -104,54 +88,8 @@ export function newCore(now: number, policy: Policy): CoreState {
   };
 }
 
-/** Duties whose completion is recorded by the entity's own update (the plan, a report…), not the generic fulfilment. */
-const ownActionKinds = new Set<BookEntry['kind']>([
-  'rectification-plan',
-  'acceptance-evaluation',
-  'half-monthly-report',
-  'township-quarterly-study',
-  'written-explanation',
-  'explanation-review',
-  'talk',
-]);
-/** Duties of a case: only the case's own decisions close them. */
-const caseKinds = new Set<BookEntry['kind']>(['written-explanation', 'explanation-review', 'talk']);
-
 /** Where a notice of a duty goes, and what it says about whose duty it is. */
 export type NoticeWhere = Pick<NoticeRequest, 'village' | 'township' | 'subject' | 'caseId' | 'targets' | 'assigned'>;
-
-/** One timer for the next wake-up, replaced only when that moment moves (each timer costs events). */
-class WakeTimer {
-  private timer: { at: number; scope: CancellationScope; fired: boolean } | undefined;
-
-  get fired(): boolean {
-    return this.timer?.fired ?? false;
-  }
-
-  arm(at: number): void {
-    if (this.timer && this.timer.at === at && !this.timer.fired) return;
-    // A timer whose moment has come is left to fire (harmlessly): cancelling it as it fires is a
-    // race the time-skipping test server rejects ("invalid history builder state for action").
-    if (this.timer && this.timer.at > Date.now()) this.timer.scope.cancel();
-    const next = { at, scope: new CancellationScope(), fired: false };
-    next.scope
-      .run(() => sleep(at - Date.now()))
-      .then(
-        () => {
-          next.fired = true;
-        },
-        (err: unknown) => {
-          if (!isCancellation(err)) throw err;
-        },
-      );
-    this.timer = next;
-  }
-
-  cancel(): void {
-    if (this.timer && this.timer.at > Date.now()) this.timer.scope.cancel();
-    this.timer = undefined;
-  }
-}
 
 export abstract class Entity<S extends { core: CoreState }> {
   /** Set by handlers: something changed, look again now. */
@@ -679,83 +617,6 @@ export abstract class Entity<S extends { core: CoreState }> {
 
   // --- Messages every entity accepts ---------------------------------------------------------------
 
-  /**
-   * Registers the handlers every entity has. Updates validate first (a rejected update changes
-   * nothing and is not in the history); a signal that does not validate is dropped and recorded
-   * for operators, never thrown inside the workflow task.
-   */
-  registerCommonHandlers(view: () => unknown): void {
-    const closeable = (id: string, now: number, generic: 'fulfil' | 'waive'): BookEntry => {
-      const e = this.book.find(id);
-      if (!e) {
-        const known = this.book.open.slice(0, 5).map((x) => x.id);
-        throw fieldError('obligationId', `没有待办事项${id}${known.length ? `；待办事项有：${known.join('，')}` : ''}`);
-      }
-      if (generic === 'fulfil' && ownActionKinds.has(e.kind)) throw refused(`${kindSpecs[e.kind].title}须通过相应的报送或审核办理，不能直接标记完成`);
-      if (generic === 'waive' && caseKinds.has(e.kind)) throw refused(`${kindSpecs[e.kind].title}由函询案件的决定办结，不能免除`);
-      if (this.finished(now)) throw refused('该工作流已结束');
-      return e;
-    };
-    setHandler(
-      fulfilObligationUpdate,
-      (raw) => {
-        const now = Date.now();
-        const f = fulfilObligationSchema.parse(raw);
-        this.fulfil(f.obligationId, f.fulfilledOn, now, f.by, f.note);
-        return view() as EntityStatus;
-      },
-      {
-        validator: (raw) => {
-          const now = Date.now();
-          const f = parseOrReject(fulfilObligationSchema, raw);
-          const e = closeable(f.obligationId, now, 'fulfil');
-          if (f.fulfilledOn > localDateOf(now)) throw fieldError('fulfilledOn', `${f.fulfilledOn}晚于今天`);
-          if (f.fulfilledOn < e.period.start) throw fieldError('fulfilledOn', `${f.fulfilledOn}早于该事项的期间（${e.period.label}）`);
-        },
-      },
-    );
-    setHandler(
-      waiveObligationUpdate,
-      (raw) => {
-        const now = Date.now();
-        const w = waiveObligationSchema.parse(raw);
-        const e = this.book.find(w.obligationId)!;
-        this.book.close(e.id, { how: 'waived', on: localDateOf(now), at: isoInstant(now), by: w.by, note: w.reason });
-        this.log(now, 'waived', `免除：${kindSpecs[e.kind].title}（${e.period.label}）：${w.reason}`, w.by);
-        this.dirty = true;
-        return view() as EntityStatus;
-      },
-      {
-        validator: (raw) => {
-          const w = parseOrReject(waiveObligationSchema, raw);
-          closeable(w.obligationId, Date.now(), 'waive');
-        },
-      },
-    );
-    setHandler(
-      applyPolicyUpdate,
-      (raw) =>
-        this.whenReady(() => {
-          const a = applyPolicySchema.parse(raw);
-          this.applyPolicy(a.policy, a.by, Date.now());
-          return view() as EntityStatus;
-        }),
-      { validator: (raw) => void parseOrReject(applyPolicySchema, raw) },
-    );
-    setHandler(
-      retryDeliveriesUpdate,
-      (raw) => {
-        const r = retryDeliveriesSchema.parse(raw);
-        this.retryDeliveries(Date.now(), r.by);
-        return view() as EntityStatus;
-      },
-      { validator: (raw) => void parseOrReject(retryDeliveriesSchema, raw) },
-    );
-    this.onSignal(calendarPublishedSignal, calendarPublishedPayloadSchema, '节假日安排', (y) => {
-      void this.whenReady(() => this.acceptCalendar(y, Date.now()));
-    });
-  }
-
   /** A signal handler that validates its payload: an invalid one is recorded and dropped. */
   onSignal<Args extends unknown[], Sch extends z.ZodType>(def: SignalDefinition<Args>, schema: Sch, what: string, apply: (payload: z.output<Sch>) => void): void {
     setHandler(def as unknown as SignalDefinition<[unknown]>, (payload: unknown) => {
@@ -769,93 +630,5 @@ export abstract class Entity<S extends { core: CoreState }> {
       }
       apply(r.data);
     });
-  }
-}
-
-/** An open (or upcoming) duty as officials see it. */
-function viewOf(e: BookEntry, now: number): ObligationView {
-  const spec = kindSpecs[e.kind];
-  const next = e.steps.find((st) => !st.sentAt && !st.skipped);
-  return {
-    id: e.id,
-    kind: e.kind,
-    title: spec.title,
-    clause: spec.clause,
-    subject: { type: e.subject.type, code: e.subject.code },
-    periodLabel: e.period.label,
-    periodStart: e.period.start,
-    dueDate: e.due.date,
-    dueAt: e.due.instant,
-    nominalDue: e.due.nominal,
-    provisional: e.due.provisional,
-    overdue: Date.parse(e.due.instant) <= now,
-    openedAt: e.openedAt,
-    responsible: e.people ? { people: e.people } : { role: spec.responsible },
-    ...(next ? { nextStep: { id: next.id, severity: next.severity, at: next.at } } : {}),
-    told: e.steps.filter((st) => st.sentAt).map((st) => ({ step: st.id, severity: st.severity, at: st.sentAt!, ...(st.to ? { to: st.to } : {}) })),
-  };
-}
-
-const caseMailLabels: Record<CaseMailKind, string> = {
-  'inquiry-proposal': '函询建议',
-  'inquiry-letter': '函询函',
-  'explanation-received': '书面说明待审阅',
-  'explanation-missed': '书面说明逾期',
-  'talk-required': '需约谈',
-  'talk-notice': '约谈通知',
-  'talk-reminder': '约谈提醒',
-};
-
-/**
- * The wake-up loop: sends what falls due, sleeps until the next moment something will (or a
- * handler changes something), and returns when the entity is finished or should continue as new:
- * at the first wake-up of a new calendar year, or when the server suggests it. One timer at a time.
- */
-/**
- * Continues the workflow as new with what readers outside it rely on carried explicitly: the memo
- * (the red-warned duties the county's urging digest reads) and the search attributes operators
- * list by, so that no reader finds them missing between the two runs.
- */
-export function continueEntity<F extends Workflow>(...args: Parameters<F>): Promise<never> {
-  const info = workflowInfo();
-  return makeContinueAsNewFunc<F>({ ...(info.memo ? { memo: info.memo } : {}), typedSearchAttributes: info.typedSearchAttributes })(...args);
-}
-
-export async function runEntity<S extends { core: CoreState }>(e: Entity<S>): Promise<'finished' | 'continue-as-new'> {
-  const timer = new WakeTimer();
-  for (;;) {
-    const now = Date.now();
-    if (yearOf(localDateOf(now)) > e.core.runYear && !e.finished(now)) {
-      // A new year is opened by the next run, which first loads that year's calendar: no duty of
-      // the new year is dated by a run that does not hold it. Mail already queued goes first.
-      const queued = e.outbox.sendable(e.takeQueued(), now);
-      if (queued.length > 0) {
-        await e.outbox.deliver(queued, (b) => e.send(b));
-        continue;
-      }
-      timer.cancel();
-      return 'continue-as-new';
-    }
-    const batch = e.outbox.sendable(e.due(now), now);
-    if (batch.length > 0) {
-      await e.outbox.deliver(batch, (b) => e.send(b));
-      continue;
-    }
-    if (await e.work(now)) continue;
-    e.afterWake(now);
-    if (e.finished(now) && e.outbox.idle) {
-      timer.cancel();
-      return 'finished';
-    }
-    // What opens in the coming months, laid out once for both the search attributes and the timer.
-    const soon = e.upcoming(now);
-    e.publish(now, soon);
-    if (yearOf(localDateOf(now)) > e.core.runYear || workflowInfo().continueAsNewSuggested) {
-      timer.cancel();
-      return 'continue-as-new';
-    }
-    timer.arm(e.nextWake(now, soon));
-    e.dirty = false;
-    await condition(() => e.dirty || timer.fired || workflowInfo().continueAsNewSuggested);
   }
 }
