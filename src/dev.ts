@@ -130,6 +130,12 @@ async function main(): Promise<void> {
     process.env.SENT_JOURNAL_DIR ??= path.join(dataDir, 'sent-journal');
     console.log(`演示模式：名册中的日期整体后移${d.years}年（其余不变），写入${path.relative(process.cwd(), d.file)}；状态保存在${path.relative(process.cwd(), dataDir)}/。`);
   }
+  // Links in mail lead to the address printed below (one host, one login in the browser): on the
+  // embedded defaults that is this API's own address unless APP_BASE_URL says otherwise.
+  if (!process.env.APP_BASE_URL) {
+    const host = process.env.API_HOST && process.env.API_HOST !== '0.0.0.0' && process.env.API_HOST !== '::' ? process.env.API_HOST : '127.0.0.1';
+    process.env.APP_BASE_URL = `http://${host.includes(':') ? `[${host}]` : host}:${process.env.API_PORT ?? '8080'}`;
+  }
   const config = loadConfigOrExit();
   // From here on a stop signal stops the worker gracefully, then everything else, whenever it comes.
   const controller = new AbortController();

@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { type Command, type Option } from 'commander';
 import { docxToPdf } from '../documents/pdf';
 import { loadConfigOrExit } from '../config';
-import type { InquiryView } from '../contracts/inquiry';
+import { caseStageLabels, type InquiryView } from '../contracts/inquiry';
 import type { TownshipView } from '../contracts/township';
 import { isLocalDate, localDateOf, periodOf } from '../domain/calendar';
 import type { Consequence } from '../domain/consequences';
@@ -185,7 +185,7 @@ export function addSupervisionCommands(program: Command, out: (line: string) => 
       const items = await apiOf(config).call<ListItem[]>('GET', '/api/entities', undefined, { query });
       if (opts.json) return out(JSON.stringify(items, null, 2));
       const roster = namesOf(config, opts.roster);
-      for (const i of items) out(`${i.workflowId.replace(/^inquiry:/, '')}　${townshipName(roster, i.township)}　${i.stage}　${chinaTime(Date.parse(i.startedAt))}`);
+      for (const i of items) out(`${i.workflowId.replace(/^inquiry:/, '')}　${townshipName(roster, i.township)}　${(caseStageLabels as Record<string, string>)[i.stage] ?? i.stage}　${chinaTime(Date.parse(i.startedAt))}（北京时间）`);
       out(`共${items.length}件。`);
     });
 

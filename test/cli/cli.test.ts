@@ -155,6 +155,10 @@ describe('designate, status and list through the API, as the people who act', ()
       '对象：张振华（qs-sec）、刘志强（qs-org）',
       '事由：整顿进展缓慢',
     ]);
+    // The list says the stage in Chinese and the time as China time, said so.
+    let cases = '';
+    for (let i = 0; i < 50 && !cases.includes('CLI-1'); i++) cases = (await cli(['inquiry', 'list'], serverEnv)).stdout;
+    expect(cases).toMatch(/^CLI-1　青石镇　待书面说明　\d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）$/m);
     const docx = path.join(dir, 'letter.docx');
     expect((await cli(['inquiry', 'letter', 'CLI-1', '--out', docx], serverEnv)).stdout).toBe(`已生成：关于青石镇软弱涣散农村基层党组织整顿工作的函询函（${docx}）\n`);
     expect(strFromU8(unzipSync(new Uint8Array(readFileSync(docx)))['word/document.xml']!)).toContain('整顿进展缓慢');

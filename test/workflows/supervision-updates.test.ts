@@ -4,7 +4,7 @@ import { designateTarget, InvalidInquiryError, issueInquiry } from '../../src/cl
 import { inquiryStateQuery, submitExplanationUpdate } from '../../src/contracts/inquiry';
 import { decideProposalUpdate, submitReportUpdate, townshipStateQuery, townshipWorkflowId, type SubmitReport, type TownshipView } from '../../src/contracts/township';
 import { villageWorkflowId, withdrawUpdate } from '../../src/contracts/village';
-import { addDays, localDateOf, periodOf } from '../../src/domain/calendar';
+import { addDays, localDateOf, periodById, periodOf } from '../../src/domain/calendar';
 import { sampleRosterFile } from '../support/mail';
 import { recordHistories, stateOf, useVillageWorld } from '../support/village';
 import { rejection } from '../support/temporal';
@@ -34,8 +34,8 @@ describe('township reports', () => {
     expect(await rejection(submit({ entries: [entry('QS03'), entry('QS07'), entry('LH02')] }))).toEqual({ type: 'InvalidInput', message: 'entries.2.village：LH02不是本乡镇的整顿对象' });
     expect((await rejection(submit({ entries: [entry('QS03'), entry('QS03')] }))).message).toBe('entries.1.village：QS03重复填报');
     expect((await rejection(submit({ entries: [{ village: 'QS07', progress: '' }, entry('QS03')] }))).message).toBe('entries.0.progress：工作进展至少4个字');
-    expect((await rejection(submit({ period: periodOf('half-month', addDays(today, 40)).id }))).message).toMatch(/^period：\d{4}-\d{2}-H[12]尚未开始$/);
-    expect((await rejection(submit({ amendment: true }))).message).toBe(`amendment：${period}尚未报送，无可更正`);
+    expect((await rejection(submit({ period: periodOf('half-month', addDays(today, 40)).id }))).message).toMatch(/^period：\d{4}年\d{1,2}月[上下]半月尚未开始$/);
+    expect((await rejection(submit({ amendment: true }))).message).toBe(`amendment：${periodById(period).label}尚未报送，无可更正`);
     expect(stateOf(await qs.query(townshipStateQuery))).toEqual(before);
 
     const accepted = (await submit({})) as TownshipView;
@@ -43,7 +43,7 @@ describe('township reports', () => {
     const after = stateOf(await qs.query(townshipStateQuery));
     const duplicate = await rejection(submit({}));
     expect(duplicate.type).toBe('InvalidState');
-    expect(duplicate.message).toMatch(new RegExp(`^${period}的进展已于.+报送；如需替换，请标明为更正$`));
+    expect(duplicate.message).toMatch(new RegExp(`^${periodById(period).label}的进展已于\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}报送；如需替换，请标明为更正$`));
     expect(stateOf(await qs.query(townshipStateQuery))).toEqual(after);
     await submit({ amendment: true, entries: [entry('QS07'), { ...entry('QS03'), progress: '更正：已召开村民代表会议两次' }] });
     expect((await qs.query(townshipStateQuery)).reports.map((r) => [r.period, r.amendments])).toEqual([[period, 1]]);
