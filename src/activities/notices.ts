@@ -176,7 +176,7 @@ export function renderNotice(req: NoticeRequest, roster: Roster, recipients: rea
     rows.splice(rows.length - 1, 0, ['原截止日期', req.redated.from]);
   } else if (isRoutine(o.kind)) {
     // A routine activity is done on its day, not by it: the notice says the day; only a missed one goes up (四(四)12, 四(五)17).
-    const day = o.kind === 'concentrated-service' ? `本季度内（${o.dueDate}前）` : `${chineseDate(o.dueDate)}（${weekdayName(o.dueDate)}）`;
+    const day = o.kind === 'concentrated-service' ? `本季度内（${o.dueDate}前）` : o.kind === 'religious-contact' ? `本月内（${o.dueDate}前）` : `${chineseDate(o.dueDate)}（${weekdayName(o.dueDate)}）`;
     if (req.step.severity === 'due') {
       label = '例行活动';
       lead = `${place}${day}应开展“${o.title}”。开展后请村党组织书记或第一书记在工作台记录实际开展日期，或由乡镇在半月进展中一并填报。`;

@@ -47,6 +47,8 @@ export function describePolicy(p: Policy): string[] {
   lines.push(`逾期未作书面说明：${sv.talkAfterMissedExplanation.value ? '自动转为约谈' : '由县委组织部决定是否约谈'}（${basisText(sv.talkAfterMissedExplanation.basis)}）`);
   lines.push(`审核书面说明：${sv.reviewWorkingDays.value}个工作日内（${basisText(sv.reviewWorkingDays.basis)}）`);
   lines.push(`约谈：${sv.talkWorkingDays.value}个工作日内进行（${basisText(sv.talkWorkingDays.basis)}）`);
+  const religious = p.villageDuties.religiousContacts;
+  lines.push(`每月与宗教活动场所和宗教人士联系、谈话：${religious.value ? '列为整顿对象的例行事项' : '不列入'}（${basisText(religious.basis)}）`);
   return lines;
 }
 

@@ -88,6 +88,7 @@ export const attestableDuties = [
   'flag-raising',
   'service-day',
   'concentrated-service',
+  'religious-contact',
 ] as const;
 export const attestedDutySchema = z.strictObject({ kind: z.enum(attestableDuties), date: localDateSchema });
 

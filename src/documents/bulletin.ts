@@ -140,7 +140,10 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument:
   const missedTotal = f.missed.reduce((n, t) => n + t.items.length, 0);
   if (missedTotal === 0) paragraphs.push(`${period}各整顿对象的升国旗、“惠民服务日”和惠民政策集中落实活动均有开展记录。`);
   else {
-    paragraphs.push(`${period}，以下${missedTotal}项例行活动没有开展记录，记为未落实（四（四）12“每月1日升国旗制度”，四（五）17“每月1日组织开展‘惠民服务日’活动”“每季度至少开展一次集中落实活动”）：`);
+    // The plan's words for each kind of activity listed (四（四）13 only where the county keeps it).
+    const religious = f.missed.some((t) => t.items.some((it) => it.clause === '四(四)13'));
+    const basis = `四（四）12“每月1日升国旗制度”，四（五）17“每月1日组织开展‘惠民服务日’活动”“每季度至少开展一次集中落实活动”${religious ? '，四（四）13“每月与宗教活动场所和宗教人士联系、谈话”' : ''}`;
+    paragraphs.push(`${period}，以下${missedTotal}项例行活动没有开展记录，记为未落实（${basis}）：`);
     for (const t of f.missed) paragraphs.push(`${town(t.township)}（${t.items.length}项）：${t.items.map((it) => `${village(it.village)}${it.title}（${it.periodLabel}）`).join('；')}。`);
   }
   paragraphs.push('四、进度滞后的整顿对象');

@@ -26,6 +26,7 @@ export const obligationKinds = [
   'service-day',
   'concentrated-service',
   'joint-meeting',
+  'religious-contact',
 ] as const;
 export type ObligationKind = (typeof obligationKinds)[number];
 
@@ -91,6 +92,8 @@ export const kindSpecs: Record<ObligationKind, KindSpec> = {
   'concentrated-service': { title: '每季度惠民政策集中落实活动', clause: '四(五)17', responsible: 'village-party-secretary', ladder: 'routine', subject: 'village', alsoBy: ['first-secretary'] },
   // 四(一)4 "县工青妇、武装、民政等部门每季度召开一次联席会，研究整治配套组织软弱涣散的问题".
   'joint-meeting': { title: '县工青妇、武装、民政等部门季度联席会', clause: '四(一)4', responsible: 'joint-meeting-member', ladder: 'county', subject: 'county' },
+  // 四(四)13 "每月与宗教活动场所和宗教人士联系、谈话": a county decides whether its villages keep it (policy.villageDuties).
+  'religious-contact': { title: '每月与宗教活动场所和宗教人士联系、谈话', clause: '四(四)13', responsible: 'village-party-secretary', ladder: 'routine', subject: 'village', alsoBy: ['first-secretary'] },
 };
 
 /** Duties on the routine ladder: recorded as 未落实 once the township has been told they were missed. */

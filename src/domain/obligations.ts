@@ -24,7 +24,7 @@ import {
   type WorkCalendar,
 } from './calendar';
 import { kindSpecs, type ObligationKind, type SubjectType } from './kinds';
-import { deadlineOf, ladderOf, type Policy, type Severity } from './policy';
+import { deadlineOf, keepsReligiousContacts, ladderOf, type Policy, type Severity } from './policy';
 
 export { kindSpecs, obligationKinds, type ObligationKind } from './kinds';
 
@@ -110,7 +110,8 @@ export interface VillageFacts {
  * secretary's quarterly debriefing (四(一)3), 三会一课 at least every six months (四(五)15), and
  * the routine activities: the flag-raising (四(四)12) and the 惠民服务日 (四(五)17) on the 1st of
  * each month whose 1st the target is under rectification, and a 集中落实 activity each quarter
- * (四(五)17).
+ * (四(五)17); where the county's policy keeps it, a monthly contact and talk with the religious
+ * sites and figures (四(四)13).
  */
 export function villageDuties(f: VillageFacts, policy: Policy, from: LocalDate, to: LocalDate): Duty[] {
   const d = f.designation;
@@ -145,6 +146,9 @@ export function villageDuties(f: VillageFacts, policy: Policy, from: LocalDate, 
     out.push(duty('service-day', village, p, p.start));
   }
   for (const p of periods('quarter', from, to)) if (owed(p)) out.push(duty('concentrated-service', village, p, p.end));
+  if (keepsReligiousContacts(policy)) {
+    for (const p of periods('month', from, to)) if (owed(p)) out.push(duty('religious-contact', village, p, p.end));
+  }
   for (const w of threeMeetingsWindows(d.date, to)) {
     if (w.end < from) continue;
     if (w.start > activeUntil(d)) break;

@@ -101,7 +101,13 @@ const laterKinds = {
   'service-day': { rule: 'on-the-day', basis: '四(五)17' },
   'concentrated-service': { rule: 'last-working-day', basis: '四(五)17' },
   'joint-meeting': { rule: 'last-working-day', basis: '四(一)4' },
+  'religious-contact': { rule: 'last-working-day', basis: '四(四)13' },
 } as const satisfies Partial<Record<ObligationKind, { rule: DeadlineRule; basis: string }>>;
+
+/** Whether the county's villages keep 四(四)13's monthly religious contacts; a policy recorded before the choice existed: no. */
+export function keepsReligiousContacts(policy: Pick<Policy, 'villageDuties'>): boolean {
+  return (policy as Partial<Pick<Policy, 'villageDuties'>>).villageDuties?.religiousContacts.value ?? false;
+}
 
 /** A kind's rest-day rule in a policy, also for a policy recorded before the kind existed. */
 export function deadlineOf(policy: Pick<Policy, 'deadlines'>, kind: ObligationKind): Policy['deadlines'][ObligationKind] {
@@ -147,6 +153,13 @@ export const policySchema = z.strictObject({
     /** Working days within which a required talk is to be held. */
     talkWorkingDays: valueRule(z.number().int().min(1).max(60)),
   }),
+  /** Duties of the plan a county decides whether its villages keep; absent in policies written before the choice existed: off. */
+  villageDuties: z
+    .strictObject({
+      /** 四(四)13 "每月与宗教活动场所和宗教人士联系、谈话": a monthly duty of each target's party secretary. */
+      religiousContacts: valueRule(z.boolean()),
+    })
+    .default({ religiousContacts: { value: false, basis: '四(四)13' } }),
 });
 export type Policy = z.infer<typeof policySchema>;
 
@@ -228,6 +241,9 @@ export const defaultPolicy: Policy = policySchema.parse({
     talkAfterMissedExplanation: { value: true, basis: 'county-practice' },
     reviewWorkingDays: { value: 5, basis: 'county-practice' },
     talkWorkingDays: { value: 10, basis: 'county-practice' },
+  },
+  villageDuties: {
+    religiousContacts: { value: false, basis: '四(四)13' },
   },
 });
 

@@ -82,6 +82,28 @@ describe('a target designated in October 2018 (五(一), 四(一), 四(五))', (
     expect(of('concentrated-service').map((d) => lay(d).due.date).slice(0, 2)).toEqual(['2018-12-29', '2019-03-29']);
   });
 
+  test("四(四)13's monthly religious contacts are owed only where the county's policy keeps them: by the month's last working day, on the routine ladder", () => {
+    expect(of('religious-contact')).toEqual([]);
+    const kept = { ...defaultPolicy, villageDuties: { religiousContacts: { value: true, basis: '四(四)13' as const } } };
+    const contacts = villageDuties(qs03, kept, '2018-10-15', '2019-03-31').filter((d) => d.kind === 'religious-contact').map((d) => lay(d));
+    // Designated on 15 October: owed from October (under rectification during the month), to March.
+    expect(contacts.map((e) => [e.period.id, e.due.date])).toEqual([
+      ['2018-10', '2018-10-31'],
+      ['2018-11', '2018-11-30'],
+      ['2018-12', '2018-12-29'], // 31 December 2018 is a holiday, the 29th a worked Saturday
+      ['2019-01', '2019-01-31'],
+      ['2019-02', '2019-02-28'],
+      ['2019-03', '2019-03-29'], // the 31st is a Sunday
+    ]);
+    expect(contacts[1]!.steps.map((s) => [s.id, s.notify])).toEqual([
+      ['due-day', ['village-party-secretary']],
+      ['overdue', ['village-party-secretary', 'township-party-secretary', 'organization-officer']],
+    ]);
+    // A policy recorded before the choice existed keeps no such duty.
+    const { villageDuties: _omitted, ...older } = defaultPolicy;
+    expect(villageDuties(qs03, older as typeof defaultPolicy, '2018-10-15', '2019-03-31').some((d) => d.kind === 'religious-contact')).toBe(false);
+  });
+
   test('a step that fell before the duty was opened is skipped, not sent late', () => {
     const plan = lay(of('rectification-plan')[0]!, '2018-12-28T00:00:00Z');
     expect(plan.steps.map((s) => [s.id, s.skipped ?? false])).toEqual([

@@ -6,6 +6,7 @@ import { fulfilObligationUpdate } from '../../src/contracts/entity';
 import { submitReportUpdate, townshipWorkflowId } from '../../src/contracts/township';
 import { stateQuery, type VillageView } from '../../src/contracts/village';
 import { periodById } from '../../src/domain/calendar';
+import { defaultPolicy } from '../../src/domain/policy';
 import { routineOfHalf } from '../../src/web/routine';
 import { sampleRosterFile } from '../support/mail';
 import { advanceTo, recordHistories, useVillageWorld } from '../support/village';
@@ -104,5 +105,21 @@ describe('routine activities on the 1st and each quarter', () => {
     // Not listed again among the overdue duties.
     expect(text.slice(text.indexOf('二、逾期未完成事项'), text.indexOf('三、例行活动未落实情况'))).not.toContain('升国旗');
     await recordHistories(world.env, lh02.workflowId, lh02Run, 'village-routine-activities', 1);
+  }, 600_000);
+
+  test("四(四)13's monthly religious contacts only where the county's policy keeps them: a notice on the month's last working day, recorded by the first secretary", async () => {
+    const kept = { ...defaultPolicy, version: 'religious-contacts', villageDuties: { religiousContacts: { value: true, basis: '四(四)13' as const } } };
+    const qs07 = await designateTarget(world.env.client, world.taskQueue, roster, 'QS07', { policy: kept });
+    // 29 December 2018, a worked Saturday, is the month's last working day (the 31st is a holiday).
+    await advanceTo(world.env, '2018-12-29T02:00:00Z');
+    const told = mailsAbout('qs07-vs@village.example.net', '宗教');
+    expect(told.map((m) => m.subject)).toContain('【例行活动】青石镇团结村：每月与宗教活动场所和宗教人士联系、谈话（2018年12月）');
+    expect(told.find((m) => m.subject.includes('2018年12月'))!.text).toContain('本月内（2018-12-29前）应开展“每月与宗教活动场所和宗教人士联系、谈话”');
+    // The built-in policy keeps no such duty: 东风村 was told nothing of it.
+    expect(mailsAbout('qs03-vs@village.example.net', '宗教')).toEqual([]);
+    const duty = (await qs07.query(stateQuery)).open.find((o) => o.kind === 'religious-contact' && o.periodLabel === '2018年12月')!;
+    expect([duty.clause, duty.dueDate]).toEqual(['四(四)13', '2018-12-29']);
+    const after = await qs07.executeUpdate(fulfilObligationUpdate, { args: [{ obligationId: duty.id, fulfilledOn: '2018-12-28', by: 'qs07-fs', note: '走访村清真寺，与寺管会负责人谈话' }] });
+    expect(after.open.some((o) => o.id === duty.id)).toBe(false);
   }, 600_000);
 });

@@ -20,6 +20,7 @@ export function registerTownship(app: FastifyInstance, kit: Kit): void {
     'flag-raising': '升国旗（每月1日）',
     'service-day': '“惠民服务日”（每月1日）',
     'concentrated-service': '惠民政策集中落实活动（每季度）',
+    'religious-contact': '与宗教活动场所和宗教人士联系、谈话（每月）',
   };
 
   const townshipPage = async (ctx: Ctx, code: string, highlight?: string): Promise<{ title: string; body: Html }> => {
