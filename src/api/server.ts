@@ -46,7 +46,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor?: Actor;
     claims?: TokenClaims;
-    audit?: { action: string; entity: string; tried?: string };
+    /** What the audit line says of a mutating request; `status` and `refused` where the response is a redirect (a workbench form): the outcome of the action itself. */
+    audit?: { action: string; entity: string; tried?: string; status?: number; refused?: string };
   }
 }
 
@@ -119,7 +120,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         role: request.actor?.role ?? '-',
         action: request.audit.action,
         entity: request.audit.entity,
-        outcome: reply.statusCode,
+        outcome: request.audit.status ?? reply.statusCode,
+        ...(request.audit.refused !== undefined ? { refused: request.audit.refused } : {}),
         // The address as the configured proxies pass it on, and for a login the id it was tried with.
         client: request.ip,
         ...(request.audit.tried !== undefined ? { tried: request.audit.tried } : {}),

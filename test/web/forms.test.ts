@@ -42,6 +42,9 @@ test('a refused half-monthly report comes back with what was typed and the probl
   expect(html).toContain(`<textarea name="entries.0.progress" placeholder="">${typed}</textarea>`);
   expect(html).toMatch(/<span class="err">工作进展至少4个字<\/span><textarea name="entries\.1\.progress" placeholder="">无<\/textarea>/);
   expect(html).toContain(`name="entries.1.attest.three-meetings-one-lesson:optional" value="${today.slice(0, 8)}01"`);
+  // The audit line records what the action came to (refused, with the reason), not the redirect.
+  expect(api.audit).toContainEqual(expect.objectContaining({ who: 'qs-org', action: 'report.submit', entity: '/api/townships/QS/reports', outcome: 400 }));
+  expect(String(api.audit.findLast((a) => a.action === 'report.submit')?.refused)).toContain('工作进展至少4个字');
   // Another person opening the same address sees nothing of it.
   const other = api.sealer.seal({ sub: 'qs-sec', kind: 'session', exp: Date.now() + 3_600_000, csrf: 'd' });
   const theirs = await api.app.inject({ method: 'GET', url: location.replace(/#.*$/, ''), cookies: { [SESSION_COOKIE]: other } });

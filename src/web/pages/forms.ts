@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { routes, type RouteSpec } from '../../service/routes';
 import { ForbiddenError } from '../../service/authorization';
-import { ServiceError } from '../../service/errors';
+import { httpStatus, ServiceError } from '../../service/errors';
 import { takeMutation } from '../../service/rate-limit';
 import { safeBack, type PageError } from '../flash';
 import { FormFieldError, formToBody } from '../forms';
@@ -32,10 +32,14 @@ export function registerForms(app: FastifyInstance, kit: Kit): void {
     try {
       takeMutation(deps.mutations, actor.id);
       await spec.run(deps.service, { actor, params, body: withAttestations(formToBody(form)) });
+      // The audit line says what the action came to, not the redirect back to the page.
+      request.audit.status = 200;
       return reply.redirect(withQuery(back, { done: flashes.put(actor.id, { done: spec.summary.replace(/（.*$/, '') }) }));
     } catch (err) {
       if (err instanceof ServiceError || err instanceof ForbiddenError || err instanceof FormFieldError) {
         const fields = err instanceof ServiceError ? err.fields : err instanceof FormFieldError ? [{ path: err.field, message: err.message }] : [];
+        request.audit.status = err instanceof ServiceError ? httpStatus[err.kind] : err instanceof ForbiddenError ? 403 : 400;
+        request.audit.refused = err.message.slice(0, 300);
         // What was typed goes back into the form (kept here, never in the URL), bounded.
         const values = Object.create(null) as Record<string, string>;
         for (const [k, v] of Object.entries(form).slice(0, 200)) {
