@@ -44,7 +44,7 @@ test('a refused half-monthly report comes back with what was typed and the probl
   expect(html).toContain(`name="entries.1.attest.three-meetings-one-lesson:optional" value="${today.slice(0, 8)}01"`);
   // The audit line records what the action came to (refused, with the reason), not the redirect.
   expect(api.audit).toContainEqual(expect.objectContaining({ who: 'qs-org', action: 'report.submit', entity: '/api/townships/QS/reports', outcome: 400 }));
-  expect(String(api.audit.findLast((a) => a.action === 'report.submit')?.refused)).toContain('工作进展至少4个字');
+  expect(String(api.audit.filter((a) => a.action === 'report.submit').at(-1)?.refused)).toContain('工作进展至少4个字');
   // Another person opening the same address sees nothing of it.
   const other = api.sealer.seal({ sub: 'qs-sec', kind: 'session', exp: Date.now() + 3_600_000, csrf: 'd' });
   const theirs = await api.app.inject({ method: 'GET', url: location.replace(/#.*$/, ''), cookies: { [SESSION_COOKIE]: other } });
@@ -83,4 +83,28 @@ test('the department records the quarter\'s 联席会 on the page of its duty: t
   expect(county.open.some((o) => o.kind === 'joint-meeting')).toBe(false);
   const after = await api.app.inject({ method: 'GET', url: dutyPage, cookies: { [SESSION_COOKIE]: cookie } });
   expect(after.body).toContain(`${today}：研究村团支部、妇联组织不健全的问题（县总工会、团县委、县民政局）`);
+});
+
+test('撤销认定 from the page takes the 已核实 box: without it nothing changes and the page says what would follow', async () => {
+  const head = { authorization: `Bearer ${api.sealer.seal({ sub: 'zzb-head', kind: 'bearer', exp: Date.now() + 60_000 })}` };
+  expect((await api.app.inject({ method: 'POST', url: '/api/villages/LH09/designate', headers: head, payload: {} })).statusCode).toBe(201);
+  const cookie = api.sealer.seal({ sub: 'zzb-zhang', kind: 'session', exp: Date.now() + 3_600_000, csrf: 'w' });
+  const page = await api.app.inject({ method: 'GET', url: '/villages/LH09', cookies: { [SESSION_COOKIE]: cookie } });
+  expect(page.body).toContain('name="_confirmed" value="yes"> 已核实：撤销认定后，该村不再是整顿对象');
+  const post = (extra: Record<string, string>) =>
+    api.app.inject({
+      method: 'POST',
+      url: '/do/api/villages/LH09/withdraw',
+      cookies: { [SESSION_COOKIE]: cookie },
+      payload: new URLSearchParams({ _csrf: 'w', _back: '/villages/LH09', _form: 'withdraw', reason: '经复核，该村党组织不属于软弱涣散', ...extra }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  const unconfirmed = await post({});
+  const back = await api.app.inject({ method: 'GET', url: (unconfirmed.headers.location as string).replace(/#.*$/, ''), cookies: { [SESSION_COOKIE]: cookie } });
+  expect(back.body).toMatch(/<span class="err">请勾选“已核实”后再办理：撤销认定后/);
+  expect(back.body).toContain('经复核，该村党组织不属于软弱涣散'); // the reason typed is kept
+  const view = await api.app.inject({ method: 'GET', url: '/api/villages/LH09', headers: head });
+  expect(view.json()).toMatchObject({ stage: 'plan-due' });
+  expect((await post({ _confirmed: 'yes' })).headers.location).toMatch(/^\/villages\/LH09\?done=/);
+  expect((await api.app.inject({ method: 'GET', url: '/api/villages/LH09', headers: head })).json()).toMatchObject({ stage: 'withdrawn' });
 });

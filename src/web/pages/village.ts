@@ -7,9 +7,10 @@ import { chinaTime } from '../../domain/names';
 import { may } from '../../service/authorization';
 import { html, type Html } from '../html';
 import { type Kit, type Ctx } from '../kit';
+import { CONFIRM } from './forms';
 
 export function registerVillage(app: FastifyInstance, kit: Kit): void {
-  const { deps, today, roster, personName, villageName, form, input, textarea, dutiesNow, dutyTable, historyList, page } = kit;
+  const { deps, today, roster, personName, villageName, fieldError, form, input, textarea, dutiesNow, dutyTable, historyList, page } = kit;
   const villagePage = async (ctx: Ctx, code: string, highlight?: string): Promise<{ title: string; body: Html }> => {
     const v: VillageView = await deps.service.villageView(ctx.actor, code);
     const e = deps.service.village(code);
@@ -40,7 +41,10 @@ export function registerVillage(app: FastifyInstance, kit: Kit): void {
         ),
       );
     }
-    if (may(ctx.actor, 'target.withdraw', e)) forms.push(form(ctx, 'withdraw', `${base}/withdraw`, '撤销认定', textarea(ctx, 'withdraw', '撤销理由', 'reason'), '撤销'));
+    if (may(ctx.actor, 'target.withdraw', e)) {
+      const confirm = html`<label><input type="checkbox" name="_confirmed" value="yes"> 已核实：${CONFIRM['target.withdraw']!}</label>${fieldError(ctx, 'withdraw', '_confirmed')}`;
+      forms.push(form(ctx, 'withdraw', `${base}/withdraw`, '撤销认定', html`${textarea(ctx, 'withdraw', '撤销理由', 'reason')}${confirm}`, '撤销'));
+    }
     if (v.plan.summary) forms.unshift(html`<h2>整顿方案</h2><p>${v.plan.summary}</p><ul>${(v.plan.measures ?? []).map((m) => html`<li>${m}</li>`)}</ul>`);
     return {
       title: `${villageName(code)}（${code}）`,
