@@ -182,7 +182,7 @@ export async function renderTaskBook(req: TaskBookRequest, roster: Roster, recip
     baseUrl ? `整顿对象情况：${baseUrl.replace(/\/$/, '')}/villages/${encodeURIComponent(req.village)}` : '',
   ];
   return {
-    fromName: `中共${roster.county.name}委组织部`,
+    fromName: departmentName(roster),
     subject: `【交办任务书】${town}${villageName}：整顿事项${req.tasks.length}项`,
     text: [`${recipients.map((p) => p.name).join('、')}同志：`, '', ...lines, '', FOOTER].join('\n'),
     attachments: await files,
@@ -229,7 +229,7 @@ export function renderContactBulletin(req: ContactBulletinRequest, roster: Roste
  */
 export async function renderBulletin(req: BulletinRequest, roster: Roster, recipients: readonly Person[], baseUrl = '', opts: CaseMailOptions = {}): Promise<RenderedCaseMail> {
   const f = req.facts;
-  const letter = bulletinLetter(f, roster, sourceDocument(roster));
+  const letter = bulletinLetter(f, roster);
   const [y, m] = f.month.split('-').map(Number);
   const period = `${y}年${m}月`;
   let files = opts.files?.get(req.key);

@@ -8,7 +8,7 @@ import type { DigestRequest, NoticeRequest, ResultMailRequest } from '../contrac
 import { isRoutine, kindSpecs, type ObligationKind } from '../domain/kinds';
 import { severityLabels, type Severity } from '../domain/policy';
 import { departmentHolders, holders, roleLabels, type Person, type Role, type Roster } from '../domain/roster';
-import { chineseDate, sourceDocument, townshipName, villageLabel, weekdayName } from '../domain/names';
+import { chineseDate, departmentName, sourceDocument, townshipName, villageLabel, weekdayName } from '../domain/names';
 
 export const FOOTER = '本邮件由软弱涣散农村基层党组织整顿提升工作系统自动发送，请勿直接回复。';
 
@@ -218,7 +218,7 @@ export function renderDigest(req: DigestRequest, roster: Roster, recipients: rea
     `<p style="color:#666">${escapeHtml(FOOTER)}</p>`,
     '</body></html>',
   ].join('\n');
-  return { fromName: `中共${roster.county.name}委组织部`, subject: `【督办】${roster.county.name}整顿工作逾期事项（${req.date}，共${req.items.length}项）`, text, html: body };
+  return { fromName: departmentName(roster), subject: `【督办】${roster.county.name}整顿工作逾期事项（${req.date}，共${req.items.length}项）`, text, html: body };
 }
 
 /** A target's yearly acceptance result, to the people whose assessment counts it (五(三), 五(四)). */

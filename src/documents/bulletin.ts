@@ -20,8 +20,7 @@ import { isRoutine } from '../domain/kinds';
 import type { Roster } from '../domain/roster';
 import type { BulletinFacts } from '../contracts/mail';
 import type { LetterDocument } from './official-letter';
-import { chineseDate } from '../domain/names';
-import { townshipName } from '../domain/names';
+import { chineseDate, departmentName, sourceDocument, townshipName } from '../domain/names';
 
 /** A half month as the bulletin names it: 2019-03-H1 → 3月上半月. */
 export const halfLabel = (periodId: string): string => {
@@ -109,14 +108,14 @@ export function bulletinFacts(month: string, date: LocalDate, townships: readonl
 }
 
 /** The bulletin as a document in the department's name, addressed to the townships' Party committees. */
-export function bulletinLetter(f: BulletinFacts, roster: Roster, sourceDocument: string): LetterDocument {
+export function bulletinLetter(f: BulletinFacts, roster: Roster): LetterDocument {
   const [y, m] = f.month.split('-').map(Number);
   const period = `${y}年${m}月`;
   const town = (code: string): string => townshipName(roster, code);
   const village = (code: string): string => roster.villages.find((v) => v.code === code)?.name ?? code;
-  const department = `中共${roster.county.name}委组织部`;
+  const department = departmentName(roster);
   const paragraphs: string[] = [
-    `根据${sourceDocument}六（三）“定期不定期地对整顿工作进行督促检查，并进行通报”的要求，现将${period}全县软弱涣散村党组织整顿工作进展情况通报如下（数据截至${chineseDate(f.date)}，整顿对象${f.targets}个）。`,
+    `根据${sourceDocument(roster)}六（三）“定期不定期地对整顿工作进行督促检查，并进行通报”的要求，现将${period}全县软弱涣散村党组织整顿工作进展情况通报如下（数据截至${chineseDate(f.date)}，整顿对象${f.targets}个）。`,
     '一、半月进展报送情况',
   ];
   if (f.reports.length === 0) paragraphs.push(`${period}各乡镇均按时报送每半月整顿工作进展情况。`);

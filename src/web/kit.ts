@@ -87,6 +87,11 @@ export function withAttestations(body: Record<string, unknown>): Record<string, 
   return { ...body, entries };
 }
 
+/** Actions a form takes only with its 已核实 box ticked, and what follows them (the form shows it beside the box). */
+export const CONFIRM: Partial<Record<Action, string>> = {
+  'target.withdraw': '撤销认定后，该村不再是整顿对象：其工作流结束，待办事项不再提醒，已有记录保留；此操作不能撤回，如需再列为整顿对象须重新认定。',
+};
+
 /** The shared pieces, made once per server (they hold its flash store). */
 // eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types -- the kit is what it returns: Kit below
 export function createKit(app: FastifyInstance, deps: WebDeps) {

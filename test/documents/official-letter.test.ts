@@ -85,9 +85,11 @@ function redBands(file: string, page: number): { top: number; rows: number; widt
   return bands;
 }
 
+/** Points in a millimetre. */
+const MM = 72 / 25.4;
 const A4_WIDTH = 595.3;
 /** The right edge of the text: 26 mm from the page's right edge, in points. */
-const TEXT_RIGHT = A4_WIDTH - (26 / 25.4) * 72;
+const TEXT_RIGHT = A4_WIDTH - 26 * MM;
 
 test('the letter in the 信函格式: the red mark, a red double line under it, the 文号 flush right under the line, no page number on page 1, the date under the signature, the case number as a bracketed 附注', async () => {
   const docx = await officialLetterDocx({ ...letter, paragraphs: [...letter.paragraphs, ...Array.from({ length: 12 }, (_, i) => `${i + 1}. ${letter.paragraphs[0]!}`)] });
@@ -109,8 +111,8 @@ test('the letter in the 信函格式: the red mark, a red double line under it, 
   const mark = on1.find((w) => w.text === '中共云岭县委组织部')!;
   const number = on1.filter((w) => /云组函|^号$/.test(w.text));
   const title = on1.find((w) => w.text.startsWith('关于柳河镇'))!;
-  // The mark centred; the 文号 under it, its last character at the text's right edge, above the title.
-  expect(Math.abs((mark.xMin + mark.xMax) / 2 - A4_WIDTH / 2 - (28 - 26) * 1.42)).toBeLessThan(4);
+  // The mark centred on the text (left margin 28 mm, right 26 mm); the 文号 under it, its last character at the text's right edge, above the title.
+  expect(Math.abs((mark.xMin + mark.xMax) / 2 - (28 * MM + TEXT_RIGHT) / 2)).toBeLessThan(4);
   expect(number.length).toBeGreaterThan(0);
   expect(Math.max(...number.map((w) => w.xMax))).toBeCloseTo(TEXT_RIGHT, -1);
   expect(Math.min(...number.map((w) => w.yMin))).toBeGreaterThan(mark.yMax);
@@ -138,7 +140,7 @@ test('the letter in the 信函格式: the red mark, a red double line under it, 
   expect(signature.xMax).toBeCloseTo(TEXT_RIGHT - 32, -1);
   expect(date.yMin).toBeGreaterThan(signature.yMax - 1);
   expect(note.yMin).toBeGreaterThan(date.yMax - 1);
-  expect(note.xMin).toBeCloseTo((28 / 25.4) * 72 + 32, -1);
+  expect(note.xMin).toBeCloseTo(28 * MM + 32, -1);
 
   execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', pdfFile, path.join(artifacts, 'inquiry-letter')]);
   expect(readdirSync(artifacts).some((f) => /^inquiry-letter-1\.png$/.test(f))).toBe(true);
@@ -185,7 +187,6 @@ test('the monthly bulletin, the proposal (呈批件) and the notice of a schedul
       missed: [{ township: 'LH', items: [{ village: 'LH02', title: '每月1日升国旗', periodLabel: '2026年10月', dueDate: '2026-10-01', clause: '四(四)12' }] }],
     },
     roster,
-    '《方案》',
   );
   const proposal = proposalDocument('LH', { quarter: '2026-Q4', quarterLabel: '2026年第四季度', lapses: [{ periodId: '2026-10-H1', quarter: '2026-Q4', kind: 'missing', label: '2026年10月上半月' }] }, roster, new Date('2026-11-02T01:00:00Z'));
   const talk = talkNotice(

@@ -1,18 +1,13 @@
 /** Forms: `/do/<API path>` runs that API route as the session's person and comes back to the page, with the service's field errors and what was typed kept for the form. */
 import type { FastifyInstance } from 'fastify';
 import { routes, type RouteSpec } from '../../service/routes';
-import { ForbiddenError, type Action } from '../../service/authorization';
+import { ForbiddenError } from '../../service/authorization';
 import { httpStatus, ServiceError } from '../../service/errors';
 import { takeMutation } from '../../service/rate-limit';
 import { safeBack, type PageError } from '../flash';
 import { FormFieldError, formToBody } from '../forms';
 import { html } from '../html';
-import { type Kit, withQuery, withAttestations } from '../kit';
-
-/** Actions a form takes only with its 已核实 box ticked, and what follows them (the form shows it beside the box). */
-export const CONFIRM: Partial<Record<Action, string>> = {
-  'target.withdraw': '撤销认定后，该村不再是整顿对象：其工作流结束，待办事项不再提醒，已有记录保留；此操作不能撤回，如需再列为整顿对象须重新认定。',
-};
+import { CONFIRM, type Kit, withQuery, withAttestations } from '../kit';
 
 export function registerForms(app: FastifyInstance, kit: Kit): void {
   const { deps, flashes, session, layout } = kit;

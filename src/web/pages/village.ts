@@ -6,8 +6,7 @@ import { ratingHistoryText } from '../../domain/criteria';
 import { chinaTime } from '../../domain/names';
 import { may } from '../../service/authorization';
 import { html, type Html } from '../html';
-import { type Kit, type Ctx } from '../kit';
-import { CONFIRM } from './forms';
+import { CONFIRM, type Kit, type Ctx } from '../kit';
 
 export function registerVillage(app: FastifyInstance, kit: Kit): void {
   const { deps, today, roster, personName, villageName, fieldError, form, input, textarea, dutiesNow, dutyTable, historyList, page } = kit;
