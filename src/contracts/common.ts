@@ -4,7 +4,7 @@
  * Temporal's limits), the record of what happened, deliveries, and the obligation views.
  */
 import { z } from 'zod';
-import type { Closure } from '../domain/book';
+import type { Closure, DutyTally } from '../domain/book';
 import type { LocalDate } from '../domain/calendar';
 import type { ObligationKind } from '../domain/kinds';
 import type { Severity } from '../domain/policy';
@@ -136,6 +136,8 @@ export interface EntityStatus {
   readonly overdue: boolean;
   readonly overdueCount: number;
   readonly recentlyClosed: readonly ClosedObligationView[];
+  /** Per year (of the duty's period) and kind: duties opened, and closed by how (fulfilled, late, waived, missed, …). */
+  readonly dutyYears: Readonly<Record<string, Partial<Record<ObligationKind, DutyTally>>>>;
   readonly failedDeliveries: readonly FailedDelivery[];
   readonly failedDeliveryCount: number;
   /** Mail the mail server has not taken yet; it is retried until it does. */

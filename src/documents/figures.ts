@@ -13,6 +13,7 @@ import type { TownshipView } from '../contracts/township';
 import type { VillageView } from '../contracts/village';
 import type { ProgrammeView } from '../contracts/programme';
 import { periodOf, yearOf, type LocalDate } from '../domain/calendar';
+import type { DutyTally } from '../domain/book';
 import type { Consequence, ConsequenceKind } from '../domain/consequences';
 import { kindSpecs, type ObligationKind } from '../domain/kinds';
 import type { Roster } from '../domain/roster';
@@ -41,6 +42,19 @@ export interface TownshipFigures {
   readonly talks: number;
   /** Red: a report missed this quarter or a duty overdue; yellow: a report late this quarter; green otherwise. */
   readonly light: Light;
+}
+
+export interface DutyFigures {
+  readonly kind: ObligationKind;
+  readonly title: string;
+  readonly clause: string;
+  readonly open: number;
+  readonly overdue: number;
+  readonly opened: number;
+  readonly onTime: number;
+  readonly late: number;
+  readonly waived: number;
+  readonly missed: number;
 }
 
 export interface Figures {
@@ -74,8 +88,12 @@ export interface Figures {
   readonly byGround: readonly { readonly criterion: number; readonly clause: string; readonly targets: number; readonly resolved: number }[];
   /** Consequences in force on `asOf`, by kind and clause, with the people or bodies they concern. */
   readonly consequences: readonly { readonly kind: ConsequenceKind; readonly clause: string; readonly entries: number; readonly subjects: number }[];
-  /** Open duties by kind: how many, and how many overdue. */
-  readonly duties: readonly { readonly kind: ObligationKind; readonly title: string; readonly clause: string; readonly open: number; readonly overdue: number }[];
+  /**
+   * Duties by kind: open now and overdue; and of the duties of `asOf`'s year (by the year their
+   * period begins), how many were opened so far and closed on time, late, waived (免除) or missed
+   * (a routine activity 未落实). Counted as of the query, like the open ones.
+   */
+  readonly duties: readonly DutyFigures[];
 }
 
 export interface FiguresInput {
@@ -199,17 +217,29 @@ export function computeFigures(i: FiguresInput): Figures {
   }
   const consequences = [...groups.values()].map((g) => ({ kind: g.kind, clause: g.clause, entries: g.entries, subjects: g.subjects.size })).sort((a, b) => a.clause.localeCompare(b.clause) || a.kind.localeCompare(b.kind));
 
-  const dutyCounts = new Map<ObligationKind, { open: number; overdue: number }>();
+  const dutyCounts = new Map<ObligationKind, { open: number; overdue: number; opened: number; onTime: number; late: number; waived: number; missed: number }>();
+  const slot = (kind: ObligationKind) => {
+    let d = dutyCounts.get(kind);
+    if (!d) dutyCounts.set(kind, (d = { open: 0, overdue: 0, opened: 0, onTime: 0, late: 0, waived: 0, missed: 0 }));
+    return d;
+  };
   const entities = [...targets.map((t) => views.get(t.village)).filter((v): v is VillageView => v !== undefined), ...i.townships.filter((t) => !i.township || t.township === i.township), ...(i.township ? [] : [i.programme])];
   for (const e of entities) {
     for (const o of e.open) {
-      const d = dutyCounts.get(o.kind) ?? { open: 0, overdue: 0 };
+      const d = slot(o.kind);
       d.open++;
       if (o.overdue) d.overdue++;
-      dutyCounts.set(o.kind, d);
+    }
+    for (const [kind, t] of Object.entries(e.dutyYears?.[String(year)] ?? {}) as [ObligationKind, DutyTally][]) {
+      const d = slot(kind);
+      d.opened += t.opened ?? 0;
+      d.onTime += t.fulfilled ?? 0;
+      d.late += t.late ?? 0;
+      d.waived += t.waived ?? 0;
+      d.missed += t.missed ?? 0;
     }
   }
-  const duties = [...dutyCounts.entries()].map(([kind, d]) => ({ kind, title: kindSpecs[kind].title, clause: kindSpecs[kind].clause, ...d })).sort((a, b) => b.overdue - a.overdue || a.kind.localeCompare(b.kind));
+  const duties = [...dutyCounts.entries()].map(([kind, d]) => ({ kind, title: kindSpecs[kind].title, clause: kindSpecs[kind].clause, ...d })).sort((a, b) => b.overdue - a.overdue || b.opened - a.opened || a.kind.localeCompare(b.kind));
 
   return {
     asOf: i.asOf,

@@ -51,7 +51,16 @@ export interface BookState {
   closed: ClosedEntry[];
   /** Duties of periods that had begun by this day have been considered for opening. */
   syncedThrough?: LocalDate;
+  /**
+   * What became of the duties of each year (by the year their period begins): opened, and closed
+   * by how, per kind. Counted as they happen, since closed duties are forgotten after a while;
+   * kept eleven years (the department's figures).
+   */
+  tally?: Record<string, Partial<Record<BookEntry['kind'], DutyTally>>>;
 }
+
+/** One kind's duties of one year: how many were opened, and how many closed in each way. */
+export type DutyTally = Partial<Record<'opened' | CloseHow, number>>;
 
 export function emptyBook(): BookState {
   return { open: [], closed: [] };
@@ -99,6 +108,13 @@ export class Book {
   add(entry: BookEntry): void {
     this.s.open.push(entry);
     this.s.open.sort(byDue);
+    this.count(entry, 'opened');
+  }
+
+  private count(entry: Pick<BookEntry, 'kind' | 'period'>, what: 'opened' | CloseHow): void {
+    const year = ((this.s.tally ??= {})[String(yearOf(entry.period.start))] ??= {});
+    const t = (year[entry.kind] ??= {});
+    t[what] = (t[what] ?? 0) + 1;
   }
 
   /**
@@ -138,6 +154,7 @@ export class Book {
       told: e.steps.filter((st) => st.sentAt).map((st) => ({ step: st.id, severity: st.severity, at: st.sentAt!, ...(st.to ? { to: st.to } : {}) })),
     };
     this.s.closed.push(closed);
+    this.count(e, closure.how);
     return closed;
   }
 
@@ -232,5 +249,7 @@ export class Book {
   prune(today: LocalDate, keepFrom: LocalDate = addDays(today, -CLOSED_KEEP_DAYS)): void {
     const kept = this.s.closed.filter((c) => c.closed.on >= keepFrom || c.period.end >= keepFrom);
     this.s.closed = kept.slice(-CLOSED_KEEP_MAX);
+    const oldest = yearOf(today) - 10;
+    for (const y of Object.keys(this.s.tally ?? {})) if (Number(y) < oldest) delete this.s.tally![y];
   }
 }

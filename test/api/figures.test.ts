@@ -88,6 +88,13 @@ test("the figures at three dates are what the county did: reports, a letter and 
   expect(line('LH').reports.year).toEqual({ onTime: 0, late: 0, missed: 6 + 5 });
   expect(line('LH')).toMatchObject({ letters: 1, talks: 1 });
   expect(line('QS')).toMatchObject({ letters: 0, talks: 0 });
+  // The year's half-monthly reports as duties: 2019-01-H1 to 2019-06-H1 begun in each of the three
+  // townships (06-H2 too once a township has woken since the 16th); 青石镇's five on time, none
+  // late or waived.
+  const reportDuties = f.duties.find((d) => d.kind === 'half-monthly-report')!;
+  expect(reportDuties).toMatchObject({ clause: '六(三)', onTime: 5, late: 0, waived: 0 });
+  expect(reportDuties.opened).toBeGreaterThanOrEqual(3 * 11);
+  expect(reportDuties.opened).toBeLessThanOrEqual(3 * 12);
   // The letter's and the talk's addressees, 柳河镇's secretary and organization officer, may not be put forward for 2019 (六(四)).
   expect(f.consequences.find((c) => c.kind === 'award-ineligible')).toMatchObject({ clause: '六(四)', subjects: 2 });
   // A township's officials read their own line, not the county's nor another township's.

@@ -525,6 +525,7 @@ export abstract class Entity<S extends { core: CoreState }> {
       overdue: overdueCount > 0,
       overdueCount,
       recentlyClosed: closed,
+      dutyYears: this.core.book.tally ?? {},
       failedDeliveries: this.core.failedDeliveries,
       failedDeliveryCount: this.core.failedDeliveryCount,
       ...(delay ? { deliveryDelayed: delay } : {}),
