@@ -4,10 +4,11 @@
  * to the organization department. The letter quotes the source text only for what it says
  * (六(四)); the days allowed and an automatic talk are the department's own requirement.
  */
-import type { BulletinRequest, CaseFacts, CaseMailRequest, ContactBulletinRequest, TaskBookRequest } from '../contracts/mail';
+import type { BulletinRequest, CaseFacts, CaseMailRequest, ContactBulletinRequest, FiguresReportRequest, TaskBookRequest } from '../contracts/mail';
+import { figuresReportLetter, quarterText, type FiguresReportFacts } from '../documents/figures-report';
 import { bulletinCounts, bulletinLetter, halfLabel } from '../documents/bulletin';
 import { holders, roleLabels, type Person, type Role, type Roster } from '../domain/roster';
-import { letterFiles, type Attachment, type LetterDocument } from '../documents/official-letter';
+import { blockLines, letterFiles, type Attachment, type LetterDocument } from '../documents/official-letter';
 import { caseLetter, proposalDocument, talkNotice } from '../documents/letters';
 import { docNumberText, chineseDate, departmentName, personName, sourceDocument, timesText, townshipName, villageLabel } from '../domain/names';
 import { FOOTER } from './notices';
@@ -88,7 +89,7 @@ export async function renderCaseMail(req: CaseMailRequest, roster: Roster, recip
       return {
         fromName: departmentName(roster),
         subject: `【${c!.kind === 'talk' ? '约谈通知' : '函询'}】${letter.title}`,
-        text: body([...(letter.docNumber ? [letter.docNumber, ''] : []), ...letter.paragraphs, '', ...letter.signature, letter.footer ?? '', '', `正式文书见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式），可打印。`, link(c!)]),
+        text: body([...(letter.docNumber ? [letter.docNumber, ''] : []), ...letter.paragraphs.flatMap(blockLines), '', ...letter.signature, letter.footer ?? '', '', `正式文书见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式），可打印。`, link(c!)]),
         attachments: await files,
       };
     }
@@ -254,6 +255,38 @@ export async function renderBulletin(req: BulletinRequest, roster: Roster, recip
   return {
     subject: `【通报送审】${roster.county.name}${period}软弱涣散村党组织整顿工作进展情况`,
     text: [`${recipients.map((p) => p.name).join('、')}同志：`, '', ...lines, '', FOOTER].join('\n'),
+    attachments: await files,
+  };
+}
+
+/**
+ * The department's quarterly report (情况报告送审稿): the headline figures in the mail, the draft
+ * as a document in the department's layout; the department decides whether to send it upward.
+ */
+export async function renderFiguresReport(req: FiguresReportRequest, facts: FiguresReportFacts, roster: Roster, recipients: readonly Person[], baseUrl = '', opts: CaseMailOptions = {}): Promise<RenderedCaseMail> {
+  const f = facts.figures;
+  const q = quarterText(req.quarter);
+  let files = opts.files?.get(req.key);
+  if (!files) {
+    files = letterFiles(figuresReportLetter(facts, roster), `整顿工作进展情况报告-${req.quarter}-送审稿`, opts.pdf);
+    opts.files?.set(req.key, files);
+  }
+  const behind = f.byTownship.filter((t) => t.light === 'red').map((t) => townshipName(roster, t.township));
+  const lines = [
+    `${q}全县软弱涣散村党组织整顿提升工作进展情况报告的送审稿已生成（数据截至${chineseDate(f.asOf)}），要点如下：`,
+    `一、整顿对象${f.totals.targets}个：整顿中${f.totals.underRectification}个，已转化${f.totals.transformed}个${f.totals.withdrawn ? `，撤销认定${f.totals.withdrawn}个` : ''}。`,
+    ...f.byYear.map((y) => `　　${y.designatedIn}年认定${y.targets}个，已转化${y.transformed}个，目标${y.goalDate.slice(0, 4)}年底全部转化${y.met === null ? '' : y.met ? '（已实现）' : '（未实现）'}。`),
+    `二、工作滞后的乡镇：${behind.length ? `${behind.join('、')}（${behind.length}个）` : '无'}；逾期事项${f.totals.overdueDuties}项。`,
+    `三、进度滞后的整顿对象：${facts.behind.length ? `${facts.behind.map((b) => villageLabel(roster, b.village)).join('、')}（${facts.behind.length}个）` : '无'}。`,
+    `四、本季度新增后果：${facts.began.length ? `${facts.began.length}项` : '无'}。`,
+    facts.unread?.length ? `注意：${facts.unread.map((code) => (roster.townships.some((t) => t.code === code) ? townshipName(roster, code) : villageLabel(roster, code))).join('、')}的记录未能读取，未计入本报告，请核实。` : '',
+    '',
+    `报告送审稿见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式）。是否报送${roster.county.superior ?? '市委组织部'}，请县委组织部决定。`,
+    baseUrl ? `全县统计：${baseUrl.replace(/\/$/, '')}/dashboard` : '',
+  ];
+  return {
+    subject: `【情况报告送审】${roster.county.name}${q}软弱涣散村党组织整顿提升工作进展情况`,
+    text: [`${recipients.map((p) => p.name).join('、')}同志：`, '', ...lines.filter((l, i) => l !== '' || lines[i - 1] !== ''), '', FOOTER].join('\n'),
     attachments: await files,
   };
 }

@@ -7,15 +7,18 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { RED_WARNED_MEMO, type RedWarnedItem } from '../contracts/entity';
-import { type BulletinRequest, type CaseMailRequest, type ContactBulletinRequest, type ResultMailRequest, type TaskBookRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
+import { type BulletinRequest, type CaseMailRequest, type ContactBulletinRequest, type FiguresReportRequest, type ResultMailRequest, type TaskBookRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
 import { WorkCalendar, localDateOf, type CalendarYear, type LocalDate } from '../domain/calendar';
 import { holders, type Person, type Role } from '../domain/roster';
 import type { CalendarStore } from './calendar-store';
-import { renderBulletin, renderCaseMail, renderContactBulletin, renderTaskBook, resolveCaseRecipients } from './case-mails';
+import { renderBulletin, renderCaseMail, renderContactBulletin, renderFiguresReport, renderTaskBook, resolveCaseRecipients } from './case-mails';
+import { readCountyRecords } from '../client/figures';
+import { figuresReportFacts, reportAsOf } from '../documents/figures-report';
 import type { Attachment } from '../documents/official-letter';
 import { bulletinCounts, bulletinFacts } from '../documents/bulletin';
 import { townshipStateQuery, townshipWorkflowId } from '../contracts/township';
 import { stateQuery, villageWorkflowId } from '../contracts/village';
+import type { ProgrammeView } from '../contracts/programme';
 import type { Mailer, OutgoingMail, SentMail } from './mailer';
 import { escapeHtml, renderDigest, renderNotice, renderResult, resolvePosts, resolveRecipients } from './notices';
 import type { RosterSource } from './roster-file';
@@ -83,6 +86,25 @@ export interface BulletinInput {
   readonly villages: readonly string[];
 }
 
+export interface FiguresReportInput {
+  readonly key: string;
+  /** The workflow's instant when it asked. */
+  readonly at?: string;
+  readonly county: string;
+  /** The quarter reported on: 2019-Q2. */
+  readonly quarter: string;
+  /** The programme's own view as it asks (a local activity's input is not kept in the history). */
+  readonly programme: ProgrammeView;
+}
+
+export interface FiguresReportResult {
+  readonly targets: number;
+  readonly transformed: number;
+  readonly townshipsBehind: number;
+  readonly overdue: number;
+  readonly results: readonly NoticeResult[];
+}
+
 export interface BulletinResult {
   readonly townships: number;
   readonly overdue: number;
@@ -108,12 +130,17 @@ export interface NotificationActivities {
   urgeOverdue(input: UrgeOverdueInput): Promise<UrgeOverdueResult>;
   /** The monthly bulletin (通报, 六(三)): asks the county's townships and targets, mails the draft to the department. */
   monthlyBulletin(input: BulletinInput): Promise<BulletinResult>;
+  /** The department's quarterly report (情况报告送审稿): reads the county's records, mails the draft to the department. */
+  figuresReport(input: FiguresReportInput): Promise<FiguresReportResult>;
 }
 
+/** Every kind of request the activities deliver. */
+type AnyMailRequest = MailRequest | BulletinRequest | ContactBulletinRequest | FiguresReportRequest;
+
 /** The kind of a mail for operators' figures. */
-function mailKind(req: MailRequest | BulletinRequest | ContactBulletinRequest): string {
+function mailKind(req: AnyMailRequest): string {
   if (req.type === 'case') return req.kind;
-  if (req.type === 'digest' || req.type === 'bulletin' || req.type === 'contact-bulletin' || req.type === 'result' || req.type === 'task-book') return req.type;
+  if (req.type === 'digest' || req.type === 'bulletin' || req.type === 'contact-bulletin' || req.type === 'result' || req.type === 'task-book' || req.type === 'figures-report') return req.type;
   return req.redated ? 'redated' : req.step.severity;
 }
 
@@ -122,7 +149,7 @@ function mailKind(req: MailRequest | BulletinRequest | ContactBulletinRequest): 
  * date, clause), the case, and the workflow's instant (headers X-Rectification-*). Mail clients
  * can filter on them; `simulate` builds its timeline from them.
  */
-export function mailMeta(req: MailRequest | BulletinRequest | ContactBulletinRequest, kind: string, county: string): Record<string, string> {
+export function mailMeta(req: AnyMailRequest, kind: string, county: string): Record<string, string> {
   const meta: Record<string, string> = { Kind: kind };
   if ('at' in req && req.at) meta.At = req.at;
   if (req.type === 'notice') {
@@ -172,7 +199,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
    * put right; it stays a failed delivery on the workflow (运维) until then. Each staff member
    * once (the sent journal); a transient failure is thrown with the batch.
    */
-  async function forwardUnaddressed<R extends MailRequest | BulletinRequest | ContactBulletinRequest>(
+  async function forwardUnaddressed<R extends AnyMailRequest>(
     req: R,
     kind: string,
     missing: readonly string[],
@@ -202,7 +229,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
     return out;
   }
 
-  async function deliverAll<R extends MailRequest | BulletinRequest | ContactBulletinRequest>(
+  async function deliverAll<R extends AnyMailRequest>(
     requests: readonly R[],
     resolve: (req: R) => { people: Person[]; missing: string[] },
     render: (req: R, person: Person) => Omit<OutgoingMail, 'key' | 'to'> | Promise<Omit<OutgoingMail, 'key' | 'to'>>,
@@ -442,6 +469,23 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
           )
         : [];
       return { ...bulletinCounts(facts), results: [...results, ...contactResults] };
+    },
+
+    async figuresReport(input) {
+      if (!temporal) throw ApplicationFailure.nonRetryable('the worker has no Temporal client for the quarterly report', 'Misconfigured');
+      const current = roster.current();
+      const now = input.at ? Date.parse(input.at) : Date.now();
+      // The records as they stand (a view not answering within 10 s is left out, and the report says which).
+      const records = await readCountyRecords(temporal, input.county, { asOf: reportAsOf(input.quarter, now), now, perQueryMs: 10_000, programme: input.programme });
+      const facts = figuresReportFacts(records, current, input.quarter, now);
+      const files = new Map<string, Promise<Attachment[]>>();
+      const results = await deliverAll<FiguresReportRequest>(
+        [{ type: 'figures-report', key: input.key, roles: ['org-department-staff', 'org-department-head'], quarter: input.quarter, ...(input.at ? { at: input.at } : {}) }],
+        (req) => resolvePosts(req.roles, { village: '', township: '' }, current),
+        (req, person) => renderFiguresReport(req, facts, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }),
+      );
+      const t = facts.figures.totals;
+      return { targets: t.targets, transformed: t.transformed, townshipsBehind: t.townshipsBehind, overdue: t.overdueDuties, results };
     },
   };
 }

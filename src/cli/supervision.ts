@@ -100,14 +100,26 @@ export function addSupervisionCommands(program: Command, out: (line: string) => 
 
   program
     .command('report')
-    .description('submit a half-monthly progress report (六(三)) from a JSON or YAML file, as the logged-in person; --template prints one to fill in')
-    .argument('<township>', 'township code')
+    .description(
+      "submit a township's half-monthly progress report (六(三)) from a JSON or YAML file, as the logged-in person (--template prints one to fill in); " +
+        "or, as `report figures`, write the department's quarterly report (情况报告, 送审稿) as .docx or .pdf",
+    )
+    .argument('<township>', 'township code; or "figures" for the quarterly report')
     .option('--file <file>', 'the report: period, amendment, entries[]')
     .option('--template', 'print a report of the current half month to fill in')
+    .option('--quarter <quarter>', 'report figures: the quarter, e.g. 2019-Q2 (default: the quarter before today)')
+    .option('--out <file>', 'report figures: where to write the .docx or .pdf')
     .addOption(rosterOption())
-    .action(async (code: string, opts: { file?: string; template?: boolean; roster?: string }) => {
+    .action(async (code: string, opts: { file?: string; template?: boolean; quarter?: string; out?: string; roster?: string }) => {
       const config = loadConfigOrExit();
       const api = apiOf(config);
+      if (code === 'figures') {
+        if (!opts.out) throw new UsageError('give --out <file.docx or file.pdf> for the quarterly report');
+        if (opts.quarter !== undefined && !/^\d{4}-Q[1-4]$/.test(opts.quarter)) throw new UsageError(`--quarter: ${opts.quarter} is not a quarter (e.g. 2019-Q2)`);
+        const { filename, content } = await api.download(`/api/figures/report.docx${opts.quarter ? `?quarter=${opts.quarter}` : ''}`);
+        writeFileSync(opts.out, /\.pdf$/i.test(opts.out) ? await docxToPdf(content) : content);
+        return out(`已生成：${filename.replace(/\.docx$/, '')}（${opts.out}）`);
+      }
       if (opts.template) {
         const v = await api.call<TownshipView>('GET', `/api/townships/${encodeURIComponent(code)}`);
         for (const line of reportTemplate(namesOf(config, opts.roster), v, localDateOf(Date.now()))) out(line);

@@ -147,3 +147,15 @@ export interface EntityStatus {
   readonly calendarYears: readonly { readonly year: number; readonly official: boolean; readonly source: string }[];
   readonly dropped: readonly DroppedInput[];
 }
+
+/**
+ * A view judged at the moment of the query. A workflow answers as of its last wake-up or message,
+ * so at 00:05 a duty due at the end of yesterday is past due here although its workflow will say
+ * so only at its next wake-up (the morning's notices): the workbench is right at 00:05 as at 09:05.
+ */
+export function atQueryTime<T extends EntityStatus>(view: T, now: number): T {
+  if (Date.parse(view.asOf) >= now) return view;
+  const open = view.open.map((o) => (o.overdue || Date.parse(o.dueAt) > now ? o : { ...o, overdue: true }));
+  const overdueCount = open.filter((o) => o.overdue).length;
+  return { ...view, asOf: new Date(now).toISOString(), open, overdueCount, overdue: overdueCount > 0 };
+}

@@ -166,6 +166,15 @@ export interface BulletinRequest {
   readonly at?: string;
 }
 
+/** The department's quarterly report (情况报告送审稿) to its posts; the activity renders it from the records it read. */
+export interface FiguresReportRequest {
+  readonly type: 'figures-report';
+  readonly key: string;
+  readonly roles: readonly Role[];
+  readonly quarter: string;
+  readonly at?: string;
+}
+
 /** A county leader's lines of the monthly bulletin: their contact township and key village (六(一)). */
 export interface ContactBulletinRequest {
   readonly type: 'contact-bulletin';

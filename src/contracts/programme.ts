@@ -40,12 +40,23 @@ export interface ProgrammeView extends EntityStatus {
   readonly urgings: readonly { readonly date: LocalDate; readonly items: number }[];
   /** The monthly bulletins drawn up (通报送审稿, 六(三)): the month, when, and what each listed. */
   readonly bulletins: readonly BulletinRecord[];
+  /** The department's quarterly reports drawn up (情况报告送审稿): the quarter, when, and its headline figures. */
+  readonly figuresReports: readonly FiguresReportRecord[];
   /** The standing committee's studies recorded (五(二)), with the plans they reviewed. */
   readonly committeeStudies: readonly CommitteeStudyRecord[];
   /** The 联席会 recorded (四(一)4), the latest twelve. */
   readonly jointMeetings: readonly JointMeetingRecord[];
   /** The yearly 述职评议考核 recorded (六(四)), the latest six years. */
   readonly evaluations: readonly EvaluationRecord[];
+}
+
+export interface FiguresReportRecord {
+  readonly quarter: string;
+  readonly on: LocalDate;
+  readonly targets: number;
+  readonly transformed: number;
+  readonly townshipsBehind: number;
+  readonly overdue: number;
 }
 
 export interface BulletinRecord {

@@ -11,7 +11,20 @@
  * Text is made safe for XML first: characters XML cannot carry are dropped, and Word's own line
  * break (U+000B) and other line breaks become line breaks.
  */
-import { AlignmentType, BorderStyle, Document, Footer, Packer, PageNumber, Paragraph, TextRun } from 'docx';
+import { AlignmentType, BorderStyle, Document, Footer, Packer, PageNumber, Paragraph, Table, TableCell, TableRow, TextRun, VerticalAlign, WidthType } from 'docx';
+
+/** A table in a document's body (a report's figures): a header row and rows of cells. */
+export interface LetterTable {
+  readonly table: { readonly head: readonly string[]; readonly rows: readonly (readonly (string | number)[])[] };
+}
+
+/** A paragraph of the body, or a table. */
+export type LetterBlock = string | LetterTable;
+
+/** A block as plain text lines (a mail's body): a table's cells separated by two full-width spaces. */
+export function blockLines(b: LetterBlock): string[] {
+  return typeof b === 'string' ? [b] : [b.table.head, ...b.table.rows].map((r) => r.join('　　'));
+}
 
 export interface OfficialLetter {
   /** 发文机关: e.g. 中共云岭县委组织部. */
@@ -21,7 +34,7 @@ export interface OfficialLetter {
   readonly title: string;
   /** 主送: e.g. 王某、李某同志： */
   readonly addressee: string;
-  readonly paragraphs: readonly string[];
+  readonly paragraphs: readonly LetterBlock[];
   /** The date as written under the issuer: 2026年11月29日. */
   readonly date: string;
   /** 附注 under the date, e.g. （案号：…）. */
@@ -33,8 +46,8 @@ export interface OfficialLetter {
 const FANGSONG = { ascii: 'FangSong', hAnsi: 'FangSong', eastAsia: '仿宋_GB2312' };
 const XIAOBIAOSONG = { ascii: 'FZXiaoBiaoSong-B05S', hAnsi: 'FZXiaoBiaoSong-B05S', eastAsia: '方正小标宋简体' };
 const HEITI = { ascii: 'SimHei', hAnsi: 'SimHei', eastAsia: '黑体' };
-/** Half-points: 2号 22pt, 3号 16pt, 4号 14pt. */
-const SIZE = { er: 44, san: 32, si: 28, mark: 52 } as const;
+/** Half-points: 2号 22pt, 3号 16pt, 4号 14pt, 小四 12pt. */
+const SIZE = { er: 44, san: 32, si: 28, xiaosi: 24, mark: 52 } as const;
 /** 28-point lines, in twips. */
 const LINE = { line: 560, lineRule: 'exact' as const };
 
@@ -56,6 +69,20 @@ function runs(text: string, opts: { font: typeof FANGSONG; size: number; bold?: 
 const RED_DOUBLE_LINE = { color: 'FF0000', size: 18, space: 4 } as const;
 /** The lines are 170 mm long, 7 mm wider than the 156 mm text on each side (in twips). */
 const LINE_OVERHANG = { left: -397, right: -397 } as const;
+
+/** A table the text's full width, in 仿宋 小四 with single lines (the header row in 黑体), each cell centred. */
+function table(t: LetterTable): Table {
+  const cell = (text: string | number, head: boolean): TableCell =>
+    new TableCell({
+      verticalAlign: VerticalAlign.CENTER,
+      margins: { top: 40, bottom: 40, left: 60, right: 60 },
+      children: [new Paragraph({ alignment: AlignmentType.CENTER, children: runs(String(text), { font: head ? HEITI : FANGSONG, size: SIZE.xiaosi }) })],
+    });
+  return new Table({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    rows: [new TableRow({ tableHeader: true, children: t.table.head.map((h) => cell(h, true)) }), ...t.table.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c) => cell(c, false)) }))],
+  });
+}
 
 export async function officialLetterDocx(l: OfficialLetter): Promise<Uint8Array> {
   const body = (text: string, indent = true): Paragraph =>
@@ -99,7 +126,11 @@ export async function officialLetterDocx(l: OfficialLetter): Promise<Uint8Array>
           body(l.addressee, false),
           // A first-level heading (一、…, short, no full stop) in 黑体, as GB/T 9704 sets them.
           ...l.paragraphs.map((p) =>
-            /^[一二三四五六七八九十]+、[^。]{1,30}$/.test(p) ? new Paragraph({ spacing: LINE, indent: { firstLine: 640 }, children: runs(p, { font: HEITI, size: SIZE.san }) }) : body(p),
+            typeof p !== 'string'
+              ? table(p)
+              : /^[一二三四五六七八九十]+、[^。]{1,30}$/.test(p)
+                ? new Paragraph({ spacing: LINE, indent: { firstLine: 640 }, children: runs(p, { font: HEITI, size: SIZE.san }) })
+                : body(p),
           ),
           new Paragraph({ spacing: LINE, children: [] }),
           // Signed without a seal: the issuer two characters from the right, the date under it.
@@ -124,7 +155,7 @@ export interface LetterDocument {
   readonly title: string;
   /** To whom, e.g. 张三、李四同志： */
   readonly salutation: string;
-  readonly paragraphs: readonly string[];
+  readonly paragraphs: readonly LetterBlock[];
   /** The issuing body and the date. */
   readonly signature: readonly string[];
   /** Small print under the letter, e.g. the case number. */

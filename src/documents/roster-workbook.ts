@@ -45,6 +45,7 @@ const sheets = {
       { header: '工作方案文号', key: 'planDocNumber', width: 20 },
       { header: '工作方案印发日期', key: 'planIssuedOn', width: 18 },
       { header: '函件发文机关代字', key: 'letterPrefix', width: 18 },
+      { header: '上级组织部门', key: 'superior', width: 22 },
     ],
   },
   townships: { name: '乡镇', columns: [{ header: '编码', key: 'code', width: 10 }, { header: '名称', key: 'name', width: 14 }] },
@@ -221,6 +222,7 @@ export async function readRosterWorkbook(file: string): Promise<Roster> {
         ? { plan: { title: county[0]!.values.planTitle, ...(opt(county[0]!.values.planDocNumber!) ? { docNumber: county[0]!.values.planDocNumber } : {}), ...(opt(county[0]!.values.planIssuedOn!) ? { issuedOn: county[0]!.values.planIssuedOn } : {}) } }
         : {}),
       ...(opt(county[0]!.values.letterPrefix!) ? { letterPrefix: county[0]!.values.letterPrefix } : {}),
+      ...(opt(county[0]!.values.superior!) ? { superior: county[0]!.values.superior } : {}),
     },
     ...(county[0]!.values.programmeStart ? { programmeStart: county[0]!.values.programmeStart } : {}),
     townships: townships.map((r) => ({ code: r.values.code, name: r.values.name })),
@@ -313,8 +315,8 @@ export async function rosterWorkbook(roster: Roster): Promise<Buffer> {
     ws.getRow(1).font = { bold: true };
     for (const r of rows) ws.addRow(r);
   };
-  const { plan, letterPrefix } = roster.county;
-  add('county', [{ code: roster.county.code, name: roster.county.name, programmeStart: roster.programmeStart, planTitle: plan?.title, planDocNumber: plan?.docNumber, planIssuedOn: plan?.issuedOn, letterPrefix }]);
+  const { plan, letterPrefix, superior } = roster.county;
+  add('county', [{ code: roster.county.code, name: roster.county.name, programmeStart: roster.programmeStart, planTitle: plan?.title, planDocNumber: plan?.docNumber, planIssuedOn: plan?.issuedOn, letterPrefix, superior }]);
   add('townships', roster.townships);
   add('villages', roster.villages.map((v) => ({ ...v, orgType: orgTypeLabels[v.orgType] })));
   add('departments', roster.departments);

@@ -61,6 +61,18 @@ export function awardIneligibility(events: readonly InquiryOrTalk[]): Consequenc
   });
 }
 
+/**
+ * The day a consequence arose: the letter's or talk's day for an award ineligibility (in force
+ * from the year's first day, but it arose with the event its reason dates), otherwise its first day.
+ */
+export function arisenOn(c: Consequence): LocalDate {
+  if (c.kind === 'award-ineligible') {
+    const day = c.reason.slice(0, 10);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(day)) return day;
+  }
+  return c.from;
+}
+
 export interface AccountabilityDecision {
   readonly person: string;
   readonly date: LocalDate;

@@ -160,8 +160,22 @@ export const policySchema = z.strictObject({
       religiousContacts: valueRule(z.boolean()),
     })
     .default({ religiousContacts: { value: false, basis: '四(四)13' } }),
+  /**
+   * The department's periodic report on the county's figures (情况报告, a draft to the
+   * department on the first working day of a quarter): every quarter, every half year (the
+   * reports of the second and fourth quarters), or none. County practice; absent in policies
+   * written before it existed: every quarter.
+   */
+  reports: z
+    .strictObject({ figures: valueRule(z.enum(['quarterly', 'half-yearly', 'off'])) })
+    .default({ figures: { value: 'quarterly', basis: 'county-practice' } }),
 });
 export type Policy = z.infer<typeof policySchema>;
+
+/** How often the department's 情况报告 is drawn up; a policy recorded before the choice existed: every quarter. */
+export function figuresReportRhythm(policy: Pick<Policy, 'reports'>): Policy['reports']['figures']['value'] {
+  return (policy as Partial<Pick<Policy, 'reports'>>).reports?.figures.value ?? 'quarterly';
+}
 
 const localLadder = {
   basis: 'county-practice',
@@ -244,6 +258,9 @@ export const defaultPolicy: Policy = policySchema.parse({
   },
   villageDuties: {
     religiousContacts: { value: false, basis: '四(四)13' },
+  },
+  reports: {
+    figures: { value: 'quarterly', basis: 'county-practice' },
   },
 });
 

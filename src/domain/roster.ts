@@ -105,6 +105,8 @@ export const rosterSchema = z
         .optional(),
       /** The department's letters' 文号 prefix (发文字号的机关代字), e.g. 云组函; default: the county's first character and 组函. */
       letterPrefix: z.string().trim().regex(/^[\u4e00-\u9fff]{1,8}$/, '发文机关代字应为1到8个汉字，如“云组函”').optional(),
+      /** The organization department the county reports up to (the department's 情况报告 is addressed to it), e.g. 中共云州市委组织部; default 市委组织部. */
+      superior: z.string().trim().regex(/^[\u4e00-\u9fff（）()]{2,30}$/, '上级组织部门应为2到30个汉字，如“中共云州市委组织部”').optional(),
     }),
     /** The programme's start; a designation before it lies outside any cycle. */
     programmeStart: localDateSchema.default('2018-01-01'),

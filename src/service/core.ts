@@ -8,7 +8,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError, t
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { CalendarStore } from '../activities/calendar-store';
-import type { EntityStatus } from '../contracts/common';
+import { atQueryTime, type EntityStatus } from '../contracts/common';
 import { fulfilObligationSchema, fulfilObligationUpdate, retryDeliveriesSchema, retryDeliveriesUpdate, waiveObligationSchema, waiveObligationUpdate } from '../contracts/entity';
 import { inquiryStateQuery, inquiryWorkflowId, type InquiryView } from '../contracts/inquiry';
 import { programmeStateQuery, programmeWorkflowId } from '../contracts/programme';
@@ -33,17 +33,8 @@ export interface ServiceDeps {
   readonly now?: () => number | Promise<number>;
 }
 
-/**
- * A view judged at the moment of the query. A workflow answers as of its last wake-up or message,
- * so at 00:05 a duty due at the end of yesterday is past due here although its workflow will say
- * so only at its next wake-up (the morning's notices): the workbench is right at 00:05 as at 09:05.
- */
-export function atQueryTime<T extends EntityStatus>(view: T, now: number): T {
-  if (Date.parse(view.asOf) >= now) return view;
-  const open = view.open.map((o) => (o.overdue || Date.parse(o.dueAt) > now ? o : { ...o, overdue: true }));
-  const overdueCount = open.filter((o) => o.overdue).length;
-  return { ...view, asOf: new Date(now).toISOString(), open, overdueCount, overdue: overdueCount > 0 };
-}
+
+export { atQueryTime };
 
 export function problemsOf(error: z.ZodError): FieldIssue[] {
   return issuesOf(error, '(内容)');

@@ -1,10 +1,7 @@
 /** The service's room for the county's books: the ledger of targets (台账) and its workbook, the department's figures, the consequences ledger, accountability (六(五)). */
 import { z } from 'zod';
-import { inquiryStateQuery, inquiryWorkflowId } from '../contracts/inquiry';
-import { programmeStateQuery, programmeWorkflowId } from '../contracts/programme';
-import { townshipStateQuery, townshipWorkflowId } from '../contracts/township';
 import { stateQuery, VILLAGE_WORKFLOW_TYPE, villageWorkflowId } from '../contracts/village';
-import { isLocalDate, localDateOf, localDateSchema, yearOf, type LocalDate } from '../domain/calendar';
+import { isLocalDate, localDateOf, localDateSchema, type LocalDate } from '../domain/calendar';
 import { roleLabels, type Role } from '../domain/roster';
 import { authorize, type Actor } from './authorization';
 import { awardIneligibleQuery, ledgerEntriesQuery, ledgerWorkflowId, promotionBlockedQuery, recordAccountabilitySchema, recordAccountabilityUpdate } from '../contracts/ledger';
@@ -13,9 +10,12 @@ import { consequencesWorkbook, targetLedgerRow, targetLedgerWorkbook, type Targe
 import { VillageKey } from '../search-attributes';
 import { codeSchema, type FieldIssue } from '../contracts/common';
 import { computeFigures, type Figures } from '../documents/figures';
+import { readCountyRecords } from '../client/figures';
+import { figuresReportFacts, figuresReportLetter, quarterBefore, quarterDays, quarterText, reportAsOf } from '../documents/figures-report';
+import { officialLetter, officialLetterDocx } from '../documents/official-letter';
 import { townshipName } from '../domain/names';
 import { eachBounded } from '../infra/bounded';
-import { ServiceCore, atQueryTime, badInput, fromTemporal, problemsOf, withActor } from './core';
+import { ServiceCore, badInput, fromTemporal, problemsOf, withActor } from './core';
 
 /** How long the figures are kept before they are computed again. */
 const FIGURES_TTL_MS = 5 * 60_000;
@@ -23,6 +23,10 @@ const FIGURES_TTL_MS = 5 * 60_000;
 export const figuresQuerySchema = z.strictObject({
   asOf: localDateSchema.optional(),
   township: codeSchema.optional(),
+});
+
+export const figuresReportQuerySchema = z.strictObject({
+  quarter: z.string().trim().regex(/^\d{4}-Q[1-4]$/, '应为季度，如2019-Q2').optional(),
 });
 
 /** The figures computed lately, per service (a room has no fields of its own: see service.ts). */
@@ -88,33 +92,28 @@ export class LedgerActions extends ServiceCore {
   }
 
   protected async computeFigures(asOf: LocalDate, now: number, township?: string): Promise<Figures> {
-    const county = this.deps.roster().county.code;
-    const client = this.deps.client.workflow;
-    const programme = atQueryTime(await client.getHandle(programmeWorkflowId(county)).query(programmeStateQuery).catch((err: unknown) => fromTemporal(err, '全县整顿工作')), now);
-    const targets = programme.targets.filter((t) => !township || t.township === township);
-    const townships = [...new Set(targets.flatMap((t) => (t.township ? [t.township] : [])))];
-    const read = async <T>(ids: readonly string[], one: (id: string) => Promise<T>): Promise<T[]> => {
-      const out: T[] = [];
-      await eachBounded(ids, async (id) => {
-        const v = await one(id).catch(() => undefined); // gone past the server's retention
-        if (v) out.push(v);
-      });
-      return out;
-    };
-    const [villages, townshipViews, ledger] = await Promise.all([
-      read(targets.map((t) => t.village), async (code) => atQueryTime(await client.getHandle(villageWorkflowId(code)).query(stateQuery), now)),
-      read(townships, async (code) => atQueryTime(await client.getHandle(townshipWorkflowId(code)).query(townshipStateQuery), now)),
-      client
-        .getHandle(ledgerWorkflowId(county))
-        .query(ledgerEntriesQuery)
-        .catch(() => [] as Consequence[]),
-    ]);
-    // The cases behind the year's letters and talks (六(四)), from their own views.
-    const caseIds = [...new Set(ledger.filter((c) => c.clause === '六(四)' && c.kind === 'award-ineligible' && yearOf(c.from) === yearOf(asOf)).map((c) => c.cause))];
-    const cases = (await read(caseIds, (id) => client.getHandle(inquiryWorkflowId(id)).query(inquiryStateQuery)))
-      .filter((c) => !township || c.township === township)
-      .map((c) => ({ caseId: c.caseId, township: c.township, kind: c.kind, issuedOn: c.issuedOn, ...(c.talk?.held ? { talkHeldOn: c.talk.held.on } : {}) }));
-    return computeFigures({ asOf, now, roster: this.deps.roster(), programme, villages, townships: townshipViews, ledger, cases, ...(township ? { township } : {}) });
+    const roster = this.deps.roster();
+    const records = await readCountyRecords(this.deps.client, roster.county.code, { asOf, now, ...(township ? { township } : {}) }).catch((err: unknown) => fromTemporal(err, '全县整顿工作'));
+    return computeFigures({ asOf, now, roster, ...records, ...(township ? { township } : {}) });
+  }
+
+  /**
+   * The department's periodic report (情况报告) of a quarter as a Word document: the draft the
+   * worker mails on the first working day of the next quarter, drawn up now from the records as
+   * they are (`GET /api/figures/report.docx?quarter=2019-Q2`; default: the quarter before today's).
+   */
+  async figuresReportDocx(actor: Actor, input: unknown): Promise<{ filename: string; content: Buffer }> {
+    const q = figuresReportQuerySchema.safeParse(input ?? {});
+    if (!q.success) throw badInput(problemsOf(q.error));
+    authorize(actor, 'figures.read', { kind: 'county' });
+    const now = await this.now();
+    const today = localDateOf(now);
+    const quarter = q.data.quarter ?? quarterBefore(today);
+    if (quarterDays(quarter).first > today) throw badInput([{ path: 'quarter', message: `${quarterText(quarter)}尚未开始` }]);
+    const roster = this.deps.roster();
+    const records = await readCountyRecords(this.deps.client, roster.county.code, { asOf: reportAsOf(quarter, now), now }).catch((err: unknown) => fromTemporal(err, '全县整顿工作'));
+    const letter = figuresReportLetter(figuresReportFacts(records, roster, quarter, now), roster);
+    return { filename: `${roster.county.name}整顿工作进展情况报告（${quarterText(quarter)}，送审稿）.docx`, content: Buffer.from(await officialLetterDocx(officialLetter(letter))) };
   }
 
   /** The ledger of targets as an Excel workbook. */

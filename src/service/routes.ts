@@ -16,7 +16,7 @@ import { reassignSchema, recordAcceptanceSchema, recordProgressSchema, reviewPla
 import { XLSX_CONTENT_TYPE } from '../documents/ledger-workbook';
 import type { Action, Actor, EntityRef } from './authorization';
 import type { Service } from './service';
-import { DESIGNATE_MANY_MAX, designateManySchema, figuresQuerySchema, listFilterSchema, parseInput } from './service';
+import { DESIGNATE_MANY_MAX, designateManySchema, figuresQuerySchema, figuresReportQuerySchema, listFilterSchema, parseInput } from './service';
 
 export interface RouteContext {
   readonly actor: Actor;
@@ -106,6 +106,18 @@ export const routes: readonly RouteSpec[] = [
     action: 'figures.read',
     body: { schema: figuresQuerySchema },
     run: (s, c) => s.figures(c.actor, c.body),
+  },
+  {
+    method: 'GET',
+    url: '/api/figures/report.docx',
+    summary: '整顿工作进展情况报告（送审稿，Word）：某季度（查询参数 quarter，如2019-Q2；默认上一季度）的统计、滞后的乡镇和整顿对象、新增后果',
+    action: 'figures.read',
+    body: { schema: figuresReportQuerySchema },
+    produces: DOCX_CONTENT_TYPE,
+    run: async (s: Service, c: RouteContext): Promise<Download> => {
+      const { filename, content } = await s.figuresReportDocx(c.actor, c.body);
+      return new Download(filename, DOCX_CONTENT_TYPE, content);
+    },
   },
   { method: 'GET', url: '/api/ledger/targets', summary: '整顿对象台账：每个整顿对象一行（认定、阶段、方案、各年度验收、待办与逾期、第一书记、联建部门）', action: 'ledger.read', run: (s, c) => s.targetLedger(c.actor) },
   {

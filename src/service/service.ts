@@ -18,7 +18,7 @@ import { VillageActions } from './villages';
 
 export { atQueryTime, badInput, parseInput, type ServiceDeps } from './core';
 export { DESIGNATE_MANY_MAX, designateManySchema } from './villages';
-export { figuresQuerySchema } from './ledger';
+export { figuresQuerySchema, figuresReportQuerySchema } from './ledger';
 export { listFilterSchema, type CalendarPublication, type ListFilter, type ListItem } from './county';
 
 const ROOMS = [VillageActions, TownshipActions, CaseActions, CountyActions, LedgerActions] as const;

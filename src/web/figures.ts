@@ -5,6 +5,7 @@
  */
 import { stageLabels } from '../contracts/village';
 import type { Figures, TownshipFigures } from '../documents/figures';
+import { quarterBefore, quarterText } from '../documents/figures-report';
 import { consequenceKindLabels } from '../domain/consequences';
 import { escape, html, raw, type Html } from './html';
 
@@ -61,7 +62,8 @@ export function countyFigures(f: Figures, name: (code: string) => string): Html 
 <h3>各乡镇逾期事项（红：有未报的半月报告或逾期事项；黄：本季度有逾期报送；绿：正常）</h3>${townshipBars(f, name)}
 <h3>整顿对象所处阶段</h3>${stageBar(f)}
 <h3>认定情形（三）</h3><table><tr>${f.byGround.map((g) => html`<th>${g.clause}</th>`)}</tr><tr>${f.byGround.map((g) => html`<td>${g.targets}个，已转化${g.resolved}个</td>`)}</tr></table>
-${f.consequences.length ? html`<h3>有效的后果</h3><ul>${f.consequences.map((c) => html`<li>${c.clause}：${consequenceKindLabels[c.kind]}，${c.subjects}人（单位）</li>`)}</ul>` : ''}</section>`;
+${f.consequences.length ? html`<h3>有效的后果</h3><ul>${f.consequences.map((c) => html`<li>${c.clause}：${consequenceKindLabels[c.kind]}，${c.subjects}人（单位）</li>`)}</ul>` : ''}
+<p>整顿工作进展情况报告（送审稿，Word）：<a href="/api/figures/report.docx?quarter=${quarterBefore(f.asOf)}" download>${quarterText(quarterBefore(f.asOf))}</a>　<a href="/api/figures/report.docx?quarter=${f.quarter}" download>${quarterText(f.quarter)}（截至今日）</a></p></section>`;
 }
 
 /** The township page's own line. */

@@ -25,6 +25,7 @@ import {
   recordJointMeetingSchema,
   recordJointMeetingUpdate,
   type BulletinRecord,
+  type FiguresReportRecord,
   type EvaluationRecord,
   type CommitteeStudyRecord,
   type JointMeetingRecord,
@@ -43,9 +44,12 @@ import {
   basisText,
   countyDuties,
   defaultPolicy,
+  figuresReportRhythm,
   instantOf,
   isoInstant,
   localDateOf,
+  periodById,
+  periodOf,
   yearOf,
   type BookEntry,
   type Duty,
@@ -53,7 +57,7 @@ import {
 } from '../domain';
 import { StageKey } from '../search-attributes';
 import { fieldError, parseOrReject, refused } from './support/history';
-import { monthlyBulletin, urgeOverdue } from './support/mail';
+import { figuresReport, monthlyBulletin, urgeOverdue } from './support/mail';
 import { Entity, newCore, type CoreState, type NoticeWhere } from './support/runtime';
 import { registerCommonHandlers } from './support/handlers';
 import { continueEntity, runEntity } from './support/run';
@@ -72,6 +76,8 @@ export interface ProgrammeState {
   urging: { nextOn?: LocalDate; sent: { date: LocalDate; items: number }[]; rounds: Record<string, { n: number; on: LocalDate }> };
   /** The monthly bulletin: the next month to report on (YYYY-MM), and those drawn up. */
   bulletin: { nextMonth?: string; sent: BulletinRecord[] };
+  /** The department's periodic report (情况报告): the next quarter to report on (2019-Q2), and those drawn up. */
+  figuresReport?: { nextQuarter?: string; sent: FiguresReportRecord[] };
   /** The standing committee's studies recorded (五(二)). */
   committeeStudies: CommitteeStudyRecord[];
   jointMeetings: JointMeetingRecord[];
@@ -110,8 +116,51 @@ class Programme extends Entity<ProgrammeState> {
     return instantOf(day, Math.max(0, this.core.policy.morningHour.value - 1));
   }
 
+  /** The report of a quarter: at the bulletin's hour on the first working day of the next quarter. */
+  private reportAt(): number | undefined {
+    const quarter = this.s.figuresReport?.nextQuarter;
+    if (!quarter) return undefined;
+    const day = this.calendar.nextWorkingDayOnOrAfter(addDays(periodById(quarter).end, 1));
+    return instantOf(day, Math.max(0, this.core.policy.morningHour.value - 1));
+  }
+
   protected override extraWakes(): number[] {
-    return [this.urgingAt(), this.bulletinAt()].filter((t): t is number => t !== undefined);
+    return [this.urgingAt(), this.bulletinAt(), this.reportAt()].filter((t): t is number => t !== undefined);
+  }
+
+  /**
+   * The department's periodic report (情况报告送审稿), when its day has come: the activity reads
+   * the county's records, computes the figures and mails the draft to the department, which
+   * decides whether to send it upward. Every quarter, every half year or never (the policy); a
+   * quarter without any target under rectification has none. A failure is recorded; the quarter's
+   * report can still be drawn up on demand (the workbench, `cli report figures`).
+   */
+  private async figuresReport(now: number): Promise<boolean> {
+    const r = (this.s.figuresReport ??= { sent: [] });
+    const today = localDateOf(now);
+    if (!r.nextQuarter) {
+      r.nextQuarter = periodOf('quarter', today).id;
+      return false;
+    }
+    const at = this.reportAt();
+    if (at === undefined || at > now) return false;
+    const quarter = r.nextQuarter;
+    const period = periodById(quarter);
+    r.nextQuarter = periodOf('quarter', addDays(period.end, 1)).id;
+    const rhythm = figuresReportRhythm(this.core.policy);
+    if (rhythm === 'off' || (rhythm === 'half-yearly' && !/-Q[24]$/.test(quarter))) return true;
+    if (!this.s.targets.some((t) => activeDuring(t, period))) return true;
+    const label = `${quarter.slice(0, 4)}年第${'一二三四'[Number(quarter.slice(-1)) - 1]}季度`;
+    try {
+      const res = await figuresReport({ key: `${this.workflowId}/figures-report/${quarter}`, county: this.s.county, quarter, programme: this.view(now), at: isoInstant(Date.now()) });
+      r.sent.push({ quarter, on: today, targets: res.targets, transformed: res.transformed, townshipsBehind: res.townshipsBehind, overdue: res.overdue });
+      if (r.sent.length > 12) r.sent.shift();
+      this.log(Date.now(), 'figures-report', `${label}整顿工作进展情况报告送审稿已送县委组织部：整顿对象${res.targets}个，已转化${res.transformed}个，工作滞后的乡镇${res.townshipsBehind}个，逾期事项${res.overdue}项`);
+    } catch (err) {
+      if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
+      this.log(Date.now(), 'figures-report-failed', `${label}整顿工作进展情况报告未能生成：${err.cause?.message ?? err.message}`);
+    }
+    return true;
   }
 
   /**
@@ -163,6 +212,7 @@ class Programme extends Entity<ProgrammeState> {
    */
   override async work(now: number): Promise<boolean> {
     if (await this.bulletin(now)) return true;
+    if (await this.figuresReport(now)) return true;
     const today = localDateOf(now);
     const urging = this.core.policy.urging;
     if (!this.s.urging.nextOn) {
@@ -217,6 +267,7 @@ class Programme extends Entity<ProgrammeState> {
       openCases: this.s.cases.map((c) => c.caseId),
       urgings: this.s.urging.sent,
       bulletins: this.s.bulletin.sent,
+      figuresReports: this.s.figuresReport?.sent ?? [],
       committeeStudies: this.s.committeeStudies,
       jointMeetings: this.s.jointMeetings,
       evaluations: this.s.evaluations,
@@ -346,7 +397,7 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
   if (carried) state = carried;
   else {
     const parsed = parseOrReject(programmeInputSchema, input);
-    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), county: parsed.county, targets: [], cases: [], urging: { sent: [], rounds: {} }, bulletin: { sent: [] }, committeeStudies: [], jointMeetings: [], evaluations: [] };
+    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), county: parsed.county, targets: [], cases: [], urging: { sent: [], rounds: {} }, bulletin: { sent: [] }, figuresReport: { sent: [] }, committeeStudies: [], jointMeetings: [], evaluations: [] };
   }
   const p = new Programme(state, workflowInfo().workflowId);
 

@@ -53,6 +53,7 @@ const allowed: Record<string, Who[]> = {
   'GET /api/county': [...DEPT, 'operator'],
   'GET /api/ledger/awards/:year': [...DEPT, 'operator'],
   'GET /api/figures': [...DEPT, 'operator'], // the county's figures; a township's officials read their own line (test/api/figures.test.ts)
+  'GET /api/figures/report.docx': [...DEPT, 'operator'], // the quarter's 情况报告: the county's, never a township's
   'GET /api/ledger/targets': [...DEPT, 'operator'],
   'GET /api/ledger/targets.xlsx': [...DEPT, 'operator'],
   'GET /api/ledger/consequences/:year': [...DEPT, 'operator'],

@@ -1,10 +1,14 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { SESSION_COOKIE } from '../../src/api/server';
 import ExcelJS from 'exceljs';
+import { strFromU8, unzipSync } from 'fflate';
 import { designateTarget } from '../../src/client/supervision';
 import { targetLedgerWorkbook } from '../../src/documents/ledger-workbook';
+import { docxToPdf } from '../../src/documents/pdf';
 import type { Figures } from '../../src/documents/figures';
 import { sampleRosterFile } from '../support/mail';
 import { useApiWorld } from '../support/api';
@@ -34,6 +38,17 @@ async function figures(asOf: string, as = 'zzb-zhang', township?: string): Promi
 async function post(url: string, as: string, payload: object): Promise<void> {
   const res = await api.app.inject({ method: 'POST', url, headers: api.bearer(as), payload });
   expect(res.statusCode, res.body).toBeLessThan(300);
+}
+
+/** A Word document's text, without its markup. */
+function docxText(docx: Uint8Array): string {
+  return strFromU8(unzipSync(new Uint8Array(docx))['word/document.xml']!).replace(/<[^>]+>/g, '');
+}
+
+/** A Word document's tables: rows of cells' text. */
+function docxTables(docx: Uint8Array): string[][][] {
+  const xml = strFromU8(unzipSync(new Uint8Array(docx))['word/document.xml']!);
+  return [...xml.matchAll(/<w:tbl>([\s\S]*?)<\/w:tbl>/g)].map((t) => [...t[1]!.matchAll(/<w:tr\b[\s\S]*?<\/w:tr>/g)].map((r) => [...r[0].matchAll(/<w:tc>([\s\S]*?)<\/w:tc>/g)].map((c) => c[1]!.replace(/<[^>]+>/g, ''))));
 }
 
 /** The half months of 2019's first quarter, each reported by 青石镇 on its due day (all working days). */
@@ -97,6 +112,37 @@ test("the figures at three dates are what the county did: reports, a letter and 
   expect(reportDuties.opened).toBeLessThanOrEqual(3 * 12);
   // The letter's and the talk's addressees, 柳河镇's secretary and organization officer, may not be put forward for 2019 (六(四)).
   expect(f.consequences.find((c) => c.kind === 'award-ineligible')).toMatchObject({ clause: '六(四)', subjects: 2 });
+  // The department's report of the first quarter, mailed on Monday 1 April 2019 (and of 2018's
+  // fourth on 2 January, after the New Year holiday), to the department's staff and head: the
+  // figures of 31 March as tables, 柳河镇 and 白塔乡 behind.
+  const programme = await api.app.inject({ method: 'GET', url: '/api/county', headers: api.bearer('zzb-zhang') });
+  expect(programme.json<{ figuresReports: { quarter: string; on: string; targets: number }[] }>().figuresReports.map((r) => [r.quarter, r.on, r.targets])).toEqual([
+    ['2018-Q4', '2019-01-02', 5],
+    ['2019-Q1', '2019-04-01', 5],
+  ]);
+  const reportMails = api.world.mail.sink.received.filter((m) => m.subject === '【情况报告送审】云岭县2019年第一季度软弱涣散村党组织整顿提升工作进展情况');
+  expect(reportMails.flatMap((m) => m.envelopeTo).sort()).toEqual(roster.people.filter((p) => p.role === 'org-department-staff' || p.role === 'org-department-head').map((p) => p.email).sort());
+  expect(reportMails[0]!.text).toContain('二、工作滞后的乡镇：白塔乡、柳河镇、青石镇（3个）');
+  const q1Report = reportMails[0]!.attachments.find((a) => a.filename === '整顿工作进展情况报告-2019-Q1-送审稿.docx')!;
+  const [goal, byTownship] = docxTables(q1Report.content);
+  expect(goal).toEqual([
+    ['认定年度', '整顿对象', '已转化', '未转化', '目标', '完成情况'],
+    ['2018年', '5', '0', '5', '2019年底全部转化（工作方案二）', '进行中（0%）'],
+  ]);
+  // Per township: targets, transformed, the quarter's reports on time / late / missed (the overdue duties, letters and talks after).
+  expect(byTownship!.map((r) => r.slice(0, 6))).toEqual([
+    ['乡镇', '整顿对象', '已转化', '按时报送', '逾期报送', '未报送'],
+    ['白塔乡', '1', '0', '0', '0', '5'],
+    ['柳河镇', '2', '0', '0', '0', '5'],
+    ['青石镇', '2', '0', '5', '0', '0'],
+    ['合计', '5', '0', '5', '0', '10'],
+  ]);
+  const q1Text = docxText(q1Report.content);
+  expect(q1Text).toContain('关于全县软弱涣散村党组织整顿提升工作进展情况的报告（送审稿）');
+  expect(q1Text).toContain('中共云州市委组织部：');
+  expect(q1Text).toContain('截至2019年3月31日全县软弱涣散村党组织整顿提升工作进展情况报告如下');
+  expect(q1Text).toContain('2019年第一季度无新增的责任追究后果。');
+
   // A township's officials read their own line, not the county's nor another township's.
   const own = await figures('2019-06-20', 'qs-sec', 'QS');
   expect(own.byTownship.map((t) => t.township)).toEqual(['QS']);
@@ -122,6 +168,29 @@ test("the figures at three dates are what the county did: reports, a letter and 
       return { criterion, clause: `三(${'一二三四五六'[criterion - 1]})`, targets: on.length, resolved: on.filter((v) => v === 'QS03').length };
     }),
   );
+  // The third quarter's report drawn up now, as the workbench and `cli report figures` fetch it;
+  // as PDF, its first page kept to look at. A quarter not yet begun is refused, naming the field.
+  const q3 = await api.app.inject({ method: 'GET', url: '/api/figures/report.docx?quarter=2019-Q3', headers: api.bearer('zzb-zhang') });
+  expect(q3.statusCode, q3.body).toBe(200);
+  expect(decodeURIComponent(/filename\*=UTF-8''(.+)$/.exec(String(q3.headers['content-disposition']))![1]!)).toBe('云岭县整顿工作进展情况报告（2019年第三季度，送审稿）.docx');
+  const q3Text = docxText(q3.rawPayload);
+  expect(q3Text).toContain('截至2019年9月30日');
+  // 柳河镇's letter and talk of April: two people who may not be put forward in 2019 — begun in the second quarter, so none new in the third, both in force.
+  expect(q3Text).toContain('2019年第三季度无新增的责任追究后果。');
+  expect(q3Text).toContain('不得评先选优2人（单位）');
+  const q2 = docxText((await api.app.inject({ method: 'GET', url: '/api/figures/report.docx?quarter=2019-Q2', headers: api.bearer('zzb-zhang') })).rawPayload);
+  expect(q2).toContain('2019年第二季度新增2项');
+  expect(q2).toMatch(/柳河镇[^：]+：不得评先选优（六（四））/);
+  const pdf = await docxToPdf(q3.rawPayload);
+  const dir = path.resolve(__dirname, '../../test-artifacts/documents');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'figures-report.pdf'), pdf);
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', path.join(dir, 'figures-report.pdf'), path.join(dir, 'figures-report')]);
+  expect(execFileSync('pdftotext', [path.join(dir, 'figures-report.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, '')).toContain('关于全县软弱涣散村党组织整顿提升工作进展情况的报告');
+  const later = await api.app.inject({ method: 'GET', url: '/api/figures/report.docx?quarter=2020-Q1', headers: api.bearer('zzb-zhang') });
+  expect(later.statusCode).toBe(400);
+  expect(later.json()).toMatchObject({ fields: [{ path: 'quarter', message: '2020年第一季度尚未开始' }] });
+
   // Asked again within five minutes: the same answer, from the cache.
   expect((await figures('2019-12-05')).computedAt).toBe(f.computedAt);
 

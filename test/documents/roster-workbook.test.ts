@@ -57,7 +57,7 @@ test('every problem names the sheet, the row and the column, in Chinese', async 
 test("the county's own work plan and letter prefix are the 县 sheet's cells; a wrong 文号 is named in its cell", async () => {
   const book = await sampleBook();
   const county = book.getWorksheet('县')!;
-  expect((county.getRow(1).values as unknown[]).slice(1)).toEqual(['编码', '名称', '整顿工作起始日期', '工作方案标题', '工作方案文号', '工作方案印发日期', '函件发文机关代字']);
+  expect((county.getRow(1).values as unknown[]).slice(1)).toEqual(['编码', '名称', '整顿工作起始日期', '工作方案标题', '工作方案文号', '工作方案印发日期', '函件发文机关代字', '上级组织部门']);
   expect((county.getRow(2).values as unknown[]).slice(4)).toEqual(['云岭县软弱涣散农村基层党组织整顿提升两年行动工作方案', '云组通字〔2018〕21号', '2018-10-15', '云组函']);
   county.getRow(2).getCell(5).value = '云组通字2018-21';
   county.getRow(2).getCell(7).value = 'YL';

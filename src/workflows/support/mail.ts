@@ -19,9 +19,10 @@ export const { deliverMail, calendarYears } = proxyLocalActivities<Activities>({
  * province is asked (the SDK heartbeats it), it costs one marker, and the time-skipping server
  * used in tests locked its clock for good, now and then, around regular activities run beside
  * client calls. A failure is recorded on the programme; the next round tries again. The monthly
- * bulletin (通报) asks the county's townships and targets the same way, once a month.
+ * bulletin (通报) asks the county's townships and targets the same way, once a month, and the
+ * department's quarterly report (情况报告) once a quarter.
  */
-export const { urgeOverdue, monthlyBulletin } = proxyLocalActivities<Activities>({
+export const { urgeOverdue, monthlyBulletin, figuresReport } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '20 minutes',
   localRetryThreshold: '1 minute',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
