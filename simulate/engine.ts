@@ -54,6 +54,20 @@ export interface Sample {
   readonly stages: Record<string, number>;
 }
 
+/** The department's figures at a month's end (GET /api/figures as of that day): what summary.json and the report's 转化进度 show. */
+export interface MonthFigures {
+  readonly month: string;
+  readonly asOf: LocalDate;
+  readonly targets: number;
+  readonly underRectification: number;
+  readonly transformed: number;
+  readonly withdrawn: number;
+  readonly overdueDuties: number;
+  readonly townshipsBehind: number;
+  /** 二's goal per designation year: targets, transformed by the goal's date, the goal's date. */
+  readonly byYear: readonly { readonly designatedIn: number; readonly targets: number; readonly transformed: number; readonly goalDate: LocalDate }[];
+}
+
 export interface SimulationResult {
   readonly scenario: Scenario;
   readonly roster: Roster;
@@ -61,6 +75,7 @@ export interface SimulationResult {
   readonly end: LocalDate;
   readonly timeline: TimelineEvent[];
   readonly samples: Sample[];
+  readonly figures: MonthFigures[];
   readonly villages: VillageView[];
   readonly townships: TownshipView[];
   readonly cases: InquiryView[];
@@ -148,6 +163,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
 
   const timeline: TimelineEvent[] = [];
   const samples: Sample[] = [];
+  const figures: MonthFigures[] = [];
   const actions: Record<string, number> = {};
   const problems: string[] = [];
   const seenOpen = new Set<string>();
@@ -455,6 +471,27 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     samples.push({ on: today, townships: byTownship, stages: stageCounts });
   };
 
+  // The department's figures at each month's end, as the workbench computes them.
+  const monthFigures = async (today: LocalDate): Promise<void> => {
+    try {
+      const f = await service.figures(staffActor, { asOf: today });
+      const t = f.totals;
+      figures.push({
+        month: today.slice(0, 7),
+        asOf: today,
+        targets: t.targets,
+        underRectification: t.underRectification,
+        transformed: t.transformed,
+        withdrawn: t.withdrawn,
+        overdueDuties: t.overdueDuties,
+        townshipsBehind: t.townshipsBehind,
+        byYear: f.byYear.map((y) => ({ designatedIn: y.designatedIn, targets: y.targets, transformed: y.transformed, goalDate: y.goalDate })),
+      });
+    } catch (err) {
+      problems.push(`${today} 统计：${(err as Error).message}`);
+    }
+  };
+
   try {
     for (let today = start; today <= end; today = addDays(today, 1)) {
       const now = instantOf(today, ACT_HOUR);
@@ -475,6 +512,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       }
       if (due.length > 0) await look(today, now);
       if (dayOfWeek(today) === 1 || today === end) sample(today);
+      if (addDays(today, 1).slice(0, 7) !== today.slice(0, 7) || today === end) await monthFigures(today);
       opts.onProgress?.({ day: today, start, end, mail: sink.received.length, elapsedMs: performance.now() - t0 });
     }
     // The last morning's mail is in; what the workflows did is in their histories.
@@ -494,6 +532,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       end,
       timeline: sortTimeline(timeline),
       samples,
+      figures,
       villages: [...villages.values()],
       townships: [...townships.values()],
       cases: [...cases.values()].filter((c): c is InquiryView => c !== undefined),

@@ -1,7 +1,7 @@
 /**
  * report.html: a Chinese report of a simulation that opens offline. Its charts are SVG drawn
  * here (no chart library to inline, nothing fetched): mail per month by kind, open and overdue
- * duties over time by township, targets per stage over time; the busiest days, the consequences,
+ * duties over time by township, the transformed share against 二's goal, targets per stage over time; the busiest days, the consequences,
  * and a short reading of the peaks.
  */
 import { escapeHtml as esc } from '../src/activities/notices';
@@ -19,6 +19,7 @@ export const mailKindLabels: Record<string, string> = {
   digest: '督办',
   bulletin: '通报送审稿',
   'contact-bulletin': '联系点情况',
+  'figures-report': '情况报告送审稿',
   result: '验收结果',
   'inquiry-proposal': '建议函询',
   'inquiry-letter': '函询函',
@@ -88,6 +89,41 @@ function lines(xs: readonly string[], series: readonly { name: string; color: st
   const axis = `<line x1="${left}" x2="${W - 6}" y1="${H - bottom}" y2="${H - bottom}" stroke="#ccc"/><text x="${left - 3}" y="${y(max) + 4}" text-anchor="end" class="ax">${max}</text><text x="${left - 3}" y="${H - bottom}" text-anchor="end" class="ax">0</text>`;
   const ends = xs.length ? `<text x="${left}" y="${H - 3}" class="ax">${esc(xs[0]!)}</text><text x="${W - 6}" y="${H - 3}" text-anchor="end" class="ax">${esc(xs.at(-1)!)}</text>` : '';
   return `<figure class="small"><figcaption>${esc(title)}</figcaption><svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">${axis}${paths.join('')}${ends}</svg></figure>`;
+}
+
+/**
+ * 转化进度: per designation year, the share of its targets transformed at each month's end
+ * against 二's goal (100% by the goal's date, drawn as a dashed line to that month).
+ */
+function goalChart(s: Summary): string {
+  const months = s.figures.map((f) => f.month);
+  const years = [...new Set(s.figures.flatMap((f) => f.byYear.map((y) => y.designatedIn)))].sort();
+  if (months.length === 0 || years.length === 0) return '<p>模拟期间没有统计数据。</p>';
+  const W = 900;
+  const H = 240;
+  const left = 44;
+  const bottom = 30;
+  const x = (i: number): number => left + ((W - left - 10) * i) / Math.max(1, months.length - 1);
+  const y = (share: number): number => H - bottom - (H - bottom - 12) * share;
+  const parts: string[] = [];
+  for (const share of [0, 0.25, 0.5, 0.75, 1]) parts.push(`<line x1="${left}" x2="${W - 10}" y1="${y(share)}" y2="${y(share)}" stroke="#eee"/><text x="${left - 4}" y="${y(share) + 4}" text-anchor="end" class="ax">${share * 100}%</text>`);
+  const every = Math.ceil(months.length / 18);
+  months.forEach((m, i) => {
+    if (i % every === 0) parts.push(`<text x="${x(i)}" y="${H - bottom + 14}" text-anchor="middle" class="ax">${esc(`${m.slice(2, 4)}.${m.slice(5)}`)}</text>`);
+  });
+  const series = years.map((year, k) => {
+    const color = palette[k % palette.length]!;
+    const points = s.figures.flatMap((f, i) => {
+      const g = f.byYear.find((b) => b.designatedIn === year);
+      return g && g.targets > 0 ? [`${x(i).toFixed(1)},${y(g.transformed / g.targets).toFixed(1)}`] : [];
+    });
+    const goal = s.figures.find((f) => f.byYear.some((b) => b.designatedIn === year))?.byYear.find((b) => b.designatedIn === year)?.goalDate;
+    const goalIndex = goal ? months.indexOf(goal.slice(0, 7)) : -1;
+    if (goalIndex >= 0) parts.push(`<line x1="${x(goalIndex)}" x2="${x(goalIndex)}" y1="${y(1)}" y2="${H - bottom}" stroke="${color}" stroke-dasharray="4 3"><title>${year}年认定：${goal!.slice(0, 4)}年底全部转化</title></line><circle cx="${x(goalIndex)}" cy="${y(1)}" r="4" fill="none" stroke="${color}"/>`);
+    parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${points.join(' ')}"/>`);
+    return { name: `${year}年认定（目标：${goal ? `${goal.slice(0, 4)}年底` : '—'}全部转化）`, color };
+  });
+  return `<svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="转化进度">${parts.join('')}</svg>${legend(series)}`;
 }
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -217,6 +253,8 @@ ${legend([
   { name: '其中逾期', color: '#e15759' },
 ])}
 <div>${dutyCharts}</div>
+<h2>转化进度（每月底，对照工作方案二的目标）</h2>
+${goalChart(s)}
 <h2>整顿对象所处阶段（每月初）</h2>
 ${stageChart}
 <h2>最繁忙的日子</h2>

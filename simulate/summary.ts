@@ -2,7 +2,7 @@
  * summary.json: what a simulation came to, in figures a county can plan with.
  */
 import { cyclePosition } from '../src/domain/calendar';
-import type { SimulationResult } from './engine';
+import type { MonthFigures, SimulationResult } from './engine';
 
 export interface Summary {
   readonly scenario: string;
@@ -21,6 +21,8 @@ export interface Summary {
    * after it (a date the county sets, not the text). `met` is null while the run ended before the date.
    */
   readonly goal: readonly { readonly designatedIn: number; readonly goalDate: string; readonly basis: '二' | 'county-practice'; readonly targets: number; readonly transformed: number; readonly met: boolean | null }[];
+  /** The department's figures at each month's end (as GET /api/figures gives them). */
+  readonly figures: readonly MonthFigures[];
   readonly proposals: { readonly total: number; readonly inquiry: number; readonly declined: number; readonly open: number };
   readonly letters: number;
   readonly talks: { readonly ordered: number; readonly held: number };
@@ -96,6 +98,7 @@ export function summarize(r: SimulationResult): Summary {
     },
     targets,
     transformed,
+    figures: r.figures,
     proposals: {
       total: proposals.length,
       inquiry: proposals.filter((p) => p.decision?.decision === 'inquiry').length,

@@ -12,7 +12,7 @@ import { WorkCalendar, localDateOf, type CalendarYear, type LocalDate } from '..
 import { holders, type Person, type Role } from '../domain/roster';
 import type { CalendarStore } from './calendar-store';
 import { renderBulletin, renderCaseMail, renderContactBulletin, renderFiguresReport, renderTaskBook, resolveCaseRecipients } from './case-mails';
-import { readCountyRecords } from '../client/figures';
+import { readCountyRecords } from '../infra/county-records';
 import { figuresReportFacts, reportAsOf } from '../documents/figures-report';
 import type { Attachment } from '../documents/official-letter';
 import { bulletinCounts, bulletinFacts } from '../documents/bulletin';

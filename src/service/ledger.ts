@@ -10,7 +10,7 @@ import { consequencesWorkbook, targetLedgerRow, targetLedgerWorkbook, type Targe
 import { VillageKey } from '../search-attributes';
 import { codeSchema, type FieldIssue } from '../contracts/common';
 import { computeFigures, type Figures } from '../documents/figures';
-import { readCountyRecords } from '../client/figures';
+import { readCountyRecords } from '../infra/county-records';
 import { figuresReportFacts, figuresReportLetter, quarterBefore, quarterDays, quarterText, reportAsOf } from '../documents/figures-report';
 import { officialLetter, officialLetterDocx } from '../documents/official-letter';
 import { townshipName } from '../domain/names';

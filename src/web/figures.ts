@@ -63,6 +63,9 @@ export function countyFigures(f: Figures, name: (code: string) => string): Html 
 <h3>整顿对象所处阶段</h3>${stageBar(f)}
 <h3>认定情形（三）</h3><table><tr>${f.byGround.map((g) => html`<th>${g.clause}</th>`)}</tr><tr>${f.byGround.map((g) => html`<td>${g.targets}个，已转化${g.resolved}个</td>`)}</tr></table>
 ${f.consequences.length ? html`<h3>有效的后果</h3><ul>${f.consequences.map((c) => html`<li>${c.clause}：${consequenceKindLabels[c.kind]}，${c.subjects}人（单位）</li>`)}</ul>` : ''}
+${f.duties.length ? html`<h3>${f.asOf.slice(0, 4)}年度事项办理情况</h3><table id="duty-figures"><tr><th>事项</th><th>依据</th><th>应办</th><th>按时完成</th><th>逾期完成</th><th>免除</th><th>未落实</th><th>待办</th><th>其中逾期</th></tr>${f.duties.map(
+      (d) => html`<tr data-kind="${d.kind}"><td>${d.title}</td><td>${d.clause}</td><td>${d.opened}</td><td>${d.onTime}</td><td>${d.late}</td><td>${d.waived}</td><td>${d.missed}</td><td>${d.open}</td><td>${d.overdue}</td></tr>`,
+    )}</table>` : ''}
 <p>整顿工作进展情况报告（送审稿，Word）：<a href="/api/figures/report.docx?quarter=${quarterBefore(f.asOf)}" download>${quarterText(quarterBefore(f.asOf))}</a>　<a href="/api/figures/report.docx?quarter=${f.quarter}" download>${quarterText(f.quarter)}（截至今日）</a></p></section>`;
 }
 

@@ -229,6 +229,12 @@ test('the 全县 page leads with the figures, each leading to its rows; the town
     ['LH', 'red'],
     ['QS', 'red'],
   ]);
+  // The year's duties by kind, and the 情况报告 of the last quarter and of this one so far.
+  expect(await page.locator('#duty-figures tr[data-kind="half-monthly-report"] td').first().textContent()).toBe('每半月上报整顿工作进展');
+  expect(await page.locator('#figures a[href^="/api/figures/report.docx"]').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent]))).toEqual([
+    ['/api/figures/report.docx?quarter=2019-Q3', '2019年第三季度'],
+    ['/api/figures/report.docx?quarter=2019-Q4', '2019年第四季度（截至今日）'],
+  ]);
   // (The time-skipping server keeps no visibility: the rows below the figures cannot be listed here.)
   await page.locator('#figures').screenshot({ path: path.join(shots, 'county-figures.png') });
   // A bar leads to its township's rows.

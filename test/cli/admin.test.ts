@@ -59,6 +59,7 @@ describe('files checked without a server', () => {
     expect(show.stdout).toContain('  每月1日升国旗：仍为当日（《方案》四(四)12）');
     expect(show.stdout).not.toContain('undefined');
     expect(show.stdout).toContain('书面说明期限：10个工作日（县委组织部工作要求）');
+    expect(show.stdout).toContain('整顿工作进展情况报告（送审稿）：每季度第一个工作日报上一季度（县委组织部工作要求）');
   });
 });
 

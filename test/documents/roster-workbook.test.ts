@@ -58,9 +58,10 @@ test("the county's own work plan and letter prefix are the 县 sheet's cells; a 
   const book = await sampleBook();
   const county = book.getWorksheet('县')!;
   expect((county.getRow(1).values as unknown[]).slice(1)).toEqual(['编码', '名称', '整顿工作起始日期', '工作方案标题', '工作方案文号', '工作方案印发日期', '函件发文机关代字', '上级组织部门']);
-  expect((county.getRow(2).values as unknown[]).slice(4)).toEqual(['云岭县软弱涣散农村基层党组织整顿提升两年行动工作方案', '云组通字〔2018〕21号', '2018-10-15', '云组函']);
+  expect((county.getRow(2).values as unknown[]).slice(4)).toEqual(['云岭县软弱涣散农村基层党组织整顿提升两年行动工作方案', '云组通字〔2018〕21号', '2018-10-15', '云组函', '中共云州市委组织部']);
   county.getRow(2).getCell(5).value = '云组通字2018-21';
   county.getRow(2).getCell(7).value = 'YL';
+  county.getRow(2).getCell(8).value = 'City Dept';
   const file = path.join(dir, 'county.xlsx');
   await book.xlsx.writeFile(file);
   const err = await readRosterWorkbook(file).then(
@@ -68,6 +69,7 @@ test("the county's own work plan and letter prefix are the 县 sheet's cells; a 
     (e: unknown) => e,
   );
   expect((err as RosterWorkbookError).issues.map((i) => `${i.sheet}!${i.row}:${i.column}：${i.message}`).sort()).toEqual([
+    '县!2:上级组织部门：上级组织部门应为2到30个汉字，如“中共云州市委组织部”',
     '县!2:函件发文机关代字：发文机关代字应为1到8个汉字，如“云组函”',
     '县!2:工作方案文号：文号应如“云委办发〔2018〕21号”',
   ]);

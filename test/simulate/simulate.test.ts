@@ -52,7 +52,7 @@ const shift = (date: string, days: number): string => new Date(Date.parse(`${dat
 const nextWorkday = (date: string): string => (isWorkday(date) ? date : nextWorkday(shift(date, 1)));
 const lastWorkdayOnOrBefore = (date: string): string => (isWorkday(date) ? date : lastWorkdayOnOrBefore(shift(date, -1)));
 
-const ladderKinds = new Set(['reminder', 'due', 'overdue', 'red-warning', 'digest', 'bulletin', 'contact-bulletin']);
+const ladderKinds = new Set(['reminder', 'due', 'overdue', 'red-warning', 'digest', 'bulletin', 'contact-bulletin', 'figures-report']);
 
 describe('simulate', () => {
   test('a year of two targets: the timeline follows the source text and the county policy', async () => {
@@ -122,6 +122,15 @@ describe('simulate', () => {
     ]);
     // 二's goal on the text's date: the targets of 2018 all transformed by the end of 2019.
     expect(summary.goal).toMatchObject([{ designatedIn: 2018, goalDate: '2019-12-31', basis: '二', targets: 2, transformed: 1 }]);
+    // The department's figures at every month's end, from the first month to the last: none
+    // transformed before the 2019 acceptance, QS03 from then on; the same goal as above.
+    const months = summary.figures.map((f: { month: string }) => f.month);
+    expect(months[0]).toBe(summary.start.slice(0, 7));
+    expect(months.at(-1)).toBe(summary.end.slice(0, 7));
+    for (let i = 1; i < months.length; i++) expect(months[i] > months[i - 1]).toBe(true);
+    const at = (month: string) => summary.figures.find((f: { month: string }) => f.month === month);
+    expect(at('2019-10').byYear).toEqual([{ designatedIn: 2018, targets: 2, transformed: 0, goalDate: '2019-12-31' }]);
+    expect(at('2019-12').byYear).toEqual([{ designatedIn: 2018, targets: 2, transformed: 1, goalDate: '2019-12-31' }]);
 
     // Nothing about a duty after it is closed: no reminder of it, no second closure.
     const closedAt = new Map<string, number>();
@@ -165,6 +174,7 @@ describe('simulate', () => {
     // The report opens offline: no script or stylesheet fetched, charts drawn inline.
     expect(report).toContain('模拟报告');
     expect(report).toContain('<svg');
+    expect(report).toContain('aria-label="转化进度"');
     expect(report).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/[^"']+\.(js|css)/);
   }, 900_000);
 

@@ -15,7 +15,7 @@ import { stateQuery, villageWorkflowId, type VillageView } from '../contracts/vi
 import { yearOf, type LocalDate } from '../domain/calendar';
 import type { Consequence } from '../domain/consequences';
 import type { FiguresInput } from '../documents/figures';
-import { eachBounded } from '../infra/bounded';
+import { eachBounded } from './bounded';
 
 export interface CountyRecords extends Omit<FiguresInput, 'asOf' | 'now' | 'roster' | 'township'> {
   readonly programme: ProgrammeView;
