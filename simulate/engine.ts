@@ -419,7 +419,15 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
         const before = villages.get(village)?.acceptances.some((a) => a.transformed && a.year < year) ?? false;
         const transformed = script ? script.transformed : before || rng(scenario.seed, `acceptance|${village}|${year}`)() < b.acceptancePassRate;
         return act(transformed ? 'acceptance-transformed' : 'acceptance-not-transformed', today, () =>
-          service.recordAcceptance(who, village, { year, evaluatedOn: today, transformed, summary: transformed ? '整顿目标已实现，同意转化' : '整顿措施落实不到位，未实现转化' }),
+          service.recordAcceptance(who, village, {
+            year,
+            evaluatedOn: today,
+            // Each ground of the designation: all resolved when the county decides the target transformed, none otherwise.
+            grounds: (villages.get(village)?.designation.criteria ?? []).map((c) => ({ criterion: c.criterion, resolved: transformed, evidence: transformed ? '问题已整改到位' : '问题尚未整改到位' })),
+            transformed,
+            meeting: `县委常委会（${year}年验收评价）`,
+            summary: transformed ? '整顿目标已实现，同意转化' : '整顿措施落实不到位，未实现转化',
+          }),
         );
       }
       case 'written-explanation':

@@ -34,6 +34,8 @@ export const targetChangeSchema = z.strictObject({
   date: localDateSchema,
   transformedOn: localDateSchema.optional(),
   withdrawnOn: localDateSchema.optional(),
+  /** A transformation undone by a later acceptance (the acceptance's day): under rectification again. */
+  reopenedOn: localDateSchema.optional(),
 });
 export type TargetChange = z.infer<typeof targetChangeSchema>;
 

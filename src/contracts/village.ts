@@ -6,7 +6,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { calendarYearSchema, localDateSchema, type LocalDate, type Phase } from '../domain/calendar';
 import type { AcceptanceResult, Consequence } from '../domain/consequences';
-import { designationSchema } from '../domain/criteria';
+import { designationSchema, starRatingSchema, type StarRating } from '../domain/criteria';
 import { policySchema } from '../domain/policy';
 import { codeSchema, optionalText, personId, text, type EntityStatus } from './common';
 
@@ -105,14 +105,53 @@ export const recordProgressSchema = z.strictObject({
 });
 export type RecordProgress = z.input<typeof recordProgressSchema>;
 
+/**
+ * 五(一) "扎实开展'六有'服务型基层党组织…创建": the six marks of a service-oriented Party
+ * organization the acceptance checks (the central opinion on service-oriented Party organizations).
+ */
+export const sixHasItems = ['leadership', 'backbone', 'venue', 'carriers', 'mechanisms', 'results'] as const;
+export type SixHas = (typeof sixHasItems)[number];
+export const sixHasLabels: Record<SixHas, string> = {
+  leadership: '有坚强有力的领导班子',
+  backbone: '有本领过硬的骨干队伍',
+  venue: '有功能实用的服务场所',
+  carriers: '有形式多样的服务载体',
+  mechanisms: '有健全完善的制度机制',
+  results: '有群众满意的服务业绩',
+};
+
+/** One ground the target was designated on (三(一)–(六)), as the acceptance found it. */
+export const acceptanceGroundSchema = z.strictObject({
+  criterion: z.number().int().min(1, '应为认定情形1–6').max(6, '应为认定情形1–6'),
+  resolved: z.boolean(),
+  evidence: text(2, 1000, '整改情况'),
+});
+
+/**
+ * The county's acceptance of a year (五(一) "次年11月下旬由县委进行验收评价"): each ground the
+ * target was designated on with resolved or not and the evidence, the 六有 marks found, the star
+ * rating after (三(六)), and the county's decision (transformed or not) with the meeting it was
+ * taken at. "Transformed" is the decision on that record, never derived from it; a target with a
+ * ground not resolved cannot be decided transformed.
+ */
 export const recordAcceptanceSchema = z.strictObject({
   year: z.number().int().min(2000).max(2100),
   evaluatedOn: localDateSchema,
+  grounds: z.array(acceptanceGroundSchema).min(1, '须逐项评价认定时依据的情形（三）').max(6),
+  sixHas: z.array(z.enum(sixHasItems, { error: '应为“六有”之一' })).max(6).default([]),
+  rating: starRatingSchema.optional(),
   transformed: z.boolean(),
+  /**
+   * 五(二) "第一年抓重点问题整治，第二年抓巩固，第三年抓提升": the stage a transformed target moves
+   * to, as the county decides (default: by the cycle year), and what its plan must now contain.
+   */
+  nextStage: z.enum(['consolidating', 'upgrading'], { error: '应为巩固或提升' }).optional(),
+  nextFocus: optionalText(500, '下一阶段重点'),
+  meeting: text(2, 100, '县委验收评价会议'),
   evaluator: personId,
   summary: text(4, 2000, '验收评价意见'),
 });
-export type RecordAcceptance = z.infer<typeof recordAcceptanceSchema>;
+export type RecordAcceptance = z.input<typeof recordAcceptanceSchema>;
 
 export const reassignSchema = z.strictObject({
   role: z.enum(['first-secretary', 'township-liaison']),
@@ -185,7 +224,18 @@ export const planReturnedSignal = defineSignal<[PlanReturned]>('planReturned');
 export interface AcceptanceRecord {
   readonly year: number;
   readonly date: LocalDate;
+  /** Each ground of the designation as found (absent in a record made before grounds were asked). */
+  readonly grounds?: readonly { readonly criterion: number; readonly resolved: boolean; readonly evidence: string }[];
+  readonly sixHas?: readonly SixHas[];
+  readonly rating?: StarRating;
   readonly transformed: boolean;
+  /** The stage the county moved a transformed target to, and what its plan must now contain (五(二)). */
+  readonly nextStage?: 'consolidating' | 'upgrading';
+  readonly nextFocus?: string;
+  /** A transformation of an earlier year undone by this acceptance: the target is under rectification again. */
+  readonly reopened?: boolean;
+  /** The meeting the county decided at (县委验收评价). */
+  readonly meeting?: string;
   readonly evaluator: string;
   readonly summary: string;
 }

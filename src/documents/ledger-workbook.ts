@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { stageLabels, type VillageView } from '../contracts/village';
 import type { LocalDate } from '../domain/calendar';
 import { consequenceKindLabels, type Consequence } from '../domain/consequences';
-import { criteria } from '../domain/criteria';
+import { criteria, groundClause, ratingHistoryText, ratingText } from '../domain/criteria';
 import type { Roster } from '../domain/roster';
 import { personName } from '../domain/names';
 import type { Figures } from './figures';
@@ -25,6 +25,8 @@ export interface TargetLedgerRow {
   readonly planStatus: string;
   /** Each year's acceptance: 已转化 / 未转化 (implied: no result recorded by the year's end). */
   readonly acceptances: readonly { readonly year: number; readonly date: LocalDate; readonly result: string }[];
+  /** The star ratings before and after (三(六)): at designation, each year's since, at each acceptance. */
+  readonly ratings: string;
   readonly openDuties: number;
   readonly overdueDuties: number;
   readonly firstSecretary: string;
@@ -46,7 +48,13 @@ export function targetLedgerRow(v: VillageView, roster: Roster): TargetLedgerRow
     criteria: v.designation.criteria.map((c) => `${c.criterion}.${criteria.find((x) => x.number === c.criterion)?.title ?? ''}`),
     stage: stageLabels[v.stage] ?? v.stage,
     planStatus: planLabels[v.plan.status],
-    acceptances: v.acceptanceResults.map((a) => ({ year: a.year, date: a.date, result: a.transformed ? '已转化' : a.implied ? '未转化（年底前未录入验收结果）' : '未转化' })),
+    acceptances: v.acceptanceResults.map((a) => {
+      // Each ground of the designation as the acceptance found it (三(一)–(六)).
+      const grounds = v.acceptances.find((r) => r.year === a.year)?.grounds ?? [];
+      const found = grounds.length ? `；${grounds.map((g) => `${groundClause(g.criterion)}${g.resolved ? '已解决' : '未解决'}`).join('、')}` : '';
+      return { year: a.year, date: a.date, result: `${a.transformed ? '已转化' : a.implied ? '未转化（年底前未录入验收结果）' : '未转化'}${found}` };
+    }),
+    ratings: [ratingHistoryText(roster.ratings, v.village, v.designation)?.replace(/^星级化考评：/, ''), ...v.acceptances.filter((a) => a.rating).map((a) => `${a.year}年验收时${ratingText(a.rating!)}`)].filter(Boolean).join('；'),
     openDuties: v.open.length,
     overdueDuties: v.overdueCount,
     firstSecretary: person(v.firstSecretary),
@@ -122,7 +130,8 @@ export async function targetLedgerWorkbook(rows: readonly TargetLedgerRow[], cou
     { header: '认定标准', key: 'criteria', width: 36 },
     { header: '所处阶段', key: 'stage', width: 14 },
     { header: '整顿方案', key: 'planStatus', width: 14 },
-    ...years.map((y) => ({ header: `${y}年度验收`, key: `acceptance${y}`, width: 16 })),
+    ...years.map((y) => ({ header: `${y}年度验收`, key: `acceptance${y}`, width: 24 })),
+    { header: '星级化考评（认定前后）', key: 'ratings', width: 30 },
     { header: '未完成事项', key: 'openDuties', width: 10 },
     { header: '其中逾期', key: 'overdueDuties', width: 10 },
     { header: '第一书记', key: 'firstSecretary', width: 10 },

@@ -139,6 +139,11 @@ export function meetsStarCriterion(r: StarRating): boolean {
   return r.stars < 3 || !r.ethnicUnityStar || !r.religiousHarmonyStar || r.oneVoteVeto;
 }
 
+/** A ground of designation as the plan numbers it: 1 → 三(一). */
+export function groundClause(criterion: number): string {
+  return `三(${'一二三四五六'[criterion - 1] ?? criterion})`;
+}
+
 const criterionEntrySchema = z.object({
   criterion: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6)], {
     error: '应为方案第三部分所列认定标准1–6之一',

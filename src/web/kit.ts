@@ -57,7 +57,7 @@ table{border-collapse:collapse;width:100%;background:#fff}td,th{border:1px solid
 .flash{background:#e8f5e9;border:1px solid #a5d6a7;padding:.5em}.error{background:#ffebee;border:1px solid #ef9a9a;padding:.5em}
 .err{color:#c62828;font-size:.9em;margin-left:.5em}
 form.inline{display:inline}form.box{background:#fff;border:1px solid #ddd;padding:.8em;margin:.6em 0}
-label{display:block;margin:.3em 0}textarea{width:100%;min-height:3em}
+label{display:block;margin:.3em 0}label.inline{display:inline-block;margin-right:1em}fieldset{border:1px solid #ddd;margin:.4em 0}textarea{width:100%;min-height:3em}
 .muted{color:#777;font-size:.9em}
 `);
 

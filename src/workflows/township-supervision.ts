@@ -301,7 +301,13 @@ export async function townshipSupervision(input: TownshipInput, carried?: Townsh
     const now = Date.now();
     const applied = applyTargetChanges(t.s.targets, changes);
     for (const change of applied) {
-      const what = change.withdrawnOn ? `撤销认定（${change.withdrawnOn}）` : change.transformedOn ? `转化提升（${change.transformedOn}）` : `认定为整顿对象（${change.date}）`;
+      const what = change.withdrawnOn
+        ? `撤销认定（${change.withdrawnOn}）`
+        : change.transformedOn
+          ? `转化提升（${change.transformedOn}）`
+          : change.reopenedOn
+            ? `验收评价未通过，重新整顿（${change.reopenedOn}）`
+            : `认定为整顿对象（${change.date}）`;
       t.log(now, 'target', `${change.village}${what}`);
     }
     if (applied.length === 0) return;

@@ -50,6 +50,7 @@ import {
   cyclePosition,
   defaultPolicy,
   duty,
+  groundClause,
   instantOf,
   lateNovember,
   localDateOf,
@@ -91,6 +92,8 @@ export interface VillageState {
   acceptances: AcceptanceRecord[];
   /** Years whose late-November acceptance was owed: one that ends with no result counts as not transformed (五(四)). */
   acceptanceYears: number[];
+  /** The day a later acceptance undid the target's transformation, while it is not transformed again. */
+  reopenedOn?: LocalDate;
   threeMeetings: LocalDate[];
   withdrawn?: { on: LocalDate; by: string; reason: string };
   /** Keys of the latest report entries forwarded by the township: a re-sent one is ignored. */
@@ -206,6 +209,7 @@ class Village extends Entity<VillageState> {
       date: d.date,
       ...(d.transformedOn ? { transformedOn: d.transformedOn } : {}),
       ...(d.withdrawnOn ? { withdrawnOn: d.withdrawnOn } : {}),
+      ...(this.s.reopenedOn && !d.transformedOn ? { reopenedOn: this.s.reopenedOn } : {}),
     };
     const ids = [townshipWorkflowId(this.s.township), ...(this.s.county ? [programmeWorkflowId(this.s.county)] : [])];
     // Not running (a target designated before townships had workflows): nothing to tell.
@@ -247,7 +251,10 @@ class Village extends Entity<VillageState> {
     const today = localDateOf(now);
     if (this.s.withdrawn) return 'withdrawn';
     if (today > activeUntil(d)) return 'closed';
-    if (this.s.acceptances.at(-1)?.transformed) return cyclePosition(d.date, today).cycleYear >= 3 ? 'upgrading' : 'consolidating';
+    // 五(二): a transformed target consolidates, then upgrades: as the county decided at its last
+    // acceptance, or by the cycle year when it decided nothing.
+    const last = this.s.acceptances.at(-1);
+    if (last?.transformed) return last.nextStage ?? (cyclePosition(d.date, today).cycleYear >= 3 ? 'upgrading' : 'consolidating');
     // An acceptance not yet recorded keeps the target in acceptance, however long that takes.
     if (this.openNow(now).some((e) => e.kind === 'acceptance-evaluation' && e.period.start <= today)) return 'acceptance';
     const planStages = { due: 'plan-due', submitted: 'plan-submitted', returned: 'plan-returned', approved: 'rectifying' } as const;
@@ -419,20 +426,56 @@ export async function villageRectification(input: VillageInput, carried?: Villag
         if (a.evaluatedOn < `${a.year}-01-01`) throw fieldError('evaluatedOn', `${a.evaluatedOn}早于${a.year}年`);
         if (a.evaluatedOn > localDateOf(now)) throw fieldError('evaluatedOn', `${a.evaluatedOn}晚于今天`);
         if (t.s.acceptances.some((x) => x.year === a.year)) throw refused(`${a.year}年的验收评价已经记录`);
+        // Every ground the target was designated on, each once, and no other (三).
+        const designated = t.s.designation.criteria.map((c) => c.criterion);
+        a.grounds.forEach((g, i) => {
+          if (!designated.includes(g.criterion as never)) throw fieldError(`grounds.${i}.criterion`, `${t.village}不是依据${groundClause(g.criterion)}认定的`);
+          if (a.grounds.findIndex((x) => x.criterion === g.criterion) !== i) throw fieldError(`grounds.${i}.criterion`, `${groundClause(g.criterion)}重复`);
+        });
+        const missing = designated.filter((c) => !a.grounds.some((g) => g.criterion === c));
+        if (missing.length) throw fieldError('grounds', `还须评价认定时依据的${missing.map(groundClause).join('、')}`);
+        const open = a.grounds.filter((g) => !g.resolved);
+        if (a.transformed && open.length) throw fieldError('transformed', `${open.map((g) => groundClause(g.criterion)).join('、')}尚未解决，不能评定为转化提升`);
+        if (!a.transformed && a.nextStage) throw fieldError('nextStage', '未转化的整顿对象继续整治，不进入巩固或提升阶段（五(二)）');
       },
       (now, raw) => {
         const a = recordAcceptanceSchema.parse(raw);
         t.sync(now);
-        t.s.acceptances.push({ year: a.year, date: a.evaluatedOn, transformed: a.transformed, evaluator: a.evaluator, summary: a.summary });
+        // A later acceptance that finds a transformed target not transformed reopens it (五(二), 五(四)).
+        const reopened = !a.transformed && t.s.designation.transformedOn !== undefined;
+        t.s.acceptances.push({
+          year: a.year,
+          date: a.evaluatedOn,
+          grounds: [...a.grounds].sort((x, y) => x.criterion - y.criterion),
+          sixHas: a.sixHas,
+          ...(a.rating ? { rating: a.rating } : {}),
+          transformed: a.transformed,
+          ...(a.nextStage ? { nextStage: a.nextStage } : {}),
+          ...(a.nextFocus ? { nextFocus: a.nextFocus } : {}),
+          ...(reopened ? { reopened } : {}),
+          meeting: a.meeting,
+          evaluator: a.evaluator,
+          summary: a.summary,
+        });
         t.s.acceptances.sort((x, y) => x.year - y.year);
         const open = t.book.open.find((e) => e.kind === 'acceptance-evaluation' && e.period.id === lateNovember(a.year).id);
         if (open) t.closeWithResult(open.id, a.evaluatedOn, now, a.evaluator, a.transformed ? '转化提升' : '未转化');
-        if (a.transformed) {
+        if (a.transformed && !t.s.designation.transformedOn) {
           t.s.designation = { ...t.s.designation, transformedOn: a.evaluatedOn };
+          t.s.reopenedOn = undefined;
           t.factsChanged = true;
           t.tellSupervisors();
         }
-        t.log(now, 'acceptance', `${a.year}年验收评价：${a.transformed ? '转化提升' : '未转化'}。${a.summary}`, a.evaluator);
+        if (reopened) {
+          const { transformedOn: _undone, ...rest } = t.s.designation;
+          t.s.designation = rest;
+          t.s.reopenedOn = a.evaluatedOn;
+          t.factsChanged = true;
+          t.tellSupervisors();
+          t.log(now, 'reopened', `${a.year}年验收评价未通过：此前的转化提升不再成立，重新进入整治，直至转化（五(二)、五(四)）`, a.evaluator);
+        }
+        const resolved = a.grounds.filter((g) => g.resolved).length;
+        t.log(now, 'acceptance', `${a.year}年验收评价（${a.meeting}）：${a.transformed ? '转化提升' : '未转化'}；认定情形${a.grounds.length}项，已解决${resolved}项。${a.summary}`, a.evaluator);
         // 五(三), 五(四): the liaison's and the paired department's assessment take the target's result into account.
         t.queueMail({
           type: 'result',

@@ -4,6 +4,7 @@ import { localDateOf, periodOf } from '../../src/domain/calendar';
 import { defaultPolicy } from '../../src/domain/policy';
 import { official2027 } from '../support/calendar';
 import { useApiWorld } from '../support/api';
+import { acceptanceOf } from '../support/village';
 
 /**
  * Every action through the API, as the people who take them would, against the dev server: each
@@ -77,7 +78,7 @@ test('a target from designation to withdrawal, every action of every post', asyn
 test('the late-November acceptance recorded by the department', async () => {
   // Designated in autumn 2025: its first acceptance is now, November 2026 (五(一)).
   expect((await call('zzb-zhang', 'POST', '/api/villages/LH09/designate', { redesignate: '2025-10-10' })).status).toBe(201);
-  const res = await call('zzb-li', 'POST', '/api/villages/LH09/acceptance', { year: 2026, evaluatedOn: '2026-11-25', transformed: true, summary: '班子健全，各项制度落实，已转化提升' });
+  const res = await call('zzb-li', 'POST', '/api/villages/LH09/acceptance', acceptanceOf('LH09', { year: 2026, evaluatedOn: '2026-11-25', transformed: true, summary: '班子健全，各项制度落实，已转化提升' }));
   expect(res.status).toBe(200);
   expect(res.body.acceptances).toEqual([expect.objectContaining({ year: 2026, transformed: true, evaluator: 'zzb-li' })]);
 }, 60_000);

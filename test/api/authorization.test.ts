@@ -9,6 +9,7 @@ import { localDateOf } from '../../src/domain/calendar';
 import { defaultPolicy } from '../../src/domain/policy';
 import { official2027 } from '../support/calendar';
 import { useApiWorld } from '../support/api';
+import { acceptanceOf } from '../support/village';
 
 /**
  * Every role against every action, through the API as a client calls it: allowed ones get past
@@ -104,7 +105,7 @@ const bodies: Record<string, unknown> = {
   'POST /api/villages/:code/plan': { summary: '规范“两会两票”，公开村务财务', measures: ['每季度公开村务财务'] },
   'POST /api/villages/:code/plan/review': { decision: 'return', comments: '措施不具体', revisionDue: inTenDays },
   'POST /api/villages/:code/progress': { period: `${today.slice(0, 7)}-H1`, progress: '推进中推进中' },
-  'POST /api/villages/:code/acceptance': { year: 2027, evaluatedOn: '2027-11-25', transformed: true, summary: '已经转化' },
+  'POST /api/villages/:code/acceptance': acceptanceOf('QS03', { year: 2027, evaluatedOn: '2027-11-25', transformed: true, summary: '已经转化' }),
   'POST /api/villages/:code/reassign': { role: 'township-liaison', person: 'qs03-liaison', effectiveOn: today },
   'POST /api/villages/:code/withdraw': { reason: '经复核不符合认定标准' },
   'POST /api/townships/:code/reports': { period: `${today.slice(0, 7)}-H1`, entries: [{ village: 'QS03', progress: '推进中推进中' }] },

@@ -13,7 +13,7 @@ import type { Figures } from '../../src/documents/figures';
 import { sampleRosterFile } from '../support/mail';
 import { useApiWorld } from '../support/api';
 import { shots, useBrowser } from '../support/browser';
-import { advanceTo } from '../support/village';
+import { advanceTo, acceptanceOf } from '../support/village';
 
 /**
  * The department's figures against what the test did, on the time-skipping server from 23 October
@@ -155,8 +155,8 @@ test("the figures at three dates are what the county did: reports, a letter and 
 
   // November's acceptance: QS03 transformed, LH02 not.
   await advanceTo(api.world.env, '2019-11-25T02:00:00Z');
-  await post('/api/villages/QS03/acceptance', 'zzb-zhang', { year: 2019, evaluatedOn: '2019-11-25', transformed: true, summary: '班子健全，制度落实，群众满意' });
-  await post('/api/villages/LH02/acceptance', 'zzb-zhang', { year: 2019, evaluatedOn: '2019-11-25', transformed: false, summary: '村务公开仍不规范' });
+  await post('/api/villages/QS03/acceptance', 'zzb-zhang', acceptanceOf('QS03', { year: 2019, evaluatedOn: '2019-11-25', transformed: true, summary: '班子健全，制度落实，群众满意' }));
+  await post('/api/villages/LH02/acceptance', 'zzb-zhang', acceptanceOf('LH02', { year: 2019, evaluatedOn: '2019-11-25', transformed: false, summary: '村务公开仍不规范' }));
   await advanceTo(api.world.env, '2019-12-05T03:00:00Z');
   f = await figures('2019-12-05');
   expect(f.totals).toMatchObject({ targets: 5, underRectification: 4, transformed: 1 });

@@ -6,7 +6,8 @@ import { afterAll, beforeAll } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { designateVillage, villageInputFromRoster } from '../../src/client/village';
-import { startMailHarness, type MailHarness } from './mail';
+import { readRosterFile } from '../../src/activities/roster-file';
+import { sampleRosterFile, startMailHarness, type MailHarness } from './mail';
 import { bundle, createDevServerEnv, createTimeSkippingEnv, uniqueId } from './temporal';
 import type { Roster } from '../../src/domain/roster';
 import type { villageRectification } from '../../src/workflows';
@@ -113,4 +114,23 @@ export function useVillageWorld(opts: Parameters<typeof startVillageWorld>[0]): 
     },
     close: () => current().close(),
   };
+}
+
+/**
+ * An acceptance as the department records it (五(一)): every ground the sample county designated
+ * the village on, resolved when it is transformed (or as `resolved` says), and the meeting.
+ */
+export function acceptanceOf<T extends { transformed: boolean }>(village: string, fields: T, resolved: boolean = fields.transformed): T & { grounds: { criterion: number; resolved: boolean; evidence: string }[]; meeting: string } {
+  const designation = sampleDesignations().find((d) => d.village === village);
+  if (!designation) throw new Error(`the sample county did not designate ${village}`);
+  return {
+    ...fields,
+    grounds: designation.criteria.map((c) => ({ criterion: c.criterion, resolved, evidence: resolved ? '问题已整改到位，经核实' : '问题尚未整改到位' })),
+    meeting: `县委常委会（${village}验收评价）`,
+  };
+}
+
+let designations: Roster['designations'] | undefined;
+function sampleDesignations(): Roster['designations'] {
+  return (designations ??= readRosterFile(sampleRosterFile).designations);
 }

@@ -115,16 +115,35 @@ test('the organization department approves a plan and records an acceptance; the
     .toBe(true);
 
   await page.goto(`${api.url}/villages/LH09`);
-  await page.fill('#acceptance input[name="year:number"]', '2026');
+  // 五(一): the acceptance against the ground LH09 was designated on (三(六)), the 六有 marks and
+  // the county's decision with its meeting. Decided transformed with the ground unresolved: refused
+  // beside the decision, everything typed kept.
+  expect(await page.textContent('#acceptance legend')).toBe('三(六) 村级组织星级考核等次较低');
   await page.fill('#acceptance input[name=evaluatedOn]', '2026-11-25');
-  await page.check('#acceptance input[name="transformed:bool"]');
+  await page.check('#acceptance input[name="grounds.0.resolved:bool"][value=false]');
+  await page.fill('#acceptance textarea[name="grounds.0.evidence"]', '2026年星级化考评为四星级，取得“民族团结”星');
+  await page.check('#acceptance input[name="sixHas:list"][value=leadership]');
+  await page.check('#acceptance input[name="sixHas:list"][value=venue]');
+  await page.check('#acceptance input[name="transformed:bool"][value=true]');
+  await page.fill('#acceptance input[name=meeting]', '县委常委会2026年第20次会议');
   await page.fill('#acceptance textarea[name=summary]', '班子健全，各项制度落实，已转化提升');
   await page.click('#acceptance button[type=submit]');
-  await expect.poll(async () => (await page.textContent('main')) ?? '').toContain('2026年验收：转化提升');
+  await expect.poll(async () => (await page.textContent('#acceptance .err')) ?? '').toBe('三(六)尚未解决，不能评定为转化提升');
+  expect(await page.inputValue('#acceptance textarea[name="grounds.0.evidence"]')).toBe('2026年星级化考评为四星级，取得“民族团结”星');
+  expect(await page.inputValue('#acceptance input[name=meeting]')).toBe('县委常委会2026年第20次会议');
+  expect(await page.isChecked('#acceptance input[name="grounds.0.resolved:bool"][value=false]')).toBe(true);
+  expect(await page.isChecked('#acceptance input[name="sixHas:list"][value=leadership]')).toBe(true);
+  expect(await page.isChecked('#acceptance input[name="sixHas:list"][value=venue]')).toBe(true);
+  await page.check('#acceptance input[name="grounds.0.resolved:bool"][value=true]');
+  await page.click('#acceptance button[type=submit]');
+  await expect.poll(async () => (await page.textContent('main')) ?? '').toContain('2026年度验收评价（2026-11-25，县委常委会2026年第20次会议）：转化提升');
+  const record = (await page.textContent('.acceptance[data-year="2026"]'))!;
+  expect(record).toMatch(/三\(六\)\s*已解决\s*2026年星级化考评为四星级，取得“民族团结”星/);
+  expect(record).toContain('“六有”：有坚强有力的领导班子、有功能实用的服务场所');
   await page.screenshot({ path: path.join(shots, 'acceptance.png'), fullPage: true });
 
   await page.goto(`${api.url}/acceptance`);
-  expect(await page.textContent('main')).toMatch(/柳河镇柳林村.*转化提升（2026-11-25）/s);
+  expect(await page.textContent('main')).toMatch(/柳河镇柳林村.*2026年度验收评价（2026-11-25，县委常委会2026年第20次会议）：转化提升/s);
   await page.screenshot({ path: path.join(shots, 'acceptance-sheet.png'), fullPage: true });
 
   // A letter to a township: its party secretary and organization officer may not receive awards this year (六(四)).

@@ -4,7 +4,7 @@ import { designateTarget } from '../../src/client/supervision';
 import { townshipStateQuery, townshipWorkflowId } from '../../src/contracts/township';
 import { recordAcceptanceUpdate, stateQuery, villageWorkflowId } from '../../src/contracts/village';
 import { sampleRosterFile } from '../support/mail';
-import { advanceTo, useVillageWorld } from '../support/village';
+import { advanceTo, useVillageWorld, acceptanceOf } from '../support/village';
 
 /**
  * Who is linked to a target is told (六(一), 五(三), 五(四)): the county leader whose contact
@@ -65,7 +65,7 @@ describe('contact points and linked posts', () => {
     await advanceTo(world.env, '2019-11-25T02:00:00Z');
     const record = (village: string, transformed: boolean) =>
       world.env.client.workflow.getHandle(villageWorkflowId(village)).executeUpdate(recordAcceptanceUpdate, {
-        args: [{ year: 2019, evaluatedOn: '2019-11-25', transformed, evaluator: 'zzb-zhang', summary: transformed ? '班子坚强有力，群众满意' : '集体经济仍未起步' }],
+        args: [acceptanceOf(village, { year: 2019, evaluatedOn: '2019-11-25', transformed, evaluator: 'zzb-zhang', summary: transformed ? '班子坚强有力，群众满意' : '集体经济仍未起步' })],
       });
     await record('QS03', true);
     await record('LH02', false);

@@ -65,7 +65,7 @@ import { defaultPolicy } from '../../src/domain/policy';
 import { orderTalkSchema, orderTalkUpdate } from '../../src/contracts/inquiry';
 import { official2027 } from '../support/calendar';
 import { sampleRosterFile } from '../support/mail';
-import { useVillageWorld } from '../support/village';
+import { useVillageWorld, acceptanceOf } from '../support/village';
 
 /**
  * Every update and signal of every workflow, given payloads a fuzzer makes (anything JSON, and
@@ -175,7 +175,7 @@ test('no update or signal payload breaks a workflow or changes it', async () => 
   await fuzzUpdate(village, submitPlanUpdate as never, submitPlanSchema, { submittedBy: 'qs-sec', summary: '规范“两会两票”，公开村务财务', measures: ['每季度公开村务财务'] });
   await fuzzUpdate(village, reviewPlanUpdate as never, reviewPlanSchema, { reviewer: 'zzb-zhang', decision: 'return', comments: '措施不具体', revisionDue: today });
   await fuzzUpdate(village, recordProgressUpdate as never, recordProgressSchema, { period: `${today.slice(0, 7)}-H1`, reportedBy: 'qs-org', progress: '推进中推进中' });
-  await fuzzUpdate(village, recordAcceptanceUpdate as never, recordAcceptanceSchema, { year: 2027, evaluatedOn: '2027-11-25', transformed: true, evaluator: 'zzb-li', summary: '已经转化' });
+  await fuzzUpdate(village, recordAcceptanceUpdate as never, recordAcceptanceSchema, acceptanceOf('QS03', { year: 2027, evaluatedOn: '2027-11-25', transformed: true, evaluator: 'zzb-li', summary: '已经转化' }));
   await fuzzUpdate(village, reassignUpdate as never, reassignSchema, { role: 'first-secretary', person: 'spare-fs', effectiveOn: today, by: 'zzb-zhang' });
   await fuzzUpdate(village, withdrawUpdate as never, withdrawSchema, { by: 'zzb-zhang', reason: '经复核不符合认定标准' });
   await fuzzUpdate(township, submitReportUpdate as never, submitReportSchema, { period: `${today.slice(0, 7)}-H1`, reportedBy: 'qs-org', entries: [{ village: 'QS03', progress: '推进中推进中' }] });

@@ -9,7 +9,7 @@ import { readRosterFile } from '../../src/activities/roster-file';
 import type { Consequence } from '../../src/domain';
 import { OverdueKey } from '../../src/search-attributes';
 import { sampleRosterFile } from '../support/mail';
-import { advanceTo, historyLengths, recordHistories, useVillageWorld } from '../support/village';
+import { advanceTo, historyLengths, recordHistories, useVillageWorld, acceptanceOf } from '../support/village';
 
 /**
  * Duties are durable state: a duty stays open, and overdue, until someone closes it; who owes what
@@ -84,7 +84,7 @@ describe('a duty stays open until it is closed', () => {
 
     // 2020 recorded as not transformed, 2021 never recorded: three years in a row.
     await advanceTo(world.env, '2020-11-25T03:00:00Z');
-    await lh09.executeUpdate(recordAcceptanceUpdate, { args: [{ year: 2020, evaluatedOn: '2020-11-25', transformed: false, evaluator: 'zzb-li', summary: '班子仍不健全' }] });
+    await lh09.executeUpdate(recordAcceptanceUpdate, { args: [acceptanceOf('LH09', { year: 2020, evaluatedOn: '2020-11-25', transformed: false, evaluator: 'zzb-li', summary: '班子仍不健全' })] });
     await advanceTo(world.env, '2022-01-05T03:00:00Z');
     state = await lh09.query(stateQuery);
     expect(state.consequences.filter((c) => c.clause === '五(四)').map((c) => [c.kind, c.subject, c.from])).toEqual([

@@ -5,7 +5,7 @@ import { ledgerWorkflowId, promotionBlockedQuery } from '../../src/contracts/led
 import { recordAcceptanceUpdate } from '../../src/contracts/village';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { sampleRosterFile } from '../support/mail';
-import { advanceTo, recordHistories, useVillageWorld } from '../support/village';
+import { advanceTo, recordHistories, useVillageWorld, acceptanceOf } from '../support/village';
 
 /**
  * 五(四) in the ledger: 柳林村 (LH09) fails three acceptances in a row, so the leader of its paired
@@ -20,7 +20,7 @@ test("the ledger blocks the paired department's leader after three failed accept
   const handle = await designateVillage(world.env.client, world.taskQueue, { ...villageInputFromRoster(roster, 'LH09'), county: 'YL' });
   const acceptance = async (year: number, day: string, transformed: boolean): Promise<void> => {
     await advanceTo(world.env, `${day}T03:00:00Z`);
-    await handle.executeUpdate(recordAcceptanceUpdate, { args: [{ year, evaluatedOn: day, transformed, evaluator: 'zzb-li', summary: transformed ? '各项指标达到转化标准' : '班子仍不健全' }] });
+    await handle.executeUpdate(recordAcceptanceUpdate, { args: [acceptanceOf('LH09', { year, evaluatedOn: day, transformed, evaluator: 'zzb-li', summary: transformed ? '各项指标达到转化标准' : '班子仍不健全' })] });
   };
   const ledger = world.env.client.workflow.getHandle(ledgerWorkflowId('YL'));
   await acceptance(2019, '2019-11-26', false);

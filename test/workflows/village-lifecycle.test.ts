@@ -10,7 +10,7 @@ import {
 } from '../../src/contracts/village';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { sampleRosterFile } from '../support/mail';
-import { advanceTo, historyLengths, recordHistories, startVillage, useVillageWorld } from '../support/village';
+import { advanceTo, historyLengths, recordHistories, startVillage, useVillageWorld, acceptanceOf } from '../support/village';
 
 /**
  * 东风村 (QS03) in 青石镇, designated on 15 October 2018, through its whole cycle (五(一), 五(二)).
@@ -87,7 +87,7 @@ describe('a target designated in October 2018', () => {
     expect((await view()).stage).toBe('acceptance');
     await advanceTo(world.env, '2019-11-27T02:00:00Z');
     expect(subjects('zzb-zhang@county.example.org')).toContain('【提醒】青石镇东风村：县委验收评价（2019年11月下旬）');
-    state = await handle.executeUpdate(recordAcceptanceUpdate, { args: [{ year: 2019, evaluatedOn: '2019-11-27', transformed: true, evaluator: 'zzb-zhang', summary: '班子健全，制度落实，群众满意度88%' }] });
+    state = await handle.executeUpdate(recordAcceptanceUpdate, { args: [acceptanceOf('QS03', { year: 2019, evaluatedOn: '2019-11-27', transformed: true, evaluator: 'zzb-zhang', summary: '班子健全，制度落实，群众满意度88%' })] });
     expect(state).toMatchObject({ stage: 'consolidating', cycleYear: 1 });
 
     // 五(二): consolidation in 2020, upgrade in 2021, then the cycle closes.

@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { recordAcceptanceUpdate, reviewPlanUpdate, stateQuery, submitPlanUpdate } from '../../src/contracts/village';
 import { sampleRosterFile } from '../support/mail';
-import { advanceTo, historyLengths, startVillage, useVillageWorld } from '../support/village';
+import { advanceTo, historyLengths, startVillage, useVillageWorld, acceptanceOf } from '../support/village';
 
 /**
  * 五(四): 柳林村 (LH09), paired with 县交通运输局, fails three acceptances in a row; it stays under
@@ -19,7 +19,7 @@ test("three failed acceptances block the paired department's leader and keep the
   const fail = async (year: number, day: string): Promise<void> => {
     await advanceTo(world.env, `${day}T03:00:00Z`);
     await handle.executeUpdate(recordAcceptanceUpdate, {
-      args: [{ year, evaluatedOn: day, transformed: false, evaluator: 'zzb-li', summary: '班子仍不健全，群众满意度不足60%' }],
+      args: [acceptanceOf('LH09', { year, evaluatedOn: day, transformed: false, evaluator: 'zzb-li', summary: '班子仍不健全，群众满意度不足60%' })],
     });
   };
   await fail(2019, '2019-11-26');

@@ -13,7 +13,7 @@ import {
 } from '../../src/contracts/village';
 import { localDateOf } from '../../src/domain/calendar';
 import { sampleRosterFile } from '../support/mail';
-import { recordHistories, stateOf, useVillageWorld } from '../support/village';
+import { recordHistories, stateOf, useVillageWorld, acceptanceOf } from '../support/village';
 import { rejection } from '../support/temporal';
 
 /** Updates and lists need the dev server; its clock is today's, so designations are dated this month. */
@@ -81,7 +81,7 @@ describe('updates rejected by their validators change nothing', () => {
     });
     const firstAcceptance = Number(thisMonth.slice(0, 4)) + 1;
     expect(
-      await rejection(handle.executeUpdate(recordAcceptanceUpdate, { args: [{ year: firstAcceptance - 1, evaluatedOn: thisMonth, transformed: true, evaluator: 'zzb-li', summary: '已经转化' }] })),
+      await rejection(handle.executeUpdate(recordAcceptanceUpdate, { args: [acceptanceOf('LH02', { year: firstAcceptance - 1, evaluatedOn: thisMonth, transformed: true, evaluator: 'zzb-li', summary: '已经转化' })] })),
     ).toEqual({ type: 'InvalidInput', message: `year：首次验收评价在${firstAcceptance}年11月下旬（五(一)）` });
     const unknown = await rejection(handle.executeUpdate(fulfilObligationUpdate, { args: [{ obligationId: 'nope', fulfilledOn: thisMonth, by: 'lh-org' }] }));
     expect(unknown.message).toMatch(/^obligationId：没有待办事项nope；待办事项有：/);

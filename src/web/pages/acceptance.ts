@@ -3,10 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { yearOf } from '../../domain/calendar';
 import { may } from '../../service/authorization';
 import { html, type Html } from '../html';
+import { acceptanceFields, acceptanceRecord } from '../acceptance';
 import type { Kit } from '../kit';
 
 export function registerAcceptance(app: FastifyInstance, kit: Kit): void {
-  const { deps, today, villageName, form, input, textarea, page } = kit;
+  const { deps, today, villageName, form, page } = kit;
   // The late-November acceptance of a year: every target to evaluate, one row each (五(一)).
   page('/acceptance', async (ctx, r) => {
     const year = Number((r.query as { year?: string }).year ?? yearOf(today()));
@@ -20,14 +21,14 @@ export function registerAcceptance(app: FastifyInstance, kit: Kit): void {
       rows.push(
         html`<tr><td><a href="/villages/${v.village}">${villageName(v.village)}</a></td><td>${v.stageLabel}</td><td>${
           done
-            ? `${done.transformed ? '转化提升' : '未转化'}（${done.date}）`
+            ? acceptanceRecord(done)
             : may(ctx.actor, 'acceptance.record', deps.service.village(v.village))
               ? form(
                   ctx,
                   id,
                   `/api/villages/${v.village}/acceptance`,
                   '',
-                  html`<input type="hidden" name="year:number" value="${year}">${input(ctx, id, '评价日期', 'evaluatedOn', 'date', today())}<label><input type="checkbox" name="transformed:bool" value="true"> 已转化提升</label>${textarea(ctx, id, '评价意见', 'summary')}`,
+                  acceptanceFields(kit, ctx, id, v, year),
                   '记录',
                 )
               : '待评价'

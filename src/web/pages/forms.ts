@@ -47,7 +47,8 @@ export function registerForms(app: FastifyInstance, kit: Kit): void {
         const values = Object.create(null) as Record<string, string>;
         for (const [k, v] of Object.entries(form).slice(0, 200)) {
           if (k.startsWith('_')) continue;
-          const text = Array.isArray(v) ? v.at(-1) : v;
+          // A repeated field (ticked checkboxes) keeps every value, one a line.
+          const text = Array.isArray(v) ? v.join('\n') : v;
           if (typeof text === 'string') values[k] = text.slice(0, 20_000);
         }
         const e: PageError = { ...(formId ? { form: formId } : {}), message: err.message, fields, values };

@@ -6,6 +6,7 @@ import { ratingHistoryText } from '../../domain/criteria';
 import { chinaTime } from '../../domain/names';
 import { may } from '../../service/authorization';
 import { html, type Html } from '../html';
+import { acceptanceFields, acceptanceRecord } from '../acceptance';
 import { CONFIRM, type Kit, type Ctx } from '../kit';
 
 export function registerVillage(app: FastifyInstance, kit: Kit): void {
@@ -36,7 +37,7 @@ export function registerVillage(app: FastifyInstance, kit: Kit): void {
           'acceptance',
           `${base}/acceptance`,
           '记录验收评价结果（五(一)，11月下旬）',
-          html`${input(ctx, 'acceptance', '年度', 'year:number', 'number', String(yearOf(today())))}${input(ctx, 'acceptance', '评价日期', 'evaluatedOn', 'date', today())}<label><input type="checkbox" name="transformed:bool" value="true"> 已转化提升</label>${textarea(ctx, 'acceptance', '评价意见', 'summary')}`,
+          acceptanceFields(kit, ctx, 'acceptance', v, yearOf(today())),
         ),
       );
     }
@@ -50,6 +51,7 @@ export function registerVillage(app: FastifyInstance, kit: Kit): void {
       body: html`<p>阶段：<strong>${v.stageLabel}</strong>　认定日期：${v.designation.date}　第一书记：${personName(v.firstSecretary)}　包村领导：${personName(v.liaison)}</p>
 <p>整顿方案：${{ due: '待报送', submitted: '待审核', returned: `退回修改（${v.plan.revisionDue ?? ''}前重报）`, approved: '已审核通过' }[v.plan.status]}　${v.acceptances.map((x) => `${x.year}年验收：${x.transformed ? '转化提升' : '未转化'}`).join('　')}</p>
 ${ratingHistoryText(roster().ratings, code, v.designation) ? html`<p>${ratingHistoryText(roster().ratings, code, v.designation)}</p>` : ''}
+${v.acceptances.length ? html`<h2>验收评价</h2>${v.acceptances.map(acceptanceRecord)}` : ''}
 <h2>待办事项</h2><p class="muted" data-as-of="${v.asOf}">截至${chinaTime(v.asOf)}（北京时间）</p>${dutyTable(ctx, e, base, dutiesNow(v), highlight)}
 ${forms}
 ${v.failedDeliveryCount ? html`<h2>未能送达的通知（${v.failedDeliveryCount}）</h2><ul>${v.failedDeliveries.map((f) => html`<li>${chinaTime(f.at)}　${f.recipients.join('、')}：${f.error}</li>`)}</ul>` : ''}
