@@ -132,6 +132,8 @@ export interface NotificationActivities {
   monthlyBulletin(input: BulletinInput): Promise<BulletinResult>;
   /** The department's quarterly report (情况报告送审稿): reads the county's records, mails the draft to the department. */
   figuresReport(input: FiguresReportInput): Promise<FiguresReportResult>;
+  /** Who holds a post now, newest first (roster ids): a workflow names the person a consequence concerns (五(四)). */
+  postHolders(input: { readonly role: Role; readonly department?: string; readonly township?: string; readonly village?: string }): Promise<string[]>;
 }
 
 /** Every kind of request the activities deliver. */
@@ -379,6 +381,11 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
 
     async calendarYears(years) {
       return calendar.years(years);
+    },
+
+    async postHolders(input) {
+      const { role, ...place } = input;
+      return holders(roster.current(), role, place).map((p) => p.id);
     },
 
     async urgeOverdue(input) {

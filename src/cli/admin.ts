@@ -49,6 +49,8 @@ export function describePolicy(p: Policy): string[] {
   lines.push(`约谈：${sv.talkWorkingDays.value}个工作日内进行（${basisText(sv.talkWorkingDays.basis)}）`);
   const religious = p.villageDuties.religiousContacts;
   lines.push(`每月与宗教活动场所和宗教人士联系、谈话：${religious.value ? '列为整顿对象的例行事项' : '不列入'}（${basisText(religious.basis)}）`);
+  const lifted = p.consequences.pairedLeaderLiftedOnTransformation;
+  lines.push(`联建部门主要领导不得晋升重用（五(四)）：${lifted.value ? '整顿对象转化后解除' : '转化后不解除'}（${basisText(lifted.basis)}）`);
   const report = p.reports.figures;
   lines.push(`整顿工作进展情况报告（送审稿）：${{ quarterly: '每季度第一个工作日报上一季度', 'half-yearly': '每半年（1月、7月第一个工作日）报上半年、下半年', off: '不自动生成（可随时下载）' }[report.value]}（${basisText(report.basis)}）`);
   return lines;

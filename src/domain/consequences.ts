@@ -165,11 +165,41 @@ export function acceptanceResults(recorded: readonly AcceptanceResult[], owed: r
 }
 
 /**
+ * 五(四) "连续三年未整顿转化": the days blocks begin, each the third consecutive failed (or
+ * unrecorded) acceptance of a run of failures.
+ */
+export function consecutiveFailureStarts(results: readonly AcceptanceResult[]): LocalDate[] {
+  const starts: LocalDate[] = [];
+  let streak = 0;
+  let previousYear: number | undefined;
+  for (const r of [...results].sort((a, b) => a.year - b.year)) {
+    if (r.transformed) streak = 0;
+    else {
+      streak = previousYear !== undefined && r.year === previousYear + 1 ? streak + 1 : 1;
+      if (streak === 3) starts.push(r.date);
+    }
+    previousYear = r.year;
+  }
+  return starts;
+}
+
+/**
  * 五(四): a target not transformed in three consecutive acceptances keeps its work team until it
- * is transformed, and its paired department's principal leader may not be promoted meanwhile.
+ * is transformed ("继续下派…工作组帮助工作，直至转化"), and its paired department's principal
+ * leader may not be promoted ("联建部门主要领导不得晋升重用"): the person in that post when the third
+ * failure was recorded (`leaders`, by the block's first day; null when nobody held it: the
+ * department is named instead). The text lifts nothing: the block stands after a transformation
+ * unless the county's policy lifts it then (`liftOnTransformation`). A block whose leader is not
+ * yet known is left out until it is.
  */
 export function pairedDepartmentConsequences(
-  target: { readonly village: string; readonly pairedDepartment?: string; readonly caseId: string },
+  target: {
+    readonly village: string;
+    readonly pairedDepartment?: string;
+    readonly caseId: string;
+    readonly leaders?: Readonly<Record<string, string | null>>;
+    readonly liftOnTransformation?: boolean;
+  },
   results: readonly AcceptanceResult[],
 ): Consequence[] {
   const sorted = [...results].sort((a, b) => a.year - b.year);
@@ -189,12 +219,13 @@ export function pairedDepartmentConsequences(
       reason: '连续三年未整顿转化，继续下派工作组帮助工作，直至转化',
       cause: target.caseId,
     });
-    if (target.pairedDepartment) {
+    const leader = target.leaders?.[openFrom];
+    if (target.pairedDepartment && leader !== undefined) {
       out.push({
         kind: 'paired-leader-promotion-blocked',
-        subject: { type: 'department', code: target.pairedDepartment },
+        subject: leader === null ? { type: 'department', code: target.pairedDepartment } : { type: 'person', id: leader },
         from: openFrom,
-        ...span,
+        ...(target.liftOnTransformation ? span : {}),
         clause: '五(四)',
         reason: '联建的软弱涣散基层党组织连续三年未整顿转化，联建部门主要领导不得晋升重用',
         cause: target.caseId,

@@ -169,8 +169,20 @@ export const policySchema = z.strictObject({
   reports: z
     .strictObject({ figures: valueRule(z.enum(['quarterly', 'half-yearly', 'off'])) })
     .default({ figures: { value: 'quarterly', basis: 'county-practice' } }),
+  /**
+   * 五(四) blocks the paired department's leader without an end; whether a later transformation
+   * lifts the block is the county's practice. Absent in policies written before it existed: no.
+   */
+  consequences: z
+    .strictObject({ pairedLeaderLiftedOnTransformation: valueRule(z.boolean()) })
+    .default({ pairedLeaderLiftedOnTransformation: { value: false, basis: 'county-practice' } }),
 });
 export type Policy = z.infer<typeof policySchema>;
+
+/** Whether a transformation lifts 五(四)'s block on the paired department's leader; a policy recorded before the choice existed: no. */
+export function pairedLeaderLifted(policy: Pick<Policy, 'consequences'>): boolean {
+  return (policy as Partial<Pick<Policy, 'consequences'>>).consequences?.pairedLeaderLiftedOnTransformation.value ?? false;
+}
 
 /** How often the department's 情况报告 is drawn up; a policy recorded before the choice existed: every quarter. */
 export function figuresReportRhythm(policy: Pick<Policy, 'reports'>): Policy['reports']['figures']['value'] {
@@ -261,6 +273,9 @@ export const defaultPolicy: Policy = policySchema.parse({
   },
   reports: {
     figures: { value: 'quarterly', basis: 'county-practice' },
+  },
+  consequences: {
+    pairedLeaderLiftedOnTransformation: { value: false, basis: 'county-practice' },
   },
 });
 

@@ -10,7 +10,7 @@
  * with a wake-up of its own, the urging of overdue duties (督办) is the county programme's digest,
  * and the workflow continues as new at the first wake-up of each calendar year.
  */
-import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
+import { TemporalFailure, allHandlersFinished, condition, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   progressReportedPayloadSchema,
@@ -47,6 +47,7 @@ import { targetChangedSignal, townshipWorkflowId } from '../contracts/township';
 import {
   acceptanceResults,
   activeUntil,
+  consecutiveFailureStarts,
   cyclePosition,
   defaultPolicy,
   duty,
@@ -55,6 +56,7 @@ import {
   lateNovember,
   localDateOf,
   pairedDepartmentConsequences,
+  pairedLeaderLifted,
   periodById,
   removability,
   villageDuties,
@@ -68,6 +70,7 @@ import {
 } from '../domain';
 import { CycleYearKey, StageKey, TownshipKey, VillageKey } from '../search-attributes';
 import { fieldError, parseOrReject, refused } from './support/history';
+import { postHolders } from './support/mail';
 import { Entity, newCore, type CoreState, type NoticeWhere } from './support/runtime';
 import { registerCommonHandlers } from './support/handlers';
 import { continueEntity, runEntity } from './support/run';
@@ -92,6 +95,8 @@ export interface VillageState {
   acceptances: AcceptanceRecord[];
   /** Years whose late-November acceptance was owed: one that ends with no result counts as not transformed (五(四)). */
   acceptanceYears: number[];
+  /** 五(四): the paired department's principal leader in post when each block began (by its first day; null: nobody). */
+  pairedLeaders?: Record<string, string | null>;
   /** The day a later acceptance undid the target's transformation, while it is not transformed again. */
   reopenedOn?: LocalDate;
   threeMeetings: LocalDate[];
@@ -224,9 +229,36 @@ class Village extends Entity<VillageState> {
   pairedConsequences(now: number): Consequence[] {
     const d = this.s.designation;
     return pairedDepartmentConsequences(
-      { village: this.village, caseId: this.workflowId, ...(d.pairedDepartment ? { pairedDepartment: d.pairedDepartment } : {}) },
+      {
+        village: this.village,
+        caseId: this.workflowId,
+        ...(d.pairedDepartment ? { pairedDepartment: d.pairedDepartment } : {}),
+        leaders: this.s.pairedLeaders ?? {},
+        liftOnTransformation: pairedLeaderLifted(this.core.policy),
+      },
       this.results(now),
     );
+  }
+
+  /**
+   * 五(四): when a third consecutive failure begins a block, the paired department's principal
+   * leader in post that day is asked of the roster and kept, so that the block names the person
+   * (nobody in post: the department). A roster that cannot be read is asked again at the next wake-up.
+   */
+  override async work(now: number): Promise<boolean> {
+    const department = this.s.designation.pairedDepartment;
+    if (!department) return false;
+    const known = (this.s.pairedLeaders ??= {});
+    const starts = consecutiveFailureStarts(this.results(now)).filter((day) => !(day in known));
+    if (starts.length === 0) return false;
+    try {
+      const [leader] = await postHolders({ role: 'paired-department-leader', department });
+      for (const day of starts) known[day] = leader ?? null;
+      return true;
+    } catch (err) {
+      if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
+      return false;
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import {
   pairedDepartmentConsequences,
   promotionBlocks,
   removability,
+  consecutiveFailureStarts,
 } from '../../src/domain/consequences';
 
 describe('award ineligibility (六(四))', () => {
@@ -34,24 +35,36 @@ describe('promotion (六(五), 五(四))', () => {
     expect(blockedFromPromotion(ledger, '2021-03-10')).toEqual([]);
   });
 
-  test("three consecutive failed acceptances block the paired department's leader and keep the work team until transformed", () => {
-    const target = { village: 'T1-V1', pairedDepartment: 'D-agri', caseId: 'village:T1-V1' };
-    const ledger = pairedDepartmentConsequences(target, [
+  test("three consecutive failed acceptances block the paired department's leader in post that day, and keep the work team until transformed", () => {
+    const target = { village: 'T1-V1', pairedDepartment: 'D-agri', caseId: 'village:T1-V1', leaders: { '2021-11-23': 'agri-lead' } };
+    const results = [
       { year: 2019, date: '2019-11-25', transformed: false },
       { year: 2020, date: '2020-11-24', transformed: false },
       { year: 2021, date: '2021-11-23', transformed: false },
       { year: 2022, date: '2022-11-22', transformed: true },
-    ]);
+    ];
+    expect(consecutiveFailureStarts(results)).toEqual(['2021-11-23']);
+    const ledger = pairedDepartmentConsequences(target, results);
+    // The text lifts nothing on the leader: the block outlasts the transformation; the work team stays only "直至转化".
     expect(ledger.map((c) => [c.kind, c.subject, c.from, c.until, c.clause])).toEqual([
       ['work-team-continues', { type: 'village', code: 'T1-V1' }, '2021-11-23', '2022-11-21', '五(四)'],
-      ['paired-leader-promotion-blocked', { type: 'department', code: 'D-agri' }, '2021-11-23', '2022-11-21', '五(四)'],
+      ['paired-leader-promotion-blocked', { type: 'person', id: 'agri-lead' }, '2021-11-23', undefined, '五(四)'],
     ]);
-    expect(blockedFromPromotion(ledger, '2022-01-01').map((c) => c.subject)).toEqual([{ type: 'department', code: 'D-agri' }]);
-    expect(blockedFromPromotion(ledger, '2022-11-22')).toEqual([]);
+    expect(blockedFromPromotion(ledger, '2022-01-01').map((c) => c.subject)).toEqual([{ type: 'person', id: 'agri-lead' }]);
+    expect(blockedFromPromotion(ledger, '2030-01-01').map((c) => c.subject)).toEqual([{ type: 'person', id: 'agri-lead' }]);
+    // A county whose policy lifts it on transformation.
+    const lifted = pairedDepartmentConsequences({ ...target, liftOnTransformation: true }, results);
+    expect(lifted.map((c) => [c.kind, c.until])).toEqual([
+      ['work-team-continues', '2022-11-21'],
+      ['paired-leader-promotion-blocked', '2022-11-21'],
+    ]);
+    // Nobody in the post that day: the department is named; the leader not yet asked: no entry yet.
+    expect(pairedDepartmentConsequences({ ...target, leaders: { '2021-11-23': null } }, results)[1]?.subject).toEqual({ type: 'department', code: 'D-agri' });
+    expect(pairedDepartmentConsequences({ ...target, leaders: {} }, results).map((c) => c.kind)).toEqual(['work-team-continues']);
   });
 
   test('failures that are not consecutive, or fewer than three, have no such consequence; an open one lasts', () => {
-    const target = { village: 'T1-V1', pairedDepartment: 'D-agri', caseId: 'village:T1-V1' };
+    const target = { village: 'T1-V1', pairedDepartment: 'D-agri', caseId: 'village:T1-V1', leaders: { '2021-11-23': 'agri-lead' } };
     expect(
       pairedDepartmentConsequences(target, [
         { year: 2019, date: '2019-11-25', transformed: false },
@@ -75,7 +88,7 @@ describe('promotion (六(五), 五(四))', () => {
 
 describe('an acceptance never recorded (五(四))', () => {
   test('counts as not transformed once its year has ended; three such years give the block', () => {
-    const target = { village: 'T1-V1', pairedDepartment: 'D-agri', caseId: 'village:T1-V1' };
+    const target = { village: 'T1-V1', pairedDepartment: 'D-agri', caseId: 'village:T1-V1', leaders: { '2021-12-31': 'agri-lead' } };
     expect(acceptanceResults([], [2019], '2019-12-31')).toEqual([]);
     expect(acceptanceResults([], [2019], '2020-01-01')).toEqual([{ year: 2019, date: '2019-12-31', transformed: false, implied: true }]);
     const recorded = [{ year: 2020, date: '2020-11-25', transformed: false }];

@@ -89,7 +89,7 @@ describe('a duty stays open until it is closed', () => {
     state = await lh09.query(stateQuery);
     expect(state.consequences.filter((c) => c.clause === '五(四)').map((c) => [c.kind, c.subject, c.from])).toEqual([
       ['work-team-continues', { type: 'village', code: 'LH09' }, '2021-12-31'],
-      ['paired-leader-promotion-blocked', { type: 'department', code: 'D-JT' }, '2021-12-31'],
+      ['paired-leader-promotion-blocked', { type: 'person', id: 'd-jt-lead' }, '2021-12-31'],
     ]);
     expect(state.open.filter((o) => o.kind === 'acceptance-evaluation').map((o) => o.id)).toEqual([acceptance, 'acceptance-evaluation/village:LH09/2021-11-late']);
     const ledger = world.env.client.workflow.getHandle(ledgerWorkflowId('YL'));
@@ -99,7 +99,7 @@ describe('a duty stays open until it is closed', () => {
       await new Promise((r) => setTimeout(r, 100));
       blocked = await lh09Blocks();
     }
-    expect(blocked.map((c) => [c.subject, c.clause, c.from])).toEqual([[{ type: 'department', code: 'D-JT' }, '五(四)', '2021-12-31']]);
+    expect(blocked.map((c) => [c.subject, c.clause, c.from])).toEqual([[{ type: 'person', id: 'd-jt-lead' }, '五(四)', '2021-12-31']]);
     // Never a township post for the county's own duty.
     for (const m of world.mail.sink.received.filter((x) => x.subject.includes('县委验收评价'))) {
       expect(m.envelopeTo.some((a) => a.startsWith('lh-'))).toBe(false);
