@@ -32,6 +32,7 @@ test('recorded histories replay without non-determinism', async () => {
     'township-proposal',
     'township-target-withdrawn',
     'township-updates-refused',
+    'village-acceptance-grounds',
     'village-calendar-published',
     'village-cycle-every-ladder-step',
     'village-delivery-failed',
