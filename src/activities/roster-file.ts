@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parseRoster, type Roster } from '../domain/roster';
+import { contactLinkChanges, parseRoster, type Roster } from '../domain/roster';
+import { localDateOf } from '../domain/calendar';
 
 export interface RosterFileIssue {
   readonly file: string;
@@ -64,7 +65,11 @@ export function rosterFileSource(file: string, onChange?: (problem: RosterFileEr
     if (st && stamp && stamp.mtimeMs === st.mtimeMs && stamp.size === st.size) return;
     stamp = st;
     try {
-      roster = readRosterFile(absolute);
+      const next = readRosterFile(absolute);
+      // 六(一): a contact point held less than three years is not changed by editing the file.
+      const changes = roster ? contactLinkChanges(roster, next, localDateOf(Date.now())) : [];
+      if (changes.length) throw new RosterFileError(changes.map((c) => ({ file: absolute, ...c })));
+      roster = next;
       if (problem) {
         problem = undefined;
         onChange?.(undefined);

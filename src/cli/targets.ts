@@ -1,5 +1,5 @@
 /** The CLI's commands for targets: simulate, the roster (check, import, export), designate, status, list. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { ApiCallError } from '../cli-api';
@@ -10,7 +10,8 @@ import { isLocalDate, localDateOf, phaseLabels } from '../domain/calendar';
 import { designationCandidates, flagDesignations, ratingHistoryText, type Candidate } from '../domain/criteria';
 import { readRosterWorkbook, rosterWorkbook } from '../documents/roster-workbook';
 import { severityLabels } from '../domain/policy';
-import type { Roster } from '../domain/roster';
+import { contactLinkChanges, type Roster } from '../domain/roster';
+import { readRosterFile } from '../activities/roster-file';
 import { chinaTime, townshipName, villageLabel } from '../domain/names';
 import { projectRoot } from '../infra/temporal-binaries';
 import type { ListItem } from '../service/service';
@@ -29,6 +30,15 @@ export function printCandidates(out: (line: string) => void, roster: Roster, yea
   }
   out(`${y}年可能应列为整顿对象的村（依名册的星级评定和发展党员记录提示，是否认定由县委组织部研究决定）：`);
   for (const c of list) out(`  ${villageLabel(roster, c.village)}（${c.village}）：${c.reasons.map((r) => `${r.text}（${r.clause}）`).join('；')}`);
+}
+
+/** A roster file as it reads, or nothing when it does not (an import then writes over it). */
+function readRosterOrNothing(file: string): Roster | undefined {
+  try {
+    return readRosterFile(file);
+  } catch {
+    return undefined;
+  }
 }
 
 export function printStatus(out: (line: string) => void, roster: Roster, v: VillageView): void {
@@ -106,6 +116,10 @@ export function addTargetCommands(program: Command, out: (line: string) => void)
     .action(async (file: string, opts: { out: string }) => {
       const roster = await readRosterWorkbook(file);
       refuseMissingPosts(roster, file);
+      // 六(一): replacing a roster in use, a contact point held less than three years stays as it is.
+      const previous = existsSync(opts.out) ? readRosterOrNothing(opts.out) : undefined;
+      const changes = previous ? contactLinkChanges(previous, roster, localDateOf(Date.now())) : [];
+      if (changes.length) throw new UsageError(`${file}与现用名册（${opts.out}）相比：\n${changes.map((c) => `  ${c.path}: ${c.message}`).join('\n')}`);
       writeFileSync(opts.out, `${JSON.stringify(roster, null, 2)}\n`);
       out(`已导入：${roster.county.name}，${roster.townships.length}个乡镇，${roster.villages.length}个村（社区），${roster.people.length}名人员，认定${roster.designations.length}个（${opts.out}）`);
     });

@@ -67,6 +67,8 @@ const sheets = {
       { header: '任职日期', key: 'since', width: 12 },
       // 六(一) AB岗: a county leader's contact point post, A or B (empty: A).
       { header: '联系点岗位', key: 'slot', width: 10 },
+      // 六(一) 继任领导干部接着抓: the county leader whose contact point this one takes over.
+      { header: '接替', key: 'succeeds', width: 12 },
     ],
   },
   designations: {
@@ -243,6 +245,7 @@ export async function readRosterWorkbook(file: string): Promise<Roster> {
       ...(opt(r.values.department!) ? { department: r.values.department } : {}),
       ...(opt(r.values.since!) ? { since: r.values.since } : {}),
       ...(opt(r.values.slot!) ? { slot: r.values.slot } : {}),
+      ...(opt(r.values.succeeds!) ? { succeeds: r.values.succeeds } : {}),
     })),
     designations: designationRows.map((rows) => {
       const first = rows[0]!.values;

@@ -5,7 +5,7 @@
 import { ONE_LINE } from './text';
 import { z } from 'zod';
 import './messages';
-import { localDateSchema } from './calendar';
+import { addMonths, localDateSchema, type LocalDate } from './calendar';
 import { admissionsSchema, checkDesignation, designationSchema, orgTypes, yearlyRatingSchema, type OrgType } from './criteria';
 
 export const roles = [
@@ -84,6 +84,8 @@ const personSchema = z.object({
   since: localDateSchema.optional(),
   /** A county leader's contact point has an A and a B post (六(一) "按照AB岗要求确定联系点"): both get its lines. Absent: A. */
   slot: z.enum(['A', 'B'], { error: '应为A或B（联系点AB岗）' }).optional(),
+  /** 六(一) "班子调整后，继任领导干部接着抓": the county leader whose contact point this one takes over (roster id). */
+  succeeds: code.optional(),
 });
 export type Person = z.infer<typeof personSchema>;
 
@@ -155,6 +157,7 @@ export const rosterSchema = z
       if (p.village && !villages.has(p.village)) issue(['people', i, 'village'], `没有编码为${p.village}的村`);
       if (p.department && !departments.has(p.department)) issue(['people', i, 'department'], `没有编码为${p.department}的部门`);
       if (p.slot && p.role !== 'county-leader') issue(['people', i, 'slot'], `AB岗只适用于联系点县委领导，${roleLabels[p.role]}不填`);
+      if (p.succeeds && p.role !== 'county-leader') issue(['people', i, 'succeeds'], `“接替”只适用于联系点县委领导，${roleLabels[p.role]}不填`);
     });
 
     r.designations.forEach((d, i) => {
@@ -270,4 +273,38 @@ export function townshipOfVillage(roster: Roster, village: string): string {
   const v = roster.villages.find((x) => x.code === village);
   if (!v) throw new RangeError(`unknown village ${village}`);
   return v.township;
+}
+
+/** A problem of a roster against the one before it: where, and what, in Chinese. */
+export interface RosterChangeIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * 六(一) "县委班子成员要联系1个乡镇和1个整顿重点村(社区)，一定三年不变…班子调整后，继任领导干部接着抓":
+ * a county leader's contact point (township and key village) does not change within three years
+ * of their taking it up (`since`, else the programme's start), nor goes without a holder; a
+ * leader who leaves or moves is replaced by a successor who names them (`succeeds`) and holds
+ * the same contact point. Compares the roster about to be used with the one in use.
+ */
+export function contactLinkChanges(previous: Roster, next: Roster, today: LocalDate): RosterChangeIssue[] {
+  const issues: RosterChangeIssue[] = [];
+  const place = (p: Pick<Person, 'township' | 'village'>): string =>
+    [previous.townships.find((t) => t.code === p.township)?.name ?? p.township, p.village ? (previous.villages.find((v) => v.code === p.village)?.name ?? p.village) : ''].filter(Boolean).join('');
+  previous.people.forEach((p) => {
+    if (p.role !== 'county-leader' || !p.township) return;
+    const since = p.since ?? previous.programmeStart;
+    if (addMonths(since, 36) <= today) return; // three years held: the link may change
+    const now = next.people.findIndex((q) => q.id === p.id);
+    const same = now >= 0 && next.people[now]!.role === 'county-leader' && next.people[now]!.township === p.township && next.people[now]!.village === p.village;
+    if (same) return;
+    const successor = next.people.some((q) => q.succeeds === p.id && q.role === 'county-leader' && q.township === p.township && q.village === p.village);
+    if (successor) return;
+    issues.push({
+      path: now >= 0 ? `people.${now}` : 'people',
+      message: `${p.name}（${p.id}）的联系点${place(p)}自${since}起未满三年，不能${now >= 0 ? '改变' : '空缺'}（六(一)“一定三年不变”）；班子调整的，请为继任者填写“接替：${p.id}”并联系同一乡镇和村`,
+    });
+  });
+  return issues;
 }

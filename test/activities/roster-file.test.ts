@@ -57,3 +57,37 @@ test('a roster that is wrong from the start stops the process that reads it', ()
   writeFileSync(file, '{');
   expect(() => rosterFileSource(file)).toThrow(/不是有效的JSON/);
 });
+
+test('a contact point held less than three years does not change by editing the file; a successor naming the leader takes it over (六(一))', () => {
+  type Leader = { id: string; name: string; email: string; role: string; township?: string; village?: string; since?: string; succeeds?: string };
+  const file = path.join(dir, 'contact.json');
+  const since = new Date(Date.now() - 400 * 86_400_000).toISOString().slice(0, 10); // about a year ago
+  const base = structuredClone(sample) as unknown as { people: Leader[] };
+  base.people.find((p) => p.id === 'leader-qs03')!.since = since;
+  writeFileSync(file, JSON.stringify(base));
+  const source = rosterFileSource(file);
+  let stamp = Date.now();
+  const write = (r: unknown): void => {
+    writeFileSync(file, JSON.stringify(r));
+    stamp += 5_000;
+    utimesSync(file, new Date(), new Date(stamp));
+  };
+
+  // Moved to another township within three years: refused, the roster in use unchanged.
+  const moved = structuredClone(base);
+  Object.assign(moved.people.find((p) => p.id === 'leader-qs03')!, { township: 'LH', village: 'LH02' });
+  write(moved);
+  expect(source.current().people.find((p) => p.id === 'leader-qs03')).toMatchObject({ township: 'QS', village: 'QS03' });
+  const index = moved.people.findIndex((p) => p.id === 'leader-qs03');
+  expect(source.problem()?.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+    `people.${index}: 赖淑芬（leader-qs03）的联系点青石镇东风村自${since}起未满三年，不能改变（六(一)“一定三年不变”）；班子调整的，请为继任者填写“接替：leader-qs03”并联系同一乡镇和村`,
+  ]);
+
+  // The leader leaves and a successor who names them takes the same contact point: accepted.
+  const succeeded = structuredClone(base);
+  succeeded.people = succeeded.people.filter((p) => p.id !== 'leader-qs03');
+  succeeded.people.push({ id: 'leader-qs03-new', name: '新任领导', email: 'leader-qs03-new@county.example.org', role: 'county-leader', township: 'QS', village: 'QS03', since: new Date().toISOString().slice(0, 10), succeeds: 'leader-qs03' });
+  write(succeeded);
+  expect(source.current().people.find((p) => p.id === 'leader-qs03-new')).toMatchObject({ township: 'QS', village: 'QS03', succeeds: 'leader-qs03' });
+  expect(source.problem()).toBeUndefined();
+});

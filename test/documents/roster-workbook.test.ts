@@ -30,7 +30,7 @@ test('the sample county written as a workbook reads back as the same roster', as
   // The yearly records (三(六), 三(二)): one row per village and year.
   expect((book.getWorksheet('星级')!.getRow(1).values as unknown[]).slice(1)).toEqual(['村', '年度', '星级', '民族团结星', '宗教和谐星', '一票否决']);
   expect((book.getWorksheet('发展党员')!.getRow(2).values as unknown[]).slice(1)).toEqual(['BT02', 2016, 0]);
-  expect((book.getWorksheet('人员')!.getRow(1).values as unknown[]).slice(1)).toEqual(['编号', '姓名', '邮箱', '职务', '乡镇', '村', '部门', '任职日期', '联系点岗位']);
+  expect((book.getWorksheet('人员')!.getRow(1).values as unknown[]).slice(1)).toEqual(['编号', '姓名', '邮箱', '职务', '乡镇', '村', '部门', '任职日期', '联系点岗位', '接替']);
   expect(book.getWorksheet('人员')!.getRow(2).getCell(4).value).toBe('县委组织部');
 });
 
