@@ -41,6 +41,8 @@ export function describePolicy(p: Policy): string[] {
   lines.push(`乡镇党委书记年度考评：次年${dd.townshipSecretaryEvaluation.month}月${dd.townshipSecretaryEvaluation.day}日前（${basisText(dd.townshipSecretaryEvaluation.basis)}）`);
   lines.push(`验收评价工作启动提醒：每年${dd.acceptanceCampaignOpens.month}月${dd.acceptanceCampaignOpens.day}日（${basisText(dd.acceptanceCampaignOpens.basis)}）`);
   lines.push(`县委常委专题研究：上、下半年各一次（${basisText(dd.standingCommitteeStudies.basis)}）`);
+  const diagnosis = (dd as Partial<typeof dd>).annualDiagnosis;
+  if (diagnosis) lines.push(`整顿对象逐一会诊：每年${diagnosis.month}月${diagnosis.day}日前（${basisText(diagnosis.basis)}）`);
   const sv = p.supervision;
   lines.push(`建议发函询问：一个季度内${sv.lapsesPerQuarter.value}次未按时上报（${basisText(sv.lapsesPerQuarter.basis)}）`);
   lines.push(`书面说明期限：${sv.explanationWorkingDays.value}个工作日（${basisText(sv.explanationWorkingDays.basis)}）`);

@@ -10,7 +10,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { calendarYearSchema, localDateSchema, type LocalDate } from '../domain/calendar';
 import { policySchema } from '../domain/policy';
-import { codeSchema, personId, text, type EntityStatus } from './common';
+import { codeSchema, optionalText, personId, text, type EntityStatus } from './common';
 import type { TargetChange } from './township';
 import { caseIdSchema } from './inquiry';
 
@@ -48,6 +48,8 @@ export interface ProgrammeView extends EntityStatus {
   readonly jointMeetings: readonly JointMeetingRecord[];
   /** The yearly 述职评议考核 recorded (六(四)), the latest six years. */
   readonly evaluations: readonly EvaluationRecord[];
+  /** The yearly 会诊 recorded (五(二)), the latest six years. */
+  readonly diagnoses: readonly DiagnosisRecord[];
 }
 
 export interface FiguresReportRecord {
@@ -114,6 +116,8 @@ export const recordCommitteeStudySchema = z.strictObject({
     )
     .max(200)
     .default([]),
+  /** The year of the 会诊 (五(二)) the study drew on, when one was recorded. */
+  diagnosis: z.number().int().min(2000).max(2100).optional(),
 });
 export type RecordCommitteeStudy = z.input<typeof recordCommitteeStudySchema>;
 
@@ -123,6 +127,8 @@ export interface CommitteeStudyRecord {
   readonly by: string;
   /** The plans reviewed, and how many items each was assigned (none for one returned). */
   readonly plans: readonly { readonly village: string; readonly tasks: number; readonly returned?: true }[];
+  /** The 会诊 the study drew on (五(二)): its year and day. */
+  readonly diagnosis?: { readonly year: number; readonly heldOn: LocalDate };
 }
 
 export const recordCommitteeStudyUpdate = defineUpdate<ProgrammeView, [RecordCommitteeStudy]>('recordCommitteeStudy');
@@ -148,6 +154,41 @@ export interface JointMeetingRecord {
 }
 
 export const recordJointMeetingUpdate = defineUpdate<ProgrammeView, [RecordJointMeeting]>('recordJointMeeting');
+
+/**
+ * 五(二) "由组织部牵头，对整顿软弱涣散基层党组织状况逐一进行会诊": the department's yearly diagnosis of
+ * every target under rectification on the day: the problems found, and whether its plan still
+ * stands (a plan that does not is for the standing committee to return). Each target's finding is
+ * kept on the target; the county keeps the record of the 会诊.
+ */
+export const recordDiagnosisSchema = z.strictObject({
+  by: personId,
+  year: z.number().int().min(2000).max(2100),
+  heldOn: localDateSchema,
+  targets: z
+    .array(
+      z.strictObject({
+        village: codeSchema,
+        problems: text(2, 500, '发现的问题'),
+        planStands: z.boolean({ error: '须说明整顿方案是否可行' }),
+        note: optionalText(500, '调整意见'),
+      }),
+    )
+    .min(1, '至少会诊一个整顿对象')
+    .max(10_000),
+});
+export type RecordDiagnosis = z.input<typeof recordDiagnosisSchema>;
+
+export interface DiagnosisRecord {
+  readonly year: number;
+  readonly heldOn: LocalDate;
+  readonly by: string;
+  /** How many targets were diagnosed, and those whose plan does not stand. */
+  readonly targets: number;
+  readonly planNotStanding: readonly string[];
+}
+
+export const recordDiagnosisUpdate = defineUpdate<ProgrammeView, [RecordDiagnosis]>('recordDiagnosis');
 
 /** The grades of the yearly 述职评议考核 (六(四)). */
 export const evaluationGrades = ['good', 'fairly-good', 'average', 'poor'] as const;

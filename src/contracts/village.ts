@@ -219,6 +219,19 @@ export const planReturnedSchema = z.strictObject({
 export type PlanReturned = z.infer<typeof planReturnedSchema>;
 export const planReturnedSignal = defineSignal<[PlanReturned]>('planReturned');
 
+/** The department's 会诊 of this target (五(二)), sent by the county programme; `key` makes a re-sent one harmless. */
+export const diagnosedSchema = z.strictObject({
+  key: z.string().min(1).max(200),
+  year: z.number().int().min(2000).max(2100),
+  heldOn: localDateSchema,
+  by: personId,
+  problems: text(1, 500, '发现的问题'),
+  planStands: z.boolean(),
+  note: optionalText(500, '调整意见'),
+});
+export type Diagnosed = z.input<typeof diagnosedSchema>;
+export const diagnosedSignal = defineSignal<[Diagnosed]>('diagnosed');
+
 // --- State as operators and officials see it ----------------------------------------------------
 
 export interface AcceptanceRecord {
@@ -259,6 +272,8 @@ export interface VillageView extends EntityStatus {
     readonly revisions: number;
   };
   readonly acceptances: readonly AcceptanceRecord[];
+  /** The department's 会诊 of the target (五(二)), the latest three. */
+  readonly diagnoses: readonly Omit<Diagnosed, 'key'>[];
   /** Recorded results and, for years with none by their end, "not transformed" (五(四)). */
   readonly acceptanceResults: readonly AcceptanceResult[];
   readonly consequences: readonly Consequence[];

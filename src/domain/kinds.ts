@@ -27,6 +27,7 @@ export const obligationKinds = [
   'concentrated-service',
   'joint-meeting',
   'religious-contact',
+  'annual-diagnosis',
 ] as const;
 export type ObligationKind = (typeof obligationKinds)[number];
 
@@ -94,6 +95,8 @@ export const kindSpecs: Record<ObligationKind, KindSpec> = {
   'joint-meeting': { title: '县工青妇、武装、民政等部门季度联席会', clause: '四(一)4', responsible: 'joint-meeting-member', ladder: 'county', subject: 'county' },
   // 四(四)13 "每月与宗教活动场所和宗教人士联系、谈话": a county decides whether its villages keep it (policy.villageDuties).
   'religious-contact': { title: '每月与宗教活动场所和宗教人士联系、谈话', clause: '四(四)13', responsible: 'village-party-secretary', ladder: 'routine', subject: 'village', alsoBy: ['first-secretary'] },
+  // 五(二) "由组织部牵头，对整顿软弱涣散基层党组织状况逐一进行会诊": once a year, before the standing committee's study.
+  'annual-diagnosis': { title: '整顿对象逐一会诊', clause: '五(二)', responsible: 'org-department-staff', ladder: 'county', subject: 'county', dueBasis: COUNTY_PRACTICE },
 };
 
 /** Duties on the routine ladder: recorded as 未落实 once the township has been told they were missed. */

@@ -216,6 +216,13 @@ export function countyDuties(county: string, targets: readonly TargetDates[], po
     const due = makeDate(y + 1, evaluation.month, evaluation.day);
     if (p.start <= to && due >= from && targets.some((t) => activeDuring(t, p))) out.push(duty('township-secretary-evaluation', subject, p, due));
   }
+  // 五(二) 逐一进行会诊: once a year, by the policy's day, when a target is under rectification that day.
+  const diagnosis = (policy.dates as Partial<Policy['dates']>).annualDiagnosis ?? { month: 6, day: 15 };
+  for (let y = yearOf(from); y <= yearOf(to); y++) {
+    const due = makeDate(y, diagnosis.month, diagnosis.day);
+    const p = { ...periodOf('year', makeDate(y, 1, 1)), end: due };
+    if (p.start <= to && p.end >= from && anyActiveOn(targets, due)) out.push(duty('annual-diagnosis', subject, p, due));
+  }
   // The campaign is prepared in November so that it opens by the 21st: owed from the 1st.
   const opens = policy.dates.acceptanceCampaignOpens;
   for (let y = yearOf(from); y <= yearOf(to); y++) {

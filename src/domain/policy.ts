@@ -102,6 +102,7 @@ const laterKinds = {
   'concentrated-service': { rule: 'last-working-day', basis: '四(五)17' },
   'joint-meeting': { rule: 'last-working-day', basis: '四(一)4' },
   'religious-contact': { rule: 'last-working-day', basis: '四(四)13' },
+  'annual-diagnosis': { rule: 'last-working-day', basis: 'county-practice' },
 } as const satisfies Partial<Record<ObligationKind, { rule: DeadlineRule; basis: string }>>;
 
 /** Whether the county's villages keep 四(四)13's monthly religious contacts; a policy recorded before the choice existed: no. */
@@ -140,6 +141,8 @@ export const policySchema = z.strictObject({
     acceptanceCampaignOpens: dayOfYear,
     /** 五(二) "每年专题研究2次": how the two studies are placed in the year. */
     standingCommitteeStudies: z.strictObject({ placement: z.literal('one-per-half-year'), basis: basisSchema }),
+    /** 五(二) "逐一进行会诊": the day of the year by which the department's 会诊 of every target is done (before the standing committee's first study). */
+    annualDiagnosis: dayOfYear.default({ month: 6, day: 15, basis: 'county-practice' }),
   }),
   supervision: z.strictObject({
     /** Missed or late half-monthly reports in one quarter that make a proposal of an inquiry letter. */
@@ -260,6 +263,7 @@ export const defaultPolicy: Policy = policySchema.parse({
     townshipSecretaryEvaluation: { month: 1, day: 31, basis: 'county-practice' },
     acceptanceCampaignOpens: { month: 11, day: 21, basis: '五(一)' },
     standingCommitteeStudies: { placement: 'one-per-half-year', basis: 'county-practice' },
+    annualDiagnosis: { month: 6, day: 15, basis: 'county-practice' },
   },
   supervision: {
     lapsesPerQuarter: { value: 2, basis: 'county-practice' },

@@ -282,7 +282,7 @@ export interface RosterChangeIssue {
 }
 
 /**
- * 六(一) "县委班子成员要联系1个乡镇和1个整顿重点村(社区)，一定三年不变…班子调整后，继任领导干部接着抓":
+ * 六(一) "县委班子成员要联系1个乡镇和1个整顿重点村(社区)，一定三年不变" and 六(一) "班子调整后，继任领导干部接着抓":
  * a county leader's contact point (township and key village) does not change within three years
  * of their taking it up (`since`, else the programme's start), nor goes without a holder; a
  * leader who leaves or moves is replaced by a successor who names them (`succeeds`) and holds

@@ -33,6 +33,7 @@ export const actions = [
   'inspection.record',
   'committee-study.record',
   'joint-meeting.record',
+  'diagnosis.record',
   'evaluation.record',
   'accountability.record',
   'proposal.decide',
@@ -69,6 +70,7 @@ export const actionLabels: Record<Action, string> = {
   'inspection.record': '记录督导检查及发现的问题',
   'committee-study.record': '记录县委常委会专题研究并下达交办任务书',
   'joint-meeting.record': '记录县工青妇、武装、民政等部门联席会',
+  'diagnosis.record': '记录整顿对象逐一会诊',
   'evaluation.record': '记录乡镇党委书记述职评议考核结果',
   'accountability.record': '记录问责决定（六(五)）',
   'proposal.decide': '决定是否函询',
@@ -131,6 +133,7 @@ export const permissions: Record<Action, Partial<Record<Role, Scope>>> = {
   'committee-study.record': DEPARTMENT,
   // 四(一)4: the department, which leads the work (六(二)), records the departments' 联席会.
   'joint-meeting.record': DEPARTMENT,
+  'diagnosis.record': DEPARTMENT,
   // 六(四): the county's yearly evaluation of township secretaries, recorded by the department.
   'evaluation.record': DEPARTMENT,
   // 六(五): a decision on a person, entered by the department's head (two years without promotion follow).

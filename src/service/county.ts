@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { publishCalendar, applyPolicyEverywhere, type Outcome } from '../client/admin';
 import { INQUIRY_WORKFLOW_TYPE } from '../contracts/inquiry';
-import { programmeStateQuery, recordCommitteeStudySchema, recordCommitteeStudyUpdate, recordEvaluationSchema, recordEvaluationUpdate, recordJointMeetingSchema, recordJointMeetingUpdate, type ProgrammeView } from '../contracts/programme';
+import { programmeStateQuery, recordCommitteeStudySchema, recordCommitteeStudyUpdate, recordEvaluationSchema, recordEvaluationUpdate, recordJointMeetingSchema, recordJointMeetingUpdate, recordDiagnosisSchema, recordDiagnosisUpdate, type ProgrammeView } from '../contracts/programme';
 import { TOWNSHIP_WORKFLOW_TYPE } from '../contracts/township';
 import { stateQuery, VILLAGE_WORKFLOW_TYPE, villageWorkflowId } from '../contracts/village';
 import { addDays, calendarYearSchema, unusualArrangement, WorkCalendar, type CalendarYear, type LocalDate } from '../domain/calendar';
@@ -138,6 +138,11 @@ export class CountyActions extends ServiceCore {
         return p.role === 'township-party-secretary' ? [] : [{ path: `results.${i}.person`, message: `${p.name}是${roleLabels[p.role]}，述职评议考核的是乡镇党委书记` }];
       }),
     );
+  }
+
+  /** The year's 会诊 of every target under rectification (五(二)), recorded by the organization department. */
+  recordDiagnosis(actor: Actor, body: unknown): Promise<ProgrammeView> {
+    return this.update(actor, 'diagnosis.record', { kind: 'county' }, recordDiagnosisUpdate as never, recordDiagnosisSchema, 'by', body);
   }
 
   /** A 联席会 of the departments named in 四(一)4, recorded by the organization department: each department must be in the roster. */

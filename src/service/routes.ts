@@ -10,7 +10,7 @@ import { policySchema } from '../domain/policy';
 import { fulfilObligationSchema, waiveObligationSchema } from '../contracts/entity';
 import { orderTalkSchema, recordTalkSchema, reviewExplanationSchema, scheduleTalkSchema, submitExplanationSchema } from '../contracts/inquiry';
 import { decideProposalSchema, recordInspectionSchema, recordStudySchema, submitReportSchema } from '../contracts/township';
-import { recordCommitteeStudySchema, recordEvaluationSchema, recordJointMeetingSchema } from '../contracts/programme';
+import { recordCommitteeStudySchema, recordDiagnosisSchema, recordEvaluationSchema, recordJointMeetingSchema } from '../contracts/programme';
 import { recordAccountabilitySchema } from '../contracts/ledger';
 import { reassignSchema, recordAcceptanceSchema, recordProgressSchema, reviewPlanSchema, submitPlanSchema, withdrawSchema } from '../contracts/village';
 import { XLSX_CONTENT_TYPE } from '../documents/ledger-workbook';
@@ -216,6 +216,7 @@ export const routes: readonly RouteSpec[] = [
 
   // The county
   { method: 'POST', url: '/api/county/committee-studies', summary: '记录县委常委会专题研究：审核整顿方案，以交办任务书交办整顿事项（五(二)）', action: 'committee-study.record', entity: county, body: { schema: recordCommitteeStudySchema, actorField: 'by' }, run: (s, c) => s.recordCommitteeStudy(c.actor, c.body) },
+  { method: 'POST', url: '/api/county/diagnoses', summary: '记录整顿对象逐一会诊：每个正在整顿的整顿对象发现的问题、整顿方案是否可行（五(二)，每年一次）', action: 'diagnosis.record', entity: county, body: { schema: recordDiagnosisSchema, actorField: 'by' }, run: (s, c) => s.recordDiagnosis(c.actor, c.body) },
   { method: 'POST', url: '/api/county/joint-meetings', summary: '记录县工青妇、武装、民政等部门季度联席会：日期、研究内容、参加部门（四(一)4）', action: 'joint-meeting.record', entity: county, body: { schema: recordJointMeetingSchema, actorField: 'by' }, run: (s, c) => s.recordJointMeeting(c.actor, c.body) },
   { method: 'POST', url: '/api/county/evaluations', summary: '记录某年度乡镇党委书记抓基层党建工作述职评议考核结果：好、较好、一般、差（六(四)）', action: 'evaluation.record', entity: county, body: { schema: recordEvaluationSchema, actorField: 'by' }, run: (s, c) => s.recordEvaluation(c.actor, c.body) },
   ...dutyRoutes('/api/county', '县委', county, async () => ({ kind: 'county' })),

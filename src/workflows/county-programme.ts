@@ -20,11 +20,14 @@ import {
   programmeStateQuery,
   recordCommitteeStudySchema,
   recordCommitteeStudyUpdate,
+  recordDiagnosisSchema,
+  recordDiagnosisUpdate,
   recordEvaluationSchema,
   recordEvaluationUpdate,
   recordJointMeetingSchema,
   recordJointMeetingUpdate,
   type BulletinRecord,
+  type DiagnosisRecord,
   type FiguresReportRecord,
   type EvaluationRecord,
   type CommitteeStudyRecord,
@@ -34,7 +37,7 @@ import {
 } from '../contracts/programme';
 import { inquiryWorkflowId } from '../contracts/inquiry';
 import { targetChangeSchema, targetChangedSignal, targetChangesSchema, targetsChangedSignal, townshipWorkflowId, type TargetChange } from '../contracts/township';
-import { planReturnedSignal, tasksAssignedSignal, villageWorkflowId, type PlanReturned, type TasksAssigned } from '../contracts/village';
+import { diagnosedSignal, planReturnedSignal, tasksAssignedSignal, villageWorkflowId, type Diagnosed, type PlanReturned, type TasksAssigned } from '../contracts/village';
 import {
   acceptanceTargets,
   activeDuring,
@@ -82,6 +85,8 @@ export interface ProgrammeState {
   committeeStudies: CommitteeStudyRecord[];
   jointMeetings: JointMeetingRecord[];
   evaluations: EvaluationRecord[];
+  /** The yearly 会诊 recorded (五(二)); absent in states from before it was kept. */
+  diagnoses?: DiagnosisRecord[];
 }
 
 class Programme extends Entity<ProgrammeState> {
@@ -271,6 +276,7 @@ class Programme extends Entity<ProgrammeState> {
       committeeStudies: this.s.committeeStudies,
       jointMeetings: this.s.jointMeetings,
       evaluations: this.s.evaluations,
+      diagnoses: this.s.diagnoses ?? [],
     };
   }
 
@@ -291,6 +297,7 @@ class Programme extends Entity<ProgrammeState> {
       });
     });
     if (this.s.committeeStudies.some((x) => x.heldOn === r.heldOn)) throw refused(`${r.heldOn}的常委会专题研究已经记录`);
+    if (r.diagnosis !== undefined && !(this.s.diagnoses ?? []).some((d) => d.year === r.diagnosis)) throw fieldError('diagnosis', `${r.diagnosis}年的会诊尚未记录`);
   }
 
   /**
@@ -304,7 +311,14 @@ class Programme extends Entity<ProgrammeState> {
     const study = this.book.open.find((e) => e.kind === 'standing-committee-study' && e.period.start <= r.heldOn && r.heldOn <= e.period.end) ?? this.book.open.find((e) => e.kind === 'standing-committee-study');
     if (study) this.book.fulfil(study.id, r.heldOn, now, r.by, r.summary.slice(0, 200));
     const list = this.s.committeeStudies;
-    list.push({ heldOn: r.heldOn, summary: r.summary, by: r.by, plans: r.plans.map((p) => ({ village: p.village, tasks: p.tasks.length, ...(p.decision === 'return' ? { returned: true as const } : {}) })) });
+    const diagnosis = r.diagnosis !== undefined ? this.s.diagnoses?.find((d) => d.year === r.diagnosis) : undefined;
+    list.push({
+      heldOn: r.heldOn,
+      summary: r.summary,
+      by: r.by,
+      plans: r.plans.map((p) => ({ village: p.village, tasks: p.tasks.length, ...(p.decision === 'return' ? { returned: true as const } : {}) })),
+      ...(diagnosis ? { diagnosis: { year: diagnosis.year, heldOn: diagnosis.heldOn } } : {}),
+    });
     if (list.length > 12) list.shift();
     const out: { village: string; signal: { tasks: TasksAssigned } | { returned: PlanReturned } }[] = [];
     for (const plan of r.plans) {
@@ -335,6 +349,42 @@ class Programme extends Entity<ProgrammeState> {
     );
     this.dirty = true;
     return out;
+  }
+
+  /** The 会诊 (五(二)) covers every target under rectification on its day, each once, and no other; one a year. */
+  checkDiagnosis(now: number, raw: unknown): void {
+    const r = parseOrReject(recordDiagnosisSchema, raw);
+    if (r.heldOn > localDateOf(now)) throw fieldError('heldOn', `${r.heldOn}晚于今天`);
+    if (yearOf(r.heldOn) !== r.year) throw fieldError('heldOn', `${r.year}年的会诊应在${r.year}年进行`);
+    const active = this.s.targets.filter((t) => activeOn(t, r.heldOn)).map((t) => t.village);
+    const seen = new Set<string>();
+    r.targets.forEach((x, i) => {
+      if (!active.includes(x.village)) throw fieldError(`targets.${i}.village`, `${x.village}在${r.heldOn}不是正在整顿的整顿对象`);
+      if (seen.has(x.village)) throw fieldError(`targets.${i}.village`, `${x.village}重复`);
+      seen.add(x.village);
+    });
+    const missing = active.filter((v) => !seen.has(v));
+    if (missing.length) throw fieldError('targets', `逐一会诊：还有${missing.length}个整顿对象未会诊（${missing.slice(0, 10).join('、')}${missing.length > 10 ? '等' : ''}）`);
+    if ((this.s.diagnoses ?? []).some((d) => d.year === r.year)) throw refused(`${r.year}年的会诊已经记录`);
+  }
+
+  /** Records the year's 会诊: closes its duty, keeps the record, and sends each target its finding. */
+  applyDiagnosis(now: number, raw: unknown): { village: string; signal: Diagnosed }[] {
+    const r = recordDiagnosisSchema.parse(raw);
+    this.sync(now);
+    const duty = this.book.open.find((e) => e.kind === 'annual-diagnosis' && e.period.id === String(r.year));
+    if (duty) this.book.fulfil(duty.id, r.heldOn, now, r.by);
+    const list = (this.s.diagnoses ??= []);
+    const planNotStanding = r.targets.filter((x) => !x.planStands).map((x) => x.village);
+    list.push({ year: r.year, heldOn: r.heldOn, by: r.by, targets: r.targets.length, planNotStanding });
+    list.sort((a, b) => a.year - b.year);
+    if (list.length > 6) list.shift();
+    this.log(now, 'diagnosis', `${r.year}年整顿对象逐一会诊（${r.heldOn}）：${r.targets.length}个${planNotStanding.length ? `，其中整顿方案需调整${planNotStanding.length}个（${planNotStanding.join('、')}）` : '，整顿方案均可行'}`, r.by);
+    this.dirty = true;
+    return r.targets.map((x) => ({
+      village: x.village,
+      signal: { key: `${this.workflowId}/diagnosis/${r.year}/${x.village}`, year: r.year, heldOn: r.heldOn, by: r.by, problems: x.problems, planStands: x.planStands, ...(x.note ? { note: x.note } : {}) },
+    }));
   }
 
   checkJointMeeting(now: number, raw: unknown): void {
@@ -397,7 +447,7 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
   if (carried) state = carried;
   else {
     const parsed = parseOrReject(programmeInputSchema, input);
-    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), county: parsed.county, targets: [], cases: [], urging: { sent: [], rounds: {} }, bulletin: { sent: [] }, figuresReport: { sent: [] }, committeeStudies: [], jointMeetings: [], evaluations: [] };
+    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), county: parsed.county, targets: [], cases: [], urging: { sent: [], rounds: {} }, bulletin: { sent: [] }, figuresReport: { sent: [] }, committeeStudies: [], jointMeetings: [], evaluations: [], diagnoses: [] };
   }
   const p = new Programme(state, workflowInfo().workflowId);
 
@@ -428,6 +478,19 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
       return p.view(Date.now());
     },
     { validator: (raw) => p.checkCommitteeStudy(Date.now(), raw) },
+  );
+  setHandler(
+    recordDiagnosisUpdate,
+    async (raw) => {
+      const signals = await p.whenReady(() => p.applyDiagnosis(Date.now(), raw));
+      // Each target's finding goes to its own workflow.
+      const results = await Promise.allSettled(signals.map((x) => getExternalWorkflowHandle(villageWorkflowId(x.village)).signal(diagnosedSignal, x.signal)));
+      results.forEach((r, i) => {
+        if (r.status === 'rejected') p.log(Date.now(), 'forward-failed', `会诊意见未能送达${signals[i]!.village}：${(r.reason as Error).message}`);
+      });
+      return p.view(Date.now());
+    },
+    { validator: (raw) => p.checkDiagnosis(Date.now(), raw) },
   );
   // A record of the department's (联席会, 述职评议考核): checked, applied when the programme is ready, answered with the view.
   const recordUpdate = <A>(def: UpdateDefinition<ProgrammeView, [A]>, check: (now: number, raw: unknown) => void, apply: (now: number, raw: unknown) => void): void =>

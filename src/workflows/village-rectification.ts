@@ -29,6 +29,9 @@ import {
   submitPlanUpdate,
   tasksAssignedSchema,
   tasksAssignedSignal,
+  diagnosedSchema,
+  diagnosedSignal,
+  type Diagnosed,
   planReturnedSchema,
   planReturnedSignal,
   villageInputSchema,
@@ -95,6 +98,8 @@ export interface VillageState {
   acceptances: AcceptanceRecord[];
   /** Years whose late-November acceptance was owed: one that ends with no result counts as not transformed (五(四)). */
   acceptanceYears: number[];
+  /** The department's 会诊 of the target (五(二)), the latest three. */
+  diagnoses?: Omit<Diagnosed, 'key'>[];
   /** 五(四): the paired department's principal leader in post when each block began (by its first day; null: nobody). */
   pairedLeaders?: Record<string, string | null>;
   /** The day a later acceptance undid the target's transformation, while it is not transformed again. */
@@ -311,6 +316,7 @@ class Village extends Entity<VillageState> {
       ...(this.s.liaison ? { liaison: this.s.liaison } : {}),
       plan: { ...this.s.plan },
       acceptances: this.s.acceptances,
+      diagnoses: this.s.diagnoses ?? [],
       acceptanceResults: this.results(now),
       consequences: [...this.pairedConsequences(now), ...removability(this.village, d.date, this.s.threeMeetings, today)],
     };
@@ -591,6 +597,19 @@ export async function villageRectification(input: VillageInput, carried?: Villag
   });
 
   // 五(二): the items of a 交办任务书 for this target, each a duty of the person who answers for it.
+  t.onSignal(diagnosedSignal, diagnosedSchema, '会诊', (a) => {
+    void t.whenReady(() => {
+      const now = Date.now();
+      if (t.finished(now) || !t.firstForwarded(a.key)) return;
+      const { key: _key, ...d } = a;
+      const list = (t.s.diagnoses ??= []);
+      list.push(d);
+      if (list.length > 3) list.shift();
+      t.log(now, 'diagnosed', `县委组织部${a.year}年会诊：${a.problems}；整顿方案${a.planStands ? '可行' : `需调整${a.note ? `（${a.note}）` : ''}`}（五(二)）`, a.by);
+      t.dirty = true;
+    });
+  });
+
   t.onSignal(tasksAssignedSignal, tasksAssignedSchema, '交办任务书', (a) => {
     void t.whenReady(() => {
       const now = Date.now();

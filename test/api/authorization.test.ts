@@ -78,6 +78,7 @@ const allowed: Record<string, Who[]> = {
   'POST /api/county/committee-studies': DEPT, // 五(二): the standing committee's study and its 交办任务书
   'POST /api/county/evaluations': DEPT, // 六(四): the county's yearly evaluation of township secretaries
   'POST /api/county/joint-meetings': DEPT, // 四(一)4 with 六(二) "由组织部牵头": the department records the departments' 联席会
+  'POST /api/county/diagnoses': DEPT, // 五(二): the department's 会诊
   'POST /api/townships/:code/proposals/decide': DEPT,
   'POST /api/townships/:code/duties/fulfil': [...DEPT, ...TOWNSHIP],
   'POST /api/townships/:code/duties/waive': DEPT,
@@ -118,6 +119,7 @@ const bodies: Record<string, unknown> = {
   'POST /api/cases/:id/talk/schedule': { at: `${today}T09:30`, place: '县委组织部', conductor: 'zzb-head' },
   'POST /api/cases/:id/talk/record': { outcome: '已约谈并提出要求' },
   'POST /api/county/evaluations': { year: 2026, evaluatedOn: today, results: [{ person: 'qs-sec', grade: 'good' }] },
+  'POST /api/county/diagnoses': { year: 2026, heldOn: today, targets: [{ village: 'QS03', problems: '班子战斗力不强', planStands: true }] },
   'POST /api/county/joint-meetings': { heldOn: today, topics: '研究整治配套组织软弱涣散的问题', departments: ['D-GH', 'D-TW', 'D-FL', 'D-WZ', 'D-MZ'] },
   'POST /api/ledger/accountability': { person: 'qs-sec', ground: 'not-leading', decidedOn: today, docNumber: '云组发〔2026〕1号', confirmed: true },
   'POST /api/policy/apply': defaultPolicy,

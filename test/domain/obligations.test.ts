@@ -172,6 +172,18 @@ describe("the county's duties (五(二), 四(一)4, 六(四), 五(一))", () => 
   });
 });
 
+describe('the yearly 会诊 (五(二))', () => {
+  test('once a year by the policy day, 15 June (Friday the 14th in 2019), when a target is under rectification that day', () => {
+    const list = (from: string, to: string, targets = [{ village: 'QS03', date: '2018-10-15' }]) => countyDuties('YL', targets, defaultPolicy, from, to).filter((d) => d.kind === 'annual-diagnosis');
+    expect(list('2019-01-01', '2019-12-31').map((d) => [d.period.id, d.period.start, d.period.end, lay(d).due.date])).toEqual([['2019', '2019-01-01', '2019-06-15', '2019-06-14']]);
+    // Designated in October 2018: nothing was under rectification on 15 June 2018; after the 15th, that year is past.
+    expect(list('2018-01-01', '2018-12-31')).toEqual([]);
+    expect(list('2019-07-01', '2019-12-31')).toEqual([]);
+    // A target designated on 1 July 2019 is first diagnosed in 2020.
+    expect(list('2019-01-01', '2020-12-31', [{ village: 'LH02', date: '2019-07-01' }]).map((d) => d.period.id)).toEqual(['2020']);
+  });
+});
+
 describe('properties', () => {
   const day = (from: string, to: string): fc.Arbitrary<string> => fc.integer({ min: dayNumber(from), max: dayNumber(to) }).map(fromDayNumber);
   const target = fc.record({ date: day('2018-01-01', '2024-12-31'), withdrawAfter: fc.option(fc.integer({ min: 1, max: 900 }), { nil: undefined }) }).map((t, ) => ({

@@ -1,4 +1,4 @@
-/** The county's own duties: the 联席会, the 述职评议考核 and the standing committee's studies. */
+/** The county's own duties: the 联席会, the 会诊, the 述职评议考核 and the standing committee's studies. */
 import type { FastifyInstance } from 'fastify';
 import { evaluationGradeLabels, evaluationGrades } from '../../contracts/programme';
 import { may } from '../../service/authorization';
@@ -6,7 +6,7 @@ import { html, raw, type Html } from '../html';
 import { type Kit, type Ctx } from '../kit';
 
 export function registerCounty(app: FastifyInstance, kit: Kit): void {
-  const { deps, today, roster, personName, townshipName, departmentLabel, fieldError, kept, form, input, textarea, dutiesNow, dutyTable, page } = kit;
+  const { deps, today, roster, personName, townshipName, villageName, departmentLabel, fieldError, kept, form, input, textarea, dutiesNow, dutyTable, page } = kit;
   /** 四(一)4: the departments' 联席会, recorded by the department; the member departments of the roster are ticked. */
   const jointMeetingForm = (ctx: Ctx): Html => {
     const members = new Set(roster().people.filter((p) => p.role === 'joint-meeting-member').map((p) => p.department));
@@ -36,13 +36,33 @@ export function registerCounty(app: FastifyInstance, kit: Kit): void {
     );
   };
 
+  /** 五(二) 逐一会诊: every target under rectification, one row each: the problems found, whether its plan stands. */
+  const diagnosisForm = (ctx: Ctx, year: string, villages: readonly string[]): Html => {
+    const id = 'diagnosis';
+    const stands = (i: number, value: string): Html | string => ((kept(ctx, id, `targets.${i}.planStands:bool`) ?? 'true') === value ? raw(' checked') : '');
+    return form(
+      ctx,
+      id,
+      '/api/county/diagnoses',
+      `记录${year}年整顿对象逐一会诊（五(二)）`,
+      html`<input type="hidden" name="year:number" value="${year}">${input(ctx, id, '会诊日期', 'heldOn', 'date', today())}${fieldError(ctx, id, 'targets')}
+<table><tr><th>整顿对象</th><th>发现的问题</th><th>整顿方案</th><th>调整意见</th></tr>${villages.map(
+        (village, i) => html`<tr><td>${villageName(village)}<input type="hidden" name="targets.${i}.village" value="${village}"></td><td><textarea name="targets.${i}.problems">${kept(ctx, id, `targets.${i}.problems`) ?? ''}</textarea>${fieldError(ctx, id, `targets.${i}`)}</td><td><label class="inline"><input type="radio" name="targets.${i}.planStands:bool" value="true"${stands(i, 'true')}> 可行</label><label class="inline"><input type="radio" name="targets.${i}.planStands:bool" value="false"${stands(i, 'false')}> 需调整</label></td><td><input name="targets.${i}.note:optional" value="${kept(ctx, id, `targets.${i}.note:optional`) ?? ''}"></td></tr>`,
+      )}</table>`,
+    );
+  };
+
   page('/county/obligations/:id', async (ctx, r) => {
     const v = await deps.service.countyView(ctx.actor);
     const id = (r.params as { id: string }).id;
     const evaluationYear = /^township-secretary-evaluation\/[^/]+\/(\d{4})$/.exec(id)?.[1];
+    const diagnosisYear = /^annual-diagnosis\/[^/]+\/(\d{4})$/.exec(id)?.[1];
+    const active = v.targets.filter((t) => t.active).map((t) => t.village);
     const record =
       id.startsWith('joint-meeting/') && may(ctx.actor, 'joint-meeting.record', { kind: 'county' })
         ? jointMeetingForm(ctx)
+        : diagnosisYear && may(ctx.actor, 'diagnosis.record', { kind: 'county' }) && !v.diagnoses.some((d) => String(d.year) === diagnosisYear)
+          ? diagnosisForm(ctx, diagnosisYear, active)
         : evaluationYear && may(ctx.actor, 'evaluation.record', { kind: 'county' }) && !v.evaluations.some((e) => String(e.year) === evaluationYear)
           ? evaluationForm(ctx, evaluationYear)
           : html``;
@@ -53,6 +73,9 @@ export function registerCounty(app: FastifyInstance, kit: Kit): void {
         })}`
       : html``;
     const held = v.jointMeetings.length ? html`<h2>已记录的联席会</h2><ul>${v.jointMeetings.map((m) => html`<li>${m.heldOn}：${m.topics}（${m.departments.map(departmentLabel).join('、')}）</li>`)}</ul>` : html``;
-    return { title: '县委的事项', body: html`${dutyTable(ctx, { kind: 'county' }, '/api/county', dutiesNow(v), id)}${record}${held}${evaluations}` };
+    const diagnoses = v.diagnoses.length
+      ? html`<h2>已记录的会诊</h2><ul>${v.diagnoses.map((d) => html`<li>${d.year}年（${d.heldOn}）：会诊${d.targets}个整顿对象${d.planNotStanding.length ? `，整顿方案需调整：${d.planNotStanding.map(villageName).join('、')}` : '，整顿方案均可行'}</li>`)}</ul>`
+      : html``;
+    return { title: '县委的事项', body: html`${dutyTable(ctx, { kind: 'county' }, '/api/county', dutiesNow(v), id)}${record}${held}${diagnoses}${evaluations}` };
   });
 }

@@ -51,6 +51,7 @@ export function registerVillage(app: FastifyInstance, kit: Kit): void {
       body: html`<p>阶段：<strong>${v.stageLabel}</strong>　认定日期：${v.designation.date}　第一书记：${personName(v.firstSecretary)}　包村领导：${personName(v.liaison)}</p>
 <p>整顿方案：${{ due: '待报送', submitted: '待审核', returned: `退回修改（${v.plan.revisionDue ?? ''}前重报）`, approved: '已审核通过' }[v.plan.status]}　${v.acceptances.map((x) => `${x.year}年验收：${x.transformed ? '转化提升' : '未转化'}`).join('　')}</p>
 ${ratingHistoryText(roster().ratings, code, v.designation) ? html`<p>${ratingHistoryText(roster().ratings, code, v.designation)}</p>` : ''}
+${v.diagnoses.length ? html`<h2>县委组织部会诊（五(二)）</h2><ul>${v.diagnoses.map((d) => html`<li>${d.year}年（${d.heldOn}）：${d.problems}；整顿方案${d.planStands ? '可行' : `需调整${d.note ? `：${d.note}` : ''}`}</li>`)}</ul>` : ''}
 ${v.acceptances.length ? html`<h2>验收评价</h2>${v.acceptances.map(acceptanceRecord)}` : ''}
 <h2>待办事项</h2><p class="muted" data-as-of="${v.asOf}">截至${chinaTime(v.asOf)}（北京时间）</p>${dutyTable(ctx, e, base, dutiesNow(v), highlight)}
 ${forms}
