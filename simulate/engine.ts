@@ -23,6 +23,7 @@ import { townshipStateQuery, townshipWorkflowId, type TownshipView } from '../sr
 import { stateQuery, villageWorkflowId, type VillageView } from '../src/contracts/village';
 import { addDays, cycleYearEnd, dayOfWeek, diffDays, instantOf, localDateOf, yearOf, type LocalDate } from '../src/domain/calendar';
 import type { Consequence } from '../src/domain/consequences';
+import type { Figures } from '../src/documents/figures';
 import { defaultPolicy, type Policy } from '../src/domain/policy';
 import { holders, type Role, type Roster } from '../src/domain/roster';
 import { SmtpSink } from '../src/infra/smtp-sink';
@@ -55,18 +56,10 @@ export interface Sample {
 }
 
 /** The department's figures at a month's end (GET /api/figures as of that day): what summary.json and the report's 转化进度 show. */
-export interface MonthFigures {
-  readonly month: string;
-  readonly asOf: LocalDate;
-  readonly targets: number;
-  readonly underRectification: number;
-  readonly transformed: number;
-  readonly withdrawn: number;
-  readonly overdueDuties: number;
-  readonly townshipsBehind: number;
+export type MonthFigures = { readonly month: string; readonly asOf: LocalDate } & Figures['totals'] & {
   /** 二's goal per designation year: targets, transformed by the goal's date, the goal's date. */
-  readonly byYear: readonly { readonly designatedIn: number; readonly targets: number; readonly transformed: number; readonly goalDate: LocalDate }[];
-}
+  readonly byYear: readonly Pick<Figures['byYear'][number], 'designatedIn' | 'targets' | 'transformed' | 'goalDate'>[];
+};
 
 export interface SimulationResult {
   readonly scenario: Scenario;
@@ -483,18 +476,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const monthFigures = async (today: LocalDate): Promise<void> => {
     try {
       const f = await service.figures(staffActor, { asOf: today });
-      const t = f.totals;
-      figures.push({
-        month: today.slice(0, 7),
-        asOf: today,
-        targets: t.targets,
-        underRectification: t.underRectification,
-        transformed: t.transformed,
-        withdrawn: t.withdrawn,
-        overdueDuties: t.overdueDuties,
-        townshipsBehind: t.townshipsBehind,
-        byYear: f.byYear.map((y) => ({ designatedIn: y.designatedIn, targets: y.targets, transformed: y.transformed, goalDate: y.goalDate })),
-      });
+      figures.push({ month: today.slice(0, 7), asOf: today, ...f.totals, byYear: f.byYear.map((y) => ({ designatedIn: y.designatedIn, targets: y.targets, transformed: y.transformed, goalDate: y.goalDate })) });
     } catch (err) {
       problems.push(`${today} 统计：${(err as Error).message}`);
     }
