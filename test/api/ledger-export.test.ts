@@ -38,7 +38,7 @@ test('the ledger of targets: one row per designated target, with its township, c
   const ws = book.getWorksheet('整顿对象台账')!;
   expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
   const headers = (ws.getRow(1).values as unknown[]).slice(1);
-  expect(headers).toEqual(['序号', '乡镇', '村', '认定日期', '认定标准', '所处阶段', '整顿方案', '未完成事项', '其中逾期', '第一书记', '联建部门']);
+  expect(headers).toEqual(['序号', '乡镇', '村', '认定日期', '认定标准', '所处阶段', '整顿方案', '星级化考评（认定前后）', '未完成事项', '其中逾期', '第一书记', '联建部门']);
   expect(ws.rowCount).toBe(3);
   const qs03 = ws.getRow(3);
   expect(qs03.getCell(2).value).toBe('青石镇');
@@ -47,7 +47,9 @@ test('the ledger of targets: one row per designated target, with its township, c
   expect(qs03.getCell(4).numFmt).toBe('yyyy-mm-dd');
   expect(String(qs03.getCell(5).value)).toMatch(/^\d\./);
   expect(qs03.getCell(7).value).toBe('待报送');
-  expect(Number(qs03.getCell(8).value)).toBeGreaterThan(0);
+  // The star rating before the designation (三(六)): the roster's latest, 2019; none since.
+  expect(qs03.getCell(8).value).toBe('认定前（2019年）4星');
+  expect(Number(qs03.getCell(9).value)).toBeGreaterThan(0);
   expect(ws.getColumn(5).width).toBeGreaterThan(20);
 });
 
