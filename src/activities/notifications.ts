@@ -95,6 +95,8 @@ export interface FiguresReportInput {
   readonly quarter: string;
   /** The programme's own view as it asks (a local activity's input is not kept in the history). */
   readonly programme: ProgrammeView;
+  /** The policy's years to the goal of a target designated after 2018 (absent: one). */
+  readonly goalYears?: number;
 }
 
 export interface FiguresReportResult {
@@ -484,7 +486,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
       const now = input.at ? Date.parse(input.at) : Date.now();
       // The records as they stand (a view not answering within 10 s is left out, and the report says which).
       const records = await readCountyRecords(temporal, input.county, { asOf: reportAsOf(input.quarter, now), now, perQueryMs: 10_000, programme: input.programme });
-      const facts = figuresReportFacts(records, current, input.quarter, now);
+      const facts = figuresReportFacts({ ...records, ...(input.goalYears ? { goalYears: input.goalYears } : {}) }, current, input.quarter, now);
       const files = new Map<string, Promise<Attachment[]>>();
       const results = await deliverAll<FiguresReportRequest>(
         [{ type: 'figures-report', key: input.key, roles: ['org-department-staff', 'org-department-head'], quarter: input.quarter, ...(input.at ? { at: input.at } : {}) }],

@@ -51,6 +51,8 @@ export function describePolicy(p: Policy): string[] {
   lines.push(`约谈：${sv.talkWorkingDays.value}个工作日内进行（${basisText(sv.talkWorkingDays.basis)}）`);
   const religious = p.villageDuties.religiousContacts;
   lines.push(`每月与宗教活动场所和宗教人士联系、谈话：${religious.value ? '列为整顿对象的例行事项' : '不列入'}（${basisText(religious.basis)}）`);
+  const goal = p.goals.laterDesignationYears;
+  lines.push(`转化目标：2018年认定的2019年底全部转化（《方案》二）；以后认定的，${goal.value === 1 ? '认定次年年底前' : `认定后第${goal.value}年年底前`}全部转化（${basisText(goal.basis)}）`);
   const lifted = p.consequences.pairedLeaderLiftedOnTransformation;
   lines.push(`联建部门主要领导不得晋升重用（五(四)）：${lifted.value ? '整顿对象转化后解除' : '转化后不解除'}（${basisText(lifted.basis)}）`);
   const report = p.reports.figures;

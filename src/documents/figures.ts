@@ -4,7 +4,8 @@
  * consequences ledger as of one day. Pure: the service gathers the views and caches the answer.
  *
  * - 二 "到2019年底，纳入整顿范围的软弱涣散农村基层党组织要100%实现转化提升": the goal of the 2018
- *   targets; a later designation year's goal is the end of the year after it (county practice).
+ *   targets; a later designation year's goal is the end of the policy's number of years after it
+ *   (county practice, `goals.laterDesignationYears`: one by default).
  * - 三(一)–(六): the grounds of designation; a target transformed at acceptance resolves them.
  * - 六(三): the half-monthly reports, on time, late or missed; 六(四): letters and talks; 六(五),
  *   五(四): the consequences in force.
@@ -111,6 +112,8 @@ export interface FiguresInput {
   readonly cases: readonly { readonly caseId: string; readonly township: string; readonly kind: 'inquiry' | 'talk'; readonly issuedOn: LocalDate; readonly talkHeldOn?: LocalDate }[];
   /** Only this township's figures (a township's own line). */
   readonly township?: string;
+  /** A target designated after 2018 is to be transformed by the end of this many years after its designation year (the policy; default one). */
+  readonly goalYears?: number;
 }
 
 const GROUNDS = ['三(一)', '三(二)', '三(三)', '三(四)', '三(五)', '三(六)'];
@@ -125,6 +128,8 @@ function reportCounts(t: TownshipView, asOf: LocalDate, within: (periodId: strin
 }
 
 export function computeFigures(i: FiguresInput): Figures {
+  // 二's date for the 2018 targets; the policy's for later ones.
+  const goalDateOf = (y: number): LocalDate => `${y === 2018 ? 2019 : y + (i.goalYears ?? 1)}-12-31`;
   const quarter = quarterOf(i.asOf);
   const year = yearOf(i.asOf);
   const townshipOfPerson = new Map(i.roster.people.map((p) => [p.id, p.township]));
@@ -140,14 +145,14 @@ export function computeFigures(i: FiguresInput): Figures {
     if (withdrawnBy(t)) g.withdrawn++;
     else {
       g.targets++;
-      if (transformedBy(t) && t.transformedOn! <= `${y + 1}-12-31`) g.transformed++;
+      if (transformedBy(t) && t.transformedOn! <= goalDateOf(y)) g.transformed++;
     }
     years.set(y, g);
   }
   const byYear = [...years.entries()]
     .sort(([a], [b]) => a - b)
     .map(([y, g]) => {
-      const goalDate = `${y + 1}-12-31` as LocalDate;
+      const goalDate = goalDateOf(y);
       return {
         designatedIn: y,
         goalDate,

@@ -179,8 +179,21 @@ export const policySchema = z.strictObject({
   consequences: z
     .strictObject({ pairedLeaderLiftedOnTransformation: valueRule(z.boolean()) })
     .default({ pairedLeaderLiftedOnTransformation: { value: false, basis: 'county-practice' } }),
+  /**
+   * 二 sets the goal of the 2018 targets ("到2019年底…100%实现转化提升"); a target designated later
+   * is to be transformed by the end of this many years after its designation year (county
+   * practice; absent in policies written before it existed: one).
+   */
+  goals: z
+    .strictObject({ laterDesignationYears: valueRule(z.number().int().min(1).max(3)) })
+    .default({ laterDesignationYears: { value: 1, basis: 'county-practice' } }),
 });
 export type Policy = z.infer<typeof policySchema>;
+
+/** The years after its designation year by whose end a target designated after 2018 is to be transformed; a policy recorded before the choice existed: one. */
+export function goalYearsOf(policy: Pick<Policy, 'goals'>): number {
+  return (policy as Partial<Pick<Policy, 'goals'>>).goals?.laterDesignationYears.value ?? 1;
+}
 
 /** Whether a transformation lifts 五(四)'s block on the paired department's leader; a policy recorded before the choice existed: no. */
 export function pairedLeaderLifted(policy: Pick<Policy, 'consequences'>): boolean {
@@ -280,6 +293,9 @@ export const defaultPolicy: Policy = policySchema.parse({
   },
   consequences: {
     pairedLeaderLiftedOnTransformation: { value: false, basis: 'county-practice' },
+  },
+  goals: {
+    laterDesignationYears: { value: 1, basis: 'county-practice' },
   },
 });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { stateQuery, VILLAGE_WORKFLOW_TYPE, villageWorkflowId } from '../contracts/village';
 import { isLocalDate, localDateOf, localDateSchema, type LocalDate } from '../domain/calendar';
 import { roleLabels, type Role } from '../domain/roster';
+import { goalYearsOf } from '../domain/policy';
 import { authorize, type Actor } from './authorization';
 import { awardIneligibleQuery, ledgerEntriesQuery, ledgerWorkflowId, promotionBlockedQuery, recordAccountabilitySchema, recordAccountabilityUpdate } from '../contracts/ledger';
 import { accountabilityGrounds, type Consequence } from '../domain/consequences';
@@ -94,7 +95,7 @@ export class LedgerActions extends ServiceCore {
   protected async computeFigures(asOf: LocalDate, now: number, township?: string): Promise<Figures> {
     const roster = this.deps.roster();
     const records = await readCountyRecords(this.deps.client, roster.county.code, { asOf, now, ...(township ? { township } : {}) }).catch((err: unknown) => fromTemporal(err, '全县整顿工作'));
-    return computeFigures({ asOf, now, roster, ...records, ...(township ? { township } : {}) });
+    return computeFigures({ asOf, now, roster, ...records, goalYears: goalYearsOf(this.deps.policy()), ...(township ? { township } : {}) });
   }
 
   /**
@@ -112,7 +113,7 @@ export class LedgerActions extends ServiceCore {
     if (quarterDays(quarter).first > today) throw badInput([{ path: 'quarter', message: `${quarterText(quarter)}尚未开始` }]);
     const roster = this.deps.roster();
     const records = await readCountyRecords(this.deps.client, roster.county.code, { asOf: reportAsOf(quarter, now), now }).catch((err: unknown) => fromTemporal(err, '全县整顿工作'));
-    const letter = figuresReportLetter(figuresReportFacts(records, roster, quarter, now), roster);
+    const letter = figuresReportLetter(figuresReportFacts({ ...records, goalYears: goalYearsOf(this.deps.policy()) }, roster, quarter, now), roster);
     return { filename: `${roster.county.name}整顿工作进展情况报告（${quarterText(quarter)}，送审稿）.docx`, content: Buffer.from(await officialLetterDocx(officialLetter(letter))) };
   }
 

@@ -48,6 +48,7 @@ import {
   countyDuties,
   defaultPolicy,
   figuresReportRhythm,
+  goalYearsOf,
   instantOf,
   isoInstant,
   localDateOf,
@@ -157,7 +158,7 @@ class Programme extends Entity<ProgrammeState> {
     if (!this.s.targets.some((t) => activeDuring(t, period))) return true;
     const label = `${quarter.slice(0, 4)}年第${'一二三四'[Number(quarter.slice(-1)) - 1]}季度`;
     try {
-      const res = await figuresReport({ key: `${this.workflowId}/figures-report/${quarter}`, county: this.s.county, quarter, programme: this.view(now), at: isoInstant(Date.now()) });
+      const res = await figuresReport({ key: `${this.workflowId}/figures-report/${quarter}`, county: this.s.county, quarter, programme: this.view(now), goalYears: goalYearsOf(this.core.policy), at: isoInstant(Date.now()) });
       r.sent.push({ quarter, on: today, targets: res.targets, transformed: res.transformed, townshipsBehind: res.townshipsBehind, overdue: res.overdue });
       if (r.sent.length > 12) r.sent.shift();
       this.log(Date.now(), 'figures-report', `${label}整顿工作进展情况报告送审稿已送县委组织部：整顿对象${res.targets}个，已转化${res.transformed}个，工作滞后的乡镇${res.townshipsBehind}个，逾期事项${res.overdue}项`);
