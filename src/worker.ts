@@ -99,7 +99,9 @@ export async function runWorker(config: Config, signal: AbortSignal): Promise<vo
     console.log(
       `Worker polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}" at ${config.temporal.address}; sent journal: ${journal.description}`,
     );
-    if (signal.aborted) return; // stopped while the bundle was being built
+    // Stopped while the bundle was being built: the worker still holds the connection until it has
+    // run and shut down, so it runs for no time rather than being left behind.
+    if (signal.aborted) return await worker.runUntil(Promise.resolve());
     signal.addEventListener('abort', () => worker.getState() === 'RUNNING' && worker.shutdown(), { once: true });
     await worker.run();
   } finally {
