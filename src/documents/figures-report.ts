@@ -16,7 +16,7 @@ import { stageLabels } from '../contracts/village';
 import type { BulletinFacts } from '../contracts/mail';
 import { addDays, localDateOf, periodById, periodOf, type LocalDate } from '../domain/calendar';
 import { arisenOn, consequenceKindLabels, type Consequence } from '../domain/consequences';
-import { chineseDate, departmentName, personName, sourceDocument, townshipName, villageLabel } from '../domain/names';
+import { chineseDate, clauseText, consequenceSubjectName, departmentName, sourceDocument, townshipName, villageLabel } from '../domain/names';
 import type { Roster } from '../domain/roster';
 import { bulletinFacts } from './bulletin';
 import { computeFigures, type Figures, type FiguresInput } from './figures';
@@ -28,9 +28,9 @@ export function quarterDays(quarter: string): { first: LocalDate; last: LocalDat
   return { first: p.start, last: p.end };
 }
 
-/** 2019-Q2 → 2019年第二季度. */
+/** 2019-Q2 → 2019年第二季度 (the period's own label). */
 export function quarterText(quarter: string): string {
-  return `${quarter.slice(0, 4)}年第${'一二三四'[Number(quarter.slice(-1)) - 1]}季度`;
+  return periodById(quarter).label;
 }
 
 /** The quarter before the one a day falls in: the quarter a report drawn up that day covers. */
@@ -53,17 +53,10 @@ export interface FiguresReportFacts {
   readonly unread?: readonly string[];
 }
 
+/** Whom a consequence concerns, a township official with the township: 柳河镇陈卫东. */
 function subjectText(roster: Roster, c: Consequence): string {
-  if (c.subject.type === 'person') {
-    const id = c.subject.id;
-    const p = roster.people.find((x) => x.id === id);
-    return p?.township ? `${townshipName(roster, p.township)}${p.name}` : personName(roster, id);
-  }
-  if (c.subject.type === 'department') {
-    const code = c.subject.code;
-    return `${roster.departments.find((d) => d.code === code)?.name ?? code}主要领导`;
-  }
-  return villageLabel(roster, c.subject.code);
+  const person = c.subject.type === 'person' ? roster.people.find((x) => x.id === (c.subject as { id: string }).id) : undefined;
+  return `${person?.township ? townshipName(roster, person.township) : ''}${consequenceSubjectName(roster, c.subject)}`;
 }
 
 /** The report as a document in the department's name: a draft, no 文号 until it is issued. */
@@ -93,7 +86,7 @@ export function figuresReportLetter(r: FiguresReportFacts, roster: Roster): Lett
   const stages = Object.entries(f.byStage).filter(([, n]) => n > 0);
   if (stages.length) p.push(`截至${chineseDate(r.date)}，整顿对象所处阶段：${stages.map(([s, n]) => `${(stageLabels as Record<string, string>)[s] ?? s}${n}个`).join('，')}。`);
   const grounds = f.byGround.filter((g) => g.targets > 0);
-  if (grounds.length) p.push(`按认定情形（三）：${grounds.map((g) => `${g.clause.replace('(', '（').replace(')', '）')}${g.targets}个，已转化${g.resolved}个`).join('；')}。`);
+  if (grounds.length) p.push(`按认定情形（三）：${grounds.map((g) => `${clauseText(g.clause)}${g.targets}个，已转化${g.resolved}个`).join('；')}。`);
 
   p.push('二、各乡镇工作情况');
   p.push(`${q}各乡镇半月进展报送（六（三））、函询约谈（六（四））情况，以及截至${chineseDate(r.date)}的逾期事项如下：`);
@@ -142,7 +135,7 @@ export function figuresReportLetter(r: FiguresReportFacts, roster: Roster): Lett
   if (r.began.length === 0) p.push(`${q}无新增的责任追究后果。`);
   else {
     p.push(`${q}新增${r.began.length}项：`);
-    r.began.forEach((c, i) => p.push(`${i + 1}. ${subjectText(roster, c)}：${consequenceKindLabels[c.kind]}（${c.clause.replace('(', '（').replace(')', '）')}），${chineseDate(c.from)}${c.until ? `至${chineseDate(c.until)}` : '起'}；${c.reason.replace(/^(\d{4}-\d{2}-\d{2})/, (d) => chineseDate(d))}。`));
+    r.began.forEach((c, i) => p.push(`${i + 1}. ${subjectText(roster, c)}：${consequenceKindLabels[c.kind]}（${clauseText(c.clause)}），${chineseDate(c.from)}${c.until ? `至${chineseDate(c.until)}` : '起'}；${c.reason.replace(/^(\d{4}-\d{2}-\d{2})/, (d) => chineseDate(d))}。`));
   }
   if (f.consequences.length) p.push(`截至${chineseDate(f.asOf)}仍然有效的：${f.consequences.map((c) => `${consequenceKindLabels[c.kind]}${c.subjects}人（单位）`).join('，')}。`);
 
@@ -154,7 +147,7 @@ export function figuresReportLetter(r: FiguresReportFacts, roster: Roster): Lett
     p.push({
       table: {
         head: ['事项', '依据', '应办', '按时完成', '逾期完成', '免除', '未落实', '待办', '其中逾期'],
-        rows: duties.map((d) => [d.title, d.clause.replace('(', '（').replace(')', '）'), d.opened, d.onTime, d.late, d.waived, d.missed, d.open, d.overdue]),
+        rows: duties.map((d) => [d.title, clauseText(d.clause), d.opened, d.onTime, d.late, d.waived, d.missed, d.open, d.overdue]),
       },
     });
   }
@@ -178,7 +171,7 @@ export function reportAsOf(quarter: string, now: number): LocalDate {
 }
 
 /**
- * The report's facts from the county's records read at `now` (see src/client/figures.ts): the
+ * The report's facts from the county's records read at `now` (src/infra/county-records.ts): the
  * figures as of the quarter's last day (or today, for the quarter still running), the overdue
  * duties and the targets behind as of today, the consequences begun within the quarter.
  */

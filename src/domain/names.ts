@@ -4,6 +4,7 @@
  * title, and China time. A code not in the roster stands for itself.
  */
 import { dayOfWeek, type LocalDate } from './calendar';
+import type { Consequence } from './consequences';
 import type { Roster } from './roster';
 
 type Places = Pick<Roster, 'townships' | 'villages'>;
@@ -21,6 +22,18 @@ export function villageLabel(roster: Places, code: string): string {
 /** A person's name, or the id when the roster has nobody by it. */
 export function personName(roster: Pick<Roster, 'people'>, id: string): string {
   return roster.people.find((p) => p.id === id)?.name ?? id;
+}
+
+/** Whom a consequence concerns: a person by name, a paired department as its principal leader, a village with its township. */
+export function consequenceSubjectName(roster: Pick<Roster, 'people' | 'departments' | 'townships' | 'villages'>, subject: Consequence['subject']): string {
+  if (subject.type === 'person') return personName(roster, subject.id);
+  if (subject.type === 'department') return `${roster.departments.find((d) => d.code === subject.code)?.name ?? subject.code}主要领导`;
+  return villageLabel(roster, subject.code);
+}
+
+/** A clause as letters print it, in full-width brackets: 六(四) → 六（四）. */
+export function clauseText(clause: string): string {
+  return clause.replace('(', '（').replace(')', '）');
 }
 
 /** 中共<county>委组织部 (e.g. 中共云岭县委组织部): the issuing body of letters and notices. */

@@ -10,18 +10,14 @@ import { atQueryTime } from '../contracts/common';
 import { inquiryStateQuery, inquiryWorkflowId } from '../contracts/inquiry';
 import { ledgerEntriesQuery, ledgerWorkflowId } from '../contracts/ledger';
 import { programmeStateQuery, programmeWorkflowId, type ProgrammeView } from '../contracts/programme';
-import { townshipStateQuery, townshipWorkflowId, type TownshipView } from '../contracts/township';
-import { stateQuery, villageWorkflowId, type VillageView } from '../contracts/village';
+import { townshipStateQuery, townshipWorkflowId } from '../contracts/township';
+import { stateQuery, villageWorkflowId } from '../contracts/village';
 import { yearOf, type LocalDate } from '../domain/calendar';
 import type { Consequence } from '../domain/consequences';
 import type { FiguresInput } from '../documents/figures';
 import { eachBounded } from './bounded';
 
 export interface CountyRecords extends Omit<FiguresInput, 'asOf' | 'now' | 'roster' | 'township'> {
-  readonly programme: ProgrammeView;
-  readonly villages: readonly VillageView[];
-  readonly townships: readonly TownshipView[];
-  readonly ledger: readonly Consequence[];
   /** Targets and townships whose view could not be read (codes). */
   readonly unread: readonly string[];
 }

@@ -156,7 +156,7 @@ class Programme extends Entity<ProgrammeState> {
     const rhythm = figuresReportRhythm(this.core.policy);
     if (rhythm === 'off' || (rhythm === 'half-yearly' && !/-Q[24]$/.test(quarter))) return true;
     if (!this.s.targets.some((t) => activeDuring(t, period))) return true;
-    const label = `${quarter.slice(0, 4)}年第${'一二三四'[Number(quarter.slice(-1)) - 1]}季度`;
+    const label = period.label;
     try {
       const res = await figuresReport({ key: `${this.workflowId}/figures-report/${quarter}`, county: this.s.county, quarter, programme: this.view(now), goalYears: goalYearsOf(this.core.policy), at: isoInstant(Date.now()) });
       r.sent.push({ quarter, on: today, targets: res.targets, transformed: res.transformed, townshipsBehind: res.townshipsBehind, overdue: res.overdue });
