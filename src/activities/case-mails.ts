@@ -4,12 +4,14 @@
  * to the organization department. The letter quotes the source text only for what it says
  * (六(四)); the days allowed and an automatic talk are the department's own requirement.
  */
-import type { BulletinRequest, CaseFacts, CaseMailRequest, ContactBulletinRequest, FiguresReportRequest, TaskBookRequest } from '../contracts/mail';
+import type { BulletinRequest, CaseFacts, CaseMailRequest, ContactBulletinRequest, FiguresReportRequest, PlanMailRequest, TaskBookRequest } from '../contracts/mail';
 import { figuresReportLetter, quarterText, type FiguresReportFacts } from '../documents/figures-report';
 import { bulletinCounts, bulletinLetter, halfLabel } from '../documents/bulletin';
 import { holders, roleLabels, type Person, type Role, type Roster } from '../domain/roster';
 import { blockLines, letterFiles, type Attachment, type LetterDocument } from '../documents/official-letter';
 import { caseLetter, proposalDocument, talkNotice } from '../documents/letters';
+import { planDocument } from '../documents/plan';
+import { planStageLabels, planStages } from '../contracts/village';
 import { docNumberText, chineseDate, departmentName, personName, sourceDocument, timesText, townshipName, villageLabel } from '../domain/names';
 import { FOOTER } from './notices';
 import { MISSED_EXPLANATION_WHY } from '../contracts/inquiry';
@@ -185,6 +187,41 @@ export async function renderTaskBook(req: TaskBookRequest, roster: Roster, recip
   return {
     fromName: departmentName(roster),
     subject: `【交办任务书】${town}${villageName}：整顿事项${req.tasks.length}项`,
+    text: [`${recipients.map((p) => p.name).join('、')}同志：`, '', ...lines, '', FOOTER].join('\n'),
+    attachments: await files,
+  };
+}
+
+/**
+ * An approved plan (五(一)) to the township party secretary and the organization department: what
+ * each stage holds, the dated measures and milestones now their owners' duties, and the plan as a
+ * Word document (PDF beside it with LETTER_PDF).
+ */
+export async function renderPlanMail(req: PlanMailRequest, roster: Roster, recipients: readonly Person[], baseUrl = '', opts: CaseMailOptions = {}): Promise<RenderedCaseMail> {
+  const doc = planDocument(req, roster)!;
+  const town = townshipName(roster, req.township);
+  const villageName = roster.villages.find((v) => v.code === req.village)?.name ?? req.village;
+  const measures = (req.plan.measures ?? []).map((m, i) => ({ ...m, n: i + 1 }));
+  const counts = planStages.map((st) => `${planStageLabels[st]}${measures.filter((m) => m.stage === st).length}项`).join('、');
+  const dated = [
+    ...measures.flatMap((m) => (m.due && m.owner ? [`${planStageLabels[m.stage]}措施${m.n}：${m.what}（责任人：${personName(roster, m.owner)}，完成时限：${chineseDate(m.due)}）`] : [])),
+    ...(req.plan.roadmap?.milestones ?? []).map((m, i) => `时间表节点${i + 1}：${m.goal}（责任人：${personName(roster, m.owner)}，${chineseDate(m.date)}）`),
+  ];
+  let files = opts.files?.get(req.key);
+  if (!files) {
+    files = letterFiles(doc, `整顿方案-${req.village}`, opts.pdf);
+    opts.files?.set(req.key, files);
+  }
+  const lines = [
+    `${town}${villageName}的整顿方案已于${chineseDate(req.plan.approvedOn ?? req.plan.submittedOn ?? '')}审核通过（五(一)）。方案措施：${counts}${req.plan.roadmap ? `；经济基础薄弱，时间表节点${req.plan.roadmap.milestones.length}个（五(二)）` : ''}。`,
+    ...(dated.length ? ['', '以下措施已列为责任人的待办事项，到期前提醒，完成后在整顿工作系统中报告办结：', ...dated] : []),
+    '',
+    `整顿方案见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式）。`,
+    baseUrl ? `整顿对象情况：${baseUrl.replace(/\/$/, '')}/villages/${encodeURIComponent(req.village)}` : '',
+  ];
+  return {
+    fromName: departmentName(roster),
+    subject: `【整顿方案审核通过】${town}${villageName}：${counts}`,
     text: [`${recipients.map((p) => p.name).join('、')}同志：`, '', ...lines, '', FOOTER].join('\n'),
     attachments: await files,
   };

@@ -7,11 +7,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { RED_WARNED_MEMO, type RedWarnedItem } from '../contracts/entity';
-import { type BulletinRequest, type CaseMailRequest, type ContactBulletinRequest, type FiguresReportRequest, type ResultMailRequest, type TaskBookRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
+import { type BulletinRequest, type CaseMailRequest, type ContactBulletinRequest, type FiguresReportRequest, type ResultMailRequest, type TaskBookRequest, type PlanMailRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
 import { WorkCalendar, localDateOf, type CalendarYear, type LocalDate } from '../domain/calendar';
 import { holders, type Person, type Role } from '../domain/roster';
 import type { CalendarStore } from './calendar-store';
-import { renderBulletin, renderCaseMail, renderContactBulletin, renderFiguresReport, renderTaskBook, resolveCaseRecipients } from './case-mails';
+import { renderBulletin, renderCaseMail, renderContactBulletin, renderFiguresReport, renderPlanMail, renderTaskBook, resolveCaseRecipients } from './case-mails';
 import { readCountyRecords } from '../infra/county-records';
 import { figuresReportFacts, reportAsOf } from '../documents/figures-report';
 import type { Attachment } from '../documents/official-letter';
@@ -144,7 +144,7 @@ type AnyMailRequest = MailRequest | BulletinRequest | ContactBulletinRequest | F
 /** The kind of a mail for operators' figures. */
 function mailKind(req: AnyMailRequest): string {
   if (req.type === 'case') return req.kind;
-  if (req.type === 'digest' || req.type === 'bulletin' || req.type === 'contact-bulletin' || req.type === 'result' || req.type === 'task-book' || req.type === 'figures-report') return req.type;
+  if (req.type === 'digest' || req.type === 'bulletin' || req.type === 'contact-bulletin' || req.type === 'result' || req.type === 'task-book' || req.type === 'plan' || req.type === 'figures-report') return req.type;
   return req.redated ? 'redated' : req.step.severity;
 }
 
@@ -168,7 +168,7 @@ export function mailMeta(req: AnyMailRequest, kind: string, county: string): Rec
     if (req.case) meta['Case'] = req.case.caseId;
   } else if (req.type === 'contact-bulletin') {
     meta['Subject'] = `township:${req.township}`;
-  } else if (req.type === 'result' || req.type === 'task-book') {
+  } else if (req.type === 'result' || req.type === 'task-book' || req.type === 'plan') {
     meta['Subject'] = `village:${req.village}`;
   } else {
     meta['Subject'] = `county:${county}`;
@@ -342,6 +342,16 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
     );
   };
 
+  const deliverPlans = (requests: readonly PlanMailRequest[]): Promise<NoticeResult[]> => {
+    const current = roster.current();
+    const files = new Map<string, Promise<Attachment[]>>();
+    return deliverAll(
+      requests,
+      (req) => resolvePosts(req.roles, req, current, { assigned: req.assigned }),
+      (req, person) => renderPlanMail(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }),
+    );
+  };
+
   return {
     /**
      * Sends one mail, once. A permanent SMTP refusal is non-retryable; anything else (4xx,
@@ -368,12 +378,14 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
       const digests = requests.filter((r): r is DigestRequest => r.type === 'digest');
       const outcomes = requests.filter((r): r is ResultMailRequest => r.type === 'result');
       const taskBooks = requests.filter((r): r is TaskBookRequest => r.type === 'task-book');
+      const plans = requests.filter((r): r is PlanMailRequest => r.type === 'plan');
       const results = await Promise.all([
         notices.length ? deliverNotices(notices) : [],
         cases.length ? deliverCaseMails(cases) : [],
         digests.length ? deliverDigests(digests) : [],
         outcomes.length ? deliverResults(outcomes) : [],
         taskBooks.length ? deliverTaskBooks(taskBooks) : [],
+        plans.length ? deliverPlans(plans) : [],
       ]);
       const byKey = new Map(results.flat().map((r) => [r.key, r]));
       // A request this worker does not know (a worker older than the workflow) fails visibly instead of vanishing.

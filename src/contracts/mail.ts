@@ -9,6 +9,8 @@ import type { Severity } from '../domain/policy';
 import type { Role } from '../domain/roster';
 import type { Lapse } from '../domain/supervision';
 import type { DocNumber } from './ledger';
+import type { VillageView } from './village';
+import type { Designation } from '../domain/criteria';
 
 /** One step of a duty's ladder, or the notice that its due date moved. */
 export interface NoticeRequest {
@@ -155,7 +157,23 @@ export interface TaskBookRequest {
   readonly at?: string;
 }
 
-export type MailRequest = NoticeRequest | CaseMailRequest | DigestRequest | ResultMailRequest | TaskBookRequest;
+/**
+ * An approved plan (五(一)), with its Word document, to the township party secretary and the
+ * organization department: its stages, and the dated measures that are now their owners' duties.
+ */
+export interface PlanMailRequest {
+  readonly type: 'plan';
+  readonly key: string;
+  readonly village: string;
+  readonly township: string;
+  readonly designation: Designation;
+  readonly plan: VillageView['plan'];
+  readonly roles: readonly Role[];
+  readonly assigned: NoticeRequest['assigned'];
+  readonly at?: string;
+}
+
+export type MailRequest = NoticeRequest | CaseMailRequest | DigestRequest | ResultMailRequest | TaskBookRequest | PlanMailRequest;
 
 /** The monthly bulletin's draft (通报送审稿, 六(三)), to the organization department. */
 export interface BulletinRequest {

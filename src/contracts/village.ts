@@ -58,12 +58,65 @@ export type VillageInput = z.input<typeof villageInputSchema>;
 
 // --- Updates -----------------------------------------------------------------------------------
 
-export const submitPlanSchema = z.strictObject({
-  submittedBy: personId,
-  summary: text(10, 2000, '方案概要'),
-  measures: z.array(text(4, 500, '每项措施')).min(1, '方案至少列出一项整顿措施').max(30, '整顿措施最多30项'),
+/**
+ * 五(一) "分类提出每个整顿对象的整治、巩固、提升的具体方案": the three stages of a target's plan;
+ * 五(二) "第一年抓重点问题整治，第二年抓巩固，第三年抓提升".
+ */
+export const planStages = ['rectify', 'consolidate', 'upgrade'] as const;
+export type PlanStage = (typeof planStages)[number];
+export const planStageLabels: Record<PlanStage, string> = { rectify: '整治', consolidate: '巩固', upgrade: '提升' };
+
+/**
+ * One measure of a plan: its stage, what is done, and, when it is dated, who answers for it: a
+ * dated measure becomes a duty of its owner once the plan is approved. A line of text is an
+ * undated measure of the 整治 stage.
+ */
+export const planMeasureSchema = z.preprocess(
+  (m) => (typeof m === 'string' ? { stage: 'rectify', what: m } : m),
+  z
+    .strictObject({
+      stage: z.enum(planStages, { error: '应为 rectify（整治）、consolidate（巩固）或 upgrade（提升）' }),
+      what: text(4, 500, '措施内容'),
+      owner: personId.optional(),
+      due: localDateSchema.optional(),
+    })
+    .superRefine((m, ctx) => {
+      if (m.due && !m.owner) ctx.addIssue({ code: 'custom', path: ['owner'], message: '有完成时限的措施须明确责任人' });
+    }),
+);
+export type PlanMeasure = z.output<typeof planMeasureSchema>;
+
+/**
+ * 五(二) "对经济基础薄弱的软弱涣散基层党组织…拿出具体的'时间表'和'路线图'": the route the
+ * collective economy takes and its dated milestones, each a duty of its owner once approved.
+ */
+export const roadmapSchema = z.strictObject({
+  route: text(10, 1000, '路线图'),
+  milestones: z
+    .array(z.strictObject({ date: localDateSchema, goal: text(4, 300, '节点目标'), owner: personId }))
+    .min(1, '时间表至少列出一个节点')
+    .max(12, '时间表最多12个节点'),
 });
-export type SubmitPlan = z.infer<typeof submitPlanSchema>;
+export type Roadmap = z.output<typeof roadmapSchema>;
+
+export const submitPlanSchema = z
+  .strictObject({
+    submittedBy: personId,
+    summary: text(10, 2000, '方案概要'),
+    /** The problems found, by the ground (三(一)–(六)) the target was designated on. */
+    problems: z
+      .array(z.strictObject({ criterion: z.number().int().min(1).max(6), problem: text(4, 1000, '存在问题') }))
+      .max(6)
+      .default([]),
+    measures: z.array(planMeasureSchema).min(1, '方案至少列出一项整顿措施').max(30, '整顿措施最多30项'),
+    /** The target is economically weak (五(二)): its plan carries the 时间表 and 路线图. */
+    economicallyWeak: z.boolean().default(false),
+    roadmap: roadmapSchema.optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.economicallyWeak && !p.roadmap) ctx.addIssue({ code: 'custom', path: ['roadmap'], message: '经济基础薄弱的整顿对象须拿出具体的“时间表”和“路线图”（五(二)）' });
+  });
+export type SubmitPlan = z.input<typeof submitPlanSchema>;
 
 export const reviewPlanSchema = z
   .strictObject({
@@ -266,7 +319,11 @@ export interface VillageView extends EntityStatus {
   readonly plan: {
     readonly submittedOn?: LocalDate;
     readonly summary?: string;
-    readonly measures?: readonly string[];
+    readonly problems?: readonly { readonly criterion: number; readonly problem: string }[];
+    readonly measures?: readonly PlanMeasure[];
+    readonly economicallyWeak?: boolean;
+    readonly roadmap?: Roadmap;
+    readonly approvedOn?: LocalDate;
     readonly status: 'due' | 'submitted' | 'returned' | 'approved';
     readonly revisionDue?: LocalDate;
     readonly revisions: number;

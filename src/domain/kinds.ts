@@ -22,6 +22,7 @@ export const obligationKinds = [
   'talk',
   'inspection-finding',
   'assigned-task',
+  'plan-measure',
   'flag-raising',
   'service-day',
   'concentrated-service',
@@ -86,6 +87,8 @@ export const kindSpecs: Record<ObligationKind, KindSpec> = {
   talk: { title: '约谈乡镇党委书记、组织干事', clause: '六(四)', responsible: 'org-department-staff', ladder: 'county', subject: 'case', dueBasis: COUNTY_PRACTICE },
   'inspection-finding': { title: '督导检查发现问题整改', clause: '六(三)', responsible: 'township-party-secretary', ladder: 'local', subject: 'township', dueBasis: '县委组织部督导组确定' },
   'assigned-task': { title: '交办任务书整顿事项', clause: '五(二)', responsible: 'township-party-secretary', ladder: 'local', subject: 'village', dueBasis: '交办任务书确定' },
+  // 五(一), 五(二): a dated measure of an approved plan (整治、巩固、提升, or a milestone of the 时间表), a duty of the person the plan names.
+  'plan-measure': { title: '整顿方案措施', clause: '五(一)', responsible: 'township-party-secretary', ladder: 'local', subject: 'village', dueBasis: '整顿方案确定' },
   // 四(四)12 "继续严格执行村干部轮流坐班制和每月1日升国旗制度".
   'flag-raising': { title: '每月1日升国旗', clause: '四(四)12', responsible: 'village-party-secretary', ladder: 'routine', subject: 'village', alsoBy: ['first-secretary'] },
   // 四(五)17 "每月1日组织开展'惠民服务日'活动", "每季度至少开展一次集中落实活动".

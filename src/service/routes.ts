@@ -169,6 +169,18 @@ export const routes: readonly RouteSpec[] = [
     run: (s, c) => s.designateMany(c.actor, c.body),
   },
   { method: 'POST', url: '/api/villages/:code/plan', summary: '报送整顿方案（五(一)，乡镇党委）', action: 'plan.submit', entity: village, body: { schema: submitPlanSchema, actorField: 'submittedBy' }, run: (s, c) => s.submitPlan(c.actor, c.params.code!, c.body) },
+  {
+    method: 'GET',
+    url: '/api/villages/:code/plan.docx',
+    summary: '整顿方案Word文档：存在问题、整治巩固提升三个阶段的措施（责任人、完成时限）、时间表和路线图（五(一)、五(二)）',
+    action: 'read',
+    entity: village,
+    produces: DOCX_CONTENT_TYPE,
+    run: async (s: Service, c: RouteContext): Promise<Download> => {
+      const { filename, content } = await s.planDocx(c.actor, c.params.code!);
+      return new Download(filename, DOCX_CONTENT_TYPE, content);
+    },
+  },
   { method: 'POST', url: '/api/villages/:code/plan/review', summary: '审核整顿方案：通过，或退回修改并给出修改意见和重报期限', action: 'plan.review', entity: village, body: { schema: reviewPlanSchema, actorField: 'reviewer' }, run: (s, c) => s.reviewPlan(c.actor, c.params.code!, c.body) },
   { method: 'POST', url: '/api/villages/:code/progress', summary: '填报整顿进展（半月），可同时登记第一书记到村、座谈、述职、三会一课', action: 'progress.record', entity: village, body: { schema: recordProgressSchema, actorField: 'reportedBy' }, run: (s, c) => s.recordProgress(c.actor, c.params.code!, c.body) },
   { method: 'POST', url: '/api/villages/:code/acceptance', summary: '记录11月下旬验收评价结果（五(一)）', action: 'acceptance.record', entity: village, body: { schema: recordAcceptanceSchema, actorField: 'evaluator' }, run: (s, c) => s.recordAcceptance(c.actor, c.params.code!, c.body) },

@@ -19,6 +19,8 @@ import {
   withdrawUpdate,
   type VillageView,
 } from '../contracts/village';
+import { planDocument } from '../documents/plan';
+import { officialLetter, officialLetterDocx } from '../documents/official-letter';
 import { isLocalDate, localDateSchema } from '../domain/calendar';
 import { authorize, type Actor } from './authorization';
 import { ServiceError } from './errors';
@@ -107,8 +109,21 @@ export class VillageActions extends ServiceCore {
     }
   }
 
+  /** The target's plan as a Word document (五(一)): the plan the workflow holds, its three stages and 时间表. */
+  async planDocx(actor: Actor, village: string): Promise<{ filename: string; content: Buffer }> {
+    const v = await this.villageView(actor, village);
+    const doc = planDocument(v, this.deps.roster());
+    if (!doc) throw new ServiceError('not-found', `${v.village}尚未报送整顿方案`);
+    return { filename: `${doc.title}.docx`, content: Buffer.from(await officialLetterDocx(officialLetter(doc))) };
+  }
+
+  /** A plan's measures and milestones name their owners: people of the roster (五(一)). */
   submitPlan(actor: Actor, village: string, body: unknown): Promise<VillageView> {
-    return this.update(actor, 'plan.submit', this.village(village), submitPlanUpdate as never, submitPlanSchema, 'submittedBy', body);
+    const known = (id: string | undefined): boolean => id === undefined || this.personExists(id);
+    return this.update(actor, 'plan.submit', this.village(village), submitPlanUpdate as never, submitPlanSchema, 'submittedBy', body, (p: z.output<typeof submitPlanSchema>) => [
+      ...p.measures.flatMap((m, i) => (known(m.owner) ? [] : [{ path: `measures.${i}.owner`, message: `名册中没有人员${m.owner}` }])),
+      ...(p.roadmap?.milestones ?? []).flatMap((m, i) => (known(m.owner) ? [] : [{ path: `roadmap.milestones.${i}.owner`, message: `名册中没有人员${m.owner}` }])),
+    ]);
   }
 
   reviewPlan(actor: Actor, village: string, body: unknown): Promise<VillageView> {

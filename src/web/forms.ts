@@ -2,7 +2,9 @@
  * HTML forms to action bodies. Field names say where a value goes and what it is:
  * `entries.0.progress` nests, `year:number` is a number, `transformed:bool` a checkbox,
  * `measures:lines` one array item per non-empty line, `departments:list` every value of a repeated
- * field (checkboxes). Empty optional fields are left out.
+ * field (checkboxes). Empty optional fields are left out. `measures.0.stage:row` belongs to a row
+ * of a repeated group: it is kept only when the row has another value, and rows left empty are
+ * dropped, so a form may offer more rows than are filled in (`:row-number` for a number).
  *
  * A field name is the client's text: every object built here has no prototype, and a name whose
  * path would reach one (`__proto__`, `constructor`, `prototype`) or grow an array without bound
@@ -43,7 +45,16 @@ function pathOf(name: string): string[] {
 }
 
 export function formToBody(form: Record<string, string | string[]>): Record<string, unknown> {
+  return parseForm(form).body;
+}
+
+/**
+ * The body, and the field name a path of the body came from: rows left empty are dropped, so the
+ * third row filled may be the body's first, and a problem with it belongs beside the third.
+ */
+export function parseForm(form: Record<string, string | string[]>): { body: Record<string, unknown>; fieldOf: (path: string) => string } {
   const body = emptyObject();
+  const rowValues: [string[], unknown, string][] = [];
   for (const [rawName, rawValue] of Object.entries(form)) {
     if (rawName.startsWith('_')) continue;
     const value = Array.isArray(rawValue) ? rawValue.at(-1)! : rawValue;
@@ -51,6 +62,10 @@ export function formToBody(form: Record<string, string | string[]>): Record<stri
     const path = pathOf(name);
     let v: unknown;
     switch (type) {
+      case 'row':
+      case 'row-number':
+        rowValues.push([path, type === 'row-number' && /^\d+$/.test(value.trim()) ? Number(value) : value, name]);
+        continue;
       case 'list':
         v = (Array.isArray(rawValue) ? rawValue : [rawValue]).filter((x) => x.trim() !== '');
         break;
@@ -76,7 +91,43 @@ export function formToBody(form: Record<string, string | string[]>): Record<stri
     }
     set(body, path, v, name);
   }
-  return body;
+  // A row's own values go where the row has others; rows nobody filled in leave no gap.
+  for (const [path, value, name] of rowValues) if (lookup(body, path.slice(0, -1)) !== undefined) set(body, path, value, name);
+  const renumbered = new Map<string, number[]>();
+  compact(body, '', renumbered);
+  const fieldOf = (path: string): string => {
+    const out: string[] = [];
+    for (const seg of path.split('.')) {
+      const was = /^\d+$/.test(seg) ? renumbered.get(out.join('.')) : undefined;
+      out.push(was ? String(was[Number(seg)] ?? seg) : seg);
+    }
+    return out.join('.');
+  };
+  return { body, fieldOf };
+}
+
+function lookup(root: Container, path: readonly string[]): unknown {
+  let cur: unknown = root;
+  for (const key of path) {
+    if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, key)) return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Arrays without the holes of rows left empty; where a row moved up, the form's index it had (by the field name it came from). */
+function compact(v: unknown, at: string, renumbered: Map<string, number[]>): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  const container = v as Record<string, unknown>;
+  if (Array.isArray(v)) {
+    const kept = Object.keys(v).map(Number);
+    if (kept.some((old, i) => old !== i)) renumbered.set(at, kept);
+    const list = kept.map((old) => v[old] as unknown);
+    v.length = 0;
+    v.push(...list);
+  }
+  for (const k of Object.keys(container)) container[k] = compact(container[k], at === '' ? k : `${at}.${k}`, renumbered);
+  return v;
 }
 
 function set(target: Record<string, unknown>, path: readonly string[], value: unknown, name: string): void {

@@ -37,8 +37,12 @@ import {
   villageInputSchema,
   withdrawSchema,
   withdrawUpdate,
+  planStageLabels,
+  planStages,
   type AcceptanceRecord,
   type ForwardedProgress,
+  type PlanMeasure,
+  type Roadmap,
   type Stage,
   type VillageInput,
   type VillageOutcome,
@@ -56,6 +60,7 @@ import {
   duty,
   groundClause,
   instantOf,
+  isoInstant,
   lateNovember,
   localDateOf,
   pairedDepartmentConsequences,
@@ -91,7 +96,11 @@ export interface VillageState {
     status: 'due' | 'submitted' | 'returned' | 'approved';
     submittedOn?: LocalDate;
     summary?: string;
-    measures?: string[];
+    problems?: { criterion: number; problem: string }[];
+    measures?: PlanMeasure[];
+    economicallyWeak?: boolean;
+    roadmap?: Roadmap;
+    approvedOn?: LocalDate;
     revisions: number;
     revisionDue?: LocalDate;
   };
@@ -200,6 +209,11 @@ class Village extends Entity<VillageState> {
   returnPlan(now: number, revisionDue: LocalDate, text: string, by?: string): void {
     const revisions = this.s.plan.revisions + 1;
     this.s.plan = { ...this.s.plan, status: 'returned', revisions, revisionDue };
+    delete this.s.plan.approvedOn;
+    // The measures of a plan sent back are set again by the revised plan.
+    for (const e of this.book.open.filter((x) => x.kind === 'plan-measure')) {
+      this.book.close(e.id, { how: 'waived', on: localDateOf(now), at: isoInstant(now), note: '整顿方案退回修改，措施以修改后的方案为准' });
+    }
     const year = yearOf(this.s.designation.date);
     // 五(一): the revised plan is due by the new deadline, reminded like the first.
     this.openEvent(
@@ -208,6 +222,26 @@ class Village extends Entity<VillageState> {
       revisionDue,
     );
     this.log(now, 'plan-returned', text, by);
+  }
+
+  /**
+   * 五(一), 五(二): the approved plan's dated measures and the 时间表's milestones, each a duty of
+   * the person the plan names, reminded on the local ladder and closed with 已完成.
+   */
+  openPlanMeasures(now: number): number {
+    const p = this.s.plan;
+    const village = { type: 'village' as const, code: this.village, township: this.s.township };
+    const today = localDateOf(now);
+    const round = `${yearOf(this.s.designation.date)}-r${p.revisions}`;
+    const items = [
+      ...(p.measures ?? []).flatMap((m, i) => (m.due && m.owner ? [{ id: `${round}/m${i + 1}`, label: `${planStageLabels[m.stage]}措施${i + 1}：${m.what}`, due: m.due, owner: m.owner }] : [])),
+      ...(p.roadmap?.milestones ?? []).map((m, i) => ({ id: `${round}/t${i + 1}`, label: `时间表节点${i + 1}：${m.goal}`, due: m.date, owner: m.owner })),
+    ];
+    for (const item of items) {
+      const d = duty('plan-measure', village, { id: item.id, start: today, end: item.due, label: item.label.slice(0, 60) }, item.due, [item.owner]);
+      if (!this.book.knows(d.id)) this.openEvent(d, now, item.due > today ? item.due : today);
+    }
+    return items.length;
   }
 
   /** Tells the township and the county programme that the designation changed (transformed, withdrawn). */
@@ -396,18 +430,44 @@ export async function villageRectification(input: VillageInput, carried?: Villag
     submitPlanUpdate,
     ...update(
       (now, raw) => {
-        parseOrReject(submitPlanSchema, raw);
+        const p = parseOrReject(submitPlanSchema, raw);
         t.assertActive(now);
         if (t.s.plan.status === 'submitted') throw refused('整顿方案已报送，正在审核');
         if (t.s.plan.status === 'approved') throw refused('整顿方案已审核通过');
+        // The problems by the grounds the target was designated on (三), each once.
+        const designated = t.s.designation.criteria.map((c) => c.criterion as number);
+        p.problems.forEach((x, i) => {
+          if (!designated.includes(x.criterion)) throw fieldError(`problems.${i}.criterion`, `${t.village}不是依据${groundClause(x.criterion)}认定的`);
+          if (p.problems.findIndex((y) => y.criterion === x.criterion) !== i) throw fieldError(`problems.${i}.criterion`, `${groundClause(x.criterion)}重复`);
+        });
+        // A date within the target's cycle, after today.
+        const today = localDateOf(now);
+        const end = activeUntil(t.s.designation);
+        const dated = (path: string, date: LocalDate, what: string): void => {
+          if (date <= today) throw fieldError(path, `${what}${date}须晚于今天（${today}）`);
+          if (date > end) throw fieldError(path, `${what}${date}晚于整顿周期的结束（${end}）`);
+        };
+        p.measures.forEach((m, i) => m.due && dated(`measures.${i}.due`, m.due, '完成时限'));
+        p.roadmap?.milestones.forEach((m, i) => dated(`roadmap.milestones.${i}.date`, m.date, '节点日期'));
       },
       (now, raw) => {
         const p = submitPlanSchema.parse(raw);
         t.sync(now);
         const open = t.planDuty();
         if (open) t.fulfil(open.id, localDateOf(now), now, p.submittedBy);
-        t.s.plan = { ...t.s.plan, status: 'submitted', submittedOn: localDateOf(now), summary: p.summary, measures: p.measures };
-        t.log(now, 'plan-submitted', `报送整顿方案：${p.summary}`, p.submittedBy);
+        const { roadmap: _roadmap, ...kept } = t.s.plan;
+        t.s.plan = {
+          ...kept,
+          status: 'submitted',
+          submittedOn: localDateOf(now),
+          summary: p.summary,
+          problems: [...p.problems].sort((x, y) => x.criterion - y.criterion),
+          measures: p.measures,
+          economicallyWeak: p.economicallyWeak || p.roadmap !== undefined,
+          ...(p.roadmap ? { roadmap: p.roadmap } : {}),
+        };
+        const counts = planStages.map((st) => `${planStageLabels[st]}${p.measures.filter((m) => m.stage === st).length}项`).join('、');
+        t.log(now, 'plan-submitted', `报送整顿方案：${p.summary}（措施：${counts}${p.roadmap ? `；时间表节点${p.roadmap.milestones.length}个` : ''}）`, p.submittedBy);
       },
     ),
   );
@@ -424,9 +484,22 @@ export async function villageRectification(input: VillageInput, carried?: Villag
       (now, raw) => {
         const r = reviewPlanSchema.parse(raw);
         if (r.decision === 'approve') {
-          t.s.plan = { ...t.s.plan, status: 'approved' };
+          t.s.plan = { ...t.s.plan, status: 'approved', approvedOn: localDateOf(now) };
           delete t.s.plan.revisionDue;
-          t.log(now, 'plan-approved', `整顿方案审核通过${r.comments ? `：${r.comments}` : ''}`, r.reviewer);
+          t.sync(now);
+          const opened = t.openPlanMeasures(now);
+          // The plan as approved, with its Word document, to the township and the department.
+          t.queueMail({
+            type: 'plan',
+            key: `${t.keyPrefix}/plan/r${t.s.plan.revisions}/approved`,
+            village: t.village,
+            township: t.s.township,
+            designation: t.s.designation,
+            plan: { ...t.s.plan },
+            roles: ['township-party-secretary', 'org-department-staff'],
+            assigned: {},
+          });
+          t.log(now, 'plan-approved', `整顿方案审核通过${r.comments ? `：${r.comments}` : ''}${opened ? `；有完成时限的措施${opened}项落实到责任人（五(一)）` : ''}`, r.reviewer);
           return;
         }
         t.returnPlan(now, r.revisionDue!, `整顿方案退回修改：${r.comments}；修改后于${r.revisionDue}前重新报送`, r.reviewer);

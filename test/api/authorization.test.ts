@@ -48,6 +48,7 @@ const allowed: Record<string, Who[]> = {
   // Everyone lists their own scope (a paired department's leader, linked to no target yet, sees an empty list).
   'GET /api/entities': [...VILLAGE_READERS, 'pairedDepartment', 'otherTownship', 'otherVillage'],
   'GET /api/villages/:code': VILLAGE_READERS,
+  'GET /api/villages/:code/plan.docx': VILLAGE_READERS, // the plan, to whoever reads the target
   'GET /api/townships/:code': [...DEPT, 'operator', ...TOWNSHIP],
   'GET /api/cases/:id': [...DEPT, 'operator', ...TOWNSHIP],
   'GET /api/cases/:id/letter.docx': [...DEPT, 'operator', ...TOWNSHIP],

@@ -8,7 +8,7 @@ import { rosterSchema } from '../../src/domain/roster';
 import { permissions, may, actions, type Actor, type EntityRef } from '../../src/service/authorization';
 import { FlashStore, safeBack } from '../../src/web/flash';
 import { isLoopback } from '../../src/api/main';
-import { FormFieldError, formToBody, parseUrlEncoded } from '../../src/web/forms';
+import { FormFieldError, formToBody, parseForm, parseUrlEncoded } from '../../src/web/forms';
 import { official2027 } from '../support/calendar';
 import { readFileSync } from 'node:fs';
 import { sampleRosterFile } from '../support/mail';
@@ -32,6 +32,25 @@ describe('form field names never reach a prototype', () => {
     const body = formToBody({ 'entries.0.village': 'QS03', 'entries.0.progress': '推进', 'entries.1.village': 'QS07', 'year:number': '2026', 'transformed:bool': 'on', 'measures:lines': 'a\n\nb', 'note:optional': '', _csrf: 't' });
     expect(JSON.parse(JSON.stringify(body))).toEqual({ entries: [{ village: 'QS03', progress: '推进' }, { village: 'QS07' }], year: 2026, transformed: true, measures: ['a', 'b'] });
     expect(Object.getPrototypeOf(body)).toBeNull();
+  });
+
+  test('rows of a repeated group: a row left empty leaves no gap, its own values go only where the row has others, and a problem finds its field', () => {
+    const { body, fieldOf } = parseForm({
+      'measures.0.stage:row': 'rectify',
+      'measures.1.stage:row': 'rectify',
+      'measures.1.what:optional': '',
+      'measures.2.stage:row': 'consolidate',
+      'measures.2.what:optional': '建立台账',
+      'measures.2.owner:optional': 'qs-sec',
+      'problems.0.criterion:row-number': '2',
+      'problems.0.problem:optional': '',
+      'problems.1.criterion:row-number': '5',
+      'problems.1.problem:optional': '作风不实',
+    });
+    expect(JSON.parse(JSON.stringify(body))).toEqual({ measures: [{ stage: 'consolidate', what: '建立台账', owner: 'qs-sec' }], problems: [{ criterion: 5, problem: '作风不实' }] });
+    expect(fieldOf('measures.0.owner')).toBe('measures.2.owner');
+    expect(fieldOf('problems.0.problem')).toBe('problems.1.problem');
+    expect(fieldOf('summary')).toBe('summary');
   });
 
   test('random nested names, the three dangerous ones among them: no new key on Object.prototype, the authorization table answers as before', () => {

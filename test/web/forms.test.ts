@@ -108,3 +108,55 @@ test('撤销认定 from the page takes the 已核实 box: without it nothing cha
   expect((await post({ _confirmed: 'yes' })).headers.location).toMatch(/^\/villages\/LH09\?done=/);
   expect((await api.app.inject({ method: 'GET', url: '/api/villages/LH09', headers: head })).json()).toMatchObject({ stage: 'withdrawn' });
 });
+
+test('the plan form takes the three stages row by row: a refusal puts each problem beside its row and keeps what was typed; the plan is shown by stage with its Word document', async () => {
+  const head = { authorization: `Bearer ${api.sealer.seal({ sub: 'zzb-head', kind: 'bearer', exp: Date.now() + 60_000 })}` };
+  expect((await api.app.inject({ method: 'POST', url: '/api/villages/DP06/designate', headers: head, payload: {} })).statusCode).toBe(201);
+  const cookie = api.sealer.seal({ sub: 'dp-sec', kind: 'session', exp: Date.now() + 3_600_000, csrf: 'p' });
+  const form = (await api.app.inject({ method: 'GET', url: '/villages/DP06', cookies: { [SESSION_COOKIE]: cookie } })).body;
+  for (const legend of ['整治阶段措施', '巩固阶段措施', '提升阶段措施', '经济基础薄弱村的“时间表”和“路线图”（五(二)）']) expect(form).toContain(`<legend>${legend}</legend>`);
+  expect(form).toContain('name="problems.0.criterion:row-number" value="5"'); // 杨家村 was designated on 三(五) and 三(二)
+  const inAMonth = localDateOf(Date.now() + 30 * 86_400_000);
+  const fields = (owner: string): [string, string][] => [
+    ['_csrf', 'p'],
+    ['_back', '/villages/DP06'],
+    ['_form', 'plan'],
+    ['summary', '转变村干部作风，发展年轻党员'],
+    ['problems.0.criterion:row-number', '5'],
+    ['problems.0.problem:optional', ''],
+    ['problems.1.criterion:row-number', '2'],
+    ['problems.1.problem:optional', '近三年未发展党员'],
+    ...[0, 1, 2].map((i): [string, string] => [`measures.${i}.stage:row`, 'rectify']),
+    ['measures.0.what:optional', '落实村干部坐班和入户走访'],
+    ['measures.3.stage:row', 'consolidate'],
+    ['measures.4.stage:row', 'consolidate'],
+    ['measures.4.what:optional', '发展35岁以下党员2名'],
+    ['measures.4.owner:optional', owner],
+    ['measures.4.due:optional', inAMonth],
+  ];
+  const post = (owner: string) =>
+    api.app.inject({ method: 'POST', url: '/do/api/villages/DP06/plan', cookies: { [SESSION_COOKIE]: cookie }, payload: new URLSearchParams(fields(owner)).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  // A dated measure with no owner: the message stands beside the fifth row's owner, where it was typed.
+  const refused = await post('');
+  expect(refused.headers.location).toMatch(/err=/);
+  const back = (await api.app.inject({ method: 'GET', url: (refused.headers.location as string).replace(/#.*$/, ''), cookies: { [SESSION_COOKIE]: cookie } })).body;
+  expect(back).toMatch(/<select name="measures\.4\.owner:optional">.*?<\/select><span class="err">有完成时限的措施须明确责任人<\/span>/s);
+  expect(back).toContain(`name="measures.4.due:optional" value="${inAMonth}"`);
+  expect(back).toContain('name="measures.0.what:optional" value="落实村干部坐班和入户走访"');
+  expect((await api.app.inject({ method: 'GET', url: '/api/villages/DP06', headers: head })).json()).toMatchObject({ stage: 'plan-due' });
+
+  const done = await post('dp06-vs');
+  expect(done.headers.location).toMatch(/^\/villages\/DP06\?done=/);
+  const view = (await api.app.inject({ method: 'GET', url: '/api/villages/DP06', headers: head })).json<{ plan: { problems: unknown; measures: unknown } }>();
+  expect(view.plan.problems).toEqual([{ criterion: 2, problem: '近三年未发展党员' }]);
+  expect(view.plan.measures).toEqual([
+    { stage: 'rectify', what: '落实村干部坐班和入户走访' },
+    { stage: 'consolidate', what: '发展35岁以下党员2名', owner: 'dp06-vs', due: inAMonth },
+  ]);
+  const shown = (await api.app.inject({ method: 'GET', url: '/villages/DP06', cookies: { [SESSION_COOKIE]: cookie } })).body;
+  expect(shown).toContain('<h3>巩固阶段</h3><table><tr><th>序号</th><th>措施</th><th>责任人</th><th>完成时限</th></tr><tr><td>2</td><td>发展35岁以下党员2名</td>');
+  expect(shown).toContain('<h3>提升阶段</h3><p class="muted">未列本阶段措施</p>');
+  const docx = await api.app.inject({ method: 'GET', url: '/api/villages/DP06/plan.docx', headers: head });
+  expect(docx.statusCode).toBe(200);
+  expect(docx.headers['content-type']).toContain('wordprocessingml');
+});

@@ -5,7 +5,7 @@ import { ForbiddenError } from '../../service/authorization';
 import { httpStatus, ServiceError } from '../../service/errors';
 import { takeMutation } from '../../service/rate-limit';
 import { safeBack, type PageError } from '../flash';
-import { FormFieldError, formToBody } from '../forms';
+import { FormFieldError, parseForm } from '../forms';
 import { html } from '../html';
 import { CONFIRM, type Kit, withQuery, withAttestations } from '../kit';
 
@@ -29,18 +29,22 @@ export function registerForms(app: FastifyInstance, kit: Kit): void {
     const actor = deps.service.actor(claims.sub);
     request.actor = actor;
     request.audit = { action: spec.action, entity: apiPath };
+    let fieldOf = (path: string): string => path;
     try {
       // What cannot be taken back is done only when the form's 已核实 box says its consequences were read.
       const consequence = CONFIRM[spec.action];
       if (consequence && form._confirmed !== 'yes') throw new FormFieldError('_confirmed', `请勾选“已核实”后再办理：${consequence}`);
       takeMutation(deps.mutations, actor.id);
-      await spec.run(deps.service, { actor, params, body: withAttestations(formToBody(form)) });
+      const parsed = parseForm(form);
+      fieldOf = parsed.fieldOf;
+      await spec.run(deps.service, { actor, params, body: withAttestations(parsed.body) });
       // The audit line says what the action came to, not the redirect back to the page.
       request.audit.status = 200;
       return reply.redirect(withQuery(back, { done: flashes.put(actor.id, { done: spec.summary.replace(/（.*$/, '') }) }));
     } catch (err) {
       if (err instanceof ServiceError || err instanceof ForbiddenError || err instanceof FormFieldError) {
-        const fields = err instanceof ServiceError ? err.fields : err instanceof FormFieldError ? [{ path: err.field, message: err.message }] : [];
+        // Each problem beside the field it came from (a row the form showed third may be the body's first).
+        const fields = (err instanceof ServiceError ? (err.fields ?? []) : err instanceof FormFieldError ? [{ path: err.field, message: err.message }] : []).map((f) => ({ ...f, path: fieldOf(f.path) }));
         request.audit.status = err instanceof ServiceError ? httpStatus[err.kind] : err instanceof ForbiddenError ? 403 : 400;
         request.audit.refused = err.message.slice(0, 300);
         // What was typed goes back into the form (kept here, never in the URL), bounded.

@@ -7,6 +7,7 @@ import { chinaTime } from '../../domain/names';
 import { may } from '../../service/authorization';
 import { html, type Html } from '../html';
 import { acceptanceFields, acceptanceRecord } from '../acceptance';
+import { planFields, planOwners, planRecord } from '../plan';
 import { CONFIRM, type Kit, type Ctx } from '../kit';
 
 export function registerVillage(app: FastifyInstance, kit: Kit): void {
@@ -17,7 +18,7 @@ export function registerVillage(app: FastifyInstance, kit: Kit): void {
     const base = `/api/villages/${code}`;
     const forms: Html[] = [];
     if (may(ctx.actor, 'plan.submit', e) && (v.plan.status === 'due' || v.plan.status === 'returned')) {
-      forms.push(form(ctx, 'plan', `${base}/plan`, v.plan.status === 'returned' ? '重新报送整顿方案' : '报送整顿方案（五(一)）', html`${textarea(ctx, 'plan', '方案概要', 'summary')}${textarea(ctx, 'plan', '整顿措施（每行一项）', 'measures:lines')}`));
+      forms.push(form(ctx, 'plan', `${base}/plan`, v.plan.status === 'returned' ? '重新报送整顿方案' : '报送整顿方案（五(一)）', planFields(kit, ctx, 'plan', v, planOwners(roster().people, v))));
     }
     if (may(ctx.actor, 'plan.review', e) && v.plan.status === 'submitted') {
       forms.push(
@@ -45,7 +46,7 @@ export function registerVillage(app: FastifyInstance, kit: Kit): void {
       const confirm = html`<label><input type="checkbox" name="_confirmed" value="yes"> 已核实：${CONFIRM['target.withdraw']!}</label>${fieldError(ctx, 'withdraw', '_confirmed')}`;
       forms.push(form(ctx, 'withdraw', `${base}/withdraw`, '撤销认定', html`${textarea(ctx, 'withdraw', '撤销理由', 'reason')}${confirm}`, '撤销'));
     }
-    if (v.plan.summary) forms.unshift(html`<h2>整顿方案</h2><p>${v.plan.summary}</p><ul>${(v.plan.measures ?? []).map((m) => html`<li>${m}</li>`)}</ul>`);
+    if (v.plan.summary) forms.unshift(planRecord(v, personName));
     return {
       title: `${villageName(code)}（${code}）`,
       body: html`<p>阶段：<strong>${v.stageLabel}</strong>　认定日期：${v.designation.date}　第一书记：${personName(v.firstSecretary)}　包村领导：${personName(v.liaison)}</p>

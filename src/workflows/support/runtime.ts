@@ -453,6 +453,7 @@ export abstract class Entity<S extends { core: CoreState }> {
     if (r.type === 'notice') return { obligationId: r.obligation.id, step: r.step.id, label: `${r.obligation.title}（${r.obligation.periodLabel}）` };
     if (r.type === 'digest') return { obligationId: `urging/${r.date}`, step: 'digest', label: `督办通知（${r.items.length}项）` };
     if (r.type === 'result') return { obligationId: `acceptance/${r.year}`, step: 'result', label: `${r.year}年度验收评价结果通知` };
+    if (r.type === 'plan') return { obligationId: `plan/${r.village}/${r.plan.approvedOn ?? ''}`, step: 'plan', label: `整顿方案审核通过（${r.village}）` };
     if (r.type === 'task-book') return { obligationId: `task-book/${r.village}/${r.studyOn}`, step: 'task-book', label: `交办任务书（${r.village}，${r.tasks.length}项）` };
     return { obligationId: r.case ? `case/${r.case.caseId}` : `proposal/${r.proposal?.quarter ?? ''}`, step: r.kind, label: caseMailLabels[r.kind] };
   }
