@@ -284,6 +284,9 @@ export async function renderBulletin(req: BulletinRequest, roster: Roster, recip
     `三、例行活动未落实：${c.missed ? `${c.missed}项（${f.missed.map((t) => `${town(t.township)}${t.items.length}项`).join('，')}）` : '无'}`,
     `四、进度滞后的整顿对象：${c.behind ? `${f.behind.map((b) => villageLabel(roster, b.village)).join('、')}（${c.behind}个）` : '无'}`,
     `五、督导检查发现问题尚未整改：${f.findings?.length ? f.findings.map((t) => `${town(t.township)}${t.items.length}个`).join('，') : '无'}`,
+    ...(f.trainingShort
+      ? [`六、${f.trainingShort.year}年培训不足7天的村党组织书记、班子成员（四(一)5）：${f.trainingShort.townships.length ? f.trainingShort.townships.map((t) => `${town(t.township)}${t.items.length}人`).join('，') : '无'}`]
+      : []),
     f.unread?.length ? `注意：${f.unread.map((code) => (roster.townships.some((t) => t.code === code) ? town(code) : villageLabel(roster, code))).join('、')}的记录未能读取，未计入本通报，请核实。` : '',
     '',
     `通报送审稿见附件（${opts.pdf ? 'Word和PDF' : 'Word'}格式）。是否印发，请县委组织部决定；印发时编文号。`,

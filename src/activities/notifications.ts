@@ -9,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import { RED_WARNED_MEMO, type RedWarnedItem } from '../contracts/entity';
 import { type BulletinRequest, type CaseMailRequest, type ContactBulletinRequest, type FiguresReportRequest, type ResultMailRequest, type TaskBookRequest, type PlanMailRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
 import { WorkCalendar, localDateOf, type CalendarYear, type LocalDate } from '../domain/calendar';
-import { holders, type Person, type Role } from '../domain/roster';
+import { holders, villageCadres, type Person, type Role } from '../domain/roster';
 import type { CalendarStore } from './calendar-store';
 import { renderBulletin, renderCaseMail, renderContactBulletin, renderFiguresReport, renderPlanMail, renderTaskBook, resolveCaseRecipients } from './case-mails';
 import { readCountyRecords } from '../infra/county-records';
@@ -84,6 +84,8 @@ export interface BulletinInput {
   readonly date: LocalDate;
   readonly townships: readonly string[];
   readonly villages: readonly string[];
+  /** The day the year's training days are counted by (四(一)5): a bulletin drawn up after it lists the cadres short of days. */
+  readonly trainingCutoff?: LocalDate;
 }
 
 export interface FiguresReportInput {
@@ -462,8 +464,9 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
         ask(input.townships, (code) => temporal.workflow.getHandle(townshipWorkflowId(code)).query(townshipStateQuery)),
         ask(input.villages, (code) => temporal.workflow.getHandle(villageWorkflowId(code)).query(stateQuery)),
       ]);
-      const facts = { ...bulletinFacts(input.month, input.date, townships, villages), ...(unread.length ? { unread } : {}) };
       const current = roster.current();
+      const training = input.trainingCutoff && input.date > input.trainingCutoff && input.date.slice(0, 4) === input.trainingCutoff.slice(0, 4) ? { year: Number(input.date.slice(0, 4)), cadresOf: (v: string) => villageCadres(current, v) } : undefined;
+      const facts = { ...bulletinFacts(input.month, input.date, townships, villages, training), ...(unread.length ? { unread } : {}) };
       const files = new Map<string, Promise<Attachment[]>>();
       const results = await deliverAll<BulletinRequest>(
         [{ type: 'bulletin', key: input.key, roles: ['org-department-staff', 'org-department-head'], facts, ...(input.at ? { at: input.at } : {}) }],

@@ -43,6 +43,8 @@ export function describePolicy(p: Policy): string[] {
   lines.push(`县委常委专题研究：上、下半年各一次（${basisText(dd.standingCommitteeStudies.basis)}）`);
   const diagnosis = (dd as Partial<typeof dd>).annualDiagnosis;
   if (diagnosis) lines.push(`整顿对象逐一会诊：每年${diagnosis.month}月${diagnosis.day}日前（${basisText(diagnosis.basis)}）`);
+  const training = (dd as Partial<typeof dd>).trainingDays;
+  if (training) lines.push(`培训天数（四(一)5）：县委专题研修班不少于20天、乡镇无职党员培训不少于5天，每年${training.month}月${training.day}日前；村党组织书记、班子成员不足7天的次日列入通报（${basisText(training.basis)}）`);
   const sv = p.supervision;
   lines.push(`建议发函询问：一个季度内${sv.lapsesPerQuarter.value}次未按时上报（${basisText(sv.lapsesPerQuarter.basis)}）`);
   lines.push(`书面说明期限：${sv.explanationWorkingDays.value}个工作日（${basisText(sv.explanationWorkingDays.basis)}）`);

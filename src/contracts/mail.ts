@@ -239,6 +239,11 @@ export interface BulletinFacts {
     readonly township: string;
     readonly items: readonly { readonly on: LocalDate; readonly village?: string; readonly problem: string; readonly correctBy: LocalDate; readonly overdue: boolean }[];
   }[];
+  /** 四(一)5: cadres short of the year's seven training days, by township, listed after the county's day (30 November). */
+  readonly trainingShort?: {
+    readonly year: number;
+    readonly townships: readonly { readonly township: string; readonly items: readonly { readonly village: string; readonly person: string; readonly days: number }[] }[];
+  };
   /** Targets under rectification in the month, for the lead paragraph. */
   readonly targets: number;
   /** Townships and villages (codes) whose records could not be read when it was drawn up. */

@@ -50,6 +50,8 @@ export interface ProgrammeView extends EntityStatus {
   readonly evaluations: readonly EvaluationRecord[];
   /** The yearly 会诊 recorded (五(二)), the latest six years. */
   readonly diagnoses: readonly DiagnosisRecord[];
+  /** The county's courses (四(一)5), the latest ten. */
+  readonly courses: readonly CourseRecord[];
 }
 
 export interface FiguresReportRecord {
@@ -189,6 +191,34 @@ export interface DiagnosisRecord {
 }
 
 export const recordDiagnosisUpdate = defineUpdate<ProgrammeView, [RecordDiagnosis]>('recordDiagnosis');
+
+/**
+ * 四(一)5 "县委每年举办不少于20天的软弱涣散村村干部专题研修班，对软弱涣散基层党组织班子成员进行全员轮训":
+ * a course the county held (or a session of it: a year's sessions add up to the 20 days), with the
+ * cadres who attended (roster ids). `byTownship` is the service's, from the roster: the attendees
+ * grouped by their township, whose workflows count the days towards each cadre's seven.
+ */
+export const recordCourseSchema = z.strictObject({
+  by: personId,
+  startOn: localDateSchema,
+  endOn: localDateSchema,
+  days: z.number({ error: '研修天数应为整数' }).int('研修天数应为整数').min(1, '研修天数至少1天').max(60, '研修天数最多60天'),
+  topic: text(4, 200, '研修内容'),
+  attendees: z.array(personId).min(1, '至少列出一名参训的村干部').max(5000),
+  byTownship: z.record(codeSchema, z.array(personId).max(5000)).optional(),
+});
+export type RecordCourse = z.input<typeof recordCourseSchema>;
+
+export interface CourseRecord {
+  readonly startOn: LocalDate;
+  readonly endOn: LocalDate;
+  readonly days: number;
+  readonly topic: string;
+  readonly attendees: number;
+  readonly by: string;
+}
+
+export const recordCourseUpdate = defineUpdate<ProgrammeView, [RecordCourse]>('recordCourse');
 
 /** The grades of the yearly 述职评议考核 (六(四)). */
 export const evaluationGrades = ['good', 'fairly-good', 'average', 'poor'] as const;

@@ -163,6 +163,65 @@ export interface Proposal {
   readonly decision?: { readonly decision: 'inquiry' | 'decline'; readonly by: string; readonly on: LocalDate; readonly caseId?: string; readonly note: string };
 }
 
+/**
+ * Training the township records (四(一)5): of the village cadres ("每年对村…党组织书记、班子成员进行培训不少于7天",
+ * days per person) or of the members without post ("乡镇每年对农村无职党员进行培训不少于5天", days and
+ * headcount). A record lies within one year; its days add up to that year's.
+ */
+export const trainingKinds = ['cadres', 'members'] as const;
+export const trainingKindLabels: Record<(typeof trainingKinds)[number] | 'county-course', string> = {
+  cadres: '村党组织书记、班子成员培训',
+  members: '农村无职党员培训',
+  'county-course': '县委专题研修班',
+};
+const trainingDates = {
+  startOn: localDateSchema,
+  endOn: localDateSchema,
+  days: z.number({ error: '培训天数应为整数' }).int('培训天数应为整数').min(1, '培训天数至少1天').max(60, '培训天数最多60天'),
+  topic: text(4, 200, '培训内容'),
+};
+export const recordTrainingSchema = z
+  .strictObject({
+    by: personId,
+    kind: z.enum(trainingKinds, { error: '应为 cadres（村党组织书记、班子成员培训）或 members（农村无职党员培训）' }),
+    ...trainingDates,
+    /** The cadres trained (roster ids), for `cadres`. */
+    people: z.array(personId).max(500, '一次最多记录500人').default([]),
+    /** How many members without post attended, for `members`. */
+    headcount: z.number().int().min(1, '参训人数至少1人').max(5000).optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.kind === 'cadres' && r.people.length === 0) ctx.addIssue({ code: 'custom', path: ['people'], message: '请选择参训的村党组织书记、班子成员' });
+    if (r.kind === 'cadres' && new Set(r.people).size !== r.people.length) ctx.addIssue({ code: 'custom', path: ['people'], message: '参训人员重复' });
+    if (r.kind === 'members' && r.headcount === undefined) ctx.addIssue({ code: 'custom', path: ['headcount'], message: '请填写参训的农村无职党员人数' });
+  });
+export type RecordTraining = z.input<typeof recordTrainingSchema>;
+
+/** The county's course (四(一)5) attended by cadres of this township: sent by the county programme; `key` makes a re-sent one harmless. */
+export const trainingAttendedSchema = z.strictObject({ key: z.string().min(1).max(200), ...trainingDates, people: z.array(personId).min(1).max(5000) });
+export type TrainingAttended = z.infer<typeof trainingAttendedSchema>;
+export const trainingAttendedSignal = defineSignal<[TrainingAttended]>('trainingAttended');
+
+export interface TrainingRecord {
+  readonly kind: (typeof trainingKinds)[number] | 'county-course';
+  readonly startOn: LocalDate;
+  readonly endOn: LocalDate;
+  readonly days: number;
+  readonly topic: string;
+  /** Cadres trained (cadres, county course). */
+  readonly people?: readonly string[];
+  readonly headcount?: number;
+  readonly by?: string;
+}
+
+/** A year's training in the township: days per cadre (roster id), the members' days, the records. */
+export interface TrainingYear {
+  readonly year: number;
+  readonly days: Readonly<Record<string, number>>;
+  readonly memberDays: number;
+  readonly records: readonly TrainingRecord[];
+}
+
 export interface TownshipView extends EntityStatus {
   readonly township: string;
   readonly county: string;
@@ -173,10 +232,15 @@ export interface TownshipView extends EntityStatus {
   readonly studies: readonly RecordStudy[];
   /** The inspection group's visits and what they found (六(三)); their findings are duties. */
   readonly inspections: readonly InspectionRecord[];
+  /** Training days of this year and the last (四(一)5). */
+  readonly training: readonly TrainingYear[];
+  /** The day this year's training days are counted by (the county's policy); a cadre short after it is listed. */
+  readonly trainingCountedBy: LocalDate;
 }
 
 export const submitReportUpdate = defineUpdate<TownshipView, [SubmitReport]>('submitReport');
 export const recordStudyUpdate = defineUpdate<TownshipView, [RecordStudy]>('recordStudy');
 export const decideProposalUpdate = defineUpdate<TownshipView, [DecideProposal]>('decideProposal');
 export const recordInspectionUpdate = defineUpdate<TownshipView, [RecordInspection]>('recordInspection');
+export const recordTrainingUpdate = defineUpdate<TownshipView, [RecordTraining]>('recordTraining');
 export const townshipStateQuery = defineQuery<TownshipView>('state');

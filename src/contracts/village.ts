@@ -143,7 +143,14 @@ export const attestableDuties = [
   'concentrated-service',
   'religious-contact',
 ] as const;
-export const attestedDutySchema = z.strictObject({ kind: z.enum(attestableDuties), date: localDateSchema });
+/**
+ * A duty a report says was done, with its date: a kind of the list above (the one open in the
+ * date's period is closed), or a measure of the approved plan named by its duty's id (五(一)).
+ */
+export const attestedDutySchema = z.union([
+  z.strictObject({ kind: z.enum(attestableDuties), date: localDateSchema }),
+  z.strictObject({ kind: z.literal('plan-measure'), obligationId: z.string().min(1).max(200), date: localDateSchema }),
+]);
 
 export const halfMonthSchema = z.string().max(10).regex(/^\d{4}-(0[1-9]|1[0-2])-H[12]$/, '应为半月，如2019-03-H1（上半月）或2019-03-H2（下半月）');
 

@@ -20,7 +20,9 @@ import { isRoutine } from '../domain/kinds';
 import type { Roster } from '../domain/roster';
 import type { BulletinFacts } from '../contracts/mail';
 import type { LetterDocument } from './official-letter';
-import { chineseDate, departmentName, sourceDocument, townshipName } from '../domain/names';
+import { chineseDate, departmentName, personName, sourceDocument, townshipName } from '../domain/names';
+import { activeOn } from '../domain/obligations';
+import { cadreDays, trainingTargets, TRAINING_DAYS } from '../domain/training';
 
 /** A half month as the bulletin names it: 2019-03-H1 → 3月上半月. */
 export const halfLabel = (periodId: string): string => {
@@ -31,7 +33,13 @@ export const halfLabel = (periodId: string): string => {
 const byCode = <T extends { township: string }>(a: T, b: T): number => a.township.localeCompare(b.township);
 
 /** The bulletin's facts from the views of the county's townships and targets. */
-export function bulletinFacts(month: string, date: LocalDate, townships: readonly TownshipView[], villages: readonly VillageView[]): BulletinFacts {
+export function bulletinFacts(
+  month: string,
+  date: LocalDate,
+  townships: readonly TownshipView[],
+  villages: readonly VillageView[],
+  training?: { readonly year: number; readonly cadresOf: (village: string) => readonly { readonly id: string }[] },
+): BulletinFacts {
   const reports = townships
     .map((t) => {
       const inMonth = t.lapses.filter((l) => l.periodId.startsWith(`${month}-`));
@@ -91,11 +99,28 @@ export function bulletinFacts(month: string, date: LocalDate, townships: readonl
     .filter((t) => t.items.length > 0)
     .sort(byCode);
 
+  // 四(一)5: after the county's day, each target's cadres short of the seven days, by township
+  // (targets designated that year owe from the next: no section when none owes).
+  const owing = training ? townships.map((t) => ({ t, villages: trainingTargets(t.targets.filter((x) => activeOn(x, date)), training.year, activeOn) })).filter((x) => x.villages.length > 0) : [];
+  const trainingShort = training && owing.length > 0
+    ? {
+        year: training.year,
+        townships: owing
+          .map(({ t, villages }) => {
+            const tally = (t.training ?? []).find((y) => y.year === training.year)?.days;
+            return { township: t.township, items: cadreDays(villages, tally, training.cadresOf).filter((d) => d.days < TRAINING_DAYS.cadre) };
+          })
+          .filter((t) => t.items.length > 0)
+          .sort(byCode),
+      }
+    : undefined;
+
   return {
     month,
     date,
     reports,
     findings,
+    ...(trainingShort ? { trainingShort } : {}),
     overdue: [...overdue.entries()]
       .map(([township, items]) => ({ township, items: items.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || (a.village ?? '').localeCompare(b.village ?? '')) }))
       .sort(byCode),
@@ -157,9 +182,19 @@ export function bulletinLetter(f: BulletinFacts, roster: Roster): LetterDocument
       paragraphs.push(`${town(t.township)}（${t.items.length}个）：${t.items.map((it) => `${chineseDate(it.on)}检查发现${it.village ? `${village(it.village)}` : ''}${it.problem}，限${chineseDate(it.correctBy)}前整改${it.overdue ? '，已逾期' : ''}`).join('；')}。`);
     }
   }
+  const short = f.trainingShort;
+  if (short) {
+    paragraphs.push('六、村党组织书记、班子成员培训情况');
+    const n = short.townships.reduce((k, t) => k + t.items.length, 0);
+    if (n === 0) paragraphs.push(`${short.year}年各整顿对象的村党组织书记、班子成员培训均已达到7天。`);
+    else {
+      paragraphs.push(`四（一）5规定“每年对村、社区、学校党组织书记、班子成员进行培训不少于7天”。截至通报之日，以下${n}名整顿对象村的村党组织书记、班子成员${short.year}年培训不足7天：`);
+      for (const t of short.townships) paragraphs.push(`${town(t.township)}（${t.items.length}人）：${t.items.map((it) => `${village(it.village)}${personName(roster, it.person)}${it.days}天`).join('；')}。`);
+    }
+  }
   if (f.unread?.length) paragraphs.push(`（${f.unread.map((c) => (roster.townships.some((t) => t.code === c) ? town(c) : village(c))).join('、')}的记录生成本通报时未能读取，以上未计入，请核实后补充。）`);
   paragraphs.push(
-    '六、有关要求',
+    `${short ? '七' : '六'}、有关要求`,
     '被通报的乡镇党委要认真查找原因，落实整顿主体责任，对逾期事项限期完成，并将整改情况按时报县委组织部。县委组织部将持续跟踪督办，对问题突出的，依据六（四）进行函询、约谈。',
   );
   return {

@@ -8,3 +8,4 @@ export * from './obligations';
 export * from './policy';
 export * from './roster';
 export * from './supervision';
+export * from './training';

@@ -29,6 +29,8 @@ export const obligationKinds = [
   'joint-meeting',
   'religious-contact',
   'annual-diagnosis',
+  'county-course',
+  'member-training',
 ] as const;
 export type ObligationKind = (typeof obligationKinds)[number];
 
@@ -99,6 +101,10 @@ export const kindSpecs: Record<ObligationKind, KindSpec> = {
   // 四(四)13 "每月与宗教活动场所和宗教人士联系、谈话": a county decides whether its villages keep it (policy.villageDuties).
   'religious-contact': { title: '每月与宗教活动场所和宗教人士联系、谈话', clause: '四(四)13', responsible: 'village-party-secretary', ladder: 'routine', subject: 'village', alsoBy: ['first-secretary'] },
   // 五(二) "由组织部牵头，对整顿软弱涣散基层党组织状况逐一进行会诊": once a year, before the standing committee's study.
+  // 四(一)5 "县委每年举办不少于20天的软弱涣散村村干部专题研修班": the year's course days add up to 20.
+  'county-course': { title: '县委软弱涣散村村干部专题研修班（每年不少于20天）', clause: '四(一)5', responsible: 'org-department-staff', ladder: 'county', subject: 'county', dueBasis: COUNTY_PRACTICE },
+  // 四(一)5 "乡镇每年对农村无职党员进行培训不少于5天".
+  'member-training': { title: '乡镇对农村无职党员培训（每年不少于5天）', clause: '四(一)5', responsible: 'township-party-secretary', ladder: 'local', subject: 'township', dueBasis: COUNTY_PRACTICE },
   'annual-diagnosis': { title: '整顿对象逐一会诊', clause: '五(二)', responsible: 'org-department-staff', ladder: 'county', subject: 'county', dueBasis: COUNTY_PRACTICE },
 };
 

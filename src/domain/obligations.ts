@@ -24,7 +24,8 @@ import {
   type WorkCalendar,
 } from './calendar';
 import { kindSpecs, type ObligationKind, type SubjectType } from './kinds';
-import { deadlineOf, keepsReligiousContacts, ladderOf, type Policy, type Severity } from './policy';
+import { trainingCutoff } from './training';
+import { deadlineOf, defaultPolicy, keepsReligiousContacts, ladderOf, type Policy, type Severity } from './policy';
 
 export { kindSpecs, obligationKinds, type ObligationKind } from './kinds';
 
@@ -184,11 +185,27 @@ function anyActiveOn(targets: readonly TargetDates[], day: LocalDate): boolean {
  * study) for periods overlapping [from, to] on whose last day one of its targets is under
  * rectification.
  */
-export function townshipDuties(township: string, targets: readonly TargetDates[], from: LocalDate, to: LocalDate): Duty[] {
+export function townshipDuties(township: string, targets: readonly TargetDates[], from: LocalDate, to: LocalDate, policy: Policy = defaultPolicy): Duty[] {
   const subject: ObligationSubject = { type: 'township', code: township, township };
   const out: Duty[] = [];
   for (const p of periods('half-month', from, to)) if (anyActiveOn(targets, p.end)) out.push(duty('half-monthly-report', subject, p, p.end));
   for (const p of periods('quarter', from, to)) if (anyActiveOn(targets, p.end)) out.push(duty('township-quarterly-study', subject, p, p.end));
+  // 四(一)5 "乡镇每年对农村无职党员进行培训不少于5天": the year's days by the policy's day.
+  out.push(...yearlyByDay('member-training', subject, targets, (y) => trainingCutoff(policy, y), from, to));
+  return out;
+}
+
+/**
+ * A yearly duty from 1 January to a day of the year, owed when a target is under rectification
+ * the whole of it: a target designated in October owes no year's days that year.
+ */
+function yearlyByDay(kind: ObligationKind, subject: ObligationSubject, targets: readonly TargetDates[], dueOf: (year: number) => LocalDate, from: LocalDate, to: LocalDate): Duty[] {
+  const out: Duty[] = [];
+  for (let y = yearOf(from); y <= yearOf(to); y++) {
+    const due = dueOf(y);
+    const p = { ...periodOf('year', makeDate(y, 1, 1)), end: due };
+    if (p.start <= to && p.end >= from && targets.some((t) => activeOn(t, p.start) && activeOn(t, due))) out.push(duty(kind, subject, p, due));
+  }
   return out;
 }
 
@@ -223,6 +240,8 @@ export function countyDuties(county: string, targets: readonly TargetDates[], po
     const p = { ...periodOf('year', makeDate(y, 1, 1)), end: due };
     if (p.start <= to && p.end >= from && anyActiveOn(targets, due)) out.push(duty('annual-diagnosis', subject, p, due));
   }
+  // 四(一)5 "县委每年举办不少于20天的软弱涣散村村干部专题研修班": the year's course days by the policy's day.
+  out.push(...yearlyByDay('county-course', subject, targets, (y) => trainingCutoff(policy, y), from, to));
   // The campaign is prepared in November so that it opens by the 21st: owed from the 1st.
   const opens = policy.dates.acceptanceCampaignOpens;
   for (let y = yearOf(from); y <= yearOf(to); y++) {

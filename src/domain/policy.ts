@@ -104,6 +104,8 @@ const laterKinds = {
   'joint-meeting': { rule: 'last-working-day', basis: '四(一)4' },
   'religious-contact': { rule: 'last-working-day', basis: '四(四)13' },
   'annual-diagnosis': { rule: 'last-working-day', basis: 'county-practice' },
+  'county-course': { rule: 'last-working-day', basis: 'county-practice' },
+  'member-training': { rule: 'last-working-day', basis: 'county-practice' },
 } as const satisfies Partial<Record<ObligationKind, { rule: DeadlineRule; basis: string }>>;
 
 /** Whether the county's villages keep 四(四)13's monthly religious contacts; a policy recorded before the choice existed: no. */
@@ -144,6 +146,8 @@ export const policySchema = z.strictObject({
     standingCommitteeStudies: z.strictObject({ placement: z.literal('one-per-half-year'), basis: basisSchema }),
     /** 五(二) "逐一进行会诊": the day of the year by which the department's 会诊 of every target is done (before the standing committee's first study). */
     annualDiagnosis: dayOfYear.default({ month: 6, day: 15, basis: 'county-practice' }),
+    /** 四(一)5 asks for training days "每年" without a date: the day of the year by which the county's course and a township's training of members without post have their days (a cadre short of days is listed the next day). */
+    trainingDays: dayOfYear.default({ month: 11, day: 30, basis: 'county-practice' }),
   }),
   supervision: z.strictObject({
     /** Missed or late half-monthly reports in one quarter that make a proposal of an inquiry letter. */
@@ -279,6 +283,7 @@ export const defaultPolicy: Policy = policySchema.parse({
     acceptanceCampaignOpens: { month: 11, day: 21, basis: '五(一)' },
     standingCommitteeStudies: { placement: 'one-per-half-year', basis: 'county-practice' },
     annualDiagnosis: { month: 6, day: 15, basis: 'county-practice' },
+    trainingDays: { month: 11, day: 30, basis: 'county-practice' },
   },
   supervision: {
     lapsesPerQuarter: { value: 2, basis: 'county-practice' },

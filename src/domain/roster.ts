@@ -16,6 +16,7 @@ export const roles = [
   'party-building-instructor',
   'first-secretary',
   'village-party-secretary',
+  'village-committee-member',
   'county-leader',
   'paired-department-leader',
   'joint-meeting-member',
@@ -33,6 +34,7 @@ export const roleLabels: Record<Role, string> = {
   'party-building-instructor': '党建指导员',
   'first-secretary': '第一书记',
   'village-party-secretary': '村党组织书记',
+  'village-committee-member': '村党组织班子成员',
   'county-leader': '联系点县委领导',
   'paired-department-leader': '联建部门主要领导',
   'joint-meeting-member': '联席会成员单位负责人',
@@ -51,6 +53,8 @@ const roleScope: Record<Role, 'county' | 'township' | 'village' | 'department'> 
   'party-building-instructor': 'village',
   'first-secretary': 'village',
   'village-party-secretary': 'village',
+  // 四(一)5 "对村…党组织书记、班子成员进行培训不少于7天": the members of the village's Party committee.
+  'village-committee-member': 'village',
   'county-leader': 'village',
   'paired-department-leader': 'department',
   // 四(一)4: a department of the quarterly 联席会 (工青妇、武装、民政等部门), one post per department.
@@ -307,4 +311,12 @@ export function contactLinkChanges(previous: Roster, next: Roster, today: LocalD
     });
   });
   return issues;
+}
+/**
+ * The cadres of a village who owe the yearly training days (四(一)5 "对村…党组织书记、班子成员进行培训不少于7天"):
+ * its party secretary (the newest holder) and the members of its Party committee.
+ */
+export function villageCadres(roster: Pick<Roster, 'people'>, village: string): Person[] {
+  const secretary = holders(roster as Roster, 'village-party-secretary', { village })[0];
+  return [...(secretary ? [secretary] : []), ...roster.people.filter((p) => p.role === 'village-committee-member' && p.village === village)];
 }

@@ -34,6 +34,8 @@ export const actions = [
   'committee-study.record',
   'joint-meeting.record',
   'diagnosis.record',
+  'training.record',
+  'course.record',
   'evaluation.record',
   'accountability.record',
   'proposal.decide',
@@ -71,6 +73,8 @@ export const actionLabels: Record<Action, string> = {
   'committee-study.record': '记录县委常委会专题研究并下达交办任务书',
   'joint-meeting.record': '记录县工青妇、武装、民政等部门联席会',
   'diagnosis.record': '记录整顿对象逐一会诊',
+  'training.record': '记录村干部和无职党员培训',
+  'course.record': '记录县委软弱涣散村村干部专题研修班',
   'evaluation.record': '记录乡镇党委书记述职评议考核结果',
   'accountability.record': '记录问责决定（六(五)）',
   'proposal.decide': '决定是否函询',
@@ -134,6 +138,10 @@ export const permissions: Record<Action, Partial<Record<Role, Scope>>> = {
   // 四(一)4: the department, which leads the work (六(二)), records the departments' 联席会.
   'joint-meeting.record': DEPARTMENT,
   'diagnosis.record': DEPARTMENT,
+  // 四(一)5: the township trains its village cadres and members without post; the department may record it too.
+  'training.record': { ...DEPARTMENT, ...TOWNSHIP },
+  // 四(一)5: the county committee's course, recorded by the department that runs it.
+  'course.record': DEPARTMENT,
   // 六(四): the county's yearly evaluation of township secretaries, recorded by the department.
   'evaluation.record': DEPARTMENT,
   // 六(五): a decision on a person, entered by the department's head (two years without promotion follow).

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { publishCalendar, applyPolicyEverywhere, type Outcome } from '../client/admin';
 import { INQUIRY_WORKFLOW_TYPE } from '../contracts/inquiry';
-import { programmeStateQuery, recordCommitteeStudySchema, recordCommitteeStudyUpdate, recordEvaluationSchema, recordEvaluationUpdate, recordJointMeetingSchema, recordJointMeetingUpdate, recordDiagnosisSchema, recordDiagnosisUpdate, type ProgrammeView } from '../contracts/programme';
+import { programmeStateQuery, recordCommitteeStudySchema, recordCommitteeStudyUpdate, recordEvaluationSchema, recordEvaluationUpdate, recordJointMeetingSchema, recordJointMeetingUpdate, recordDiagnosisSchema, recordDiagnosisUpdate, recordCourseSchema, recordCourseUpdate, type ProgrammeView } from '../contracts/programme';
 import { TOWNSHIP_WORKFLOW_TYPE } from '../contracts/township';
 import { stateQuery, VILLAGE_WORKFLOW_TYPE, villageWorkflowId } from '../contracts/village';
 import { addDays, calendarYearSchema, unusualArrangement, WorkCalendar, type CalendarYear, type LocalDate } from '../domain/calendar';
@@ -143,6 +143,27 @@ export class CountyActions extends ServiceCore {
   /** The year's 会诊 of every target under rectification (五(二)), recorded by the organization department. */
   recordDiagnosis(actor: Actor, body: unknown): Promise<ProgrammeView> {
     return this.update(actor, 'diagnosis.record', { kind: 'county' }, recordDiagnosisUpdate as never, recordDiagnosisSchema, 'by', body);
+  }
+
+  /**
+   * The county's course (四(一)5), its attendees checked against the roster (each a village's party
+   * secretary or committee member) and grouped by township for the townships' tallies.
+   */
+  async recordCourse(actor: Actor, body: unknown): Promise<ProgrammeView> {
+    authorize(actor, 'course.record', { kind: 'county' });
+    const roster = this.deps.roster();
+    if (typeof body === 'object' && body !== null && 'byTownship' in body) throw badInput([{ path: 'byTownship', message: '按名册确定，不能在请求中填写' }]);
+    const parsed = recordCourseSchema.safeParse(body === null || typeof body !== 'object' ? body : { by: actor.id, ...body });
+    const byTownship: Record<string, string[]> = {};
+    const problems: FieldIssue[] = [];
+    (parsed.success ? parsed.data.attendees : []).forEach((id, i) => {
+      const p = roster.people.find((x) => x.id === id);
+      const village = p && (p.role === 'village-party-secretary' || p.role === 'village-committee-member') ? roster.villages.find((v) => v.code === p.village) : undefined;
+      if (!village) problems.push({ path: `attendees.${i}`, message: p ? `${p.name}（${roleLabels[p.role]}）不是村党组织书记或班子成员` : `名册中没有人员${id}` });
+      else (byTownship[village.township] ??= []).push(id);
+    });
+    if (problems.length) throw badInput(problems);
+    return this.update(actor, 'course.record', { kind: 'county' }, recordCourseUpdate as never, recordCourseSchema, 'by', parsed.success ? { ...(body as object), byTownship } : body);
   }
 
   /** A 联席会 of the departments named in 四(一)4, recorded by the organization department: each department must be in the roster. */

@@ -9,8 +9,8 @@ import { calendarYearSchema, localDateSchema } from '../domain/calendar';
 import { policySchema } from '../domain/policy';
 import { fulfilObligationSchema, waiveObligationSchema } from '../contracts/entity';
 import { orderTalkSchema, recordTalkSchema, reviewExplanationSchema, scheduleTalkSchema, submitExplanationSchema } from '../contracts/inquiry';
-import { decideProposalSchema, recordInspectionSchema, recordStudySchema, submitReportSchema } from '../contracts/township';
-import { recordCommitteeStudySchema, recordDiagnosisSchema, recordEvaluationSchema, recordJointMeetingSchema } from '../contracts/programme';
+import { decideProposalSchema, recordInspectionSchema, recordStudySchema, recordTrainingSchema, submitReportSchema } from '../contracts/township';
+import { recordCommitteeStudySchema, recordCourseSchema, recordDiagnosisSchema, recordEvaluationSchema, recordJointMeetingSchema } from '../contracts/programme';
 import { recordAccountabilitySchema } from '../contracts/ledger';
 import { reassignSchema, recordAcceptanceSchema, recordProgressSchema, reviewPlanSchema, submitPlanSchema, withdrawSchema } from '../contracts/village';
 import { XLSX_CONTENT_TYPE } from '../documents/ledger-workbook';
@@ -190,6 +190,7 @@ export const routes: readonly RouteSpec[] = [
 
   // Townships
   { method: 'POST', url: '/api/townships/:code/reports', summary: '上报半月整顿工作进展（六(三)）', action: 'report.submit', entity: township, body: { schema: submitReportSchema, actorField: 'reportedBy' }, run: (s, c) => s.submitReport(c.actor, c.params.code!, c.body) },
+  { method: 'POST', url: '/api/townships/:code/trainings', summary: '记录培训（四(一)5）：村党组织书记、班子成员培训（每人每年不少于7天），或农村无职党员培训（每年不少于5天）', action: 'training.record', entity: township, body: { schema: recordTrainingSchema, actorField: 'by' }, run: (s, c) => s.recordTraining(c.actor, c.params.code!, c.body) },
   { method: 'POST', url: '/api/townships/:code/studies', summary: '记录乡镇党委季度专题研究（五(三)）', action: 'study.record', entity: township, body: { schema: recordStudySchema, actorField: 'by' }, run: (s, c) => s.recordStudy(c.actor, c.params.code!, c.body) },
   { method: 'POST', url: '/api/townships/:code/inspections', summary: '记录督导检查（随机调研、明察暗访、跟踪问效）及发现的问题，问题限期整改（六(三)）', action: 'inspection.record', entity: township, body: { schema: recordInspectionSchema, actorField: 'by' }, run: (s, c) => s.recordInspection(c.actor, c.params.code!, c.body) },
   { method: 'POST', url: '/api/townships/:code/proposals/decide', summary: '对建议函询作出决定：函询（注明案件编号）或不予函询（说明理由）', action: 'proposal.decide', entity: township, body: { schema: decideProposalSchema, actorField: 'by' }, run: (s, c) => s.decideProposal(c.actor, c.params.code!, c.body) },
@@ -228,6 +229,7 @@ export const routes: readonly RouteSpec[] = [
 
   // The county
   { method: 'POST', url: '/api/county/committee-studies', summary: '记录县委常委会专题研究：审核整顿方案，以交办任务书交办整顿事项（五(二)）', action: 'committee-study.record', entity: county, body: { schema: recordCommitteeStudySchema, actorField: 'by' }, run: (s, c) => s.recordCommitteeStudy(c.actor, c.body) },
+  { method: 'POST', url: '/api/county/courses', summary: '记录县委软弱涣散村村干部专题研修班（四(一)5，每年不少于20天）：起止日期、天数、内容、参训的村党组织书记和班子成员', action: 'course.record', entity: county, body: { schema: recordCourseSchema, actorField: 'by' }, run: (s, c) => s.recordCourse(c.actor, c.body) },
   { method: 'POST', url: '/api/county/diagnoses', summary: '记录整顿对象逐一会诊：每个正在整顿的整顿对象发现的问题、整顿方案是否可行（五(二)，每年一次）', action: 'diagnosis.record', entity: county, body: { schema: recordDiagnosisSchema, actorField: 'by' }, run: (s, c) => s.recordDiagnosis(c.actor, c.body) },
   { method: 'POST', url: '/api/county/joint-meetings', summary: '记录县工青妇、武装、民政等部门季度联席会：日期、研究内容、参加部门（四(一)4）', action: 'joint-meeting.record', entity: county, body: { schema: recordJointMeetingSchema, actorField: 'by' }, run: (s, c) => s.recordJointMeeting(c.actor, c.body) },
   { method: 'POST', url: '/api/county/evaluations', summary: '记录某年度乡镇党委书记抓基层党建工作述职评议考核结果：好、较好、一般、差（六(四)）', action: 'evaluation.record', entity: county, body: { schema: recordEvaluationSchema, actorField: 'by' }, run: (s, c) => s.recordEvaluation(c.actor, c.body) },

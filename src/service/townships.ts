@@ -6,12 +6,16 @@ import {
   recordInspectionUpdate,
   recordStudySchema,
   recordStudyUpdate,
+  recordTrainingSchema,
+  recordTrainingUpdate,
   submitReportSchema,
   submitReportUpdate,
   townshipStateQuery,
   townshipWorkflowId,
   type TownshipView,
 } from '../contracts/township';
+import type { z } from 'zod';
+import { roleLabels, villageCadres } from '../domain/roster';
 import { authorize, type Actor } from './authorization';
 import { ServiceCore, atQueryTime, fromTemporal } from './core';
 
@@ -36,6 +40,19 @@ export class TownshipActions extends ServiceCore {
 
   recordInspection(actor: Actor, township: string, body: unknown): Promise<TownshipView> {
     return this.update(actor, 'inspection.record', this.township(township), recordInspectionUpdate as never, recordInspectionSchema, 'by', body);
+  }
+
+  /** A training of the township's (四(一)5): the cadres trained must be party secretaries or committee members of its villages in the roster. */
+  recordTraining(actor: Actor, township: string, body: unknown): Promise<TownshipView> {
+    const roster = this.deps.roster();
+    const cadres = new Set(roster.villages.filter((v) => v.township === township).flatMap((v) => villageCadres(roster, v.code).map((p) => p.id)));
+    return this.update(actor, 'training.record', this.township(township), recordTrainingUpdate as never, recordTrainingSchema, 'by', body, (r: z.output<typeof recordTrainingSchema>) =>
+      r.people.flatMap((id, i) => {
+        if (cadres.has(id)) return [];
+        const p = roster.people.find((x) => x.id === id);
+        return [{ path: `people.${i}`, message: p ? `${p.name}（${roleLabels[p.role]}）不是本乡镇村党组织书记或班子成员` : `名册中没有人员${id}` }];
+      }),
+    );
   }
 
   decideProposal(actor: Actor, township: string, body: unknown): Promise<TownshipView> {

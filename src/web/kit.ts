@@ -79,9 +79,13 @@ export function withQuery(path: string, q: Record<string, string>): string {
 export function withAttestations(body: Record<string, unknown>): Record<string, unknown> {
   if (!Array.isArray(body.entries)) return body;
   const entries = (body.entries as Record<string, unknown>[]).map((e) => {
-    if (typeof e !== 'object' || e === null || !('attest' in e)) return e;
-    const { attest, ...rest } = e as { attest: Record<string, unknown> };
-    const duties = Object.entries(attest ?? {}).map(([kind, date]) => ({ kind, date }));
+    if (typeof e !== 'object' || e === null || !('attest' in e || 'measures' in e)) return e;
+    const { attest, measures, ...rest } = e as { attest?: Record<string, unknown>; measures?: { obligationId?: unknown; date?: unknown }[] };
+    const duties = [
+      ...Object.entries(attest ?? {}).map(([kind, date]) => ({ kind, date })),
+      // 五(一): a measure of the approved plan, by its duty's id (a row with a date only).
+      ...(Array.isArray(measures) ? measures : []).filter((m) => m.date !== undefined).map((m) => ({ kind: 'plan-measure', obligationId: m.obligationId, date: m.date })),
+    ];
     return duties.length ? { ...rest, duties } : rest;
   });
   return { ...body, entries };

@@ -22,12 +22,15 @@ import {
   recordCommitteeStudyUpdate,
   recordDiagnosisSchema,
   recordDiagnosisUpdate,
+  recordCourseSchema,
+  recordCourseUpdate,
   recordEvaluationSchema,
   recordEvaluationUpdate,
   recordJointMeetingSchema,
   recordJointMeetingUpdate,
   type BulletinRecord,
   type DiagnosisRecord,
+  type CourseRecord,
   type FiguresReportRecord,
   type EvaluationRecord,
   type CommitteeStudyRecord,
@@ -36,7 +39,7 @@ import {
   type ProgrammeView,
 } from '../contracts/programme';
 import { inquiryWorkflowId } from '../contracts/inquiry';
-import { targetChangeSchema, targetChangedSignal, targetChangesSchema, targetsChangedSignal, townshipWorkflowId, type TargetChange } from '../contracts/township';
+import { targetChangeSchema, targetChangedSignal, targetChangesSchema, targetsChangedSignal, townshipWorkflowId, trainingAttendedSignal, type TargetChange, type TrainingAttended } from '../contracts/township';
 import { diagnosedSignal, planReturnedSignal, tasksAssignedSignal, villageWorkflowId, type Diagnosed, type PlanReturned, type TasksAssigned } from '../contracts/village';
 import {
   acceptanceTargets,
@@ -54,6 +57,9 @@ import {
   localDateOf,
   periodById,
   periodOf,
+  trainingCutoff,
+  trainingDateIssues,
+  TRAINING_DAYS,
   yearOf,
   type BookEntry,
   type Duty,
@@ -88,6 +94,8 @@ export interface ProgrammeState {
   evaluations: EvaluationRecord[];
   /** The yearly 会诊 recorded (五(二)); absent in states from before it was kept. */
   diagnoses?: DiagnosisRecord[];
+  /** The county's courses (四(一)5); absent in states from before they were kept. */
+  courses?: CourseRecord[];
 }
 
 class Programme extends Entity<ProgrammeState> {
@@ -199,6 +207,7 @@ class Programme extends Entity<ProgrammeState> {
         date: today,
         townships: [...new Set(targets.flatMap((t) => (t.township ? [t.township] : [])))],
         villages: targets.map((t) => t.village),
+        trainingCutoff: trainingCutoff(this.core.policy, yearOf(today)),
         at: isoInstant(Date.now()),
       });
       b.sent.push({ month, on: today, townships: r.townships, overdue: r.overdue, missed: r.missed, behind: r.behind });
@@ -278,6 +287,7 @@ class Programme extends Entity<ProgrammeState> {
       jointMeetings: this.s.jointMeetings,
       evaluations: this.s.evaluations,
       diagnoses: this.s.diagnoses ?? [],
+      courses: this.s.courses ?? [],
     };
   }
 
@@ -388,6 +398,35 @@ class Programme extends Entity<ProgrammeState> {
     }));
   }
 
+  checkCourse(now: number, raw: unknown): void {
+    const r = parseOrReject(recordCourseSchema, raw);
+    const [first] = trainingDateIssues(r, localDateOf(now));
+    if (first) throw fieldError(first.path, first.message);
+    if ((this.s.courses ?? []).some((c) => c.startOn === r.startOn && c.topic === r.topic)) throw refused(`${r.startOn}开始的这期研修班已经记录`);
+  }
+
+  /**
+   * Records a course (四(一)5): the year's course duty is done once its sessions reach 20 days; each
+   * township gets its attendees, whose days count towards their seven.
+   */
+  applyCourse(now: number, raw: unknown): { township: string; signal: TrainingAttended }[] {
+    const r = recordCourseSchema.parse(raw);
+    this.sync(now);
+    const list = (this.s.courses ??= []);
+    list.push({ startOn: r.startOn, endOn: r.endOn, days: r.days, topic: r.topic, attendees: r.attendees.length, by: r.by });
+    list.sort((a, b) => a.startOn.localeCompare(b.startOn));
+    const year = yearOf(r.startOn);
+    const total = list.filter((c) => yearOf(c.startOn) === year).reduce((n, c) => n + c.days, 0);
+    if (list.length > 10) list.shift();
+    const duty = this.book.open.find((e) => e.kind === 'county-course' && e.period.id === String(year));
+    if (duty && total >= TRAINING_DAYS.course) this.fulfil(duty.id, r.endOn, now, r.by, `全年${total}天`);
+    this.log(now, 'course', `县委软弱涣散村村干部专题研修班（${r.startOn}至${r.endOn}，${r.days}天，${r.attendees.length}人参训）：${r.topic}；${year}年累计${total}天（四(一)5）`, r.by);
+    this.dirty = true;
+    return Object.entries(r.byTownship ?? {})
+      .filter(([, people]) => people.length > 0)
+      .map(([township, people]) => ({ township, signal: { key: `${this.workflowId}/course/${r.startOn}/${township}`, startOn: r.startOn, endOn: r.endOn, days: r.days, topic: r.topic, people } }));
+  }
+
   checkJointMeeting(now: number, raw: unknown): void {
     const r = parseOrReject(recordJointMeetingSchema, raw);
     if (r.heldOn > localDateOf(now)) throw fieldError('heldOn', `${r.heldOn}晚于今天`);
@@ -492,6 +531,19 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
       return p.view(Date.now());
     },
     { validator: (raw) => p.checkDiagnosis(Date.now(), raw) },
+  );
+  setHandler(
+    recordCourseUpdate,
+    async (raw) => {
+      const signals = await p.whenReady(() => p.applyCourse(Date.now(), raw));
+      // Each township counts its attendees' days.
+      const results = await Promise.allSettled(signals.map((x) => getExternalWorkflowHandle(townshipWorkflowId(x.township)).signal(trainingAttendedSignal, x.signal)));
+      results.forEach((r, i) => {
+        if (r.status === 'rejected') p.log(Date.now(), 'forward-failed', `研修班参训记录未能送达${signals[i]!.township}：${(r.reason as Error).message}`);
+      });
+      return p.view(Date.now());
+    },
+    { validator: (raw) => p.checkCourse(Date.now(), raw) },
   );
   // A record of the department's (联席会, 述职评议考核): checked, applied when the programme is ready, answered with the view.
   const recordUpdate = <A>(def: UpdateDefinition<ProgrammeView, [A]>, check: (now: number, raw: unknown) => void, apply: (now: number, raw: unknown) => void): void =>

@@ -21,6 +21,11 @@ import {
   recordInspectionUpdate,
   recordStudySchema,
   recordStudyUpdate,
+  recordTrainingSchema,
+  recordTrainingUpdate,
+  trainingAttendedSchema,
+  trainingAttendedSignal,
+  trainingKindLabels,
   submitReportSchema,
   submitReportUpdate,
   targetChangeSchema,
@@ -37,6 +42,8 @@ import {
   type TargetChange,
   type TownshipInput,
   type TownshipView,
+  type TrainingRecord,
+  type TrainingYear,
 } from '../contracts/township';
 import { progressReportedSignal, villageWorkflowId, type ForwardedProgress } from '../contracts/village';
 import {
@@ -52,6 +59,10 @@ import {
   quartersToPropose,
   reportLapses,
   townshipDuties,
+  trainingCutoff,
+  trainingDateIssues,
+  TRAINING_DAYS,
+  yearOf,
   type Duty,
   type Lapse,
   type LocalDate,
@@ -85,6 +96,10 @@ export interface TownshipState {
   held: Record<string, ForwardedProgress[]>;
   /** The inspection group's visits (六(三)). */
   inspections: InspectionRecord[];
+  /** Training days by year (四(一)5), this year and the last; absent in states from before they were kept. */
+  training?: TrainingYear[];
+  /** Keys of the county's course records taken (a re-sent one is ignored). */
+  coursesTaken?: string[];
 }
 
 /** The report entries on their way to one village's workflow, in one signal. */
@@ -118,7 +133,7 @@ class Township extends Entity<TownshipState> {
   }
 
   protected duties(from: LocalDate, to: LocalDate): Duty[] {
-    return townshipDuties(this.code, this.s.targets, from, to);
+    return townshipDuties(this.code, this.s.targets, from, to, this.core.policy);
   }
 
   finished(now: number): boolean {
@@ -174,7 +189,44 @@ class Township extends Entity<TownshipState> {
       proposals: this.s.proposals,
       studies: this.s.studies,
       inspections: this.s.inspections,
+      training: this.s.training ?? [],
+      trainingCountedBy: trainingCutoff(this.core.policy, yearOf(localDateOf(now))),
     };
+  }
+
+  checkTraining(now: number, raw: unknown): void {
+    const r = parseOrReject(recordTrainingSchema, raw);
+    const [first] = trainingDateIssues(r, localDateOf(now));
+    if (first) throw fieldError(first.path, first.message);
+  }
+
+  /**
+   * Adds a training to its year (四(一)5): the days to each cadre trained, or to the members'
+   * days; the township's duty of the year is done once its members have had 5 days.
+   */
+  addTraining(now: number, record: TrainingRecord): void {
+    this.sync(now);
+    const year = yearOf(record.startOn);
+    const years = (this.s.training ??= []);
+    let y = years.find((x) => x.year === year);
+    if (!y) {
+      y = { year, days: {}, memberDays: 0, records: [] };
+      years.push(y);
+      years.sort((a, b) => a.year - b.year);
+      while (years.length > 2) years.shift();
+    }
+    const days = { ...y.days };
+    for (const id of record.people ?? []) days[id] = (days[id] ?? 0) + record.days;
+    const memberDays = y.memberDays + (record.kind === 'members' ? record.days : 0);
+    const records = [...y.records, record].slice(-30);
+    Object.assign(y, { days, memberDays, records });
+    if (record.kind === 'members' && memberDays >= TRAINING_DAYS.member) {
+      const duty = this.book.open.find((e) => e.kind === 'member-training' && e.period.id === String(year));
+      if (duty) this.fulfil(duty.id, record.endOn, now, record.by, `全年${memberDays}天`);
+    }
+    const who = record.kind === 'members' ? `${record.headcount ?? 0}人` : `${record.people?.length ?? 0}人`;
+    this.log(now, 'training', `${trainingKindLabels[record.kind]}（${record.startOn}至${record.endOn}，${record.days}天，${who}）：${record.topic}（四(一)5）`, record.by);
+    this.dirty = true;
   }
 
   checkInspection(now: number, raw: unknown): void {
@@ -217,6 +269,7 @@ class Township extends Entity<TownshipState> {
     this.s.lapses = this.s.lapses.filter((l) => periodById(l.periodId).end >= kept);
     this.s.proposals = this.s.proposals.filter((p) => p.proposedAt >= `${kept}T`);
     this.s.studies = this.s.studies.slice(-8);
+    if (this.s.coursesTaken) this.s.coursesTaken = this.s.coursesTaken.slice(-20);
     // Targets closed long ago no longer shape any duty.
     this.s.targets = this.s.targets.filter((t) => activeUntil(t) >= kept);
     return super.carry(now);
@@ -360,6 +413,28 @@ export async function townshipSupervision(input: TownshipInput, carried?: Townsh
       },
     },
   );
+
+  setHandler(
+    recordTrainingUpdate,
+    (raw) =>
+      t.whenReady(() => {
+        const now = Date.now();
+        const { by, kind, startOn, endOn, days, topic, people, headcount } = recordTrainingSchema.parse(raw);
+        t.addTraining(now, { kind, startOn, endOn, days, topic, by, ...(kind === 'cadres' ? { people } : { headcount: headcount! }) });
+        return t.view(now);
+      }),
+    { validator: (raw) => t.checkTraining(Date.now(), raw) },
+  );
+
+  // 四(一)5: the county's course, attended by cadres of this township: their days count towards the seven.
+  t.onSignal(trainingAttendedSignal, trainingAttendedSchema, '县委专题研修班', (a) => {
+    void t.whenReady(() => {
+      const taken = (t.s.coursesTaken ??= []);
+      if (taken.includes(a.key)) return;
+      taken.push(a.key);
+      t.addTraining(Date.now(), { kind: 'county-course', startOn: a.startOn, endOn: a.endOn, days: a.days, topic: a.topic, people: a.people });
+    });
+  });
 
   setHandler(
     recordInspectionUpdate,

@@ -187,7 +187,7 @@ class Village extends Entity<VillageState> {
     this.sync(now);
     for (const d of p.duties ?? []) {
       if (d.kind === 'three-meetings-one-lesson' && !this.s.threeMeetings.includes(d.date)) this.s.threeMeetings.push(d.date);
-      const e = this.book.open.find((x) => x.kind === d.kind && x.period.start <= d.date && d.date <= x.period.end);
+      const e = 'obligationId' in d ? this.book.open.find((x) => x.kind === d.kind && x.id === d.obligationId) : this.book.open.find((x) => x.kind === d.kind && x.period.start <= d.date && d.date <= x.period.end);
       if (e) this.fulfil(e.id, d.date, now, p.reportedBy);
     }
     this.s.threeMeetings.sort();

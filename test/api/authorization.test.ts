@@ -74,12 +74,14 @@ const allowed: Record<string, Who[]> = {
   'POST /api/villages/:code/duties/waive': DEPT,
   'POST /api/villages/:code/deliveries/retry': [...DEPT, 'operator'],
   'POST /api/townships/:code/reports': TOWNSHIP,
+  'POST /api/townships/:code/trainings': [...DEPT, ...TOWNSHIP], // 四(一)5: the township's training, or the department's record of it
   'POST /api/townships/:code/studies': TOWNSHIP,
   'POST /api/townships/:code/inspections': DEPT, // 六(三): the department's inspection group
   'POST /api/county/committee-studies': DEPT, // 五(二): the standing committee's study and its 交办任务书
   'POST /api/county/evaluations': DEPT, // 六(四): the county's yearly evaluation of township secretaries
   'POST /api/county/joint-meetings': DEPT, // 四(一)4 with 六(二) "由组织部牵头": the department records the departments' 联席会
   'POST /api/county/diagnoses': DEPT, // 五(二): the department's 会诊
+  'POST /api/county/courses': DEPT, // 四(一)5: the county's course
   'POST /api/townships/:code/proposals/decide': DEPT,
   'POST /api/townships/:code/duties/fulfil': [...DEPT, ...TOWNSHIP],
   'POST /api/townships/:code/duties/waive': DEPT,
@@ -121,6 +123,8 @@ const bodies: Record<string, unknown> = {
   'POST /api/cases/:id/talk/record': { outcome: '已约谈并提出要求' },
   'POST /api/county/evaluations': { year: 2026, evaluatedOn: today, results: [{ person: 'qs-sec', grade: 'good' }] },
   'POST /api/county/diagnoses': { year: 2026, heldOn: today, targets: [{ village: 'QS03', problems: '班子战斗力不强', planStands: true }] },
+  'POST /api/townships/:code/trainings': { kind: 'members', startOn: today, endOn: today, days: 1, topic: '农村无职党员培训', headcount: 20 },
+  'POST /api/county/courses': { startOn: today, endOn: today, days: 1, topic: '软弱涣散村村干部专题研修班', attendees: ['qs03-vs'] },
   'POST /api/county/joint-meetings': { heldOn: today, topics: '研究整治配套组织软弱涣散的问题', departments: ['D-GH', 'D-TW', 'D-FL', 'D-WZ', 'D-MZ'] },
   'POST /api/ledger/accountability': { person: 'qs-sec', ground: 'not-leading', decidedOn: today, docNumber: '云组发〔2026〕1号', confirmed: true },
   'POST /api/policy/apply': defaultPolicy,

@@ -62,6 +62,7 @@ describe('files checked without a server', () => {
     expect(show.stdout).toContain('整顿工作进展情况报告（送审稿）：每季度第一个工作日报上一季度（县委组织部工作要求）');
     expect(show.stdout).toContain('联建部门主要领导不得晋升重用（五(四)）：转化后不解除（县委组织部工作要求）');
     expect(show.stdout).toContain('整顿对象逐一会诊：每年6月15日前（县委组织部工作要求）');
+    expect(show.stdout).toContain('培训天数（四(一)5）：县委专题研修班不少于20天、乡镇无职党员培训不少于5天，每年11月30日前；村党组织书记、班子成员不足7天的次日列入通报（县委组织部工作要求）');
     expect(show.stdout).toContain('转化目标：2018年认定的2019年底全部转化（《方案》二）；以后认定的，认定次年年底前全部转化（县委组织部工作要求）');
   });
 });

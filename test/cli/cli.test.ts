@@ -16,7 +16,7 @@ describe('roster-check', () => {
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toBe(
       [
-        '名册有效：云岭县，6个乡镇，60个村（社区），129名人员，整顿对象10个。',
+        '名册有效：云岭县，6个乡镇，60个村（社区），141名人员，整顿对象10个。',
         '未发现疑似“以好充次”“以中充次”的认定。',
         // 三(六), 三(二): advice for the year of the latest designation (2018), never a designation.
         '2018年可能应列为整顿对象的村（依名册的星级评定和发展党员记录提示，是否认定由县委组织部研究决定）：',

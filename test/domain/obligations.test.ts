@@ -165,6 +165,7 @@ describe("the county's duties (五(二), 四(一)4, 六(四), 五(一))", () => 
       ['standing-committee-study', '2019-H2', '2019-12-31'],
       ['joint-meeting', '2019-Q4', '2019-12-31'],
       ['township-secretary-evaluation', '2019', '2020-02-03'], // 31 January 2020 fell in the extended Spring Festival
+      ['county-course', '2019', '2019-11-29'], // 四(一)5, by 30 November (a Saturday in 2019)
       ['acceptance-campaign', '2019-11-late', '2019-11-21'],
     ]);
     // Escalated inside the county: the joint meeting's member departments are reminded, the department's head told when it is late.
@@ -181,6 +182,26 @@ describe('the yearly 会诊 (五(二))', () => {
     expect(list('2019-07-01', '2019-12-31')).toEqual([]);
     // A target designated on 1 July 2019 is first diagnosed in 2020.
     expect(list('2019-01-01', '2020-12-31', [{ village: 'LH02', date: '2019-07-01' }]).map((d) => d.period.id)).toEqual(['2020']);
+  });
+});
+
+describe('training days (四(一)5)', () => {
+  test('the county’s course and a township’s members’ training once a year by 30 November, owed from the first full year of a target', () => {
+    const county = (targets: { village: string; date: string }[], from = '2018-01-01', to = '2020-12-31') => countyDuties('YL', targets, defaultPolicy, from, to).filter((d) => d.kind === 'county-course');
+    const township = (targets: { village: string; date: string; withdrawnOn?: string }[], from = '2018-01-01', to = '2020-12-31') => townshipDuties('QS', targets, from, to).filter((d) => d.kind === 'member-training');
+    // Designated in October 2018: nothing owed for 2018; 2019 and 2020 by the last working day up to 30 November.
+    const qs03 = [{ village: 'QS03', date: '2018-10-15' }];
+    expect(county(qs03).map((d) => [d.period.id, d.period.start, d.period.end, lay(d).due.date])).toEqual([
+      ['2019', '2019-01-01', '2019-11-30', '2019-11-29'],
+      ['2020', '2020-01-01', '2020-11-30', '2020-11-30'],
+    ]);
+    expect(township(qs03).map((d) => [d.period.id, lay(d).due.date])).toEqual([
+      ['2019', '2019-11-29'],
+      ['2020', '2020-11-30'],
+    ]);
+    // A target withdrawn in June owes nothing that year; one designated on 2 January owes from the next.
+    expect(township([{ village: 'QS03', date: '2018-10-15', withdrawnOn: '2019-06-10' }]).map((d) => d.period.id)).toEqual([]);
+    expect(county([{ village: 'LH02', date: '2019-01-02' }]).map((d) => d.period.id)).toEqual(['2020']);
   });
 });
 

@@ -21,7 +21,7 @@ describe('a malformed roster is rejected with every problem and its path', () =>
     expect(r.ok).toBe(false);
     expect(r.ok ? [] : r.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
       'people[0].email: 应为电子邮件地址',
-      'people[3].role: 应为以下之一：township-party-secretary、organization-officer、township-liaison、village-contact-cadre、party-building-instructor、first-secretary、village-party-secretary、county-leader、paired-department-leader、joint-meeting-member、org-department-staff、org-department-head、operator',
+      'people[3].role: 应为以下之一：township-party-secretary、organization-officer、township-liaison、village-contact-cadre、party-building-instructor、first-secretary、village-party-secretary、village-committee-member、county-leader、paired-department-leader、joint-meeting-member、org-department-staff、org-department-head、operator',
     ]);
   });
 

@@ -7,6 +7,7 @@ import { unusualArrangement, type CalendarYear } from '../../src/domain/calendar
 import { rosterSchema } from '../../src/domain/roster';
 import { permissions, may, actions, type Actor, type EntityRef } from '../../src/service/authorization';
 import { FlashStore, safeBack } from '../../src/web/flash';
+import { withAttestations } from '../../src/web/kit';
 import { isLoopback } from '../../src/api/main';
 import { FormFieldError, formToBody, parseForm, parseUrlEncoded } from '../../src/web/forms';
 import { official2027 } from '../support/calendar';
@@ -51,6 +52,20 @@ describe('form field names never reach a prototype', () => {
     expect(fieldOf('measures.0.owner')).toBe('measures.2.owner');
     expect(fieldOf('problems.0.problem')).toBe('problems.1.problem');
     expect(fieldOf('summary')).toBe('summary');
+  });
+
+  test('a report row attests its routine duties by kind and the plan’s measures by their duty’s id, a measure without a date left out', () => {
+    const { body } = parseForm({
+      'entries.0.village': 'QS03',
+      'entries.0.attest.flag-raising:optional': '2019-03-01',
+      'entries.0.measures.0.obligationId:row': 'plan-measure/village:QS03/2018-r0/m1',
+      'entries.0.measures.0.date:optional': '',
+      'entries.0.measures.1.obligationId:row': 'plan-measure/village:QS03/2018-r0/m3',
+      'entries.0.measures.1.date:optional': '2019-03-05',
+    });
+    expect(JSON.parse(JSON.stringify(withAttestations(body)))).toEqual({
+      entries: [{ village: 'QS03', duties: [{ kind: 'flag-raising', date: '2019-03-01' }, { kind: 'plan-measure', obligationId: 'plan-measure/village:QS03/2018-r0/m3', date: '2019-03-05' }] }],
+    });
   });
 
   test('random nested names, the three dangerous ones among them: no new key on Object.prototype, the authorization table answers as before', () => {

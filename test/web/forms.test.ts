@@ -160,3 +160,31 @@ test('the plan form takes the three stages row by row: a refusal puts each probl
   expect(docx.statusCode).toBe(200);
   expect(docx.headers['content-type']).toContain('wordprocessingml');
 });
+
+test('a township records its cadres’ training on its page: the days stand beside each cadre with what they still owe; another township’s cadre is refused beside the list', async () => {
+  const head = { authorization: `Bearer ${api.sealer.seal({ sub: 'zzb-head', kind: 'bearer', exp: Date.now() + 60_000 })}` };
+  expect((await api.app.inject({ method: 'POST', url: '/api/villages/JS04/designate', headers: head, payload: {} })).statusCode).toBe(201);
+  const cookie = api.sealer.seal({ sub: 'js-sec', kind: 'session', exp: Date.now() + 3_600_000, csrf: 't' });
+  const today = localDateOf(Date.now());
+  const monday = localDateOf(Date.now() - 4 * 86_400_000);
+  const post = (people: string[]) =>
+    api.app.inject({
+      method: 'POST',
+      url: '/do/api/townships/JS/trainings',
+      cookies: { [SESSION_COOKIE]: cookie },
+      payload: new URLSearchParams([['_csrf', 't'], ['_back', '/townships/JS'], ['_form', 'training'], ['kind', 'cadres'], ['startOn', monday], ['endOn', today], ['days:number', '5'], ['topic', '村干部履职能力培训'], ...people.map((p): [string, string] => ['people:list', p])]).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  const refused = await post(['js04-vs', 'qs03-vs']);
+  const back = (await api.app.inject({ method: 'GET', url: (refused.headers.location as string).replace(/#.*$/, ''), cookies: { [SESSION_COOKIE]: cookie } })).body;
+  expect(back).toContain('<span class="err">何晓东（村党组织书记）不是本乡镇村党组织书记或班子成员</span>');
+  expect(back).toContain('value="js04-vs" checked>'); // what was ticked is kept
+  expect((await post(['js04-vs'])).headers.location).toMatch(/done=/);
+  const page = (await api.app.inject({ method: 'GET', url: '/townships/JS', cookies: { [SESSION_COOKIE]: cookie } })).body;
+  // A target designated this year owes its year's days from the next; one designated before, by 30 November.
+  const year = today.slice(0, 4);
+  const designated = (await api.app.inject({ method: 'GET', url: '/api/villages/JS04', headers: head })).json<{ designation: { date: string } }>().designation.date;
+  const short = designated >= `${year}-01-01` ? `本年认定，${Number(year) + 1}年起计` : today > `${year}-11-30` ? '<strong class="red-text">未达7天</strong>' : '尚差2天';
+  expect(page).toMatch(new RegExp(`<tr data-cadre="js04-vs"><td>金沙镇黑石村</td><td>[^<]+</td><td>村党组织书记</td><td>5</td><td>${short.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}</td></tr>`));
+  expect(page).toMatch(/<tr data-cadre="js04-wy1"><td>金沙镇黑石村<\/td><td>吴德才<\/td><td>村党组织班子成员<\/td><td>0<\/td>/);
+});

@@ -90,6 +90,17 @@ describe('a plan in three stages', () => {
     expect(after.recentlyClosed.find((c) => c.id === 'plan-measure/village:QS03/2018-r0/m1')?.closed).toMatchObject({ how: 'fulfilled', on: '2018-12-10', by: 'qs03-vs' });
     expect(after.open.filter((o) => o.kind === 'plan-measure').map((o) => o.id)).toEqual(['plan-measure/village:QS03/2018-r0/m3', 'plan-measure/village:QS03/2018-r0/t1']);
 
+    // The second measure is reported done in the township's half-monthly report, by its duty's id.
+    await advanceTo(world.env, '2018-12-28T03:00:00Z');
+    await service.submitReport(service.actor('qs-org'), 'QS', {
+      period: '2018-12-H2',
+      entries: [{ village: 'QS03', progress: '建立“两会两票”台账，公开第四季度村务财务', duties: [{ kind: 'plan-measure', obligationId: 'plan-measure/village:QS03/2018-r0/m3', date: '2018-12-27' }] }],
+    });
+    await advanceTo(world.env, '2018-12-28T04:00:00Z');
+    const reported = await world.env.client.workflow.getHandle(villageWorkflowId('QS03')).query(stateQuery);
+    expect(reported.recentlyClosed.find((c) => c.id === 'plan-measure/village:QS03/2018-r0/m3')?.closed).toMatchObject({ how: 'fulfilled', on: '2018-12-27', by: 'qs-org' });
+    expect(reported.open.filter((o) => o.kind === 'plan-measure').map((o) => o.id)).toEqual(['plan-measure/village:QS03/2018-r0/t1']);
+
     // The Word document: problems by ground, the three stages with owner and date, the 时间表.
     const { filename, content } = await service.planDocx(zhang, 'QS03');
     expect(filename).toBe('青石镇东风村党组织整顿提升方案.docx');

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { issueInquiry, designateTarget } from '../../src/client/supervision';
 import { inquiryStateQuery, reviewExplanationUpdate, submitExplanationUpdate, inquiryWorkflowId } from '../../src/contracts/inquiry';
 import { awardIneligibleQuery, ledgerWorkflowId } from '../../src/contracts/ledger';
-import { recordStudyUpdate, submitReportUpdate, townshipStateQuery, townshipWorkflowId, type SubmitReport } from '../../src/contracts/township';
+import { recordStudyUpdate, recordTrainingUpdate, submitReportUpdate, townshipStateQuery, townshipWorkflowId, type SubmitReport } from '../../src/contracts/township';
 import { stateQuery, villageWorkflowId } from '../../src/contracts/village';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { openEntry, townshipDuties, type BookEntry } from '../../src/domain';
@@ -96,6 +96,12 @@ describe('township supervision through 2019', () => {
         expect(documentXml).toContain('中共云岭县委组织部');
         const state = await handle.query(inquiryStateQuery);
         expect(state).toMatchObject({ stage: 'awaiting-explanation', recipients: ['lh-sec', 'lh-org'], explanationDue: '2019-02-26' });
+      }
+      if (period === '2019-09-H1') {
+        // 四(一)5: both townships train their members without post for the year's five days, before any reminder of it.
+        for (const [t, by] of [[qs, 'qs-sec'], [lh, 'lh-sec']] as const) {
+          await t.executeUpdate(recordTrainingUpdate, { args: [{ by, kind: 'members', startOn: '2019-09-02', endOn: '2019-09-06', days: 5, topic: '农村无职党员设岗定责培训', headcount: 40 }] });
+        }
       }
       if (period === '2019-02-H2') {
         // Reminded before the deadline, LH answers in time; the department accepts.

@@ -2,6 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { evaluationGradeLabels, evaluationGrades } from '../../contracts/programme';
 import { may } from '../../service/authorization';
+import { villageCadres } from '../../domain/roster';
+import { TRAINING_DAYS } from '../../domain/training';
 import { html, raw, type Html } from '../html';
 import { type Kit, type Ctx } from '../kit';
 
@@ -52,6 +54,22 @@ export function registerCounty(app: FastifyInstance, kit: Kit): void {
     );
   };
 
+  /** 四(一)5: a course (or session) of the county's 研修班, with the cadres of the targets who attended. */
+  const courseForm = (ctx: Ctx, villages: readonly string[]): Html => {
+    const id = 'course';
+    const ticked = (kept(ctx, id, 'attendees:list') ?? '').split('\n');
+    return form(
+      ctx,
+      id,
+      '/api/county/courses',
+      `记录县委软弱涣散村村干部专题研修班（四(一)5，每年不少于${TRAINING_DAYS.course}天）`,
+      html`${input(ctx, id, '开始日期', 'startOn', 'date', today())}${input(ctx, id, '结束日期', 'endOn', 'date', today())}${input(ctx, id, '研修天数', 'days:number', 'number')}${textarea(ctx, id, '研修内容', 'topic')}
+<fieldset><legend>参训的村党组织书记、班子成员</legend>${villages.flatMap((v) =>
+        villageCadres(roster(), v).map((p) => html`<label class="inline"><input type="checkbox" name="attendees:list" value="${p.id}"${ticked.includes(p.id) ? raw(' checked') : ''}> ${villageName(v)}${p.name}</label>`),
+      )}${fieldError(ctx, id, 'attendees')}</fieldset>`,
+    );
+  };
+
   page('/county/obligations/:id', async (ctx, r) => {
     const v = await deps.service.countyView(ctx.actor);
     const id = (r.params as { id: string }).id;
@@ -61,6 +79,8 @@ export function registerCounty(app: FastifyInstance, kit: Kit): void {
     const record =
       id.startsWith('joint-meeting/') && may(ctx.actor, 'joint-meeting.record', { kind: 'county' })
         ? jointMeetingForm(ctx)
+        : id.startsWith('county-course/') && may(ctx.actor, 'course.record', { kind: 'county' })
+          ? courseForm(ctx, active)
         : diagnosisYear && may(ctx.actor, 'diagnosis.record', { kind: 'county' }) && !v.diagnoses.some((d) => String(d.year) === diagnosisYear)
           ? diagnosisForm(ctx, diagnosisYear, active)
         : evaluationYear && may(ctx.actor, 'evaluation.record', { kind: 'county' }) && !v.evaluations.some((e) => String(e.year) === evaluationYear)
@@ -76,6 +96,7 @@ export function registerCounty(app: FastifyInstance, kit: Kit): void {
     const diagnoses = v.diagnoses.length
       ? html`<h2>已记录的会诊</h2><ul>${v.diagnoses.map((d) => html`<li>${d.year}年（${d.heldOn}）：会诊${d.targets}个整顿对象${d.planNotStanding.length ? `，整顿方案需调整：${d.planNotStanding.map(villageName).join('、')}` : '，整顿方案均可行'}</li>`)}</ul>`
       : html``;
-    return { title: '县委的事项', body: html`${dutyTable(ctx, { kind: 'county' }, '/api/county', dutiesNow(v), id)}${record}${held}${diagnoses}${evaluations}` };
+    const courses = v.courses.length ? html`<h2>已记录的研修班</h2><ul>${v.courses.map((c) => html`<li>${c.startOn}至${c.endOn}（${c.days}天，${c.attendees}人参训）：${c.topic}</li>`)}</ul>` : html``;
+    return { title: '县委的事项', body: html`${dutyTable(ctx, { kind: 'county' }, '/api/county', dutiesNow(v), id)}${record}${held}${courses}${diagnoses}${evaluations}` };
   });
 }

@@ -1,8 +1,11 @@
 /** A township's page: its half-monthly report form (with the routine lines), studies, inspections, proposals and its targets. */
 import type { FastifyInstance } from 'fastify';
-import type { TownshipView } from '../../contracts/township';
+import { trainingKindLabels, type TownshipView } from '../../contracts/township';
 import { attestableDuties } from '../../contracts/village';
-import { periodById, periodOf } from '../../domain/calendar';
+import { periodById, periodOf, yearOf } from '../../domain/calendar';
+import { roleLabels, villageCadres } from '../../domain/roster';
+import { cadreDays, trainingTargets, TRAINING_DAYS, type CadreDays } from '../../domain/training';
+import { activeOn } from '../../domain/obligations';
 import { chinaTime } from '../../domain/names';
 import { may } from '../../service/authorization';
 import { townshipLine } from '../figures';
@@ -11,7 +14,7 @@ import { html, raw, type Html } from '../html';
 import { type Kit, type Ctx } from '../kit';
 
 export function registerTownship(app: FastifyInstance, kit: Kit): void {
-  const { deps, today, personName, villageName, townshipName, form, input, textarea, dutiesNow, dutyTable, historyList, page } = kit;
+  const { deps, today, roster, personName, villageName, townshipName, fieldError, kept, form, input, textarea, dutiesNow, dutyTable, historyList, page } = kit;
   const attestLabels: Record<(typeof attestableDuties)[number], string> = {
     'first-secretary-visit': '第一书记到村开展服务',
     'first-secretary-symposium': '第一书记与村民座谈交流',
@@ -37,9 +40,16 @@ export function registerTownship(app: FastifyInstance, kit: Kit): void {
       const active = t.targets.filter((x) => x.active);
       // 四(四)12, 四(五)17: what each target's routine activities of the half month came to, so that the report can attest them or say they were not held.
       const half = periodById(periodId);
-      const routine = new Map(
-        await Promise.all(active.map(async (x) => [x.village, routineOfHalf(await deps.service.villageView(ctx.actor, x.village).catch(() => undefined), half)] as const)),
-      );
+      const views = new Map(await Promise.all(active.map(async (x) => [x.village, await deps.service.villageView(ctx.actor, x.village).catch(() => undefined)] as const)));
+      const routine = new Map(active.map((x) => [x.village, routineOfHalf(views.get(x.village), half)] as const));
+      // 五(一): the approved plan's measures still open, each closed by the date it was done.
+      const measures = (village: string, i: number): Html[] =>
+        (views.get(village)?.open ?? [])
+          .filter((o) => o.kind === 'plan-measure')
+          .map(
+            (o, k) =>
+              html`<input type="hidden" name="entries.${i}.measures.${k}.obligationId:row" value="${o.id}">${input(ctx, 'report', `整顿方案措施（${o.periodLabel}，${o.dueDate}前）`, `entries.${i}.measures.${k}.date:optional`, 'date')}`,
+          );
       // Already reported: say so, and offer the form only as an amendment (what was sent is on each target's page).
       const sent = t.reports.find((r) => r.period === periodId);
       const reportForm = form(
@@ -51,7 +61,7 @@ export function registerTownship(app: FastifyInstance, kit: Kit): void {
             (x, i) => html`<fieldset><legend>${villageName(x.village)}</legend><input type="hidden" name="entries.${i}.village" value="${x.village}">
 ${routine.get(x.village)?.length ? html`<p class="routine">本半月例行活动：${routine.get(x.village)!.join('；')}</p>` : ''}
 ${textarea(ctx, 'report', '工作进展', `entries.${i}.progress`)}${textarea(ctx, 'report', '存在问题', `entries.${i}.problems`)}${textarea(ctx, 'report', '下步打算', `entries.${i}.nextSteps`)}
-<p class="muted">本期完成的事项（填写完成日期，可办结相应待办）：</p>${attestableDuties.map((k) => input(ctx, 'report', attestLabels[k], `entries.${i}.attest.${k}:optional`, 'date'))}</fieldset>`,
+<p class="muted">本期完成的事项（填写完成日期，可办结相应待办）：</p>${attestableDuties.map((k) => input(ctx, 'report', attestLabels[k], `entries.${i}.attest.${k}:optional`, 'date'))}${measures(x.village, i)}</fieldset>`,
           )}${sent ? html`<input type="hidden" name="amendment:bool" value="true">` : html`<label><input type="checkbox" name="amendment:bool" value="true"> 更正已报送的进展</label>`}`,
           sent ? '报送更正' : '报送',
         );
@@ -85,6 +95,41 @@ ${form(ctx, `decline-${p.quarter}`, `${base}/proposals/decide`, '不予函询', 
           : ''
       }</li>`;
     });
+    // 四(一)5: the year's training days of each target's cadres, and of the members without post.
+    const year = yearOf(today());
+    const tally = t.training.find((y) => y.year === year);
+    const active = t.targets.filter((x) => x.active).map((x) => x.village);
+    const owing = trainingTargets(t.targets.filter((x) => x.active), year, activeOn);
+    const cadres = cadreDays(active, tally?.days, (v) => villageCadres(roster(), v));
+    const listed = today() > t.trainingCountedBy;
+    const cadreState = (c: CadreDays): Html =>
+      c.days >= TRAINING_DAYS.cadre
+        ? html`已达${TRAINING_DAYS.cadre}天`
+        : !owing.includes(c.village)
+          ? html`本年认定，${year + 1}年起计`
+          : listed
+            ? html`<strong class="red-text">未达${TRAINING_DAYS.cadre}天</strong>`
+            : html`尚差${TRAINING_DAYS.cadre - c.days}天`;
+    const training = html`<h2 id="training">培训（四(一)5）</h2>
+<p>${year}年农村无职党员培训：${tally?.memberDays ?? 0}天（每年不少于${TRAINING_DAYS.member}天）；村党组织书记、班子成员每人每年不少于${TRAINING_DAYS.cadre}天，${t.trainingCountedBy}后仍不足的列入通报。</p>
+${cadres.length ? html`<table><tr><th>整顿对象</th><th>姓名</th><th>职务</th><th>${year}年培训天数</th><th>情况</th></tr>${cadres.map((c) => {
+      const p = roster().people.find((x) => x.id === c.person);
+      return html`<tr data-cadre="${c.person}"><td>${villageName(c.village)}</td><td>${p?.name ?? c.person}</td><td>${p ? roleLabels[p.role] : ''}</td><td>${c.days}</td><td>${cadreState(c)}</td></tr>`;
+    })}</table>` : html`<p class="muted">名册中没有整顿对象村的村党组织书记、班子成员。</p>`}
+${
+  may(ctx.actor, 'training.record', e)
+    ? form(
+        ctx,
+        'training',
+        `${base}/trainings`,
+        '记录培训（四(一)5）',
+        html`<label class="inline"><input type="radio" name="kind" value="cadres"${(kept(ctx, 'training', 'kind') ?? 'cadres') === 'cadres' ? raw(' checked') : ''}> ${trainingKindLabels.cadres}</label><label class="inline"><input type="radio" name="kind" value="members"${kept(ctx, 'training', 'kind') === 'members' ? raw(' checked') : ''}> ${trainingKindLabels.members}</label>
+${input(ctx, 'training', '开始日期', 'startOn', 'date', today())}${input(ctx, 'training', '结束日期', 'endOn', 'date', today())}${input(ctx, 'training', '培训天数', 'days:number', 'number')}${textarea(ctx, 'training', '培训内容', 'topic')}
+<fieldset><legend>参训的村党组织书记、班子成员</legend>${cadres.map((c) => html`<label class="inline"><input type="checkbox" name="people:list" value="${c.person}"${(kept(ctx, 'training', 'people:list') ?? '').split('\n').includes(c.person) ? raw(' checked') : ''}> ${villageName(c.village)}${personName(c.person)}</label>`)}${fieldError(ctx, 'training', 'people')}</fieldset>
+${input(ctx, 'training', '农村无职党员参训人数', 'headcount:number', 'number')}`,
+      )
+    : ''
+}`;
     const own = may(ctx.actor, 'figures.read', e) ? await deps.service.figures(ctx.actor, { township: code }).catch(() => undefined) : undefined;
     const ownLine = own?.byTownship.find((x) => x.township === code);
     const line = own && ownLine ? townshipLine(ownLine, own.quarter) : undefined;
@@ -96,6 +141,7 @@ ${forms}
 <h2>半月进展</h2><ul>${[...t.reports].reverse().slice(0, 8).map((r) => html`<li>${r.periodLabel}　${chinaTime(r.receivedAt)}${r.late ? '　逾期报送' : ''}（${personName(r.reportedBy)}）</li>`)}</ul>
 ${t.lapses.length ? html`<h2>未按时报送</h2><ul>${t.lapses.map((l) => html`<li>${l.periodId}（${l.kind === 'missing' ? '未报送' : '逾期报送'}）</li>`)}</ul>` : ''}
 ${proposals.length ? html`<h2>函询建议</h2><ul>${proposals}</ul>` : ''}
+${training}
 <h2>工作记录</h2>${historyList(t.history)}`,
     };
   };
