@@ -96,7 +96,7 @@ const deadlineSchema = z.object({ rule: z.enum(deadlineRules), basis: basisSchem
 const laterKinds = {
   'inspection-finding': { rule: 'next-working-day', basis: 'county-practice' },
   'assigned-task': { rule: 'next-working-day', basis: 'county-practice' },
-  'plan-measure': { rule: 'next-working-day', basis: 'county-practice' },
+  'plan-measure': { rule: 'last-working-day', basis: 'county-practice' },
   // 四(四)12, 四(五)17 "每月1日": the day itself, a rest day or not.
   'flag-raising': { rule: 'on-the-day', basis: '四(四)12' },
   'service-day': { rule: 'on-the-day', basis: '四(五)17' },
@@ -275,7 +275,7 @@ export const defaultPolicy: Policy = policySchema.parse({
     talk: { rule: 'next-working-day', basis: 'county-practice' },
     'inspection-finding': { rule: 'next-working-day', basis: 'county-practice' },
     'assigned-task': { rule: 'next-working-day', basis: 'county-practice' },
-    'plan-measure': { rule: 'next-working-day', basis: 'county-practice' },
+    'plan-measure': { rule: 'last-working-day', basis: 'county-practice' },
   },
   dates: {
     firstSecretaryAnnualReport: { month: 12, day: 31, basis: 'county-practice' },

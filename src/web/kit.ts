@@ -211,6 +211,7 @@ ${fields}<button type="submit">${button}</button></form>`;
     'acceptance-evaluation': { form: 'acceptance', action: 'acceptance.record' },
     'half-monthly-report': { form: 'report', action: 'report.submit' },
     'township-quarterly-study': { form: 'study', action: 'study.record' },
+    'member-training': { form: 'training', action: 'training.record' },
     'written-explanation': { form: 'explanation', action: 'explanation.submit' },
     'explanation-review': { form: 'review', action: 'explanation.review' },
     talk: { form: 'schedule', action: 'talk.schedule' },

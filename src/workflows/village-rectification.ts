@@ -66,6 +66,7 @@ import {
   pairedDepartmentConsequences,
   pairedLeaderLifted,
   periodById,
+  periodOf,
   removability,
   villageDuties,
   yearOf,
@@ -238,8 +239,12 @@ class Village extends Entity<VillageState> {
       ...(p.roadmap?.milestones ?? []).map((m, i) => ({ id: `${round}/t${i + 1}`, label: `时间表节点${i + 1}：${m.goal}`, due: m.date, owner: m.owner })),
     ];
     for (const item of items) {
-      const d = duty('plan-measure', village, { id: item.id, start: today, end: item.due, label: item.label.slice(0, 60) }, item.due, [item.owner]);
-      if (!this.book.knows(d.id)) this.openEvent(d, now, item.due > today ? item.due : today);
+      // Owed in the month of its date and reminded with the target's month-end duties (county
+      // practice): a plan's many dates share the month's wake-ups instead of four each.
+      const month = periodOf('month', item.due > today ? item.due : today);
+      const label = `${item.label.slice(0, 50)}，${Number(item.due.slice(5, 7))}月${Number(item.due.slice(8, 10))}日前`;
+      const d = duty('plan-measure', village, { id: item.id, start: today, end: month.end, label }, month.end, [item.owner]);
+      if (!this.book.knows(d.id)) this.openEvent(d, now);
     }
     return items.length;
   }

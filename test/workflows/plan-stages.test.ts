@@ -7,7 +7,7 @@ import { defaultPolicy } from '../../src/domain/policy';
 import { ServiceError } from '../../src/service/errors';
 import { Service } from '../../src/service/service';
 import { sampleRosterFile } from '../support/mail';
-import { advanceTo, useVillageWorld } from '../support/village';
+import { advanceTo, historyLengths, useVillageWorld } from '../support/village';
 
 /**
  * The plan as 五(一) asks it ("按照一个整顿对象一个方案的要求，分类提出每个整顿对象的整治、巩固、提升的具体方案")
@@ -66,7 +66,8 @@ describe('a plan in three stages', () => {
     const approved = await service.reviewPlan(zhang, 'QS03', { decision: 'approve', comments: '同意' });
     expect(approved.plan).toMatchObject({ status: 'approved', approvedOn: '2018-11-12' });
     expect(approved.open.filter((o) => o.kind === 'plan-measure').map((o) => [o.id, o.dueDate, o.clause, o.responsible])).toEqual([
-      ['plan-measure/village:QS03/2018-r0/m1', '2018-12-14', '五(一)', { people: ['qs03-vs'] }],
+      // Each owed in the month of its date, due with the month's end (29 December 2018 was a working Saturday).
+      ['plan-measure/village:QS03/2018-r0/m1', '2018-12-29', '五(一)', { people: ['qs03-vs'] }],
       ['plan-measure/village:QS03/2018-r0/m3', '2019-06-28', '五(一)', { people: ['qs-sec'] }],
       ['plan-measure/village:QS03/2018-r0/t1', '2019-09-30', '五(一)', { people: ['qs-sec'] }],
     ]);
@@ -81,13 +82,13 @@ describe('a plan in three stages', () => {
     expect(mail.text).toContain('时间表节点1：合作社注册并首季分红');
     const attached = mail.attachments.find((a) => a.filename === '整顿方案-QS03.docx')!;
 
-    // The first measure is reminded to its owner before its date, and closed with 已完成.
-    await advanceTo(world.env, '2018-12-11T03:00:00Z');
-    expect(subjects('qs03-vs@village.example.net')).toContain('【提醒】青石镇东风村：整顿方案措施（整治措施1：调整村党支部书记，选优配强班子）');
+    // The first measure is reminded to its owner three working days before the month's end, and closed with 已完成.
+    await advanceTo(world.env, '2018-12-26T03:00:00Z');
+    expect(subjects('qs03-vs@village.example.net')).toContain('【提醒】青石镇东风村：整顿方案措施（整治措施1：调整村党支部书记，选优配强班子，12月14日前）');
     expect(subjects('qs-sec@township.example.org').some((s) => s.includes('整治措施1'))).toBe(false);
-    await service.fulfil(service.actor('qs03-vs'), service.village('QS03'), { obligationId: 'plan-measure/village:QS03/2018-r0/m1', fulfilledOn: '2018-12-10', note: '已调整村党支部书记' });
+    await service.fulfil(service.actor('qs03-vs'), service.village('QS03'), { obligationId: 'plan-measure/village:QS03/2018-r0/m1', fulfilledOn: '2018-12-14', note: '已调整村党支部书记' });
     const after = await world.env.client.workflow.getHandle(villageWorkflowId('QS03')).query(stateQuery);
-    expect(after.recentlyClosed.find((c) => c.id === 'plan-measure/village:QS03/2018-r0/m1')?.closed).toMatchObject({ how: 'fulfilled', on: '2018-12-10', by: 'qs03-vs' });
+    expect(after.recentlyClosed.find((c) => c.id === 'plan-measure/village:QS03/2018-r0/m1')?.closed).toMatchObject({ how: 'fulfilled', on: '2018-12-14', by: 'qs03-vs' });
     expect(after.open.filter((o) => o.kind === 'plan-measure').map((o) => o.id)).toEqual(['plan-measure/village:QS03/2018-r0/m3', 'plan-measure/village:QS03/2018-r0/t1']);
 
     // The second measure is reported done in the township's half-monthly report, by its duty's id.
@@ -120,4 +121,27 @@ describe('a plan in three stages', () => {
     expect(text).toContain('合作社注册并首季分红');
     expect(text).toContain('中共青石镇委员会');
   }, 600_000);
+
+  test('the most a plan holds, every measure and milestone dated in one year and nobody acting, keeps that year’s history under 600 events', async () => {
+    const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => defaultPolicy, calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
+    const zhang = service.actor('zzb-zhang');
+    const { workflowId } = await service.designate(zhang, 'QS07');
+    const handle = world.env.client.workflow.getHandle(workflowId);
+    const firstRun = (await handle.describe()).runId;
+    // 30 measures and 12 milestones, each on its own day of 2019 (a working day a week apart, from 7 January).
+    const day = (n: number): string => new Date(Date.parse('2019-01-07T00:00:00Z') + n * 7 * 86_400_000).toISOString().slice(0, 10);
+    const stages = ['rectify', 'consolidate', 'upgrade'] as const;
+    await service.submitPlan(service.actor('qs-sec'), 'QS07', {
+      summary: '健全组织生活，发展年轻党员，壮大集体经济',
+      measures: Array.from({ length: 30 }, (_, i) => ({ stage: stages[i % 3], what: `第${i + 1}项整顿措施`, owner: i % 2 ? 'qs-sec' : 'qs07-vs', due: day(i) })),
+      economicallyWeak: true,
+      roadmap: { route: '发展特色种植，组建合作社，逐年增加集体收入', milestones: Array.from({ length: 12 }, (_, i) => ({ date: day(30 + i), goal: `第${i + 1}个节点目标`, owner: 'qs-sec' })) },
+    });
+    expect((await service.reviewPlan(zhang, 'QS07', { decision: 'approve' })).open.filter((o) => o.kind === 'plan-measure')).toHaveLength(42);
+    await advanceTo(world.env, '2020-01-10T02:00:00Z');
+    const lengths = await historyLengths(world.env, workflowId, firstRun);
+    // The run that holds 2019 (the first wake-up of each year continues as new).
+    expect(lengths.length).toBeGreaterThanOrEqual(3);
+    expect(lengths[1], `events per run: ${lengths.join(', ')}`).toBeLessThan(600);
+  }, 900_000);
 });
