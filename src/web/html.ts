@@ -36,3 +36,25 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
 export function raw(s: string): Html {
   return new Html(s);
 }
+
+/**
+ * Each data cell labelled with its column's header (`data-label`), so that on a phone, where a
+ * table's rows become stacked cards and its header row is hidden, every value still says what it
+ * is. Our tables are flat (a header row of <th>, then rows of <td>); a cell already labelled, or
+ * a table without a header row, is left as it is.
+ */
+export function labelCells(page: string): string {
+  return page.replace(/<table\b[^>]*>[\s\S]*?<\/table>/g, (table) => {
+    const head = /<tr\b[^>]*>((?:\s*<th\b[^>]*>[\s\S]*?<\/th>)+)\s*<\/tr>/.exec(table);
+    if (!head) return table;
+    const labels = [...head[1]!.matchAll(/<th\b[^>]*>([\s\S]*?)<\/th>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '').replace(/"/g, '&quot;').trim());
+    return table.replace(/<tr\b[^>]*>[\s\S]*?<\/tr>/g, (row) => {
+      if (!/<td\b/.test(row)) return row;
+      let i = 0;
+      return row.replace(/<td\b[^>]*>/g, (cell) => {
+        const label = labels[i++];
+        return label && !cell.includes('data-label') ? `<td data-label="${label}"${cell.slice(3)}` : cell;
+      });
+    });
+  });
+}

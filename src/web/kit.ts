@@ -16,7 +16,7 @@ import type { Login, TokenClaims, TokenSealer } from '../service/identity';
 import type { RateLimiter } from '../service/rate-limit';
 import type { Service } from '../service/service';
 import { FlashStore, type PageError } from './flash';
-import { html, raw, type Html } from './html';
+import { html, labelCells, raw, type Html } from './html';
 
 export interface MailboxMessage {
   readonly to: readonly string[];
@@ -59,6 +59,17 @@ table{border-collapse:collapse;width:100%;background:#fff}td,th{border:1px solid
 form.inline{display:inline}form.box{background:#fff;border:1px solid #ddd;padding:.8em;margin:.6em 0}
 label{display:block;margin:.3em 0}label.inline{display:inline-block;margin-right:1em}fieldset{border:1px solid #ddd;margin:.4em 0}textarea{width:100%;min-height:3em}
 .muted{color:#777;font-size:.9em}
+main{overflow-wrap:anywhere}
+@media (max-width:640px){
+header{padding:.5em .8em;gap:.4em .9em}header .who{margin-left:0}
+main{padding:.6em .8em}
+table,tbody,tr,td{display:block;width:auto}table{background:none;border:0}
+tr:has(> th){display:none}
+tr{background:#fff;border:1px solid #ddd;margin:.5em 0;padding:.35em .6em}
+td{border:0;padding:.15em 0}
+td[data-label]::before{content:attr(data-label) "：";color:#777;font-size:.9em}
+input,select,textarea,button{max-width:100%}svg.figures{width:100%;height:auto}
+}
 `);
 
 /** What a page needs from the request: who, the CSRF token, a flash, the error of a form. */
@@ -151,7 +162,7 @@ ${
 }</header><main><h1>${title}</h1>
 ${ctx?.done ? html`<p class="flash">已办理：${ctx.done}</p>` : ''}
 ${ctx?.error && !ctx.error.form ? html`<p class="error">${ctx.error.message}</p>` : ''}
-${body}</main></body></html>`;
+${raw(labelCells(body.value))}</main></body></html>`;
 
   const fieldError = (ctx: Ctx, form: string, name: string): Html | string => {
     if (ctx.error?.form !== form) return '';

@@ -154,7 +154,7 @@ test('the plan form takes the three stages row by row: a refusal puts each probl
     { stage: 'consolidate', what: '发展35岁以下党员2名', owner: 'dp06-vs', due: inAMonth },
   ]);
   const shown = (await api.app.inject({ method: 'GET', url: '/villages/DP06', cookies: { [SESSION_COOKIE]: cookie } })).body;
-  expect(shown).toContain('<h3>巩固阶段</h3><table><tr><th>序号</th><th>措施</th><th>责任人</th><th>完成时限</th></tr><tr><td>2</td><td>发展35岁以下党员2名</td>');
+  expect(shown).toContain('<h3>巩固阶段</h3><table><tr><th>序号</th><th>措施</th><th>责任人</th><th>完成时限</th></tr><tr><td data-label="序号">2</td><td data-label="措施">发展35岁以下党员2名</td>');
   expect(shown).toContain('<h3>提升阶段</h3><p class="muted">未列本阶段措施</p>');
   const docx = await api.app.inject({ method: 'GET', url: '/api/villages/DP06/plan.docx', headers: head });
   expect(docx.statusCode).toBe(200);
@@ -185,6 +185,9 @@ test('a township records its cadres’ training on its page: the days stand besi
   const year = today.slice(0, 4);
   const designated = (await api.app.inject({ method: 'GET', url: '/api/villages/JS04', headers: head })).json<{ designation: { date: string } }>().designation.date;
   const short = designated >= `${year}-01-01` ? `本年认定，${Number(year) + 1}年起计` : today > `${year}-11-30` ? '<strong class="red-text">未达7天</strong>' : '尚差2天';
-  expect(page).toMatch(new RegExp(`<tr data-cadre="js04-vs"><td>金沙镇黑石村</td><td>[^<]+</td><td>村党组织书记</td><td>5</td><td>${short.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}</td></tr>`));
-  expect(page).toMatch(/<tr data-cadre="js04-wy1"><td>金沙镇黑石村<\/td><td>吴德才<\/td><td>村党组织班子成员<\/td><td>0<\/td>/);
+  // Each cell carries its column's name (a card on a phone).
+  const row = (cadre: string): string => /<tr data-cadre="([^"]+)">.*?<\/tr>/g.exec(page.slice(page.indexOf(`<tr data-cadre="${cadre}"`)))?.[0]?.replace(/<td data-label="[^"]*">/g, '<td>') ?? '';
+  expect(row('js04-vs')).toMatch(new RegExp(`^<tr data-cadre="js04-vs"><td>金沙镇黑石村</td><td>[^<]+</td><td>村党组织书记</td><td>5</td><td>${short.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}</td></tr>$`));
+  expect(row('js04-wy1')).toMatch(/^<tr data-cadre="js04-wy1"><td>金沙镇黑石村<\/td><td>吴德才<\/td><td>村党组织班子成员<\/td><td>0<\/td>/);
+  expect(page).toContain('<td data-label="2026年培训天数">5</td>'.replace('2026', year));
 });

@@ -15,8 +15,8 @@ const browser = useBrowser();
 const month = localDateOf(Date.now()).slice(0, 7);
 
 
-async function loggedIn(who: string, email: string): Promise<Page> {
-  const context = await browser().newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+async function loggedIn(who: string, email: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
+  const context = await browser().newContext({ viewport, locale: 'zh-CN' });
   const page = await context.newPage();
   page.on('dialog', () => {
     throw new Error('a script ran in the page');
@@ -188,4 +188,24 @@ test('a township answers an inquiry letter with its written explanation on the c
   await page.click('#explanation button[type=submit]');
   await expect.poll(async () => (await page.textContent('main')) ?? '').toContain('书面说明待审阅');
   await page.screenshot({ path: path.join(shots, 'case.png'), fullPage: true });
+}, 120_000);
+
+test('on a phone (390 px) every page fits the screen: no sideways scrolling, each table row a card whose values say what they are', async () => {
+  expect((await api.app.inject({ method: 'POST', url: '/api/villages/SL08/designate', headers: api.bearer('zzb-zhang'), payload: { redesignate: `${month}-01` } })).statusCode).toBe(201);
+  const page = await loggedIn('zzb-zhang', 'zzb-zhang@county.example.org', { width: 390, height: 844 });
+  for (const path_ of ['/', '/dashboard', '/villages/SL08', '/townships/SL', '/ledger', '/ops']) {
+    await page.goto(`${api.url}${path_}`);
+    // Evaluated in the page (a string: the test's own types know no DOM).
+    const { scroll, client } = await page.evaluate<{ scroll: number; client: number }>('({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })');
+    expect(scroll, `${path_} is ${scroll} px wide on a ${client} px screen`).toBeLessThanOrEqual(client);
+  }
+  // A duty on the target's page: a card, its header row hidden, each value labelled.
+  await page.goto(`${api.url}/villages/SL08`);
+  const row = page.locator('tr[data-light]').first();
+  expect(await page.evaluate<string>("getComputedStyle(document.querySelector('tr[data-light]')).display")).toBe('block');
+  expect(await page.locator('tr:has(> th)').first().isVisible()).toBe(false);
+  expect(await row.locator('td').nth(2).getAttribute('data-label')).toBe('截止日期');
+  await page.screenshot({ path: path.join(shots, 'phone-target.png'), fullPage: true, clip: { x: 0, y: 0, width: 390, height: 1500 } });
+  await page.goto(`${api.url}/dashboard`);
+  await page.screenshot({ path: path.join(shots, 'phone-dashboard.png'), fullPage: true, clip: { x: 0, y: 0, width: 390, height: 1500 } });
 }, 120_000);
