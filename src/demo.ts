@@ -46,5 +46,8 @@ export function demoRoster(file: string, now: number): { roster: Roster; years: 
   const years = demoShift(original, now);
   const moved = parseRoster(moveDates(original, years));
   if (!moved.ok) throw new Error(`名册日期平移后有误：${moved.issues.map((i) => `${i.path}：${i.message}`).join('；')}`);
-  return { roster: moved.roster, years };
+  // A yearly record moved past this year has not happened yet (a 2019 rating is no 2027 rating in 2026).
+  const thisYear = Number(localDateOf(now).slice(0, 4));
+  const past = <T extends { readonly year: number }>(list: readonly T[]): T[] => list.filter((r) => r.year <= thisYear);
+  return { roster: { ...moved.roster, ratings: past(moved.roster.ratings), admissions: past(moved.roster.admissions) }, years };
 }

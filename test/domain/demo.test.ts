@@ -12,8 +12,11 @@ describe('the demo roster', () => {
     expect(years).toBe(8);
     expect(roster.designations.map((d) => [d.village, d.date])).toEqual(original.designations.map((d) => [d.village, d.date.replace(/^2018/, '2026')]));
     expect(roster.programmeStart).toBe('2026-01-01');
-    expect(roster.ratings.map((r) => r.year)).toEqual(original.ratings.map((r) => r.year + 8));
-    expect(roster.admissions.map((a) => [a.village, a.year, a.members])).toEqual(original.admissions.map((a) => [a.village, a.year + 8, a.members]));
+    // The yearly records move too; one that lands after this year has not happened yet and is left out (2019's ratings would be 2027's).
+    expect(roster.ratings.map((r) => r.year)).toEqual(original.ratings.map((r) => r.year + 8).filter((y) => y <= 2026));
+    expect(roster.ratings.length).toBeGreaterThan(0);
+    expect(original.ratings.some((r) => r.year + 8 > 2026)).toBe(true);
+    expect(roster.admissions.map((a) => [a.village, a.year, a.members])).toEqual(original.admissions.filter((a) => a.year + 8 <= 2026).map((a) => [a.village, a.year + 8, a.members]));
     // Nothing else changes: the people, their posts and the evidence of each designation.
     expect(roster.people.map((p) => [p.id, p.email, p.role])).toEqual(original.people.map((p) => [p.id, p.email, p.role]));
     expect(roster.designations.map((d) => d.criteria)).toEqual(original.designations.map((d) => d.criteria));

@@ -107,6 +107,10 @@ test('撤销认定 from the page takes the 已核实 box: without it nothing cha
   expect(view.json()).toMatchObject({ stage: 'plan-due' });
   expect((await post({ _confirmed: 'yes' })).headers.location).toMatch(/^\/villages\/LH09\?done=/);
   expect((await api.app.inject({ method: 'GET', url: '/api/villages/LH09', headers: head })).json()).toMatchObject({ stage: 'withdrawn' });
+  // The ended target's page keeps its record and offers no action.
+  const ended = (await api.app.inject({ method: 'GET', url: '/villages/LH09', cookies: { [SESSION_COOKIE]: cookie } })).body;
+  expect(ended).toContain('已撤销认定');
+  expect(ended).not.toMatch(/<form class="box"/);
 });
 
 test('the plan form takes the three stages row by row: a refusal puts each problem beside its row and keeps what was typed; the plan is shown by stage with its Word document', async () => {

@@ -140,6 +140,8 @@ test('the organization department approves a plan and records an acceptance; the
   const record = (await page.textContent('.acceptance[data-year="2026"]'))!;
   expect(record).toMatch(/三\(六\)\s*已解决\s*2026年星级化考评为四星级，取得“民族团结”星/);
   expect(record).toContain('“六有”：有坚强有力的领导班子、有功能实用的服务场所');
+  // The year's acceptance is recorded: its form is gone (a second would be refused).
+  expect(await page.locator('form#acceptance').count()).toBe(0);
   await page.screenshot({ path: path.join(shots, 'acceptance.png'), fullPage: true });
 
   await page.goto(`${api.url}/acceptance`);

@@ -17,10 +17,13 @@ export function registerVillage(app: FastifyInstance, kit: Kit): void {
     const e = deps.service.village(code);
     const base = `/api/villages/${code}`;
     const forms: Html[] = [];
-    if (may(ctx.actor, 'plan.submit', e) && (v.plan.status === 'due' || v.plan.status === 'returned')) {
+    // An ended target (withdrawn, its cycle over) takes no action; its record stays.
+    const ended = v.stage === 'withdrawn' || v.stage === 'closed';
+    const year = yearOf(today());
+    if (!ended && may(ctx.actor, 'plan.submit', e) && (v.plan.status === 'due' || v.plan.status === 'returned')) {
       forms.push(form(ctx, 'plan', `${base}/plan`, v.plan.status === 'returned' ? '重新报送整顿方案' : '报送整顿方案（五(一)）', planFields(kit, ctx, 'plan', v, planOwners(roster().people, v))));
     }
-    if (may(ctx.actor, 'plan.review', e) && v.plan.status === 'submitted') {
+    if (!ended && may(ctx.actor, 'plan.review', e) && v.plan.status === 'submitted') {
       forms.push(
         form(
           ctx,
@@ -31,18 +34,19 @@ export function registerVillage(app: FastifyInstance, kit: Kit): void {
         ),
       );
     }
-    if (may(ctx.actor, 'acceptance.record', e)) {
+    // 五(一) "次年11月下旬": from the year after the designation, once a year.
+    if (!ended && may(ctx.actor, 'acceptance.record', e) && year > yearOf(v.designation.date) && !v.acceptances.some((a) => a.year === year)) {
       forms.push(
         form(
           ctx,
           'acceptance',
           `${base}/acceptance`,
           '记录验收评价结果（五(一)，11月下旬）',
-          acceptanceFields(kit, ctx, 'acceptance', v, yearOf(today())),
+          acceptanceFields(kit, ctx, 'acceptance', v, year),
         ),
       );
     }
-    if (may(ctx.actor, 'target.withdraw', e)) {
+    if (!ended && may(ctx.actor, 'target.withdraw', e)) {
       const confirm = html`<label><input type="checkbox" name="_confirmed" value="yes"> 已核实：${CONFIRM['target.withdraw']!}</label>${fieldError(ctx, 'withdraw', '_confirmed')}`;
       forms.push(form(ctx, 'withdraw', `${base}/withdraw`, '撤销认定', html`${textarea(ctx, 'withdraw', '撤销理由', 'reason')}${confirm}`, '撤销'));
     }
