@@ -59,6 +59,19 @@ const emptyBody = z.strictObject({});
 const designateSchema = z.strictObject({ redesignate: localDateSchema.optional() });
 
 
+/** A GET route that answers with a Word document (a letter, the plan, a report) for the browser or the CLI to save. */
+function docxRoute(spec: Omit<RouteSpec, 'method' | 'produces' | 'run'>, file: (s: Service, c: RouteContext) => Promise<{ filename: string; content: Buffer }>): RouteSpec {
+  return {
+    ...spec,
+    method: 'GET',
+    produces: DOCX_CONTENT_TYPE,
+    run: async (s, c) => {
+      const { filename, content } = await file(s, c);
+      return new Download(filename, DOCX_CONTENT_TYPE, content);
+    },
+  };
+}
+
 /** The duty routes every entity kind has: fulfil, waive, retry deliveries. */
 function dutyRoutes(prefix: string, label: string, entity: (p: Record<string, string>) => EntityRef, resolve: (s: Service, p: Record<string, string>) => Promise<EntityRef>): RouteSpec[] {
   return [
@@ -107,18 +120,15 @@ export const routes: readonly RouteSpec[] = [
     body: { schema: figuresQuerySchema },
     run: (s, c) => s.figures(c.actor, c.body),
   },
-  {
-    method: 'GET',
-    url: '/api/figures/report.docx',
-    summary: '整顿工作进展情况报告（送审稿，Word）：某季度（查询参数 quarter，如2019-Q2；默认上一季度）的统计、滞后的乡镇和整顿对象、新增后果',
-    action: 'figures.read',
-    body: { schema: figuresReportQuerySchema },
-    produces: DOCX_CONTENT_TYPE,
-    run: async (s: Service, c: RouteContext): Promise<Download> => {
-      const { filename, content } = await s.figuresReportDocx(c.actor, c.body);
-      return new Download(filename, DOCX_CONTENT_TYPE, content);
+  docxRoute(
+    {
+      url: '/api/figures/report.docx',
+      summary: '整顿工作进展情况报告（送审稿，Word）：某季度（查询参数 quarter，如2019-Q2；默认上一季度）的统计、滞后的乡镇和整顿对象、新增后果',
+      action: 'figures.read',
+      body: { schema: figuresReportQuerySchema },
     },
-  },
+    (s, c) => s.figuresReportDocx(c.actor, c.body),
+  ),
   { method: 'GET', url: '/api/ledger/targets', summary: '整顿对象台账：每个整顿对象一行（认定、阶段、方案、各年度验收、待办与逾期、第一书记、联建部门）', action: 'ledger.read', run: (s, c) => s.targetLedger(c.actor) },
   {
     method: 'GET',
@@ -169,18 +179,10 @@ export const routes: readonly RouteSpec[] = [
     run: (s, c) => s.designateMany(c.actor, c.body),
   },
   { method: 'POST', url: '/api/villages/:code/plan', summary: '报送整顿方案（五(一)，乡镇党委）', action: 'plan.submit', entity: village, body: { schema: submitPlanSchema, actorField: 'submittedBy' }, run: (s, c) => s.submitPlan(c.actor, c.params.code!, c.body) },
-  {
-    method: 'GET',
-    url: '/api/villages/:code/plan.docx',
-    summary: '整顿方案Word文档：存在问题、整治巩固提升三个阶段的措施（责任人、完成时限）、时间表和路线图（五(一)、五(二)）',
-    action: 'read',
-    entity: village,
-    produces: DOCX_CONTENT_TYPE,
-    run: async (s: Service, c: RouteContext): Promise<Download> => {
-      const { filename, content } = await s.planDocx(c.actor, c.params.code!);
-      return new Download(filename, DOCX_CONTENT_TYPE, content);
-    },
-  },
+  docxRoute(
+    { url: '/api/villages/:code/plan.docx', summary: '整顿方案Word文档：存在问题、整治巩固提升三个阶段的措施（责任人、完成时限）、时间表和路线图（五(一)、五(二)）', action: 'read', entity: village },
+    (s, c) => s.planDocx(c.actor, c.params.code!),
+  ),
   { method: 'POST', url: '/api/villages/:code/plan/review', summary: '审核整顿方案：通过，或退回修改并给出修改意见和重报期限', action: 'plan.review', entity: village, body: { schema: reviewPlanSchema, actorField: 'reviewer' }, run: (s, c) => s.reviewPlan(c.actor, c.params.code!, c.body) },
   { method: 'POST', url: '/api/villages/:code/progress', summary: '填报整顿进展（半月），可同时登记第一书记到村、座谈、述职、三会一课', action: 'progress.record', entity: village, body: { schema: recordProgressSchema, actorField: 'reportedBy' }, run: (s, c) => s.recordProgress(c.actor, c.params.code!, c.body) },
   { method: 'POST', url: '/api/villages/:code/acceptance', summary: '记录11月下旬验收评价结果（五(一)）', action: 'acceptance.record', entity: village, body: { schema: recordAcceptanceSchema, actorField: 'evaluator' }, run: (s, c) => s.recordAcceptance(c.actor, c.params.code!, c.body) },
@@ -208,18 +210,7 @@ export const routes: readonly RouteSpec[] = [
     status: 201,
     run: (s, c) => s.issueInquiry(c.actor, c.body),
   },
-  {
-    method: 'GET',
-    url: '/api/cases/:id/letter.docx',
-    summary: '函询函（或约谈通知）Word文档：与发出的文件相同，同一文号',
-    action: 'read',
-    entity: inquiry,
-    produces: DOCX_CONTENT_TYPE,
-    run: async (s: Service, c: RouteContext): Promise<Download> => {
-      const { filename, content } = await s.caseLetterDocx(c.actor, c.params.id!);
-      return new Download(filename, DOCX_CONTENT_TYPE, content);
-    },
-  },
+  docxRoute({ url: '/api/cases/:id/letter.docx', summary: '函询函（或约谈通知）Word文档：与发出的文件相同，同一文号', action: 'read', entity: inquiry }, (s, c) => s.caseLetterDocx(c.actor, c.params.id!)),
   { method: 'POST', url: '/api/cases/:id/explanation', summary: '报送书面说明：问题根源、整顿措施、完成时限（六(四)）', action: 'explanation.submit', entity: inquiry, body: { schema: submitExplanationSchema, actorField: 'by' }, run: (s, c) => s.submitExplanation(c.actor, c.params.id!, c.body) },
   { method: 'POST', url: '/api/cases/:id/explanation/review', summary: '审阅书面说明：认可，或问题突出决定约谈', action: 'explanation.review', entity: inquiry, body: { schema: reviewExplanationSchema, actorField: 'by' }, run: (s, c) => s.reviewExplanation(c.actor, c.params.id!, c.body) },
   { method: 'POST', url: '/api/cases/:id/talk/order', summary: '决定约谈', action: 'talk.order', entity: inquiry, body: { schema: orderTalkSchema, actorField: 'by' }, run: (s, c) => s.orderTalk(c.actor, c.params.id!, c.body) },

@@ -501,49 +501,50 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
   p.onSignal(targetChangedSignal, targetChangeSchema, '整顿对象变动', (change) => takeChanges([change]));
   // A designation round: one signal (one event here) for hundreds of targets.
   p.onSignal(targetsChangedSignal, targetChangesSchema, '整顿对象变动', takeChanges);
-  setHandler(
+  /**
+   * A record of the department's whose parts go to other workflows by signal (the targets of a
+   * study or a 会诊, the townships of a course): checked, applied when the programme is ready, each
+   * part sent, one that could not be sent logged; answered with the view.
+   */
+  const forwarding = <A, T>(def: UpdateDefinition<ProgrammeView, [A]>, check: (now: number, raw: unknown) => void, apply: (now: number, raw: unknown) => T[], send: (part: T) => Promise<void>, failed: (part: T) => string): void =>
+    setHandler(
+      def,
+      async (raw) => {
+        const parts = await p.whenReady(() => apply(Date.now(), raw));
+        const results = await Promise.allSettled(parts.map(send));
+        results.forEach((r, i) => {
+          if (r.status === 'rejected') p.log(Date.now(), 'forward-failed', `${failed(parts[i]!)}：${(r.reason as Error).message}`);
+        });
+        return p.view(Date.now());
+      },
+      { validator: (raw) => check(Date.now(), raw) },
+    );
+  // Each target's items (or its returned plan) go to its own workflow.
+  forwarding(
     recordCommitteeStudyUpdate,
-    async (raw) => {
-      const signals = await p.whenReady(() => p.applyCommitteeStudy(Date.now(), raw));
-      // Each target's items (or its returned plan) go to its own workflow.
-      const results = await Promise.allSettled(
-        signals.map((x) => {
-          const target = getExternalWorkflowHandle(villageWorkflowId(x.village));
-          return 'tasks' in x.signal ? target.signal(tasksAssignedSignal, x.signal.tasks) : target.signal(planReturnedSignal, x.signal.returned);
-        }),
-      );
-      results.forEach((r, i) => {
-        if (r.status === 'rejected') p.log(Date.now(), 'forward-failed', `交办事项未能送达${signals[i]!.village}：${(r.reason as Error).message}`);
-      });
-      return p.view(Date.now());
+    (now, raw) => p.checkCommitteeStudy(now, raw),
+    (now, raw) => p.applyCommitteeStudy(now, raw),
+    (x) => {
+      const target = getExternalWorkflowHandle(villageWorkflowId(x.village));
+      return 'tasks' in x.signal ? target.signal(tasksAssignedSignal, x.signal.tasks) : target.signal(planReturnedSignal, x.signal.returned);
     },
-    { validator: (raw) => p.checkCommitteeStudy(Date.now(), raw) },
+    (x) => `交办事项未能送达${x.village}`,
   );
-  setHandler(
+  // Each target's finding goes to its own workflow.
+  forwarding(
     recordDiagnosisUpdate,
-    async (raw) => {
-      const signals = await p.whenReady(() => p.applyDiagnosis(Date.now(), raw));
-      // Each target's finding goes to its own workflow.
-      const results = await Promise.allSettled(signals.map((x) => getExternalWorkflowHandle(villageWorkflowId(x.village)).signal(diagnosedSignal, x.signal)));
-      results.forEach((r, i) => {
-        if (r.status === 'rejected') p.log(Date.now(), 'forward-failed', `会诊意见未能送达${signals[i]!.village}：${(r.reason as Error).message}`);
-      });
-      return p.view(Date.now());
-    },
-    { validator: (raw) => p.checkDiagnosis(Date.now(), raw) },
+    (now, raw) => p.checkDiagnosis(now, raw),
+    (now, raw) => p.applyDiagnosis(now, raw),
+    (x) => getExternalWorkflowHandle(villageWorkflowId(x.village)).signal(diagnosedSignal, x.signal),
+    (x) => `会诊意见未能送达${x.village}`,
   );
-  setHandler(
+  // Each township counts its attendees' days.
+  forwarding(
     recordCourseUpdate,
-    async (raw) => {
-      const signals = await p.whenReady(() => p.applyCourse(Date.now(), raw));
-      // Each township counts its attendees' days.
-      const results = await Promise.allSettled(signals.map((x) => getExternalWorkflowHandle(townshipWorkflowId(x.township)).signal(trainingAttendedSignal, x.signal)));
-      results.forEach((r, i) => {
-        if (r.status === 'rejected') p.log(Date.now(), 'forward-failed', `研修班参训记录未能送达${signals[i]!.township}：${(r.reason as Error).message}`);
-      });
-      return p.view(Date.now());
-    },
-    { validator: (raw) => p.checkCourse(Date.now(), raw) },
+    (now, raw) => p.checkCourse(now, raw),
+    (now, raw) => p.applyCourse(now, raw),
+    (x) => getExternalWorkflowHandle(townshipWorkflowId(x.township)).signal(trainingAttendedSignal, x.signal),
+    (x) => `研修班参训记录未能送达${x.township}`,
   );
   // A record of the department's (联席会, 述职评议考核): checked, applied when the programme is ready, answered with the view.
   const recordUpdate = <A>(def: UpdateDefinition<ProgrammeView, [A]>, check: (now: number, raw: unknown) => void, apply: (now: number, raw: unknown) => void): void =>
