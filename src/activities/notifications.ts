@@ -465,7 +465,8 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
         ask(input.villages, (code) => temporal.workflow.getHandle(villageWorkflowId(code)).query(stateQuery)),
       ]);
       const current = roster.current();
-      const training = input.trainingCutoff && input.date > input.trainingCutoff && input.date.slice(0, 4) === input.trainingCutoff.slice(0, 4) ? { year: Number(input.date.slice(0, 4)), cadresOf: (v: string) => villageCadres(current, v) } : undefined;
+      // The cutoff is this year's (the programme's policy): after it, the cadres short of days are listed.
+      const training = input.trainingCutoff && input.date > input.trainingCutoff ? { year: Number(input.date.slice(0, 4)), cadresOf: (v: string) => villageCadres(current, v) } : undefined;
       const facts = { ...bulletinFacts(input.month, input.date, townships, villages, training), ...(unread.length ? { unread } : {}) };
       const files = new Map<string, Promise<Attachment[]>>();
       const results = await deliverAll<BulletinRequest>(

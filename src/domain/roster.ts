@@ -320,3 +320,16 @@ export function villageCadres(roster: Pick<Roster, 'people'>, village: string): 
   const secretary = holders(roster as Roster, 'village-party-secretary', { village })[0];
   return [...(secretary ? [secretary] : []), ...roster.people.filter((p) => p.role === 'village-committee-member' && p.village === village)];
 }
+
+/** The village (with its township) of which a person is one of the cadres that owe training days; undefined for anyone else. */
+export function cadreVillage(roster: Pick<Roster, 'people' | 'villages'>, personId: string): Roster['villages'][number] | undefined {
+  const p = roster.people.find((x) => x.id === personId);
+  const village = p?.village ? roster.villages.find((v) => v.code === p.village) : undefined;
+  return village && villageCadres(roster, village.code).some((c) => c.id === personId) ? village : undefined;
+}
+
+/** Why a person is not one of the cadres that owe training days, for a field's message. */
+export function notACadre(roster: Pick<Roster, 'people'>, personId: string, where = ''): string {
+  const p = roster.people.find((x) => x.id === personId);
+  return p ? `${p.name}（${roleLabels[p.role]}）不是${where}村党组织书记或班子成员` : `名册中没有人员${personId}`;
+}

@@ -5,7 +5,7 @@
  * seven days after the county's day (policy `dates.trainingDays`, 30 November) is listed on the
  * township's page and in the December bulletin. Pure, no I/O.
  */
-import { addDays, daysInMonth, makeDate, yearOf, type LocalDate } from './calendar';
+import { daysInMonth, makeDate, yearOf, type LocalDate } from './calendar';
 import type { Policy } from './policy';
 
 /** The days the plan asks for in a year: the county's course, each cadre, a township's members without post. */
@@ -32,11 +32,6 @@ export function trainingCutoff(policy: Pick<Policy, 'dates'>, year: number): Loc
   return makeDate(year, d.month, Math.min(d.day, daysInMonth(year, d.month)));
 }
 
-/** Whether the cadres short of days are listed on a day: after the cutoff of its year. */
-export function shortfallListed(policy: Pick<Policy, 'dates'>, day: LocalDate): boolean {
-  return day > trainingCutoff(policy, yearOf(day));
-}
-
 export interface CadreDays {
   readonly village: string;
   readonly person: string;
@@ -52,9 +47,4 @@ export function trainingTargets<T extends { readonly village: string; readonly d
 /** Each cadre of the villages with the days recorded for them in the year. */
 export function cadreDays(villages: readonly string[], tally: Readonly<Record<string, number>> | undefined, cadresOf: (village: string) => readonly { readonly id: string }[]): CadreDays[] {
   return villages.flatMap((village) => cadresOf(village).map((p) => ({ village, person: p.id, days: tally?.[p.id] ?? 0 })));
-}
-
-/** The day after a cutoff, as the page and bulletin say it. */
-export function listedFrom(policy: Pick<Policy, 'dates'>, year: number): LocalDate {
-  return addDays(trainingCutoff(policy, year), 1);
 }

@@ -7,7 +7,7 @@ import { TOWNSHIP_WORKFLOW_TYPE } from '../contracts/township';
 import { stateQuery, VILLAGE_WORKFLOW_TYPE, villageWorkflowId } from '../contracts/village';
 import { addDays, calendarYearSchema, unusualArrangement, WorkCalendar, type CalendarYear, type LocalDate } from '../domain/calendar';
 import { policySchema } from '../domain/policy';
-import { holders, roleLabels } from '../domain/roster';
+import { cadreVillage, holders, notACadre, roleLabels } from '../domain/roster';
 import { authorize, ForbiddenError, permissions, type Actor, type EntityRef } from './authorization';
 import { DeliveryDelayedKey, FailedDeliveriesKey, NextDueKey, OverdueKey, StageKey, TownshipKey, VillageKey } from '../search-attributes';
 import type { FieldIssue } from '../contracts/common';
@@ -157,9 +157,8 @@ export class CountyActions extends ServiceCore {
     const byTownship: Record<string, string[]> = {};
     const problems: FieldIssue[] = [];
     (parsed.success ? parsed.data.attendees : []).forEach((id, i) => {
-      const p = roster.people.find((x) => x.id === id);
-      const village = p && (p.role === 'village-party-secretary' || p.role === 'village-committee-member') ? roster.villages.find((v) => v.code === p.village) : undefined;
-      if (!village) problems.push({ path: `attendees.${i}`, message: p ? `${p.name}（${roleLabels[p.role]}）不是村党组织书记或班子成员` : `名册中没有人员${id}` });
+      const village = cadreVillage(roster, id);
+      if (!village) problems.push({ path: `attendees.${i}`, message: notACadre(roster, id) });
       else (byTownship[village.township] ??= []).push(id);
     });
     if (problems.length) throw badInput(problems);

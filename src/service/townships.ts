@@ -15,7 +15,7 @@ import {
   type TownshipView,
 } from '../contracts/township';
 import type { z } from 'zod';
-import { roleLabels, villageCadres } from '../domain/roster';
+import { cadreVillage, notACadre } from '../domain/roster';
 import { authorize, type Actor } from './authorization';
 import { ServiceCore, atQueryTime, fromTemporal } from './core';
 
@@ -45,13 +45,8 @@ export class TownshipActions extends ServiceCore {
   /** A training of the township's (四(一)5): the cadres trained must be party secretaries or committee members of its villages in the roster. */
   recordTraining(actor: Actor, township: string, body: unknown): Promise<TownshipView> {
     const roster = this.deps.roster();
-    const cadres = new Set(roster.villages.filter((v) => v.township === township).flatMap((v) => villageCadres(roster, v.code).map((p) => p.id)));
     return this.update(actor, 'training.record', this.township(township), recordTrainingUpdate as never, recordTrainingSchema, 'by', body, (r: z.output<typeof recordTrainingSchema>) =>
-      r.people.flatMap((id, i) => {
-        if (cadres.has(id)) return [];
-        const p = roster.people.find((x) => x.id === id);
-        return [{ path: `people.${i}`, message: p ? `${p.name}（${roleLabels[p.role]}）不是本乡镇村党组织书记或班子成员` : `名册中没有人员${id}` }];
-      }),
+      r.people.flatMap((id, i) => (cadreVillage(roster, id)?.township === township ? [] : [{ path: `people.${i}`, message: notACadre(roster, id, '本乡镇') }])),
     );
   }
 

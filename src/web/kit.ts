@@ -55,7 +55,8 @@ table{border-collapse:collapse;width:100%;background:#fff}td,th{border:1px solid
 .red{background:#d32f2f}.yellow{background:#f9a825}.green{background:#388e3c}
 .numbers strong{font-size:1.3em;margin:0 .15em}.legend{white-space:nowrap}.swatch{display:inline-block;width:.8em;height:.8em;margin-right:.2em;vertical-align:middle}svg.figures{display:block;max-width:100%;margin:.4em 0}
 .flash{background:#e8f5e9;border:1px solid #a5d6a7;padding:.5em}.error{background:#ffebee;border:1px solid #ef9a9a;padding:.5em}
-.err{color:#c62828;font-size:.9em;margin-left:.5em}
+.err{color:#c62828;font-size:.9em;margin-left:.5em}.red-text{color:#c62828}
+.row{display:flex;flex-wrap:wrap;gap:0 1.2em;align-items:baseline;border-bottom:1px dashed #e4e4e4;margin-bottom:.3em}
 form.inline{display:inline}form.box{background:#fff;border:1px solid #ddd;padding:.8em;margin:.6em 0}
 label{display:block;margin:.3em 0}label.inline{display:inline-block;margin-right:1em}fieldset{border:1px solid #ddd;margin:.4em 0}textarea{width:100%;min-height:3em}
 .muted{color:#777;font-size:.9em}
