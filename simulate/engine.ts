@@ -24,7 +24,7 @@ import { stateQuery, villageWorkflowId, type VillageView } from '../src/contract
 import { addDays, cycleYearEnd, dayOfWeek, diffDays, instantOf, localDateOf, yearOf, type LocalDate } from '../src/domain/calendar';
 import type { Consequence } from '../src/domain/consequences';
 import type { Figures } from '../src/documents/figures';
-import { defaultPolicy, type Policy } from '../src/domain/policy';
+import { builtinPolicy, type Policy } from '../src/domain/policy';
 import { holders, type Role, type Roster } from '../src/domain/roster';
 import { SmtpSink } from '../src/infra/smtp-sink';
 import { readPolicyFile } from '../src/infra/policy-file';
@@ -125,7 +125,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const t0 = performance.now();
   const rosterFile = scenario.roster ? path.resolve(scenario.dir, scenario.roster) : SAMPLE_ROSTER;
   const roster = readRosterFile(rosterFile);
-  const policy: Policy = scenario.policy ? readPolicyFile(path.resolve(scenario.dir, scenario.policy)) : defaultPolicy;
+  const policy: Policy = scenario.policy ? readPolicyFile(path.resolve(scenario.dir, scenario.policy)) : builtinPolicy();
   const designations = [...roster.designations].sort((a, b) => a.date.localeCompare(b.date) || a.village.localeCompare(b.village));
   if (designations.length === 0) throw new Error(`名册${rosterFile}中没有认定的整顿对象，无可模拟`);
   const start = scenario.start ?? designations[0]!.date;

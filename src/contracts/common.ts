@@ -4,6 +4,7 @@
  * Temporal's limits), the record of what happened, deliveries, and the obligation views.
  */
 import { z } from 'zod';
+import { lazySchema } from '../domain/lazy-schema';
 import type { Closure, DutyTally } from '../domain/book';
 import type { LocalDate } from '../domain/calendar';
 import type { ObligationKind } from '../domain/kinds';
@@ -13,9 +14,9 @@ import '../domain/messages';
 import { NO_CONTROLS } from '../domain/text';
 
 /** A person of the roster, by id. */
-export const personId = z.string().trim().min(1, '须填写人员编号').max(40, '人员编号最多40个字').regex(/^[A-Za-z0-9_-]+$/, '人员编号只能用字母、数字、_和-');
+export const personId = lazySchema(() => z.string().trim().min(1, '须填写人员编号').max(40, '人员编号最多40个字').regex(/^[A-Za-z0-9_-]+$/, '人员编号只能用字母、数字、_和-'));
 /** A township, village or department code of the roster. */
-export const codeSchema = z.string().trim().min(1, '须填写编码').max(40, '编码最多40个字').regex(/^[A-Za-z0-9_-]+$/, '编码只能用字母、数字、_和-');
+export const codeSchema = lazySchema(() => z.string().trim().min(1, '须填写编码').max(40, '编码最多40个字').regex(/^[A-Za-z0-9_-]+$/, '编码只能用字母、数字、_和-'));
 /** Free text refuses control and direction-reversing characters (src/domain/text.ts). */
 export const controlsMessage = (what: string): string => `${what}含有控制字符或文字方向控制符（如U+202E），请删除后重新填写`;
 
@@ -24,7 +25,7 @@ export const text = (min: number, max: number, what: string): z.ZodString =>
   z.string().trim().min(min, `${what}至少${min}个字`).max(max, `${what}最多${max}个字`).regex(NO_CONTROLS, controlsMessage(what));
 export const optionalText = (max: number, what: string): z.ZodDefault<z.ZodString> =>
   z.string().trim().max(max, `${what}最多${max}个字`).regex(NO_CONTROLS, controlsMessage(what)).default('');
-export const obligationIdSchema = z.string().min(1, '须指明事项').max(160, '事项编号过长');
+export const obligationIdSchema = lazySchema(() => z.string().min(1, '须指明事项').max(160, '事项编号过长'));
 
 /** How a rejected input is described: each problem with the path of its field. */
 export interface FieldIssue {

@@ -5,33 +5,34 @@
  */
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import { lazySchema } from '../domain/lazy-schema';
 import { calendarYearSchema, localDateSchema, type CalendarYear } from '../domain/calendar';
 import { policySchema, type Policy } from '../domain/policy';
 import { obligationIdSchema, optionalText, personId, text, type EntityStatus } from './common';
 import type { UrgedItem } from './mail';
 
-export const fulfilObligationSchema = z.strictObject({
+export const fulfilObligationSchema = lazySchema(() => z.strictObject({
   obligationId: obligationIdSchema,
   fulfilledOn: localDateSchema,
   by: personId,
   note: optionalText(1000, '说明'),
-});
+}));
 export type FulfilObligation = z.input<typeof fulfilObligationSchema>;
 
-export const waiveObligationSchema = z.strictObject({
+export const waiveObligationSchema = lazySchema(() => z.strictObject({
   obligationId: obligationIdSchema,
   by: personId,
   reason: text(4, 1000, '免除理由'),
-});
+}));
 export type WaiveObligation = z.input<typeof waiveObligationSchema>;
 
-export const applyPolicySchema = z.strictObject({ policy: policySchema, by: personId });
+export const applyPolicySchema = lazySchema(() => z.strictObject({ policy: policySchema, by: personId }));
 export interface ApplyPolicy {
   readonly policy: Policy;
   readonly by: string;
 }
 
-export const retryDeliveriesSchema = z.strictObject({ by: personId });
+export const retryDeliveriesSchema = lazySchema(() => z.strictObject({ by: personId }));
 export type RetryDeliveries = z.infer<typeof retryDeliveriesSchema>;
 
 export const fulfilObligationUpdate = defineUpdate<EntityStatus, [FulfilObligation]>('fulfilObligation');

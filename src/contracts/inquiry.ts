@@ -6,6 +6,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import { lazySchema } from '../domain/lazy-schema';
 import { calendarYearSchema, localDateSchema, type LocalDate } from '../domain/calendar';
 import type { Consequence } from '../domain/consequences';
 import { policySchema } from '../domain/policy';
@@ -19,14 +20,14 @@ export function inquiryWorkflowId(caseId: string): string {
   return `inquiry:${caseId}`;
 }
 
-export const caseIdSchema = z.string().trim().regex(/^[A-Za-z0-9_:.-]{1,80}$/, '案件编号为1–80个字母、数字、_ : . -');
+export const caseIdSchema = lazySchema(() => z.string().trim().regex(/^[A-Za-z0-9_:.-]{1,80}$/, '案件编号为1–80个字母、数字、_ : . -'));
 
 /** The department's posts that may issue letters and order talks (六(四) "县委将…进行函询"). */
 export const issuerRoles = ['org-department-staff', 'org-department-head'] as const;
 /** The posts a letter goes to (六(四) "对乡镇党委书记、组织干事进行函询"). */
 export const addresseeRoles = ['township-party-secretary', 'organization-officer'] as const;
 
-export const inquiryInputSchema = z.object({
+export const inquiryInputSchema = lazySchema(() => z.object({
   caseId: caseIdSchema,
   county: codeSchema,
   township: codeSchema,
@@ -45,7 +46,7 @@ export const inquiryInputSchema = z.object({
   docNumber: docNumberSchema.optional(),
   policy: policySchema.optional(),
   calendar: z.array(calendarYearSchema).max(6).optional(),
-});
+}));
 export type InquiryInput = z.input<typeof inquiryInputSchema>;
 
 export const caseStages = ['awaiting-explanation', 'explained', 'talk-required', 'talk-scheduled', 'closed'] as const;
@@ -61,16 +62,16 @@ export const caseStageLabels: Record<CaseStage, string> = {
 // --- Updates -----------------------------------------------------------------------------------
 
 /** The written explanation has three required parts (六(四)): root cause, measures, time limit. */
-export const submitExplanationSchema = z.strictObject({
+export const submitExplanationSchema = lazySchema(() => z.strictObject({
   by: personId,
   rootCause: text(4, 3000, '问题根源'),
   measures: text(4, 3000, '整顿措施'),
   /** The day by which the measures will have been carried out. */
   timeLimit: localDateSchema,
-});
+}));
 export type SubmitExplanation = z.infer<typeof submitExplanationSchema>;
 
-export const reviewExplanationSchema = z
+export const reviewExplanationSchema = lazySchema(() => z
   .strictObject({
     by: personId,
     /** Accept and close the case, or judge the problem serious and order a talk. */
@@ -79,10 +80,10 @@ export const reviewExplanationSchema = z
   })
   .superRefine((r, ctx) => {
     if (r.decision === 'talk' && r.note.length < 4) ctx.addIssue({ code: 'custom', path: ['note'], message: '决定约谈须说明问题突出在何处（至少4个字）' });
-  });
+  }));
 export type ReviewExplanation = z.input<typeof reviewExplanationSchema>;
 
-export const scheduleTalkSchema = z.strictObject({
+export const scheduleTalkSchema = lazySchema(() => z.strictObject({
   by: personId,
   /** China time, e.g. 2019-05-10T09:30. */
   at: z.string().max(16).regex(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/, '应为北京时间的日期和时刻，如2019-05-10T09:30'),
@@ -91,16 +92,16 @@ export const scheduleTalkSchema = z.strictObject({
   conductor: personId,
   /** The notice's 文号, given by the county ledger when the service schedules the talk. */
   docNumber: docNumberSchema.optional(),
-});
+}));
 export type ScheduleTalk = z.infer<typeof scheduleTalkSchema>;
 
-export const recordTalkSchema = z.strictObject({
+export const recordTalkSchema = lazySchema(() => z.strictObject({
   by: personId,
   heldOn: localDateSchema,
   outcome: text(4, 3000, '约谈情况'),
   /** People held accountable (六(五)): not promoted for two years. */
   accountability: z.array(z.strictObject({ person: personId, ground: text(4, 500, '问责事由') })).max(10).default([]),
-});
+}));
 export type RecordTalk = z.input<typeof recordTalkSchema>;
 
 export interface Explanation extends SubmitExplanation {
@@ -145,7 +146,7 @@ export const scheduleTalkUpdate = defineUpdate<InquiryView, [ScheduleTalk]>('sch
 export const recordTalkUpdate = defineUpdate<InquiryView, [RecordTalk]>('recordTalk');
 
 /** The department orders a talk itself (六(四) "对问题突出的，要及时约谈"), e.g. when no explanation came. */
-export const orderTalkSchema = z.strictObject({ by: personId, why: text(4, 1000, '约谈事由') });
+export const orderTalkSchema = lazySchema(() => z.strictObject({ by: personId, why: text(4, 1000, '约谈事由') }));
 export const orderTalkUpdate = defineUpdate<InquiryView, [z.infer<typeof orderTalkSchema>]>('orderTalk');
 export const inquiryStateQuery = defineQuery<InquiryView>('state');
 /** How a talk ordered for a missed explanation (county practice) begins its reason; mails tell it apart by this. */

@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import { lazySchema } from '../domain/lazy-schema';
 import { localDateSchema, type LocalDate } from '../domain/calendar';
 import { accountabilityGrounds, type AccountabilityGround, type Consequence } from '../domain/consequences';
 import { codeSchema, personId, text, type DroppedInput } from './common';
@@ -19,7 +20,7 @@ export interface LedgerInput {
   readonly county: string;
 }
 
-const consequenceSchema = z.object({
+const consequenceSchema = lazySchema(() => z.object({
   kind: z.enum(['award-ineligible', 'promotion-blocked', 'paired-leader-promotion-blocked', 'work-team-continues', 'village-secretary-removable']),
   subject: z.union([
     z.object({ type: z.literal('person'), id: z.string().min(1).max(40) }),
@@ -31,13 +32,13 @@ const consequenceSchema = z.object({
   clause: z.string().min(1).max(20),
   reason: z.string().min(1).max(500),
   cause: z.string().min(1).max(120),
-});
+}));
 
 /**
  * Entries of one case. A signal: a case must not wait on the ledger; entries carry their own
  * identity (kind, subject, start, case), so one recorded twice is kept once.
  */
-export const recordConsequencesSchema = z.object({ caseId: z.string().min(1).max(120), consequences: z.array(consequenceSchema).max(50) });
+export const recordConsequencesSchema = lazySchema(() => z.object({ caseId: z.string().min(1).max(120), consequences: z.array(consequenceSchema).max(50) }));
 export interface RecordConsequences {
   readonly caseId: string;
   readonly consequences: readonly Consequence[];
@@ -49,7 +50,7 @@ export const recordConsequencesSignal = defineSignal<[RecordConsequences]>('reco
  * the text (or `other` with its reason and sanction), the day and the decision's 文号. `confirmed`
  * is the head's confirmation that the person may not be promoted for two years from that day.
  */
-export const recordAccountabilitySchema = z
+export const recordAccountabilitySchema = lazySchema(() => z
   .strictObject({
     by: personId,
     person: personId,
@@ -67,7 +68,7 @@ export const recordAccountabilitySchema = z
     if (a.ground === 'other' && !a.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: '其他问责须写明问责事由' });
     if (a.ground === 'other' && !a.sanction) ctx.addIssue({ code: 'custom', path: ['sanction'], message: '其他问责须写明问责方式' });
     if (a.village && a.ground !== 'false-designation') ctx.addIssue({ code: 'custom', path: ['village'], message: '只有确定整顿对象时弄虚作假的问责须指明整顿对象' });
-  });
+  }));
 export type RecordAccountability = z.input<typeof recordAccountabilitySchema>;
 /** Records the decision's promotion block (六(五)) and answers with it; the same 文号 for the same person twice is refused. */
 export const recordAccountabilityUpdate = defineUpdate<Consequence, [RecordAccountability]>('recordAccountability');
@@ -84,8 +85,8 @@ export const ledgerDroppedQuery = defineQuery<DroppedInput[]>('dropped');
  * number under a key of its own; asked again under the same key (a retry), it gets the same number.
  * The year is the ledger's own (China time).
  */
-export const allocateDocNumberSchema = z.strictObject({ key: z.string().min(1).max(200) });
-export const docNumberSchema = z.strictObject({ year: z.number().int().min(2000).max(2100), seq: z.number().int().min(1).max(1_000_000) });
+export const allocateDocNumberSchema = lazySchema(() => z.strictObject({ key: z.string().min(1).max(200) }));
+export const docNumberSchema = lazySchema(() => z.strictObject({ year: z.number().int().min(2000).max(2100), seq: z.number().int().min(1).max(1_000_000) }));
 export type DocNumber = z.infer<typeof docNumberSchema>;
 export const allocateDocNumberUpdate = defineUpdate<DocNumber, [z.infer<typeof allocateDocNumberSchema>]>('allocateDocNumber');
 

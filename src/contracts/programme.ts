@@ -8,6 +8,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import { lazySchema } from '../domain/lazy-schema';
 import { calendarYearSchema, localDateSchema, type LocalDate } from '../domain/calendar';
 import { policySchema } from '../domain/policy';
 import { codeSchema, optionalText, personId, text, type EntityStatus } from './common';
@@ -20,15 +21,15 @@ export function programmeWorkflowId(county: string): string {
   return `programme:${county}`;
 }
 
-export const programmeInputSchema = z.object({
+export const programmeInputSchema = lazySchema(() => z.object({
   county: codeSchema,
   policy: policySchema.optional(),
   calendar: z.array(calendarYearSchema).max(6).optional(),
-});
+}));
 export type ProgrammeInput = z.input<typeof programmeInputSchema>;
 
 /** An inquiry case opened or closed: the urging digest covers its overdue duties too. */
-export const caseChangeSchema = z.strictObject({ caseId: caseIdSchema, township: codeSchema, open: z.boolean() });
+export const caseChangeSchema = lazySchema(() => z.strictObject({ caseId: caseIdSchema, township: codeSchema, open: z.boolean() }));
 export type CaseChange = z.infer<typeof caseChangeSchema>;
 export const caseChangedSignal = defineSignal<[CaseChange]>('caseChanged');
 
@@ -82,7 +83,7 @@ export const taskOwners = ['township', 'village'] as const;
  * each with the items it assigns, their owner and deadline. `person` is set by the service from
  * the roster (the owner's party secretary); a request does not name it.
  */
-export const recordCommitteeStudySchema = z.strictObject({
+export const recordCommitteeStudySchema = lazySchema(() => z.strictObject({
   by: personId,
   heldOn: localDateSchema,
   summary: text(4, 2000, '研究内容'),
@@ -120,7 +121,7 @@ export const recordCommitteeStudySchema = z.strictObject({
     .default([]),
   /** The year of the 会诊 (五(二)) the study drew on, when one was recorded. */
   diagnosis: z.number().int().min(2000).max(2100).optional(),
-});
+}));
 export type RecordCommitteeStudy = z.input<typeof recordCommitteeStudySchema>;
 
 export interface CommitteeStudyRecord {
@@ -140,12 +141,12 @@ export const recordCommitteeStudyUpdate = defineUpdate<ProgrammeView, [RecordCom
  * the day it met, what it studied, and the departments (roster codes) that took part; recorded by
  * the organization department, which leads the work (六(二)).
  */
-export const recordJointMeetingSchema = z.strictObject({
+export const recordJointMeetingSchema = lazySchema(() => z.strictObject({
   by: personId,
   heldOn: localDateSchema,
   topics: text(4, 2000, '研究内容'),
   departments: z.array(codeSchema).min(2, '联席会至少有两个部门参加').max(20, '最多20个部门'),
-});
+}));
 export type RecordJointMeeting = z.input<typeof recordJointMeetingSchema>;
 
 export interface JointMeetingRecord {
@@ -163,7 +164,7 @@ export const recordJointMeetingUpdate = defineUpdate<ProgrammeView, [RecordJoint
  * stands (a plan that does not is for the standing committee to return). Each target's finding is
  * kept on the target; the county keeps the record of the 会诊.
  */
-export const recordDiagnosisSchema = z.strictObject({
+export const recordDiagnosisSchema = lazySchema(() => z.strictObject({
   by: personId,
   year: z.number().int().min(2000).max(2100),
   heldOn: localDateSchema,
@@ -178,7 +179,7 @@ export const recordDiagnosisSchema = z.strictObject({
     )
     .min(1, '至少会诊一个整顿对象')
     .max(10_000),
-});
+}));
 export type RecordDiagnosis = z.input<typeof recordDiagnosisSchema>;
 
 export interface DiagnosisRecord {
@@ -198,7 +199,7 @@ export const recordDiagnosisUpdate = defineUpdate<ProgrammeView, [RecordDiagnosi
  * cadres who attended (roster ids). `byTownship` is the service's, from the roster: the attendees
  * grouped by their township, whose workflows count the days towards each cadre's seven.
  */
-export const recordCourseSchema = z.strictObject({
+export const recordCourseSchema = lazySchema(() => z.strictObject({
   by: personId,
   startOn: localDateSchema,
   endOn: localDateSchema,
@@ -206,7 +207,7 @@ export const recordCourseSchema = z.strictObject({
   topic: text(4, 200, '研修内容'),
   attendees: z.array(personId).min(1, '至少列出一名参训的村干部').max(5000),
   byTownship: z.record(codeSchema, z.array(personId).max(5000)).optional(),
-});
+}));
 export type RecordCourse = z.input<typeof recordCourseSchema>;
 
 export interface CourseRecord {
@@ -230,7 +231,7 @@ export const evaluationGradeLabels: Record<EvaluationGrade, string> = { good: '�
  * 评议考核，把整顿软弱涣散基层党组织作为重要内容"): the year evaluated, the day, and each secretary's
  * grade. A 差 is listed for the department to act on.
  */
-export const recordEvaluationSchema = z.strictObject({
+export const recordEvaluationSchema = lazySchema(() => z.strictObject({
   by: personId,
   year: z.number().int().min(2000, '年份应在2000至2100之间').max(2100, '年份应在2000至2100之间'),
   evaluatedOn: localDateSchema,
@@ -238,7 +239,7 @@ export const recordEvaluationSchema = z.strictObject({
     .array(z.strictObject({ person: personId, grade: z.enum(evaluationGrades, { error: '应为 good（好）、fairly-good（较好）、average（一般）或 poor（差）' }), note: text(2, 300, '评议意见').optional() }))
     .min(1, '至少记录一名乡镇党委书记的结果')
     .max(200),
-});
+}));
 export type RecordEvaluation = z.input<typeof recordEvaluationSchema>;
 
 export interface EvaluationRecord {

@@ -6,6 +6,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import { lazySchema } from '../domain/lazy-schema';
 import { calendarYearSchema, localDateSchema, type LocalDate } from '../domain/calendar';
 import { policySchema } from '../domain/policy';
 import type { Lapse } from '../domain/supervision';
@@ -18,16 +19,16 @@ export function townshipWorkflowId(townshipCode: string): string {
   return `township:${townshipCode}`;
 }
 
-export const townshipInputSchema = z.object({
+export const townshipInputSchema = lazySchema(() => z.object({
   township: codeSchema,
   county: codeSchema,
   policy: policySchema.optional(),
   calendar: z.array(calendarYearSchema).max(6).optional(),
-});
+}));
 export type TownshipInput = z.input<typeof townshipInputSchema>;
 
 /** A target of the township (or county) and the dates that say when it is under rectification. */
-export const targetChangeSchema = z.strictObject({
+export const targetChangeSchema = lazySchema(() => z.strictObject({
   village: codeSchema,
   /** Its township, for the county's lists; absent in changes sent before it was carried. */
   township: codeSchema.optional(),
@@ -36,7 +37,7 @@ export const targetChangeSchema = z.strictObject({
   withdrawnOn: localDateSchema.optional(),
   /** A transformation undone by a later acceptance (the acceptance's day): under rectification again. */
   reopenedOn: localDateSchema.optional(),
-});
+}));
 export type TargetChange = z.infer<typeof targetChangeSchema>;
 
 /**
@@ -47,7 +48,7 @@ export const targetChangedSignal = defineSignal<[TargetChange]>('targetChanged')
 
 /** The most targets one `targetsChanged` signal carries (about 100 bytes each). */
 export const TARGET_CHANGES_MAX = 500;
-export const targetChangesSchema = z.array(targetChangeSchema).min(1, '至少一个整顿对象').max(TARGET_CHANGES_MAX, `每次最多${TARGET_CHANGES_MAX}个整顿对象`);
+export const targetChangesSchema = lazySchema(() => z.array(targetChangeSchema).min(1, '至少一个整顿对象').max(TARGET_CHANGES_MAX, `每次最多${TARGET_CHANGES_MAX}个整顿对象`));
 
 /**
  * Many targets at once (a designation round of a province): one signal, so one event in the
@@ -55,16 +56,16 @@ export const targetChangesSchema = z.array(targetChangeSchema).min(1, '至少一
  */
 export const targetsChangedSignal = defineSignal<[TargetChange[]]>('targetsChanged');
 
-export const reportEntrySchema = z.strictObject({
+export const reportEntrySchema = lazySchema(() => z.strictObject({
   village: codeSchema,
   progress: text(4, 2000, '工作进展'),
   problems: optionalText(2000, '存在问题'),
   nextSteps: optionalText(2000, '下步打算'),
   /** Duties done in the village in the period, with their day (they settle its reminders). */
   duties: z.array(attestedDutySchema).max(20, '最多20项').default([]),
-});
+}));
 
-export const submitReportSchema = z
+export const submitReportSchema = lazySchema(() => z
   .strictObject({
     /** The half month reported on (六(三)), e.g. 2019-03-H1. */
     period: halfMonthSchema,
@@ -79,21 +80,21 @@ export const submitReportSchema = z
       if (seen.has(e.village)) ctx.addIssue({ code: 'custom', path: ['entries', i, 'village'], message: `${e.village}重复填报` });
       seen.add(e.village);
     });
-  });
+  }));
 export type SubmitReport = z.input<typeof submitReportSchema>;
 
-export const quarterSchema = z.string().max(7).regex(/^\d{4}-Q[1-4]$/, '应为季度，如2019-Q1');
+export const quarterSchema = lazySchema(() => z.string().max(7).regex(/^\d{4}-Q[1-4]$/, '应为季度，如2019-Q1'));
 
-export const recordStudySchema = z.strictObject({
+export const recordStudySchema = lazySchema(() => z.strictObject({
   /** The quarter studied (五(三)), e.g. 2019-Q1. */
   quarter: quarterSchema,
   heldOn: localDateSchema,
   summary: text(4, 2000, '研究内容'),
   by: personId,
-});
+}));
 export type RecordStudy = z.infer<typeof recordStudySchema>;
 
-export const decideProposalSchema = z
+export const decideProposalSchema = lazySchema(() => z
   .strictObject({
     quarter: quarterSchema,
     decision: z.enum(['inquiry', 'decline'], { error: '应为 inquiry（函询）或 decline（不予函询）' }),
@@ -105,7 +106,7 @@ export const decideProposalSchema = z
   .superRefine((d, ctx) => {
     if (d.decision === 'inquiry' && !d.caseId) ctx.addIssue({ code: 'custom', path: ['caseId'], message: '决定函询须注明案件编号' });
     if (d.decision === 'decline' && d.note.length < 4) ctx.addIssue({ code: 'custom', path: ['note'], message: '不予函询须说明理由（至少4个字）' });
-  });
+  }));
 export type DecideProposal = z.input<typeof decideProposalSchema>;
 
 /** How the department's inspection group looked (六(三) "随机调研、明察暗访、跟踪问效"). */
@@ -116,7 +117,7 @@ export const inspectionMethodLabels: Record<(typeof inspectionMethods)[number], 
  * An inspection of the township's work by the department's inspection group (督导组, 六(三)):
  * each finding that needs correcting becomes the township's duty, due on the day given.
  */
-export const recordInspectionSchema = z.strictObject({
+export const recordInspectionSchema = lazySchema(() => z.strictObject({
   by: personId,
   on: localDateSchema,
   method: z.enum(inspectionMethods, { error: '应为 random（随机调研）、unannounced（明察暗访）或 follow-up（跟踪问效）' }),
@@ -132,7 +133,7 @@ export const recordInspectionSchema = z.strictObject({
     )
     .max(20, '每次检查最多20个问题')
     .default([]),
-});
+}));
 export type RecordInspection = z.input<typeof recordInspectionSchema>;
 
 export interface InspectionRecord {
@@ -180,7 +181,7 @@ const trainingDates = {
   days: z.number({ error: '培训天数应为整数' }).int('培训天数应为整数').min(1, '培训天数至少1天').max(60, '培训天数最多60天'),
   topic: text(4, 200, '培训内容'),
 };
-export const recordTrainingSchema = z
+export const recordTrainingSchema = lazySchema(() => z
   .strictObject({
     by: personId,
     kind: z.enum(trainingKinds, { error: '应为 cadres（村党组织书记、班子成员培训）或 members（农村无职党员培训）' }),
@@ -194,11 +195,11 @@ export const recordTrainingSchema = z
     if (r.kind === 'cadres' && r.people.length === 0) ctx.addIssue({ code: 'custom', path: ['people'], message: '请选择参训的村党组织书记、班子成员' });
     if (r.kind === 'cadres' && new Set(r.people).size !== r.people.length) ctx.addIssue({ code: 'custom', path: ['people'], message: '参训人员重复' });
     if (r.kind === 'members' && r.headcount === undefined) ctx.addIssue({ code: 'custom', path: ['headcount'], message: '请填写参训的农村无职党员人数' });
-  });
+  }));
 export type RecordTraining = z.input<typeof recordTrainingSchema>;
 
 /** The county's course (四(一)5) attended by cadres of this township: sent by the county programme; `key` makes a re-sent one harmless. */
-export const trainingAttendedSchema = z.strictObject({ key: z.string().min(1).max(200), ...trainingDates, people: z.array(personId).min(1).max(5000) });
+export const trainingAttendedSchema = lazySchema(() => z.strictObject({ key: z.string().min(1).max(200), ...trainingDates, people: z.array(personId).min(1).max(5000) }));
 export type TrainingAttended = z.infer<typeof trainingAttendedSchema>;
 export const trainingAttendedSignal = defineSignal<[TrainingAttended]>('trainingAttended');
 

@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import { lazySchema } from '../domain/lazy-schema';
 import { calendarYearSchema, localDateSchema, type LocalDate, type Phase } from '../domain/calendar';
 import type { AcceptanceResult, Consequence } from '../domain/consequences';
 import { designationSchema, starRatingSchema, type StarRating } from '../domain/criteria';
@@ -42,7 +43,7 @@ export const stageLabels: Record<Stage, string> = {
   withdrawn: '已撤销认定',
 };
 
-export const villageInputSchema = z.object({
+export const villageInputSchema = lazySchema(() => z.object({
   township: codeSchema,
   /** The county's code: changes of the designation are told to the county programme and ledger. */
   county: codeSchema.optional(),
@@ -53,7 +54,7 @@ export const villageInputSchema = z.object({
   policy: policySchema.optional(),
   /** The holiday arrangement of the years the workflow needs first; it asks the worker for the rest. */
   calendar: z.array(calendarYearSchema).max(6).optional(),
-});
+}));
 export type VillageInput = z.input<typeof villageInputSchema>;
 
 // --- Updates -----------------------------------------------------------------------------------
@@ -71,7 +72,7 @@ export const planStageLabels: Record<PlanStage, string> = { rectify: '整治', c
  * dated measure becomes a duty of its owner once the plan is approved. A line of text is an
  * undated measure of the 整治 stage.
  */
-export const planMeasureSchema = z.preprocess(
+export const planMeasureSchema = lazySchema(() => z.preprocess(
   (m) => (typeof m === 'string' ? { stage: 'rectify', what: m } : m),
   z
     .strictObject({
@@ -83,23 +84,23 @@ export const planMeasureSchema = z.preprocess(
     .superRefine((m, ctx) => {
       if (m.due && !m.owner) ctx.addIssue({ code: 'custom', path: ['owner'], message: '有完成时限的措施须明确责任人' });
     }),
-);
+));
 export type PlanMeasure = z.output<typeof planMeasureSchema>;
 
 /**
  * 五(二) "对经济基础薄弱的软弱涣散基层党组织…拿出具体的'时间表'和'路线图'": the route the
  * collective economy takes and its dated milestones, each a duty of its owner once approved.
  */
-export const roadmapSchema = z.strictObject({
+export const roadmapSchema = lazySchema(() => z.strictObject({
   route: text(10, 1000, '路线图'),
   milestones: z
     .array(z.strictObject({ date: localDateSchema, goal: text(4, 300, '节点目标'), owner: personId }))
     .min(1, '时间表至少列出一个节点')
     .max(12, '时间表最多12个节点'),
-});
+}));
 export type Roadmap = z.output<typeof roadmapSchema>;
 
-export const submitPlanSchema = z
+export const submitPlanSchema = lazySchema(() => z
   .strictObject({
     submittedBy: personId,
     summary: text(10, 2000, '方案概要'),
@@ -115,10 +116,10 @@ export const submitPlanSchema = z
   })
   .superRefine((p, ctx) => {
     if (p.economicallyWeak && !p.roadmap) ctx.addIssue({ code: 'custom', path: ['roadmap'], message: '经济基础薄弱的整顿对象须拿出具体的“时间表”和“路线图”（五(二)）' });
-  });
+  }));
 export type SubmitPlan = z.input<typeof submitPlanSchema>;
 
-export const reviewPlanSchema = z
+export const reviewPlanSchema = lazySchema(() => z
   .strictObject({
     reviewer: personId,
     decision: z.enum(['approve', 'return'], { error: '应为 approve（审核通过）或 return（退回修改）' }),
@@ -129,7 +130,7 @@ export const reviewPlanSchema = z
   .superRefine((r, ctx) => {
     if (r.decision === 'return' && !r.revisionDue) ctx.addIssue({ code: 'custom', path: ['revisionDue'], message: '退回修改须给出重新报送的期限' });
     if (r.decision === 'return' && r.comments.length < 4) ctx.addIssue({ code: 'custom', path: ['comments'], message: '退回修改须写明修改意见（至少4个字）' });
-  });
+  }));
 export type ReviewPlan = z.input<typeof reviewPlanSchema>;
 
 /** Duties a progress report can attest, with the day they were done. */
@@ -147,14 +148,14 @@ export const attestableDuties = [
  * A duty a report says was done, with its date: a kind of the list above (the one open in the
  * date's period is closed), or a measure of the approved plan named by its duty's id (五(一)).
  */
-export const attestedDutySchema = z.union([
+export const attestedDutySchema = lazySchema(() => z.union([
   z.strictObject({ kind: z.enum(attestableDuties), date: localDateSchema }),
   z.strictObject({ kind: z.literal('plan-measure'), obligationId: z.string().min(1).max(200), date: localDateSchema }),
-]);
+]));
 
-export const halfMonthSchema = z.string().max(10).regex(/^\d{4}-(0[1-9]|1[0-2])-H[12]$/, '应为半月，如2019-03-H1（上半月）或2019-03-H2（下半月）');
+export const halfMonthSchema = lazySchema(() => z.string().max(10).regex(/^\d{4}-(0[1-9]|1[0-2])-H[12]$/, '应为半月，如2019-03-H1（上半月）或2019-03-H2（下半月）'));
 
-export const recordProgressSchema = z.strictObject({
+export const recordProgressSchema = lazySchema(() => z.strictObject({
   /** The half month reported on (六(三)), e.g. 2019-03-H1. */
   period: halfMonthSchema,
   reportedBy: personId,
@@ -162,7 +163,7 @@ export const recordProgressSchema = z.strictObject({
   problems: optionalText(2000, '存在问题'),
   nextSteps: optionalText(2000, '下步打算'),
   duties: z.array(attestedDutySchema).max(20, '最多20项').default([]),
-});
+}));
 export type RecordProgress = z.input<typeof recordProgressSchema>;
 
 /**
@@ -181,11 +182,11 @@ export const sixHasLabels: Record<SixHas, string> = {
 };
 
 /** One ground the target was designated on (三(一)–(六)), as the acceptance found it. */
-export const acceptanceGroundSchema = z.strictObject({
+export const acceptanceGroundSchema = lazySchema(() => z.strictObject({
   criterion: z.number().int().min(1, '应为认定情形1–6').max(6, '应为认定情形1–6'),
   resolved: z.boolean(),
   evidence: text(2, 1000, '整改情况'),
-});
+}));
 
 /**
  * The county's acceptance of a year (五(一) "次年11月下旬由县委进行验收评价"): each ground the
@@ -194,7 +195,7 @@ export const acceptanceGroundSchema = z.strictObject({
  * taken at. "Transformed" is the decision on that record, never derived from it; a target with a
  * ground not resolved cannot be decided transformed.
  */
-export const recordAcceptanceSchema = z.strictObject({
+export const recordAcceptanceSchema = lazySchema(() => z.strictObject({
   year: z.number().int().min(2000).max(2100),
   evaluatedOn: localDateSchema,
   grounds: z.array(acceptanceGroundSchema).min(1, '须逐项评价认定时依据的情形（三）').max(6),
@@ -210,18 +211,18 @@ export const recordAcceptanceSchema = z.strictObject({
   meeting: text(2, 100, '县委验收评价会议'),
   evaluator: personId,
   summary: text(4, 2000, '验收评价意见'),
-});
+}));
 export type RecordAcceptance = z.input<typeof recordAcceptanceSchema>;
 
-export const reassignSchema = z.strictObject({
+export const reassignSchema = lazySchema(() => z.strictObject({
   role: z.enum(['first-secretary', 'township-liaison']),
   person: personId,
   effectiveOn: localDateSchema,
   by: personId,
-});
+}));
 export type Reassign = z.infer<typeof reassignSchema>;
 
-export const withdrawSchema = z.strictObject({ by: personId, reason: text(4, 1000, '撤销理由') });
+export const withdrawSchema = lazySchema(() => z.strictObject({ by: personId, reason: text(4, 1000, '撤销理由') }));
 export type Withdraw = z.infer<typeof withdrawSchema>;
 
 export const submitPlanUpdate = defineUpdate<VillageView, [SubmitPlan]>('submitPlan');
@@ -238,7 +239,7 @@ export const stateQuery = defineQuery<VillageView>('state');
  * which has validated it. A signal, not an update: the township must not wait on each village,
  * and a signal costs the village's history fewer events. `key` makes a re-sent entry harmless.
  */
-export const forwardedProgressSchema = z.strictObject({
+export const forwardedProgressSchema = lazySchema(() => z.strictObject({
   key: z.string().min(1).max(200),
   period: halfMonthSchema,
   reportedBy: personId,
@@ -247,10 +248,10 @@ export const forwardedProgressSchema = z.strictObject({
   nextSteps: optionalText(2000, '下步打算'),
   duties: z.array(attestedDutySchema).max(20).default([]),
   amendment: z.boolean().default(false),
-});
+}));
 export type ForwardedProgress = z.input<typeof forwardedProgressSchema>;
 /** One entry, or several of one village (first-half entries held back to go with the next). */
-export const progressReportedPayloadSchema = z.union([forwardedProgressSchema, z.array(forwardedProgressSchema).min(1).max(24)]);
+export const progressReportedPayloadSchema = lazySchema(() => z.union([forwardedProgressSchema, z.array(forwardedProgressSchema).min(1).max(24)]));
 export const progressReportedSignal = defineSignal<[ForwardedProgress | readonly ForwardedProgress[]]>('progressReported');
 
 /**
@@ -258,11 +259,11 @@ export const progressReportedSignal = defineSignal<[ForwardedProgress | readonly
  * standing committee has reviewed its plan: each becomes a duty of the person who answers for it.
  * A signal: the programme must not wait on each village; `key` makes a re-sent one harmless.
  */
-export const tasksAssignedSchema = z.strictObject({
+export const tasksAssignedSchema = lazySchema(() => z.strictObject({
   key: z.string().min(1).max(200),
   studyOn: localDateSchema,
   tasks: z.array(z.strictObject({ n: z.number().int().min(1).max(20), item: text(1, 300, '整顿事项'), deadline: localDateSchema, person: personId })).min(1).max(20),
-});
+}));
 export type TasksAssigned = z.infer<typeof tasksAssignedSchema>;
 export const tasksAssignedSignal = defineSignal<[TasksAssigned]>('tasksAssigned');
 
@@ -270,17 +271,17 @@ export const tasksAssignedSignal = defineSignal<[TasksAssigned]>('tasksAssigned'
  * The standing committee returned the target's plan (五(二) "要专题审核软弱涣散村整顿方案"): it goes
  * back to the township with the committee's opinion and the deadline for the revised plan.
  */
-export const planReturnedSchema = z.strictObject({
+export const planReturnedSchema = lazySchema(() => z.strictObject({
   key: z.string().min(1).max(200),
   studyOn: localDateSchema,
   opinion: text(1, 500, '审核意见'),
   revisionDue: localDateSchema,
-});
+}));
 export type PlanReturned = z.infer<typeof planReturnedSchema>;
 export const planReturnedSignal = defineSignal<[PlanReturned]>('planReturned');
 
 /** The department's 会诊 of this target (五(二)), sent by the county programme; `key` makes a re-sent one harmless. */
-export const diagnosedSchema = z.strictObject({
+export const diagnosedSchema = lazySchema(() => z.strictObject({
   key: z.string().min(1).max(200),
   year: z.number().int().min(2000).max(2100),
   heldOn: localDateSchema,
@@ -288,7 +289,7 @@ export const diagnosedSchema = z.strictObject({
   problems: text(1, 500, '发现的问题'),
   planStands: z.boolean(),
   note: optionalText(500, '调整意见'),
-});
+}));
 export type Diagnosed = z.input<typeof diagnosedSchema>;
 export const diagnosedSignal = defineSignal<[Diagnosed]>('diagnosed');
 

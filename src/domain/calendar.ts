@@ -14,6 +14,7 @@
  * provisional (暂定) until one arrives.
  */
 import { z } from 'zod';
+import { lazySchema } from './lazy-schema';
 import './messages';
 
 export type LocalDate = string;
@@ -47,7 +48,7 @@ export function isLocalDate(value: string): boolean {
 }
 
 /** zod schema for a civil date; the message names what is wrong. */
-export const localDateSchema = z.string().max(10, '日期格式应为YYYY-MM-DD').refine(isLocalDate, { message: '日期格式应为YYYY-MM-DD（如2019-03-15）' });
+export const localDateSchema = lazySchema(() => z.string().max(10, '日期格式应为YYYY-MM-DD').refine(isLocalDate, { message: '日期格式应为YYYY-MM-DD（如2019-03-15）' }));
 
 function mustParse(date: LocalDate): { y: number; m: number; d: number } {
   const p = parts(date);
@@ -163,13 +164,13 @@ export function endOfDayInstant(date: LocalDate): string {
 // ---------------------------------------------------------------------------------------------
 // The holiday arrangement of a year, as data
 
-const holidayName = z.string().trim().min(1, '节日名称不能为空').max(40, '节日名称最多40个字');
+const holidayName = lazySchema(() => z.string().trim().min(1, '节日名称不能为空').max(40, '节日名称最多40个字'));
 
 /**
  * One year of the State Council's arrangement: the rest days that fall on weekdays (holidays) and
  * the weekend days worked instead (调休), with where it comes from.
  */
-export const calendarYearSchema = z
+export const calendarYearSchema = lazySchema(() => z
   .object({
     year: z.number().int().min(2000, '年份应在2000至2100之间').max(2100, '年份应在2000至2100之间'),
     /** False for a draft or an estimate: its dates stay provisional (暂定). */
@@ -195,7 +196,7 @@ export const calendarYearSchema = z
       if (c.holidays[date] !== undefined) ctx.addIssue({ code: 'custom', path: ['workdays', date], message: `${date}不能既是放假日又是调休上班日` });
     }
     if (Object.keys(c.holidays).length > 80) ctx.addIssue({ code: 'custom', path: ['holidays'], message: '放假日过多（最多80天）' });
-  });
+  }));
 export type CalendarYear = z.infer<typeof calendarYearSchema>;
 
 /** The festivals of the State Council's arrangement (全国年节及纪念日放假办法). */

@@ -2,6 +2,7 @@
  * Designation criteria (三) and the checks against falsified designation (以好充次, 以中充次).
  */
 import { z } from 'zod';
+import { lazySchema } from './lazy-schema';
 import './messages';
 import { localDateSchema, type LocalDate } from './calendar';
 
@@ -122,13 +123,13 @@ export function allowedCriteria(orgType: OrgType): readonly CriterionNumber[] {
   return orgType === 'village' || orgType === 'community' ? [1, 2, 3, 4, 5, 6] : [1, 2, 3, 4, 5];
 }
 
-export const starRatingSchema = z.object({
+export const starRatingSchema = lazySchema(() => z.object({
   /** The star level from the village-organization star rating (星级化). */
   stars: z.number().int().min(0).max(5),
   ethnicUnityStar: z.boolean(),
   religiousHarmonyStar: z.boolean(),
   oneVoteVeto: z.boolean(),
-});
+}));
 export type StarRating = z.infer<typeof starRatingSchema>;
 
 /**
@@ -144,17 +145,17 @@ export function groundClause(criterion: number): string {
   return `三(${'一二三四五六'[criterion - 1] ?? criterion})`;
 }
 
-const criterionEntrySchema = z.object({
+const criterionEntrySchema = lazySchema(() => z.object({
   criterion: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6)], {
     error: '应为方案第三部分所列认定标准1–6之一',
   }),
   /** 1-based indexes into the criterion's points; optional. */
   points: z.array(z.number().int().min(1)).max(10).optional(),
   evidence: z.string().trim().min(1, '认定依据不能为空').max(2000, '认定依据最多2000个字'),
-});
+}));
 
 /** A designation as recorded: at least one criterion, each with evidence (三). */
-export const designationSchema = z.object({
+export const designationSchema = lazySchema(() => z.object({
   village: z.string().trim().min(1).max(40),
   date: localDateSchema,
   criteria: z.array(criterionEntrySchema).min(1, '认定至少依据一项标准').max(6),
@@ -164,7 +165,7 @@ export const designationSchema = z.object({
   transformedOn: localDateSchema.optional(),
   withdrawnOn: localDateSchema.optional(),
   withdrawalReason: z.string().trim().min(1).max(1000).optional(),
-});
+}));
 export type Designation = z.infer<typeof designationSchema>;
 
 export interface DesignationIssue {
@@ -217,10 +218,10 @@ export function checkDesignation(d: Designation, orgType: OrgType): DesignationI
 export type FlagKind = 'insubstantial-evidence' | 'even-quota' | 'redesignated-after-transformation';
 
 /** A village's star rating of a year (星级化, 三(六), 四(一)6). */
-export const yearlyRatingSchema = starRatingSchema.extend({ village: z.string().min(1), year: z.number().int().min(2000).max(2100) });
+export const yearlyRatingSchema = lazySchema(() => starRatingSchema.extend({ village: z.string().min(1), year: z.number().int().min(2000).max(2100) }));
 export type YearlyRating = z.infer<typeof yearlyRatingSchema>;
 /** Party members a village admitted in a year (三(二) "两年以上不发展党员"). */
-export const admissionsSchema = z.object({ village: z.string().min(1), year: z.number().int().min(2000).max(2100), members: z.number().int().min(0).max(1000) });
+export const admissionsSchema = lazySchema(() => z.object({ village: z.string().min(1), year: z.number().int().min(2000).max(2100), members: z.number().int().min(0).max(1000) }));
 export type Admissions = z.infer<typeof admissionsSchema>;
 
 export interface Candidate {

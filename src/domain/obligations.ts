@@ -25,7 +25,7 @@ import {
 } from './calendar';
 import { kindSpecs, type ObligationKind, type SubjectType } from './kinds';
 import { trainingCutoff } from './training';
-import { deadlineOf, defaultPolicy, keepsReligiousContacts, ladderOf, type Policy, type Severity } from './policy';
+import { deadlineOf, builtinPolicy, keepsReligiousContacts, ladderOf, type Policy, type Severity } from './policy';
 
 export { kindSpecs, obligationKinds, type ObligationKind } from './kinds';
 
@@ -185,7 +185,7 @@ function anyActiveOn(targets: readonly TargetDates[], day: LocalDate): boolean {
  * study) for periods overlapping [from, to] on whose last day one of its targets is under
  * rectification.
  */
-export function townshipDuties(township: string, targets: readonly TargetDates[], from: LocalDate, to: LocalDate, policy: Policy = defaultPolicy): Duty[] {
+export function townshipDuties(township: string, targets: readonly TargetDates[], from: LocalDate, to: LocalDate, policy: Policy = builtinPolicy()): Duty[] {
   const subject: ObligationSubject = { type: 'township', code: township, township };
   const out: Duty[] = [];
   for (const p of periods('half-month', from, to)) if (anyActiveOn(targets, p.end)) out.push(duty('half-monthly-report', subject, p, p.end));

@@ -7,16 +7,17 @@
  * department's requirement (按县委组织部工作要求).
  */
 import { z } from 'zod';
+import { lazySchema } from './lazy-schema';
 import './messages';
 import type { DeadlineRule } from './calendar';
 import { obligationKinds, type LadderClass, type ObligationKind } from './kinds';
 import { roles } from './roster';
 
 /** A clause as the text numbers it (五(一), 四(一)1, 六(三)), or `county-practice`. */
-export const basisSchema = z
+export const basisSchema = lazySchema(() => z
   .string()
   .trim()
-  .regex(/^(county-practice|[一二三四五六七八九十]+(\([一二三四五六七八九十]+\)\d*)?)$/, '须为方案条款（如五(一)、四(一)1）或 county-practice（县委组织部工作要求）');
+  .regex(/^(county-practice|[一二三四五六七八九十]+(\([一二三四五六七八九十]+\)\d*)?)$/, '须为方案条款（如五(一)、四(一)1）或 county-practice（县委组织部工作要求）'));
 export type Basis = z.infer<typeof basisSchema>;
 
 /** How a basis reads for officials. */
@@ -35,23 +36,23 @@ export const severityLabels: Record<Severity, string> = {
 };
 
 /** `responsible` stands for whoever holds the obligation's responsible post (or its named people). */
-const recipientSchema = z.union([z.literal('responsible'), z.enum(roles)]);
+const recipientSchema = lazySchema(() => z.union([z.literal('responsible'), z.enum(roles)]));
 export type Recipient = z.infer<typeof recipientSchema>;
 
 /** What a step's offset counts from: the due date, or the end of the half month the due date falls in (六(三)'s reporting rhythm). */
 export const stepAnchors = ['due', 'half-month'] as const;
 export type StepAnchor = (typeof stepAnchors)[number];
 
-const stepSchema = z.object({
+const stepSchema = lazySchema(() => z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, '只能用小写字母、数字和-'),
   severity: z.enum(severities),
   offsetWorkingDays: z.number().int().min(-30).max(60),
   /** Absent: from the due date. */
   after: z.enum(stepAnchors).optional(),
   notify: z.array(recipientSchema).min(1, '每一步至少通知一个对象').max(6),
-});
+}));
 
-const ladderSchema = z
+const ladderSchema = lazySchema(() => z
   .object({
     basis: basisSchema,
     steps: z.array(stepSchema).min(1, '至少一步').max(8),
@@ -78,19 +79,19 @@ const ladderSchema = z
         ctx.addIssue({ code: 'custom', path: ['steps', i, 'offsetWorkingDays'], message: `${s.severity}须在截止日当天或之前（偏移量≤0）` });
       }
     });
-  });
+  }));
 export type Ladder = z.infer<typeof ladderSchema>;
 
 const valueRule = <T extends z.ZodType>(value: T) => z.object({ value, basis: basisSchema });
-const dayOfYear = z.object({
+const dayOfYear = lazySchema(() => z.object({
   month: z.number().int().min(1).max(12),
   day: z.number().int().min(1).max(31),
   basis: basisSchema,
-});
+}));
 
 export const deadlineRules = ['next-working-day', 'last-working-day', 'on-the-day'] as const satisfies readonly DeadlineRule[];
 
-const deadlineSchema = z.object({ rule: z.enum(deadlineRules), basis: basisSchema });
+const deadlineSchema = lazySchema(() => z.object({ rule: z.enum(deadlineRules), basis: basisSchema }));
 
 /** The rest-day rule of kinds added after the first policy files: what a file (or a running workflow's policy) without them uses. */
 const laterKinds = {
@@ -118,7 +119,7 @@ export function deadlineOf(policy: Pick<Policy, 'deadlines'>, kind: ObligationKi
   return (policy.deadlines as Partial<Policy['deadlines']>)[kind] ?? (laterKinds as Partial<Record<ObligationKind, Policy['deadlines'][ObligationKind]>>)[kind]!;
 }
 
-export const policySchema = z.strictObject({
+export const policySchema = lazySchema(() => z.strictObject({
   /** Which version is in force; recorded in every workflow that applies it. */
   version: z.string().trim().regex(/^[A-Za-z0-9._-]{1,40}$/, '1–40个字母、数字、. _ -'),
   /** Hour of the morning, China time, at which reminders go out. */
@@ -192,7 +193,7 @@ export const policySchema = z.strictObject({
   goals: z
     .strictObject({ laterDesignationYears: valueRule(z.number().int().min(1).max(3)) })
     .default({ laterDesignationYears: { value: 1, basis: 'county-practice' } }),
-});
+}));
 export type Policy = z.infer<typeof policySchema>;
 
 /** The years after its designation year by whose end a target designated after 2018 is to be transformed; a policy recorded before the choice existed: one. */
@@ -222,11 +223,19 @@ const localLadder = {
   ],
 } as const;
 
+let builtin: Policy | undefined;
+
 /**
  * The built-in policy: the county's practice as the product shipped it. `policy/county-policy.yaml`
  * holds the same, for operators to copy and change; runs that predate policy files use this.
+ * Parsed on first use, not when the module loads (a workflow loads it each time it is created;
+ * see lazy-schema.ts).
  */
-export const defaultPolicy: Policy = policySchema.parse({
+export function builtinPolicy(): Policy {
+  return (builtin ??= parseBuiltin());
+}
+
+const parseBuiltin = (): Policy => policySchema.parse({
   version: 'builtin-3',
   morningHour: { value: 9, basis: 'county-practice' },
   ladders: {

@@ -4,6 +4,7 @@
  */
 import { ONE_LINE } from './text';
 import { z } from 'zod';
+import { lazySchema } from './lazy-schema';
 import './messages';
 import { addMonths, localDateSchema, type LocalDate } from './calendar';
 import { admissionsSchema, checkDesignation, designationSchema, orgTypes, yearlyRatingSchema, type OrgType } from './criteria';
@@ -64,19 +65,19 @@ const roleScope: Record<Role, 'county' | 'township' | 'village' | 'department'> 
   operator: 'county',
 };
 
-const code = z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, '编码为1–40个字母、数字、_或-');
+const code = lazySchema(() => z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, '编码为1–40个字母、数字、_或-'));
 /**
  * A name as letters and documents print it: one line, no control characters, nothing that turns
  * the direction of the text (U+202A–U+202E, U+2066–U+2069).
  */
-const name = z
+const name = lazySchema(() => z
   .string()
   .trim()
   .min(1, '须填写名称')
   .max(100, '名称最多100个字')
-  .regex(ONE_LINE, '名称不能含换行、控制字符或文字方向控制符');
+  .regex(ONE_LINE, '名称不能含换行、控制字符或文字方向控制符'));
 
-const personSchema = z.object({
+const personSchema = lazySchema(() => z.object({
   id: code,
   name,
   email: z.email('应为电子邮件地址').regex(ONE_LINE, '邮箱不能含换行、控制字符或文字方向控制符'),
@@ -90,10 +91,10 @@ const personSchema = z.object({
   slot: z.enum(['A', 'B'], { error: '应为A或B（联系点AB岗）' }).optional(),
   /** 六(一) "班子调整后，继任领导干部接着抓": the county leader whose contact point this one takes over (roster id). */
   succeeds: code.optional(),
-});
+}));
 export type Person = z.infer<typeof personSchema>;
 
-export const rosterSchema = z
+export const rosterSchema = lazySchema(() => z
   .object({
     county: z.object({
       code,
@@ -197,7 +198,7 @@ export const rosterSchema = z
       if (other !== undefined) issue(['designations', i, 'village'], `${d.village}已有一个未结束的认定（designations[${other}]）`);
       open.set(d.village, i);
     });
-  });
+  }));
 
 export type RosterInput = z.input<typeof rosterSchema>;
 export type Roster = z.infer<typeof rosterSchema>;

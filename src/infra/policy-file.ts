@@ -1,4 +1,4 @@
-import { defaultPolicy, parsePolicy, type Policy, type PolicyIssue } from '../domain/policy';
+import { builtinPolicy, parsePolicy, type Policy, type PolicyIssue } from '../domain/policy';
 import { readDataFile } from './data-file';
 
 export class PolicyFileError extends Error {
@@ -26,5 +26,5 @@ export function readPolicyFile(file: string): Policy {
 
 /** The policy in force: the configured file's, or the built-in one. */
 export function currentPolicy(file: string | undefined): Policy {
-  return file ? readPolicyFile(file) : defaultPolicy;
+  return file ? readPolicyFile(file) : builtinPolicy();
 }

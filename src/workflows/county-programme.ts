@@ -49,7 +49,7 @@ import {
   addMonths,
   basisText,
   countyDuties,
-  defaultPolicy,
+  builtinPolicy,
   figuresReportRhythm,
   goalYearsOf,
   instantOf,
@@ -487,7 +487,7 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
   if (carried) state = carried;
   else {
     const parsed = parseOrReject(programmeInputSchema, input);
-    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), county: parsed.county, targets: [], cases: [], urging: { sent: [], rounds: {} }, bulletin: { sent: [] }, figuresReport: { sent: [] }, committeeStudies: [], jointMeetings: [], evaluations: [], diagnoses: [] };
+    state = { core: newCore(startNow, parsed.policy ?? builtinPolicy()), county: parsed.county, targets: [], cases: [], urging: { sent: [], rounds: {} }, bulletin: { sent: [] }, figuresReport: { sent: [] }, committeeStudies: [], jointMeetings: [], evaluations: [], diagnoses: [] };
   }
   const p = new Programme(state, workflowInfo().workflowId);
 

@@ -38,7 +38,7 @@ import type { CaseFacts, CaseMailKind, CaseMailRequest } from '../contracts/mail
 import { caseChangedSignal, programmeWorkflowId } from '../contracts/programme';
 import {
   awardIneligibility,
-  defaultPolicy,
+  builtinPolicy,
   duty,
   explanationDeadline,
   fixedDueDate,
@@ -212,7 +212,7 @@ export async function inquiryCase(rawInput: InquiryInput, carried?: CaseState): 
     const parsed = parseOrReject(inquiryInputSchema, rawInput);
     // The surfaces check who may issue a case; the workflow checks what its input says (六(四)).
     if (parsed.recipients.length !== parsed.recipientRoles.length) throw fieldError('recipientRoles', '每位函询对象须注明职务');
-    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), input: parsed, issuedOn: localDateOf(startNow), talksScheduled: 0, closed: false, consequences: [] };
+    state = { core: newCore(startNow, parsed.policy ?? builtinPolicy()), input: parsed, issuedOn: localDateOf(startNow), talksScheduled: 0, closed: false, consequences: [] };
   }
   const c = new InquiryCase(state, workflowInfo().workflowId);
   const s = c.s;

@@ -50,7 +50,7 @@ import {
   activeDuring,
   activeOn,
   activeUntil,
-  defaultPolicy,
+  builtinPolicy,
   dueDateOf,
   duty,
   isoInstant,
@@ -343,7 +343,7 @@ export async function townshipSupervision(input: TownshipInput, carried?: Townsh
   if (carried) state = carried;
   else {
     const parsed = parseOrReject(townshipInputSchema, input);
-    state = { core: newCore(startNow, parsed.policy ?? defaultPolicy), township: parsed.township, county: parsed.county, targets: [], reports: {}, lapses: [], proposals: [], studies: [], held: {}, inspections: [] };
+    state = { core: newCore(startNow, parsed.policy ?? builtinPolicy()), township: parsed.township, county: parsed.county, targets: [], reports: {}, lapses: [], proposals: [], studies: [], held: {}, inspections: [] };
   }
   const t = new Township(state, workflowInfo().workflowId);
 

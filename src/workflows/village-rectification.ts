@@ -56,7 +56,7 @@ import {
   activeUntil,
   consecutiveFailureStarts,
   cyclePosition,
-  defaultPolicy,
+  builtinPolicy,
   duty,
   groundClause,
   instantOf,
@@ -385,7 +385,7 @@ class Village extends Entity<VillageState> {
 
 function newVillageState(input: ReturnType<typeof villageInputSchema.parse>, now: number): VillageState {
   return {
-    core: newCore(now, input.policy ?? defaultPolicy),
+    core: newCore(now, input.policy ?? builtinPolicy()),
     township: input.township,
     ...(input.county ? { county: input.county } : {}),
     designation: input.designation,

@@ -1,7 +1,7 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { expect, test, vi } from 'vitest';
 import { localDateOf, periodOf } from '../../src/domain/calendar';
-import { defaultPolicy } from '../../src/domain/policy';
+import { builtinPolicy } from '../../src/domain/policy';
 import { official2027 } from '../support/calendar';
 import { useApiWorld } from '../support/api';
 import { acceptanceOf } from '../support/village';
@@ -154,11 +154,11 @@ test('operations: a policy applied by the head, a calendar previewed by an opera
     timeout: 10_000,
     interval: 200,
   });
-  const applied = await call('zzb-head', 'POST', '/api/policy/apply', { ...defaultPolicy, version: 'county-2027.1' });
+  const applied = await call('zzb-head', 'POST', '/api/policy/apply', { ...builtinPolicy(), version: 'county-2027.1' });
   expect(applied.status).toBe(200);
   expect(applied.body.done).toContain('village:SL08');
   expect((await call('zzb-head', 'GET', '/api/villages/SL08')).body.policyVersion).toBe('county-2027.1');
-  const bad = await call('zzb-head', 'POST', '/api/policy/apply', { ...defaultPolicy, morningHour: { value: 3, basis: 'county-practice' } });
+  const bad = await call('zzb-head', 'POST', '/api/policy/apply', { ...builtinPolicy(), morningHour: { value: 3, basis: 'county-practice' } });
   expect(bad).toMatchObject({ status: 400, body: { fields: [{ path: 'morningHour.value' }] } });
 
   // An operator sees what the official arrangement changes; the department confirms it.

@@ -6,7 +6,7 @@ import { villageWorkflowId } from '../../src/contracts/village';
 import { programmeWorkflowId } from '../../src/contracts/programme';
 import { ledgerWorkflowId } from '../../src/contracts/ledger';
 import { localDateOf } from '../../src/domain/calendar';
-import { defaultPolicy } from '../../src/domain/policy';
+import { builtinPolicy } from '../../src/domain/policy';
 import { official2027 } from '../support/calendar';
 import { useApiWorld } from '../support/api';
 import { acceptanceOf } from '../support/village';
@@ -127,7 +127,7 @@ const bodies: Record<string, unknown> = {
   'POST /api/county/courses': { startOn: today, endOn: today, days: 1, topic: '软弱涣散村村干部专题研修班', attendees: ['qs03-vs'] },
   'POST /api/county/joint-meetings': { heldOn: today, topics: '研究整治配套组织软弱涣散的问题', departments: ['D-GH', 'D-TW', 'D-FL', 'D-WZ', 'D-MZ'] },
   'POST /api/ledger/accountability': { person: 'qs-sec', ground: 'not-leading', decidedOn: today, docNumber: '云组发〔2026〕1号', confirmed: true },
-  'POST /api/policy/apply': defaultPolicy,
+  'POST /api/policy/apply': builtinPolicy(),
   'POST /api/calendar/publish': official2027,
 };
 const dutyBody = (key: string): unknown => (key.endsWith('/duties/fulfil') ? { obligationId: 'nope', fulfilledOn: today } : key.endsWith('/duties/waive') ? { obligationId: 'nope', reason: '经研究予以免除' } : {});

@@ -2,13 +2,13 @@ import { describe, expect, test } from 'vitest';
 import { Book, emptyBook } from '../../src/domain/book';
 import { WorkCalendar, instantOf } from '../../src/domain/calendar';
 import { townshipDuties, villageDuties, openEntry, type Duty } from '../../src/domain/obligations';
-import { defaultPolicy, policySchema } from '../../src/domain/policy';
+import { builtinPolicy, policySchema } from '../../src/domain/policy';
 import { layout, official2027, shippedYears } from '../support/calendar';
 
 const ctx = layout();
 const at = (date: string, hour = 0): number => instantOf(date, hour);
 const qs03 = { village: 'QS03', township: 'QS', designation: { village: 'QS03', date: '2018-10-15' }, hasFirstSecretary: false };
-const planDuty = villageDuties(qs03, defaultPolicy, '2018-10-15', '2018-10-15').find((d) => d.kind === 'rectification-plan')!;
+const planDuty = villageDuties(qs03, builtinPolicy(), '2018-10-15', '2018-10-15').find((d) => d.kind === 'rectification-plan')!;
 
 function bookWith(duties: readonly Duty[], now: number, startedAt = at('2018-10-15')): Book {
   const book = new Book(emptyBook());
@@ -62,7 +62,7 @@ describe('the obligation book', () => {
     const now = at('2027-02-01', 10);
     book.sync([h1!], now, at('2026-10-15'), (d) => openEntry(d, ctx, now));
     expect(book.open[0]!.due).toMatchObject({ date: '2027-02-15', provisional: true });
-    const official = { calendar: new WorkCalendar([...shippedYears, official2027]), policy: defaultPolicy };
+    const official = { calendar: new WorkCalendar([...shippedYears, official2027]), policy: builtinPolicy() };
     // 2027-02-15 is a working Monday in the fictional arrangement too: the date stays, but it is no longer provisional.
     expect(book.redate(official, now, () => false)).toEqual([]);
     expect(book.open[0]!.due).toMatchObject({ date: '2027-02-15', provisional: false });
@@ -75,7 +75,7 @@ describe('the obligation book', () => {
     book.sync(reports, now, at('2018-10-15'), (d) => openEntry(d, ctx, now));
     const h2 = book.open.find((e) => e.kind === 'half-monthly-report')!;
     expect(h2.due.date).toBe('2019-04-01');
-    const stricter = policySchema.parse({ ...defaultPolicy, version: 'v2', deadlines: { ...defaultPolicy.deadlines, 'half-monthly-report': { rule: 'last-working-day', basis: 'county-practice' } } });
+    const stricter = policySchema.parse({ ...builtinPolicy(), version: 'v2', deadlines: { ...builtinPolicy().deadlines, 'half-monthly-report': { rule: 'last-working-day', basis: 'county-practice' } } });
     const moved = book.redate({ calendar: ctx.calendar, policy: stricter }, now, () => false);
     expect(moved.map((m) => [m.entry.id, m.from.date, m.entry.due.date])).toEqual([['half-monthly-report/township:QS/2019-03-H2', '2019-04-01', '2019-03-29']]);
     expect(h2.policyVersion).toBe('v2');

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { addDays, dayNumber, fromDayNumber, localDateOf, periodsOverlapping } from '../../src/domain/calendar';
 import { isRoutine } from '../../src/domain/kinds';
 import { activeOn, activeUntil, countyDuties, openEntry, townshipDuties, villageDuties, type Duty, type VillageFacts } from '../../src/domain/obligations';
-import { deadlineOf, defaultPolicy } from '../../src/domain/policy';
+import { deadlineOf, builtinPolicy, type Policy } from '../../src/domain/policy';
 import { calendar, layout } from '../support/calendar';
 
 const qs03: VillageFacts = { village: 'QS03', township: 'QS', designation: { village: 'QS03', date: '2018-10-15' }, hasFirstSecretary: true };
@@ -11,7 +11,7 @@ const ctx = layout();
 const lay = (d: Duty, at = '2018-10-15T00:00:00Z'): ReturnType<typeof openEntry> => openEntry(d, ctx, Date.parse(at));
 
 describe('a target designated in October 2018 (五(一), 四(一), 四(五))', () => {
-  const duties = villageDuties(qs03, defaultPolicy, '2018-10-15', '2019-12-31');
+  const duties = villageDuties(qs03, builtinPolicy(), '2018-10-15', '2019-12-31');
   const of = (kind: Duty['kind']): Duty[] => duties.filter((d) => d.kind === kind);
 
   test('the plan is due by the end of December: 31 December 2018 is a holiday, so Saturday 29 December, a worked day', () => {
@@ -84,7 +84,7 @@ describe('a target designated in October 2018 (五(一), 四(一), 四(五))', (
 
   test("四(四)13's monthly religious contacts are owed only where the county's policy keeps them: by the month's last working day, on the routine ladder", () => {
     expect(of('religious-contact')).toEqual([]);
-    const kept = { ...defaultPolicy, villageDuties: { religiousContacts: { value: true, basis: '四(四)13' as const } } };
+    const kept = { ...builtinPolicy(), villageDuties: { religiousContacts: { value: true, basis: '四(四)13' as const } } };
     const contacts = villageDuties(qs03, kept, '2018-10-15', '2019-03-31').filter((d) => d.kind === 'religious-contact').map((d) => lay(d));
     // Designated on 15 October: owed from October (under rectification during the month), to March.
     expect(contacts.map((e) => [e.period.id, e.due.date])).toEqual([
@@ -100,8 +100,8 @@ describe('a target designated in October 2018 (五(一), 四(一), 四(五))', (
       ['overdue', ['village-party-secretary', 'township-party-secretary', 'organization-officer']],
     ]);
     // A policy recorded before the choice existed keeps no such duty.
-    const { villageDuties: _omitted, ...older } = defaultPolicy;
-    expect(villageDuties(qs03, older as typeof defaultPolicy, '2018-10-15', '2019-03-31').some((d) => d.kind === 'religious-contact')).toBe(false);
+    const { villageDuties: _omitted, ...older } = builtinPolicy();
+    expect(villageDuties(qs03, older as Policy, '2018-10-15', '2019-03-31').some((d) => d.kind === 'religious-contact')).toBe(false);
   });
 
   test('a step that fell before the duty was opened is skipped, not sent late', () => {
@@ -115,7 +115,7 @@ describe('a target designated in October 2018 (五(一), 四(一), 四(五))', (
   });
 
   test('a village without a first secretary owes no first-secretary duty', () => {
-    expect(villageDuties({ ...qs03, hasFirstSecretary: false }, defaultPolicy, '2018-10-15', '2019-12-31').filter((d) => d.kind.startsWith('first-secretary'))).toEqual([]);
+    expect(villageDuties({ ...qs03, hasFirstSecretary: false }, builtinPolicy(), '2018-10-15', '2019-12-31').filter((d) => d.kind.startsWith('first-secretary'))).toEqual([]);
   });
 });
 
@@ -123,19 +123,19 @@ describe('how long a target is under rectification', () => {
   test('transformed at its first acceptance: through the third cycle year, then no duty', () => {
     const d = { village: 'QS03', date: '2018-10-15', transformedOn: '2019-11-28' };
     expect(activeUntil(d)).toBe('2021-12-31');
-    const list = villageDuties({ ...qs03, designation: d }, defaultPolicy, '2018-10-15', '2023-12-31');
+    const list = villageDuties({ ...qs03, designation: d }, builtinPolicy(), '2018-10-15', '2023-12-31');
     expect(list.filter((x) => x.kind === 'acceptance-evaluation').map((x) => x.period.id)).toEqual(['2019-11-late', '2020-11-late', '2021-11-late']);
     expect(list.filter((x) => x.period.start > '2021-12-31')).toEqual([]);
   });
 
   test('never transformed: still under rectification years later (五(四))', () => {
-    const list = villageDuties(qs03, defaultPolicy, '2027-01-01', '2027-12-31');
+    const list = villageDuties(qs03, builtinPolicy(), '2027-01-01', '2027-12-31');
     expect(list.filter((x) => x.kind === 'acceptance-evaluation').map((x) => x.period.id)).toEqual(['2027-11-late']);
   });
 
   test('withdrawn: no duty whose period begins after the withdrawal', () => {
     const d = { village: 'QS03', date: '2018-10-15', withdrawnOn: '2019-03-01' };
-    expect(villageDuties({ ...qs03, designation: d }, defaultPolicy, '2019-03-01', '2019-12-31').filter((x) => x.period.start >= '2019-03-01')).toEqual([]);
+    expect(villageDuties({ ...qs03, designation: d }, builtinPolicy(), '2019-03-01', '2019-12-31').filter((x) => x.period.start >= '2019-03-01')).toEqual([]);
   });
 });
 
@@ -160,7 +160,7 @@ describe("a township's duties (六(三), 五(三)): owed when a target is under 
 
 describe("the county's duties (五(二), 四(一)4, 六(四), 五(一))", () => {
   test('standing committee twice a year, the 联席会 each quarter, the evaluation in January, the campaign opening on 21 November', () => {
-    const list = countyDuties('YL', [{ village: 'QS03', date: '2018-10-15' }], defaultPolicy, '2019-11-01', '2019-12-31');
+    const list = countyDuties('YL', [{ village: 'QS03', date: '2018-10-15' }], builtinPolicy(), '2019-11-01', '2019-12-31');
     expect(list.map((d) => [d.kind, d.period.id, lay(d).due.date])).toEqual([
       ['standing-committee-study', '2019-H2', '2019-12-31'],
       ['joint-meeting', '2019-Q4', '2019-12-31'],
@@ -175,7 +175,7 @@ describe("the county's duties (五(二), 四(一)4, 六(四), 五(一))", () => 
 
 describe('the yearly 会诊 (五(二))', () => {
   test('once a year by the policy day, 15 June (Friday the 14th in 2019), when a target is under rectification that day', () => {
-    const list = (from: string, to: string, targets = [{ village: 'QS03', date: '2018-10-15' }]) => countyDuties('YL', targets, defaultPolicy, from, to).filter((d) => d.kind === 'annual-diagnosis');
+    const list = (from: string, to: string, targets = [{ village: 'QS03', date: '2018-10-15' }]) => countyDuties('YL', targets, builtinPolicy(), from, to).filter((d) => d.kind === 'annual-diagnosis');
     expect(list('2019-01-01', '2019-12-31').map((d) => [d.period.id, d.period.start, d.period.end, lay(d).due.date])).toEqual([['2019', '2019-01-01', '2019-06-15', '2019-06-14']]);
     // Designated in October 2018: nothing was under rectification on 15 June 2018; after the 15th, that year is past.
     expect(list('2018-01-01', '2018-12-31')).toEqual([]);
@@ -187,7 +187,7 @@ describe('the yearly 会诊 (五(二))', () => {
 
 describe('training days (四(一)5)', () => {
   test('the county’s course and a township’s members’ training once a year by 30 November, owed from the first full year of a target', () => {
-    const county = (targets: { village: string; date: string }[], from = '2018-01-01', to = '2020-12-31') => countyDuties('YL', targets, defaultPolicy, from, to).filter((d) => d.kind === 'county-course');
+    const county = (targets: { village: string; date: string }[], from = '2018-01-01', to = '2020-12-31') => countyDuties('YL', targets, builtinPolicy(), from, to).filter((d) => d.kind === 'county-course');
     const township = (targets: { village: string; date: string; withdrawnOn?: string }[], from = '2018-01-01', to = '2020-12-31') => townshipDuties('QS', targets, from, to).filter((d) => d.kind === 'member-training');
     // Designated in October 2018: nothing owed for 2018; 2019 and 2020 by the last working day up to 30 November.
     const qs03 = [{ village: 'QS03', date: '2018-10-15' }];
@@ -218,16 +218,16 @@ describe('properties', () => {
       fc.property(target, day('2018-01-01', '2026-06-30'), fc.integer({ min: 0, max: 400 }), (t, from, len) => {
         const to = addDays(from, len);
         const list = [
-          ...villageDuties({ village: 'V', township: 'T', designation: t, hasFirstSecretary: true }, defaultPolicy, from, to),
+          ...villageDuties({ village: 'V', township: 'T', designation: t, hasFirstSecretary: true }, builtinPolicy(), from, to),
           ...townshipDuties('T', [t], from, to),
-          ...countyDuties('C', [t], defaultPolicy, from, to),
+          ...countyDuties('C', [t], builtinPolicy(), from, to),
         ];
         const ids = list.map((d) => d.id);
         expect(new Set(ids).size).toBe(ids.length);
         for (const d of list) {
           const e = lay(d, `${from}T00:00:00Z`);
           // A day the plan fixes (每月1日) stays on the day; every other deadline is a working day.
-          if (deadlineOf(defaultPolicy, d.kind).rule !== 'on-the-day') expect(calendar.isWorkingDay(e.due.date)).toBe(true);
+          if (deadlineOf(builtinPolicy(), d.kind).rule !== 'on-the-day') expect(calendar.isWorkingDay(e.due.date)).toBe(true);
           for (const st of e.steps) expect(calendar.isWorkingDay(localDateOf(Date.parse(st.at)))).toBe(true);
           e.steps.forEach((s, i) => {
             if (i > 0) expect(s.at > e.steps[i - 1]!.at).toBe(true);

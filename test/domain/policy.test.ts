@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, test } from 'vitest';
-import { basisText, deadlineOf, defaultPolicy, parsePolicy } from '../../src/domain/policy';
+import { basisText, deadlineOf, builtinPolicy, parsePolicy, type Policy } from '../../src/domain/policy';
 import { obligationKinds } from '../../src/domain/kinds';
 
 describe("the county's policy", () => {
   test('the file shipped in the repository is the built-in policy', () => {
     const file = parseYaml(readFileSync(path.resolve(__dirname, '../../policy/county-policy.yaml'), 'utf8'));
-    expect(parsePolicy(file)).toEqual({ ok: true, policy: defaultPolicy });
+    expect(parsePolicy(file)).toEqual({ ok: true, policy: builtinPolicy() });
   });
 
   test('a policy written before a kind of duty existed still reads, and the kind takes the built-in rule', () => {
@@ -18,38 +18,38 @@ describe("the county's policy", () => {
     const r = parsePolicy(file);
     expect(r.ok && r.policy.deadlines['inspection-finding']).toEqual({ rule: 'next-working-day', basis: 'county-practice' });
     // A policy recorded in a running workflow's state before the kind existed.
-    const { 'inspection-finding': _gone, ...older } = defaultPolicy.deadlines;
-    expect(deadlineOf({ deadlines: older as typeof defaultPolicy.deadlines }, 'inspection-finding')).toEqual({ rule: 'next-working-day', basis: 'county-practice' });
+    const { 'inspection-finding': _gone, ...older } = builtinPolicy().deadlines;
+    expect(deadlineOf({ deadlines: older as Policy['deadlines'] }, 'inspection-finding')).toEqual({ rule: 'next-working-day', basis: 'county-practice' });
   });
 
   test('every rule names its basis: a clause of the text, or county practice', () => {
-    expect(defaultPolicy.ladders.local.basis).toBe('county-practice');
-    expect(defaultPolicy.deadlines['rectification-plan']).toEqual({ rule: 'last-working-day', basis: '五(一)' });
-    expect(defaultPolicy.deadlines['half-monthly-report']).toEqual({ rule: 'next-working-day', basis: 'county-practice' });
-    expect(defaultPolicy.supervision.talkAfterMissedExplanation.basis).toBe('county-practice');
-    expect(Object.keys(defaultPolicy.deadlines).sort()).toEqual([...obligationKinds].sort());
+    expect(builtinPolicy().ladders.local.basis).toBe('county-practice');
+    expect(builtinPolicy().deadlines['rectification-plan']).toEqual({ rule: 'last-working-day', basis: '五(一)' });
+    expect(builtinPolicy().deadlines['half-monthly-report']).toEqual({ rule: 'next-working-day', basis: 'county-practice' });
+    expect(builtinPolicy().supervision.talkAfterMissedExplanation.basis).toBe('county-practice');
+    expect(Object.keys(builtinPolicy().deadlines).sort()).toEqual([...obligationKinds].sort());
     expect(basisText('county-practice')).toBe('县委组织部工作要求');
     expect(basisText('四(一)1')).toBe('《方案》四(一)1');
   });
 
   test('the default ladders: a township duty escalates to the department, a county duty to its head', () => {
-    expect(defaultPolicy.ladders.local.steps.map((s) => [s.id, s.offsetWorkingDays, s.notify])).toEqual([
+    expect(builtinPolicy().ladders.local.steps.map((s) => [s.id, s.offsetWorkingDays, s.notify])).toEqual([
       ['reminder', -3, ['responsible']],
       ['due-day', 0, ['responsible']],
       ['overdue', 1, ['responsible', 'township-party-secretary', 'township-liaison', 'village-contact-cadre', 'party-building-instructor', 'paired-department-leader']],
       ['red-warning', 3, ['org-department-staff', 'county-leader']],
     ]);
-    expect(defaultPolicy.ladders.county.steps.at(-1)).toEqual({ id: 'red-warning', severity: 'red-warning', offsetWorkingDays: 3, notify: ['org-department-head'] });
-    expect(defaultPolicy.urging).toEqual({ everyWorkingDays: 5, maxTimes: 6, basis: 'county-practice' });
+    expect(builtinPolicy().ladders.county.steps.at(-1)).toEqual({ id: 'red-warning', severity: 'red-warning', offsetWorkingDays: 3, notify: ['org-department-head'] });
+    expect(builtinPolicy().urging).toEqual({ everyWorkingDays: 5, maxTimes: 6, basis: 'county-practice' });
   });
 
   test('a bad policy is rejected with each problem at its path, in Chinese; unknown fields too', () => {
     const r = parsePolicy({
-      ...defaultPolicy,
+      ...builtinPolicy(),
       version: 'v 2',
       morningHour: { value: 14, basis: 'county-practice' },
       ladders: {
-        ...defaultPolicy.ladders,
+        ...builtinPolicy().ladders,
         local: {
           basis: '按惯例',
           steps: [

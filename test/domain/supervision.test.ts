@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { Book, emptyBook } from '../../src/domain/book';
 import { instantOf } from '../../src/domain/calendar';
 import { acceptanceTargets, openEntry, townshipDuties } from '../../src/domain/obligations';
-import { defaultPolicy, policySchema } from '../../src/domain/policy';
+import { builtinPolicy, policySchema } from '../../src/domain/policy';
 import { explanationDeadline, quartersToPropose, reportLapses } from '../../src/domain/supervision';
 import { calendar, layout } from '../support/calendar';
 
@@ -40,22 +40,22 @@ describe('reporting lapses (六(三))', () => {
     const one = [{ periodId: '2019-01-H1', quarter: '2019-Q1', kind: 'missing' as const }];
     const two = [...one, { periodId: '2019-03-H2', quarter: '2019-Q1', kind: 'late' as const }];
     const otherQuarter = [...one, { periodId: '2019-04-H1', quarter: '2019-Q2', kind: 'missing' as const }];
-    expect(quartersToPropose(one, defaultPolicy)).toEqual([]);
-    expect(quartersToPropose(otherQuarter, defaultPolicy)).toEqual([]);
-    expect(quartersToPropose(two, defaultPolicy)).toEqual([{ quarter: '2019-Q1', lapses: two }]);
-    const three = policySchema.parse({ ...defaultPolicy, supervision: { ...defaultPolicy.supervision, lapsesPerQuarter: { value: 3, basis: 'county-practice' } } });
+    expect(quartersToPropose(one, builtinPolicy())).toEqual([]);
+    expect(quartersToPropose(otherQuarter, builtinPolicy())).toEqual([]);
+    expect(quartersToPropose(two, builtinPolicy())).toEqual([{ quarter: '2019-Q1', lapses: two }]);
+    const three = policySchema.parse({ ...builtinPolicy(), supervision: { ...builtinPolicy().supervision, lapsesPerQuarter: { value: 3, basis: 'county-practice' } } });
     expect(quartersToPropose(two, three)).toEqual([]);
   });
 });
 
 describe('inquiry deadlines (六(四); the working days are county practice)', () => {
   test('the explanation is due ten working days after the letter, counting around holidays', () => {
-    expect(explanationDeadline('2019-03-01', calendar, defaultPolicy).date).toBe('2019-03-15');
+    expect(explanationDeadline('2019-03-01', calendar, builtinPolicy()).date).toBe('2019-03-15');
     // Spring Festival 2019 (4–10 February); 2 and 3 February were swapped working days.
-    expect(explanationDeadline('2019-01-30', calendar, defaultPolicy).date).toBe('2019-02-18');
-    const five = policySchema.parse({ ...defaultPolicy, supervision: { ...defaultPolicy.supervision, explanationWorkingDays: { value: 5, basis: 'county-practice' } } });
+    expect(explanationDeadline('2019-01-30', calendar, builtinPolicy()).date).toBe('2019-02-18');
+    const five = policySchema.parse({ ...builtinPolicy(), supervision: { ...builtinPolicy().supervision, explanationWorkingDays: { value: 5, basis: 'county-practice' } } });
     expect(explanationDeadline('2019-03-01', calendar, five).date).toBe('2019-03-08');
-    expect(explanationDeadline('2019-03-01', calendar, defaultPolicy).instant).toBe('2019-03-15T16:00:00.000Z');
+    expect(explanationDeadline('2019-03-01', calendar, builtinPolicy()).instant).toBe('2019-03-15T16:00:00.000Z');
   });
 });
 

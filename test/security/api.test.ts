@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { buildApi, SESSION_COOKIE } from '../../src/api/server';
 import { loadConfig } from '../../src/config';
-import { defaultPolicy } from '../../src/domain/policy';
+import { builtinPolicy } from '../../src/domain/policy';
 import { localDateOf } from '../../src/domain/calendar';
 import { Login } from '../../src/service/identity';
 import { readRosterFile } from '../../src/activities/roster-file';
@@ -194,7 +194,7 @@ describe('decisions to their owners, and text as it was meant', () => {
   const as = (person: string) => ({ authorization: `Bearer ${api.sealer.seal({ sub: person, kind: 'bearer', exp: Date.now() + 60_000 })}` });
 
   test('an operator may not apply a policy; a calendar no State Council notice would make is refused with the reason', async () => {
-    const policy = await api.app.inject({ method: 'POST', url: '/api/policy/apply', headers: as('ops-wu'), payload: { ...defaultPolicy, version: 'ops-own' } });
+    const policy = await api.app.inject({ method: 'POST', url: '/api/policy/apply', headers: as('ops-wu'), payload: { ...builtinPolicy(), version: 'ops-own' } });
     expect(policy.statusCode).toBe(403);
     const holidays: Record<string, string> = { ...official2027.holidays };
     for (let d = 7; d <= 31; d++) holidays[`2027-12-${String(d).padStart(2, '0')}`] = '元旦';

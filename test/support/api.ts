@@ -9,7 +9,7 @@ import { calendarStore } from '../../src/activities/calendar-store';
 import { rosterFileSource } from '../../src/activities/roster-file';
 import { buildApi } from '../../src/api/server';
 import { localDateOf } from '../../src/domain/calendar';
-import { defaultPolicy } from '../../src/domain/policy';
+import { builtinPolicy } from '../../src/domain/policy';
 import type { Roster } from '../../src/domain/roster';
 import { Login, TokenSealer } from '../../src/service/identity';
 import { Service } from '../../src/service/service';
@@ -56,7 +56,7 @@ export function useApiWorld(opts: { startAt?: string } = {}): ApiWorld {
       client: world.env.client,
       taskQueue: world.taskQueue,
       roster: parsed,
-      policy: () => defaultPolicy,
+      policy: () => builtinPolicy(),
       calendar: calendarStore(world.mail.calendarDir),
       // On the time-skipping server a query's moment is the server's, not the machine's.
       ...(opts.startAt ? { now: () => world.env.currentTimeMs() } : {}),

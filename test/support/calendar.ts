@@ -1,6 +1,6 @@
 import { bundledYears } from '../../src/activities/calendar-store';
 import { WorkCalendar, type CalendarYear } from '../../src/domain/calendar';
-import { defaultPolicy, type Policy } from '../../src/domain/policy';
+import { builtinPolicy, type Policy } from '../../src/domain/policy';
 import type { LayoutContext } from '../../src/domain/obligations';
 
 /** The arrangement the worker ships with (the `chinese-days` package's years). */
@@ -8,7 +8,7 @@ export const shippedYears: readonly CalendarYear[] = bundledYears();
 export const calendar = new WorkCalendar(shippedYears);
 export const LAST_SHIPPED_YEAR = Math.max(...shippedYears.map((y) => y.year));
 
-export function layout(policy: Policy = defaultPolicy, years: readonly CalendarYear[] = shippedYears): LayoutContext {
+export function layout(policy: Policy = builtinPolicy(), years: readonly CalendarYear[] = shippedYears): LayoutContext {
   return { calendar: new WorkCalendar(years), policy };
 }
 

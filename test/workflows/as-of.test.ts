@@ -3,7 +3,7 @@ import { readRosterFile } from '../../src/activities/roster-file';
 import { calendarStore } from '../../src/activities/calendar-store';
 import { designateTarget } from '../../src/client/supervision';
 import { stateQuery } from '../../src/contracts/village';
-import { defaultPolicy } from '../../src/domain/policy';
+import { builtinPolicy } from '../../src/domain/policy';
 import { Service } from '../../src/service/service';
 import { sampleRosterFile } from '../support/mail';
 import { advanceTo, useVillageWorld } from '../support/village';
@@ -19,7 +19,7 @@ const visit = 'first-secretary-visit/village:QS03/2019-03';
 
 test('a duty due yesterday is overdue at 00:05, and the view says as of when', async () => {
   const qs03 = await designateTarget(world.env.client, world.taskQueue, roster, 'QS03', { redesignate: '2019-03-01' });
-  const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => defaultPolicy, calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
+  const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => builtinPolicy(), calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
   const head = { id: 'zzb-head', name: roster.people.find((p) => p.id === 'zzb-head')!.name, role: 'org-department-head' as const };
 
   await advanceTo(world.env, '2019-03-29T03:00:00Z');

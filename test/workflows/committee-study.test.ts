@@ -4,7 +4,7 @@ import { calendarStore } from '../../src/activities/calendar-store';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { programmeStateQuery, programmeWorkflowId } from '../../src/contracts/programme';
 import { stateQuery, villageWorkflowId } from '../../src/contracts/village';
-import { defaultPolicy } from '../../src/domain/policy';
+import { builtinPolicy } from '../../src/domain/policy';
 import { ForbiddenError } from '../../src/service/authorization';
 import { ServiceError } from '../../src/service/errors';
 import { Service } from '../../src/service/service';
@@ -29,7 +29,7 @@ const subjects = (address: string): string[] => world.mail.sink.to(address).map(
 
 describe('the standing committee and the 交办任务书', () => {
   test('a reviewed plan gets its 交办任务书; each item is its owner’s duty, reminded and closed', async () => {
-    const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => defaultPolicy, calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
+    const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => builtinPolicy(), calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
     const zhang = service.actor('zzb-zhang');
     for (const v of ['QS03', 'QS07']) await service.designate(zhang, v);
     await advanceTo(world.env, '2018-11-12T02:00:00Z');
@@ -90,7 +90,7 @@ describe('the standing committee and the 交办任务书', () => {
   }, 600_000);
 
   test('the committee returns a plan: it goes back to the township with the opinion and a new deadline, and no 交办任务书', async () => {
-    const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => defaultPolicy, calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
+    const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => builtinPolicy(), calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
     const zhang = service.actor('zzb-zhang');
     await service.submitPlan(service.actor('qs-sec'), 'QS07', { summary: '健全组织生活，公开村务财务', measures: ['每月召开支部党员大会'] });
     await service.reviewPlan(zhang, 'QS07', { decision: 'approve' });

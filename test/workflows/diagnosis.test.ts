@@ -3,7 +3,7 @@ import { calendarStore } from '../../src/activities/calendar-store';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { programmeStateQuery, programmeWorkflowId } from '../../src/contracts/programme';
 import { stateQuery, villageWorkflowId } from '../../src/contracts/village';
-import { defaultPolicy } from '../../src/domain/policy';
+import { builtinPolicy } from '../../src/domain/policy';
 import { ServiceError } from '../../src/service/errors';
 import { Service } from '../../src/service/service';
 import { sampleRosterFile } from '../support/mail';
@@ -22,7 +22,7 @@ const world = useVillageWorld({ startAt: '2019-06-01T00:00:00Z' });
 
 describe('the yearly 会诊 (五(二))', () => {
   test('every target diagnosed once a year, its findings on the target, the study naming the 会诊', async () => {
-    const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => defaultPolicy, calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
+    const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => builtinPolicy(), calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
     const zhang = service.actor('zzb-zhang');
     for (const v of ['QS03', 'LH02']) await service.designate(zhang, v);
     const programme = world.env.client.workflow.getHandle(programmeWorkflowId('YL'));

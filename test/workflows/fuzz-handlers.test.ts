@@ -61,7 +61,7 @@ import {
   withdrawUpdate,
 } from '../../src/contracts/village';
 import { localDateOf } from '../../src/domain/calendar';
-import { defaultPolicy } from '../../src/domain/policy';
+import { builtinPolicy } from '../../src/domain/policy';
 import { orderTalkSchema, orderTalkUpdate } from '../../src/contracts/inquiry';
 import { official2027 } from '../support/calendar';
 import { sampleRosterFile } from '../support/mail';
@@ -167,7 +167,7 @@ test('no update or signal payload breaks a workflow or changes it', async () => 
   const common = (handle: WorkflowHandle): (() => Promise<void>)[] => [
     () => fuzzUpdate(handle, fulfilObligationUpdate as never, fulfilObligationSchema, { obligationId: 'rectification-plan/village:QS03/2026', fulfilledOn: today, by: 'qs-sec', note: '' }),
     () => fuzzUpdate(handle, waiveObligationUpdate as never, waiveObligationSchema, { obligationId: 'rectification-plan/village:QS03/2026', by: 'zzb-zhang', reason: '经研究予以免除' }),
-    () => fuzzUpdate(handle, applyPolicyUpdate as never, applyPolicySchema, { policy: defaultPolicy, by: 'zzb-zhang' }),
+    () => fuzzUpdate(handle, applyPolicyUpdate as never, applyPolicySchema, { policy: builtinPolicy(), by: 'zzb-zhang' }),
     () => fuzzUpdate(handle, retryDeliveriesUpdate as never, retryDeliveriesSchema, { by: 'zzb-zhang' }),
   ];
   for (const handle of [village, township, programme, inquiry] as WorkflowHandle[]) for (const run of common(handle)) await run();

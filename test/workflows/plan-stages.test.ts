@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { calendarStore } from '../../src/activities/calendar-store';
 import { readRosterFile } from '../../src/activities/roster-file';
 import { stateQuery, villageWorkflowId } from '../../src/contracts/village';
-import { defaultPolicy } from '../../src/domain/policy';
+import { builtinPolicy } from '../../src/domain/policy';
 import { ServiceError } from '../../src/service/errors';
 import { Service } from '../../src/service/service';
 import { sampleRosterFile } from '../support/mail';
@@ -23,7 +23,7 @@ const subjects = (address: string): string[] => world.mail.sink.to(address).map(
 
 describe('a plan in three stages', () => {
   test('dated measures become their owners’ duties when approved, reminded and closed; the Word document shows the stages', async () => {
-    const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => defaultPolicy, calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
+    const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => builtinPolicy(), calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
     const zhang = service.actor('zzb-zhang');
     const sec = service.actor('qs-sec');
     await service.designate(zhang, 'QS03');
@@ -123,7 +123,7 @@ describe('a plan in three stages', () => {
   }, 600_000);
 
   test('the most a plan holds, every measure and milestone dated in one year and nobody acting, keeps that year’s history under 600 events', async () => {
-    const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => defaultPolicy, calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
+    const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => builtinPolicy(), calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
     const zhang = service.actor('zzb-zhang');
     const { workflowId } = await service.designate(zhang, 'QS07');
     const handle = world.env.client.workflow.getHandle(workflowId);

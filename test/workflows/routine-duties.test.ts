@@ -6,7 +6,7 @@ import { fulfilObligationUpdate } from '../../src/contracts/entity';
 import { submitReportUpdate, townshipWorkflowId } from '../../src/contracts/township';
 import { stateQuery, type VillageView } from '../../src/contracts/village';
 import { periodById } from '../../src/domain/calendar';
-import { defaultPolicy } from '../../src/domain/policy';
+import { builtinPolicy } from '../../src/domain/policy';
 import { routineOfHalf } from '../../src/web/routine';
 import { sampleRosterFile } from '../support/mail';
 import { advanceTo, recordHistories, useVillageWorld } from '../support/village';
@@ -108,7 +108,7 @@ describe('routine activities on the 1st and each quarter', () => {
   }, 600_000);
 
   test("四(四)13's monthly religious contacts only where the county's policy keeps them: a notice on the month's last working day, recorded by the first secretary", async () => {
-    const kept = { ...defaultPolicy, version: 'religious-contacts', villageDuties: { religiousContacts: { value: true, basis: '四(四)13' as const } } };
+    const kept = { ...builtinPolicy(), version: 'religious-contacts', villageDuties: { religiousContacts: { value: true, basis: '四(四)13' as const } } };
     const qs07 = await designateTarget(world.env.client, world.taskQueue, roster, 'QS07', { policy: kept });
     // 29 December 2018, a worked Saturday, is the month's last working day (the 31st is a holiday).
     await advanceTo(world.env, '2018-12-29T02:00:00Z');

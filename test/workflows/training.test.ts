@@ -2,7 +2,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, test } from 'vitest';
 import { calendarStore } from '../../src/activities/calendar-store';
 import { readRosterFile } from '../../src/activities/roster-file';
-import { defaultPolicy } from '../../src/domain/policy';
+import { builtinPolicy } from '../../src/domain/policy';
 import { ForbiddenError } from '../../src/service/authorization';
 import type { ServiceError } from '../../src/service/errors';
 import { Service } from '../../src/service/service';
@@ -23,7 +23,7 @@ const world = useVillageWorld({ startAt: '2018-10-19T00:00:00Z' });
 
 describe('training days', () => {
   test('the county course once a year (20 days), the township’s cadres (7 each) and members without post (5): a cadre with 5 days listed as short after 30 November', async () => {
-    const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => defaultPolicy, calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
+    const service = new Service({ client: world.env.client, taskQueue: world.taskQueue, roster: () => roster, policy: () => builtinPolicy(), calendar: calendarStore(world.mail.calendarDir), now: () => world.env.currentTimeMs() });
     const zhang = service.actor('zzb-zhang');
     const sec = service.actor('qs-sec');
     for (const v of ['QS03', 'QS07']) await service.designate(zhang, v);

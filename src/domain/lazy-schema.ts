@@ -1,0 +1,33 @@
+/**
+ * Schemas built on first use. A workflow evaluates every module of its bundle afresh each time it
+ * is created (a designation, a continue-as-new, a replay after eviction), and building the
+ * product's zod schemas was most of that: about 16 of 20 ms per workflow (the bundle evaluated
+ * in a reused V8 context, 7 December 2026). Most workflows never parse most schemas (an update or
+ * signal of their kind parses one), so each top-level schema is a stand-in that builds the real
+ * one when it is first touched and forwards everything to it.
+ *
+ * The stand-in is a `Proxy` forwarding reads, `in` and the prototype; it never reports own
+ * properties (a zod schema's `_zod` is non-configurable, which a proxy over another object may
+ * not claim), so `Object.keys` of a stand-in is empty; nothing reads a schema that way.
+ */
+import type { z } from 'zod';
+
+/** How many stand-ins have been built (for the benchmark's check that loading builds none). */
+let built = 0;
+export const lazySchemasBuilt = (): number => built;
+
+export function lazySchema<T extends z.core.$ZodType>(build: () => T): T {
+  let schema: T | undefined;
+  const real = (): T => {
+    if (schema === undefined) {
+      schema = build();
+      built++;
+    }
+    return schema;
+  };
+  return new Proxy({} as T, {
+    get: (_, key) => Reflect.get(real(), key),
+    has: (_, key) => Reflect.has(real(), key),
+    getPrototypeOf: () => Reflect.getPrototypeOf(real()),
+  });
+}
