@@ -3,7 +3,8 @@
  * twice against the same counting SMTP server (its own process), with the same pool size:
  * - product: the worker's mail activity (`deliverMail`), each call one target's batch, at most
  *   WORKER_MAX_CONCURRENT_ACTIVITIES calls at a time, with the sent journal on disk;
- * - floor: nodemailer alone sending the same mails, rendered beforehand, all queued at once.
+ * - floor: nodemailer alone sending the same mails (the same text, headers and Message-ID form),
+ *   rendered beforehand, all queued at once.
  * Prints one JSON line: both wall times and their ratio (the goal: at most 1.2).
  *
  *   npx tsx bench/fanout.ts [--mails 10000] [--pool 5] [--concurrency 20]
@@ -14,7 +15,8 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { createActivities } from '../src/activities';
 import { calendarStore } from '../src/activities/calendar-store';
-import { createSmtpMailer } from '../src/activities/mailer';
+import { createSmtpMailer, messageIdFor } from '../src/activities/mailer';
+import { mailMeta } from '../src/activities/notifications';
 import { renderNotice, resolveRecipients } from '../src/activities/notices';
 import { rosterFileSource } from '../src/activities/roster-file';
 import { openSentJournal } from '../src/activities/sent-journal';
@@ -62,13 +64,16 @@ async function main(): Promise<void> {
   /** nodemailer alone: the same mails, rendered beforehand, all queued at once on one pool. */
   const floor = async (reqs: readonly NoticeRequest[]): Promise<{ ms: number; received: number }> => {
     const sink = await startCountingSink();
+    // The same message as the product's: its recipient, text, Message-ID and X-Rectification-* headers.
     const rendered = reqs.map((r) => {
       const people = resolveRecipients(r, roster.current()).people;
-      return { to: people.map((p) => p.email), ...renderNotice(r, roster.current(), people, 'http://rect.bench.example.org') };
+      const key = `${r.key}>${people[0]!.email}`;
+      const headers = { 'X-Rectification-Key': key, ...Object.fromEntries(Object.entries(mailMeta(r, 'reminder', input.county.code)).map(([k, v]) => [`X-Rectification-${k}`, v])) };
+      return { to: people.map((p) => p.email), messageId: messageIdFor(`floor/${key}`, from), headers, ...renderNotice(r, roster.current(), people, 'http://rect.bench.example.org') };
     });
     const transport = nodemailer.createTransport({ pool: true, maxConnections: pool, maxMessages: Infinity, host: '127.0.0.1', port: sink.port, secure: false });
     const t0 = performance.now();
-    await Promise.all(rendered.map((m, i) => transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: `<floor-${i}-${reqs[i]!.key}@bench.example.org>` })));
+    await Promise.all(rendered.map((m) => transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId, headers: m.headers })));
     const ms = performance.now() - t0;
     transport.close();
     return { ms, received: await sink.stop() };

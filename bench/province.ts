@@ -1,18 +1,20 @@
 /**
  * A province on one machine: `--targets` villages in `--townships` townships designated on the
  * embedded default (the dev server on its SQLite file, the product's worker as its own process,
- * an SMTP server that counts). Prints JSON lines:
+ * an SMTP server that counts). First the floor on the same server: a trivial workflow per target
+ * (bench/floor: one local activity, then a timer) started with the target's input by a worker
+ * configured as the product's. Prints JSON lines:
  * - designation: how fast the product's designation round (`designateTargets`, `--pool` villages
- *   at a time, then each township and the county told once) starts them (goal: at least 100 a second);
+ *   at a time, then each township and the county told once) starts them, against the floor's
+ *   start of as many workflows (goals: at least 100 a second, at most 1.5 times the floor's time);
+ * - worker-catch-up: how long after the last designation the worker is quiet (every new workflow's
+ *   first tasks run), against the floor worker's (goal: at most 1.5 times);
  * - worker-idle: the worker's resident memory and CPU once everything is started and quiet, over
  *   `--idle-seconds` (goal: under 1 GiB at 10,000 open targets, CPU near 0);
  * - history-growth: events in the county programme's and one township's history after the
  *   designations (goal: not growing with the number of targets);
  * - figures: the department's figures over every target and township, cold and from the cache
  *   (goal: under a second from the cache).
- *
- * - worker-catch-up: how long after the last designation the worker is quiet (every new workflow's
- *   first tasks run);
  *
  *   npx tsx bench/province.ts [--targets 2000] [--townships 150] [--pool 32] [--idle-seconds 20] [--cache N]
  *                             [--quiet-timeout 900] [--profile DIR]
@@ -22,11 +24,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { designateTargets } from '../src/client/supervision';
+import { villageInputFromRoster } from '../src/client/village';
 import { programmeWorkflowId } from '../src/contracts/programme';
 import { townshipWorkflowId } from '../src/contracts/township';
 import { localDateOf, addDays } from '../src/domain/calendar';
 import { parseRoster } from '../src/domain/roster';
-import { defaultPolicy } from '../src/domain/policy';
+import { builtinPolicy } from '../src/domain/policy';
 import { calendarStore } from '../src/activities/calendar-store';
 import { Service } from '../src/service/service';
 import { startDevServerProcess, startWorkerProcess } from '../test/support/processes';
@@ -48,6 +51,24 @@ async function historyLength(client: Client, workflowId: string): Promise<number
   return h.events?.length ?? 0;
 }
 
+/**
+ * Waits until the worker's CPU stays low (under 10 % over two seconds: it has run every new
+ * workflow's first tasks), at most `--quiet-timeout` seconds; how long that took.
+ */
+async function untilQuiet(pid: number): Promise<{ quiet: boolean; ms: number }> {
+  const q0 = performance.now();
+  let quiet = false;
+  let last = q0;
+  while (!quiet && performance.now() - q0 < quietTimeout * 1000) {
+    const c0 = cpuMs(pid);
+    await new Promise((r) => setTimeout(r, 2_000));
+    quiet = cpuMs(pid) - c0 < 200;
+    if (!quiet) last = performance.now();
+  }
+  // The last busy interval's end: when it became quiet, not when that was noticed.
+  return { quiet, ms: last - q0 };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-province-'));
   const rosterFile = path.join(dir, 'roster.json');
@@ -60,6 +81,36 @@ async function main(): Promise<void> {
   const sink = await startCountingSink();
   const smtpPort = sink.port;
   const server = await startDevServerProcess();
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const villages = roster.designations.map((d) => d.village);
+
+  // The floor first, on the same server: a trivial workflow per target (one local activity, then
+  // a timer) started with the target's input, as many at a time, by a worker configured as the
+  // product's is.
+  const floorQueue = 'bench-province-floor';
+  const floorWorker = startWorkerProcess({ TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: floorQueue, ...(cache ? { WORKER_MAX_CACHED_WORKFLOWS: String(cache) } : {}) }, [], path.join(__dirname, 'floor/worker.ts'));
+  let floor: { ms: number; catchUpMs: number; rssMiB: number };
+  try {
+    await floorWorker.polling;
+    note(`floor worker polling; starting ${targets} floor workflows, ${pool} at a time`);
+    const inputs = villages.map((v) => villageInputFromRoster(roster, v));
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: pool }, async () => {
+        for (let i = next++; i < inputs.length; i = next++) {
+          await client.workflow.start('floorTarget', { taskQueue: floorQueue, workflowId: `floor:${villages[i]}`, args: [inputs[i], 3 * 365 * 86_400_000] });
+        }
+      }),
+    );
+    const ms = performance.now() - t0;
+    const quiet = await untilQuiet(floorWorker.child.pid!);
+    floor = { ms, catchUpMs: quiet.ms, rssMiB: rssMiB(floorWorker.child.pid!) };
+  } finally {
+    await floorWorker.stop();
+  }
+
   const taskQueue = 'bench-province';
   const worker = startWorkerProcess({
     TEMPORAL_ADDRESS: server.address,
@@ -71,12 +122,9 @@ async function main(): Promise<void> {
     SENT_JOURNAL_DIR: path.join(dir, 'journal'),
     ...(cache ? { WORKER_MAX_CACHED_WORKFLOWS: String(cache) } : {}),
   }, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
   try {
     await worker.polling;
     note(`worker polling (pid ${worker.child.pid}); designating ${targets} targets in ${townships} townships, ${pool} at a time`);
-    const villages = roster.designations.map((d) => d.village);
     const t0 = performance.now();
     // The product's designation round (what `designate --all` and POST /api/designations run).
     const outcomes = await designateTargets(client, taskQueue, roster, villages, {
@@ -88,24 +136,18 @@ async function main(): Promise<void> {
     const refused = outcomes.filter((o) => 'refused' in o).length;
     if (refused > 0) throw new Error(`${refused} designations refused`);
     const ms = performance.now() - t0;
-    result({ bench: 'designation', targets, townships, pool, ms: Math.round(ms), perSecond: Number(((targets * 1000) / ms).toFixed(1)), goal: 100 });
+    const rate = (t: number): number => Number(((targets * 1000) / t).toFixed(1));
+    result({ bench: 'designation', targets, townships, pool, ms: Math.round(ms), perSecond: rate(ms), floorMs: Math.round(floor.ms), floorPerSecond: rate(floor.ms), ratio: Number((ms / floor.ms).toFixed(2)), goal: { perSecond: 100, ratio: 1.5 } });
 
-    // Quiet: wait until the worker's CPU stays low (it has run every new workflow's first tasks),
-    // then measure memory and idle CPU.
+    // Quiet: the worker has run every new workflow's first tasks; then memory and idle CPU.
     const pid = worker.child.pid!;
-    const q0 = performance.now();
-    let quiet = false;
-    while (!quiet && performance.now() - q0 < quietTimeout * 1000) {
-      const c0 = cpuMs(pid);
-      await new Promise((r) => setTimeout(r, 2_000));
-      quiet = cpuMs(pid) - c0 < 200;
-    }
-    result({ bench: 'worker-catch-up', openTargets: targets, quiet, msAfterDesignation: Math.round(performance.now() - q0) });
+    const quiet = await untilQuiet(pid);
+    result({ bench: 'worker-catch-up', openTargets: targets, quiet: quiet.quiet, msAfterDesignation: Math.round(quiet.ms), floorMs: Math.round(floor.catchUpMs), ratio: Number((quiet.ms / Math.max(1, floor.catchUpMs)).toFixed(2)), goal: { ratio: 1.5 } });
     const c0 = cpuMs(pid);
     const w0 = performance.now();
     await new Promise((r) => setTimeout(r, idleSeconds * 1000));
     const idleCpu = ((cpuMs(pid) - c0) / (performance.now() - w0)) * 100;
-    result({ bench: 'worker-idle', openTargets: targets, maxCachedWorkflows: cache || 'default', rssMiB: rssMiB(pid), idleCpuPercent: Number(idleCpu.toFixed(1)), idleSeconds, goal: { rssMiBAt10000: 1024 } });
+    result({ bench: 'worker-idle', openTargets: targets, maxCachedWorkflows: cache || 'default', rssMiB: rssMiB(pid), floorRssMiB: floor.rssMiB, idleCpuPercent: Number(idleCpu.toFixed(1)), idleSeconds, goal: { rssMiBAt10000: 1024 } });
 
     const programme = await historyLength(client, programmeWorkflowId(roster.county.code));
     const township = await historyLength(client, townshipWorkflowId(roster.townships[0]!.code));
@@ -113,7 +155,7 @@ async function main(): Promise<void> {
 
     // The department's figures (GET /api/figures): every target's and township's view read once
     // (cold), then from the cache.
-    const service = new Service({ client, taskQueue, roster: () => roster, policy: () => defaultPolicy, calendar: calendarStore(path.join(dir, 'calendar')) });
+    const service = new Service({ client, taskQueue, roster: () => roster, policy: () => builtinPolicy(), calendar: calendarStore(path.join(dir, 'calendar')) });
     const staff = roster.people.find((p) => p.role === 'org-department-staff')!;
     const actor = { id: staff.id, name: staff.name, role: staff.role };
     const f0 = performance.now();

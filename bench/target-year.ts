@@ -22,6 +22,8 @@ import { createSmtpMailer } from '../src/activities/mailer';
 import { rosterFileSource } from '../src/activities/roster-file';
 import { openSentJournal } from '../src/activities/sent-journal';
 import { designateTarget } from '../src/client/supervision';
+import { ledgerWorkflowId } from '../src/contracts/ledger';
+import { programmeWorkflowId } from '../src/contracts/programme';
 import { townshipWorkflowId } from '../src/contracts/township';
 import { villageWorkflowId } from '../src/contracts/village';
 import nodemailer from 'nodemailer';
@@ -79,7 +81,11 @@ async function main(): Promise<void> {
       firstRuns.set(d.village, h.firstExecutionRunId);
     }
     const firstTownship = townshipWorkflowId(roster.current().townships[0]!.code);
-    const townshipFirstRun = (await env.client.workflow.getHandle(firstTownship).describe()).runId;
+    // Every entity's first run, for its activations (workflow tasks) over the year.
+    const others = [...roster.current().townships.map((t) => townshipWorkflowId(t.code)), programmeWorkflowId(roster.current().county.code), ledgerWorkflowId(roster.current().county.code)];
+    const described = await Promise.all(others.map(async (id) => [id, await env.client.workflow.getHandle(id).describe().then((d) => d.runId, () => undefined)] as const));
+    const otherFirstRuns = new Map(described.filter((d): d is readonly [string, string] => d[1] !== undefined));
+    const townshipFirstRun = otherFirstRuns.get(firstTownship)!;
     cpu = process.cpuUsage();
     t0 = performance.now();
     await advanceTo(env, new Date(Date.parse(START) + span).toISOString());
@@ -87,10 +93,19 @@ async function main(): Promise<void> {
     const productCpu = process.cpuUsage(cpu);
     const villageEvents: number[] = [];
     const wakes: number[] = [];
+    const tasks = (hs: readonly { events?: readonly { workflowTaskCompletedEventAttributes?: unknown }[] | null }[]): number => hs.reduce((n, h) => n + (h.events?.filter((e) => e.workflowTaskCompletedEventAttributes).length ?? 0), 0);
+    const activations = { village: 0, township: 0, county: 0, ledger: 0 };
     for (const d of roster.current().designations) {
       const hs = await runHistories(env, villageWorkflowId(d.village), firstRuns.get(d.village)!);
       villageEvents.push(hs.reduce((n, h) => n + (h.events?.length ?? 0), 0));
       wakes.push(hs.reduce((n, h) => n + (h.events?.filter((e) => e.timerFiredEventAttributes).length ?? 0), 0));
+      activations.village += tasks(hs);
+    }
+    for (const [id, run] of otherFirstRuns) {
+      const n = tasks(await runHistories(env, id, run));
+      if (id.startsWith('township:')) activations.township += n;
+      else if (id === ledgerWorkflowId(roster.current().county.code)) activations.ledger += n;
+      else activations.county += n;
     }
     const townshipEvents = (await runHistories(env, firstTownship, townshipFirstRun)).reduce((n, h) => n + (h.events?.length ?? 0), 0);
     product.shutdown();
@@ -110,6 +125,13 @@ async function main(): Promise<void> {
       targets,
       months,
       wakesPerTargetYear: { product: Math.round(meanWakes / years), floor: Math.round(floorWakes / years) },
+      // Workflow tasks (activations) per target-year: the village's own, and its share of its
+      // township's, the county programme's and the ledger's; the floor has one per wake-up.
+      activationsPerTargetYear: {
+        ...Object.fromEntries(Object.entries(activations).map(([k, n]) => [k, Math.round(n / targets / years)])),
+        total: Math.round(Object.values(activations).reduce((a, b) => a + b, 0) / targets / years),
+        floor: Math.round((floorWakes + 1) / years),
+      },
       wallMsPerTargetYear: { product: Math.round(productWall / targets / years), floor: Math.round(floorWall / targets / years) },
       mailsPerTargetYear: Math.round(sent / targets / years),
       workerCpuMsPerTargetYear: { product: productCpuMs, floor: floorCpuMs, nodemailerAlone: mailCpuMs },

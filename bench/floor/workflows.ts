@@ -15,3 +15,13 @@ export async function floorYear(wakes: number, yearMs: number): Promise<number> 
   }
   return sum;
 }
+
+/**
+ * The floor of a designation: a workflow started with a target's input that runs one local
+ * activity, as a target's first task does, and then waits out its cycle.
+ */
+export async function floorTarget(input: unknown, cycleMs: number): Promise<number> {
+  const n = await touch(JSON.stringify(input).length);
+  await sleep(cycleMs);
+  return n;
+}

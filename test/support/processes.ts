@@ -83,9 +83,12 @@ export interface WorkerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** The product's worker (src/worker.ts) as its own process, configured by environment only. */
-export function startWorkerProcess(env: Record<string, string>, nodeArgs: readonly string[] = []): WorkerProcess {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'src/worker.ts')], {
+/**
+ * The product's worker (src/worker.ts) as its own process, configured by environment only; or,
+ * with `script`, another worker that prints the same start-up line (the benchmarks' floor).
+ */
+export function startWorkerProcess(env: Record<string, string>, nodeArgs: readonly string[] = [], script = path.join(root, 'src/worker.ts')): WorkerProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'ERROR', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
