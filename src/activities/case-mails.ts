@@ -8,6 +8,7 @@ import type { BulletinRequest, CaseFacts, CaseMailRequest, ContactBulletinReques
 import { figuresReportLetter, quarterText, type FiguresReportFacts } from '../documents/figures-report';
 import { bulletinCounts, bulletinLetter, halfLabel } from '../documents/bulletin';
 import { holders, roleLabels, type Person, type Role, type Roster } from '../domain/roster';
+import { byCode, byId } from '../domain/lookup';
 import { blockLines, letterFiles, type Attachment, type LetterDocument } from '../documents/official-letter';
 import { caseLetter, proposalDocument, talkNotice } from '../documents/letters';
 import { planDocument } from '../documents/plan';
@@ -24,7 +25,7 @@ export function resolveCaseRecipients(req: Pick<CaseMailRequest, 'people' | 'rol
     if (!people.some((q) => q.email === p.email)) people.push(p);
   };
   for (const id of req.people) {
-    const p = roster.people.find((x) => x.id === id);
+    const p = byId(roster.people, id);
     if (p) add(p);
     else missing.push(`名册中无此人（${id}）`);
   }
@@ -157,7 +158,7 @@ export async function renderCaseMail(req: CaseMailRequest, roster: Roster, recip
  */
 export async function renderTaskBook(req: TaskBookRequest, roster: Roster, recipients: readonly Person[], baseUrl = '', opts: CaseMailOptions = {}): Promise<RenderedCaseMail> {
   const town = townshipName(roster, req.township);
-  const villageName = roster.villages.find((v) => v.code === req.village)?.name ?? req.village;
+  const villageName = byCode(roster.villages, req.village)?.name ?? req.village;
   const name = (id: string): string => personName(roster, id);
   const [y, m, d] = req.studyOn.split('-').map(Number);
   const letter: LetterDocument = {
@@ -200,7 +201,7 @@ export async function renderTaskBook(req: TaskBookRequest, roster: Roster, recip
 export async function renderPlanMail(req: PlanMailRequest, roster: Roster, recipients: readonly Person[], baseUrl = '', opts: CaseMailOptions = {}): Promise<RenderedCaseMail> {
   const doc = planDocument(req, roster)!;
   const town = townshipName(roster, req.township);
-  const villageName = roster.villages.find((v) => v.code === req.village)?.name ?? req.village;
+  const villageName = byCode(roster.villages, req.village)?.name ?? req.village;
   const measures = (req.plan.measures ?? []).map((m, i) => ({ ...m, n: i + 1 }));
   const counts = planStages.map((st) => `${planStageLabels[st]}${measures.filter((m) => m.stage === st).length}项`).join('、');
   const dated = [

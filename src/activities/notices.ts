@@ -8,6 +8,7 @@ import type { DigestRequest, NoticeRequest, ResultMailRequest } from '../contrac
 import { isRoutine, kindSpecs, type ObligationKind } from '../domain/kinds';
 import { severityLabels, type Severity } from '../domain/policy';
 import { departmentHolders, holders, roleLabels, type Person, type Role, type Roster } from '../domain/roster';
+import { byId, grouped } from '../domain/lookup';
 import { chineseDate, departmentName, sourceDocument, townshipName, villageLabel, weekdayName } from '../domain/names';
 
 export const FOOTER = '本邮件由软弱涣散农村基层党组织整顿提升工作系统自动发送，请勿直接回复。';
@@ -38,7 +39,7 @@ function linkedHolders(role: string, place: { readonly village: string; readonly
     return [...byTownship, ...byVillage];
   }
   if (role === 'paired-department-leader') {
-    const department = place.village ? roster.designations.filter((d) => d.village === place.village).at(-1)?.pairedDepartment : undefined;
+    const department = place.village ? grouped(roster.designations, 'village', (d) => d.village).get(place.village)?.at(-1)?.pairedDepartment : undefined;
     return department ? holders(roster, 'paired-department-leader', { department }).slice(0, 1) : [];
   }
   if (role === 'township-liaison' || role === 'village-contact-cadre' || role === 'party-building-instructor') return place.village ? holders(roster, role, { village: place.village }).slice(0, 1) : [];
@@ -54,14 +55,14 @@ export function resolvePosts(
 ): { people: Person[]; missing: string[] } {
   const people: Person[] = [];
   const missing: string[] = [];
-  const byId = (id: string): Person | undefined => roster.people.find((p) => p.id === id);
+  const person = (id: string): Person | undefined => byId(roster.people, id);
   const add = (p: Person): void => {
     if (!people.some((q) => q.email === p.email)) people.push(p);
   };
   for (const role of notify) {
     if (role === 'responsible') {
       for (const id of named.people ?? []) {
-        const p = byId(id);
+        const p = person(id);
         if (p) add(p);
         else missing.push(`名册中无此人（${id}）`);
       }
@@ -75,7 +76,7 @@ export function resolvePosts(
     }
     let found: Person[];
     if (assigned) {
-      const p = byId(assigned);
+      const p = person(assigned);
       found = p ? [p] : [];
       if (!p) missing.push(`名册中无${roleLabels[role as Role] ?? role}（${assigned}）`);
     } else if (role === 'joint-meeting-member') {

@@ -5,23 +5,24 @@
  */
 import { dayOfWeek, type LocalDate } from './calendar';
 import type { Consequence } from './consequences';
+import { byCode, byId } from './lookup';
 import type { Roster } from './roster';
 
 type Places = Pick<Roster, 'townships' | 'villages'>;
 
 export function townshipName(roster: Pick<Roster, 'townships'>, code: string): string {
-  return roster.townships.find((t) => t.code === code)?.name ?? code;
+  return byCode(roster.townships, code)?.name ?? code;
 }
 
 /** A village with its township: 柳河镇青山村. */
 export function villageLabel(roster: Places, code: string): string {
-  const v = roster.villages.find((x) => x.code === code);
+  const v = byCode(roster.villages, code);
   return v ? `${townshipName(roster, v.township)}${v.name}` : code;
 }
 
 /** A person's name, or the id when the roster has nobody by it. */
 export function personName(roster: Pick<Roster, 'people'>, id: string): string {
-  return roster.people.find((p) => p.id === id)?.name ?? id;
+  return byId(roster.people, id)?.name ?? id;
 }
 
 /** Whom a consequence concerns: a person by name, a paired department as its principal leader, a village with its township. */

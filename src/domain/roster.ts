@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { lazySchema } from './lazy-schema';
 import './messages';
 import { addMonths, localDateSchema, type LocalDate } from './calendar';
+import { byCode, grouped } from './lookup';
 import { admissionsSchema, checkDesignation, designationSchema, orgTypes, yearlyRatingSchema, type OrgType } from './criteria';
 
 export const roles = [
@@ -252,7 +253,14 @@ export function missingPosts(roster: Roster): { path: string; message: string }[
 }
 
 export function holders(roster: Roster, role: Role, place: { township?: string; village?: string; department?: string } = {}): Person[] {
-  return roster.people
+  // Only the people of the role (and of the village or township asked for) are looked at.
+  const pool =
+    place.village !== undefined
+      ? grouped(roster.people, 'role+village', (p) => (p.village === undefined ? undefined : `${p.role}>${p.village}`)).get(`${role}>${place.village}`)
+      : place.township !== undefined
+        ? grouped(roster.people, 'role+township', (p) => (p.township === undefined ? undefined : `${p.role}>${p.township}`)).get(`${role}>${place.township}`)
+        : grouped(roster.people, 'role', (p) => p.role).get(role);
+  return (pool ?? [])
     .filter(
       (p) =>
         p.role === role &&
@@ -275,7 +283,7 @@ export function departmentHolders(roster: Roster, role: Role): Person[] {
 }
 
 export function townshipOfVillage(roster: Roster, village: string): string {
-  const v = roster.villages.find((x) => x.code === village);
+  const v = byCode(roster.villages, village);
   if (!v) throw new RangeError(`unknown village ${village}`);
   return v.township;
 }
