@@ -9,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import { RED_WARNED_MEMO, type RedWarnedItem } from '../contracts/entity';
 import { type BulletinRequest, type CaseMailRequest, type ContactBulletinRequest, type FiguresReportRequest, type ResultMailRequest, type TaskBookRequest, type PlanMailRequest, type DigestRequest, type MailRequest, type NoticeRequest, type NoticeResult, type UrgedItem } from '../contracts/mail';
 import { WorkCalendar, localDateOf, type CalendarYear, type LocalDate } from '../domain/calendar';
-import { holders, villageCadres, type Person, type Role } from '../domain/roster';
+import { holders, villageCadres, type Person, type Role, type Roster } from '../domain/roster';
 import type { CalendarStore } from './calendar-store';
 import { renderBulletin, renderCaseMail, renderContactBulletin, renderFiguresReport, renderPlanMail, renderTaskBook, resolveCaseRecipients } from './case-mails';
 import { readCountyRecords } from '../infra/county-records';
@@ -197,8 +197,6 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
    * result; the mail counts as sent here, so a retry of the batch in this process does not send it
    * again.
    */
-  const countyCode = (): string => roster.current().county.code;
-
   /**
    * A mail whose posts nobody holds (a post vacated since the roster was checked) goes to the
    * department's staff instead, with the reason, so that someone acts on it while the roster is
@@ -206,12 +204,13 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
    * once (the sent journal); a transient failure is thrown with the batch.
    */
   async function forwardUnaddressed<R extends AnyMailRequest>(
+    current: Roster,
     req: R,
     kind: string,
     missing: readonly string[],
     render: (req: R, person: Person) => Omit<OutgoingMail, 'key' | 'to'> | Promise<Omit<OutgoingMail, 'key' | 'to'>>,
   ): Promise<string[]> {
-    const staff = holders(roster.current(), 'org-department-staff');
+    const staff = holders(current, 'org-department-staff');
     const done = await journal.sent(staff.map((p) => `${req.key}>unaddressed>${p.email}`));
     const note = `【转办】此通知无人接收：${missing.join('；')}。请核实名册、补齐在岗人员，并将此通知转告有关同志。`;
     const out: string[] = [];
@@ -226,7 +225,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
           subject: `【无人接收，请转办】${mail.subject}`,
           text: `${note}\n\n${mail.text}`,
           ...(mail.html ? { html: `<p><strong>${escapeHtml(note)}</strong></p>${mail.html}` } : {}),
-          meta: { ...mailMeta(req, kind, countyCode()), Unaddressed: 'true' },
+          meta: { ...mailMeta(req, kind, current.county.code), Unaddressed: 'true' },
         });
         await journal.record(key, sent.messageId).catch(() => undefined);
       }
@@ -235,7 +234,9 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
     return out;
   }
 
+  /** `current`: the roster as it was when the batch began (read once, not once per mail). */
   async function deliverAll<R extends AnyMailRequest>(
+    current: Roster,
     requests: readonly R[],
     resolve: (req: R) => { people: Person[]; missing: string[] },
     render: (req: R, person: Person) => Omit<OutgoingMail, 'key' | 'to'> | Promise<Omit<OutgoingMail, 'key' | 'to'>>,
@@ -249,7 +250,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
       resolved.map(async ({ req, kind, people, missing }): Promise<NoticeResult> => {
         if (people.length === 0) {
           metrics.count(kind, 'no-recipient');
-          const forwarded = await forwardUnaddressed(req, kind, missing, render);
+          const forwarded = await forwardUnaddressed(current, req, kind, missing, render);
           const error = `${missing.join('；')}${forwarded.length ? `；已转县委组织部（${forwarded.join('、')}）` : ''}`;
           return { key: req.key, status: 'no-recipient', recipients: [], error };
         }
@@ -268,7 +269,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
             }
             let sent: SentMail;
             try {
-              sent = await mailer.send({ key, to: [person.email], meta: mailMeta(req, kind, countyCode()), ...(await render(req, person)) });
+              sent = await mailer.send({ key, to: [person.email], meta: mailMeta(req, kind, current.county.code), ...(await render(req, person)) });
             } catch (err) {
               if (isPermanent(err)) {
                 refused.push(person.email);
@@ -308,16 +309,17 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
 
   const deliverNotices = (requests: readonly NoticeRequest[]): Promise<NoticeResult[]> => {
     const current = roster.current();
-    return deliverAll(requests, (req) => resolveRecipients(req, current), (req, person) => renderNotice(req, current, [person], baseUrl));
+    return deliverAll(current, requests, (req) => resolveRecipients(req, current), (req, person) => renderNotice(req, current, [person], baseUrl));
   };
   const deliverCaseMails = (requests: readonly CaseMailRequest[]): Promise<NoticeResult[]> => {
     const current = roster.current();
     const files = new Map();
-    return deliverAll(requests, (req) => resolveCaseRecipients(req, current), (req, person) => renderCaseMail(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }));
+    return deliverAll(current, requests, (req) => resolveCaseRecipients(req, current), (req, person) => renderCaseMail(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }));
   };
   const deliverDigests = (requests: readonly DigestRequest[]): Promise<NoticeResult[]> => {
     const current = roster.current();
     return deliverAll(
+      current,
       requests,
       (req) => resolvePosts(req.roles, { village: '', township: '' }, current),
       // Each recipient reads the duties whose red warning went to their post.
@@ -328,6 +330,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
   const deliverResults = (requests: readonly ResultMailRequest[]): Promise<NoticeResult[]> => {
     const current = roster.current();
     return deliverAll(
+      current,
       requests,
       (req) => resolvePosts(req.roles, req, current, { assigned: req.assigned }),
       (req, person) => renderResult(req, current, [person], baseUrl),
@@ -338,6 +341,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
     const current = roster.current();
     const files = new Map<string, Promise<Attachment[]>>();
     return deliverAll(
+      current,
       requests,
       (req) => resolvePosts(req.roles, req, current, { assigned: req.assigned }),
       (req, person) => renderTaskBook(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }),
@@ -348,6 +352,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
     const current = roster.current();
     const files = new Map<string, Promise<Attachment[]>>();
     return deliverAll(
+      current,
       requests,
       (req) => resolvePosts(req.roles, req, current, { assigned: req.assigned }),
       (req, person) => renderPlanMail(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }),
@@ -470,6 +475,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
       const facts = { ...bulletinFacts(input.month, input.date, townships, villages, training), ...(unread.length ? { unread } : {}) };
       const files = new Map<string, Promise<Attachment[]>>();
       const results = await deliverAll<BulletinRequest>(
+        current,
         [{ type: 'bulletin', key: input.key, roles: ['org-department-staff', 'org-department-head'], facts, ...(input.at ? { at: input.at } : {}) }],
         (req) => resolvePosts(req.roles, { village: '', township: '' }, current),
         (req, person) => renderBulletin(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }),
@@ -488,6 +494,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
       }));
       const contactResults = contact.length
         ? await deliverAll<ContactBulletinRequest>(
+            current,
             contact,
             (req) => resolvePosts(['responsible'], { village: '', township: '' }, current, { people: [req.person] }),
             (req, person) => renderContactBulletin(req, current, [person], baseUrl),
@@ -505,6 +512,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
       const facts = figuresReportFacts({ ...records, ...(input.goalYears ? { goalYears: input.goalYears } : {}) }, current, input.quarter, now);
       const files = new Map<string, Promise<Attachment[]>>();
       const results = await deliverAll<FiguresReportRequest>(
+        current,
         [{ type: 'figures-report', key: input.key, roles: ['org-department-staff', 'org-department-head'], quarter: input.quarter, ...(input.at ? { at: input.at } : {}) }],
         (req) => resolvePosts(req.roles, { village: '', township: '' }, current),
         (req, person) => renderFiguresReport(req, facts, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }),
