@@ -59,16 +59,38 @@ export function openSentJournal(dir: string, retentionDays = 14, now: () => numb
   };
   load();
 
-  // The day's file stays open (a burst of 10,000 mails opened and closed it 10,000 times); a write
-  // goes to the system as appendFileSync's did, and a new day opens its own file.
+  // The day's file stays open (a burst of 10,000 mails opened and closed it 10,000 times), and
+  // the lines recorded in one turn of the event loop (the mails of concurrent activities that the
+  // server accepted together) are written with one call; each record() resolves once its line is
+  // with the system, as appendFileSync's was. A new day opens its own file.
   let today: { file: string; fd: number } | undefined;
-  const append = (line: string): void => {
+  let batch: { lines: string[]; written: Promise<void> } | undefined;
+  const write = (text: string): void => {
     const file = fileFor(now());
     if (today?.file !== file) {
       if (today) closeSync(today.fd);
       today = { file, fd: openSync(file, 'a') };
     }
-    writeSync(today.fd, line);
+    writeSync(today.fd, text);
+  };
+  const append = (line: string): Promise<void> => {
+    if (!batch) {
+      const lines: string[] = [];
+      const written = new Promise<void>((resolve, reject) =>
+        setImmediate(() => {
+          batch = undefined;
+          try {
+            write(lines.join(''));
+            resolve();
+          } catch (err) {
+            reject(err);
+          }
+        }),
+      );
+      batch = { lines, written };
+    }
+    batch.lines.push(line);
+    return batch.written;
   };
 
   return {
@@ -77,13 +99,15 @@ export function openSentJournal(dir: string, retentionDays = 14, now: () => numb
       return new Set(wanted.filter((k) => keys.has(k)));
     },
     async record(key, messageId) {
-      append(`${JSON.stringify({ key, messageId, at: new Date(now()).toISOString() })}\n`);
+      // Known to this process at once: a failed write still leaves the mail sent here.
       keys.add(key);
+      await append(`${JSON.stringify({ key, messageId, at: new Date(now()).toISOString() })}\n`);
     },
     async refresh() {
       load();
     },
     async close() {
+      await batch?.written;
       if (today) closeSync(today.fd);
       today = undefined;
     },
