@@ -17,7 +17,7 @@
  *   (goal: under a second from the cache).
  *
  *   npx tsx bench/province.ts [--targets 2000] [--townships 150] [--pool 32] [--idle-seconds 20] [--cache N]
- *                             [--quiet-timeout 900] [--profile DIR]
+ *                             [--quiet-timeout 900] [--figures 0] [--profile DIR]
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +43,8 @@ const idleSeconds = arg('idle-seconds', 20);
 const cache = arg('cache', 0);
 /** How long to wait for the worker to become quiet after the designations, in seconds. */
 const quietTimeout = arg('quiet-timeout', 900);
+/** `--figures 0` leaves out the figures (their cold read queries every target: minutes at 10,000). */
+const withFigures = arg('figures', 1) > 0;
 /** With `--profile DIR`, the worker writes a CPU profile there when it stops. */
 const profileDir = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
 
@@ -153,6 +155,7 @@ async function main(): Promise<void> {
     const township = await historyLength(client, townshipWorkflowId(roster.townships[0]!.code));
     result({ bench: 'history-growth', targets, townships, programmeEvents: programme, firstTownshipEvents: township, programmeEventsPerTarget: Number((programme / targets).toFixed(2)) });
 
+    if (!withFigures) return;
     // The department's figures (GET /api/figures): every target's and township's view read once
     // (cold), then from the cache.
     const service = new Service({ client, taskQueue, roster: () => roster, policy: () => builtinPolicy(), calendar: calendarStore(path.join(dir, 'calendar')) });

@@ -15,6 +15,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { History } from '../test/support/clock';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
 import { calendarStore } from '../src/activities/calendar-store';
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
     await runningFloor;
 
     // The product.
-    const activities = createActivities({ mailer, journal: openSentJournal(path.join(dir, 'journal')), roster, baseUrl: 'http://rect.bench.example.org', calendar: calendarStore(path.join(dir, 'calendar')) });
+    const activities = createActivities({ mailer, journal: openSentJournal(path.join(dir, 'journal')), roster, baseUrl: 'http://rect.bench.example.org', calendar: calendarStore(path.join(dir, 'calendar')), temporal: env.client });
     const product = await Worker.create({ connection: env.nativeConnection, taskQueue: 'bench-product', workflowBundle: productBundle, activities });
     const runningProduct = product.run();
     const firstRuns = new Map<string, string>();
@@ -93,19 +94,38 @@ async function main(): Promise<void> {
     const productCpu = process.cpuUsage(cpu);
     const villageEvents: number[] = [];
     const wakes: number[] = [];
-    const tasks = (hs: readonly { events?: readonly { workflowTaskCompletedEventAttributes?: unknown }[] | null }[]): number => hs.reduce((n, h) => n + (h.events?.filter((e) => e.workflowTaskCompletedEventAttributes).length ?? 0), 0);
+    // What woke each entity: per workflow task, the events since the previous one (a timer, a
+    // signal, an activity's completion, an update, the start or a continue-as-new).
+    const wokenBy: Record<string, Record<string, number>> = {};
+    const tasks = (who: string, hs: readonly History[]): number => {
+      let n = 0;
+      for (const h of hs) {
+        let since: string[] = [];
+        for (const e of h.events ?? []) {
+          if (e.workflowTaskCompletedEventAttributes) {
+            n++;
+            const why = since.length ? [...new Set(since)].sort().join('+') : 'other';
+            (wokenBy[who] ??= {})[why] = (wokenBy[who]![why] ?? 0) + 1;
+            since = [];
+          } else if (e.timerFiredEventAttributes) since.push('timer');
+          else if (e.workflowExecutionSignaledEventAttributes) since.push(`signal:${e.workflowExecutionSignaledEventAttributes.signalName}`);
+          else if (e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes) since.push('activity');
+          else if (e.workflowExecutionUpdateAdmittedEventAttributes || e.workflowExecutionUpdateAcceptedEventAttributes) since.push('update');
+          else if (e.workflowExecutionStartedEventAttributes) since.push('start');
+        }
+      }
+      return n;
+    };
     const activations = { village: 0, township: 0, county: 0, ledger: 0 };
     for (const d of roster.current().designations) {
       const hs = await runHistories(env, villageWorkflowId(d.village), firstRuns.get(d.village)!);
       villageEvents.push(hs.reduce((n, h) => n + (h.events?.length ?? 0), 0));
       wakes.push(hs.reduce((n, h) => n + (h.events?.filter((e) => e.timerFiredEventAttributes).length ?? 0), 0));
-      activations.village += tasks(hs);
+      activations.village += tasks('village', hs);
     }
     for (const [id, run] of otherFirstRuns) {
-      const n = tasks(await runHistories(env, id, run));
-      if (id.startsWith('township:')) activations.township += n;
-      else if (id === ledgerWorkflowId(roster.current().county.code)) activations.ledger += n;
-      else activations.county += n;
+      const who = id.startsWith('township:') ? 'township' : id === ledgerWorkflowId(roster.current().county.code) ? 'ledger' : 'county';
+      activations[who] += tasks(who, await runHistories(env, id, run));
     }
     const townshipEvents = (await runHistories(env, firstTownship, townshipFirstRun)).reduce((n, h) => n + (h.events?.length ?? 0), 0);
     product.shutdown();
@@ -132,6 +152,7 @@ async function main(): Promise<void> {
         total: Math.round(Object.values(activations).reduce((a, b) => a + b, 0) / targets / years),
         floor: Math.round((floorWakes + 1) / years),
       },
+      wokenBy,
       wallMsPerTargetYear: { product: Math.round(productWall / targets / years), floor: Math.round(floorWall / targets / years) },
       mailsPerTargetYear: Math.round(sent / targets / years),
       workerCpuMsPerTargetYear: { product: productCpuMs, floor: floorCpuMs, nodemailerAlone: mailCpuMs },
