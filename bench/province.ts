@@ -2,8 +2,8 @@
  * A province on one machine: `--targets` villages in `--townships` townships designated on the
  * embedded default (the dev server on its SQLite file, the product's worker as its own process,
  * an SMTP server that counts). First the floor on the same server: a trivial workflow per target
- * (bench/floor: one local activity, then a timer) started with the target's input by a worker
- * configured as the product's. Prints JSON lines:
+ * (bench/floor: one local activity, then a timer), started as a designation starts a target (its
+ * input and search attributes) and run by a worker configured as the product's. Prints JSON lines:
  * - designation: how fast the product's designation round (`designateTargets`, `--pool` villages
  *   at a time, then each township and the county told once) starts them, against the floor's
  *   start of as many workflows (goals: at least 100 a second, at most 1.5 times the floor's time);
@@ -25,6 +25,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { designateTargets } from '../src/client/supervision';
 import { villageInputFromRoster } from '../src/client/village';
+import { StageKey, TownshipKey, VillageKey } from '../src/search-attributes';
 import { programmeWorkflowId } from '../src/contracts/programme';
 import { townshipWorkflowId } from '../src/contracts/township';
 import { localDateOf, addDays } from '../src/domain/calendar';
@@ -102,7 +103,17 @@ async function main(): Promise<void> {
     await Promise.all(
       Array.from({ length: pool }, async () => {
         for (let i = next++; i < inputs.length; i = next++) {
-          await client.workflow.start('floorTarget', { taskQueue: floorQueue, workflowId: `floor:${villages[i]}`, args: [inputs[i], 3 * 365 * 86_400_000] });
+          // The same start request as a designation's: the target's input and search attributes.
+          await client.workflow.start('floorTarget', {
+            taskQueue: floorQueue,
+            workflowId: `floor:${villages[i]}`,
+            args: [inputs[i], 3 * 365 * 86_400_000],
+            typedSearchAttributes: [
+              { key: StageKey, value: 'plan-due' },
+              { key: TownshipKey, value: inputs[i]!.township },
+              { key: VillageKey, value: villages[i]! },
+            ],
+          });
         }
       }),
     );
