@@ -6,8 +6,8 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { lazySchema } from '../domain/lazy-schema';
-import { calendarYearSchema, localDateSchema, type LocalDate } from '../domain/calendar';
+import { lazySchema, optionalWhenPresent } from '../domain/lazy-schema';
+import { calendarYearsSchema, localDateSchema, type LocalDate } from '../domain/calendar';
 import type { Consequence } from '../domain/consequences';
 import { policySchema } from '../domain/policy';
 import { codeSchema, optionalText, personId, text, type EntityStatus } from './common';
@@ -44,8 +44,8 @@ export const inquiryInputSchema = lazySchema(() => z.object({
   proposalQuarter: z.string().regex(/^\d{4}-Q[1-4]$/).optional(),
   /** The letter's 文号, given by the county ledger when the case is issued. */
   docNumber: docNumberSchema.optional(),
-  policy: policySchema.optional(),
-  calendar: z.array(calendarYearSchema).max(6).optional(),
+  policy: optionalWhenPresent(policySchema),
+  calendar: optionalWhenPresent(calendarYearsSchema),
 }));
 export type InquiryInput = z.input<typeof inquiryInputSchema>;
 

@@ -8,8 +8,8 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { lazySchema } from '../domain/lazy-schema';
-import { calendarYearSchema, localDateSchema, type LocalDate } from '../domain/calendar';
+import { lazySchema, optionalWhenPresent } from '../domain/lazy-schema';
+import { calendarYearsSchema, localDateSchema, type LocalDate } from '../domain/calendar';
 import { policySchema } from '../domain/policy';
 import { codeSchema, optionalText, personId, text, type EntityStatus } from './common';
 import type { TargetChange } from './township';
@@ -23,8 +23,8 @@ export function programmeWorkflowId(county: string): string {
 
 export const programmeInputSchema = lazySchema(() => z.object({
   county: codeSchema,
-  policy: policySchema.optional(),
-  calendar: z.array(calendarYearSchema).max(6).optional(),
+  policy: optionalWhenPresent(policySchema),
+  calendar: optionalWhenPresent(calendarYearsSchema),
 }));
 export type ProgrammeInput = z.input<typeof programmeInputSchema>;
 

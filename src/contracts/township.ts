@@ -6,8 +6,8 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { lazySchema } from '../domain/lazy-schema';
-import { calendarYearSchema, localDateSchema, type LocalDate } from '../domain/calendar';
+import { lazySchema, optionalWhenPresent } from '../domain/lazy-schema';
+import { calendarYearsSchema, localDateSchema, type LocalDate } from '../domain/calendar';
 import { policySchema } from '../domain/policy';
 import type { Lapse } from '../domain/supervision';
 import { codeSchema, optionalText, personId, text, type EntityStatus } from './common';
@@ -22,8 +22,8 @@ export function townshipWorkflowId(townshipCode: string): string {
 export const townshipInputSchema = lazySchema(() => z.object({
   township: codeSchema,
   county: codeSchema,
-  policy: policySchema.optional(),
-  calendar: z.array(calendarYearSchema).max(6).optional(),
+  policy: optionalWhenPresent(policySchema),
+  calendar: optionalWhenPresent(calendarYearsSchema),
 }));
 export type TownshipInput = z.input<typeof townshipInputSchema>;
 

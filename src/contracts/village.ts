@@ -4,8 +4,8 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { lazySchema } from '../domain/lazy-schema';
-import { calendarYearSchema, localDateSchema, type LocalDate, type Phase } from '../domain/calendar';
+import { lazySchema, optionalWhenPresent } from '../domain/lazy-schema';
+import { calendarYearsSchema, localDateSchema, type LocalDate, type Phase } from '../domain/calendar';
 import type { AcceptanceResult, Consequence } from '../domain/consequences';
 import { designationSchema, starRatingSchema, type StarRating } from '../domain/criteria';
 import { policySchema } from '../domain/policy';
@@ -51,9 +51,9 @@ export const villageInputSchema = lazySchema(() => z.object({
   firstSecretary: personId.optional(),
   liaison: personId.optional(),
   /** The county's policy in force at designation (policy file); the built-in one when absent. */
-  policy: policySchema.optional(),
+  policy: optionalWhenPresent(policySchema),
   /** The holiday arrangement of the years the workflow needs first; it asks the worker for the rest. */
-  calendar: z.array(calendarYearSchema).max(6).optional(),
+  calendar: optionalWhenPresent(calendarYearsSchema),
 }));
 export type VillageInput = z.input<typeof villageInputSchema>;
 

@@ -199,6 +199,9 @@ export const calendarYearSchema = lazySchema(() => z
   }));
 export type CalendarYear = z.infer<typeof calendarYearSchema>;
 
+/** The years a workflow's input may carry (the first it needs; it asks the worker for the rest). */
+export const calendarYearsSchema = lazySchema(() => z.array(calendarYearSchema).max(6));
+
 /** The festivals of the State Council's arrangement (全国年节及纪念日放假办法). */
 const FESTIVALS = ['元旦', '春节', '清明节', '劳动节', '端午节', '中秋节', '国庆节'];
 /**

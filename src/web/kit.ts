@@ -106,7 +106,15 @@ export function withAttestations(body: Record<string, unknown>): Record<string, 
 /** Actions a form takes only with its 已核实 box ticked, and what follows them (the form shows it beside the box). */
 export const CONFIRM: Partial<Record<Action, string>> = {
   'target.withdraw': '撤销认定后，该村不再是整顿对象：其工作流结束，待办事项不再提醒，已有记录保留；此操作不能撤回，如需再列为整顿对象须重新认定。',
+  'duty.waive': '免除后该事项即告办结、不再提醒，理由记入记录，不能撤回。',
+  'proposal.decide': '不予函询后，本季度的函询建议即告办结，不能再改为函询；理由记入乡镇的记录。',
 };
+
+/** What a form's 已核实 box must confirm, if anything: of the decisions on a proposal only 不予函询 (函询 issues its letter on its own form). */
+export function confirmationOf(action: Action, form: Readonly<Record<string, unknown>>): string | undefined {
+  if (action === 'proposal.decide' && form.decision !== 'decline') return undefined;
+  return CONFIRM[action];
+}
 
 /** The shared pieces, made once per server (they hold its flash store). */
 // eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types -- the kit is what it returns: Kit below
@@ -250,7 +258,7 @@ ${duties.map((o) => {
       : ''
   }${
     may(ctx.actor, 'duty.waive', entity)
-      ? html` <form class="inline" method="post" action="/do${base}/duties/waive"><input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="_back" value="${ctx.path}"><input type="hidden" name="obligationId" value="${o.id}"><input name="reason" placeholder="免除理由"><button>免除</button></form>`
+      ? html` <form class="inline" method="post" action="/do${base}/duties/waive"><input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="_back" value="${ctx.path}"><input type="hidden" name="obligationId" value="${o.id}"><input name="reason" placeholder="免除理由"><label class="muted"><input type="checkbox" name="_confirmed" value="yes"> 已核实：${CONFIRM['duty.waive']!}</label><button>免除</button></form>`
       : ''
   }</td></tr>`;
 })}</table>`;

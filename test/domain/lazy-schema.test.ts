@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, test } from 'vitest';
 import { z } from 'zod';
 import { targetChangeSchema } from '../../src/contracts/township';
-import { lazySchema, lazySchemasBuilt } from '../../src/domain/lazy-schema';
+import { lazySchema, lazySchemasBuilt, optionalWhenPresent } from '../../src/domain/lazy-schema';
 // Every workflow of the product, loaded as the worker's bundle loads them.
 import '../../src/workflows';
 
@@ -48,4 +48,22 @@ test('a stand-in behaves as its schema: parsing, composing, instanceof, JSON Sch
   expect(entry instanceof z.ZodObject).toBe(true);
   expect(Object.keys(entry.shape)).toEqual(['code', 'note']);
   expect(z.toJSONSchema(entry, { io: 'input' })).toMatchObject({ type: 'object', required: ['code'], properties: { code: { type: 'string', minLength: 2 } } });
+});
+
+test('a field built only when present: absent, nothing is built; present, it parses with its paths', () => {
+  let builds = 0;
+  const policy = lazySchema(() => {
+    builds++;
+    return z.strictObject({ hour: z.number().min(6, '不能早于6时'), basis: z.string().default('county-practice') });
+  });
+  const input = z.strictObject({ township: z.string(), policy: optionalWhenPresent(policy) });
+  expect(input.parse({ township: 'QS' })).toEqual({ township: 'QS' });
+  expect(builds).toBe(0);
+  expect(input.parse({ township: 'QS', policy: { hour: 9 } })).toEqual({ township: 'QS', policy: { hour: 9, basis: 'county-practice' } });
+  expect(input.safeParse({ township: 'QS', policy: { hour: 5, extra: 1 } }).error?.issues.map((i) => [i.path.join('.'), i.code])).toEqual([
+    ['policy.hour', 'too_small'],
+    ['policy', 'unrecognized_keys'],
+  ]);
+  expect(input.safeParse({ township: 'QS', policy: 'strict' }).error?.issues.map((i) => i.path.join('.'))).toEqual(['policy']);
+  expect(builds).toBe(1);
 });

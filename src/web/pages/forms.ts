@@ -7,7 +7,7 @@ import { takeMutation } from '../../service/rate-limit';
 import { safeBack, type PageError } from '../flash';
 import { FormFieldError, parseForm } from '../forms';
 import { html } from '../html';
-import { CONFIRM, type Kit, withQuery, withAttestations } from '../kit';
+import { confirmationOf, type Kit, withQuery, withAttestations } from '../kit';
 
 export function registerForms(app: FastifyInstance, kit: Kit): void {
   const { deps, flashes, session, layout } = kit;
@@ -32,7 +32,7 @@ export function registerForms(app: FastifyInstance, kit: Kit): void {
     let fieldOf = (path: string): string => path;
     try {
       // What cannot be taken back is done only when the form's 已核实 box says its consequences were read.
-      const consequence = CONFIRM[spec.action];
+      const consequence = confirmationOf(spec.action, form);
       if (consequence && form._confirmed !== 'yes') throw new FormFieldError('_confirmed', `请勾选“已核实”后再办理：${consequence}`);
       takeMutation(deps.mutations, actor.id);
       const parsed = parseForm(form);

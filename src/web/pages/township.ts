@@ -11,7 +11,7 @@ import { may } from '../../service/authorization';
 import { townshipLine } from '../figures';
 import { routineOfHalf } from '../routine';
 import { html, raw, type Html } from '../html';
-import { type Kit, type Ctx } from '../kit';
+import { CONFIRM, type Kit, type Ctx } from '../kit';
 
 export function registerTownship(app: FastifyInstance, kit: Kit): void {
   const { deps, today, roster, personName, villageName, townshipName, fieldError, kept, form, input, textarea, dutiesNow, dutyTable, historyList, page } = kit;
@@ -91,7 +91,7 @@ ${textarea(ctx, 'report', '工作进展', `entries.${i}.progress`)}${textarea(ct
       return html`<li>${p.quarterLabel}：${p.lapses.length}次未按时报送，${status}${
         !d && may(ctx.actor, 'inquiry.issue', e)
           ? html`${form(ctx, `issue-${p.quarter}`, '/api/cases', '发出函询函', html`<input type="hidden" name="township" value="${code}"><input type="hidden" name="proposalQuarter" value="${p.quarter}">${textarea(ctx, `issue-${p.quarter}`, '函询事由', 'reason')}`, '发出')}
-${form(ctx, `decline-${p.quarter}`, `${base}/proposals/decide`, '不予函询', html`<input type="hidden" name="quarter" value="${p.quarter}"><input type="hidden" name="decision" value="decline">${textarea(ctx, `decline-${p.quarter}`, '理由', 'note')}`, '不予函询')}`
+${form(ctx, `decline-${p.quarter}`, `${base}/proposals/decide`, '不予函询', html`<input type="hidden" name="quarter" value="${p.quarter}"><input type="hidden" name="decision" value="decline">${textarea(ctx, `decline-${p.quarter}`, '理由', 'note')}<label><input type="checkbox" name="_confirmed" value="yes"> 已核实：${CONFIRM['proposal.decide']!}</label>${fieldError(ctx, `decline-${p.quarter}`, '_confirmed')}`, '不予函询')}`
           : ''
       }</li>`;
     });
