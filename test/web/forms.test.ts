@@ -113,6 +113,30 @@ test('撤销认定 from the page takes the 已核实 box: without it nothing cha
   expect(ended).not.toMatch(/<form class="box"/);
 });
 
+test('免除 from a duty table takes the 已核实 box too: without it the duty stays open', async () => {
+  const head = { authorization: `Bearer ${api.sealer.seal({ sub: 'zzb-head', kind: 'bearer', exp: Date.now() + 60_000 })}` };
+  expect((await api.app.inject({ method: 'POST', url: '/api/villages/SL08/designate', headers: head, payload: {} })).statusCode).toBe(201);
+  const cookie = api.sealer.seal({ sub: 'zzb-zhang', kind: 'session', exp: Date.now() + 3_600_000, csrf: 'v' });
+  const page = (await api.app.inject({ method: 'GET', url: '/villages/SL08', cookies: { [SESSION_COOKIE]: cookie } })).body;
+  expect(page).toContain('name="_confirmed" value="yes"> 已核实：免除后该事项即告办结、不再提醒');
+  const open = () => api.app.inject({ method: 'GET', url: '/api/villages/SL08', headers: head }).then((r) => r.json<{ open: { id: string; kind: string }[] }>().open);
+  const plan = (await open()).find((o) => o.kind === 'rectification-plan')!;
+  const post = (extra: Record<string, string>) =>
+    api.app.inject({
+      method: 'POST',
+      url: '/do/api/villages/SL08/duties/waive',
+      cookies: { [SESSION_COOKIE]: cookie },
+      payload: new URLSearchParams({ _csrf: 'v', _back: '/villages/SL08', obligationId: plan.id, reason: '该村已于上年完成整顿方案，经县委组织部同意免除', ...extra }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  const unconfirmed = await post({});
+  const back = await api.app.inject({ method: 'GET', url: unconfirmed.headers.location as string, cookies: { [SESSION_COOKIE]: cookie } });
+  expect(back.body).toContain('请勾选“已核实”后再办理：免除后该事项即告办结');
+  expect((await open()).map((o) => o.id)).toContain(plan.id);
+  expect((await post({ _confirmed: 'yes' })).headers.location).toMatch(/^\/villages\/SL08\?done=/);
+  expect((await open()).map((o) => o.id)).not.toContain(plan.id);
+});
+
 test('the plan form takes the three stages row by row: a refusal puts each problem beside its row and keeps what was typed; the plan is shown by stage with its Word document', async () => {
   const head = { authorization: `Bearer ${api.sealer.seal({ sub: 'zzb-head', kind: 'bearer', exp: Date.now() + 60_000 })}` };
   expect((await api.app.inject({ method: 'POST', url: '/api/villages/DP06/designate', headers: head, payload: {} })).statusCode).toBe(201);
