@@ -97,22 +97,41 @@ async function main(): Promise<void> {
     // What woke each entity: per workflow task, the events since the previous one (a timer, a
     // signal, an activity's completion, an update, the start or a continue-as-new).
     const wokenBy: Record<string, Record<string, number>> = {};
+    // What a wake-up by a timer did: the kinds of command its task gave (a mail is a local
+    // activity's marker; a wake-up that gives only its next timer is one a better next-wake would save).
+    const timerWakes: Record<string, Record<string, number>> = {};
     const tasks = (who: string, hs: readonly History[]): number => {
       let n = 0;
       for (const h of hs) {
         let since: string[] = [];
+        let commands: string[] | undefined;
+        let byTimer = false;
+        const closeTask = (): void => {
+          if (commands && byTimer) {
+            const did = [...new Set(commands)].sort().join('+') || 'nothing';
+            (timerWakes[who] ??= {})[did] = (timerWakes[who]![did] ?? 0) + 1;
+          }
+          commands = undefined;
+        };
         for (const e of h.events ?? []) {
+          // The events a task's commands made follow its completion, each naming it.
+          const attributes = Object.values(e).find((v): v is { workflowTaskCompletedEventId?: unknown } => typeof v === 'object' && v !== null && 'workflowTaskCompletedEventId' in v);
+          if (commands && attributes) commands.push(e.timerStartedEventAttributes || e.timerCanceledEventAttributes ? 'timer' : e.markerRecordedEventAttributes ? 'mail' : e.upsertWorkflowSearchAttributesEventAttributes ? 'search-attributes' : e.workflowPropertiesModifiedEventAttributes ? 'memo' : 'other');
+          else if (commands && !e.workflowTaskCompletedEventAttributes) closeTask();
           if (e.workflowTaskCompletedEventAttributes) {
             n++;
             const why = since.length ? [...new Set(since)].sort().join('+') : 'other';
             (wokenBy[who] ??= {})[why] = (wokenBy[who]![why] ?? 0) + 1;
+            byTimer = why === 'timer';
             since = [];
+            commands = [];
           } else if (e.timerFiredEventAttributes) since.push('timer');
           else if (e.workflowExecutionSignaledEventAttributes) since.push(`signal:${e.workflowExecutionSignaledEventAttributes.signalName}`);
           else if (e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes) since.push('activity');
           else if (e.workflowExecutionUpdateAdmittedEventAttributes || e.workflowExecutionUpdateAcceptedEventAttributes) since.push('update');
           else if (e.workflowExecutionStartedEventAttributes) since.push('start');
         }
+        closeTask();
       }
       return n;
     };
@@ -153,6 +172,7 @@ async function main(): Promise<void> {
         floor: Math.round((floorWakes + 1) / years),
       },
       wokenBy,
+      timerWakesDid: timerWakes,
       wallMsPerTargetYear: { product: Math.round(productWall / targets / years), floor: Math.round(floorWall / targets / years) },
       mailsPerTargetYear: Math.round(sent / targets / years),
       workerCpuMsPerTargetYear: { product: productCpuMs, floor: floorCpuMs, nodemailerAlone: mailCpuMs },
