@@ -23,13 +23,16 @@ test('npm run bench at a tiny size prints a result line for every benchmark', ()
   expect(fanout.received).toEqual({ floor: fanout.mails, product: fanout.mails });
   expect(fanout.ratio).toBeCloseTo(fanout.productMs / fanout.floorMs, 1);
 
-  expect(by.designation).toMatchObject({ targets: 4, perSecond: expect.any(Number) });
+  expect(by.designation).toMatchObject({ targets: 4, perSecond: expect.any(Number), floorPerSecond: expect.any(Number), ratio: expect.any(Number) });
   expect((by['worker-idle'] as { rssMiB: number }).rssMiB).toBeGreaterThan(50);
   expect((by['history-growth'] as { programmeEvents: number }).programmeEvents).toBeGreaterThan(0);
-  expect(by['worker-catch-up']).toMatchObject({ openTargets: 4, quiet: true });
+  expect(by['worker-catch-up']).toMatchObject({ openTargets: 4, quiet: true, floorMs: expect.any(Number) });
   expect(by.figures).toMatchObject({ targets: 4, coldMs: expect.any(Number), cachedMs: expect.any(Number) });
-  const year = by['target-year'] as { wakesPerTargetYear: { product: number; floor: number }; workerCpuMsPerTargetYear: { product: number; floor: number } };
+  const year = by['target-year'] as { wakesPerTargetYear: { product: number; floor: number }; workerCpuMsPerTargetYear: { product: number; floor: number }; activationsPerTargetYear: { village: number; total: number }; timerWakesDid: { village: Record<string, number> } };
   expect(year.wakesPerTargetYear.floor).toBe(48);
+  // Each entity's activations, and what each timer wake-up of the target did.
+  expect(year.activationsPerTargetYear.total).toBeGreaterThanOrEqual(year.activationsPerTargetYear.village);
+  expect(Object.keys(year.timerWakesDid.village).length).toBeGreaterThan(0);
   expect(year.workerCpuMsPerTargetYear.product).toBeGreaterThan(0);
   expect((by.history as { eventsPerTargetYear: { mean: number } }).eventsPerTargetYear.mean).toBeGreaterThan(0);
 }, 660_000);
