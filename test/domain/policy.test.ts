@@ -11,6 +11,12 @@ describe("the county's policy", () => {
     expect(parsePolicy(file)).toEqual({ ok: true, policy: builtinPolicy() });
   });
 
+  test('the built-in policy is written as the schema reads it: parsing it gives it back, every default in place', () => {
+    const r = parsePolicy(builtinPolicy());
+    expect(r.ok && r.policy).toEqual(builtinPolicy());
+    expect(Object.keys(builtinPolicy().deadlines).sort()).toEqual([...obligationKinds].sort());
+  });
+
   test('a policy written before a kind of duty existed still reads, and the kind takes the built-in rule', () => {
     const text = readFileSync(path.resolve(__dirname, '../../policy/county-policy.yaml'), 'utf8').replace(/^ {2}inspection-finding:.*\n/m, '');
     const file = parseYaml(text) as { deadlines: Record<string, unknown> };
