@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 
-/** How many stand-ins have been built (for the benchmark's check that loading builds none). */
+/** How many stand-ins have been built (the test that loading the workflows builds none reads it). */
 let built = 0;
 export const lazySchemasBuilt = (): number => built;
 
