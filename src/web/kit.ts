@@ -8,7 +8,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CalendarStore } from '../activities/calendar-store';
 import type { ObligationView } from '../contracts/common';
 import { localDateOf, WorkCalendar, yearOf } from '../domain/calendar';
-import { roleLabels, type Roster } from '../domain/roster';
+import { byCode } from '../domain/lookup';
+import { holders, roleLabels, type Role, type Roster } from '../domain/roster';
 import { chinaTime, personName as nameOfPerson, townshipName as nameOfTownship, villageLabel } from '../domain/names';
 import { ForbiddenError, may, mayFulfil, type Action, type Actor, type EntityRef } from '../service/authorization';
 import { httpStatus, ServiceError } from '../service/errors';
@@ -222,8 +223,23 @@ ${fields}<button type="submit">${button}</button></form>`;
   const dutiesNow = (v: { open: readonly ObligationView[]; upcoming: readonly ObligationView[] }): ObligationView[] =>
     [...v.open, ...v.upcoming.filter((o) => o.periodStart <= today())].sort((a, b) => a.dueDate.localeCompare(b.dueDate));
 
-  const responsibleText = (o: ObligationView): string =>
-    'people' in o.responsible ? o.responsible.people.map(personName).join('、') : (roleLabels as Record<string, string>)[o.responsible.role] ?? o.responsible.role;
+  /**
+   * Who acts, by name: the people named, or the post with its holder for the duty's place (the
+   * village's, else the township's, else the county's; nobody's name when the roster has no holder).
+   */
+  const responsibleText = (o: ObligationView): string => {
+    if ('people' in o.responsible) return o.responsible.people.map(personName).join('、');
+    const role = o.responsible.role;
+    const label = (roleLabels as Record<string, string>)[role] ?? role;
+    const r = roster();
+    const village = o.subject.type === 'village' ? o.subject.code : undefined;
+    const township = o.subject.type === 'township' ? o.subject.code : village ? byCode(r.villages, village)?.township : undefined;
+    const holder =
+      (village !== undefined ? holders(r, role as Role, { village })[0] : undefined) ??
+      (township !== undefined ? holders(r, role as Role, { township }).find((p) => p.village === undefined) : undefined) ??
+      holders(r, role as Role).find((p) => p.village === undefined && p.township === undefined);
+    return holder ? `${label}（${holder.name}）` : label;
+  };
 
   /** Duties closed by their own form (a plan, a report, an acceptance…), not by 已完成. */
   const ownForm: Partial<Record<ObligationView['kind'], { form: string; action: Action }>> = {

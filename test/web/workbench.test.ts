@@ -44,9 +44,16 @@ test('a township organization officer sees the report due, submits it, and it is
   expect(['red', 'yellow', 'green']).toContain(await report.getAttribute('data-light'));
   const label = (await report.locator('td').nth(1).textContent())!;
   await page.screenshot({ path: path.join(shots, 'my-work-township.png'), fullPage: true });
-  // 我的待办 lists what this post does: the first secretary's monthly visit is counted, and on the target's page.
-  expect(await page.locator('tr', { hasText: '第一书记每月到村开展服务' }).count()).toBe(0);
-  expect(await page.textContent('main')).toMatch(/其他人员的事项\d+项（第一书记、村党组织书记等），见整顿对象页面。/);
+  // 我的待办 lists what this post does first; the first secretary's monthly visit is folded under
+  // 本单位其他事项, its row naming who acts.
+  expect(await page.locator('tr:visible', { hasText: '第一书记每月到村开展服务' }).count()).toBe(0);
+  expect(await report.locator('td').nth(4).textContent()).toMatch(/^(组织干事|乡镇党委书记)（(刘志强|张振华)）$/);
+  const others = page.locator('details.others').first();
+  expect(await others.locator('summary').textContent()).toMatch(/^本单位其他事项（\d+项，由其他人员办理）$/);
+  await others.locator('summary').click();
+  const visit = others.locator('tr', { hasText: '第一书记每月到村开展服务' }).first();
+  expect(await visit.isVisible()).toBe(true);
+  expect(await visit.locator('td').nth(4).textContent()).toMatch(/^第一书记（[^）]+）$/);
 
   await page.goto(`${api.url}/townships/QS`);
   const progress = page.locator('#report textarea[name$=".progress"]');

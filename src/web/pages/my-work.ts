@@ -1,7 +1,8 @@
 /** 我的待办: the duties of the logged-in person's posts, first page after login. */
 import type { FastifyInstance } from 'fastify';
 import { caseStageLabels } from '../../contracts/inquiry';
-import { mayFulfil } from '../../service/authorization';
+import type { ObligationView } from '../../contracts/common';
+import { mayFulfil, type EntityRef } from '../../service/authorization';
 import { html, type Html } from '../html';
 import type { Kit } from '../kit';
 
@@ -9,6 +10,9 @@ export function registerMyWork(app: FastifyInstance, kit: Kit): void {
   const { deps, today, villageName, townshipName, dutiesNow, dutyTable, page } = kit;
   page('/', async (ctx) => {
     const a = ctx.actor;
+    /** The place's duties that others act on (each row names who), folded under 本单位其他事项. */
+    const folded = (entity: EntityRef, base: string, others: readonly ObligationView[]): Html =>
+      others.length ? html`<details class="others"><summary>本单位其他事项（${others.length}项，由其他人员办理）</summary>${dutyTable(ctx, entity, base, others)}</details>` : html``;
     const sections: Html[] = [];
     if (a.role === 'org-department-staff' || a.role === 'org-department-head' || a.role === 'operator') {
       const county = await deps.service.countyView(a).catch(() => undefined);
@@ -34,7 +38,12 @@ export function registerMyWork(app: FastifyInstance, kit: Kit): void {
     if (a.township && (a.role === 'township-party-secretary' || a.role === 'organization-officer')) {
       const t = await deps.service.townshipView(a, a.township).catch(() => undefined);
       if (t) {
-        sections.push(html`<h2><a href="/townships/${t.township}">${townshipName(t.township)}</a></h2>${dutyTable(ctx, { kind: 'township', township: t.township }, `/api/townships/${t.township}`, dutiesNow(t))}`);
+        // Mine first; the township's other duties (another post's) folded under 本单位其他事项.
+        const entity = { kind: 'township', township: t.township } as const;
+        const all = dutiesNow(t);
+        const mine = all.filter((o) => mayFulfil(a, entity, o));
+        const others = all.filter((o) => !mine.includes(o));
+        sections.push(html`<h2><a href="/townships/${t.township}">${townshipName(t.township)}</a></h2>${dutyTable(ctx, entity, `/api/townships/${t.township}`, mine)}${folded(entity, `/api/townships/${t.township}`, others)}`);
         // 我的待办: of a target's duties, those this post does; the first secretary's and the village's own are on the target's page.
         for (const target of t.targets.filter((x) => x.active)) {
           const v = await deps.service.villageView(a, target.village).catch(() => undefined);
@@ -42,9 +51,8 @@ export function registerMyWork(app: FastifyInstance, kit: Kit): void {
           const entity = deps.service.village(v.village);
           const all = dutiesNow(v);
           const mine = all.filter((o) => mayFulfil(a, entity, o));
-          const others = all.length - mine.length;
-          const note = others ? html`<p class="muted">其他人员的事项${others}项（第一书记、村党组织书记等），见<a href="/villages/${v.village}">整顿对象页面</a>。</p>` : '';
-          if (mine.length || others) sections.push(html`<h2><a href="/villages/${v.village}">${villageName(v.village)}</a>（${v.stageLabel}）</h2>${mine.length ? dutyTable(ctx, entity, `/api/villages/${v.village}`, mine) : ''}${note}`);
+          const others = all.filter((o) => !mine.includes(o));
+          if (mine.length || others.length) sections.push(html`<h2><a href="/villages/${v.village}">${villageName(v.village)}</a>（${v.stageLabel}）</h2>${mine.length ? dutyTable(ctx, entity, `/api/villages/${v.village}`, mine) : ''}${folded(entity, `/api/villages/${v.village}`, others)}`);
         }
       }
       const cases = await deps.service.list(a, { kind: 'case' });
