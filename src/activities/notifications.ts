@@ -11,7 +11,7 @@ import { type BulletinRequest, type CaseMailRequest, type ContactBulletinRequest
 import { WorkCalendar, localDateOf, type CalendarYear, type LocalDate } from '../domain/calendar';
 import { holders, villageCadres, type Person, type Role, type Roster } from '../domain/roster';
 import type { CalendarStore } from './calendar-store';
-import { renderBulletin, renderCaseMail, renderContactBulletin, renderFiguresReport, renderPlanMail, renderTaskBook, resolveCaseRecipients } from './case-mails';
+import { type CaseMailOptions, renderBulletin, renderCaseMail, renderContactBulletin, renderFiguresReport, renderPlanMail, renderTaskBook, resolveCaseRecipients } from './case-mails';
 import { readCountyRecords } from '../infra/county-records';
 import { figuresReportFacts, reportAsOf } from '../documents/figures-report';
 import type { Attachment } from '../documents/official-letter';
@@ -337,27 +337,22 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
     );
   };
 
-  const deliverTaskBooks = (requests: readonly TaskBookRequest[]): Promise<NoticeResult[]> => {
+  /** A target's document (交办任务书, the approved plan) to the posts it names, its files made once for all of them. */
+  const deliverDocuments = <R extends TaskBookRequest | PlanMailRequest>(
+    requests: readonly R[],
+    render: (req: R, roster: Roster, recipients: readonly Person[], baseUrl: string, opts: CaseMailOptions) => Promise<Omit<OutgoingMail, 'key' | 'to'>>,
+  ): Promise<NoticeResult[]> => {
     const current = roster.current();
     const files = new Map<string, Promise<Attachment[]>>();
     return deliverAll(
       current,
       requests,
       (req) => resolvePosts(req.roles, req, current, { assigned: req.assigned }),
-      (req, person) => renderTaskBook(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }),
+      (req, person) => render(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }),
     );
   };
-
-  const deliverPlans = (requests: readonly PlanMailRequest[]): Promise<NoticeResult[]> => {
-    const current = roster.current();
-    const files = new Map<string, Promise<Attachment[]>>();
-    return deliverAll(
-      current,
-      requests,
-      (req) => resolvePosts(req.roles, req, current, { assigned: req.assigned }),
-      (req, person) => renderPlanMail(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }),
-    );
-  };
+  const deliverTaskBooks = (requests: readonly TaskBookRequest[]): Promise<NoticeResult[]> => deliverDocuments(requests, renderTaskBook);
+  const deliverPlans = (requests: readonly PlanMailRequest[]): Promise<NoticeResult[]> => deliverDocuments(requests, renderPlanMail);
 
   return {
     /**

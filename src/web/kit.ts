@@ -9,7 +9,8 @@ import type { CalendarStore } from '../activities/calendar-store';
 import type { ObligationView } from '../contracts/common';
 import { localDateOf, WorkCalendar, yearOf } from '../domain/calendar';
 import { byCode } from '../domain/lookup';
-import { holders, roleLabels, type Role, type Roster } from '../domain/roster';
+import { roleLabels, type Roster } from '../domain/roster';
+import { resolvePosts } from '../activities/notices';
 import { chinaTime, personName as nameOfPerson, townshipName as nameOfTownship, villageLabel } from '../domain/names';
 import { ForbiddenError, may, mayFulfil, type Action, type Actor, type EntityRef } from '../service/authorization';
 import { httpStatus, ServiceError } from '../service/errors';
@@ -231,14 +232,12 @@ ${fields}<button type="submit">${button}</button></form>`;
     if ('people' in o.responsible) return o.responsible.people.map(personName).join('、');
     const role = o.responsible.role;
     const label = (roleLabels as Record<string, string>)[role] ?? role;
+    // Whom its reminders go to: the same resolution the mail activity makes.
     const r = roster();
-    const village = o.subject.type === 'village' ? o.subject.code : undefined;
-    const township = o.subject.type === 'township' ? o.subject.code : village ? byCode(r.villages, village)?.township : undefined;
-    const holder =
-      (village !== undefined ? holders(r, role as Role, { village })[0] : undefined) ??
-      (township !== undefined ? holders(r, role as Role, { township }).find((p) => p.village === undefined) : undefined) ??
-      holders(r, role as Role).find((p) => p.village === undefined && p.township === undefined);
-    return holder ? `${label}（${holder.name}）` : label;
+    const village = o.subject.type === 'village' ? o.subject.code : '';
+    const township = o.subject.type === 'township' ? o.subject.code : village ? (byCode(r.villages, village)?.township ?? '') : '';
+    const names = resolvePosts([role], { village, township }, r).people.map((p) => p.name);
+    return names.length ? `${label}（${names.join('、')}）` : label;
   };
 
   /** Duties closed by their own form (a plan, a report, an acceptance…), not by 已完成. */
@@ -283,7 +282,7 @@ ${duties.map((o) => {
   /** A workflow's record names people by roster id (约谈人：zzb-head): officials read their names. */
   const withNames = (text: string): string => {
     const r = roster();
-    return text.replace(/(?<![A-Za-z0-9-])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![A-Za-z0-9-])/g, (id) => r.people.find((p) => p.id === id)?.name ?? id);
+    return text.replace(/(?<![A-Za-z0-9-])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![A-Za-z0-9-])/g, (id) => nameOfPerson(r, id));
   };
   const historyList = (h: readonly { at: string; text: string; by?: string }[]): Html =>
     html`<ul>${[...h].reverse().slice(0, 30).map((e) => html`<li>${chinaTime(e.at)}　${withNames(e.text)}${e.by ? html`（${personName(e.by)}）` : ''}</li>`)}</ul>`;
