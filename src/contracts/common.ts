@@ -61,6 +61,8 @@ export interface FailedDelivery {
   readonly key: string;
   readonly obligationId: string;
   readonly step: string;
+  /** What it was, as officials call it (absent in records made before it was kept). */
+  readonly label?: string;
   readonly at: string;
   /** Who did not get it: refused addresses (none when nobody holds the post). */
   readonly recipients: readonly string[];

@@ -104,6 +104,33 @@ export const recordTalkSchema = lazySchema(() => z.strictObject({
 }));
 export type RecordTalk = z.input<typeof recordTalkSchema>;
 
+/**
+ * The department records that the letter reached its addressees some other way (六(四): the letter
+ * must be received before an explanation can be owed), e.g. handed over when the mail server refused it.
+ */
+export const recordDeliverySchema = lazySchema(() => z.strictObject({
+  by: personId,
+  /** The day the letter was handed over. */
+  on: localDateSchema,
+  /** How: 当面送达, 机要交换, 传真… */
+  means: text(2, 100, '送达方式'),
+}));
+export type RecordDelivery = z.infer<typeof recordDeliverySchema>;
+
+/** How the case's letter reached its addressees: by mail (the day the server took it) or by hand (recorded). */
+export interface LetterDelivery {
+  readonly on: LocalDate;
+  readonly means: string;
+  /** Who recorded a delivery by hand. */
+  readonly by?: string;
+}
+
+/** The letter refused for good by the mail server for every addressee: the explanation's clock waits for its delivery. */
+export interface LetterRefusal {
+  readonly at: string;
+  readonly error: string;
+}
+
 export interface Explanation extends SubmitExplanation {
   readonly receivedOn: LocalDate;
   readonly onTime: boolean;
@@ -132,6 +159,8 @@ export interface InquiryView extends EntityStatus {
   /** The letter's 文号 in the department's sequence (cases issued since it is kept). */
   readonly docNumber?: DocNumber;
   readonly explanationDue?: LocalDate;
+  readonly letterDelivered?: LetterDelivery;
+  readonly letterRefused?: LetterRefusal;
   readonly explanation?: Explanation;
   readonly review?: { readonly decision: 'accept' | 'talk'; readonly by: string; readonly on: LocalDate; readonly note: string };
   readonly talk?: TalkRecord;
@@ -144,6 +173,7 @@ export const submitExplanationUpdate = defineUpdate<InquiryView, [SubmitExplanat
 export const reviewExplanationUpdate = defineUpdate<InquiryView, [ReviewExplanation]>('reviewExplanation');
 export const scheduleTalkUpdate = defineUpdate<InquiryView, [ScheduleTalk]>('scheduleTalk');
 export const recordTalkUpdate = defineUpdate<InquiryView, [RecordTalk]>('recordTalk');
+export const recordDeliveryUpdate = defineUpdate<InquiryView, [RecordDelivery]>('recordDelivery');
 
 /** The department orders a talk itself (六(四) "对问题突出的，要及时约谈"), e.g. when no explanation came. */
 export const orderTalkSchema = lazySchema(() => z.strictObject({ by: personId, why: text(4, 1000, '约谈事由') }));

@@ -46,6 +46,7 @@ export const actions = [
   'talk.order',
   'talk.schedule',
   'talk.record',
+  'letter.deliver',
   // Operations
   'deliveries.retry',
   'policy.apply',
@@ -84,6 +85,7 @@ export const actionLabels: Record<Action, string> = {
   'talk.order': '决定约谈',
   'talk.schedule': '安排约谈',
   'talk.record': '记录约谈情况',
+  'letter.deliver': '记录函询函送达',
   'deliveries.retry': '重发通知',
   'policy.apply': '适用工作规则',
   'calendar.publish': '发布节假日安排',
@@ -154,6 +156,7 @@ export const permissions: Record<Action, Partial<Record<Role, Scope>>> = {
   'talk.order': DEPARTMENT,
   'talk.schedule': DEPARTMENT,
   'talk.record': DEPARTMENT,
+  'letter.deliver': DEPARTMENT,
   'deliveries.retry': { ...DEPARTMENT, operator: 'county' },
   // The county's working rules (ladders, thresholds, automatic talks) are a decision of the
   // department's head; operators install what the head decided, they do not apply it.

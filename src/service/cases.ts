@@ -10,6 +10,8 @@ import {
   inquiryWorkflowId,
   recordTalkSchema,
   recordTalkUpdate,
+  recordDeliverySchema,
+  recordDeliveryUpdate,
   reviewExplanationSchema,
   reviewExplanationUpdate,
   scheduleTalkSchema,
@@ -119,6 +121,11 @@ export class CaseActions extends ServiceCore {
       docNumber = await allocateDocNumber(this.deps.client, this.deps.roster().county.code, `${caseId}/talk/${args.at}`).catch((err: unknown) => fromTemporal(err, '后果台账（文号）'));
     }
     return this.update(actor, 'talk.schedule', entity, scheduleTalkUpdate as never, scheduleTalkSchema, 'by', { ...(body as object), ...(docNumber ? { docNumber } : {}) });
+  }
+
+  /** The letter handed over when the mail server refused it (送达): the explanation is owed from that day. */
+  async recordDelivery(actor: Actor, caseId: string, body: unknown): Promise<InquiryView> {
+    return this.update(actor, 'letter.deliver', await this.case(caseId), recordDeliveryUpdate as never, recordDeliverySchema, 'by', body);
   }
 
   async recordTalk(actor: Actor, caseId: string, body: unknown): Promise<InquiryView> {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { calendarYearSchema, localDateSchema } from '../domain/calendar';
 import { policySchema } from '../domain/policy';
 import { fulfilObligationSchema, waiveObligationSchema } from '../contracts/entity';
-import { orderTalkSchema, recordTalkSchema, reviewExplanationSchema, scheduleTalkSchema, submitExplanationSchema } from '../contracts/inquiry';
+import { orderTalkSchema, recordDeliverySchema, recordTalkSchema, reviewExplanationSchema, scheduleTalkSchema, submitExplanationSchema } from '../contracts/inquiry';
 import { decideProposalSchema, recordInspectionSchema, recordStudySchema, recordTrainingSchema, submitReportSchema } from '../contracts/township';
 import { recordCommitteeStudySchema, recordCourseSchema, recordDiagnosisSchema, recordEvaluationSchema, recordJointMeetingSchema } from '../contracts/programme';
 import { recordAccountabilitySchema } from '../contracts/ledger';
@@ -215,6 +215,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', url: '/api/cases/:id/explanation/review', summary: '审阅书面说明：认可，或问题突出决定约谈', action: 'explanation.review', entity: inquiry, body: { schema: reviewExplanationSchema, actorField: 'by' }, run: (s, c) => s.reviewExplanation(c.actor, c.params.id!, c.body) },
   { method: 'POST', url: '/api/cases/:id/talk/order', summary: '决定约谈', action: 'talk.order', entity: inquiry, body: { schema: orderTalkSchema, actorField: 'by' }, run: (s, c) => s.orderTalk(c.actor, c.params.id!, c.body) },
   { method: 'POST', url: '/api/cases/:id/talk/schedule', summary: '安排约谈：时间、地点、约谈人', action: 'talk.schedule', entity: inquiry, body: { schema: scheduleTalkSchema, actorField: 'by' }, run: (s, c) => s.scheduleTalk(c.actor, c.params.id!, c.body) },
+  { method: 'POST', url: '/api/cases/:id/delivery', summary: '记录函询函（约谈通知）送达：日期和方式，书面说明的期限自送达之日起计算', action: 'letter.deliver', entity: inquiry, body: { schema: recordDeliverySchema, actorField: 'by' }, run: (s, c) => s.recordDelivery(c.actor, c.params.id!, c.body) },
   { method: 'POST', url: '/api/cases/:id/talk/record', summary: '记录约谈情况和问责决定（六(五)）', action: 'talk.record', entity: inquiry, body: { schema: recordTalkSchema, actorField: 'by' }, run: (s, c) => s.recordTalk(c.actor, c.params.id!, c.body) },
   ...dutyRoutes('/api/cases/:id', '函询案件', inquiry, async (s, p) => s.case(p.id!)),
 

@@ -61,7 +61,7 @@ table{border-collapse:collapse;width:100%;background:#fff}td,th{border:1px solid
 .row{display:flex;flex-wrap:wrap;gap:0 1.2em;align-items:baseline;border-bottom:1px dashed #e4e4e4;margin-bottom:.3em}
 form.inline{display:inline}form.box{background:#fff;border:1px solid #ddd;padding:.8em;margin:.6em 0}
 label{display:block;margin:.3em 0}label.inline{display:inline-block;margin-right:1em}fieldset{border:1px solid #ddd;margin:.4em 0}textarea{width:100%;min-height:3em}
-.muted{color:#777;font-size:.9em}
+.muted{color:#777;font-size:.9em}.nowrap{white-space:nowrap}
 main{overflow-wrap:anywhere}
 @media (max-width:640px){
 header{padding:.5em .8em;gap:.4em .9em}header .who{margin-left:0}

@@ -19,6 +19,8 @@ import {
   MISSED_EXPLANATION_WHY,
   orderTalkSchema,
   orderTalkUpdate,
+  recordDeliverySchema,
+  recordDeliveryUpdate,
   recordTalkSchema,
   recordTalkUpdate,
   reviewExplanationSchema,
@@ -31,10 +33,12 @@ import {
   type Explanation,
   type InquiryInput,
   type InquiryView,
+  type LetterDelivery,
+  type LetterRefusal,
   type TalkRecord,
 } from '../contracts/inquiry';
 import { ledgerWorkflowId, recordConsequencesSignal } from '../contracts/ledger';
-import type { CaseFacts, CaseMailKind, CaseMailRequest } from '../contracts/mail';
+import type { CaseFacts, CaseMailKind, CaseMailRequest, MailRequest, NoticeResult } from '../contracts/mail';
 import { caseChangedSignal, programmeWorkflowId } from '../contracts/programme';
 import {
   awardIneligibility,
@@ -43,6 +47,7 @@ import {
   explanationDeadline,
   fixedDueDate,
   instantOf,
+  isoInstant,
   localDateOf,
   promotionBlocks,
   type BookEntry,
@@ -65,6 +70,10 @@ interface CaseState {
   input: Input;
   issuedOn: LocalDate;
   explanationDue?: LocalDate;
+  /** The letter reached someone (the mail server took it, or the department handed it over). */
+  letterDelivered?: LetterDelivery;
+  /** The letter reached nobody: the explanation's clock starts again from its delivery. */
+  letterRefused?: LetterRefusal;
   explanation?: Explanation;
   review?: InquiryView['review'];
   talk?: TalkRecord;
@@ -165,6 +174,8 @@ class InquiryCase extends Entity<CaseState> {
   /** The explanation's overdue step: a talk follows if the county's policy says so, else the department decides. */
   protected override onStepSent(entry: BookEntry, step: StepState, now: number): void {
     if (entry.kind !== 'written-explanation' || step.severity !== 'overdue' || this.s.explanation || this.s.talk) return;
+    // A letter nobody received makes no explanation overdue: its clock starts with the delivery.
+    if (this.s.letterRefused) return;
     if (this.core.policy.supervision.talkAfterMissedExplanation.value) this.orderTalk(now, `${MISSED_EXPLANATION_WHY}（截止${this.s.explanationDue}）`);
     else this.queueMail(this.mail('explanation-missed', 'overdue', { department: true }));
   }
@@ -187,6 +198,8 @@ class InquiryCase extends Entity<CaseState> {
       ...(i.proposalQuarter ? { proposalQuarter: i.proposalQuarter } : {}),
       ...(i.docNumber ? { docNumber: i.docNumber } : {}),
       ...(this.s.explanationDue ? { explanationDue: this.s.explanationDue } : {}),
+      ...(this.s.letterDelivered ? { letterDelivered: this.s.letterDelivered } : {}),
+      ...(this.s.letterRefused ? { letterRefused: this.s.letterRefused } : {}),
       ...(this.s.explanation ? { explanation: this.s.explanation } : {}),
       ...(this.s.review ? { review: this.s.review } : {}),
       ...(this.s.talk ? { talk: this.s.talk } : {}),
@@ -197,6 +210,57 @@ class InquiryCase extends Entity<CaseState> {
 
   protected searchAttributes(): Record<string, SearchAttributeUpdatePair> {
     return { stage: { key: StageKey, value: this.stage() }, township: { key: TownshipKey, value: this.input.township } };
+  }
+
+  private get letterName(): string {
+    return this.input.kind === 'talk' ? '约谈通知' : '函询函';
+  }
+
+  /** The letter's result: refused by everyone's mail server, or taken for someone (its delivery). */
+  protected override onMailResult(r: MailRequest, result: NoticeResult, now: number): void {
+    if (r.type !== 'case' || r.kind !== 'inquiry-letter' || this.s.letterDelivered) return;
+    if (result.recipients.length > 0) {
+      this.letterDelivered(now, { on: localDateOf(now), means: '邮件' });
+      return;
+    }
+    const error = (result.error ?? '').slice(0, 500);
+    this.s.letterRefused = { at: isoInstant(now), error };
+    this.log(
+      now,
+      'letter-refused',
+      `${this.letterName}未能送达任何收件人（${error}）${this.input.kind === 'inquiry' ? '；书面说明的期限自送达之日起重新计算' : ''}。请核对名册中的邮箱后在“通知与运维”页立即重发，或在案件页记录送达`,
+    );
+  }
+
+  /**
+   * The letter reached its addressees: when it had been refused, the explanation is owed from this
+   * day (六(四): the working days the county allows run from the letter's receipt).
+   */
+  letterDelivered(now: number, d: LetterDelivery): void {
+    const wasRefused = this.s.letterRefused !== undefined;
+    this.s.letterDelivered = d;
+    delete this.s.letterRefused;
+    if (!wasRefused && !d.by) return;
+    this.log(now, 'letter-delivered', `${this.letterName}已于${d.on}送达（${d.means}）`, d.by);
+    this.restartExplanationClock(d.on, now);
+  }
+
+  /** The explanation's deadline counted from `from` (the letter's delivery), while it is still awaited. */
+  restartExplanationClock(from: LocalDate, now: number): void {
+    if (this.input.kind !== 'inquiry' || this.s.explanation || this.s.talk) return;
+    const due = explanationDeadline(from, this.calendar, this.core.policy);
+    if (due.date === this.s.explanationDue) return;
+    this.s.explanationDue = due.date;
+    const waiting = this.book.open.find((x) => x.kind === 'written-explanation');
+    if (waiting) this.book.setDue(waiting.id, fixedDueDate(due.date, this.calendar), this.ctx, now);
+    this.log(now, 'explanation-due', `书面说明截止日期自${from}起计算，改为${due.date}`);
+  }
+
+  /** Sent again after the roster is mended: a refused letter goes with its deadline counted from today. */
+  protected override resending(m: MailRequest, now: number): MailRequest {
+    if (m.type !== 'case' || m.kind !== 'inquiry-letter' || !this.s.letterRefused) return m;
+    this.restartExplanationClock(localDateOf(now), now);
+    return { ...this.mail('inquiry-letter', 'letter', { people: this.input.recipients }), key: m.key };
   }
 
   assertOpen(): void {
@@ -360,6 +424,23 @@ export async function inquiryCase(rawInput: InquiryInput, carried?: CaseState): 
           ...promotionBlocks(r.accountability.map((a) => ({ person: a.person, date: r.heldOn, caseId: input.caseId, ground: a.ground }))),
         ]);
         c.log(now, 'closed', '约谈结束，案件办结');
+      },
+    ),
+  );
+
+  setHandler(
+    recordDeliveryUpdate,
+    ...update(
+      (now, raw) => {
+        const d = parseOrReject(recordDeliverySchema, raw);
+        c.assertOpen();
+        if (s.letterDelivered) throw refused(`${input.kind === 'talk' ? '约谈通知' : '函询函'}已于${s.letterDelivered.on}送达（${s.letterDelivered.means}）`);
+        if (d.on > localDateOf(now)) throw fieldError('on', `${d.on}晚于今天`);
+        if (d.on < s.issuedOn) throw fieldError('on', `${d.on}早于发出日期（${s.issuedOn}）`);
+      },
+      (now, raw) => {
+        const d = recordDeliverySchema.parse(raw);
+        c.letterDelivered(now, { on: d.on, means: d.means, by: d.by });
       },
     ),
   );

@@ -92,6 +92,7 @@ const allowed: Record<string, Who[]> = {
   'POST /api/cases/:id/talk/order': DEPT,
   'POST /api/cases/:id/talk/schedule': DEPT,
   'POST /api/cases/:id/talk/record': DEPT,
+  'POST /api/cases/:id/delivery': DEPT, // 送达 by hand, when the mail server refused the letter
   'POST /api/cases/:id/duties/fulfil': [...DEPT, ...TOWNSHIP],
   'POST /api/cases/:id/duties/waive': DEPT,
   'POST /api/cases/:id/deliveries/retry': [...DEPT, 'operator'],
@@ -121,6 +122,7 @@ const bodies: Record<string, unknown> = {
   'POST /api/cases/:id/talk/order': { why: '问题突出需要约谈' },
   'POST /api/cases/:id/talk/schedule': { at: `${today}T09:30`, place: '县委组织部', conductor: 'zzb-head' },
   'POST /api/cases/:id/talk/record': { outcome: '已约谈并提出要求' },
+  'POST /api/cases/:id/delivery': { on: today, means: '当面送达' },
   'POST /api/county/evaluations': { year: 2026, evaluatedOn: today, results: [{ person: 'qs-sec', grade: 'good' }] },
   'POST /api/county/diagnoses': { year: 2026, heldOn: today, targets: [{ village: 'QS03', problems: '班子战斗力不强', planStands: true }] },
   'POST /api/townships/:code/trainings': { kind: 'members', startOn: today, endOn: today, days: 1, topic: '农村无职党员培训', headcount: 20 },

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
@@ -197,6 +198,69 @@ test('a township answers an inquiry letter with its written explanation on the c
   await page.click('#explanation button[type=submit]');
   await expect.poll(async () => (await page.textContent('main')) ?? '').toContain('书面说明待审阅');
   await page.screenshot({ path: path.join(shots, 'case.png'), fullPage: true });
+}, 120_000);
+
+test('a letter the mail server refuses is red on the case and 通知与运维 pages, sent again after the roster is mended, or recorded as handed over', async () => {
+  const unknown = new Set(['bt-sec@township.example.org', 'bt-org@township.example.org', 'dp-sec@township.example.org', 'dp-org@township.example.org']);
+  api.world.mail.sink.policy = (address) => (unknown.has(address) ? 'reject-permanent' : 'accept');
+  for (const [township, caseId] of [['BT', 'BT-web'], ['DP', 'DP-web']] as const) {
+    const issued = await api.app.inject({ method: 'POST', url: '/api/cases', headers: api.bearer('zzb-zhang'), payload: { township, reason: '半月进展多次未报送', caseId } });
+    expect(issued.statusCode).toBe(201);
+  }
+  const page = await loggedIn('zzb-zhang', 'zzb-zhang@county.example.org');
+  await expect
+    .poll(async () => {
+      await page.goto(`${api.url}/cases/BT-web`);
+      return (await page.locator('#letter-refused').count()) > 0;
+    }, { timeout: 20_000 })
+    .toBe(true);
+  const alert = (await page.textContent('#letter-refused'))!;
+  expect(alert).toContain('函询函未能送达');
+  expect(alert).toContain('550');
+  expect(alert).toContain('书面说明的期限自送达之日起计算');
+  // 通知与运维 names whom it was for, what it was, the server's reply and what to do.
+  await expect
+    .poll(async () => {
+      await page.goto(`${api.url}/ops`);
+      return page.locator('#deliveries tr', { hasText: 'BT-web' }).count();
+    }, { timeout: 20_000 })
+    .toBeGreaterThan(0);
+  const row = page.locator('#deliveries tr[data-light=red]', { hasText: 'BT-web' }).first();
+  const cells = await row.locator('td').allTextContents();
+  expect(cells[1]).toContain('函询函');
+  expect(cells[2]).toMatch(/（乡镇党委书记）bt-sec@township\.example\.org/);
+  expect(cells[4]).toContain('SMTP 550');
+  expect(cells[5]).toContain('核对名册中该收件人的邮箱');
+  await page.screenshot({ path: path.join(shots, 'ops-refused.png'), fullPage: true });
+
+  // The roster gets the right addresses; 立即重发 sends the letter to them.
+  const mended = JSON.parse(readFileSync(api.rosterFile, 'utf8')) as { people: { id: string; email: string }[] };
+  for (const p of mended.people) if (p.id === 'bt-sec' || p.id === 'bt-org') p.email = `${p.id}.new@township.example.org`;
+  writeFileSync(api.rosterFile, JSON.stringify(mended));
+  await row.locator('button:has-text("立即重发")').click();
+  expect(await page.textContent('.flash')).toContain('已办理');
+  await api.world.mail.sink.waitFor((m) => m.envelopeTo.includes('bt-sec.new@township.example.org') && m.subject.startsWith('【函询】'), 1, 20_000);
+  await expect
+    .poll(async () => {
+      await page.goto(`${api.url}/cases/BT-web`);
+      return (await page.textContent('main')) ?? '';
+    }, { timeout: 20_000 })
+    .toContain(`送达：${localDateOf(Date.now())}（邮件）`);
+  expect(await page.locator('#letter-refused').count()).toBe(0);
+  expect(await page.textContent('main')).toContain('运维人员要求立即重发通知（1条）');
+
+  // 东坡乡's letter is handed over instead, and recorded on its page.
+  await expect
+    .poll(async () => {
+      await page.goto(`${api.url}/cases/DP-web`);
+      return page.locator('#delivery').count();
+    }, { timeout: 20_000 })
+    .toBe(1);
+  await page.fill('#delivery input[name=means]', '当面送达');
+  await page.click('#delivery button[type=submit]');
+  await expect.poll(async () => (await page.textContent('main')) ?? '').toContain(`送达：${localDateOf(Date.now())}（当面送达，王建国记录）`);
+  expect(await page.locator('#letter-refused').count()).toBe(0);
+  api.world.mail.sink.policy = () => 'accept';
 }, 120_000);
 
 test('on a phone (390 px) every page fits the screen: no sideways scrolling, each table row a card whose values say what they are', async () => {

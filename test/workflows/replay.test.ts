@@ -20,6 +20,7 @@ test('recorded histories replay without non-determinism', async () => {
   expect([...scenarios].sort()).toEqual([
     'case-answered-in-time',
     'case-direct-talk',
+    'case-refused-letter',
     'case-talk-waiting',
     'case-unanswered-to-talk',
     'case-updates-refused',

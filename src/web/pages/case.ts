@@ -13,6 +13,7 @@ export function registerCase(app: FastifyInstance, kit: Kit): void {
     const e: EntityRef = { kind: 'case', township: v.township, caseId };
     const base = `/api/cases/${caseId}`;
     const forms: Html[] = [];
+    const letterName = v.kind === 'talk' ? '约谈通知' : '函询函';
     if (v.stage === 'awaiting-explanation' && may(ctx.actor, 'explanation.submit', e)) {
       forms.push(form(ctx, 'explanation', `${base}/explanation`, '报送书面说明（六(四)）', html`${textarea(ctx, 'explanation', '问题根源', 'rootCause')}${textarea(ctx, 'explanation', '整顿措施', 'measures')}${input(ctx, 'explanation', '完成时限', 'timeLimit', 'date')}`));
     }
@@ -32,13 +33,18 @@ export function registerCase(app: FastifyInstance, kit: Kit): void {
         ),
       );
     }
+    // A letter the mail server refused for every addressee: resent from 通知与运维 after the roster is mended, or handed over and recorded here.
+    if (v.letterRefused && v.stage !== 'closed' && may(ctx.actor, 'letter.deliver', e)) {
+      forms.push(form(ctx, 'delivery', `${base}/delivery`, `记录${letterName}送达（书面说明的期限自送达之日起计算）`, html`${input(ctx, 'delivery', '送达日期', 'on', 'date', today())}${input(ctx, 'delivery', '送达方式', 'means', 'text', '当面送达')}`));
+    }
     if (v.stage === 'talk-scheduled' && may(ctx.actor, 'talk.record', e)) {
       forms.push(form(ctx, 'record', `${base}/talk/record`, '记录约谈情况', html`${input(ctx, 'record', '约谈日期', 'heldOn', 'date', today())}${textarea(ctx, 'record', '约谈情况', 'outcome')}`));
     }
     return {
       title: `${v.kind === 'talk' ? '约谈' : '函询'}案件 ${caseId}`,
       body: html`<p>${townshipName(v.township)}　状态：<strong>${caseStageLabels[v.stage]}</strong>　发出：${v.issuedOn}（${personName(v.issuedBy)}）</p>
-${v.docNumber ? html`<p>文号：${docNumberText(roster().county, v.docNumber)}</p>` : ''}<p><a href="/api/cases/${encodeURIComponent(caseId)}/letter.docx" download>下载${v.kind === 'talk' ? '约谈通知' : '函询函'}（Word，与发出的文件相同）</a></p><p>对象：${v.recipients.map(personName).join('、')}</p><p>事由：${v.reason}</p>
+${v.docNumber ? html`<p>文号：${docNumberText(roster().county, v.docNumber)}</p>` : ''}<p><a href="/api/cases/${encodeURIComponent(caseId)}/letter.docx" download>下载${v.kind === 'talk' ? '约谈通知' : '函询函'}（Word，与发出的文件相同）</a></p><p>对象：${v.recipients.map(personName).join('、')}</p>
+${letterState(ctx, v, letterName)}<p>事由：${v.reason}</p>
 ${v.explanationDue ? html`<p>书面说明截止：${v.explanationDue}</p>` : ''}
 ${v.explanation ? html`<h2>书面说明</h2><p>问题根源：${v.explanation.rootCause}</p><p>整顿措施：${v.explanation.measures}</p><p>完成时限：${v.explanation.timeLimit}</p>` : ''}
 <h2>待办事项</h2><p class="muted" data-as-of="${v.asOf}">截至${chinaTime(v.asOf)}（北京时间）</p>${dutyTable(ctx, e, base, dutiesNow(v), highlight)}
@@ -46,6 +52,16 @@ ${forms}
 <h2>工作记录</h2>${historyList(v.history)}`,
     };
   };
+  /** Whether the letter reached its addressees: red with the mail server's reply and what to do when it did not. */
+  const letterState = (ctx: Ctx, v: InquiryView, letterName: string): Html => {
+    if (v.letterRefused) {
+      const retry = may(ctx.actor, 'deliveries.retry', { kind: 'case', township: v.township, caseId: v.caseId });
+      return html`<div class="error" role="alert" id="letter-refused"><p><span class="light red"></span><strong>${letterName}未能送达</strong>（${chinaTime(v.letterRefused.at)}，邮件服务器答复：${v.letterRefused.error}）</p><p>${v.kind === 'inquiry' ? '书面说明的期限自送达之日起计算，送达前不计逾期。' : ''}请核对名册中收件人的邮箱，改正后${retry ? html`<a href="/ops">在“通知与运维”页立即重发</a>` : '请运维人员立即重发'}；或将${letterName}当面送达后在下方记录送达。</p></div>`;
+    }
+    if (v.letterDelivered) return html`<p>送达：${v.letterDelivered.on}（${v.letterDelivered.means}${v.letterDelivered.by ? `，${personName(v.letterDelivered.by)}记录` : ''}）</p>`;
+    return html`<p class="muted">${letterName}尚待邮件服务器接收。</p>`;
+  };
+
   page('/cases/:id', async (ctx, r) => casePage(ctx, (r.params as { id: string }).id));
   page('/cases/:id/obligations/:oid', async (ctx, r) => casePage(ctx, (r.params as { id: string }).id, (r.params as { oid: string }).oid));
 }

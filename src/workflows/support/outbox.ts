@@ -12,6 +12,7 @@ import { appendHistory } from './history';
 const DELIVERY_RETRY_FIRST_MS = 15 * 60_000;
 const DELIVERY_RETRY_MAX_MS = 6 * 3_600_000;
 const FAILED_KEPT = 30;
+const REFUSED_MAIL_KEPT = 10;
 
 export interface Deferred {
   requests: MailRequest[];
@@ -25,6 +26,12 @@ export interface Deferred {
 export interface OutboxState {
   failedDeliveries: FailedDelivery[];
   failedDeliveryCount: number;
+  /**
+   * Mail other than a duty's notice (a case's letter, a plan, a 交办任务书…) that reached nobody or
+   * not everyone, kept as it was asked for so that an operator's 立即重发 sends it again after the
+   * roster is mended (a notice is made again from its duty's step instead). Bounded.
+   */
+  refusedMail?: MailRequest[];
   /** Mails the mail server has not taken yet (an outage), tried again at `retryAt`. */
   deferred?: Deferred;
   history: HistoryEntry[];
@@ -42,7 +49,7 @@ export class Outbox {
     private readonly s: OutboxState,
     private readonly describe: (r: MailRequest) => Described,
     /** Told of every result, e.g. to record who a ladder step reached. */
-    private readonly onResult: (r: MailRequest, result: NoticeResult) => void = () => undefined,
+    private readonly onResult: (r: MailRequest, result: NoticeResult, now: number) => void = () => undefined,
   ) {}
 
   /**
@@ -103,18 +110,33 @@ export class Outbox {
     for (const r of results) {
       const req = r ? byKey.get(r.key) : undefined;
       if (!req) continue;
-      this.onResult(req, r);
+      this.onResult(req, r, now);
       const d = this.describe(req);
       if (r.status === 'sent' || r.status === 'already-sent') sent.push(d.label);
       if (r.journalError) appendHistory(this.s.history, now, 'journal-failed', `通知已发出，但未能记入发送记录（重试时可能重复发送）：${d.label}：${r.journalError}`);
       if (r.error) {
         this.s.failedDeliveryCount++;
-        this.s.failedDeliveries.push({ key: r.key, obligationId: d.obligationId, step: d.step, at: isoInstant(now), recipients: r.refused ?? [], error: r.error.slice(0, 500) });
+        this.s.failedDeliveries.push({ key: r.key, obligationId: d.obligationId, step: d.step, label: d.label, at: isoInstant(now), recipients: r.refused ?? [], error: r.error.slice(0, 500) });
         if (this.s.failedDeliveries.length > FAILED_KEPT) this.s.failedDeliveries.shift();
+        if (req.type !== 'notice') {
+          const kept = (this.s.refusedMail ??= []).filter((m) => m.key !== req.key);
+          kept.push(req);
+          this.s.refusedMail = kept.slice(-REFUSED_MAIL_KEPT);
+        }
         appendHistory(this.s.history, now, 'delivery-failed', `通知未能送达：${d.label}：${r.error}`);
       }
     }
     if (sent.length > 0) appendHistory(this.s.history, now, 'notices-sent', `已发送通知${sent.length}条：${sent.join('；')}`);
+  }
+
+  /**
+   * Mail refused for good, to be sent again as it was (the same key: whoever the sent journal
+   * says already has it is not sent it twice; the roster as it is now says where the rest goes).
+   */
+  takeRefused(): MailRequest[] {
+    const out = this.s.refusedMail ?? [];
+    delete this.s.refusedMail;
+    return out;
   }
 
   get retryAt(): number | undefined {

@@ -107,7 +107,7 @@ export abstract class Entity<S extends { core: CoreState }> {
     readonly workflowId: string,
   ) {
     this.book = new Book(s.core.book);
-    this.outbox = new Outbox(s.core, (r) => this.describe(r), (r, result) => this.onResult(r, result));
+    this.outbox = new Outbox(s.core, (r) => this.describe(r), (r, result, now) => this.onResult(r, result, now));
     // A continued run inherits its predecessor's search attributes; they are written again only when they change.
     this.published = {};
   }
@@ -458,9 +458,18 @@ export abstract class Entity<S extends { core: CoreState }> {
     return { obligationId: r.case ? `case/${r.case.caseId}` : `proposal/${r.proposal?.quarter ?? ''}`, step: r.kind, label: caseMailLabels[r.kind] };
   }
 
-  private onResult(r: MailRequest, result: NoticeResult): void {
+  private onResult(r: MailRequest, result: NoticeResult, now: number): void {
     if (r.type === 'notice' && result.recipients.length > 0) this.book.delivered(r.obligation.id, r.step.id, result.recipients);
+    this.onMailResult(r, result, now);
   }
+
+  /** A refused mail as it is sent again (a case's letter with its deadline counted anew). */
+  protected resending(m: MailRequest, _now: number): MailRequest {
+    return m;
+  }
+
+  /** What a mail came to, for the entity's own record (a case's letter refused, then delivered). */
+  protected onMailResult(_r: MailRequest, _result: NoticeResult, _now: number): void {}
 
   send(batch: MailRequest[]): Promise<NoticeResult[]> {
     return deliverMail(batch);
@@ -468,10 +477,15 @@ export abstract class Entity<S extends { core: CoreState }> {
 
   /**
    * An operator's "retry now": held-back mail is tried at once, and a step whose delivery failed
-   * for good (a wrong address, a post nobody held) is sent again if its duty is still open.
+   * for good (a wrong address, a post nobody held) is sent again if its duty is still open; other
+   * mail refused for good (a case's letter, a plan…) is sent again as it was.
    */
   retryDeliveries(now: number, by: string): number {
     let n = this.outbox.retryNow(now) ? (this.core.deferred?.requests.length ?? 0) : 0;
+    for (const m of this.outbox.takeRefused()) {
+      this.queueMail(this.resending(m, now));
+      n++;
+    }
     for (const f of this.core.failedDeliveries.splice(0)) {
       const entry = this.book.find(f.obligationId);
       const step = entry?.steps.find((st) => st.id === f.step);
