@@ -82,6 +82,13 @@ export const submitReportSchema = lazySchema(() => z
     });
   }));
 export type SubmitReport = z.input<typeof submitReportSchema>;
+export type ReportEntry = z.output<typeof reportEntrySchema>;
+
+/** The report last received (or amended), as it was sent: the township's page shows it read-only. */
+export interface SentReport {
+  readonly period: string;
+  readonly entries: readonly ReportEntry[];
+}
 
 export const quarterSchema = lazySchema(() => z.string().max(7).regex(/^\d{4}-Q[1-4]$/, '应为季度，如2019-Q1'));
 
@@ -228,6 +235,7 @@ export interface TownshipView extends EntityStatus {
   readonly county: string;
   readonly targets: readonly (TargetChange & { readonly active: boolean })[];
   readonly reports: readonly ReportRecord[];
+  readonly lastReport?: SentReport;
   readonly lapses: readonly Lapse[];
   readonly proposals: readonly Proposal[];
   readonly studies: readonly RecordStudy[];

@@ -25,6 +25,7 @@ import { isLocalDate, localDateSchema } from '../domain/calendar';
 import { authorize, type Actor } from './authorization';
 import { ServiceError } from './errors';
 import type { FieldIssue } from '../contracts/common';
+import { roleLabels } from '../domain/roster';
 import { ServiceCore, atQueryTime, badInput, fromTemporal, parseInput, assertAssigned, assignedPosts } from './core';
 
 /** Villages started at once in a designation round: enough to keep the server busy, few enough for its connection. */
@@ -141,7 +142,17 @@ export class VillageActions extends ServiceCore {
     return this.update(actor, 'acceptance.record', this.village(village), recordAcceptanceUpdate as never, recordAcceptanceSchema, 'evaluator', body);
   }
 
+  /** The successor must hold the post in the roster (a liaison: of the target's township). */
   reassign(actor: Actor, village: string, body: unknown): Promise<VillageView> {
+    const r = reassignSchema.safeParse(typeof body === 'object' && body !== null ? { by: actor.id, ...body } : body);
+    if (r.success) {
+      const roster = this.deps.roster();
+      const p = roster.people.find((x) => x.id === r.data.person);
+      const township = roster.villages.find((v) => v.code === village)?.township;
+      if (!p) throw badInput([{ path: 'person', message: `名册中没有${r.data.person}` }]);
+      if (p.role !== r.data.role) throw badInput([{ path: 'person', message: `${p.name}在名册中不是${roleLabels[r.data.role]}（是${roleLabels[p.role]}）` }]);
+      if (p.role === 'township-liaison' && township && p.township !== township) throw badInput([{ path: 'person', message: `${p.name}不是本乡镇的包村领导` }]);
+    }
     return this.update(actor, 'target.reassign', this.village(village), reassignUpdate as never, reassignSchema, 'by', body);
   }
 

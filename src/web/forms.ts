@@ -3,8 +3,8 @@
  * `entries.0.progress` nests, `year:number` is a number, `transformed:bool` a checkbox,
  * `measures:lines` one array item per non-empty line, `departments:list` every value of a repeated
  * field (checkboxes). Empty optional fields are left out. `measures.0.stage:row` belongs to a row
- * of a repeated group: it is kept only when the row has another value, and rows left empty are
- * dropped, so a form may offer more rows than are filled in (`:row-number` for a number).
+ * of a repeated group: it is kept only when the row has another value (and is not empty), and rows
+ * left empty are dropped, so a form may offer more rows than are filled in (`:row-number` for a number).
  *
  * A field name is the client's text: every object built here has no prototype, and a name whose
  * path would reach one (`__proto__`, `constructor`, `prototype`) or grow an array without bound
@@ -64,6 +64,8 @@ export function parseForm(form: Record<string, string | string[]>): { body: Reco
     switch (type) {
       case 'row':
       case 'row-number':
+        // An empty choice of a row (a select's "none") says nothing.
+        if (value.trim() === '') continue;
         rowValues.push([path, type === 'row-number' && /^\d+$/.test(value.trim()) ? Number(value) : value, name]);
         continue;
       case 'list':

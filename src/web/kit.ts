@@ -62,6 +62,7 @@ table{border-collapse:collapse;width:100%;background:#fff}td,th{border:1px solid
 form.inline{display:inline}form.box{background:#fff;border:1px solid #ddd;padding:.8em;margin:.6em 0}
 label{display:block;margin:.3em 0}label.inline{display:inline-block;margin-right:1em}fieldset{border:1px solid #ddd;margin:.4em 0}textarea{width:100%;min-height:3em}
 .muted{color:#777;font-size:.9em}.nowrap{white-space:nowrap}
+nav.actions{background:#fff8e1;border:1px solid #ffe082;padding:.5em .7em;margin:.4em 0 .8em}
 main{overflow-wrap:anywhere}
 @media (max-width:640px){
 header{padding:.5em .8em;gap:.4em .9em}header .who{margin-left:0}
@@ -82,6 +83,8 @@ export interface Ctx {
   readonly path: string;
   readonly done?: string;
   readonly error?: PageError;
+  /** The forms this page offers, in order: listed at its top so that the main action is in view on a phone. */
+  readonly actions: { id: string; title: string }[];
 }
 
 export function withQuery(path: string, q: Record<string, string>): string {
@@ -103,6 +106,29 @@ export function withAttestations(body: Record<string, unknown>): Record<string, 
     return duties.length ? { ...rest, duties } : rest;
   });
   return { ...body, entries };
+}
+
+/**
+ * Where a problem with a report's `entries.i.duties.j` belongs on the form: beside the attest field
+ * or the measure's date it was built from (in withAttestations' order).
+ */
+export function attestationFieldOf(body: Record<string, unknown>): (path: string) => string {
+  const names = new Map<string, string>();
+  if (Array.isArray(body.entries)) {
+    (body.entries as unknown[]).forEach((e, i) => {
+      if (typeof e !== 'object' || e === null) return;
+      const { attest, measures } = e as { attest?: Record<string, unknown>; measures?: { date?: unknown }[] };
+      const fields = [
+        ...Object.keys(attest ?? {}).map((kind) => `entries.${i}.attest.${kind}`),
+        ...(Array.isArray(measures) ? measures : []).flatMap((m, k) => (m.date !== undefined ? [`entries.${i}.measures.${k}.date`] : [])),
+      ];
+      fields.forEach((f, j) => names.set(`entries.${i}.duties.${j}`, f));
+    });
+  }
+  return (path) => {
+    const m = /^(entries\.\d+\.duties\.\d+)(\..*)?$/.exec(path);
+    return (m && names.get(m[1]!)) ?? path;
+  };
 }
 
 /** Actions a form takes only with its 已核实 box ticked, and what follows them (the form shows it beside the box). */
@@ -150,6 +176,7 @@ export function createKit(app: FastifyInstance, deps: WebDeps) {
       actor: deps.service.actor(claims.sub),
       csrf: claims.csrf ?? '',
       path: request.url.split('?')[0]!,
+      actions: [],
       ...(done ? { done } : {}),
       ...(error ? { error } : {}),
     };
@@ -173,6 +200,7 @@ ${
 }</header><main><h1>${title}</h1>
 ${ctx?.done ? html`<p class="flash">已办理：${ctx.done}</p>` : ''}
 ${ctx?.error && !ctx.error.form ? html`<p class="error">${ctx.error.message}</p>` : ''}
+${ctx?.actions.length ? html`<nav class="actions" aria-label="本页可办理">可办理：${ctx.actions.map((a, i) => html`${i ? '　' : ''}<a href="#${a.id}">${a.title}</a>`)}</nav>` : ''}
 ${raw(labelCells(body.value))}</main></body></html>`;
 
   const fieldError = (ctx: Ctx, form: string, name: string): Html | string => {
@@ -203,7 +231,11 @@ ${raw(labelCells(body.value))}</main></body></html>`;
   };
 
   /** A form that posts to the API route of `apiPath` through `/do`, coming back here. */
-  const form = (ctx: Ctx, id: string, apiPath: string, title: string, fields: Html, button = '提交'): Html => html`<form class="box" method="post" action="/do${apiPath}" id="${id}">
+  const form = (ctx: Ctx, id: string, apiPath: string, title: string, fields: Html, button = '提交'): Html => {
+    ctx.actions.push({ id, title });
+    return formHtml(ctx, id, apiPath, title, fields, button);
+  };
+  const formHtml = (ctx: Ctx, id: string, apiPath: string, title: string, fields: Html, button: string): Html => html`<form class="box" method="post" action="/do${apiPath}" id="${id}">
 <strong>${title}</strong>
 ${formError(ctx, id, fields)}
 <input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="_back" value="${ctx.path}"><input type="hidden" name="_form" value="${id}">
@@ -211,8 +243,8 @@ ${fields}<button type="submit">${button}</button></form>`;
 
   const input = (ctx: Ctx, formId: string, label: string, name: string, type = 'text', value = ''): Html =>
     html`<label>${label}：<input type="${type}" name="${name}" value="${kept(ctx, formId, name) ?? value}">${fieldError(ctx, formId, name)}</label>`;
-  const textarea = (ctx: Ctx, formId: string, label: string, name: string, placeholder = ''): Html =>
-    html`<label>${label}：${fieldError(ctx, formId, name)}<textarea name="${name}" placeholder="${placeholder}">${kept(ctx, formId, name) ?? ''}</textarea></label>`;
+  const textarea = (ctx: Ctx, formId: string, label: string, name: string, placeholder = '', value = ''): Html =>
+    html`<label>${label}：${fieldError(ctx, formId, name)}<textarea name="${name}" placeholder="${placeholder}">${kept(ctx, formId, name) ?? value}</textarea></label>`;
 
   const light = (o: ObligationView, cal: WorkCalendar): { cls: string; label: string } => {
     if (o.overdue || o.dueDate < today()) return { cls: 'red', label: '已逾期' };

@@ -39,6 +39,7 @@ import {
   type Proposal,
   type RecordStudy,
   type ReportRecord,
+  type SentReport,
   type TargetChange,
   type TownshipInput,
   type TownshipView,
@@ -85,6 +86,8 @@ export interface TownshipState {
   targets: TargetChange[];
   /** Half month id → its report. */
   reports: Record<string, ReportRecord>;
+  /** The last report received, as sent (one only: its entries may be long). */
+  lastReport?: SentReport;
   lapses: Lapse[];
   proposals: Proposal[];
   studies: RecordStudy[];
@@ -185,6 +188,7 @@ class Township extends Entity<TownshipState> {
       county: this.s.county,
       targets: targetsView(this.s.targets, localDateOf(now)),
       reports: Object.values(this.s.reports).sort((a, b) => a.period.localeCompare(b.period)),
+      ...(this.s.lastReport ? { lastReport: this.s.lastReport } : {}),
       lapses: this.s.lapses,
       proposals: this.s.proposals,
       studies: this.s.studies,
@@ -289,6 +293,8 @@ class Township extends Entity<TownshipState> {
       }
       e.duties.forEach((d, j) => {
         if (d.date > today) throw fieldError(`entries.${i}.duties.${j}.date`, `${d.date}晚于今天`);
+        // 六(三): a half month's report says what was done in that half month.
+        if (d.date < period.start || d.date > period.end) throw fieldError(`entries.${i}.duties.${j}.date`, `${d.date}不在${period.label}（${period.start}至${period.end}）内：半月进展只报本半月完成的事项（六(三)），其他日期请在所在半月的进展中填报`);
       });
     });
     const missing = active.filter((v) => !r.entries.some((e) => e.village === v));
@@ -308,6 +314,7 @@ class Township extends Entity<TownshipState> {
     const late = previous?.late ?? now > Date.parse(due.instant);
     const amendments = (previous?.amendments ?? -1) + 1;
     this.s.reports[r.period] = { period: r.period, periodLabel: period.label, receivedAt, reportedBy: r.reportedBy, villages: r.entries.map((e) => e.village), amendments, late };
+    this.s.lastReport = { period: r.period, entries: r.entries };
     const open = this.book.open.find((e) => e.kind === 'half-monthly-report' && e.period.id === r.period);
     if (open) this.book.fulfil(open.id, localDateOf(now), now, r.reportedBy);
     this.log(now, r.amendment ? 'report-amended' : 'report', `${r.amendment ? '更正' : '报送'}${period.label}整顿工作进展（${r.entries.length}个整顿对象）${late ? '，逾期报送' : ''}`, r.reportedBy);

@@ -219,3 +219,110 @@ test('a township records its cadres’ training on its page: the days stand besi
   expect(row('js04-wy1')).toMatch(/^<tr data-cadre="js04-wy1"><td>金沙镇黑石村<\/td><td>吴德才<\/td><td>村党组织班子成员<\/td><td>0<\/td>/);
   expect(page).toContain('<td data-label="2026年培训天数">5</td>'.replace('2026', year));
 });
+
+test('the department records an inspection on the township page (each problem a duty of the township) and names a new first secretary on the target page', async () => {
+  const head = { authorization: `Bearer ${api.sealer.seal({ sub: 'zzb-head', kind: 'bearer', exp: Date.now() + 60_000 })}` };
+  expect((await api.app.inject({ method: 'POST', url: '/api/villages/SL08/designate', headers: head, payload: {} })).statusCode).toBe(201);
+  const cookie = api.sealer.seal({ sub: 'zzb-zhang', kind: 'session', exp: Date.now() + 3_600_000, csrf: 'i' });
+  const today = localDateOf(Date.now());
+  const later = localDateOf(Date.now() + 20 * 86_400_000);
+  const post = (url: string, back: string, form: string, fields: [string, string][]) =>
+    api.app.inject({
+      method: 'POST',
+      url: `/do${url}`,
+      cookies: { [SESSION_COOKIE]: cookie },
+      payload: new URLSearchParams([['_csrf', 'i'], ['_back', back], ['_form', form], ...fields]).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  const page = await api.app.inject({ method: 'GET', url: '/townships/SL', cookies: { [SESSION_COOKIE]: cookie } });
+  expect(page.body).toContain('记录督导检查（六(三)）');
+  // Two problems, the second of the township as a whole; the third row left empty.
+  const findings: [string, string][] = [
+    ['findings.0.village:row', 'SL08'],
+    ['findings.0.problem:optional', '“三会一课”记录不全'],
+    ['findings.0.correctBy:optional', later],
+    ['findings.1.village:row', ''],
+    ['findings.1.problem:optional', '包村干部到村次数不足'],
+    ['findings.1.correctBy:optional', later],
+    ['findings.2.village:row', ''],
+    ['findings.2.problem:optional', ''],
+    ['findings.2.correctBy:optional', ''],
+  ];
+  // A deadline already past is refused beside its row, with what was typed kept.
+  const refused = await post('/api/townships/SL/inspections', '/townships/SL', 'inspection', [['on', today], ['method', 'unannounced'], ['summary', '明察暗访石林乡整顿工作'], ...findings.map(([k, v]): [string, string] => [k, k === 'findings.1.correctBy:optional' ? today : v])]);
+  const back = await api.app.inject({ method: 'GET', url: (refused.headers.location as string).replace(/#.*$/, ''), cookies: { [SESSION_COOKIE]: cookie } });
+  expect(back.body).toMatch(/<label>整改期限：<input type="date" name="findings\.1\.correctBy:optional" value="[\d-]+"><span class="err">整改期限[\d-]+应晚于今天/);
+  expect(back.body).toContain('value="包村干部到村次数不足"');
+  const done = await post('/api/townships/SL/inspections', '/townships/SL', 'inspection', [['on', today], ['method', 'unannounced'], ['summary', '明察暗访石林乡整顿工作'], ...findings]);
+  expect(done.headers.location).not.toContain('err=');
+  const sl = (await api.app.inject({ method: 'GET', url: '/api/townships/SL', headers: head })).json<{ inspections: { method: string; findings: { village?: string; problem: string }[] }[]; open: { kind: string; title: string }[] }>();
+  expect(sl.inspections.at(-1)).toMatchObject({ method: 'unannounced', findings: [{ village: 'SL08', problem: '“三会一课”记录不全' }, { problem: '包村干部到村次数不足' }] });
+  expect(sl.open.filter((o) => o.kind === 'inspection-finding')).toHaveLength(2);
+  const after = await api.app.inject({ method: 'GET', url: '/townships/SL', cookies: { [SESSION_COOKIE]: cookie } });
+  expect(after.body).toContain(`<h2 id="inspections">督导检查（六(三)）</h2>`);
+  expect(after.body).toMatch(new RegExp(`<li>\\S+村：“三会一课”记录不全（${later}前整改）</li><li>包村干部到村次数不足（${later}前整改）</li>`));
+
+  // The first secretary: only someone the roster has in that post.
+  const target = await api.app.inject({ method: 'GET', url: '/villages/SL08', cookies: { [SESSION_COOKIE]: cookie } });
+  expect(target.body).toContain('调整第一书记（四(一)1）或包村领导（五(三)）');
+  const wrong = await post('/api/villages/SL08/reassign', '/villages/SL08', 'reassign', [['role', 'first-secretary'], ['person', 'sl-sec'], ['effectiveOn', today]]);
+  const wrongPage = await api.app.inject({ method: 'GET', url: (wrong.headers.location as string).replace(/#.*$/, ''), cookies: { [SESSION_COOKIE]: cookie } });
+  expect(wrongPage.body).toMatch(/<span class="err">\S+在名册中不是第一书记（是乡镇党委书记）<\/span>/);
+  const ok = await post('/api/villages/SL08/reassign', '/villages/SL08', 'reassign', [['role', 'first-secretary'], ['person', 'spare-fs'], ['effectiveOn', today]]);
+  expect(ok.headers.location).not.toContain('err=');
+  const v = (await api.app.inject({ method: 'GET', url: '/api/villages/SL08', headers: head })).json<{ firstSecretary: string }>();
+  expect(v.firstSecretary).toBe('spare-fs');
+});
+
+test('the standing committee’s study on the page of its duty: only approved plans are offered, a task row left empty is not assigned, a deadline already past is refused beside its row', async () => {
+  const head = { authorization: `Bearer ${api.sealer.seal({ sub: 'zzb-head', kind: 'bearer', exp: Date.now() + 60_000 })}` };
+  const as = (who: string) => ({ authorization: `Bearer ${api.sealer.seal({ sub: who, kind: 'bearer', exp: Date.now() + 60_000 })}` });
+  for (const v of ['BT05', 'DP01']) expect((await api.app.inject({ method: 'POST', url: `/api/villages/${v}/designate`, headers: head, payload: {} })).statusCode).toBe(201);
+  expect((await api.app.inject({ method: 'POST', url: '/api/villages/BT05/plan', headers: as('bt-sec'), payload: { summary: '规范“两会两票”，公开村务财务', measures: ['每季度公开村务财务'] } })).statusCode).toBe(200);
+  expect((await api.app.inject({ method: 'POST', url: '/api/villages/BT05/plan/review', headers: head, payload: { decision: 'approve' } })).statusCode).toBe(200);
+  const county = (await api.app.inject({ method: 'GET', url: '/api/county', headers: head })).json<{ open: { id: string; kind: string }[]; upcoming: { id: string; kind: string }[] }>();
+  const duty = [...county.open, ...county.upcoming].find((o) => o.kind === 'standing-committee-study')!;
+  const dutyPage = `/county/obligations/${encodeURIComponent(duty.id)}`;
+  const cookie = api.sealer.seal({ sub: 'zzb-zhang', kind: 'session', exp: Date.now() + 3_600_000, csrf: 's' });
+  const page = (await api.app.inject({ method: 'GET', url: dutyPage, cookies: { [SESSION_COOKIE]: cookie } })).body;
+  expect(page).toContain('记录县委常委会专题研究，下达交办任务书（五(二)）');
+  // Only the plan the department approved is offered (DP01 has none yet).
+  expect(page).toContain('name="plans.0.village:row" value="BT05"');
+  expect(page).not.toContain('value="DP01"');
+  const today = localDateOf(Date.now());
+  const later = localDateOf(Date.now() + 30 * 86_400_000);
+  const post = (deadline: string) =>
+    api.app.inject({
+      method: 'POST',
+      url: '/do/api/county/committee-studies',
+      cookies: { [SESSION_COOKIE]: cookie },
+      payload: new URLSearchParams([
+        ['_csrf', 's'],
+        ['_back', dutyPage],
+        ['_form', 'committee-study'],
+        ['heldOn', today],
+        ['summary', '审核白塔乡整顿方案，明确交办事项'],
+        ['plans.0.village:row', 'BT05'],
+        ['plans.0.decision:row', 'approve'],
+        ['plans.0.tasks.0.item:optional', '调整充实村党支部班子'],
+        ['plans.0.tasks.0.owner:row', 'township'],
+        ['plans.0.tasks.0.deadline:optional', deadline],
+        ['plans.0.tasks.1.item:optional', ''],
+        ['plans.0.tasks.1.owner:row', 'village'],
+        ['plans.0.tasks.1.deadline:optional', ''],
+        ['plans.0.opinion:optional', ''],
+        ['plans.0.revisionDue:optional', ''],
+      ]).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  const refused = await post(today);
+  const back = (await api.app.inject({ method: 'GET', url: (refused.headers.location as string).replace(/#.*$/, ''), cookies: { [SESSION_COOKIE]: cookie } })).body;
+  expect(back).toMatch(/name="plans\.0\.tasks\.0\.deadline:optional" value="[\d-]+"><span class="err">完成时限[\d-]+应晚于今天/);
+  expect(back).toContain('value="调整充实村党支部班子"');
+  const done = await post(later);
+  expect(done.headers.location).not.toContain('err=');
+  const after = (await api.app.inject({ method: 'GET', url: '/api/county', headers: head })).json<{ committeeStudies: { heldOn: string; plans: { village: string; tasks: number }[] }[] }>();
+  expect(after.committeeStudies.at(-1)).toMatchObject({ heldOn: today, plans: [{ village: 'BT05', tasks: 1 }] });
+  const shown = (await api.app.inject({ method: 'GET', url: dutyPage, cookies: { [SESSION_COOKIE]: cookie } })).body;
+  expect(shown).toMatch(/<li>[\d-]+：审核白塔乡整顿方案，明确交办事项（\S+交办1项）<\/li>/);
+});

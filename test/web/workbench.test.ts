@@ -62,15 +62,41 @@ test('a township organization officer sees the report due, submits it, and it is
   // An empty report names the missing field next to it, in Chinese.
   await page.click('#report button[type=submit]');
   await expect.poll(async () => (await page.locator('#report .err').first().textContent()) ?? '').toMatch(/工作进展/);
+  // Two problems: each beside its own field, in Chinese, and everything typed is still there.
+  await progress.nth(0).fill('短');
+  await progress.nth(1).fill('无');
+  await page.fill('#report textarea[name="entries.1.problems"]', '合同底数不清');
+  await page.click('#report button[type=submit]');
+  await expect.poll(async () => page.locator('#report .err').count()).toBe(2);
+  for (const i of [0, 1]) expect(await page.locator(`#report label:has(textarea[name="entries.${i}.progress"]) .err`).textContent()).toBe('工作进展至少4个字');
+  expect(await page.inputValue('#report textarea[name="entries.1.problems"]')).toBe('合同底数不清');
+  expect(await page.textContent('#report .error')).not.toMatch(/entries\.\d/);
+  // A date outside the half month reported on is refused beside its field, naming the rule.
+  const period = await page.inputValue('#report input[name=period]');
+  const start = `${period.slice(0, 7)}-${period.endsWith('H1') ? '01' : '16'}`;
+  const before = localDateOf(Date.parse(`${start}T12:00:00+08:00`) - 86_400_000);
   await progress.nth(0).fill('<script>alert(1)</script>调整村两委班子');
   await progress.nth(1).fill('清理集体土地合同');
-  // The report attests QS03's first secretary's visit this month: that duty is closed with it.
-  await page.fill('#report input[name="entries.0.attest.first-secretary-visit:optional"]', `${month}-01`);
+  const visitDate = '#report input[name="entries.0.attest.first-secretary-visit:optional"]';
+  await page.fill(visitDate, before);
+  await page.click('#report button[type=submit]');
+  const visitError = page.locator('#report label:has(input[name="entries.0.attest.first-secretary-visit:optional"]) .err');
+  await expect.poll(async () => (await visitError.count()) > 0 ? visitError.textContent() : '').toContain(`${before}不在`);
+  expect(await visitError.textContent()).toContain('六(三)');
+  expect(await page.inputValue(visitDate)).toBe(before);
+  expect(await page.inputValue('#report textarea[name="entries.1.progress"]')).toBe('清理集体土地合同');
+  // The report attests QS03's first secretary's visit this half month: that duty is closed with it.
+  await page.fill(visitDate, start);
   await page.click('#report button[type=submit]');
   await expect.poll(async () => (await page.textContent('.flash')) ?? '').toContain('已办理：上报半月整顿工作进展');
-  // The half month is reported: the page says so and by whom; the form stays folded away for an amendment.
-  expect(await page.textContent('#report-sent')).toMatch(/进展已于.+报送（刘志强），各整顿对象的进展见其页面的工作记录：青石镇东风村、青石镇团结村。/);
+  // The half month is reported: the page shows what was sent, read-only, by whom; the form stays folded away for an amendment, filled in with it.
+  expect(await page.textContent('#report-sent .flash')).toMatch(/进展已于.+报送（刘志强），各整顿对象的进展也记入其页面的工作记录：青石镇东风村、青石镇团结村。/);
+  const sentRows = page.locator('#report-sent table.sent-report tr');
+  expect(await sentRows.nth(1).locator('td').allTextContents()).toEqual(['青石镇东风村', '<script>alert(1)</script>调整村两委班子', '—', '—', `第一书记到村开展服务 ${start}`]);
+  expect(await sentRows.nth(2).locator('td').allTextContents()).toEqual(['青石镇团结村', '清理集体土地合同', '合同底数不清', '—', '—']);
   expect(await page.locator('#report textarea[name$=".progress"]').first().isVisible()).toBe(false);
+  expect(await page.inputValue('#report textarea[name="entries.1.progress"]')).toBe('清理集体土地合同');
+  expect(await page.inputValue(visitDate)).toBe(start);
   await page.screenshot({ path: path.join(shots, 'township.png'), fullPage: true });
   // The duty is done: no longer among the township's open duties.
   expect(await page.locator('tr', { hasText: label }).count()).toBe(0);
@@ -279,6 +305,15 @@ test('on a phone (390 px) every page fits the screen: no sideways scrolling, eac
   expect(await page.locator('tr:has(> th)').first().isVisible()).toBe(false);
   expect(await row.locator('td').nth(2).getAttribute('data-label')).toBe('截止日期');
   await page.screenshot({ path: path.join(shots, 'phone-target.png'), fullPage: true, clip: { x: 0, y: 0, width: 390, height: 1500 } });
+  // The page's actions are listed at its top, in the first screen; a link leads to its form.
+  await page.goto(`${api.url}/townships/SL`);
+  const actions = page.locator('nav.actions a');
+  expect(await actions.allTextContents()).toContain('记录督导检查（六(三)）');
+  const top = await page.locator('nav.actions').boundingBox();
+  expect(top!.y + top!.height).toBeLessThan(844);
+  await actions.filter({ hasText: '记录督导检查' }).click();
+  await expect.poll(async () => page.evaluate<number>("document.querySelector('#inspection').getBoundingClientRect().top")).toBeLessThan(100);
+  await page.screenshot({ path: path.join(shots, 'phone-township.png') });
   await page.goto(`${api.url}/dashboard`);
   await page.screenshot({ path: path.join(shots, 'phone-dashboard.png'), fullPage: true, clip: { x: 0, y: 0, width: 390, height: 1500 } });
 }, 120_000);

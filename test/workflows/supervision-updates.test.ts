@@ -35,6 +35,12 @@ describe('township reports', () => {
     expect((await rejection(submit({ entries: [entry('QS03'), entry('QS03')] }))).message).toBe('entries.1.village：QS03重复填报');
     expect((await rejection(submit({ entries: [{ village: 'QS07', progress: '' }, entry('QS03')] }))).message).toBe('entries.0.progress：工作进展至少4个字');
     expect((await rejection(submit({ period: periodOf('half-month', addDays(today, 40)).id }))).message).toMatch(/^period：\d{4}年\d{1,2}月[上下]半月尚未开始$/);
+    // 六(三): a half month's report attests what was done in that half month.
+    const { start, end, label } = periodById(period);
+    const dayBefore = addDays(start, -1);
+    expect((await rejection(submit({ entries: [{ ...entry('QS03'), duties: [{ kind: 'flag-raising', date: dayBefore }] }, entry('QS07')] }))).message).toBe(
+      `entries.0.duties.0.date：${dayBefore}不在${label}（${start}至${end}）内：半月进展只报本半月完成的事项（六(三)），其他日期请在所在半月的进展中填报`,
+    );
     expect((await rejection(submit({ amendment: true }))).message).toBe(`amendment：${periodById(period).label}尚未报送，无可更正`);
     expect(stateOf(await qs.query(townshipStateQuery))).toEqual(before);
 

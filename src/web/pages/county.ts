@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { evaluationGradeLabels, evaluationGrades } from '../../contracts/programme';
 import { may } from '../../service/authorization';
-import { villageCadres } from '../../domain/roster';
+import { holders, roleLabels, villageCadres } from '../../domain/roster';
 import { TRAINING_DAYS } from '../../domain/training';
 import { html, raw, type Html } from '../html';
 import { type Kit, type Ctx } from '../kit';
@@ -70,6 +70,50 @@ export function registerCounty(app: FastifyInstance, kit: Kit): void {
     );
   };
 
+  /**
+   * 五(二): the standing committee's study of the plans. Each target is a row: left empty it was not
+   * studied this time; approved with the items assigned by its 交办任务书 (owner, person, deadline),
+   * or returned with the opinion and the day to send it again.
+   */
+  const committeeStudyForm = (ctx: Ctx, villages: readonly string[], diagnosisYears: readonly number[]): Html => {
+    const id = 'committee-study';
+    const r = roster();
+    const checked = (i: number, value: string): Html | string => ((kept(ctx, id, `plans.${i}.decision:row`) ?? 'approve') === value ? raw(' checked') : '');
+    const owners = { township: '乡镇党委', village: '村党组织' } as const;
+    // The 交办任务书 names the owner's secretary from the roster (the service does, not the form).
+    const holderOf = (village: string, owner: keyof typeof owners): string => {
+      const township = r.villages.find((v) => v.code === village)?.township ?? '';
+      const p = owner === 'township' ? holders(r, 'township-party-secretary', { township })[0] : holders(r, 'village-party-secretary', { village })[0];
+      return p ? `${roleLabels[p.role]}${p.name}` : '名册中无书记';
+    };
+    const plan = (village: string, i: number): Html => {
+      const task = (k: number): Html => {
+        const name = (f: string): string => `plans.${i}.tasks.${k}.${f}`;
+        return html`<div class="row">${input(ctx, id, `交办事项${k + 1}`, `${name('item')}:optional`)}<label>责任主体：<select name="${name('owner')}:row">${(Object.keys(owners) as (keyof typeof owners)[]).map((o) => html`<option value="${o}"${kept(ctx, id, `${name('owner')}:row`) === o ? raw(' selected') : ''}>${owners[o]}（${holderOf(village, o)}）</option>`)}</select>${fieldError(ctx, id, name('owner'))}</label>${input(ctx, id, '完成时限', `${name('deadline')}:optional`, 'date')}</div>`;
+      };
+      return html`<fieldset><legend>${villageName(village)}</legend><input type="hidden" name="plans.${i}.village:row" value="${village}">${fieldError(ctx, id, `plans.${i}.village`)}
+<label class="inline"><input type="radio" name="plans.${i}.decision:row" value="approve"${checked(i, 'approve')}> 审核通过，以交办任务书交办</label><label class="inline"><input type="radio" name="plans.${i}.decision:row" value="return"${checked(i, 'return')}> 退回修改</label>${fieldError(ctx, id, `plans.${i}.tasks`)}
+${[0, 1, 2].map(task)}${textarea(ctx, id, '审核意见（退回时必填）', `plans.${i}.opinion:optional`)}${input(ctx, id, '重新报送期限（退回时）', `plans.${i}.revisionDue:optional`, 'date')}</fieldset>`;
+    };
+    return form(
+      ctx,
+      id,
+      '/api/county/committee-studies',
+      '记录县委常委会专题研究，下达交办任务书（五(二)）',
+      html`${input(ctx, id, '研究日期', 'heldOn', 'date', today())}${textarea(ctx, id, '研究内容', 'summary')}${
+        diagnosisYears.length ? html`<label>依据的会诊：<select name="diagnosis:number"><option value="">（无）</option>${diagnosisYears.map((y) => html`<option value="${y}">${y}年会诊</option>`)}</select></label>` : ''
+      }
+${villages.length ? html`<p class="muted">经县委组织部审核通过的整顿方案（本次未审核的留空）：</p>${villages.map(plan)}` : html`<p class="muted">没有经县委组织部审核通过、待常委会审核的整顿方案。</p>`}`,
+      '记录并下达',
+    );
+  };
+
+  /** Targets whose plan the department approved: the ones the standing committee may study. */
+  const approvedPlans = async (ctx: Ctx, villages: readonly string[]): Promise<string[]> => {
+    const views = await Promise.all(villages.map((code) => deps.service.villageView(ctx.actor, code).catch(() => undefined)));
+    return villages.filter((_, i) => views[i]?.plan.status === 'approved');
+  };
+
   page('/county/obligations/:id', async (ctx, r) => {
     const v = await deps.service.countyView(ctx.actor);
     const id = (r.params as { id: string }).id;
@@ -79,6 +123,8 @@ export function registerCounty(app: FastifyInstance, kit: Kit): void {
     const record =
       id.startsWith('joint-meeting/') && may(ctx.actor, 'joint-meeting.record', { kind: 'county' })
         ? jointMeetingForm(ctx)
+        : id.startsWith('standing-committee-study/') && may(ctx.actor, 'committee-study.record', { kind: 'county' })
+          ? committeeStudyForm(ctx, await approvedPlans(ctx, active), v.diagnoses.map((d) => d.year))
         : id.startsWith('county-course/') && may(ctx.actor, 'course.record', { kind: 'county' })
           ? courseForm(ctx, active)
         : diagnosisYear && may(ctx.actor, 'diagnosis.record', { kind: 'county' }) && !v.diagnoses.some((d) => String(d.year) === diagnosisYear)
@@ -97,6 +143,9 @@ export function registerCounty(app: FastifyInstance, kit: Kit): void {
       ? html`<h2>已记录的会诊</h2><ul>${v.diagnoses.map((d) => html`<li>${d.year}年（${d.heldOn}）：会诊${d.targets}个整顿对象${d.planNotStanding.length ? `，整顿方案需调整：${d.planNotStanding.map(villageName).join('、')}` : '，整顿方案均可行'}</li>`)}</ul>`
       : html``;
     const courses = v.courses.length ? html`<h2>已记录的研修班</h2><ul>${v.courses.map((c) => html`<li>${c.startOn}至${c.endOn}（${c.days}天，${c.attendees}人参训）：${c.topic}</li>`)}</ul>` : html``;
-    return { title: '县委的事项', body: html`${dutyTable(ctx, { kind: 'county' }, '/api/county', dutiesNow(v), id)}${record}${held}${courses}${diagnoses}${evaluations}` };
+    const studies = v.committeeStudies.length
+      ? html`<h2>已记录的常委会专题研究</h2><ul>${v.committeeStudies.map((c) => html`<li>${c.heldOn}：${c.summary}${c.plans.length ? html`（${c.plans.map((p) => `${villageName(p.village)}${p.returned ? '退回修改' : `交办${p.tasks}项`}`).join('、')}）` : ''}</li>`)}</ul>`
+      : html``;
+    return { title: '县委的事项', body: html`${dutyTable(ctx, { kind: 'county' }, '/api/county', dutiesNow(v), id)}${record}${studies}${held}${courses}${diagnoses}${evaluations}` };
   });
 }

@@ -7,7 +7,7 @@ import { takeMutation } from '../../service/rate-limit';
 import { safeBack, type PageError } from '../flash';
 import { FormFieldError, parseForm } from '../forms';
 import { html } from '../html';
-import { confirmationOf, type Kit, withQuery, withAttestations } from '../kit';
+import { attestationFieldOf, confirmationOf, type Kit, withQuery, withAttestations } from '../kit';
 
 export function registerForms(app: FastifyInstance, kit: Kit): void {
   const { deps, flashes, session, layout } = kit;
@@ -36,7 +36,9 @@ export function registerForms(app: FastifyInstance, kit: Kit): void {
       if (consequence && form._confirmed !== 'yes') throw new FormFieldError('_confirmed', `请勾选“已核实”后再办理：${consequence}`);
       takeMutation(deps.mutations, actor.id);
       const parsed = parseForm(form);
-      fieldOf = parsed.fieldOf;
+      // A report's duties come from its attest fields and measure rows: a problem goes back beside them.
+      const attested = attestationFieldOf(parsed.body);
+      fieldOf = (path) => parsed.fieldOf(attested(path));
       await spec.run(deps.service, { actor, params, body: withAttestations(parsed.body) });
       // The audit line says what the action came to, not the redirect back to the page.
       request.audit.status = 200;

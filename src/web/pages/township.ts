@@ -1,6 +1,6 @@
 /** A township's page: its half-monthly report form (with the routine lines), studies, inspections, proposals and its targets. */
 import type { FastifyInstance } from 'fastify';
-import { trainingKindLabels, type TownshipView } from '../../contracts/township';
+import { inspectionMethodLabels, inspectionMethods, trainingKindLabels, type ReportEntry, type TownshipView } from '../../contracts/township';
 import { attestableDuties } from '../../contracts/village';
 import { periodById, periodOf, yearOf } from '../../domain/calendar';
 import { roleLabels, villageCadres } from '../../domain/roster';
@@ -50,28 +50,60 @@ export function registerTownship(app: FastifyInstance, kit: Kit): void {
             (o, k) =>
               html`<input type="hidden" name="entries.${i}.measures.${k}.obligationId:row" value="${o.id}">${input(ctx, 'report', `整顿方案措施（${o.periodLabel}，${o.dueDate}前）`, `entries.${i}.measures.${k}.date:optional`, 'date')}`,
           );
-      // Already reported: say so, and offer the form only as an amendment (what was sent is on each target's page).
+      // Already reported: what was sent, read-only, and the form (filled in with it) only as an amendment.
       const sent = t.reports.find((r) => r.period === periodId);
+      const shown = sent && t.lastReport?.period === periodId ? t.lastReport : undefined;
+      const sentEntry = (village: string): ReportEntry | undefined => shown?.entries.find((e) => e.village === village);
+      const sentDate = (village: string, match: (d: ReportEntry['duties'][number]) => boolean): string => sentEntry(village)?.duties.find(match)?.date ?? '';
+      const measureLabel = (village: string, id: string): string => {
+        const o = views.get(village)?.open.find((x) => x.id === id);
+        return o ? `整顿方案措施（${o.periodLabel}）` : '整顿方案措施';
+      };
+      const dutyText = (village: string, d: ReportEntry['duties'][number]): string => `${'obligationId' in d ? measureLabel(village, d.obligationId) : attestLabels[d.kind as keyof typeof attestLabels]} ${d.date}`;
       const reportForm = form(
           ctx,
           'report',
           `${base}/reports`,
           `${sent ? '更正' : '上报'}半月整顿工作进展（六(三)）：${periodLabel}`,
-          html`<input type="hidden" name="period" value="${periodId}">${active.map(
+          html`<input type="hidden" name="period" value="${periodId}"><p class="muted">本期完成的事项只填${half.start}至${half.end}之间的日期（每半月上报一次，六(三)）。</p>${active.map(
             (x, i) => html`<fieldset><legend>${villageName(x.village)}</legend><input type="hidden" name="entries.${i}.village" value="${x.village}">
 ${routine.get(x.village)?.length ? html`<p class="routine">本半月例行活动：${routine.get(x.village)!.join('；')}</p>` : ''}
-${textarea(ctx, 'report', '工作进展', `entries.${i}.progress`)}${textarea(ctx, 'report', '存在问题', `entries.${i}.problems`)}${textarea(ctx, 'report', '下步打算', `entries.${i}.nextSteps`)}
-<p class="muted">本期完成的事项（填写完成日期，可办结相应待办）：</p>${attestableDuties.map((k) => input(ctx, 'report', attestLabels[k], `entries.${i}.attest.${k}:optional`, 'date'))}${measures(x.village, i)}</fieldset>`,
+${textarea(ctx, 'report', '工作进展', `entries.${i}.progress`, '', sentEntry(x.village)?.progress)}${textarea(ctx, 'report', '存在问题', `entries.${i}.problems`, '', sentEntry(x.village)?.problems)}${textarea(ctx, 'report', '下步打算', `entries.${i}.nextSteps`, '', sentEntry(x.village)?.nextSteps)}
+<p class="muted">本期完成的事项（填写完成日期，可办结相应待办）：</p>${attestableDuties.map((k) => input(ctx, 'report', attestLabels[k], `entries.${i}.attest.${k}:optional`, 'date', sentDate(x.village, (d) => d.kind === k)))}${measures(x.village, i)}</fieldset>`,
           )}${sent ? html`<input type="hidden" name="amendment:bool" value="true">` : html`<label><input type="checkbox" name="amendment:bool" value="true"> 更正已报送的进展</label>`}`,
           sent ? '报送更正' : '报送',
         );
+      const sentTable = shown
+        ? html`<table class="sent-report"><tr><th>整顿对象</th><th>工作进展</th><th>存在问题</th><th>下步打算</th><th>本期完成的事项</th></tr>${shown.entries.map(
+            (e) => html`<tr><td><a href="/villages/${e.village}">${villageName(e.village)}</a></td><td>${e.progress}</td><td>${e.problems || '—'}</td><td>${e.nextSteps || '—'}</td><td>${e.duties.length ? e.duties.map((d) => dutyText(e.village, d)).join('；') : '—'}</td></tr>`,
+          )}</table>`
+        : '';
       forms.push(
         sent
-          ? html`<p class="flash" id="report-sent">${periodLabel}进展已于${chinaTime(sent.receivedAt)}报送（${personName(sent.reportedBy)}${sent.amendments ? `，更正${sent.amendments}次` : ''}），各整顿对象的进展见其页面的工作记录：${sent.villages.map((v, i) => html`${i ? '、' : ''}<a href="/villages/${v}">${villageName(v)}</a>`)}。</p>
-<details${ctx.error?.form === 'report' ? raw(' open') : ''}><summary>更正已报送的进展</summary>${reportForm}</details>`
+          ? html`<section id="report-sent"><h2>${periodLabel}进展（已报送）</h2><p class="flash">${periodLabel}进展已于${chinaTime(sent.receivedAt)}报送（${personName(sent.reportedBy)}${sent.amendments ? `，更正${sent.amendments}次` : ''}），各整顿对象的进展也记入其页面的工作记录：${sent.villages.map((v, i) => html`${i ? '、' : ''}<a href="/villages/${v}">${villageName(v)}</a>`)}。</p>
+${sentTable}<details${ctx.error?.form === 'report' ? raw(' open') : ''}><summary>更正已报送的进展</summary>${reportForm}</details></section>`
           : reportForm,
       );
       forms.push(form(ctx, 'study', `${base}/studies`, '记录党委季度专题研究（五(三)）', html`${input(ctx, 'study', '季度', 'quarter', 'text', periodOf('quarter', today()).id)}${input(ctx, 'study', '研究日期', 'heldOn', 'date', today())}${textarea(ctx, 'study', '研究内容', 'summary')}`));
+    }
+    // 六(三): the department's inspection group records a visit; each problem found is the township's duty, by the day set.
+    if (may(ctx.actor, 'inspection.record', e)) {
+      const targets = t.targets.filter((x) => x.active);
+      const rows = [0, 1, 2].map(
+        (k) =>
+          html`<div class="row"><label>整顿对象：<select name="findings.${k}.village:row"><option value="">（乡镇整体）</option>${targets.map((x) => html`<option value="${x.village}"${kept(ctx, 'inspection', `findings.${k}.village:row`) === x.village ? raw(' selected') : ''}>${villageName(x.village)}</option>`)}</select>${fieldError(ctx, 'inspection', `findings.${k}.village`)}</label>${input(ctx, 'inspection', `问题${k + 1}`, `findings.${k}.problem:optional`)}${input(ctx, 'inspection', '整改期限', `findings.${k}.correctBy:optional`, 'date')}</div>`,
+      );
+      const method = kept(ctx, 'inspection', 'method') ?? 'random';
+      forms.push(
+        form(
+          ctx,
+          'inspection',
+          `${base}/inspections`,
+          '记录督导检查（六(三)）',
+          html`${input(ctx, 'inspection', '检查日期', 'on', 'date', today())}<p>检查方式：${inspectionMethods.map((m) => html`<label class="inline"><input type="radio" name="method" value="${m}"${method === m ? raw(' checked') : ''}> ${inspectionMethodLabels[m]}</label>`)}</p>${textarea(ctx, 'inspection', '检查情况', 'summary')}
+<p class="muted">发现的问题（每个问题限期整改，记为本乡镇的待办事项，到期提醒）：</p>${rows}${fieldError(ctx, 'inspection', 'findings')}`,
+        ),
+      );
     }
     if (may(ctx.actor, 'inquiry.issue', e)) {
       forms.push(
@@ -140,6 +172,7 @@ ${input(ctx, 'training', '农村无职党员参训人数', 'headcount:number', '
 ${forms}
 <h2>半月进展</h2><ul>${[...t.reports].reverse().slice(0, 8).map((r) => html`<li>${r.periodLabel}　${chinaTime(r.receivedAt)}${r.late ? '　逾期报送' : ''}（${personName(r.reportedBy)}）</li>`)}</ul>
 ${t.lapses.length ? html`<h2>未按时报送</h2><ul>${t.lapses.map((l) => html`<li>${l.periodId}（${l.kind === 'missing' ? '未报送' : '逾期报送'}）</li>`)}</ul>` : ''}
+${t.inspections.length ? html`<h2 id="inspections">督导检查（六(三)）</h2><ul>${[...t.inspections].reverse().map((x) => html`<li>${x.on}　${inspectionMethodLabels[x.method]}（${personName(x.by)}）：${x.summary}${x.findings.length ? html`<ol>${x.findings.map((f) => html`<li>${f.village ? `${villageName(f.village)}：` : ''}${f.problem}（${f.correctBy}前整改）</li>`)}</ol>` : ''}</li>`)}</ul>` : ''}
 ${proposals.length ? html`<h2>函询建议</h2><ul>${proposals}</ul>` : ''}
 ${training}
 <h2>工作记录</h2>${historyList(t.history)}`,

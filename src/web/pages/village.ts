@@ -5,13 +5,13 @@ import { yearOf } from '../../domain/calendar';
 import { ratingHistoryText } from '../../domain/criteria';
 import { chinaTime } from '../../domain/names';
 import { may } from '../../service/authorization';
-import { html, type Html } from '../html';
+import { html, raw, type Html } from '../html';
 import { acceptanceFields, acceptanceRecord } from '../acceptance';
 import { planFields, planOwners, planRecord } from '../plan';
 import { CONFIRM, type Kit, type Ctx } from '../kit';
 
 export function registerVillage(app: FastifyInstance, kit: Kit): void {
-  const { deps, today, roster, personName, villageName, fieldError, form, input, textarea, dutiesNow, dutyTable, historyList, page } = kit;
+  const { deps, today, roster, personName, villageName, fieldError, kept, form, input, textarea, dutiesNow, dutyTable, historyList, page } = kit;
   const villagePage = async (ctx: Ctx, code: string, highlight?: string): Promise<{ title: string; body: Html }> => {
     const v: VillageView = await deps.service.villageView(ctx.actor, code);
     const e = deps.service.village(code);
@@ -43,6 +43,23 @@ export function registerVillage(app: FastifyInstance, kit: Kit): void {
           `${base}/acceptance`,
           '记录验收评价结果（五(一)，11月下旬）',
           acceptanceFields(kit, ctx, 'acceptance', v, year),
+        ),
+      );
+    }
+    // 四(一)1 第一书记, 五(三) 包村领导: the department names a successor; reminders go to them from then on.
+    if (!ended && may(ctx.actor, 'target.reassign', e)) {
+      const people = roster().people;
+      const option = (p: { id: string; name: string }): Html => html`<option value="${p.id}"${kept(ctx, 'reassign', 'person') === p.id ? raw(' selected') : ''}>${p.name}</option>`;
+      const role = kept(ctx, 'reassign', 'role') ?? 'first-secretary';
+      forms.push(
+        form(
+          ctx,
+          'reassign',
+          `${base}/reassign`,
+          '调整第一书记（四(一)1）或包村领导（五(三)）',
+          html`<label class="inline"><input type="radio" name="role" value="first-secretary"${role === 'first-secretary' ? raw(' checked') : ''}> 第一书记（现：${personName(v.firstSecretary)}）</label><label class="inline"><input type="radio" name="role" value="township-liaison"${role === 'township-liaison' ? raw(' checked') : ''}> 包村领导（现：${personName(v.liaison)}）</label>
+<label>调整为：<select name="person"><optgroup label="第一书记">${people.filter((p) => p.role === 'first-secretary').map(option)}</optgroup><optgroup label="包村领导">${people.filter((p) => p.role === 'township-liaison' && p.township === v.township).map(option)}</optgroup></select>${fieldError(ctx, 'reassign', 'person')}</label>${input(ctx, 'reassign', '起始日期', 'effectiveOn', 'date', today())}`,
+          '调整',
         ),
       );
     }
