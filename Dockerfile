@@ -18,7 +18,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY policy ./policy
-RUN mkdir -p /data/calendar /data/sent-journal /data/api /data/cli && chown -R node:node /data && chmod 700 /data/api /data/cli
+RUN mkdir -p /data/calendar /data/documents /data/sent-journal /data/api /data/cli && chown -R node:node /data && chmod 700 /data/api /data/cli
 # The image's `node` user, by number (hadolint DL3066: a name may not resolve on the host).
 USER 1000
 # The worker's health is its metrics endpoint (METRICS_BIND_ADDRESS); the API overrides it with /healthz.

@@ -67,6 +67,9 @@ const envSchema = z.object({
   POLICY_FILE: z.string().min(1).optional(),
   // Holiday arrangements published by operators for years the bundled data does not cover.
   CALENDAR_DIR: z.string().min(1).default('.data/calendar'),
+  // The documents as mailed (letters, notices, 交办任务书…), written by the worker and offered for
+  // download by the API: the same folder for both (a shared volume when they run apart).
+  DOCUMENT_DIR: z.string().min(1).default('.data/documents'),
   // --- API ---
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(8080),
@@ -128,7 +131,7 @@ export interface Config {
     readonly sentJournalRetentionDays: number;
     readonly letterPdf: boolean;
   };
-  readonly programme: { readonly rosterFile: string; readonly appBaseUrl: string; readonly policyFile: string | undefined; readonly calendarDir: string };
+  readonly programme: { readonly rosterFile: string; readonly appBaseUrl: string; readonly policyFile: string | undefined; readonly calendarDir: string; readonly documentDir: string };
   readonly api: { readonly host: string; readonly port: number; readonly sessionKey: string | undefined; readonly sessionKeyFile: string; readonly trustProxy: string[] | number | false };
   readonly cli: { readonly apiUrl: string; readonly tokenFile: string };
 }
@@ -208,7 +211,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       sentJournalRetentionDays: e.SENT_JOURNAL_RETENTION_DAYS,
       letterPdf: e.LETTER_PDF,
     },
-    programme: { rosterFile: e.ROSTER_FILE, appBaseUrl: e.APP_BASE_URL, policyFile: e.POLICY_FILE, calendarDir: e.CALENDAR_DIR },
+    programme: { rosterFile: e.ROSTER_FILE, appBaseUrl: e.APP_BASE_URL, policyFile: e.POLICY_FILE, calendarDir: e.CALENDAR_DIR, documentDir: e.DOCUMENT_DIR },
     api: { host: e.API_HOST, port: e.API_PORT, sessionKey: e.SESSION_KEY, sessionKeyFile: e.SESSION_KEY_FILE, trustProxy: e.API_TRUST_PROXY },
     cli: {
       apiUrl: (e.API_URL ?? `http://${e.API_HOST === '0.0.0.0' || e.API_HOST === '::' ? '127.0.0.1' : e.API_HOST}:${e.API_PORT}`).replace(/\/$/, ''),

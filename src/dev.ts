@@ -128,6 +128,7 @@ async function main(): Promise<void> {
     const d = prepareDemo();
     process.env.ROSTER_FILE = d.file;
     process.env.SENT_JOURNAL_DIR ??= path.join(dataDir, 'sent-journal');
+    process.env.DOCUMENT_DIR ??= path.join(dataDir, 'documents');
     console.log(`演示模式：名册中的日期整体后移${d.years}年（其余不变），写入${path.relative(process.cwd(), d.file)}；状态保存在${path.relative(process.cwd(), dataDir)}/。`);
   }
   // Links in mail lead to the address printed below (one host, one login in the browser): on the

@@ -12,6 +12,7 @@ import { loadConfigOrExit, type Config } from './config';
 import { docxToPdf, findSoffice } from './documents/pdf';
 import { rosterInvalidGauge, watchOverdue } from './infra/overdue-metrics';
 import { openPgSentJournal } from './activities/pg-sent-journal';
+import { fileDocumentStore } from './infra/document-store';
 import { connectionOptions } from './infra/temporal-connection';
 import { onStopSignal } from './infra/stop-signals';
 
@@ -91,6 +92,7 @@ export async function runWorker(config: Config, signal: AbortSignal): Promise<vo
       journal,
       baseUrl: config.programme.appBaseUrl,
       calendar: calendarStore(config.programme.calendarDir),
+      documents: fileDocumentStore(config.programme.documentDir, { keepFailed: (key, err) => console.warn(`文书未能保存（${key}）：${err.message}；邮件照常发出，下载时将重新生成。`) }),
       temporal,
       metrics: meterMailMetrics(meter),
       ...(soffice ? { letterPdf: (docx: Uint8Array) => docxToPdf(docx, soffice) } : {}),

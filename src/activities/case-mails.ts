@@ -15,6 +15,7 @@ import { planDocument } from '../documents/plan';
 import { planStageLabels, planStages } from '../contracts/village';
 import { docNumberText, chineseDate, departmentName, personName, sourceDocument, timesText, townshipName, villageLabel } from '../domain/names';
 import { FOOTER } from './notices';
+import type { DocumentStore } from '../infra/document-store';
 import { MISSED_EXPLANATION_WHY } from '../contracts/inquiry';
 
 
@@ -51,6 +52,24 @@ export interface CaseMailOptions {
   readonly pdf?: (docx: Uint8Array) => Promise<Uint8Array>;
   /** The files of a letter already made in this batch (one letter, several recipients). */
   readonly files?: Map<string, Promise<Attachment[]>>;
+  /** Where the documents mailed are kept, the very bytes (the workbench's downloads). */
+  readonly documents?: DocumentStore;
+}
+
+/**
+ * A document's files for the mail `key`: made once per batch (one letter, several recipients), and
+ * with a document store, the bytes kept there when the letter is the same (a retry sends what the
+ * first try sent and what the workbench offers).
+ */
+function documentFiles(opts: CaseMailOptions, key: string, letter: LetterDocument, basename: string): Promise<Attachment[]> {
+  let files = opts.files?.get(key);
+  if (!files) {
+    const render = (): Promise<Attachment[]> => letterFiles(letter, basename, opts.pdf);
+    const describe = { title: letter.title, ...(letter.docNumber ? { docNumber: letter.docNumber } : {}) };
+    files = opts.documents ? opts.documents.filesFor(key, describe, { letter, basename, pdf: opts.pdf !== undefined }, render) : render();
+    opts.files?.set(key, files);
+  }
+  return files;
 }
 
 export async function renderCaseMail(req: CaseMailRequest, roster: Roster, recipients: readonly Person[], baseUrl = '', opts: CaseMailOptions = {}): Promise<RenderedCaseMail> {
@@ -63,11 +82,7 @@ export async function renderCaseMail(req: CaseMailRequest, roster: Roster, recip
     case 'inquiry-proposal': {
       const p = req.proposal!;
       const letter = proposalDocument(req.township, p, roster, new Date());
-      let files = opts.files?.get(req.key);
-      if (!files) {
-        files = letterFiles(letter, `函询建议-${req.township}-${p.quarter}`, opts.pdf);
-        opts.files?.set(req.key, files);
-      }
+      const files = documentFiles(opts, req.key, letter, `函询建议-${req.township}-${p.quarter}`);
       return {
         attachments: await files,
         subject: `【建议函询】${town}：${p.quarterLabel}半月进展报告${p.lapses.length}次未按时报送`,
@@ -84,11 +99,7 @@ export async function renderCaseMail(req: CaseMailRequest, roster: Roster, recip
     case 'inquiry-letter': {
       const letter = caseLetter(c!, req.township, roster);
       const basename = `${c!.caseId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${c!.kind === 'talk' ? '约谈通知' : '函询函'}`;
-      let files = opts.files?.get(req.key);
-      if (!files) {
-        files = letterFiles(letter, basename, opts.pdf);
-        opts.files?.set(req.key, files);
-      }
+      const files = documentFiles(opts, req.key, letter, basename);
       return {
         fromName: departmentName(roster),
         subject: `【${c!.kind === 'talk' ? '约谈通知' : '函询'}】${letter.title}`,
@@ -129,11 +140,7 @@ export async function renderCaseMail(req: CaseMailRequest, roster: Roster, recip
       // The notice itself is a document (with its 文号 when the service scheduled the talk); the eve reminder is a mail.
       let files: Promise<Attachment[]> | undefined;
       if (!eve) {
-        files = opts.files?.get(req.key);
-        if (!files) {
-          files = letterFiles(talkNotice(c!, req.township, roster, new Date()), `${c!.caseId.replace(/[^A-Za-z0-9_.-]/g, '_')}-约谈通知-${t.at.slice(0, 10)}`, opts.pdf);
-          opts.files?.set(req.key, files);
-        }
+        files = documentFiles(opts, req.key, talkNotice(c!, req.township, roster, new Date()), `${c!.caseId.replace(/[^A-Za-z0-9_.-]/g, '_')}-约谈通知-${t.at.slice(0, 10)}`);
       }
       return {
         ...(files ? { attachments: await files } : {}),
@@ -173,11 +180,7 @@ export async function renderTaskBook(req: TaskBookRequest, roster: Roster, recip
     ],
     signature: [`中共${roster.county.name}委`, `${y}年${m}月${d}日`],
   };
-  let files = opts.files?.get(req.key);
-  if (!files) {
-    files = letterFiles(letter, `交办任务书-${req.village}-${req.studyOn}`, opts.pdf);
-    opts.files?.set(req.key, files);
-  }
+  const files = documentFiles(opts, req.key, letter, `交办任务书-${req.village}-${req.studyOn}`);
   const lines = [
     `县委常委会${req.studyOn}专题研究整顿工作，审核了${town}${villageName}的整顿方案，交办整顿事项${req.tasks.length}项（五(二)）：`,
     ...req.tasks.map((t) => `${t.n}. ${t.item}（责任人：${name(t.person)}，完成时限：${chineseDate(t.deadline)}）`),
@@ -208,11 +211,7 @@ export async function renderPlanMail(req: PlanMailRequest, roster: Roster, recip
     ...measures.flatMap((m) => (m.due && m.owner ? [`${planStageLabels[m.stage]}措施${m.n}：${m.what}（责任人：${personName(roster, m.owner)}，完成时限：${chineseDate(m.due)}）`] : [])),
     ...(req.plan.roadmap?.milestones ?? []).map((m, i) => `时间表节点${i + 1}：${m.goal}（责任人：${personName(roster, m.owner)}，${chineseDate(m.date)}）`),
   ];
-  let files = opts.files?.get(req.key);
-  if (!files) {
-    files = letterFiles(doc, `整顿方案-${req.village}`, opts.pdf);
-    opts.files?.set(req.key, files);
-  }
+  const files = documentFiles(opts, req.key, doc, `整顿方案-${req.village}`);
   const lines = [
     `${town}${villageName}的整顿方案已于${chineseDate(req.plan.approvedOn ?? req.plan.submittedOn ?? '')}审核通过（五(一)）。方案措施：${counts}${req.plan.roadmap ? `；经济基础薄弱，时间表节点${req.plan.roadmap.milestones.length}个（五(二)）` : ''}。`,
     ...(dated.length ? ['', '以下措施已列为责任人的待办事项，到期前提醒，完成后在整顿工作系统中报告办结：', ...dated] : []),
@@ -271,11 +270,7 @@ export async function renderBulletin(req: BulletinRequest, roster: Roster, recip
   const letter = bulletinLetter(f, roster);
   const [y, m] = f.month.split('-').map(Number);
   const period = `${y}年${m}月`;
-  let files = opts.files?.get(req.key);
-  if (!files) {
-    files = letterFiles(letter, `整顿工作通报-${f.month}-送审稿`, opts.pdf);
-    opts.files?.set(req.key, files);
-  }
+  const files = documentFiles(opts, req.key, letter, `整顿工作通报-${f.month}-送审稿`);
   const c = bulletinCounts(f);
   const town = (code: string): string => townshipName(roster, code);
   const lines = [
@@ -307,11 +302,7 @@ export async function renderBulletin(req: BulletinRequest, roster: Roster, recip
 export async function renderFiguresReport(req: FiguresReportRequest, facts: FiguresReportFacts, roster: Roster, recipients: readonly Person[], baseUrl = '', opts: CaseMailOptions = {}): Promise<RenderedCaseMail> {
   const f = facts.figures;
   const q = quarterText(req.quarter);
-  let files = opts.files?.get(req.key);
-  if (!files) {
-    files = letterFiles(figuresReportLetter(facts, roster), `整顿工作进展情况报告-${req.quarter}-送审稿`, opts.pdf);
-    opts.files?.set(req.key, files);
-  }
+  const files = documentFiles(opts, req.key, figuresReportLetter(facts, roster), `整顿工作进展情况报告-${req.quarter}-送审稿`);
   const behind = f.byTownship.filter((t) => t.light === 'red').map((t) => townshipName(roster, t.township));
   const lines = [
     `${q}全县软弱涣散村党组织整顿提升工作进展情况报告的送审稿已生成（数据截至${chineseDate(f.asOf)}），要点如下：`,

@@ -25,6 +25,7 @@ import type { RosterSource } from './roster-file';
 import { noMailMetrics, type MailMetrics } from './mail-metrics';
 import type { SentJournal } from './sent-journal';
 import { eachBounded } from '../infra/bounded';
+import type { DocumentStore } from '../infra/document-store';
 
 export const PERMANENT_DELIVERY_FAILURE = 'PermanentDeliveryFailure';
 
@@ -53,6 +54,8 @@ export interface NotificationDeps {
   readonly metrics?: MailMetrics;
   /** DOCX to PDF (LibreOffice), for a PDF beside each letter (LETTER_PDF). */
   readonly letterPdf?: (docx: Uint8Array) => Promise<Uint8Array>;
+  /** Where the documents mailed are kept, byte for byte (DOCUMENT_DIR), for the workbench's downloads. */
+  readonly documents?: DocumentStore;
 }
 
 export interface UrgeOverdueInput {
@@ -178,7 +181,7 @@ export function mailMeta(req: AnyMailRequest, kind: string, county: string): Rec
   return meta;
 }
 
-export function createNotificationActivities({ mailer, journal, roster, baseUrl, temporal, calendar, metrics = noMailMetrics, letterPdf }: NotificationDeps): NotificationActivities {
+export function createNotificationActivities({ mailer, journal, roster, baseUrl, temporal, calendar, metrics = noMailMetrics, letterPdf, documents }: NotificationDeps): NotificationActivities {
   const retried = (): boolean => {
     try {
       return Context.current().info.attempt > 1;
@@ -314,7 +317,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
   const deliverCaseMails = (requests: readonly CaseMailRequest[]): Promise<NoticeResult[]> => {
     const current = roster.current();
     const files = new Map();
-    return deliverAll(current, requests, (req) => resolveCaseRecipients(req, current), (req, person) => renderCaseMail(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }));
+    return deliverAll(current, requests, (req) => resolveCaseRecipients(req, current), (req, person) => renderCaseMail(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), ...(documents ? { documents } : {}), files }));
   };
   const deliverDigests = (requests: readonly DigestRequest[]): Promise<NoticeResult[]> => {
     const current = roster.current();
@@ -348,7 +351,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
       current,
       requests,
       (req) => resolvePosts(req.roles, req, current, { assigned: req.assigned }),
-      (req, person) => render(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }),
+      (req, person) => render(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), ...(documents ? { documents } : {}), files }),
     );
   };
   const deliverTaskBooks = (requests: readonly TaskBookRequest[]): Promise<NoticeResult[]> => deliverDocuments(requests, renderTaskBook);
@@ -473,7 +476,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
         current,
         [{ type: 'bulletin', key: input.key, roles: ['org-department-staff', 'org-department-head'], facts, ...(input.at ? { at: input.at } : {}) }],
         (req) => resolvePosts(req.roles, { village: '', township: '' }, current),
-        (req, person) => renderBulletin(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }),
+        (req, person) => renderBulletin(req, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), ...(documents ? { documents } : {}), files }),
       );
       // 六(一): each county leader gets the lines of their contact township and key village (the
       // newest holder of a township's link: a successor inherits it), when it has targets.
@@ -510,7 +513,7 @@ export function createNotificationActivities({ mailer, journal, roster, baseUrl,
         current,
         [{ type: 'figures-report', key: input.key, roles: ['org-department-staff', 'org-department-head'], quarter: input.quarter, ...(input.at ? { at: input.at } : {}) }],
         (req) => resolvePosts(req.roles, { village: '', township: '' }, current),
-        (req, person) => renderFiguresReport(req, facts, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), files }),
+        (req, person) => renderFiguresReport(req, facts, current, [person], baseUrl, { ...(letterPdf ? { pdf: letterPdf } : {}), ...(documents ? { documents } : {}), files }),
       );
       const t = facts.figures.totals;
       return { targets: t.targets, transformed: t.transformed, townshipsBehind: t.townshipsBehind, overdue: t.overdueDuties, results };

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { calendarStore } from '../activities/calendar-store';
+import { fileDocumentStore } from '../infra/document-store';
 import { createSmtpMailer } from '../activities/mailer';
 import { rosterFileSource } from '../activities/roster-file';
 import { loadConfigOrExit, type Config } from '../config';
@@ -66,6 +67,7 @@ export async function startApi(config: Config, extras: ApiExtras = {}): Promise<
     roster,
     policy: () => currentPolicy(config.programme.policyFile),
     calendar: calendarStore(config.programme.calendarDir),
+    documents: fileDocumentStore(config.programme.documentDir),
   });
   const login = new Login({ roster, mailer, sealer, hashKey: key });
   const app = await buildApi({

@@ -78,6 +78,13 @@ export const promotionBlockedQuery = defineQuery<Consequence[], [LocalDate]>('pr
 export const ledgerEntriesQuery = defineQuery<Consequence[]>('entries');
 /** Signals the ledger received and dropped because they did not validate, latest last. */
 export const ledgerDroppedQuery = defineQuery<DroppedInput[]>('dropped');
+/** A number the department's sequence gave, and what asked for it (`<case>/letter`, `<case>/talk/<time>`). */
+export interface NumberedDocument {
+  readonly key: string;
+  readonly number: DocNumber;
+}
+/** Every 文号 given, by year and number. */
+export const docNumbersQuery = defineQuery<NumberedDocument[]>('docNumbers');
 
 /**
  * The department's document numbers (文号), one sequence a year, kept by the ledger. Whoever issues

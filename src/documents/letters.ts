@@ -6,7 +6,7 @@
  */
 import type { CaseFacts, CaseMailRequest } from '../contracts/mail';
 import { localDateOf } from '../domain/calendar';
-import { docNumberText, chineseDate, departmentName, personName, sourceDocument, timesText, townshipName } from '../domain/names';
+import { caseNumberText, docNumberText, chineseDate, departmentName, personName, sourceDocument, timesText, townshipName } from '../domain/names';
 import { holders, type Roster } from '../domain/roster';
 import type { LetterDocument } from './official-letter';
 
@@ -33,7 +33,7 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
         '根据上述规定，凡是被约谈的，当年不得评先选优。',
       ],
       signature: [department, chineseDate(facts.issuedOn)],
-      footer: `（案号：${facts.caseId}）`,
+      footer: `（案号：${caseNumberText(roster, facts.caseId)}）`,
     };
   }
   return {
@@ -50,7 +50,7 @@ export function caseLetter(facts: CaseFacts, township: string, roster: Roster): 
       ].join(''),
     ],
     signature: [department, chineseDate(facts.issuedOn)],
-    footer: `（案号：${facts.caseId}）`,
+    footer: `（案号：${caseNumberText(roster, facts.caseId)}）`,
   };
 }
 
@@ -95,6 +95,6 @@ export function talkNotice(facts: CaseFacts, township: string, roster: Roster, n
       '根据上述规定，凡是被约谈的，当年不得评先选优。',
     ],
     signature: [departmentName(roster), chineseDate(localDateOf(now.getTime()))],
-    footer: `（案号：${facts.caseId}）`,
+    footer: `（案号：${caseNumberText(roster, facts.caseId)}）`,
   };
 }

@@ -72,6 +72,20 @@ export function chineseDate(at: string): string {
   return `${y}年${m}月${d}日${time ? ` ${time}` : ''}`;
 }
 
+/**
+ * A case number as a letter prints it: the system's default (township, day or quarter, kind) in
+ * words — LH-2026-12-06-inquiry → 柳河镇2026年12月6日函询, LH-2019-Q1-talk → 柳河镇2019年第一季度约谈 —
+ * and any other number as it was given.
+ */
+export function caseNumberText(roster: Pick<Roster, 'townships'>, caseId: string): string {
+  const m = /^([A-Za-z0-9_]+)-(\d{4}-\d{2}-\d{2}|\d{4}-Q[1-4])-(inquiry|talk)$/.exec(caseId);
+  if (!m || !roster.townships.some((t) => t.code === m[1])) return caseId;
+  const [, township, when, kind] = m as unknown as [string, string, string, 'inquiry' | 'talk'];
+  const q = /^(\d{4})-Q([1-4])$/.exec(when);
+  const period = q ? `${q[1]}年第${'一二三四'[Number(q[2]) - 1]}季度` : chineseDate(when);
+  return `${townshipName(roster, township)}${period}${kind === 'talk' ? '约谈' : '函询'}`;
+}
+
 /** The day of the week of a date: 星期日 … 星期六. */
 export function weekdayName(date: LocalDate): string {
   return `星期${'日一二三四五六'[dayOfWeek(date)]}`;

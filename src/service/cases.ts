@@ -40,8 +40,18 @@ export class CaseActions extends ServiceCore {
    * The case's letter (or notice of a directly ordered talk) as the Word document that was mailed:
    * drawn from the case's own facts, so the copy downloaded is the copy sent, under the same 文号.
    */
+  /**
+   * The letter (or talk notice) as it was mailed, byte for byte, once it has been; before that (the
+   * mail server has not taken it yet), as it would be mailed now.
+   */
   async caseLetterDocx(actor: Actor, caseId: string): Promise<{ filename: string; content: Buffer }> {
     const v = await this.caseView(actor, caseId);
+    const mailed = (await this.documents(actor, await this.case(caseId))).find((d) => d.key.endsWith('/inquiry-letter/letter'));
+    const docx = mailed?.files.find((f) => f.filename.endsWith('.docx'));
+    if (docx) {
+      const f = await this.document(actor, await this.case(caseId), docx.filename);
+      return { filename: `${mailed!.title}（${caseId}）.docx`, content: Buffer.from(f.content) };
+    }
     const letter = caseLetter({ ...v, ...(v.talk ? { talk: { why: v.talk.why } } : {}) }, v.township, this.deps.roster());
     const content = Buffer.from(await officialLetterDocx(officialLetter(letter)));
     return { filename: `${letter.title}（${caseId}）.docx`, content };

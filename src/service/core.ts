@@ -16,6 +16,7 @@ import { townshipStateQuery, townshipWorkflowId } from '../contracts/township';
 import { stateQuery, villageWorkflowId, type VillageView } from '../contracts/village';
 import type { Policy } from '../domain/policy';
 import type { Roster } from '../domain/roster';
+import type { DocumentMeta, DocumentStore, StoredFile } from '../infra/document-store';
 import { actionLabels, actorOf, authorize, ForbiddenError, mayFulfil, type Action, type Actor, type EntityRef } from './authorization';
 import { StageKey } from '../search-attributes';
 import { ServiceError } from './errors';
@@ -29,6 +30,8 @@ export interface ServiceDeps {
   /** The policy new workflows start with. */
   readonly policy: () => Policy;
   readonly calendar: CalendarStore;
+  /** The documents as mailed (DOCUMENT_DIR), for their downloads; none kept without it. */
+  readonly documents?: DocumentStore;
   /** The moment of a query (the machine's clock; a test on the time-skipping server passes the server's). */
   readonly now?: () => number | Promise<number>;
 }
@@ -147,6 +150,20 @@ export class ServiceCore {
       case 'county':
         return programmeWorkflowId(this.deps.roster().county.code);
     }
+  }
+
+  /** The documents mailed for an entity (letters, notices, 交办任务书…), oldest first, as they were mailed. */
+  async documents(actor: Actor, entity: EntityRef): Promise<DocumentMeta[]> {
+    authorize(actor, 'read', entity);
+    return (await this.deps.documents?.list(this.workflowId(entity))) ?? [];
+  }
+
+  /** One file of an entity's documents, the bytes that were mailed. */
+  async document(actor: Actor, entity: EntityRef, filename: string): Promise<StoredFile> {
+    authorize(actor, 'read', entity);
+    const f = await this.deps.documents?.file(this.workflowId(entity), filename);
+    if (!f) throw new ServiceError('not-found', `没有已发出的文件“${filename}”`);
+    return f;
   }
 
   protected what(e: EntityRef): string {

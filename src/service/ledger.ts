@@ -5,7 +5,7 @@ import { isLocalDate, localDateOf, localDateSchema, type LocalDate } from '../do
 import { roleLabels, type Role } from '../domain/roster';
 import { goalYearsOf } from '../domain/policy';
 import { authorize, type Actor } from './authorization';
-import { awardIneligibleQuery, ledgerEntriesQuery, ledgerWorkflowId, promotionBlockedQuery, recordAccountabilitySchema, recordAccountabilityUpdate } from '../contracts/ledger';
+import { awardIneligibleQuery, docNumbersQuery, ledgerEntriesQuery, ledgerWorkflowId, promotionBlockedQuery, recordAccountabilitySchema, recordAccountabilityUpdate } from '../contracts/ledger';
 import { accountabilityGrounds, type Consequence } from '../domain/consequences';
 import { consequencesWorkbook, targetLedgerRow, targetLedgerWorkbook, type TargetLedgerRow } from '../documents/ledger-workbook';
 import { VillageKey } from '../search-attributes';
@@ -14,9 +14,23 @@ import { computeFigures, type Figures } from '../documents/figures';
 import { readCountyRecords } from '../infra/county-records';
 import { figuresReportFacts, figuresReportLetter, quarterBefore, quarterDays, quarterText, reportAsOf } from '../documents/figures-report';
 import { officialLetter, officialLetterDocx } from '../documents/official-letter';
-import { townshipName } from '../domain/names';
+import { docNumberText, townshipName } from '../domain/names';
+import { inquiryWorkflowId } from '../contracts/inquiry';
+import type { DocumentMeta } from '../infra/document-store';
 import { eachBounded } from '../infra/bounded';
 import { ServiceCore, badInput, fromTemporal, problemsOf, withActor } from './core';
+
+/** A 文号 of the department's register and the document that bears it. */
+export interface RegisteredNumber {
+  readonly number: string;
+  readonly year: number;
+  readonly seq: number;
+  readonly caseId: string;
+  readonly kind: 'letter' | 'talk-notice';
+  /** The document as mailed; absent when none bearing the number went out. */
+  readonly title?: string;
+  readonly mailedAt?: string;
+}
 
 /** How long the figures are kept before they are computed again. */
 const FIGURES_TTL_MS = 5 * 60_000;
@@ -146,6 +160,30 @@ export class LedgerActions extends ServiceCore {
     const first = `${y.data}-01-01`;
     const last = `${y.data}-12-31`;
     return entries.filter((c) => c.from <= last && (c.until === undefined || c.until >= first)).sort((a, b) => a.from.localeCompare(b.from));
+  }
+
+  /**
+   * Every 文号 the department's sequence gave (letters, talk notices), with the document that bears
+   * it as it was mailed and its case; a number whose document was never mailed says so.
+   */
+  async docNumberRegister(actor: Actor): Promise<RegisteredNumber[]> {
+    authorize(actor, 'ledger.read', { kind: 'county' });
+    const county = this.deps.roster().county;
+    const given = await this.deps.client.workflow
+      .getHandle(ledgerWorkflowId(county.code))
+      .query(docNumbersQuery)
+      .catch((err: unknown) => fromTemporal(err, '后果台账（文号）'));
+    const docs = new Map<string, DocumentMeta[]>();
+    const cases = [...new Set(given.map((g) => g.key.split('/')[0]!))];
+    await eachBounded(cases, async (caseId) => {
+      docs.set(caseId, (await this.deps.documents?.list(inquiryWorkflowId(caseId)).catch(() => [])) ?? []);
+    });
+    return given.map((g) => {
+      const [caseId, what] = g.key.split('/') as [string, string];
+      const number = docNumberText(county, g.number);
+      const doc = docs.get(caseId)?.find((d) => d.docNumber === number);
+      return { number, year: g.number.year, seq: g.number.seq, caseId, kind: what === 'talk' ? 'talk-notice' : 'letter', ...(doc ? { title: doc.title, mailedAt: doc.at } : {}) };
+    });
   }
 
   /** Award ineligibility for a year (六(四)): the department and operators only. */

@@ -105,6 +105,25 @@ function dutyRoutes(prefix: string, label: string, entity: (p: Record<string, st
   ];
 }
 
+/** The documents an entity's mail carried (its 函询函, notices, 交办任务书…), listed and downloaded as mailed. */
+function documentRoutes(prefix: string, label: string, entity: (p: Record<string, string>) => EntityRef, resolve: (s: Service, p: Record<string, string>) => Promise<EntityRef>): RouteSpec[] {
+  return [
+    { method: 'GET', url: `${prefix}/documents`, summary: `${label}已发出的文书（标题、文号、文件）`, action: 'read', entity, run: async (s, c) => s.documents(c.actor, await resolve(s, c.params)) },
+    {
+      method: 'GET',
+      url: `${prefix}/documents/:file`,
+      summary: `${label}已发出的一个文件：与邮件附件逐字节相同`,
+      action: 'read',
+      entity,
+      produces: 'application/octet-stream',
+      run: async (s, c) => {
+        const f = await s.document(c.actor, await resolve(s, c.params), c.params.file!);
+        return new Download(f.filename, f.contentType, Buffer.from(f.content));
+      },
+    },
+  ];
+}
+
 export const routes: readonly RouteSpec[] = [
   // Reading
   { method: 'GET', url: '/api/entities', summary: '整顿对象、乡镇和函询案件列表（按本人可查看范围）', action: 'read', body: { schema: listFilterSchema }, run: (s, c) => s.list(c.actor, queryToFilter(c.body)) },
@@ -189,6 +208,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', url: '/api/villages/:code/reassign', summary: '调整第一书记或包村领导', action: 'target.reassign', entity: village, body: { schema: reassignSchema, actorField: 'by' }, run: (s, c) => s.reassign(c.actor, c.params.code!, c.body) },
   { method: 'POST', url: '/api/villages/:code/withdraw', summary: '撤销认定（须说明理由）', action: 'target.withdraw', entity: village, body: { schema: withdrawSchema, actorField: 'by' }, run: (s, c) => s.withdraw(c.actor, c.params.code!, c.body) },
   ...dutyRoutes('/api/villages/:code', '整顿对象', village, async (s, p) => s.village(p.code!)),
+  ...documentRoutes('/api/villages/:code', '整顿对象', village, async (s, p) => s.village(p.code!)),
 
   // Townships
   { method: 'POST', url: '/api/townships/:code/reports', summary: '上报半月整顿工作进展（六(三)）', action: 'report.submit', entity: township, body: { schema: submitReportSchema, actorField: 'reportedBy' }, run: (s, c) => s.submitReport(c.actor, c.params.code!, c.body) },
@@ -197,6 +217,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', url: '/api/townships/:code/inspections', summary: '记录督导检查（随机调研、明察暗访、跟踪问效）及发现的问题，问题限期整改（六(三)）', action: 'inspection.record', entity: township, body: { schema: recordInspectionSchema, actorField: 'by' }, run: (s, c) => s.recordInspection(c.actor, c.params.code!, c.body) },
   { method: 'POST', url: '/api/townships/:code/proposals/decide', summary: '对建议函询作出决定：函询（注明案件编号）或不予函询（说明理由）', action: 'proposal.decide', entity: township, body: { schema: decideProposalSchema, actorField: 'by' }, run: (s, c) => s.decideProposal(c.actor, c.params.code!, c.body) },
   ...dutyRoutes('/api/townships/:code', '乡镇', township, async (s, p) => s.township(p.code!)),
+  ...documentRoutes('/api/townships/:code', '乡镇', township, async (s, p) => s.township(p.code!)),
 
   // Inquiry cases
   {
@@ -218,6 +239,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', url: '/api/cases/:id/delivery', summary: '记录函询函（约谈通知）送达：日期和方式，书面说明的期限自送达之日起计算', action: 'letter.deliver', entity: inquiry, body: { schema: recordDeliverySchema, actorField: 'by' }, run: (s, c) => s.recordDelivery(c.actor, c.params.id!, c.body) },
   { method: 'POST', url: '/api/cases/:id/talk/record', summary: '记录约谈情况和问责决定（六(五)）', action: 'talk.record', entity: inquiry, body: { schema: recordTalkSchema, actorField: 'by' }, run: (s, c) => s.recordTalk(c.actor, c.params.id!, c.body) },
   ...dutyRoutes('/api/cases/:id', '函询案件', inquiry, async (s, p) => s.case(p.id!)),
+  ...documentRoutes('/api/cases/:id', '函询案件', inquiry, async (s, p) => s.case(p.id!)),
 
   // The county
   { method: 'POST', url: '/api/county/committee-studies', summary: '记录县委常委会专题研究：审核整顿方案，以交办任务书交办整顿事项（五(二)）', action: 'committee-study.record', entity: county, body: { schema: recordCommitteeStudySchema, actorField: 'by' }, run: (s, c) => s.recordCommitteeStudy(c.actor, c.body) },

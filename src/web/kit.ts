@@ -319,6 +319,15 @@ ${duties.map((o) => {
   const historyList = (h: readonly { at: string; text: string; by?: string }[]): Html =>
     html`<ul>${[...h].reverse().slice(0, 30).map((e) => html`<li>${chinaTime(e.at)}　${withNames(e.text)}${e.by ? html`（${personName(e.by)}）` : ''}</li>`)}</ul>`;
 
+  /** The documents mailed for an entity, each file downloadable as it was mailed (the same bytes, the same 文号). */
+  const documentList = async (ctx: Ctx, entity: EntityRef, base: string): Promise<Html> => {
+    const docs = await deps.service.documents(ctx.actor, entity).catch(() => []);
+    if (docs.length === 0) return html``;
+    return html`<h2 id="documents">已发出的文书</h2><ul class="documents">${[...docs].reverse().map(
+      (d) => html`<li>${d.title}${d.docNumber ? `（${d.docNumber}）` : ''}　${chinaTime(d.at)}　${d.files.map((f, i) => html`${i ? '　' : ''}<a href="${base}/documents/${encodeURIComponent(f.filename)}" download>${f.filename.endsWith('.pdf') ? 'PDF' : 'Word'}</a>`)}</li>`,
+    )}</ul><p class="muted">下载的文件与邮件附件逐字节相同。</p>`;
+  };
+
   // --- Errors as pages ----------------------------------------------------------------------------
 
   const errorPage = (reply: FastifyReply, ctx: Ctx | undefined, err: unknown): FastifyReply => {
@@ -343,7 +352,7 @@ ${duties.map((o) => {
     });
   };
 
-  return { deps, roster, flashes, loginError, today, calendarFor, personName, villageName, townshipName, departmentLabel, session, ctxOf, isDept, mayReadMailbox, layout, fieldError, kept, formError, form, input, textarea, light, dutiesNow, responsibleText, ownForm, pageOf, dutyTable, withNames, historyList, errorPage, page };
+  return { deps, roster, flashes, loginError, today, calendarFor, personName, villageName, townshipName, departmentLabel, session, ctxOf, isDept, mayReadMailbox, layout, fieldError, kept, formError, form, input, textarea, light, dutiesNow, responsibleText, ownForm, pageOf, dutyTable, withNames, historyList, documentList, errorPage, page };
 }
 
 export type Kit = ReturnType<typeof createKit>;

@@ -9,6 +9,7 @@ import {
   allocateDocNumberUpdate,
   awardIneligibleQuery,
   ledgerDroppedQuery,
+  docNumbersQuery,
   ledgerEntriesQuery,
   promotionBlockedQuery,
   recordAccountabilitySchema,
@@ -89,6 +90,11 @@ export async function consequencesLedger(input: LedgerInput, carried?: Consequen
   setHandler(promotionBlockedQuery, (date) => blockedFromPromotion(entries, date));
   setHandler(ledgerEntriesQuery, () => entries);
   setHandler(ledgerDroppedQuery, () => dropped);
+  setHandler(docNumbersQuery, () =>
+    Object.entries(byKey)
+      .map(([key, number]) => ({ key, number }))
+      .sort((a, b) => a.number.year - b.number.year || a.number.seq - b.number.seq),
+  );
 
   await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY);
   await condition(allHandlersFinished);

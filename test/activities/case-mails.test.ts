@@ -38,8 +38,9 @@ describe('the inquiry letter (六(四))', () => {
     expect(attachment!.filename).toBe('LH-2019-Q1-inquiry-函询函.docx');
     const xml = strFromU8(unzipSync(attachment!.content)['word/document.xml']!);
     expect(xml).toContain('关于柳河镇软弱涣散农村基层党组织整顿工作的函询函');
-    // The case number as a bracketed note (附注), GB/T 9704.
-    expect(xml).toContain('（案号：LH-2019-Q1-inquiry）');
+    // The case number as a bracketed note (附注, GB/T 9704), in words, not the system's id.
+    expect(xml).toContain('（案号：柳河镇2019年第一季度函询）');
+    expect(xml).not.toContain('LH-2019-Q1-inquiry');
     expect(xml).toMatch(/<w:color w:val="FF0000"\/>/);
 
     const withPdf = await renderCaseMail(request(), roster, [person!], '', { pdf: (docx) => docxToPdf(docx) });

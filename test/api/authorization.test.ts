@@ -49,6 +49,12 @@ const allowed: Record<string, Who[]> = {
   'GET /api/entities': [...VILLAGE_READERS, 'pairedDepartment', 'otherTownship', 'otherVillage'],
   'GET /api/villages/:code': VILLAGE_READERS,
   'GET /api/villages/:code/plan.docx': VILLAGE_READERS, // the plan, to whoever reads the target
+  'GET /api/villages/:code/documents': VILLAGE_READERS, // the documents mailed about the target, as mailed
+  'GET /api/villages/:code/documents/:file': VILLAGE_READERS,
+  'GET /api/townships/:code/documents': [...DEPT, 'operator', ...TOWNSHIP],
+  'GET /api/townships/:code/documents/:file': [...DEPT, 'operator', ...TOWNSHIP],
+  'GET /api/cases/:id/documents': [...DEPT, 'operator', ...TOWNSHIP],
+  'GET /api/cases/:id/documents/:file': [...DEPT, 'operator', ...TOWNSHIP],
   'GET /api/townships/:code': [...DEPT, 'operator', ...TOWNSHIP],
   'GET /api/cases/:id': [...DEPT, 'operator', ...TOWNSHIP],
   'GET /api/cases/:id/letter.docx': [...DEPT, 'operator', ...TOWNSHIP],

@@ -80,11 +80,14 @@ test("the worker's and the API's environments are valid configurations pointing 
   const calendarMount = (name: string) => compose.services[name]?.volumes?.find((v) => v.endsWith(`:${configs[0]!.programme.calendarDir}`));
   expect(calendarMount('worker')).toBe('calendar:/data/calendar');
   expect(calendarMount('api')).toBe('calendar:/data/calendar');
+  // The worker keeps the documents it mails where the API offers them for download.
+  expect(configs[0]!.programme.documentDir).toBe(configs[1]!.programme.documentDir);
+  for (const name of ['worker', 'api']) expect(compose.services[name]?.volumes).toContain(`documents:${configs[0]!.programme.documentDir}`);
   // The sent journal survives the worker's container; the roster and the policy are mounted read-only.
   expect(compose.services.worker?.volumes).toContain(`journal:${configs[0]!.smtp.sentJournalDir}`);
   expect(compose.services.worker?.volumes).toContain('./roster:/config/roster:ro');
   expect(compose.services.api?.volumes).toContain('./policy:/config/policy:ro');
-  expect(Object.keys(compose.volumes).sort()).toEqual(['apidata', 'calendar', 'clidata', 'journal', 'pgdata']);
+  expect(Object.keys(compose.volumes).sort()).toEqual(['apidata', 'calendar', 'clidata', 'documents', 'journal', 'pgdata']);
   // The session key's volume is the API's alone.
   expect(Object.entries(compose.services).filter(([, s]) => s.volumes?.some((v) => v.startsWith('apidata:'))).map(([n]) => n)).toEqual(['api']);
 });

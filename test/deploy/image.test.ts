@@ -101,6 +101,7 @@ test.runIf(asRoot)('the worker and the API run from the production file set as a
     ROSTER_FILE: path.join(app, 'roster.json'),
     POLICY_FILE: path.join(app, 'policy/county-policy.yaml'),
     CALENDAR_DIR: path.join(data, 'calendar'),
+    DOCUMENT_DIR: path.join(data, 'documents'),
     SENT_JOURNAL_DIR: path.join(data, 'sent-journal'),
     SESSION_KEY_FILE: path.join(data, 'api/session.key'),
     LOG_LEVEL: 'WARN',

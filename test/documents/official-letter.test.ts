@@ -28,7 +28,7 @@ const letter: OfficialLetter = {
     '请你们作出书面说明，检讨问题根源、提出整顿措施、明确整顿时限，并于2026年12月9日前通过整顿工作系统报送，或书面报送县委组织部。',
   ],
   date: '2026年11月29日',
-  note: '案号：LH-2026-Q3-inquiry',
+  note: '案号：柳河镇2026年第三季度函询',
 };
 
 function pdfText(pdf: Uint8Array): string {
@@ -100,7 +100,7 @@ test('the letter in the 信函格式: the red mark, a red double line under it, 
 
   const pdf = await docxToPdf(docx);
   const text = pdfText(pdf);
-  for (const line of ['中共云岭县委组织部', '云组函〔2026〕12号', '关于柳河镇软弱涣散农村基层党组织整顿工作的函询函', '赵志刚、钱丽同志：', '2026年11月29日', '（案号：LH-2026-Q3-inquiry）']) {
+  for (const line of ['中共云岭县委组织部', '云组函〔2026〕12号', '关于柳河镇软弱涣散农村基层党组织整顿工作的函询函', '赵志刚、钱丽同志：', '2026年11月29日', '（案号：柳河镇2026年第三季度函询）']) {
     expect(text).toContain(line.replace(/\s+/g, ''));
   }
   mkdirSync(artifacts, { recursive: true });

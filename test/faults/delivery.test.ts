@@ -57,6 +57,7 @@ function workerEnv(taskQueue: string, extra: Record<string, string> = {}): Recor
     ROSTER_FILE: rosterFile,
     CALENDAR_DIR: mkdtempSync(path.join(tmpdir(), 'fault-calendar-')),
     SENT_JOURNAL_DIR: mkdtempSync(path.join(tmpdir(), 'fault-journal-')),
+    DOCUMENT_DIR: mkdtempSync(path.join(tmpdir(), 'fault-documents-')),
     ...extra,
   };
 }

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { calendarStore } from '../../src/activities/calendar-store';
 import { rosterFileSource } from '../../src/activities/roster-file';
+import { fileDocumentStore } from '../../src/infra/document-store';
 import { buildApi } from '../../src/api/server';
 import { localDateOf } from '../../src/domain/calendar';
 import { builtinPolicy } from '../../src/domain/policy';
@@ -58,6 +59,7 @@ export function useApiWorld(opts: { startAt?: string } = {}): ApiWorld {
       roster: parsed,
       policy: () => builtinPolicy(),
       calendar: calendarStore(world.mail.calendarDir),
+      documents: fileDocumentStore(world.mail.documentDir),
       // On the time-skipping server a query's moment is the server's, not the machine's.
       ...(opts.startAt ? { now: () => world.env.currentTimeMs() } : {}),
     });

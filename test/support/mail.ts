@@ -8,6 +8,7 @@ import { createSmtpMailer, type Mailer } from '../../src/activities/mailer';
 import { rosterFileSource, type RosterSource } from '../../src/activities/roster-file';
 import { openSentJournal, type SentJournal } from '../../src/activities/sent-journal';
 import { SmtpSink } from '../../src/infra/smtp-sink';
+import { fileDocumentStore } from '../../src/infra/document-store';
 
 export const sampleRosterFile = path.resolve(__dirname, '../../roster/sample-county.json');
 export const APP_BASE_URL = 'http://rect.county.example.org';
@@ -21,6 +22,8 @@ export interface MailHarness {
   readonly activities: Activities;
   /** Where holiday arrangements published in the test go (the worker reads them from there). */
   readonly calendarDir: string;
+  /** Where the worker keeps the documents it mails (the API reads them from there). */
+  readonly documentDir: string;
   close(): Promise<void>;
 }
 
@@ -30,13 +33,15 @@ export async function startMailHarness(rosterFile = sampleRosterFile, opts: { te
   const journal = openSentJournal(mkdtempSync(path.join(tmpdir(), 'sent-journal-')));
   const roster = rosterFileSource(rosterFile);
   const calendarDir = opts.calendarDir ?? mkdtempSync(path.join(tmpdir(), 'calendar-'));
+  const documentDir = mkdtempSync(path.join(tmpdir(), 'documents-'));
   return {
     sink,
     mailer,
     journal,
     roster,
     calendarDir,
-    activities: createActivities({ mailer, journal, roster, baseUrl: APP_BASE_URL, calendar: calendarStore(calendarDir), ...(opts.temporal ? { temporal: opts.temporal } : {}) }),
+    documentDir,
+    activities: createActivities({ mailer, journal, roster, baseUrl: APP_BASE_URL, calendar: calendarStore(calendarDir), documents: fileDocumentStore(documentDir), ...(opts.temporal ? { temporal: opts.temporal } : {}) }),
     async close() {
       mailer.close();
       await sink.close();

@@ -210,9 +210,19 @@ test('a township answers an inquiry letter with its written explanation on the c
   const page = await loggedIn('lh-sec', 'lh-sec@township.example.org');
   await page.goto(`${api.url}/cases/LH-web`);
   expect(await page.textContent('main')).toContain('待书面说明');
-  // The letter itself, downloadable from the case page as the Word document that was mailed.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("下载函询函")')]);
-  expect(download.suggestedFilename()).toBe('关于柳河镇软弱涣散农村基层党组织整顿工作的函询函（LH-web）.docx');
+  // The letter itself, downloadable from the case page: the very bytes mailed to the secretary, under the same 文号.
+  const [mailed] = await api.world.mail.sink.waitFor((m) => m.envelopeTo.includes('lh-sec@township.example.org') && m.subject.startsWith('【函询】'));
+  const attachment = mailed!.attachments.find((a) => a.filename.endsWith('.docx'))!;
+  await expect
+    .poll(async () => {
+      await page.goto(`${api.url}/cases/LH-web`);
+      return page.locator('ul.documents a').count();
+    })
+    .toBeGreaterThan(0);
+  expect(await page.textContent('ul.documents li')).toMatch(/^关于柳河镇软弱涣散农村基层党组织整顿工作的函询函（云组函〔\d{4}〕\d+号）/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('ul.documents a:has-text("Word")')]);
+  expect(download.suggestedFilename()).toBe(attachment.filename);
+  expect(Buffer.compare(readFileSync((await download.path())!), attachment.content)).toBe(0);
   await page.fill('#explanation textarea[name=rootCause]', '组织干事调整，工作断档');
   await page.fill('#explanation textarea[name=measures]', '明确专人负责，每半月按时上报');
   await page.click('#explanation button[type=submit]');
@@ -286,6 +296,12 @@ test('a letter the mail server refuses is red on the case and 通知与运维 pa
   await page.click('#delivery button[type=submit]');
   await expect.poll(async () => (await page.textContent('main')) ?? '').toContain(`送达：${localDateOf(Date.now())}（当面送达，王建国记录）`);
   expect(await page.locator('#letter-refused').count()).toBe(0);
+  // The register of 文号 lists each number with the document that bears it, as mailed.
+  const number = /云组函〔\d{4}〕\d+号/.exec((await page.textContent('ul.documents'))!)![0];
+  await page.goto(`${api.url}/ledger`);
+  const registered = page.locator('#doc-numbers + table tr', { hasText: 'DP-web' });
+  expect(await registered.locator('td').first().textContent()).toBe(number);
+  expect(await registered.locator('td').nth(1).textContent()).toBe('关于东坡乡软弱涣散农村基层党组织整顿工作的函询函');
   api.world.mail.sink.policy = () => 'accept';
 }, 120_000);
 

@@ -7,12 +7,13 @@ import { html, type Html } from '../html';
 import { type Kit, type Ctx } from '../kit';
 
 export function registerCase(app: FastifyInstance, kit: Kit): void {
-  const { deps, today, roster, personName, townshipName, form, input, textarea, dutiesNow, dutyTable, historyList, page } = kit;
+  const { deps, today, roster, personName, townshipName, form, input, textarea, dutiesNow, dutyTable, historyList, documentList, page } = kit;
   const casePage = async (ctx: Ctx, caseId: string, highlight?: string): Promise<{ title: string; body: Html }> => {
     const v: InquiryView = await deps.service.caseView(ctx.actor, caseId);
     const e: EntityRef = { kind: 'case', township: v.township, caseId };
     const base = `/api/cases/${caseId}`;
     const forms: Html[] = [];
+    const documents = await documentList(ctx, e, base);
     const letterName = v.kind === 'talk' ? '约谈通知' : '函询函';
     if (v.stage === 'awaiting-explanation' && may(ctx.actor, 'explanation.submit', e)) {
       forms.push(form(ctx, 'explanation', `${base}/explanation`, '报送书面说明（六(四)）', html`${textarea(ctx, 'explanation', '问题根源', 'rootCause')}${textarea(ctx, 'explanation', '整顿措施', 'measures')}${input(ctx, 'explanation', '完成时限', 'timeLimit', 'date')}`));
@@ -43,7 +44,7 @@ export function registerCase(app: FastifyInstance, kit: Kit): void {
     return {
       title: `${v.kind === 'talk' ? '约谈' : '函询'}案件 ${caseId}`,
       body: html`<p>${townshipName(v.township)}　状态：<strong>${caseStageLabels[v.stage]}</strong>　发出：${v.issuedOn}（${personName(v.issuedBy)}）</p>
-${v.docNumber ? html`<p>文号：${docNumberText(roster().county, v.docNumber)}</p>` : ''}<p><a href="/api/cases/${encodeURIComponent(caseId)}/letter.docx" download>下载${v.kind === 'talk' ? '约谈通知' : '函询函'}（Word，与发出的文件相同）</a></p><p>对象：${v.recipients.map(personName).join('、')}</p>
+${v.docNumber ? html`<p>文号：${docNumberText(roster().county, v.docNumber)}</p>` : ''}${documents.value ? documents : html`<p><a href="/api/cases/${encodeURIComponent(caseId)}/letter.docx" download>下载${letterName}（Word，尚未发出：按现有信息生成）</a></p>`}<p>对象：${v.recipients.map(personName).join('、')}</p>
 ${letterState(ctx, v, letterName)}<p>事由：${v.reason}</p>
 ${v.explanationDue ? html`<p>书面说明截止：${v.explanationDue}</p>` : ''}
 ${v.explanation ? html`<h2>书面说明</h2><p>问题根源：${v.explanation.rootCause}</p><p>整顿措施：${v.explanation.measures}</p><p>完成时限：${v.explanation.timeLimit}</p>` : ''}

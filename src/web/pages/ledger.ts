@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { yearOf } from '../../domain/calendar';
 import { accountabilityGrounds, type Consequence } from '../../domain/consequences';
 import { roleLabels } from '../../domain/roster';
+import { chinaTime } from '../../domain/names';
 import { may } from '../../service/authorization';
 import { html, raw, type Html } from '../html';
 import type { Kit } from '../kit';
@@ -15,6 +16,7 @@ export function registerLedger(app: FastifyInstance, kit: Kit): void {
     const date = q.date ?? today();
     const list: Consequence[] = await deps.service.awardIneligible(ctx.actor, year);
     const blocked: Consequence[] = await deps.service.promotionBlocked(ctx.actor, date);
+    const numbers = await deps.service.docNumberRegister(ctx.actor).catch(() => []);
     const line = (c: Consequence): Html =>
       html`<tr><td>${c.subject.type === 'person' ? personName(c.subject.id) : c.subject.code}</td><td>${c.from}${c.until ? `至${c.until}` : '起'}</td><td>${c.reason}</td><td>${c.clause}</td><td>${c.cause}</td></tr>`;
     // 六(五): the head records an accountability decision; the form asks for the confirmation the two years follow from.
@@ -41,6 +43,13 @@ ${input(ctx, 'accountability', '问责事由（其他问责必填）', 'reason:o
 <p>导出（Excel）：<a href="/api/ledger/targets.xlsx">整顿对象台账</a>　<a href="/api/ledger/consequences.xlsx?year=${year}">${year}年度后果台账</a></p>
 <h2>${year}年度不得评先选优（六(四)）</h2><table><tr><th>人员</th><th>期间</th><th>事由</th><th>依据</th><th>案件</th></tr>${list.map(line)}</table>
 <h2>${date}不得提拔使用（六（五））、不得晋升重用（五（四））</h2><table><tr><th>对象</th><th>期间</th><th>事由</th><th>依据</th><th>案件或文号</th></tr>${blocked.map(line)}</table>
+<h2 id="doc-numbers">文号登记（县委组织部发文）</h2>${
+  numbers.length
+    ? html`<table><tr><th>文号</th><th>文书</th><th>案件</th><th>发出</th></tr>${[...numbers].reverse().map(
+        (n) => html`<tr><td>${n.number}</td><td>${n.title ?? (n.kind === 'letter' ? '函询函' : '约谈通知')}</td><td><a href="/cases/${encodeURIComponent(n.caseId)}">${n.caseId}</a></td><td>${n.mailedAt ? chinaTime(n.mailedAt) : html`<strong class="red-text">未见发出的文书</strong>`}</td></tr>`,
+      )}</table>`
+    : html`<p class="muted">尚未编排文号。</p>`
+}
 ${accountability}`,
     };
   });

@@ -14,7 +14,7 @@ import { html, raw, type Html } from '../html';
 import { CONFIRM, type Kit, type Ctx } from '../kit';
 
 export function registerTownship(app: FastifyInstance, kit: Kit): void {
-  const { deps, today, roster, personName, villageName, townshipName, fieldError, kept, form, input, textarea, dutiesNow, dutyTable, historyList, page } = kit;
+  const { deps, today, roster, personName, villageName, townshipName, fieldError, kept, form, input, textarea, dutiesNow, dutyTable, historyList, documentList, page } = kit;
   const attestLabels: Record<(typeof attestableDuties)[number], string> = {
     'first-secretary-visit': '第一书记到村开展服务',
     'first-secretary-symposium': '第一书记与村民座谈交流',
@@ -175,6 +175,7 @@ ${t.lapses.length ? html`<h2>未按时报送</h2><ul>${t.lapses.map((l) => html`
 ${t.inspections.length ? html`<h2 id="inspections">督导检查（六(三)）</h2><ul>${[...t.inspections].reverse().map((x) => html`<li>${x.on}　${inspectionMethodLabels[x.method]}（${personName(x.by)}）：${x.summary}${x.findings.length ? html`<ol>${x.findings.map((f) => html`<li>${f.village ? `${villageName(f.village)}：` : ''}${f.problem}（${f.correctBy}前整改）</li>`)}</ol>` : ''}</li>`)}</ul>` : ''}
 ${proposals.length ? html`<h2>函询建议</h2><ul>${proposals}</ul>` : ''}
 ${training}
+${await documentList(ctx, e, base)}
 <h2>工作记录</h2>${historyList(t.history)}`,
     };
   };

@@ -11,7 +11,7 @@ import { planFields, planOwners, planRecord } from '../plan';
 import { CONFIRM, type Kit, type Ctx } from '../kit';
 
 export function registerVillage(app: FastifyInstance, kit: Kit): void {
-  const { deps, today, roster, personName, villageName, fieldError, kept, form, input, textarea, dutiesNow, dutyTable, historyList, page } = kit;
+  const { deps, today, roster, personName, villageName, fieldError, kept, form, input, textarea, dutiesNow, dutyTable, historyList, documentList, page } = kit;
   const villagePage = async (ctx: Ctx, code: string, highlight?: string): Promise<{ title: string; body: Html }> => {
     const v: VillageView = await deps.service.villageView(ctx.actor, code);
     const e = deps.service.village(code);
@@ -78,6 +78,7 @@ ${v.acceptances.length ? html`<h2>验收评价</h2>${v.acceptances.map(acceptanc
 <h2>待办事项</h2><p class="muted" data-as-of="${v.asOf}">截至${chinaTime(v.asOf)}（北京时间）</p>${dutyTable(ctx, e, base, dutiesNow(v), highlight)}
 ${forms}
 ${v.failedDeliveryCount ? html`<h2>未能送达的通知（${v.failedDeliveryCount}）</h2><ul>${v.failedDeliveries.map((f) => html`<li>${chinaTime(f.at)}　${f.recipients.join('、')}：${f.error}</li>`)}</ul>` : ''}
+${await documentList(ctx, e, base)}
 <h2>工作记录</h2>${historyList(v.history)}`,
     };
   };
