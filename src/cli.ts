@@ -5,7 +5,10 @@
  * The commands by group under ./cli/: targets, supervision (townships, cases, ledgers), admin
  * (calendar, policy), and the API's own commands (./cli-api.ts).
  */
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { useRunningDemo } from './demo';
+import { projectRoot } from './infra/temporal-binaries';
 import { RosterFileError } from './activities/roster-file';
 import { CalendarFileError } from './activities/calendar-store';
 import { addApiCommands, ApiCallError } from './cli-api';
@@ -29,6 +32,9 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
 }
 
 if (require.main === module) {
+  // Beside `npm start -- --demo`, the demo's roster, as the workbench shows it.
+  const demoNote = useRunningDemo(path.join(projectRoot, '.data', 'demo'));
+  if (demoNote) process.stderr.write(`${demoNote}\n`);
   buildCli()
     .parseAsync(process.argv)
     .then(

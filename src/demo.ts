@@ -4,6 +4,8 @@
  * the years of its yearly records move by the same whole number of years; nothing else changes. The dashboard then shows a plausible
  * county at the start of its cycle instead of one in its eighth year with everything overdue.
  */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { readRosterFile } from './activities/roster-file';
 import { localDateOf, makeDate, daysInMonth, type LocalDate } from './domain/calendar';
 import { parseRoster, type Roster } from './domain/roster';
@@ -50,4 +52,39 @@ export function demoRoster(file: string, now: number): { roster: Roster; years: 
   const thisYear = Number(localDateOf(now).slice(0, 4));
   const past = <T extends { readonly year: number }>(list: readonly T[]): T[] => list.filter((r) => r.year <= thisYear);
   return { roster: { ...moved.roster, ratings: past(moved.roster.ratings), admissions: past(moved.roster.admissions) }, years };
+}
+
+/** While `npm start -- --demo` runs: which process, and the files the CLI should read instead of the configured ones. */
+interface DemoMarker {
+  readonly pid: number;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+const markerFile = (dataDir: string): string => path.join(dataDir, 'running.json');
+
+/** Says that a demo runs with these files (removed by the returned function, on stop). */
+export function markDemoRunning(dataDir: string, env: Readonly<Record<string, string>>): () => void {
+  const file = markerFile(dataDir);
+  writeFileSync(file, `${JSON.stringify({ pid: process.pid, env } satisfies DemoMarker)}\n`);
+  return () => rmSync(file, { force: true });
+}
+
+/**
+ * The CLI beside a running demo reads the demo's roster (and its documents), not the configured
+ * ones, unless the environment names them: what `list` prints is what the workbench shows. Returns
+ * the note to print, or nothing when no demo runs.
+ */
+export function useRunningDemo(dataDir: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const file = markerFile(dataDir);
+  if (!existsSync(file)) return undefined;
+  let marker: DemoMarker;
+  try {
+    marker = JSON.parse(readFileSync(file, 'utf8')) as DemoMarker;
+    process.kill(marker.pid, 0);
+  } catch {
+    return undefined; // a demo that is no longer running (or a marker that cannot be read)
+  }
+  const taken = Object.entries(marker.env).filter(([k]) => env[k] === undefined);
+  for (const [k, v] of taken) env[k] = v;
+  return taken.length ? `演示模式运行中：按演示的名册和文件（${taken.map(([k, v]) => `${k}=${path.relative(process.cwd(), v)}`).join('，')}）` : undefined;
 }

@@ -15,7 +15,7 @@ import { Client, Connection } from '@temporalio/client';
 import { designateTarget } from './client/supervision';
 import { readRosterFile } from './activities/roster-file';
 import { stateQuery, villageWorkflowId } from './contracts/village';
-import { demoRoster } from './demo';
+import { demoRoster, markDemoRunning } from './demo';
 import { currentPolicy } from './infra/policy-file';
 import { severityLabels } from './domain/policy';
 import { isLoopback, startApi, type RunningApi } from './api/main';
@@ -123,6 +123,8 @@ async function designateDemo(config: ReturnType<typeof loadConfigOrExit>, stop: 
   }
 }
 
+let unmarkDemo: (() => void) | undefined;
+
 async function main(): Promise<void> {
   if (demo) {
     const d = prepareDemo();
@@ -130,6 +132,9 @@ async function main(): Promise<void> {
     process.env.SENT_JOURNAL_DIR ??= path.join(dataDir, 'sent-journal');
     process.env.DOCUMENT_DIR ??= path.join(dataDir, 'documents');
     console.log(`演示模式：名册中的日期整体后移${d.years}年（其余不变），写入${path.relative(process.cwd(), d.file)}；状态保存在${path.relative(process.cwd(), dataDir)}/。`);
+    // The CLI run beside the demo reads the demo's roster and documents (src/demo.ts, useRunningDemo).
+    unmarkDemo = markDemoRunning(dataDir, { ROSTER_FILE: d.file, DOCUMENT_DIR: process.env.DOCUMENT_DIR, SENT_JOURNAL_DIR: process.env.SENT_JOURNAL_DIR });
+    console.log('命令行（npm run cli -- …）在演示运行期间自动使用演示名册。');
   }
   // Links in mail lead to the address printed below (one host, one login in the browser): on the
   // embedded defaults that is this API's own address unless APP_BASE_URL says otherwise.
@@ -181,6 +186,7 @@ async function main(): Promise<void> {
     await api?.close();
     await sink?.close();
     if (server) await stopChild(server);
+    unmarkDemo?.();
     console.log('Stopped.');
   }
 }

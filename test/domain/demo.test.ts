@@ -1,6 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readRosterFile } from '../../src/activities/roster-file';
-import { demoRoster, shiftYears } from '../../src/demo';
+import { demoRoster, markDemoRunning, shiftYears, useRunningDemo } from '../../src/demo';
 import { sampleRosterFile } from '../support/mail';
 
 /** `npm start -- --demo`: the sample county as if designated this autumn, nothing else changed. */
@@ -33,4 +36,23 @@ describe('the demo roster', () => {
     expect(shiftYears('2020-02-29', 1)).toBe('2021-02-28');
     expect(shiftYears('2020-02-29', 4)).toBe('2024-02-29');
   });
+});
+
+test('the CLI beside a running demo reads its roster, unless told otherwise; a demo that ended leaves nothing behind', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'demo-marker-'));
+  const unmark = markDemoRunning(dir, { ROSTER_FILE: path.join(dir, 'roster.json'), DOCUMENT_DIR: path.join(dir, 'documents') });
+  const env: NodeJS.ProcessEnv = {};
+  expect(useRunningDemo(dir, env)).toMatch(/^演示模式运行中：按演示的名册和文件（ROSTER_FILE=.*roster\.json，DOCUMENT_DIR=.*documents）$/);
+  expect(env.ROSTER_FILE).toBe(path.join(dir, 'roster.json'));
+  // A roster named in the environment wins.
+  const named: NodeJS.ProcessEnv = { ROSTER_FILE: 'mine.json', DOCUMENT_DIR: 'docs' };
+  expect(useRunningDemo(dir, named)).toBeUndefined();
+  expect(named.ROSTER_FILE).toBe('mine.json');
+  unmark();
+  expect(useRunningDemo(dir, {})).toBeUndefined();
+  // A marker left by a demo that was killed: its process is gone.
+  writeFileSync(path.join(dir, 'running.json'), JSON.stringify({ pid: 2 ** 22 + 12345, env: { ROSTER_FILE: 'x' } }));
+  const after: NodeJS.ProcessEnv = {};
+  expect(useRunningDemo(dir, after)).toBeUndefined();
+  expect(after.ROSTER_FILE).toBeUndefined();
 });
