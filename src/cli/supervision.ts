@@ -10,7 +10,7 @@ import { isLocalDate, localDateOf, periodOf } from '../domain/calendar';
 import type { Consequence } from '../domain/consequences';
 import { consequencesWorkbook, targetLedgerWorkbook, type TargetLedgerRow } from '../documents/ledger-workbook';
 import type { Roster } from '../domain/roster';
-import { docNumberText, chinaTime, townshipName, villageLabel } from '../domain/names';
+import { docNumberText, chinaTime, historyLine, townshipName, villageLabel } from '../domain/names';
 import type { ListItem } from '../service/service';
 import { UsageError, apiOf, namesOf, nextDueText, personName } from './common';
 
@@ -34,7 +34,7 @@ export function printTownship(out: (line: string) => void, roster: Roster, v: To
   for (const o of v.open) out(`  ${o.dueDate}${o.provisional ? '（暂定）' : ''}${o.overdue ? '【已逾期】' : ''}　${o.title}（${o.periodLabel}）　依据${o.clause}`);
   if (v.failedDeliveryCount > 0) out(`未能送达的通知：${v.failedDeliveryCount}条`);
   out('最近记录：');
-  for (const h of v.history.slice(-10)) out(`  ${chinaTime(Date.parse(h.at))}　${h.text}${h.by ? `（${h.by}）` : ''}`);
+  for (const h of v.history.slice(-10)) out(`  ${historyLine(roster, h)}`);
 }
 
 export function printInquiry(out: (line: string) => void, roster: Roster, v: InquiryView): void {
@@ -52,7 +52,7 @@ export function printInquiry(out: (line: string) => void, roster: Roster, v: Inq
   }
   for (const c of v.consequences) out(`后果：${ledgerLine(roster, c)}`);
   out('最近记录：');
-  for (const h of v.history.slice(-10)) out(`  ${chinaTime(Date.parse(h.at))}　${h.text}${h.by ? `（${h.by}）` : ''}`);
+  for (const h of v.history.slice(-10)) out(`  ${historyLine(roster, h)}`);
 }
 
 export function ledgerLine(roster: Roster, c: Consequence): string {

@@ -12,7 +12,7 @@ import { readRosterWorkbook, rosterWorkbook } from '../documents/roster-workbook
 import { severityLabels } from '../domain/policy';
 import { contactLinkChanges, type Roster } from '../domain/roster';
 import { readRosterFile } from '../activities/roster-file';
-import { chinaTime, townshipName, villageLabel } from '../domain/names';
+import { chinaTime, historyLine, townshipName, villageLabel } from '../domain/names';
 import { projectRoot } from '../infra/temporal-binaries';
 import type { ListItem } from '../service/service';
 import { UsageError, SimulateFailed, apiOf, namesOf, nextDueText, personName, parseYear, refuseMissingPosts, rosterOption, rosterOf } from './common';
@@ -62,14 +62,14 @@ export function printStatus(out: (line: string) => void, roster: Roster, v: Vill
   }
   if (v.failedDeliveryCount > 0) {
     out(`未能送达的通知（共${v.failedDeliveryCount}条，最近${v.failedDeliveries.length}条）：`);
-    for (const f of v.failedDeliveries) out(`  ${chinaTime(Date.parse(f.at))}　${f.obligationId}（${f.step}）　${f.recipients.join('、') || '无收件人'}：${f.error}`);
+    for (const f of v.failedDeliveries) out(`  ${chinaTime(Date.parse(f.at))}　${f.label ?? `${f.obligationId}（${f.step}）`}　${f.recipients.join('、') || '无收件人'}：${f.error}`);
   }
   if (v.consequences.length > 0) {
     out('后果：');
     for (const c of v.consequences) out(`  ${c.from}${c.until ? `至${c.until}` : '起'}　${c.reason}（${c.clause}）`);
   }
   out('最近记录：');
-  for (const h of v.history.slice(-10)) out(`  ${chinaTime(Date.parse(h.at))}　${h.text}${h.by ? `（${h.by}）` : ''}`);
+  for (const h of v.history.slice(-10)) out(`  ${historyLine(roster, h)}`);
 }
 
 export function addTargetCommands(program: Command, out: (line: string) => void): void {

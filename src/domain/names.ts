@@ -86,6 +86,16 @@ export function caseNumberText(roster: Pick<Roster, 'townships'>, caseId: string
   return `${townshipName(roster, township)}${period}${kind === 'talk' ? '约谈' : '函询'}`;
 }
 
+/** A workflow's record names people by roster id (约谈人：zzb-head): officials read their names. */
+export function namesInText(roster: Pick<Roster, 'people'>, text: string): string {
+  return text.replace(/(?<![A-Za-z0-9-])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![A-Za-z0-9-])/g, (id) => personName(roster, id));
+}
+
+/** A line of an entity's record as officials read it: China time, the text with names, who. */
+export function historyLine(roster: Pick<Roster, 'people'>, h: { readonly at: string; readonly text: string; readonly by?: string }): string {
+  return `${chinaTime(h.at)}　${namesInText(roster, h.text)}${h.by ? `（${personName(roster, h.by)}）` : ''}`;
+}
+
 /** The day of the week of a date: 星期日 … 星期六. */
 export function weekdayName(date: LocalDate): string {
   return `星期${'日一二三四五六'[dayOfWeek(date)]}`;

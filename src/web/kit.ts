@@ -11,7 +11,7 @@ import { localDateOf, WorkCalendar, yearOf } from '../domain/calendar';
 import { byCode } from '../domain/lookup';
 import { roleLabels, type Roster } from '../domain/roster';
 import { resolvePosts } from '../activities/notices';
-import { chinaTime, personName as nameOfPerson, townshipName as nameOfTownship, villageLabel } from '../domain/names';
+import { chinaTime, historyLine, namesInText, personName as nameOfPerson, townshipName as nameOfTownship, villageLabel } from '../domain/names';
 import { ForbiddenError, may, mayFulfil, type Action, type Actor, type EntityRef } from '../service/authorization';
 import { httpStatus, ServiceError } from '../service/errors';
 import type { Login, TokenClaims, TokenSealer } from '../service/identity';
@@ -312,12 +312,8 @@ ${duties.map((o) => {
   };
 
   /** A workflow's record names people by roster id (约谈人：zzb-head): officials read their names. */
-  const withNames = (text: string): string => {
-    const r = roster();
-    return text.replace(/(?<![A-Za-z0-9-])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![A-Za-z0-9-])/g, (id) => nameOfPerson(r, id));
-  };
-  const historyList = (h: readonly { at: string; text: string; by?: string }[]): Html =>
-    html`<ul>${[...h].reverse().slice(0, 30).map((e) => html`<li>${chinaTime(e.at)}　${withNames(e.text)}${e.by ? html`（${personName(e.by)}）` : ''}</li>`)}</ul>`;
+  const withNames = (text: string): string => namesInText(roster(), text);
+  const historyList = (h: readonly { at: string; text: string; by?: string }[]): Html => html`<ul>${[...h].reverse().slice(0, 30).map((e) => html`<li>${historyLine(roster(), e)}</li>`)}</ul>`;
 
   /** The documents mailed for an entity, each file downloadable as it was mailed (the same bytes, the same 文号). */
   const documentList = async (ctx: Ctx, entity: EntityRef, base: string): Promise<Html> => {

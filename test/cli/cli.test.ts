@@ -155,6 +155,9 @@ describe('designate, status and list through the API, as the people who act', ()
       '对象：张振华（qs-sec）、刘志强（qs-org）',
       '事由：整顿进展缓慢',
     ]);
+    // Its record names who acted by name, as the workbench does, never by roster id.
+    expect(issued.stdout).toMatch(/^ {2}\d{4}-\d{2}-\d{2} \d{2}:\d{2}　县委组织部函询：整顿进展缓慢；书面说明须于[\d-]+前报送（王建国）$/m);
+    expect(issued.stdout).not.toContain('（zzb-zhang）\n');
     // The list says the stage in Chinese and the time as China time, said so.
     let cases = '';
     for (let i = 0; i < 50 && !cases.includes('CLI-1'); i++) cases = (await cli(['inquiry', 'list'], serverEnv)).stdout;
