@@ -85,11 +85,27 @@ export interface Ctx {
   readonly error?: PageError;
   /** The forms this page offers, in order: listed at its top so that the main action is in view on a phone. */
   readonly actions: { id: string; title: string }[];
+  /** Each field's label as the page shows it, by form and field path: a form's error summary names and links them. */
+  readonly labels: Map<string, string>;
 }
 
 export function withQuery(path: string, q: Record<string, string>): string {
   const [base] = path.split('?') as [string];
   return `${base}?${new URLSearchParams(q).toString()}`;
+}
+
+/** The id of a field's label on the page: its form and its path. */
+export function fieldAnchor(formId: string, path: string): string {
+  return `f-${formId}-${path}`;
+}
+
+/** The labelled field a problem's path belongs to (the field itself, or the row or group it is in). */
+function labelledField(ctx: Ctx, formId: string, path: string): { path: string; label: string } | undefined {
+  for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
+    const label = ctx.labels.get(`${formId}\u0000${p}`);
+    if (label) return { path: p, label };
+  }
+  return undefined;
 }
 
 /** Report rows carry `attest.<kind>` = date; the report takes `duties: [{ kind, date }]`. */
@@ -177,6 +193,7 @@ export function createKit(app: FastifyInstance, deps: WebDeps) {
       csrf: claims.csrf ?? '',
       path: request.url.split('?')[0]!,
       actions: [],
+      labels: new Map(),
       ...(done ? { done } : {}),
       ...(error ? { error } : {}),
     };
@@ -218,16 +235,22 @@ ${raw(labelCells(body.value))}</main></body></html>`;
 
   /**
    * A form's error, above it: a refusal as the service said it; problems with fields as a plain
-   * request to correct them (each message stands beside its field), with the messages of fields
-   * the form does not show listed here, never the internal field names.
+   * request to correct them, each listed once with its field's label and a link to the field
+   * (where its message also stands), never the internal field names. The fields are drawn first,
+   * so their labels are known here.
    */
-  const formError = (ctx: Ctx, id: string, fields: Html): Html | '' => {
+  const formError = (ctx: Ctx, id: string): Html | '' => {
     const e = ctx.error;
     if (e?.form !== id) return '';
     if (e.fields.length === 0) return html`<p class="error">${e.message}</p>`;
-    const shown = (path: string): boolean => fields.value.includes(`name="${path}"`) || fields.value.includes(`name="${path}:`);
-    const elsewhere = e.fields.filter((f) => !shown(f.path)).map((f) => f.message);
-    return html`<div class="error" role="alert"><p>填写有误，请按提示修改后重新提交（已填写的内容已保留）。</p>${elsewhere.length ? html`<ul>${elsewhere.map((m) => html`<li>${m}</li>`)}</ul>` : ''}</div>`;
+    // Each problem once: with its field's label and a link to it when the form shows the field, as said otherwise.
+    const items = e.fields.map((f) => {
+      const field = labelledField(ctx, id, f.path);
+      if (!field) return html`<li>${f.message}</li>`;
+      const text = f.message.startsWith(field.label) ? f.message : `${field.label}：${f.message}`;
+      return html`<li><a href="#${fieldAnchor(id, field.path)}">${text}</a></li>`;
+    });
+    return html`<div class="error" role="alert"><p>填写有误，请按提示修改后重新提交（已填写的内容已保留）。</p><ul>${items}</ul></div>`;
   };
 
   /** A form that posts to the API route of `apiPath` through `/do`, coming back here. */
@@ -237,14 +260,20 @@ ${raw(labelCells(body.value))}</main></body></html>`;
   };
   const formHtml = (ctx: Ctx, id: string, apiPath: string, title: string, fields: Html, button: string): Html => html`<form class="box" method="post" action="/do${apiPath}" id="${id}">
 <strong>${title}</strong>
-${formError(ctx, id, fields)}
+${formError(ctx, id)}
 <input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="_back" value="${ctx.path}"><input type="hidden" name="_form" value="${id}">
 ${fields}<button type="submit">${button}</button></form>`;
 
+  /** A field's label, kept for the form's error summary; the anchor the summary links to. */
+  const labelled = (ctx: Ctx, formId: string, label: string, name: string): string => {
+    const path = name.split(':')[0]!;
+    ctx.labels.set(`${formId}\u0000${path}`, label);
+    return fieldAnchor(formId, path);
+  };
   const input = (ctx: Ctx, formId: string, label: string, name: string, type = 'text', value = ''): Html =>
-    html`<label>${label}：<input type="${type}" name="${name}" value="${kept(ctx, formId, name) ?? value}">${fieldError(ctx, formId, name)}</label>`;
+    html`<label id="${labelled(ctx, formId, label, name)}">${label}：<input type="${type}" name="${name}" value="${kept(ctx, formId, name) ?? value}">${fieldError(ctx, formId, name)}</label>`;
   const textarea = (ctx: Ctx, formId: string, label: string, name: string, placeholder = '', value = ''): Html =>
-    html`<label>${label}：${fieldError(ctx, formId, name)}<textarea name="${name}" placeholder="${placeholder}">${kept(ctx, formId, name) ?? value}</textarea></label>`;
+    html`<label id="${labelled(ctx, formId, label, name)}">${label}：${fieldError(ctx, formId, name)}<textarea name="${name}" placeholder="${placeholder}">${kept(ctx, formId, name) ?? value}</textarea></label>`;
 
   const light = (o: ObligationView, cal: WorkCalendar): { cls: string; label: string } => {
     if (o.overdue || o.dueDate < today()) return { cls: 'red', label: '已逾期' };

@@ -251,7 +251,9 @@ test('the department records an inspection on the township page (each problem a 
   // A deadline already past is refused beside its row, with what was typed kept.
   const refused = await post('/api/townships/SL/inspections', '/townships/SL', 'inspection', [['on', today], ['method', 'unannounced'], ['summary', '明察暗访石林乡整顿工作'], ...findings.map(([k, v]): [string, string] => [k, k === 'findings.1.correctBy:optional' ? today : v])]);
   const back = await api.app.inject({ method: 'GET', url: (refused.headers.location as string).replace(/#.*$/, ''), cookies: { [SESSION_COOKIE]: cookie } });
-  expect(back.body).toMatch(/<label>整改期限：<input type="date" name="findings\.1\.correctBy:optional" value="[\d-]+"><span class="err">整改期限[\d-]+应晚于今天/);
+  expect(back.body).toMatch(/<label id="f-inspection-findings\.1\.correctBy">整改期限：<input type="date" name="findings\.1\.correctBy:optional" value="[\d-]+"><span class="err">整改期限[\d-]+应晚于今天/);
+  // The summary above the form names the field and links to it.
+  expect(back.body).toMatch(/<li><a href="#f-inspection-findings\.1\.correctBy">整改期限[\d-]+应晚于今天[^<]*<\/a><\/li>/);
   expect(back.body).toContain('value="包村干部到村次数不足"');
   const done = await post('/api/townships/SL/inspections', '/townships/SL', 'inspection', [['on', today], ['method', 'unannounced'], ['summary', '明察暗访石林乡整顿工作'], ...findings]);
   expect(done.headers.location).not.toContain('err=');

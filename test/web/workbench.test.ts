@@ -71,6 +71,10 @@ test('a township organization officer sees the report due, submits it, and it is
   for (const i of [0, 1]) expect(await page.locator(`#report label:has(textarea[name="entries.${i}.progress"]) .err`).textContent()).toBe('工作进展至少4个字');
   expect(await page.inputValue('#report textarea[name="entries.1.problems"]')).toBe('合同底数不清');
   expect(await page.textContent('#report .error')).not.toMatch(/entries\.\d/);
+  // The summary at the top lists both, each a link to its field.
+  const links = page.locator('#report .error li a');
+  expect(await links.allTextContents()).toEqual(['工作进展至少4个字', '工作进展至少4个字']);
+  expect([await links.nth(0).getAttribute('href'), await links.nth(1).getAttribute('href')]).toEqual(['#f-report-entries.0.progress', '#f-report-entries.1.progress']);
   // A date outside the half month reported on is refused beside its field, naming the rule.
   const period = await page.inputValue('#report input[name=period]');
   const start = `${period.slice(0, 7)}-${period.endsWith('H1') ? '01' : '16'}`;
