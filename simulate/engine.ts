@@ -16,6 +16,7 @@ import { createSmtpMailer } from '../src/activities/mailer';
 import { readRosterFile } from '../src/activities/roster-file';
 import { openSentJournal } from '../src/activities/sent-journal';
 import type { EntityStatus, ObligationView } from '../src/contracts/common';
+import { handoverQuery, type Handover } from '../src/contracts/entity';
 import { inquiryStateQuery, inquiryWorkflowId, type InquiryView } from '../src/contracts/inquiry';
 import { ledgerEntriesQuery, ledgerWorkflowId } from '../src/contracts/ledger';
 import { programmeStateQuery, programmeWorkflowId, type ProgrammeView } from '../src/contracts/programme';
@@ -78,6 +79,8 @@ export interface SimulationResult {
   readonly problems: string[];
   readonly historyEvents: Record<string, number>;
   readonly wallMs: number;
+  /** With `handover`: every workflow still running at the end, ready to be started elsewhere. */
+  readonly handover?: readonly HandedOver[];
 }
 
 /** A small seeded generator (mulberry32) per duty: a decision does not depend on the order duties are met in. */
@@ -119,6 +122,13 @@ function obligationRef(o: { id: string; kind: string; clause: string; dueDate: s
 
 export interface SimulateOptions {
   readonly onProgress?: (p: Progress) => void;
+  /** At the end, what starts each running workflow anew where it stands (the demo's hand-over to the dev server). */
+  readonly handover?: boolean;
+}
+
+/** A running workflow as it stands at the end: its id, and its type and arguments to start it so elsewhere. */
+export interface HandedOver extends Handover {
+  readonly workflowId: string;
 }
 
 export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): Promise<SimulationResult> {
@@ -510,6 +520,21 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       const ev = mailEvent(m, roster);
       if (ev) timeline.push(ev);
     }
+    const handover: HandedOver[] = [];
+    if (opts.handover) {
+      const ids = [
+        ...designations.map((d) => villageWorkflowId(d.village)),
+        ...roster.townships.map((t) => townshipWorkflowId(t.code)),
+        programmeWorkflowId(countyCode),
+        ledgerWorkflowId(countyCode),
+        ...[...cases.keys()].map(inquiryWorkflowId),
+      ];
+      for (const workflowId of ids) {
+        const handle = env.client.workflow.getHandle(workflowId);
+        const running = await handle.describe().then((d) => d.status.name === 'RUNNING', () => false);
+        if (running) handover.push({ workflowId, ...(await handle.query(handoverQuery)) });
+      }
+    }
     const historyEvents: Record<string, number> = {};
     for (const [id, run] of firstRuns) {
       const hs = await runHistories(env, id, run).catch(() => []);
@@ -531,6 +556,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       problems,
       historyEvents,
       wallMs: Math.round(performance.now() - t0),
+      ...(opts.handover ? { handover } : {}),
     };
   } finally {
     worker.shutdown();

@@ -25,12 +25,12 @@ export function shiftYears(date: LocalDate, years: number): LocalDate {
  * How many years the roster's dates move: its latest designation lands in the most recent autumn
  * (September to November) that has begun by `today`, China time.
  */
-export function demoShift(roster: Roster, now: number): number {
+export function demoShift(roster: Roster, now: number, yearsBack = 0): number {
   const latest = roster.designations.map((d) => d.date).sort().at(-1);
   if (!latest) return 0;
   const today = localDateOf(now);
   const year = Number(today.slice(0, 4));
-  const autumn = today.slice(5) >= '09-01' ? year : year - 1;
+  const autumn = (today.slice(5) >= '09-01' ? year : year - 1) - yearsBack;
   return autumn - Number(latest.slice(0, 4));
 }
 
@@ -42,10 +42,10 @@ function moveDates(value: unknown, years: number): unknown {
   return value;
 }
 
-/** The roster file as the demo's roster: every date moved so the designations fall this autumn. */
-export function demoRoster(file: string, now: number): { roster: Roster; years: number } {
+/** The roster file as the demo's roster: every date moved so the designations fall this autumn (or `yearsBack` autumns before). */
+export function demoRoster(file: string, now: number, yearsBack = 0): { roster: Roster; years: number } {
   const original = readRosterFile(file);
-  const years = demoShift(original, now);
+  const years = demoShift(original, now, yearsBack);
   const moved = parseRoster(moveDates(original, years));
   if (!moved.ok) throw new Error(`名册日期平移后有误：${moved.issues.map((i) => `${i.path}：${i.message}`).join('；')}`);
   // A yearly record moved past this year has not happened yet (a 2019 rating is no 2027 rating in 2026).

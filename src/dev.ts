@@ -4,8 +4,10 @@
  * SMTP sink that keeps every mail under .data/mail, then runs the API and the worker until Ctrl-C.
  * TEMPORAL_ADDRESS or SMTP_HOST, when set, point at existing servers instead.
  *
- * `npm start -- --demo`: the roster's targets designated as if this autumn (every date of the
- * roster moved by whole years, src/demo.ts), with state of its own under .data/demo.
+ * `npm start -- --demo`: the roster's targets designated last autumn (every date of the roster
+ * moved by whole years, src/demo.ts), the county played to yesterday on the time-skipping server
+ * and handed over to the dev server on the first start (simulate/demo.ts), with state of its own
+ * under .data/demo.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -84,9 +86,10 @@ function mailDate(headers: ReadonlyMap<string, unknown>): string {
   return d instanceof Date ? d.toISOString() : new Date().toISOString();
 }
 
-/** The demo's roster file: the configured roster with its dates moved to this autumn. */
+/** The demo's roster file: the configured roster with its dates moved to last autumn. */
 function prepareDemo(): { file: string; years: number; targets: number } {
-  const { roster, years } = demoRoster(loadConfigOrExit().programme.rosterFile, Date.now());
+  // Designated last autumn: the county is in its first year of rectification (simulate/demo.ts plays it to yesterday).
+  const { roster, years } = demoRoster(loadConfigOrExit().programme.rosterFile, Date.now(), 1);
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'roster.json');
   writeFileSync(file, `${JSON.stringify(roster, null, 2)}\n`);
@@ -94,18 +97,49 @@ function prepareDemo(): { file: string; years: number; targets: number } {
 }
 
 /**
- * Designates every target of the demo roster (idempotent: a second start finds them) and says
- * when the next notice is due, from the targets' own views once the worker answers.
+ * Plays the demo county from its designations (last autumn) to yesterday on the time-skipping
+ * server and hands its workflows over to the dev server (simulate/demo.ts, a child process: the
+ * simulation is not part of the product). True when it did.
  */
-async function designateDemo(config: ReturnType<typeof loadConfigOrExit>, stop: AbortSignal): Promise<void> {
+async function playDemo(config: ReturnType<typeof loadConfigOrExit>, stop: AbortSignal): Promise<boolean> {
+  const tsx = ['--import', 'tsx'];
+  const run = (args: string[]): Promise<number> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [...tsx, ...args], { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+      const kill = (): boolean => child.kill('SIGTERM');
+      stop.addEventListener('abort', kill, { once: true });
+      child.once('exit', (code) => {
+        stop.removeEventListener('abort', kill);
+        resolve(code ?? 1);
+      });
+    });
+  // The time-skipping server starts at a past date with libfaketime (installed as `npm run simulate` does).
+  if ((await run([path.join(projectRoot, 'scripts/setup-temporal.ts'), '--simulate'])) !== 0 || stop.aborted) return false;
+  console.log('演示：在时间跳跃服务器上模拟自认定以来的整顿工作，约需一两分钟……');
+  const args = ['--roster', config.programme.rosterFile, '--address', config.temporal.address, '--namespace', config.temporal.namespace, '--task-queue', config.temporal.taskQueue];
+  return (await run([path.join(projectRoot, 'simulate/demo.ts'), ...args])) === 0;
+}
+
+/**
+ * The demo county at work: on the first start, played to yesterday and handed over (or, when that
+ * cannot run, designated today); on later starts, as it stands. Says when the next notice is due,
+ * from the targets' own views once the worker answers.
+ */
+async function startDemo(config: ReturnType<typeof loadConfigOrExit>, stop: AbortSignal): Promise<void> {
   const connection = await Connection.connect({ address: config.temporal.address });
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace });
     const roster = readRosterFile(config.programme.rosterFile);
-    const policy = currentPolicy(config.programme.policyFile);
-    for (const d of roster.designations) await designateTarget(client, config.temporal.taskQueue, roster, d.village, { policy });
+    const first = roster.designations[0];
+    const there = first ? await client.workflow.getHandle(villageWorkflowId(first.village)).describe().then(() => true, () => false) : true;
+    if (!there && !(await playDemo(config, stop))) {
+      if (stop.aborted) return;
+      console.log('演示：未能模拟（见上），改为今天认定各整顿对象：县里处于整顿周期之初。');
+      const policy = currentPolicy(config.programme.policyFile);
+      for (const d of roster.designations) await designateTarget(client, config.temporal.taskQueue, roster, d.village, { policy });
+    }
     const dates = [...new Set(roster.designations.map((d) => d.date))].sort();
-    console.log(`演示：已认定${roster.designations.length}个整顿对象（认定日期${dates[0]}至${dates.at(-1)}）。`);
+    console.log(`演示：${roster.designations.length}个整顿对象（认定日期${dates[0]}至${dates.at(-1)}）。`);
     let next: { at: string; what: string } | undefined;
     for (const d of roster.designations) {
       if (stop.aborted) return;
@@ -180,7 +214,7 @@ async function main(): Promise<void> {
     if (!demo) console.log('Designate the roster\'s targets with `npm run cli -- designate --all`; watch them with `npm run cli -- list`.');
     console.log('Press Ctrl-C to stop.');
     const worker = runWorker(config, controller.signal);
-    if (demo) await designateDemo(config, controller.signal).catch((err: unknown) => console.error(`演示认定失败：${(err as Error).message}`));
+    if (demo) await startDemo(config, controller.signal).catch((err: unknown) => console.error(`演示启动失败：${(err as Error).message}`));
     await worker;
   } finally {
     await api?.close();

@@ -3,7 +3,7 @@
  * closing a duty by fulfilment or waiver, applying a new version of the county's policy, a newly
  * published holiday arrangement, and an operator's "retry now" for mail.
  */
-import { defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { lazySchema } from '../domain/lazy-schema';
 import { calendarYearSchema, localDateSchema, type CalendarYear } from '../domain/calendar';
@@ -41,6 +41,17 @@ export const waiveObligationUpdate = defineUpdate<EntityStatus, [WaiveObligation
 export const applyPolicyUpdate = defineUpdate<EntityStatus, [ApplyPolicy]>('applyPolicy');
 /** Mail held back by an outage goes now; permanently failed mail whose duty is still open is sent again. */
 export const retryDeliveriesUpdate = defineUpdate<EntityStatus, [RetryDeliveries]>('retryDeliveries');
+
+/**
+ * What starts this workflow anew where it stands: its type and the arguments of a start that
+ * carries its state (as continue-as-new does). The demo plays a county forward on the
+ * time-skipping server and starts each workflow so on the dev server (src/demo.ts).
+ */
+export interface Handover {
+  readonly workflowType: string;
+  readonly args: readonly unknown[];
+}
+export const handoverQuery = defineQuery<Handover>('handover');
 
 /**
  * A year's holiday arrangement, newly published (`cli calendar publish`). A signal: sent to every

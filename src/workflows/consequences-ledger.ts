@@ -3,6 +3,7 @@
  * 五(四)) recorded by the cases behind them, answered for a year or a date when award lists are
  * drawn up. It outlives the cases (their histories go when the server's retention ends).
  */
+import { handoverQuery } from '../contracts/entity';
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   allocateDocNumberSchema,
@@ -90,6 +91,7 @@ export async function consequencesLedger(input: LedgerInput, carried?: Consequen
   setHandler(promotionBlockedQuery, (date) => blockedFromPromotion(entries, date));
   setHandler(ledgerEntriesQuery, () => entries);
   setHandler(ledgerDroppedQuery, () => dropped);
+  setHandler(handoverQuery, () => ({ workflowType: 'consequencesLedger', args: [input, entries, dropped, { last, byKey }] }));
   setHandler(docNumbersQuery, () =>
     Object.entries(byKey)
       .map(([key, number]) => ({ key, number }))

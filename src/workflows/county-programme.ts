@@ -10,6 +10,7 @@
  * Targets and inquiry cases come as signals. The workflow continues as new at the first wake-up of
  * each calendar year and ends when nothing in the county is under rectification or owed.
  */
+import { handoverQuery } from '../contracts/entity';
 import { TemporalFailure, allHandlersFinished, condition, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
@@ -492,6 +493,7 @@ export async function countyProgramme(input: ProgrammeInput, carried?: Programme
   const p = new Programme(state, workflowInfo().workflowId);
 
   setHandler(programmeStateQuery, () => p.view(Date.now()));
+  setHandler(handoverQuery, () => ({ workflowType: 'countyProgramme', args: [input, p.s] }));
   registerCommonHandlers(p, () => p.view(Date.now()));
   const takeChanges = (changes: readonly TargetChange[]): void => {
     if (applyTargetChanges(p.s.targets, changes).length === 0) return;

@@ -8,6 +8,7 @@
  * an accountability decision blocks promotion for two years (六(五)). Both are recorded in the
  * county's consequences ledger.
  */
+import { handoverQuery } from '../contracts/entity';
 import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { z } from 'zod';
@@ -283,6 +284,7 @@ export async function inquiryCase(rawInput: InquiryInput, carried?: CaseState): 
   const input = s.input;
 
   setHandler(inquiryStateQuery, () => c.view(Date.now()));
+  setHandler(handoverQuery, () => ({ workflowType: 'inquiryCase', args: [rawInput, c.s] }));
   // Set once the letter's deadline, duty and mail are in place (a carried case has them already).
   let opened = carried !== undefined;
   setHandler(caseOpenedUpdate, () => (opened ? c.view(Date.now()) : condition(() => opened).then(() => c.view(Date.now()))));

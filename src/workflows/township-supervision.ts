@@ -11,6 +11,7 @@
  * rectification and nothing owed; a new designation starts it again. It continues as new at the
  * first wake-up of each calendar year.
  */
+import { handoverQuery } from '../contracts/entity';
 import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { MailRequest } from '../contracts/mail';
@@ -355,6 +356,7 @@ export async function townshipSupervision(input: TownshipInput, carried?: Townsh
   const t = new Township(state, workflowInfo().workflowId);
 
   setHandler(townshipStateQuery, () => t.view(Date.now()));
+  setHandler(handoverQuery, () => ({ workflowType: 'townshipSupervision', args: [input, t.s] }));
   registerCommonHandlers(t, () => t.view(Date.now()));
 
   const takeChanges = (changes: readonly TargetChange[]): void => {

@@ -10,6 +10,7 @@
  * with a wake-up of its own, the urging of overdue duties (督办) is the county programme's digest,
  * and the workflow continues as new at the first wake-up of each calendar year.
  */
+import { handoverQuery } from '../contracts/entity';
 import { TemporalFailure, allHandlersFinished, condition, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
@@ -415,6 +416,7 @@ export async function villageRectification(input: VillageInput, carried?: Villag
   }
 
   setHandler(stateQuery, () => t.view(Date.now()));
+  setHandler(handoverQuery, () => ({ workflowType: 'villageRectification', args: [input, t.s] }));
   registerCommonHandlers(t, () => t.view(Date.now()));
 
   const update = <A extends unknown[]>(
