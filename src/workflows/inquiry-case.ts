@@ -241,6 +241,8 @@ class InquiryCase extends Entity<CaseState> {
     const wasRefused = this.s.letterRefused !== undefined;
     this.s.letterDelivered = d;
     delete this.s.letterRefused;
+    // Handed over: 立即重发 no longer mails it (with the deadline it had when it was refused).
+    if (d.by) this.outbox.forgetRefused(this.mail('inquiry-letter', 'letter', {}).key);
     if (!wasRefused && !d.by) return;
     this.log(now, 'letter-delivered', `${this.letterName}已于${d.on}送达（${d.means}）`, d.by);
     this.restartExplanationClock(d.on, now);

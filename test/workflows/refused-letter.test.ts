@@ -78,6 +78,14 @@ test('a letter refused for good waits for its delivery: resent after the roster 
   const handed = await dp.query(inquiryStateQuery);
   expect(handed).toMatchObject({ letterDelivered: { on: '2019-03-19', means: '当面送达', by: 'zzb-li' }, explanationDue: '2019-04-02' });
   expect(handed.letterRefused).toBeUndefined();
+  // Handed over, it is not mailed again by a later 立即重发 (the roster still has the wrong addresses).
+  await dp.executeUpdate(retryDeliveriesUpdate, { args: [{ by: 'ops-wu' }] });
+  // The duty's reminders are tried again (and refused again); the letter is not.
+  const resent = await until(dp, (v) => {
+    const at = v.history.findIndex((h) => h.text.startsWith('运维人员要求立即重发'));
+    return at >= 0 && v.history.slice(at).some((h) => h.text.startsWith('通知未能送达'));
+  });
+  expect(resent.history.filter((h) => h.text.startsWith('通知未能送达：函询函：'))).toHaveLength(1);
   expect(await rejection(dp.executeUpdate(recordDeliveryUpdate, { args: [{ by: 'zzb-li', on: '2019-03-19', means: '机要交换' }] }))).toMatchObject({ message: expect.stringContaining('已于2019-03-19送达') });
   await recordHistories(world.env, bt.workflowId, (await bt.describe()).runId, 'case-refused-letter', 1);
 }, 120_000);

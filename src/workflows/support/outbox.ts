@@ -139,6 +139,11 @@ export class Outbox {
     return out;
   }
 
+  /** A refused mail no longer to be sent again (a letter since handed over). */
+  forgetRefused(key: string): void {
+    if (this.s.refusedMail) this.s.refusedMail = this.s.refusedMail.filter((m) => m.key !== key);
+  }
+
   get retryAt(): number | undefined {
     return this.s.deferred ? Date.parse(this.s.deferred.retryAt) : undefined;
   }
