@@ -162,7 +162,8 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const taskQueue = 'simulate';
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
   const running = worker.run();
-  const service = new Service({ client: env.client, taskQueue, roster: () => roster, policy: () => policy, calendar });
+  // The service judges "now" by the simulated clock (a talk's time must be in the simulated future, not the machine's).
+  const service = new Service({ client: env.client, taskQueue, roster: () => roster, policy: () => policy, calendar, now: () => env.currentTimeMs() });
 
   const timeline: TimelineEvent[] = [];
   const samples: Sample[] = [];
