@@ -56,8 +56,10 @@ ${forms}
   /** Whether the letter reached its addressees: red with the mail server's reply and what to do when it did not. */
   const letterState = (ctx: Ctx, v: InquiryView, letterName: string): Html => {
     if (v.letterRefused) {
-      const retry = may(ctx.actor, 'deliveries.retry', { kind: 'case', township: v.township, caseId: v.caseId });
-      return html`<div class="error" role="alert" id="letter-refused"><p><span class="light red"></span><strong>${letterName}未能送达</strong>（${chinaTime(v.letterRefused.at)}，邮件服务器答复：${v.letterRefused.error}）</p><p>${v.kind === 'inquiry' ? '书面说明的期限自送达之日起计算，送达前不计逾期。' : ''}请核对名册中收件人的邮箱，改正后${retry ? html`<a href="/ops">在“通知与运维”页立即重发</a>` : '请运维人员立即重发'}；或将${letterName}当面送达后在下方记录送达。</p></div>`;
+      const e: EntityRef = { kind: 'case', township: v.township, caseId: v.caseId };
+      const retry = may(ctx.actor, 'deliveries.retry', e);
+      const handOver = may(ctx.actor, 'letter.deliver', e) ? `；或将${letterName}当面送达后在下方记录送达` : `；或由县委组织部将${letterName}当面送达并记录`;
+      return html`<div class="error" role="alert" id="letter-refused"><p><span class="light red"></span><strong>${letterName}未能送达</strong>（${chinaTime(v.letterRefused.at)}，邮件服务器答复：${v.letterRefused.error}）</p><p>${v.kind === 'inquiry' ? '书面说明的期限自送达之日起计算，送达前不计逾期。' : ''}请核对名册中收件人的邮箱，改正后${retry ? html`<a href="/ops">在“通知与运维”页立即重发</a>` : '请运维人员立即重发'}${handOver}。</p></div>`;
     }
     if (v.letterDelivered) return html`<p>送达：${v.letterDelivered.on}（${v.letterDelivered.means}${v.letterDelivered.by ? `，${personName(v.letterDelivered.by)}记录` : ''}）</p>`;
     return html`<p class="muted">${letterName}尚待邮件服务器接收。</p>`;
