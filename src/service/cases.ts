@@ -22,7 +22,7 @@ import {
 } from '../contracts/inquiry';
 import { instantOf } from '../domain/calendar';
 import { orderTalkSchema, orderTalkUpdate } from '../contracts/inquiry';
-import { authorize, type Actor } from './authorization';
+import { authorize, type Actor, type EntityRef } from './authorization';
 import { ServiceError } from './errors';
 import { ServiceCore, atQueryTime, badInput, fromTemporal, problemsOf, withActor } from './core';
 
@@ -37,20 +37,18 @@ export class CaseActions extends ServiceCore {
   }
 
   /**
-   * The case's letter (or notice of a directly ordered talk) as the Word document that was mailed:
-   * drawn from the case's own facts, so the copy downloaded is the copy sent, under the same 文号.
-   */
-  /**
-   * The letter (or talk notice) as it was mailed, byte for byte, once it has been; before that (the
-   * mail server has not taken it yet), as it would be mailed now.
+   * The case's letter (or notice of a directly ordered talk) as it was mailed, byte for byte, under
+   * the same 文号; before it has been (the mail server has not taken it yet), drawn from the case's
+   * own facts as it would be mailed now.
    */
   async caseLetterDocx(actor: Actor, caseId: string): Promise<{ filename: string; content: Buffer }> {
     const v = await this.caseView(actor, caseId);
-    const mailed = (await this.documents(actor, await this.case(caseId))).find((d) => d.key.endsWith('/inquiry-letter/letter'));
+    const entity: EntityRef = { kind: 'case', township: v.township, caseId };
+    const mailed = (await this.documents(actor, entity)).find((d) => d.key.endsWith('/inquiry-letter/letter'));
     const docx = mailed?.files.find((f) => f.filename.endsWith('.docx'));
-    if (docx) {
-      const f = await this.document(actor, await this.case(caseId), docx.filename);
-      return { filename: `${mailed!.title}（${caseId}）.docx`, content: Buffer.from(f.content) };
+    if (mailed && docx) {
+      const f = await this.document(actor, entity, docx.filename);
+      return { filename: `${mailed.title}（${caseId}）.docx`, content: Buffer.from(f.content) };
     }
     const letter = caseLetter({ ...v, ...(v.talk ? { talk: { why: v.talk.why } } : {}) }, v.township, this.deps.roster());
     const content = Buffer.from(await officialLetterDocx(officialLetter(letter)));

@@ -144,16 +144,14 @@ export class VillageActions extends ServiceCore {
 
   /** The successor must hold the post in the roster (a liaison: of the target's township). */
   reassign(actor: Actor, village: string, body: unknown): Promise<VillageView> {
-    const r = reassignSchema.safeParse(typeof body === 'object' && body !== null ? { by: actor.id, ...body } : body);
-    if (r.success) {
-      const roster = this.deps.roster();
-      const p = roster.people.find((x) => x.id === r.data.person);
-      const township = roster.villages.find((v) => v.code === village)?.township;
-      if (!p) throw badInput([{ path: 'person', message: `名册中没有${r.data.person}` }]);
-      if (p.role !== r.data.role) throw badInput([{ path: 'person', message: `${p.name}在名册中不是${roleLabels[r.data.role]}（是${roleLabels[p.role]}）` }]);
-      if (p.role === 'township-liaison' && township && p.township !== township) throw badInput([{ path: 'person', message: `${p.name}不是本乡镇的包村领导` }]);
-    }
-    return this.update(actor, 'target.reassign', this.village(village), reassignUpdate as never, reassignSchema, 'by', body);
+    const entity = this.village(village);
+    return this.update(actor, 'target.reassign', entity, reassignUpdate as never, reassignSchema, 'by', body, (r: z.output<typeof reassignSchema>) => {
+      const p = this.deps.roster().people.find((x) => x.id === r.person);
+      if (!p) return [{ path: 'person', message: `名册中没有${r.person}` }];
+      if (p.role !== r.role) return [{ path: 'person', message: `${p.name}在名册中不是${roleLabels[r.role]}（是${roleLabels[p.role]}）` }];
+      if (p.role === 'township-liaison' && p.township !== entity.township) return [{ path: 'person', message: `${p.name}不是本乡镇的包村领导` }];
+      return [];
+    });
   }
 
   withdraw(actor: Actor, village: string, body: unknown): Promise<VillageView> {

@@ -11,7 +11,7 @@ import { localDateOf, WorkCalendar, yearOf } from '../domain/calendar';
 import { byCode } from '../domain/lookup';
 import { roleLabels, type Roster } from '../domain/roster';
 import { resolvePosts } from '../activities/notices';
-import { chinaTime, historyLine, namesInText, personName as nameOfPerson, townshipName as nameOfTownship, villageLabel } from '../domain/names';
+import { chinaTime, historyLine, personName as nameOfPerson, townshipName as nameOfTownship, villageLabel } from '../domain/names';
 import { ForbiddenError, may, mayFulfil, type Action, type Actor, type EntityRef } from '../service/authorization';
 import { httpStatus, ServiceError } from '../service/errors';
 import type { Login, TokenClaims, TokenSealer } from '../service/identity';
@@ -340,8 +340,6 @@ ${duties.map((o) => {
 })}</table>`;
   };
 
-  /** A workflow's record names people by roster id (约谈人：zzb-head): officials read their names. */
-  const withNames = (text: string): string => namesInText(roster(), text);
   const historyList = (h: readonly { at: string; text: string; by?: string }[]): Html => html`<ul>${[...h].reverse().slice(0, 30).map((e) => html`<li>${historyLine(roster(), e)}</li>`)}</ul>`;
 
   /** The documents mailed for an entity, each file downloadable as it was mailed (the same bytes, the same 文号). */
@@ -377,7 +375,7 @@ ${duties.map((o) => {
     });
   };
 
-  return { deps, roster, flashes, loginError, today, calendarFor, personName, villageName, townshipName, departmentLabel, session, ctxOf, isDept, mayReadMailbox, layout, fieldError, kept, formError, form, input, textarea, light, dutiesNow, responsibleText, ownForm, pageOf, dutyTable, withNames, historyList, documentList, errorPage, page };
+  return { deps, roster, flashes, loginError, today, calendarFor, personName, villageName, townshipName, departmentLabel, session, ctxOf, isDept, mayReadMailbox, layout, fieldError, kept, formError, form, input, textarea, light, dutiesNow, responsibleText, ownForm, pageOf, dutyTable, historyList, documentList, errorPage, page };
 }
 
 export type Kit = ReturnType<typeof createKit>;

@@ -130,10 +130,14 @@ class InquiryCase extends Entity<CaseState> {
     };
   }
 
+  mailKey(kind: CaseMailKind, step: string): string {
+    return `${this.workflowId}/${kind}/${step}`;
+  }
+
   mail(kind: CaseMailKind, step: string, to: { people?: readonly string[]; department?: boolean }): CaseMailRequest {
     return {
       type: 'case',
-      key: `${this.workflowId}/${kind}/${step}`,
+      key: this.mailKey(kind, step),
       kind,
       township: this.input.township,
       people: to.people ?? [],
@@ -242,7 +246,7 @@ class InquiryCase extends Entity<CaseState> {
     this.s.letterDelivered = d;
     delete this.s.letterRefused;
     // Handed over: 立即重发 no longer mails it (with the deadline it had when it was refused).
-    if (d.by) this.outbox.forgetRefused(this.mail('inquiry-letter', 'letter', {}).key);
+    if (d.by) this.outbox.forgetRefused(this.mailKey('inquiry-letter', 'letter'));
     if (!wasRefused && !d.by) return;
     this.log(now, 'letter-delivered', `${this.letterName}已于${d.on}送达（${d.means}）`, d.by);
     this.restartExplanationClock(d.on, now);
