@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const rosterFile = path.join(dir, 'roster.json');
   const input = generatedRoster(mails, Math.max(1, Math.ceil(mails / 15)), '2026-10-15');
   writeRoster(rosterFile, input);
-  const roster = rosterFileSource(rosterFile);
+  const roster = rosterFileSource(rosterFile, undefined, { watch: true }); // as the worker reads it
   const journal = openSentJournal(path.join(dir, 'journal'));
 
   /** nodemailer alone: the same mails, rendered beforehand, all queued at once on one pool. */

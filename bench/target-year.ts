@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-year-'));
   const rosterFile = path.join(dir, 'roster.json');
   writeRoster(rosterFile, generatedRoster(targets, townships, '2018-10-15'));
-  const roster = rosterFileSource(rosterFile);
+  const roster = rosterFileSource(rosterFile, undefined, { watch: true }); // as the worker reads it
   const span = months * 30.4 * DAY;
   const years = span / (365 * DAY);
 

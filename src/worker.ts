@@ -71,7 +71,7 @@ export async function runWorker(config: Config, signal: AbortSignal): Promise<vo
     if (problem) console.error(`${problem.message}\n仍按上次有效的名册发送通知。`);
     else console.error('名册文件已修正，按新名册发送通知。');
     rosterInvalid(problem !== undefined);
-  });
+  }, { watch: true });
   // Posts the ladders need that the roster leaves empty: said at start (roster-check refuses such a roster).
   for (const m of missingPosts(roster.current())) console.error(`名册缺少职务：${m.message}`);
   const connection = await NativeConnection.connect(connectionOptions(config)).catch((err: unknown) => {

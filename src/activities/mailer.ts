@@ -30,8 +30,22 @@ export interface Mailer {
 
 /** The Message-ID a notification key always maps to, so a retried send can be recognised downstream. */
 export function messageIdFor(key: string, from: string): string {
-  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'rectification.invalid';
+  return messageIdIn(domainOf(from), key);
+}
+
+function domainOf(from: string): string {
+  return /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'rectification.invalid';
+}
+
+function messageIdIn(domain: string, key: string): string {
   return `<${createHash('sha256').update(key).digest('hex').slice(0, 40)}@${domain}>`;
+}
+
+/** The X-Rectification-* headers of a mail: its key and what it is about. */
+function headersOf(mail: OutgoingMail): Record<string, string> {
+  const headers: Record<string, string> = { 'X-Rectification-Key': mail.key };
+  for (const [name, value] of Object.entries(mail.meta ?? {})) headers[`X-Rectification-${name}`] = value;
+  return headers;
 }
 
 /** The address of `Name <address>` (or the whole string when it is a bare address). */
@@ -61,9 +75,11 @@ export function createSmtpMailer(smtp: SmtpSettings): Mailer {
     greetingTimeout: 15_000,
     socketTimeout: 60_000,
   });
+  // Worked out once, not per mail: the sender's domain for the Message-IDs.
+  const domain = domainOf(smtp.from);
   return {
     async send(mail) {
-      const messageId = messageIdFor(mail.key, smtp.from);
+      const messageId = messageIdIn(domain, mail.key);
       const info = await transport.sendMail({
         from: mail.fromName ? { name: mail.fromName, address: addressOf(smtp.from) } : smtp.from,
         to: [...mail.to],
@@ -73,7 +89,7 @@ export function createSmtpMailer(smtp: SmtpSettings): Mailer {
         html: mail.html,
         attachments: mail.attachments?.map((a) => ({ filename: a.filename, content: Buffer.from(a.content), contentType: a.contentType })),
         messageId,
-        headers: { 'X-Rectification-Key': mail.key, ...Object.fromEntries(Object.entries(mail.meta ?? {}).map(([k, v]) => [`X-Rectification-${k}`, v])) },
+        headers: headersOf(mail),
       });
       return {
         messageId,

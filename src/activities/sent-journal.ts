@@ -64,7 +64,7 @@ export function openSentJournal(dir: string, retentionDays = 14, now: () => numb
   // server accepted together) are written with one call; each record() resolves once its line is
   // with the system, as appendFileSync's was. A new day opens its own file.
   let today: { file: string; fd: number } | undefined;
-  let batch: { lines: string[]; written: Promise<void> } | undefined;
+  let batch: { sends: [key: string, messageId: string][]; written: Promise<void> } | undefined;
   const write = (text: string): void => {
     const file = fileFor(now());
     if (today?.file !== file) {
@@ -73,23 +73,25 @@ export function openSentJournal(dir: string, retentionDays = 14, now: () => numb
     }
     writeSync(today.fd, text);
   };
-  const append = (line: string): Promise<void> => {
+  const append = (key: string, messageId: string): Promise<void> => {
     if (!batch) {
-      const lines: string[] = [];
+      const sends: [string, string][] = [];
       const written = new Promise<void>((resolve, reject) =>
         setImmediate(() => {
           batch = undefined;
           try {
-            write(lines.join(''));
+            // One instant for the turn's lines: they were accepted together.
+            const at = JSON.stringify(new Date(now()).toISOString());
+            write(sends.map(([k, m]) => `{"key":${JSON.stringify(k)},"messageId":${JSON.stringify(m)},"at":${at}}\n`).join(''));
             resolve();
           } catch (err) {
             reject(err);
           }
         }),
       );
-      batch = { lines, written };
+      batch = { sends, written };
     }
-    batch.lines.push(line);
+    batch.sends.push([key, messageId]);
     return batch.written;
   };
 
@@ -101,7 +103,7 @@ export function openSentJournal(dir: string, retentionDays = 14, now: () => numb
     async record(key, messageId) {
       // Known to this process at once: a failed write still leaves the mail sent here.
       keys.add(key);
-      await append(`${JSON.stringify({ key, messageId, at: new Date(now()).toISOString() })}\n`);
+      await append(key, messageId);
     },
     async refresh() {
       load();

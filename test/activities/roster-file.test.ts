@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { stringify } from 'yaml';
-import { readRosterFile, RosterFileError, rosterFileSource } from '../../src/activities/roster-file';
+import { readRosterFile, RECHECK_MS, RosterFileError, rosterFileSource } from '../../src/activities/roster-file';
 import { sampleRosterFile } from '../support/mail';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'roster-'));
@@ -90,4 +90,33 @@ test('a contact point held less than three years does not change by editing the 
   write(succeeded);
   expect(source.current().people.find((p) => p.id === 'leader-qs03-new')).toMatchObject({ township: 'QS', village: 'QS03', succeeds: 'leader-qs03' });
   expect(source.problem()).toBeUndefined();
+});
+
+test('a watched roster (the worker\'s) sees an edit in place and a replaced file within a second', async () => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'roster-watched-'));
+  const file = path.join(folder, 'county.json');
+  writeFileSync(file, JSON.stringify(sample));
+  const source = rosterFileSource(file, undefined, { watch: true });
+  const emailOf = (): string | undefined => source.current().people.find((p) => p.id === 'qs-sec')?.email;
+  const seen = async (email: string): Promise<void> => {
+    const deadline = Date.now() + RECHECK_MS + 2_000;
+    while (emailOf() !== email) {
+      if (Date.now() > deadline) throw new Error(`the roster did not change to ${email}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  expect(emailOf()).toBe('qs-sec@township.example.org');
+
+  // Edited in place.
+  const edited = structuredClone(sample);
+  edited.people.find((p) => p.id === 'qs-sec')!.email = 'edited-qs-sec@township.example.org';
+  writeFileSync(file, JSON.stringify(edited));
+  await seen('edited-qs-sec@township.example.org');
+
+  // Replaced by a rename, as editors and deployments do.
+  const replaced = structuredClone(sample);
+  replaced.people.find((p) => p.id === 'qs-sec')!.email = 'replaced-qs-sec@township.example.org';
+  writeFileSync(path.join(folder, 'county.json.new'), JSON.stringify(replaced));
+  renameSync(path.join(folder, 'county.json.new'), file);
+  await seen('replaced-qs-sec@township.example.org');
 });
