@@ -176,6 +176,9 @@ async function main(): Promise<void> {
       wallMsPerTargetYear: { product: Math.round(productWall / targets / years), floor: Math.round(floorWall / targets / years) },
       mailsPerTargetYear: Math.round(sent / targets / years),
       workerCpuMsPerTargetYear: { product: productCpuMs, floor: floorCpuMs, nodemailerAlone: mailCpuMs },
+      // Per workflow task: the product's CPU beyond what nodemailer alone needs for its mail,
+      // against the floor's; what the plan's extra wake-ups do not explain.
+      cpuMsPerActivation: perActivation(productCpuMs - mailCpuMs, Object.values(activations).reduce((a, b) => a + b, 0) / targets / years, floorCpuMs, (floorWakes + 1) / years),
       ratio: Number((productCpuMs / Math.max(1, floorCpuMs)).toFixed(2)),
       ratioWithMail: Number((productCpuMs / Math.max(1, floorCpuMs + mailCpuMs)).toFixed(2)),
       goal: 1.5,
@@ -191,6 +194,12 @@ async function main(): Promise<void> {
     await env.teardown();
     await floorEnv.teardown();
   }
+}
+
+function perActivation(productMs: number, productTasks: number, floorMs: number, floorTasks: number): { product: number; floor: number; ratio: number } {
+  const product = productMs / productTasks;
+  const floor = floorMs / floorTasks;
+  return { product: Number(product.toFixed(1)), floor: Number(floor.toFixed(1)), ratio: Number((product / floor).toFixed(2)) };
 }
 
 /**
