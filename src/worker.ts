@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities, type Activities } from './activities';
@@ -15,9 +14,8 @@ import { openPgSentJournal } from './activities/pg-sent-journal';
 import { fileDocumentStore } from './infra/document-store';
 import { connectionOptions } from './infra/temporal-connection';
 import { onStopSignal } from './infra/stop-signals';
+import { workflowBundlerOptions, workflowsPath } from './workflow-bundle';
 
-// A directory: the bundler resolves its index with the .ts or .js extension, under tsx or compiled.
-export const workflowsPath = path.join(__dirname, 'workflows');
 
 export interface CreateWorkerOptions {
   readonly connection: NativeConnection;
@@ -32,7 +30,7 @@ export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     connection: o.connection,
     namespace: o.config.temporal.namespace,
     taskQueue: o.config.temporal.taskQueue,
-    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath }),
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath, bundlerOptions: workflowBundlerOptions }),
     activities: o.activities,
     // Notices go out as local activities (see the village workflow); both kinds share the bound.
     maxConcurrentActivityTaskExecutions: o.config.worker.maxConcurrentActivities,

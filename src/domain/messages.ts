@@ -42,3 +42,8 @@ z.config({
     }
   },
 });
+
+// zod sets its default locale and memoizer into its configuration when its first schema is built.
+// Built here, so that a worker that loads zod and this module once for all its workflows (the
+// bundle's preloaded modules, which the SDK freezes) does not have it written later.
+z.object({ ready: z.string() });

@@ -9,6 +9,7 @@ import type { EphemeralServerExecutable } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { resolveBinary, BinaryNotFoundError, binaries, findLibfaketime, type BinaryName } from '../../src/infra/temporal-binaries';
 import { searchAttributeKeys } from '../../src/search-attributes';
+import { workflowBundlerOptions } from '../../src/workflow-bundle';
 
 /**
  * Real Temporal servers for tests: the Java time-skipping server for long timers, the CLI's dev
@@ -91,7 +92,7 @@ export async function createDevServerEnv(opts: { bare?: boolean } = {}): Promise
 
 /** Bundle once per test file and hand the bundle to every worker of that file. */
 export async function bundle(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  return bundleWorkflowCode({ workflowsPath, ...workflowBundlerOptions, logger: quietLogger });
 }
 
 export function uniqueId(prefix: string): string {
