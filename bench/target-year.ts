@@ -10,7 +10,11 @@
  *   what a target-year costs beyond the wake-ups and the mail it must send;
  * - history: events per target-year (village) and per township-year (goal: at most 600 a target-year with every duty of the plan).
  *
- *   npx tsx bench/target-year.ts [--targets 20] [--townships 4] [--months 12]
+ * With `--cache N` both workers keep at most N workflows cached (2: nearly every wake-up replays
+ * its workflow's history with its modules evaluated afresh, as a province's worker does when its
+ * cache is full).
+ *
+ *   npx tsx bench/target-year.ts [--targets 20] [--townships 4] [--months 12] [--cache N]
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +40,7 @@ import { advanceTo, arg, generatedRoster, note, result, runHistories, startCount
 const targets = arg('targets', 20);
 const townships = arg('townships', 4);
 const months = arg('months', 12);
+const cache = process.argv.includes('--cache') ? { maxCachedWorkflows: arg('cache', 0) } : {};
 const START = '2018-10-20T00:00:00Z';
 const DAY = 86_400_000;
 
@@ -60,7 +65,7 @@ async function main(): Promise<void> {
     // The floor first (a stopped worker's open workflows would hold the time-skipping clock):
     // 48 wake-ups a year (two a half month), each one local activity.
     const floorWakes = Math.max(1, Math.round((48 * months) / 12));
-    const floor = await Worker.create({ connection: floorEnv.nativeConnection, taskQueue: 'bench-floor', workflowBundle: floorBundle, activities: { touch: async (i: number) => i } });
+    const floor = await Worker.create({ connection: floorEnv.nativeConnection, taskQueue: 'bench-floor', workflowBundle: floorBundle, activities: { touch: async (i: number) => i }, ...cache });
     const runningFloor = floor.run();
     const handles = await Promise.all(Array.from({ length: targets }, (_, i) => floorEnv.client.workflow.start('floorYear', { taskQueue: 'bench-floor', workflowId: `floor-${i}`, args: [floorWakes, span], workflowExecutionTimeout: '3650 days' })));
     let cpu = process.cpuUsage();
@@ -74,7 +79,7 @@ async function main(): Promise<void> {
 
     // The product.
     const activities = createActivities({ mailer, journal: openSentJournal(path.join(dir, 'journal')), roster, baseUrl: 'http://rect.bench.example.org', calendar: calendarStore(path.join(dir, 'calendar')), temporal: env.client });
-    const product = await Worker.create({ connection: env.nativeConnection, taskQueue: 'bench-product', workflowBundle: productBundle, activities });
+    const product = await Worker.create({ connection: env.nativeConnection, taskQueue: 'bench-product', workflowBundle: productBundle, activities, ...cache });
     const runningProduct = product.run();
     const firstRuns = new Map<string, string>();
     for (const d of roster.current().designations) {
@@ -163,6 +168,7 @@ async function main(): Promise<void> {
       bench: 'target-year',
       targets,
       months,
+      ...(cache.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: cache.maxCachedWorkflows } : {}),
       wakesPerTargetYear: { product: Math.round(meanWakes / years), floor: Math.round(floorWakes / years) },
       // Workflow tasks (activations) per target-year: the village's own, and its share of its
       // township's, the county programme's and the ledger's; the floor has one per wake-up.

@@ -117,6 +117,14 @@ describe('China Standard Time, whatever the host time zone', () => {
     expect(localDateOf(Date.parse('2018-12-31T16:00:00Z'))).toBe('2019-01-01');
   });
 
+  test('an instant is written as Date writes it, to the millisecond, from year 0000 to 9999, and anything else is refused', () => {
+    for (const at of [0, 1, 999, 86_399_999, 86_400_000, Date.parse('2019-12-31T23:59:59.999Z'), Date.parse('2020-02-29T12:34:56.789Z'), -1, -62_167_219_200_000, 253_402_300_799_999]) {
+      expect(isoInstant(at)).toBe(new Date(at).toISOString());
+    }
+    fc.assert(fc.property(fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), (at) => isoInstant(at) === new Date(at).toISOString()), { numRuns: 2_000 });
+    for (const bad of [Number.NaN, Infinity, -62_167_219_200_001, 253_402_300_800_000]) expect(() => isoInstant(bad)).toThrow(RangeError);
+  });
+
   test('the same answers with the host in another time zone', () => {
     const original = process.env.TZ;
     const answers = (): unknown => [
