@@ -12,7 +12,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['domain'],
   ['contracts', 'search-attributes', 'config'],
   ['documents', 'infra'],
-  ['workflows', 'activities'],
+  ['workflows', 'activities', 'workflow-bundle'],
   ['client'],
   ['service'],
   ['web'],
