@@ -70,7 +70,7 @@ export function rosterFileSource(file: string, onChange?: (problem: RosterFileEr
   let stamp: { mtimeMs: number; size: number } | undefined;
   let roster: Roster | undefined;
   let problem: RosterFileError | undefined;
-  // Watched: whether anything in the folder changed since the last stat, and when that was.
+  // Watched: whether the folder reported a change since the last stat, and when that stat was.
   let watching = false;
   let changed = true;
   let statAt = 0;
